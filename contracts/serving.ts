@@ -1,0 +1,266 @@
+import { z } from 'zod';
+
+/**
+ * Serving contracts: predict request/response, traffic config, feedback, A/B tests and the
+ * prediction log record. Feature values stay `unknown` here on purpose: their types are only
+ * known from the model contract, and `core/ml/onnx-io.ts` checks them with field paths such as
+ * `instances[3].sepal_length` that zod's dotted paths cannot give.
+ */
+
+/** One input row keyed by feature name. */
+export const FeatureRowSchema = z.record(z.string(), z.unknown());
+export type FeatureRow = z.infer<typeof FeatureRowSchema>;
+
+/** A row in feature order (MLflow `instances`/`inputs` as lists, `dataframe_split.data`). */
+const PositionalRowSchema = z.array(z.unknown());
+const RowsSchema = z.array(z.union([FeatureRowSchema, PositionalRowSchema]));
+
+/** The row-carrying member of each accepted predict body format, by its top-level key. */
+export const PredictFormatSchemas = {
+  features: FeatureRowSchema,
+  instances: RowsSchema,
+  /** MLflow also accepts a columnar dict `{"inputs": {"col": [v1, v2]}}`. */
+  inputs: z.union([RowsSchema, z.record(z.string(), z.array(z.unknown()))]),
+  dataframe_records: z.array(FeatureRowSchema),
+  dataframe_split: z.object({
+    columns: z.array(z.string()),
+    data: z.array(PositionalRowSchema),
+    index: z.array(z.unknown()).optional(),
+  }),
+} as const;
+export type PredictFormat = keyof typeof PredictFormatSchemas;
+
+/**
+ * The predict body: Cirrus's `{features}` (one row) and `{instances}` (a batch), and MLflow's
+ * scoring formats (`dataframe_split`, `dataframe_records`, `instances`, `inputs`) so MLflow
+ * clients work unchanged. Exactly one format key; a sticky-routing field may sit beside it
+ * (checked by `core/serving/request-rows.ts`, which knows the endpoint's traffic config).
+ */
+export const PredictRequestSchema = z.union([
+  z.looseObject({ features: PredictFormatSchemas.features }),
+  z.looseObject({ instances: PredictFormatSchemas.instances }),
+  z.looseObject({ inputs: PredictFormatSchemas.inputs }),
+  z.looseObject({ dataframe_records: PredictFormatSchemas.dataframe_records }),
+  z.looseObject({ dataframe_split: PredictFormatSchemas.dataframe_split }),
+]);
+export type PredictRequest = z.infer<typeof PredictRequestSchema>;
+
+/** One row's answer; which fields are set depends on the model's task. */
+export const PredictionSchema = z.object({
+  /** Class name (classification), or the class index when the contract lists no classes. */
+  label: z.union([z.string(), z.number()]).optional(),
+  probabilities: z.record(z.string(), z.number()).optional(),
+  /** Regression output. */
+  value: z.number().optional(),
+  cluster: z.number().int().optional(),
+  distances: z.array(z.number()).optional(),
+});
+export type Prediction = z.infer<typeof PredictionSchema>;
+
+export const PredictResponseSchema = z.object({
+  requestId: z.string(),
+  endpoint: z.string(),
+  model: z.string(),
+  version: z.number().int().positive(),
+  variant: z.string(),
+  predictions: z.array(PredictionSchema),
+});
+export type PredictResponse = z.infer<typeof PredictResponseSchema>;
+
+const VariantNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'variant name: letters, digits, _ . - (1-64 characters)');
+
+export const TrafficVariantSchema = z.object({
+  name: VariantNameSchema,
+  version: z.number().int().positive(),
+  weight: z.number().min(0).max(100),
+});
+export type TrafficVariant = z.infer<typeof TrafficVariantSchema>;
+
+export const ShadowVariantSchema = z.object({
+  name: VariantNameSchema,
+  version: z.number().int().positive(),
+});
+export type ShadowVariant = z.infer<typeof ShadowVariantSchema>;
+
+/** Where the sticky routing key comes from: a request header or a top-level body field. */
+export const StickyKeySchema = z.object({
+  from: z.enum(['header', 'field']),
+  name: z.string().min(1).max(128),
+});
+export type StickyKey = z.infer<typeof StickyKeySchema>;
+
+/** An endpoint's traffic: weighted variants (weights sum to 100), shadows, sticky key. */
+export const TrafficConfigSchema = z
+  .object({
+    variants: z.array(TrafficVariantSchema).min(1),
+    shadows: z.array(ShadowVariantSchema).default([]),
+    stickyKey: StickyKeySchema.optional(),
+  })
+  .superRefine((cfg, ctx) => {
+    const sum = cfg.variants.reduce((a, v) => a + v.weight, 0);
+    if (Math.abs(sum - 100) > 1e-6) {
+      ctx.addIssue({ code: 'custom', path: ['variants'], message: `weights must sum to 100 (got ${sum})` });
+    }
+    const names = [...cfg.variants, ...cfg.shadows].map((v) => v.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup)
+      ctx.addIssue({ code: 'custom', path: ['variants'], message: `variant name '${dup}' is used twice` });
+  });
+export type TrafficConfig = z.infer<typeof TrafficConfigSchema>;
+
+/** Ground truth: a class name or number, or one per row for a batch request. */
+export const FeedbackValueSchema = z.union([z.string().min(1), z.number().finite()]);
+export type FeedbackValue = z.infer<typeof FeedbackValueSchema>;
+export const FeedbackRequestSchema = z.strictObject({
+  actual: z.union([FeedbackValueSchema, z.array(FeedbackValueSchema).min(1)]),
+});
+export type FeedbackRequest = z.infer<typeof FeedbackRequestSchema>;
+
+export const AbMetricSchema = z.enum(['accuracy', 'rmse']);
+export type AbMetric = z.infer<typeof AbMetricSchema>;
+
+/** `POST /v1/endpoints/{name}/ab-tests`: champion vs challenger. */
+export const AbTestStartSchema = z
+  .strictObject({
+    /** Defaults to the version behind the `challenger` alias. */
+    challengerVersion: z.number().int().positive().optional(),
+    /** Percent of traffic sent to the challenger. */
+    split: z.number().gt(0).lt(100).default(50),
+    metric: AbMetricSchema,
+    /** Neither arm is judged before it has this many labelled samples. */
+    minSamples: z.number().int().min(10).default(100),
+    /** Planned horizon per arm: without significance by then, the test ends with no difference. */
+    maxSamples: z.number().int().positive().default(10_000),
+    alpha: z.number().gt(0).lt(0.5).default(0.05),
+  })
+  .refine((t) => t.maxSamples >= t.minSamples, {
+    path: ['maxSamples'],
+    message: 'maxSamples must be >= minSamples',
+  });
+export type AbTestStart = z.infer<typeof AbTestStartSchema>;
+
+export const AbDecisionSchema = z.enum(['running', 'promote_challenger', 'keep_champion', 'no_difference']);
+export type AbDecision = z.infer<typeof AbDecisionSchema>;
+
+/** Sufficient statistics of one arm: labelled samples, sum and sum of squares of the per-sample score. */
+export const ArmCountsSchema = z.object({
+  n: z.number().int().min(0),
+  /** accuracy: number correct; rmse: sum of squared errors. */
+  sum: z.number().min(0),
+  /** accuracy: equals `sum` (0/1 scores); rmse: sum of squared-error squares. */
+  sumSquares: z.number().min(0),
+});
+export type ArmCounts = z.infer<typeof ArmCountsSchema>;
+
+export const ArmStatusSchema = ArmCountsSchema.extend({
+  variant: z.string(),
+  version: z.number().int().positive(),
+  /** Accuracy, or RMSE (sqrt of the mean squared error). */
+  metric: z.number().nullable(),
+});
+
+export const AbTestStatusSchema = z.object({
+  testId: z.string(),
+  endpoint: z.string(),
+  state: z.enum(['running', 'completed', 'stopped']),
+  metric: AbMetricSchema,
+  split: z.number(),
+  minSamples: z.number().int(),
+  maxSamples: z.number().int(),
+  alpha: z.number(),
+  champion: ArmStatusSchema,
+  challenger: ArmStatusSchema,
+  /** challenger minus champion in the per-sample score (accuracy, or mean squared error). */
+  difference: z.number().nullable(),
+  /** Always-valid (1 - alpha) confidence sequence for the difference. */
+  confidenceInterval: z.tuple([z.number(), z.number()]).nullable(),
+  /** Always-valid p-value (mSPRT): safe to read at every look. */
+  pValue: z.number().nullable(),
+  /** Classic two-sample z-test p-value, for display only (not valid under repeated looks). */
+  fixedHorizonPValue: z.number().nullable(),
+  decision: AbDecisionSchema,
+  reason: z.string(),
+  startedAt: z.string(),
+  decidedAt: z.string().optional(),
+});
+export type AbTestStatus = z.infer<typeof AbTestStatusSchema>;
+
+/** One logged prediction (one per request and variant; shadows logged with `shadow: true`). */
+export const PredictionLogRecordSchema = z.object({
+  requestId: z.string().min(1),
+  endpoint: z.string().min(1),
+  model: z.string().min(1),
+  version: z.number().int().positive(),
+  variant: z.string().min(1),
+  shadow: z.boolean(),
+  /** Input rows; omitted (and `truncated` set) when the batch is too large for one item. */
+  inputs: z.array(FeatureRowSchema).optional(),
+  outputs: z.array(PredictionSchema).optional(),
+  rowCount: z.number().int().min(0),
+  truncated: z.boolean().optional(),
+  latencyMs: z.number().min(0),
+  /** ISO time the request was answered. */
+  at: z.string(),
+  abTestId: z.string().optional(),
+  actual: z.union([FeedbackValueSchema, z.array(FeedbackValueSchema)]).optional(),
+  feedbackAt: z.string().optional(),
+});
+export type PredictionLogRecord = z.infer<typeof PredictionLogRecordSchema>;
+
+const EndpointNameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+    'endpoint name: letters, digits, . _ - (starting with a letter or digit)',
+  );
+
+/**
+ * An endpoint (registry table): serves `model`'s `champion` alias unless `traffic` names
+ * versions. `revision` counts changes (optimistic concurrency for traffic and A/B moves).
+ */
+export const EndpointSchema = z.object({
+  name: EndpointNameSchema,
+  model: z.string().min(1),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  revision: z.number().int().min(1),
+  traffic: TrafficConfigSchema.optional(),
+  /** The running A/B test, if any. */
+  abTestId: z.string().optional(),
+  /** The most recent A/B test that ended (shown by `ab-tests/current` when none runs). */
+  lastAbTestId: z.string().optional(),
+});
+export type Endpoint = z.infer<typeof EndpointSchema>;
+export { EndpointNameSchema };
+
+/** A stored A/B test (registry table, under its endpoint). Arm counters are top-level for atomic adds. */
+export const AbTestRecordSchema = z.object({
+  testId: z.string().min(1),
+  endpoint: z.string().min(1),
+  model: z.string().min(1),
+  championVersion: z.number().int().positive(),
+  challengerVersion: z.number().int().positive(),
+  metric: AbMetricSchema,
+  split: z.number(),
+  minSamples: z.number().int(),
+  maxSamples: z.number().int(),
+  alpha: z.number(),
+  state: z.enum(['running', 'completed', 'stopped']),
+  decision: AbDecisionSchema,
+  reason: z.string(),
+  /** Running minimum of the always-valid p-value over the looks so far. */
+  pValue: z.number(),
+  championN: z.number().int().min(0),
+  championSum: z.number().min(0),
+  championSumSquares: z.number().min(0),
+  challengerN: z.number().int().min(0),
+  challengerSum: z.number().min(0),
+  challengerSumSquares: z.number().min(0),
+  /** The endpoint's traffic before the test (restored when it ends). */
+  previousTraffic: TrafficConfigSchema.optional(),
+  startedAt: z.string(),
+  decidedAt: z.string().optional(),
+});
+export type AbTestRecord = z.infer<typeof AbTestRecordSchema>;

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { TaskSchema } from './model-contract.js';
+
+/** How rows are split into train and test sets. */
+export const SplitStrategySchema = z.enum(['shuffle', 'stratified', 'last']);
+export type SplitStrategy = z.infer<typeof SplitStrategySchema>;
+
+/** What happens to a newly registered version (see DESIGN.md, Promote). */
+export const DeployPolicySchema = z.enum(['best_score', 'most_recent', 'manual', 'ab_test']);
+export type DeployPolicy = z.infer<typeof DeployPolicySchema>;
+
+/** A dataset by name; `version` is its sha256 (latest when absent). */
+export const DatasetRefSchema = z.strictObject({
+  name: z.string().min(1).max(128),
+  version: z.string().min(1).optional(),
+});
+export type DatasetRef = z.infer<typeof DatasetRefSchema>;
+
+const scalar = z.union([z.number(), z.string(), z.boolean()]);
+
+/**
+ * Hyperparameters: a flat object for one algorithm, or (for a sweep over several algorithms)
+ * an object per algorithm name. See `hyperparametersFor`.
+ */
+export const RequestHyperparametersSchema = z.record(
+  z.string(),
+  z.union([scalar, z.record(z.string(), scalar)]),
+);
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** The training request as the API receives it (no transforms: safe for OpenAPI generation). */
+export const TrainingRequestBodySchema = z.strictObject({
+  experiment: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(NAME, 'letters, digits, . _ - (starting with a letter or digit)'),
+  task: TaskSchema,
+  /** One algorithm, or a list to train one run per algorithm (a sweep). */
+  algorithm: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(20)]),
+  dataset: DatasetRefSchema,
+  /** Target column; required except for clustering. */
+  target: z.string().min(1).optional(),
+  /** Columns to use as features, in order; default: every column but the target. */
+  features: z.array(z.string().min(1)).min(1).optional(),
+  hyperparameters: RequestHyperparametersSchema.default({}),
+  testSize: z.number().gt(0).lt(1).default(0.25),
+  /** Default: `stratified` for classification, `shuffle` otherwise. */
+  split: SplitStrategySchema.optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
+  policy: DeployPolicySchema.default('best_score'),
+  description: z.string().max(2000).optional(),
+  tags: z.record(z.string(), z.string()).default({}),
+});
+
+/** The training request with its task-dependent defaults applied (parse API bodies with this). */
+export const TrainingRequestSchema = TrainingRequestBodySchema.superRefine((r, ctx) => {
+  if (r.task !== 'clustering' && !r.target) {
+    ctx.addIssue({ code: 'custom', path: ['target'], message: `required for task '${r.task}'` });
+  }
+  if (r.target && r.features?.includes(r.target)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['features'],
+      message: `must not include the target '${r.target}'`,
+    });
+  }
+  if (r.features && new Set(r.features).size !== r.features.length) {
+    ctx.addIssue({ code: 'custom', path: ['features'], message: 'must not repeat a column' });
+  }
+  if (r.split === 'stratified' && r.task !== 'classification') {
+    ctx.addIssue({ code: 'custom', path: ['split'], message: 'stratified needs a classification task' });
+  }
+}).transform((r) => ({ ...r, split: r.split ?? defaultSplit(r.task) }));
+export type TrainingRequest = z.infer<typeof TrainingRequestSchema>;
+export type TrainingRequestInput = z.input<typeof TrainingRequestSchema>;
+
+/** `stratified` for classification, else `shuffle`. */
+export function defaultSplit(task: z.infer<typeof TaskSchema>): SplitStrategy {
+  return task === 'classification' ? 'stratified' : 'shuffle';
+}
+
+/** The request's algorithms as a list (one entry unless it is a sweep). */
+export function requestAlgorithms(r: Pick<TrainingRequest, 'algorithm'>): string[] {
+  return typeof r.algorithm === 'string' ? [r.algorithm] : [...r.algorithm];
+}
+
+/**
+ * The hyperparameters for one algorithm of a request: the nested object under its name when
+ * present (sweeps), plus every flat scalar entry (shared by all algorithms of a single run).
+ */
+export function hyperparametersFor(
+  r: Pick<TrainingRequest, 'hyperparameters'>,
+  algorithm: string,
+): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(r.hyperparameters)) {
+    if (typeof v !== 'object') out[k] = v;
+  }
+  const nested = r.hyperparameters[algorithm];
+  if (nested && typeof nested === 'object') Object.assign(out, nested);
+  return out;
+}

@@ -1,0 +1,136 @@
+import type { ClassificationMetrics, RegressionMetrics } from '../../contracts/metrics.js';
+
+/** Clamp used by log loss, as scikit-learn does, so a confident miss costs a finite amount. */
+const EPS = 1e-15;
+
+/** Rows = true class, columns = predicted class. */
+export function confusionMatrix(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  nClasses: number,
+): number[][] {
+  const m = Array.from({ length: nClasses }, () => new Array<number>(nClasses).fill(0));
+  for (let i = 0; i < yTrue.length; i++) m[yTrue[i]][yPred[i]]++;
+  return m;
+}
+
+export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+  let hit = 0;
+  for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === yPred[i]) hit++;
+  return yTrue.length ? hit / yTrue.length : 0;
+}
+
+/** Per-class precision, recall, F1 and support; 0 where undefined (scikit-learn's zero_division=0). */
+function perClass(cm: number[][]) {
+  return cm.map((row, k) => {
+    const tp = row[k];
+    const support = row.reduce((a, b) => a + b, 0);
+    const predicted = cm.reduce((a, r) => a + r[k], 0);
+    const precision = predicted ? tp / predicted : 0;
+    const recall = support ? tp / support : 0;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    return { precision, recall, f1, support };
+  });
+}
+
+/** Mean log loss of the true class's probability (row-major [N, C] probabilities). */
+export function logLoss(
+  yTrue: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  nClasses: number,
+): number {
+  let sum = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    let rowSum = 0;
+    for (let k = 0; k < nClasses; k++) rowSum += probabilities[i * nClasses + k];
+    const p = probabilities[i * nClasses + yTrue[i]] / (rowSum || 1);
+    sum -= Math.log(Math.min(1 - EPS, Math.max(EPS, p)));
+  }
+  return yTrue.length ? sum / yTrue.length : 0;
+}
+
+/** ROC AUC for a binary task: the probability a positive outranks a negative (ties count half). */
+export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): number {
+  const order = Array.from({ length: yTrue.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let rankSumPos = 0;
+  let nPos = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && scores[order[j + 1]] === scores[order[i]]) j++;
+    const midRank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) {
+      if (yTrue[order[k]] === 1) {
+        rankSumPos += midRank;
+        nPos++;
+      }
+    }
+    i = j + 1;
+  }
+  const nNeg = yTrue.length - nPos;
+  if (nPos === 0 || nNeg === 0) return Number.NaN;
+  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+/** Every classification metric Cirrus records; `score` is accuracy. */
+export function classificationMetrics(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  classes: readonly string[],
+): ClassificationMetrics {
+  const c = classes.length;
+  const cm = confusionMatrix(yTrue, yPred, c);
+  const stats = perClass(cm);
+  const n = yTrue.length;
+  const weighted = (key: 'precision' | 'recall' | 'f1') =>
+    n ? stats.reduce((s, x) => s + x[key] * x.support, 0) / n : 0;
+  const present = stats.filter((s) => s.support > 0);
+  const acc = accuracy(yTrue, yPred);
+  const metrics: ClassificationMetrics = {
+    task: 'classification',
+    n,
+    accuracy: acc,
+    balancedAccuracy: present.length ? present.reduce((s, x) => s + x.recall, 0) / present.length : 0,
+    precision: weighted('precision'),
+    recall: weighted('recall'),
+    f1: weighted('f1'),
+    logLoss: logLoss(yTrue, probabilities, c),
+    confusionMatrix: cm,
+    classes: [...classes],
+    score: acc,
+  };
+  if (c === 2) {
+    const positive = Array.from({ length: n }, (_, i) => probabilities[i * 2 + 1]);
+    const auc = rocAuc(yTrue, positive);
+    if (Number.isFinite(auc)) metrics.rocAuc = auc;
+  }
+  return metrics;
+}
+
+export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+  const n = yTrue.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += yTrue[i] / n;
+  let ssRes = 0;
+  let ssTot = 0;
+  for (let i = 0; i < n; i++) {
+    ssRes += (yTrue[i] - yPred[i]) ** 2;
+    ssTot += (yTrue[i] - mean) ** 2;
+  }
+  // scikit-learn: a constant target scores 1 when predicted exactly, else 0.
+  if (ssTot === 0) return ssRes === 0 ? 1 : 0;
+  return 1 - ssRes / ssTot;
+}
+
+/** Every regression metric Cirrus records; `score` is R2. */
+export function regressionMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): RegressionMetrics {
+  const n = yTrue.length;
+  let se = 0;
+  let ae = 0;
+  for (let i = 0; i < n; i++) {
+    se += (yTrue[i] - yPred[i]) ** 2;
+    ae += Math.abs(yTrue[i] - yPred[i]);
+  }
+  const score = r2(yTrue, yPred);
+  return { task: 'regression', n, r2: score, rmse: n ? Math.sqrt(se / n) : 0, mae: n ? ae / n : 0, score };
+}

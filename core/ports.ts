@@ -1,0 +1,38 @@
+/**
+ * Ports: what core/ needs from a runtime that is not a storage client. AWS implements them with
+ * Step Functions and EventBridge clients; the embedded runtime with its local interpreter and
+ * in-process event router.
+ */
+
+/** The two state machines Cirrus deploys. */
+export type PipelineName = 'training' | 'sweep';
+
+export interface ExecutionSummary {
+  readonly executionId: string;
+  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  readonly startedAt: string;
+  readonly stoppedAt?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+export interface ExecutionEvent {
+  readonly type: string;
+  readonly state?: string;
+  readonly at: string;
+  readonly input?: unknown;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** Starts and describes state-machine executions. */
+export interface PipelineRunner {
+  start(pipeline: PipelineName, name: string, input: unknown): Promise<{ executionId: string }>;
+  describe(executionId: string): Promise<ExecutionSummary & { history: readonly ExecutionEvent[] }>;
+}
+
+/** Publishes a Cirrus event (EventBridge source `cirrus`). */
+export interface EventPublisher {
+  publish(detailType: string, detail: Record<string, unknown>): Promise<void>;
+}

@@ -1,0 +1,39 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import type { CoreDeps } from '../deps.js';
+
+/** True when a conditional write lost (the caller maps it to ConflictError or ignores it). */
+export function isConditionFailed(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+/** Every item of a query, following LastEvaluatedKey. */
+export async function queryAll(deps: CoreDeps, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.ddb.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/**
+ * Parses a stored item with its record schema (zod objects drop the key attributes). A stored
+ * item that does not parse is a bug or a foreign write: fail loudly with the item's key.
+ */
+export function parseItem<T extends z.ZodType>(schema: T, item: Record<string, unknown>): z.infer<T> {
+  const parsed = schema.safeParse(item);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `stored item ${String(item.pk)}/${String(item.sk)} is malformed at ${issue?.path.join('.')}: ${issue?.message}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { classificationMetrics, regressionMetrics, rocAuc } from '../../core/ml/metrics.js';
+
+describe('classificationMetrics', () => {
+  // Values checked against scikit-learn 1.2 (accuracy_score, balanced_accuracy_score,
+  // precision_recall_fscore_support(average='weighted'), log_loss, confusion_matrix).
+  it('matches scikit-learn on a small three-class example', () => {
+    const yTrue = [0, 0, 1, 1, 2, 2];
+    const yPred = [0, 1, 1, 1, 2, 0];
+    const probs = [0.8, 0.1, 0.1, 0.3, 0.6, 0.1, 0.2, 0.7, 0.1, 0.1, 0.8, 0.1, 0.1, 0.1, 0.8, 0.5, 0.2, 0.3];
+    const m = classificationMetrics(yTrue, yPred, probs, ['a', 'b', 'c']);
+    expect(m.accuracy).toBeCloseTo(4 / 6, 12);
+    expect(m.balancedAccuracy).toBeCloseTo((0.5 + 1 + 0.5) / 3, 12);
+    expect(m.precision).toBeCloseTo((0.5 * 2 + (2 / 3) * 2 + 1 * 2) / 6, 12);
+    expect(m.recall).toBeCloseTo(4 / 6, 12);
+    expect(m.f1).toBeCloseTo((0.5 * 2 + 0.8 * 2 + (2 / 3) * 2) / 6, 12);
+    expect(m.confusionMatrix).toEqual([
+      [1, 1, 0],
+      [0, 2, 0],
+      [1, 0, 1],
+    ]);
+    const ll =
+      -(Math.log(0.8) + Math.log(0.3) + Math.log(0.7) + Math.log(0.8) + Math.log(0.8) + Math.log(0.3)) / 6;
+    expect(m.logLoss).toBeCloseTo(ll, 12);
+    expect(m.rocAuc).toBeUndefined();
+    expect(m.score).toBe(m.accuracy);
+  });
+
+  it('computes ROC AUC for binary tasks, ties counting half', () => {
+    expect(rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])).toBeCloseTo(0.75, 12);
+    expect(rocAuc([0, 1], [0.5, 0.5])).toBeCloseTo(0.5, 12);
+    const m = classificationMetrics([0, 1, 1], [0, 1, 0], [0.9, 0.1, 0.2, 0.8, 0.6, 0.4], ['n', 'y']);
+    expect(m.rocAuc).toBeCloseTo(1, 12);
+  });
+});
+
+describe('regressionMetrics', () => {
+  it('computes R2, RMSE and MAE; score is R2', () => {
+    const m = regressionMetrics([3, -0.5, 2, 7], [2.5, 0.0, 2, 8]);
+    expect(m.r2).toBeCloseTo(0.9486081370449679, 12);
+    expect(m.rmse).toBeCloseTo(Math.sqrt(0.375), 12);
+    expect(m.mae).toBeCloseTo(0.5, 12);
+    expect(m.score).toBe(m.r2);
+  });
+});

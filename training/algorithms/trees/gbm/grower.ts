@@ -1,0 +1,208 @@
+import { type Tree, TreeBuilder } from '../tree.js';
+import { type BinnedData, MISSING_BIN } from './binning.js';
+import {
+  buildHistogram,
+  type GradientView,
+  type Histogram,
+  newHistogram,
+  subtractInto,
+  totals,
+} from './histogram.js';
+import type { ParallelHistograms } from './parallel.js';
+import { findSplit, type SplitInfo, type SplitRules } from './split.js';
+
+export interface GrowOptions extends SplitRules {
+  readonly maxLeafNodes: number;
+  /** 0 = unlimited. */
+  readonly maxDepth: number;
+  readonly learningRate: number;
+}
+
+interface Leaf {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  hist: Histogram | null;
+  g: number;
+  h: number;
+  split: SplitInfo | null;
+}
+
+/**
+ * Buffers for one boosting run, allocated once: the row index (each leaf owns a contiguous
+ * range of it), a partition scratch, ordered gradients, and a pool of histograms. With a
+ * `ParallelHistograms`, these live in shared memory and large histograms use two threads.
+ */
+export class GrowerWorkspace {
+  readonly rows: Uint32Array;
+  private readonly scratch: Uint32Array;
+  readonly og: Float64Array;
+  readonly oh: Float64Array;
+  private readonly pool: Histogram[] = [];
+  private readonly goLeft = new Uint8Array(256);
+
+  constructor(
+    readonly data: BinnedData,
+    private readonly parallel?: ParallelHistograms,
+  ) {
+    this.rows = parallel?.rows ?? new Uint32Array(data.rows);
+    this.og = parallel?.og ?? new Float64Array(data.rows);
+    this.oh = parallel?.oh ?? new Float64Array(data.rows);
+    this.scratch = new Uint32Array(data.rows);
+  }
+
+  take(): Histogram {
+    if (this.parallel) return this.parallel.take();
+    return this.pool.pop() ?? newHistogram(this.data.cols);
+  }
+
+  give(h: Histogram | null): void {
+    if (!h) return;
+    if (this.parallel) this.parallel.give(h);
+    else this.pool.push(h);
+  }
+
+  build(hist: Histogram, gv: GradientView, start: number, end: number): void {
+    if (this.parallel) this.parallel.build(hist, gv, start, end);
+    else buildHistogram(hist, this.data, gv, this.rows, start, end, this.og, this.oh);
+  }
+
+  /**
+   * Stable partition of rows[start, end) by a split; returns the first right position.
+   * Branch-free (a per-code lookup table and both writes every row): left/right is a coin
+   * flip the CPU cannot predict.
+   */
+  partition(start: number, end: number, s: SplitInfo): number {
+    const { rows, scratch, goLeft } = this;
+    const n = this.data.rows;
+    for (let c = 0; c < 256; c++) goLeft[c] = c <= s.bin ? 1 : 0;
+    goLeft[MISSING_BIN] = s.missingLeft ? 1 : 0;
+    const codes = this.data.codes;
+    const col = s.feature * n;
+    let l = start;
+    let r = 0;
+    for (let i = start; i < end; i++) {
+      const row = rows[i];
+      const left = goLeft[codes[col + row]];
+      rows[l] = row;
+      scratch[r] = row;
+      l += left;
+      r += 1 - left;
+    }
+    rows.set(scratch.subarray(0, r), l);
+    return l;
+  }
+}
+
+/** A grown tree plus, per leaf, its value and row range (to update the raw predictions). */
+export interface GrownTree {
+  readonly tree: Tree;
+  readonly leaves: readonly { start: number; end: number; value: number }[];
+}
+
+function threshold(data: BinnedData, s: SplitInfo): number {
+  const edges = data.edges[s.feature];
+  return s.bin < edges.length ? edges[s.bin] : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Grows one tree leaf-wise (best gain first) up to `maxLeafNodes`. The smaller child's
+ * histogram is built from its rows; the larger one's is the parent's minus the smaller's.
+ */
+export function growTree(ws: GrowerWorkspace, gv: GradientView, o: GrowOptions, target?: number): GrownTree {
+  const data = ws.data;
+  const builder = new TreeBuilder(1);
+  for (let i = 0; i < data.rows; i++) ws.rows[i] = i;
+  const rootHist = ws.take();
+  ws.build(rootHist, gv, 0, data.rows);
+  const [g, h] = totals(rootHist);
+  const root: Leaf = {
+    node: builder.add([0]),
+    start: 0,
+    end: data.rows,
+    depth: 0,
+    hist: rootHist,
+    g,
+    h,
+    split: null,
+  };
+  const canSplit = (leaf: Leaf) =>
+    leaf.end - leaf.start >= 2 * o.minSamplesLeaf && (o.maxDepth === 0 || leaf.depth < o.maxDepth);
+  const evaluate = (leaf: Leaf) => {
+    leaf.split = canSplit(leaf)
+      ? findSplit(leaf.hist!, data, leaf.g, leaf.h, leaf.end - leaf.start, o)
+      : null;
+    if (!leaf.split) {
+      ws.give(leaf.hist);
+      leaf.hist = null;
+    }
+  };
+  evaluate(root);
+  const leaves: Leaf[] = [root];
+  while (leaves.length < o.maxLeafNodes) {
+    let pick = -1;
+    for (let i = 0; i < leaves.length; i++) {
+      const s = leaves[i].split;
+      if (s && (pick < 0 || s.gain > leaves[pick].split!.gain)) pick = i;
+    }
+    if (pick < 0) break;
+    const parent = leaves[pick];
+    const s = parent.split!;
+    const mid = ws.partition(parent.start, parent.end, s);
+    const depth = parent.depth + 1;
+    const left: Leaf = {
+      node: builder.add([0]),
+      start: parent.start,
+      end: mid,
+      depth,
+      hist: null,
+      g: s.gLeft,
+      h: s.hLeft,
+      split: null,
+    };
+    const right: Leaf = {
+      node: builder.add([0]),
+      start: mid,
+      end: parent.end,
+      depth,
+      hist: null,
+      g: parent.g - s.gLeft,
+      h: parent.h - s.hLeft,
+      split: null,
+    };
+    builder.split(parent.node, s.feature, threshold(data, s), left.node, right.node, s.missingLeft);
+    const [small, large] = mid - parent.start <= parent.end - mid ? [left, right] : [right, left];
+    const bothLeaves = !canSplit(small) && !canSplit(large);
+    if (bothLeaves) ws.give(parent.hist);
+    else {
+      small.hist = ws.take();
+      ws.build(small.hist, gv, small.start, small.end);
+      subtractInto(parent.hist!, small.hist, data);
+      large.hist = parent.hist;
+      evaluate(small);
+      evaluate(large);
+    }
+    parent.hist = null;
+    leaves.splice(pick, 1, left, right);
+  }
+  return finish(ws, builder, leaves, o, target);
+}
+
+function finish(
+  ws: GrowerWorkspace,
+  builder: TreeBuilder,
+  leaves: Leaf[],
+  o: GrowOptions,
+  target?: number,
+): GrownTree {
+  const out: { start: number; end: number; value: number }[] = [];
+  for (const leaf of leaves) {
+    ws.give(leaf.hist);
+    const value = Math.fround((-o.learningRate * leaf.g) / (leaf.h + o.l2 + 1e-15));
+    builder.setValue(leaf.node, [value]);
+    out.push({ start: leaf.start, end: leaf.end, value });
+  }
+  const tree = builder.freeze();
+  return { tree: target === undefined ? tree : { ...tree, target }, leaves: out };
+}

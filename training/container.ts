@@ -1,0 +1,111 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelManifest } from '../contracts/training-job.js';
+import { parseTrainingJobConfig } from '../contracts/training-job.js';
+import { CirrusError, ValidationError } from '../core/errors.js';
+import { type TrainResult, train } from './train.js';
+import { TRAINER_VERSION } from './version.js';
+
+/** The SageMaker training-container layout under a root (default /opt/ml). */
+export function containerPaths(root: string) {
+  return {
+    hyperparameters: join(root, 'input', 'config', 'hyperparameters.json'),
+    channel: (name: string) => join(root, 'input', 'data', name),
+    model: join(root, 'model'),
+    failure: join(root, 'output', 'failure'),
+  };
+}
+
+/** The one CSV file of a channel: `data.csv` if present, else the only file in it. */
+export function channelFile(dir: string, field: string): string {
+  if (!existsSync(dir)) throw new ValidationError(`${field}: channel directory ${dir} does not exist`, field);
+  if (existsSync(join(dir, 'data.csv'))) return join(dir, 'data.csv');
+  const files = readdirSync(dir).filter((f) => !f.startsWith('.') && statSync(join(dir, f)).isFile());
+  if (files.length !== 1)
+    throw new ValidationError(`${field}: expected one CSV file in the channel, found ${files.length}`, field);
+  return join(dir, files[0]);
+}
+
+function readConfig(path: string) {
+  if (!existsSync(path))
+    throw new ValidationError(`hyperparameters: ${path} does not exist`, 'hyperparameters');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new ValidationError('hyperparameters: hyperparameters.json is not valid JSON', 'hyperparameters');
+  }
+  return parseTrainingJobConfig(raw);
+}
+
+function writeModel(dir: string, result: TrainResult, manifest: ModelManifest): void {
+  mkdirSync(dir, { recursive: true });
+  const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+  writeFileSync(join(dir, 'contract.json'), json(result.contract));
+  writeFileSync(join(dir, 'metrics.json'), json(result.metrics));
+  writeFileSync(join(dir, 'manifest.json'), json(manifest));
+  // model.onnx last: its presence means the model directory is complete.
+  writeFileSync(join(dir, 'model.onnx'), result.onnx);
+}
+
+/** Runs one training job from the container layout; returns the result (throws on bad input). */
+export function runTrainingJob(root: string): { result: TrainResult; manifest: ModelManifest } {
+  const started = performance.now();
+  const paths = containerPaths(root);
+  const config = readConfig(paths.hyperparameters);
+  const trainBytes = readFileSync(channelFile(paths.channel('train'), 'train'));
+  const testDir = paths.channel('test');
+  const testBytes = existsSync(testDir) ? readFileSync(channelFile(testDir, 'test')) : undefined;
+  const result = train(config, trainBytes, testBytes);
+  const { job } = config;
+  const manifest: ModelManifest = {
+    kind: 'cirrus.model-manifest',
+    schemaVersion: 1,
+    seed: job.seed,
+    trainerVersion: TRAINER_VERSION,
+    algorithm: job.algorithm,
+    task: job.task,
+    hyperparameters: result.hyperparameters,
+    dataset: job.dataset,
+    runId: job.runId,
+    experiment: job.experiment,
+    rows: result.rows,
+    durationMs: Math.round(performance.now() - started),
+    files: ['model.onnx', 'contract.json', 'metrics.json', 'manifest.json'],
+  };
+  writeModel(paths.model, result, manifest);
+  return { result, manifest };
+}
+
+/** One line for the failure file: the error's message (which starts with the field). */
+export function failureLine(error: unknown): string {
+  const message =
+    error instanceof CirrusError
+      ? error.message
+      : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/**
+ * The container's main: trains, or writes the one-line reason to output/failure and removes
+ * any partial model files. Returns the process exit code.
+ */
+export function runContainer(root: string, log: (line: string) => void = console.log): number {
+  const paths = containerPaths(root);
+  try {
+    const { result, manifest } = runTrainingJob(root);
+    log(
+      `trained ${manifest.algorithm} on ${manifest.rows.train} rows in ${manifest.durationMs} ms; score ${result.metrics.score.toFixed(4)} (${result.metrics.evaluatedOn})`,
+    );
+    return 0;
+  } catch (error) {
+    const line = failureLine(error);
+    mkdirSync(join(root, 'output'), { recursive: true });
+    writeFileSync(paths.failure, `${line}\n`);
+    for (const f of ['model.onnx', 'contract.json', 'metrics.json', 'manifest.json'])
+      rmSync(join(paths.model, f), { force: true });
+    log(`training failed: ${line}`);
+    if (!(error instanceof CirrusError) && error instanceof Error && error.stack) console.error(error.stack);
+    return 1;
+  }
+}

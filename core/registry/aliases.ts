@@ -1,0 +1,202 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type Alias,
+  type AliasHistoryEntry,
+  AliasHistoryEntrySchema,
+  AliasNameSchema,
+  type AliasPolicy,
+  AliasSchema,
+} from '../../contracts/registry.js';
+import type { CoreDeps } from '../deps.js';
+import { ConflictError, fromZodError, NotFoundError } from '../errors.js';
+import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
+import { registryKeys } from '../storage/keys.js';
+import { getModel } from './models.js';
+import { getModelVersion } from './versions.js';
+
+export interface SetAliasInput {
+  readonly model: string;
+  readonly alias: string;
+  readonly version: number;
+  readonly reason: string;
+  readonly policy: AliasPolicy;
+  /** Who moved it: a user, `pipeline`, `ab-evaluator`, … */
+  readonly by: string;
+  /** Move only if the alias points here now (`null` = only if unset); absent = no check. */
+  readonly expectedCurrent?: number | null;
+}
+
+interface AliasState {
+  readonly version: number | null;
+  readonly revision: number;
+}
+
+/**
+ * Points an alias at a version. Protocol (single-item conditional writes, no transactions):
+ * 1. read the current revision r; 2. claim history entry r+1 with `attribute_not_exists` —
+ * exactly one concurrent mover can; 3. move the alias item conditionally on revision r.
+ * The history is the log and the alias item its materialized head: if a mover dies between 2
+ * and 3, the next reader rolls the alias forward from the log, so no move is half-done.
+ *
+ * @throws ConflictError when another move won the race or `expectedCurrent` does not hold.
+ * @throws NotFoundError for an unknown model or version.
+ */
+export async function setAlias(deps: CoreDeps, input: SetAliasInput): Promise<Alias> {
+  const aliasName = AliasNameSchema.safeParse(input.alias);
+  if (!aliasName.success) throw fromZodError(aliasName.error, 'alias');
+  await getModelVersion(deps, { model: input.model, version: input.version });
+  const state = await readAliasState(deps, input.model, input.alias);
+  const label = `${input.model}@${input.alias}`;
+  if (input.expectedCurrent !== undefined && input.expectedCurrent !== state.version) {
+    throw new ConflictError(
+      `alias '${label}' points at ${describe(state.version)}, expected ${describe(input.expectedCurrent)}`,
+    );
+  }
+  const entry: AliasHistoryEntry = {
+    model: input.model,
+    alias: input.alias,
+    revision: state.revision + 1,
+    from: state.version,
+    to: input.version,
+    at: deps.now().toISOString(),
+    reason: input.reason,
+    policy: input.policy,
+    by: input.by,
+  };
+  try {
+    await deps.ddb.send(
+      new PutCommand({
+        TableName: deps.tables.registry,
+        Item: { ...registryKeys.aliasLog(input.model, input.alias, entry.revision), ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error))
+      throw new ConflictError(`alias '${label}' was moved concurrently; re-read and retry`);
+    throw error;
+  }
+  return applyEntry(deps, entry);
+}
+
+function describe(version: number | null): string {
+  return version === null ? 'nothing' : `v${version}`;
+}
+
+/** Moves the alias item to a claimed history entry (idempotent; a lost condition means someone else did). */
+async function applyEntry(deps: CoreDeps, entry: AliasHistoryEntry): Promise<Alias> {
+  const alias: Alias = {
+    model: entry.model,
+    alias: entry.alias,
+    version: entry.to,
+    revision: entry.revision,
+    updatedAt: entry.at,
+  };
+  try {
+    await deps.ddb.send(
+      new PutCommand({
+        TableName: deps.tables.registry,
+        Item: { ...registryKeys.alias(entry.model, entry.alias), ...alias },
+        ConditionExpression: 'attribute_not_exists(pk) OR revision < :revision',
+        ExpressionAttributeValues: { ':revision': entry.revision },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+  return alias;
+}
+
+async function latestEntry(
+  deps: CoreDeps,
+  model: string,
+  alias: string,
+): Promise<AliasHistoryEntry | undefined> {
+  const { Items } = await deps.ddb.send(
+    new QueryCommand({
+      TableName: deps.tables.registry,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': registryKeys.aliasLogPk(model, alias) },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  return Items?.[0] ? parseItem(AliasHistoryEntrySchema, Items[0]) : undefined;
+}
+
+async function readAliasState(deps: CoreDeps, model: string, alias: string): Promise<AliasState> {
+  const entry = await latestEntry(deps, model, alias);
+  if (!entry) return { version: null, revision: 0 };
+  const current = await findAlias(deps, { model, alias });
+  if (!current || current.revision < entry.revision) await applyEntry(deps, entry);
+  return { version: entry.to, revision: entry.revision };
+}
+
+/**
+ * Where an alias points now.
+ * @throws NotFoundError('model', name) for an unknown model, ('alias', 'model@alias') when unset.
+ */
+export async function getAlias(deps: CoreDeps, input: { model: string; alias: string }): Promise<Alias> {
+  const alias = await findAlias(deps, input);
+  if (alias) return alias;
+  await getModel(deps, { model: input.model });
+  throw new NotFoundError('alias', `${input.model}@${input.alias}`);
+}
+
+/** Where an alias points now, or null when unset. */
+export async function findAlias(
+  deps: CoreDeps,
+  input: { model: string; alias: string },
+): Promise<Alias | null> {
+  const { Item } = await deps.ddb.send(
+    new GetCommand({
+      TableName: deps.tables.registry,
+      Key: registryKeys.alias(input.model, input.alias),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? parseItem(AliasSchema, Item) : null;
+}
+
+/** Every alias of a model. */
+export async function listAliases(deps: CoreDeps, input: { model: string }): Promise<Alias[]> {
+  const items = await queryAll(deps, {
+    TableName: deps.tables.registry,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': registryKeys.modelPk(input.model), ':prefix': 'ALIAS#' },
+  });
+  return items.map((item) => parseItem(AliasSchema, item));
+}
+
+/** Every move of an alias, oldest first. */
+export async function getAliasHistory(
+  deps: CoreDeps,
+  input: { model: string; alias: string },
+): Promise<AliasHistoryEntry[]> {
+  const items = await queryAll(deps, {
+    TableName: deps.tables.registry,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': registryKeys.aliasLogPk(input.model, input.alias) },
+    ConsistentRead: true,
+  });
+  return items.map((item) => parseItem(AliasHistoryEntrySchema, item));
+}
+
+/**
+ * Which version the alias pointed at, at time `at` ("which version was champion at T"):
+ * the last move at or before `at`, in revision order.
+ * @throws NotFoundError('alias', 'model@alias at T') when it was not set at that time.
+ */
+export async function getAliasAt(
+  deps: CoreDeps,
+  input: { model: string; alias: string; at: Date | string },
+): Promise<{ version: number; since: string; entry: AliasHistoryEntry }> {
+  const at = new Date(input.at).getTime();
+  const history = await getAliasHistory(deps, input);
+  const entry = history.findLast((e) => new Date(e.at).getTime() <= at);
+  if (!entry) {
+    throw new NotFoundError('alias', `${input.model}@${input.alias} at ${new Date(input.at).toISOString()}`);
+  }
+  return { version: entry.to, since: entry.at, entry };
+}

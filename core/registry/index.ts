@@ -1,0 +1,25 @@
+export {
+  findAlias,
+  getAlias,
+  getAliasAt,
+  getAliasHistory,
+  listAliases,
+  type SetAliasInput,
+  setAlias,
+} from './aliases.js';
+export { exportModelCard, type ModelCardOptions, toModelCard } from './model-card.js';
+export { allocateVersion, getModel, listModels } from './models.js';
+export {
+  type ApplyDeployPolicyInput,
+  applyDeployPolicy,
+  CHAMPION,
+  championStack,
+  promoteVersion,
+} from './policy.js';
+export { nextVersionLabel, servingSignature } from './version-label.js';
+export {
+  getModelVersion,
+  listModelVersions,
+  registerModelVersion,
+  setModelVersionStatus,
+} from './versions.js';

@@ -1,0 +1,86 @@
+import * as ort from 'onnxruntime-node';
+import { z } from 'zod';
+import { ModelContractSchema } from '../../contracts/model-contract.js';
+import {
+  type EvaluateOutput,
+  PipelineRequestSchema,
+  TrainingOutputSchema,
+  ValidateOutputSchema,
+} from '../../contracts/pipeline.js';
+import { hyperparametersFor } from '../../contracts/training-request.js';
+import { getArtifact, putArtifact, putJson } from '../artifacts/index.js';
+import { parseCsv } from '../data/index.js';
+import type { CoreDeps } from '../deps.js';
+import { buildBaselineProfile, numericMetrics } from '../drift/profile.js';
+import { ValidationError } from '../errors.js';
+import { readModelArchive } from './model-archive.js';
+import { runKeys } from './prepare.js';
+import { csvRows, predictionValue, predictRows, scorePredictions } from './score-csv.js';
+
+const EvaluateInputSchema = z
+  .object({
+    request: PipelineRequestSchema,
+    run: z.object({ Payload: ValidateOutputSchema }),
+    training: TrainingOutputSchema,
+  })
+  .loose();
+
+async function loadSession(onnx: Uint8Array): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(onnx);
+  } catch (e) {
+    throw new ValidationError(`model.onnx: onnxruntime cannot load it (${(e as Error).message.split('\n')[0]})`, 'model');
+  }
+}
+
+/**
+ * Pipeline step Evaluate: unpacks the job's model.tar.gz, loads model.onnx with onnxruntime
+ * (the runtime that will serve it), scores the test channel, profiles the training channel as
+ * the drift baseline, and stores model.onnx, contract, metrics and baseline under the run.
+ * A model that fails to load or to predict fails the run here, before anything is registered.
+ */
+export async function evaluate(deps: CoreDeps, input: unknown): Promise<EvaluateOutput> {
+  const { request, run, training } = EvaluateInputSchema.parse(input);
+  const runId = run.Payload.runId;
+  const archive = await readModelArchive(await getArtifact(deps, { uri: training.S3ModelArtifacts }));
+  const contract = ModelContractSchema.parse(JSON.parse(archive.contractJson));
+  const session = await loadSession(archive.onnx);
+  try {
+    const keys = runKeys(runId);
+    const [testCsv, trainCsv] = await Promise.all(
+      [keys.test, keys.train].map(async (key) => parseCsv(await getArtifact(deps, { key }), { field: key })),
+    );
+    const testPredictions = await predictRows(session, contract, csvRows(testCsv, contract));
+    const metrics = scorePredictions(testCsv, contract, testPredictions);
+    const trainRows = csvRows(trainCsv, contract);
+    const trainPredictions = await predictRows(session, contract, trainRows);
+    const profiled = contract.features.filter((f) => f.type !== 'text');
+    const baseline = buildBaselineProfile({
+      task: contract.task,
+      seed: request.seed,
+      features: profiled.map((f) => ({ name: f.name, type: f.type === 'numeric' ? 'numeric' : 'categorical' })),
+      columns: Object.fromEntries(profiled.map((f) => [f.name, trainRows.map((r) => r[f.name] as number | string | null)])),
+      predictions: trainPredictions.map(predictionValue),
+      metrics: numericMetrics(metrics),
+      createdAt: deps.now(),
+    });
+    const [onnx, contractObj, metricsObj, baselineObj] = await Promise.all([
+      putArtifact(deps, { key: keys.model('model.onnx'), body: archive.onnx }),
+      putJson(deps, { key: keys.model('contract.json'), value: contract }),
+      putJson(deps, { key: keys.model('metrics.json'), value: metrics }),
+      putJson(deps, { key: keys.model('baseline.json'), value: baseline }),
+    ]);
+    return {
+      metrics,
+      score: metrics.score,
+      onnxUri: onnx.uri,
+      onnxSha256: onnx.sha256,
+      contractUri: contractObj.uri,
+      metricsUri: metricsObj.uri,
+      baselineUri: baselineObj.uri,
+      hyperparameters: hyperparametersFor(request, request.algorithm),
+    };
+  } finally {
+    await session.release();
+  }
+}

@@ -1,0 +1,63 @@
+import type * as ort from 'onnxruntime-node';
+import type { Metrics } from '../../contracts/metrics.js';
+import type { ModelContract } from '../../contracts/model-contract.js';
+import type { FeatureRow, Prediction } from '../../contracts/serving.js';
+import type { ParsedCsv } from '../data/index.js';
+import { findColumn, parseNumberCell } from '../data/index.js';
+import { ValidationError } from '../errors.js';
+import { classificationMetrics, regressionMetrics } from '../ml/metrics.js';
+import { buildInputTensors, decodeOutputs } from '../ml/onnx-io.js';
+
+/** The contract's features read from a CSV's columns, as the API would receive them. */
+export function csvRows(csv: ParsedCsv, contract: ModelContract): FeatureRow[] {
+  const columns = contract.features.map((f) => ({
+    feature: f,
+    column: findColumn(csv, f.source.columns[0] ?? f.name, `features.${f.name}`),
+  }));
+  return Array.from({ length: csv.schema.rowCount }, (_, r) => {
+    const row: FeatureRow = {};
+    for (const { feature, column } of columns) {
+      const cell = column.values[r];
+      row[feature.name] = cell === null ? null : feature.type === 'numeric' ? (parseNumberCell(cell) ?? null) : cell;
+    }
+    return row;
+  });
+}
+
+/** Runs a session over rows; a model that cannot predict fails with its reason. */
+export async function predictRows(session: ort.InferenceSession, contract: ModelContract, rows: FeatureRow[]): Promise<Prediction[]> {
+  const feeds = buildInputTensors(contract, { rows, root: 'rows', pathOf: (i) => `rows[${i}]` });
+  const inputs = Object.fromEntries(session.inputNames.map((n) => [n, feeds[n]]));
+  let outputs: ort.InferenceSession.OnnxValueMapType;
+  try {
+    outputs = await session.run(inputs);
+  } catch (e) {
+    throw new ValidationError(`model.onnx: inference failed (${(e as Error).message.split('\n')[0]})`, 'model');
+  }
+  return decodeOutputs(contract, outputs as Record<string, ort.Tensor>, rows.length);
+}
+
+/** Test-set metrics from the ONNX predictions and the CSV's target column. */
+export function scorePredictions(csv: ParsedCsv, contract: ModelContract, predictions: Prediction[]): Metrics {
+  if (!contract.target) throw new ValidationError('contract: has no target to score against', 'contract.target');
+  const target = findColumn(csv, contract.target, 'target');
+  if (contract.task === 'classification') {
+    const classes = contract.classes ?? [];
+    const index = new Map(classes.map((c, i) => [c, i]));
+    const yTrue = target.values.map((v) => index.get(v ?? '') ?? -1);
+    const yPred = predictions.map((p) => index.get(String(p.label)) ?? -1);
+    const probs = new Float64Array(predictions.length * classes.length);
+    predictions.forEach((p, i) => classes.forEach((c, k) => (probs[i * classes.length + k] = p.probabilities?.[c] ?? 0)));
+    return classificationMetrics(yTrue, yPred, probs, classes);
+  }
+  const yTrue = target.values.map((v) => parseNumberCell(v ?? '') ?? Number.NaN);
+  return regressionMetrics(yTrue, predictions.map((p) => p.value ?? Number.NaN));
+}
+
+/** The prediction as the prediction log records it: a class label, a value, or a cluster id. */
+export function predictionValue(p: Prediction): string | number | null {
+  if (p.label !== undefined) return String(p.label);
+  if (p.value !== undefined) return p.value;
+  if (p.cluster !== undefined) return String(p.cluster);
+  return null;
+}

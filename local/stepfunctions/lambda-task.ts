@@ -1,0 +1,67 @@
+/**
+ * A pipeline step as the local runtime calls it: the Lambda function's payload in, its result out.
+ * The same core function the deployed handler wraps; throwing fails the task.
+ */
+export type LocalHandler = (payload: unknown) => Promise<unknown>;
+
+/** The error name Step Functions would report for an error thrown by a function. */
+function errorName(error: unknown): string {
+  if (error instanceof Error && error.name) return error.name;
+  return 'Error';
+}
+
+/** Error names raised by the Lambda service or Step Functions rather than by the function. */
+const SERVICE_ERROR = /^(Lambda|States)\./;
+
+/**
+ * Failure of a Lambda task, shaped as Step Functions reports it: `name` is the error name Retry
+ * and Catch match (the function's errorType, e.g. `ValidationError`), `message` is the Cause.
+ */
+export class LambdaTaskError extends Error {
+  constructor(name: string, cause: string) {
+    super(cause);
+    this.name = name;
+  }
+}
+
+/**
+ * Adapts a local handler to the `arn:aws:states:::lambda:invoke` integration: the task's
+ * effective input is `{ FunctionName, Payload }` and its result is the Invoke response, so
+ * `ResultSelector`/`OutputPath` in the ASL see what they see on AWS. A thrown error keeps its
+ * name; a function error's Cause is the Lambda error JSON (`errorType`, `errorMessage`, `trace`).
+ */
+export function lambdaInvokeTask(handler: LocalHandler): (input: unknown) => Promise<unknown> {
+  return async (input) => {
+    const payload = isRecord(input) ? input.Payload : undefined;
+    let result: unknown;
+    try {
+      result = await handler(payload);
+    } catch (error) {
+      throw toTaskError(error);
+    }
+    // What crosses the Lambda boundary is JSON: undefined becomes null, Dates become strings.
+    return {
+      ExecutedVersion: '$LATEST',
+      StatusCode: 200,
+      Payload: JSON.parse(JSON.stringify(result ?? null)),
+    };
+  };
+}
+
+function toTaskError(error: unknown): LambdaTaskError {
+  const name = errorName(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (SERVICE_ERROR.test(name)) return new LambdaTaskError(name, message);
+  const trace =
+    error instanceof Error
+      ? (error.stack ?? '')
+          .split('\n')
+          .slice(1, 6)
+          .map((l) => l.trim())
+      : [];
+  return new LambdaTaskError(name, JSON.stringify({ errorType: name, errorMessage: message, trace }));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,62 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+export interface S3Location {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** `s3://bucket/some/key` -> `{ bucket, key }`; the key may be empty (a whole bucket). */
+export function parseS3Uri(uri: string): S3Location {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!match?.[1]) throw new Error(`not an s3:// URI: ${uri}`);
+  return { bucket: match[1], key: match[2] ?? '' };
+}
+
+/** Joins an S3 URI prefix and key parts with single slashes, as SageMaker builds output paths. */
+export function joinS3Uri(base: string, ...parts: string[]): string {
+  return [base.replace(/\/+$/, ''), ...parts.map((p) => p.replace(/^\/+|\/+$/g, ''))].join('/');
+}
+
+/**
+ * Downloads every object under an S3 prefix into `dir`, keeping paths relative to the prefix
+ * (SageMaker's `S3Prefix` channel in File mode). Lists without a delimiter: s3rver drops
+ * CommonPrefixes for deep keys. Returns the number of files written.
+ */
+export async function downloadPrefix(s3: S3Client, uri: string, dir: string): Promise<number> {
+  const { bucket, key: prefix } = parseS3Uri(uri);
+  let count = 0;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) {
+      const key = object.Key ?? '';
+      // Like SageMaker: plain prefix match; a prefix naming one object yields that object.
+      const rel = key === prefix ? basename(key) : key.slice(prefix.length).replace(/^\/+/, '');
+      if (!rel || key.endsWith('/')) continue;
+      const target = join(dir, ...rel.split('/'));
+      if (relative(dir, target).startsWith(`..${sep}`)) throw new Error(`S3 key escapes the channel: ${key}`);
+      await mkdir(dirname(target), { recursive: true });
+      const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      await writeFile(target, await body.Body!.transformToByteArray());
+      count += 1;
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return count;
+}
+
+/** Uploads one local file to an `s3://` URI. */
+export async function uploadFile(
+  s3: S3Client,
+  file: string,
+  uri: string,
+  contentType: string,
+): Promise<void> {
+  const { bucket, key } = parseS3Uri(uri);
+  const body = await readFile(file);
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+}

@@ -1,0 +1,91 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { list } from 'tar';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CIRRUS_JOB_KEY } from '../../contracts/training-job.js';
+import { runTrainingJob } from '../../local/training-jobs/index.js';
+import { PROJECT_ROOT } from '../../local/training-jobs/trainer-process.js';
+import { type S3Emulator, startS3Emulator } from './s3-emulator.js';
+
+// The real trainer (training/main.ts, default command: node --import tsx) run by the local
+// training-job runner against a real s3rver: the container contract end to end.
+let emulator: S3Emulator;
+
+beforeAll(async () => {
+  emulator = await startS3Emulator();
+  const iris = await readFile(join(PROJECT_ROOT, 'datasets', 'iris.csv'));
+  for (const channel of ['train', 'test']) {
+    await emulator.s3.send(
+      new PutObjectCommand({
+        Bucket: emulator.bucket,
+        Key: `runs/real1/split/${channel}/data.csv`,
+        Body: iris,
+      }),
+    );
+  }
+});
+afterAll(async () => emulator?.close());
+
+function request(name: string, job: Record<string, unknown>) {
+  const channel = (c: string) => ({
+    ChannelName: c,
+    ContentType: 'text/csv',
+    DataSource: {
+      S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${emulator.bucket}/runs/real1/split/${c}` },
+    },
+  });
+  return {
+    TrainingJobName: name,
+    AlgorithmSpecification: { TrainingImage: 'cirrus-trainer:local', TrainingInputMode: 'File' },
+    RoleArn: 'arn:aws:iam::000000000000:role/cirrus-local-sagemaker',
+    HyperParameters: { [CIRRUS_JOB_KEY]: JSON.stringify(job) },
+    InputDataConfig: [channel('train'), channel('test')],
+    OutputDataConfig: { S3OutputPath: `s3://${emulator.bucket}/runs/real1/jobs` },
+    ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 10 },
+  };
+}
+
+const job = {
+  task: 'classification',
+  algorithm: 'logistic_regression',
+  target: 'target',
+  dataset: { name: 'iris', version: 'local' },
+  runId: 'real1',
+  experiment: 'iris',
+};
+
+describe('runTrainingJob with the real trainer', () => {
+  it('trains iris and uploads model.tar.gz', async () => {
+    const deps = { s3: emulator.s3, now: () => new Date() };
+    const dataDir = join(emulator.scratch, 'data');
+
+    const described = await runTrainingJob(deps, request('cirrus-real1', job), { dataDir });
+
+    expect(described.TrainingJobStatus).toBe('Completed');
+    const key = 'runs/real1/jobs/cirrus-real1/output/model.tar.gz';
+    const archive = await emulator.s3.send(new GetObjectCommand({ Bucket: emulator.bucket, Key: key }));
+    const file = join(emulator.scratch, 'real1-model.tar.gz');
+    await writeFile(file, await archive.Body!.transformToByteArray());
+    const entries: string[] = [];
+    await list({ file, onReadEntry: (entry) => entries.push(entry.path) });
+    expect(entries).toEqual(
+      expect.arrayContaining(['model.onnx', 'metrics.json', 'contract.json', 'manifest.json']),
+    );
+  });
+
+  it('reports the trainer failure file as FailureReason for an unknown target', async () => {
+    const deps = { s3: emulator.s3, now: () => new Date() };
+    const dataDir = join(emulator.scratch, 'data');
+
+    const error: Error = await runTrainingJob(deps, request('cirrus-real2', { ...job, target: 'nope' }), {
+      dataDir,
+    }).then(
+      () => new Error('expected a failure'),
+      (e: Error) => e,
+    );
+
+    expect(error.name).toBe('States.TaskFailed');
+    expect(JSON.parse(error.message).FailureReason).toMatch(/^AlgorithmError: .*nope.* \(exit code \d+\)$/);
+  });
+});

@@ -1,0 +1,147 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type AbTestRecord, AbTestRecordSchema, type ArmCounts } from '../../contracts/serving.js';
+import type { CoreDeps } from '../deps.js';
+import { NotFoundError } from '../errors.js';
+import { endpointKeys } from '../serving/endpoints.js';
+import { isConditionFailed } from '../storage/dynamo.js';
+
+export type Arm = 'champion' | 'challenger';
+
+function parseTest(item: Record<string, unknown>): AbTestRecord {
+  const { pk: _pk, sk: _sk, ...fields } = item;
+  return AbTestRecordSchema.parse(fields);
+}
+
+export function armCounts(test: AbTestRecord, arm: Arm): ArmCounts {
+  return arm === 'champion'
+    ? { n: test.championN, sum: test.championSum, sumSquares: test.championSumSquares }
+    : { n: test.challengerN, sum: test.challengerSum, sumSquares: test.challengerSumSquares };
+}
+
+export async function putAbTest(deps: CoreDeps, test: AbTestRecord): Promise<void> {
+  await deps.ddb.send(
+    new PutCommand({
+      TableName: deps.tables.registry,
+      Item: { ...endpointKeys.abTest(test.endpoint, test.testId), ...test },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function getAbTest(deps: CoreDeps, endpoint: string, testId: string): Promise<AbTestRecord> {
+  const res = await deps.ddb.send(
+    new GetCommand({
+      TableName: deps.tables.registry,
+      Key: endpointKeys.abTest(endpoint, testId),
+      ConsistentRead: true,
+    }),
+  );
+  if (!res.Item) throw new NotFoundError('A/B test', `${endpoint}/${testId}`);
+  return parseTest(res.Item);
+}
+
+/**
+ * Adds labelled samples' scores to one arm with in-place arithmetic (no read-modify-write),
+ * only while the test runs. Returns the updated test, or null if it already ended.
+ */
+export async function addArmScores(
+  deps: CoreDeps,
+  endpoint: string,
+  testId: string,
+  arm: Arm,
+  scores: readonly number[],
+): Promise<AbTestRecord | null> {
+  const sum = scores.reduce((a, s) => a + s, 0);
+  const sumSquares = scores.reduce((a, s) => a + s * s, 0);
+  try {
+    const res = await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.tables.registry,
+        Key: endpointKeys.abTest(endpoint, testId),
+        UpdateExpression: `SET ${arm}N = ${arm}N + :n, ${arm}Sum = ${arm}Sum + :s, ${arm}SumSquares = ${arm}SumSquares + :q`,
+        ConditionExpression: '#state = :running',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':n': scores.length,
+          ':s': sum,
+          ':q': sumSquares,
+          ':running': 'running',
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return parseTest(res.Attributes ?? {});
+  } catch (error) {
+    if (isConditionFailed(error)) return null;
+    throw error;
+  }
+}
+
+/** Fields a look or a conclusion writes. */
+export interface AbTestUpdate {
+  readonly pValue: number;
+  readonly decision: AbTestRecord['decision'];
+  readonly reason: string;
+  /** Set to end the test. */
+  readonly state?: 'completed' | 'stopped';
+  readonly decidedAt?: string;
+}
+
+/**
+ * Records a look (running p-value) or ends the test — only while it still runs, so of several
+ * concurrent evaluators exactly one concludes it. Returns false when the test had already ended.
+ */
+export async function updateRunningAbTest(
+  deps: CoreDeps,
+  endpoint: string,
+  testId: string,
+  update: AbTestUpdate,
+): Promise<boolean> {
+  const sets = ['pValue = :p', 'decision = :d', 'reason = :r'];
+  const values: Record<string, unknown> = {
+    ':p': update.pValue,
+    ':d': update.decision,
+    ':r': update.reason,
+    ':running': 'running',
+  };
+  if (update.state) {
+    sets.push('#state = :state', 'decidedAt = :at');
+    values[':state'] = update.state;
+    values[':at'] = update.decidedAt ?? deps.now().toISOString();
+  }
+  try {
+    await deps.ddb.send(
+      new UpdateCommand({
+        TableName: deps.tables.registry,
+        Key: endpointKeys.abTest(endpoint, testId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#state = :running',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** Rewrites an ended test's outcome (a promotion that could not be applied). */
+export async function overrideAbTestOutcome(
+  deps: CoreDeps,
+  endpoint: string,
+  testId: string,
+  reason: string,
+  state: 'completed' | 'stopped',
+): Promise<void> {
+  await deps.ddb.send(
+    new UpdateCommand({
+      TableName: deps.tables.registry,
+      Key: endpointKeys.abTest(endpoint, testId),
+      UpdateExpression: 'SET reason = :r, #state = :state',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':r': reason, ':state': state },
+    }),
+  );
+}

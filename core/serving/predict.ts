@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type {
+  FeatureRow,
+  Prediction,
+  PredictionLogRecord,
+  PredictResponse,
+  ShadowVariant,
+} from '../../contracts/serving.js';
+import type { CoreDeps } from '../deps.js';
+import type { PredictionLogWriter } from './prediction-log.js';
+import { normalizeRequest } from './request-rows.js';
+import type { EndpointResolver } from './resolver.js';
+import { chooseVariant, stickyKeyOf } from './router.js';
+import { runModel } from './run-model.js';
+import type { LoadedModel, SessionCache } from './session-cache.js';
+
+/** Per-container state the predict path reuses across requests. */
+export interface PredictContext {
+  readonly cache: SessionCache;
+  readonly resolver: EndpointResolver;
+  readonly log: PredictionLogWriter;
+  /** Random draw for unsticky routing. @default Math.random */
+  readonly random?: () => number;
+  /** @default randomUUID */
+  readonly newRequestId?: () => string;
+  /** Largest batch accepted. @default 10_000 */
+  readonly maxRows?: number;
+  /** A shadow variant failed (it never fails the request). @default ignore */
+  readonly onShadowError?: (shadow: ShadowVariant, error: unknown) => void;
+}
+
+export interface PredictInput {
+  readonly endpoint: string;
+  /** The parsed JSON body (any accepted format). */
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+}
+
+interface Scored {
+  readonly loaded: LoadedModel;
+  readonly rows: readonly FeatureRow[];
+  readonly predictions: Prediction[];
+}
+
+async function score(
+  deps: CoreDeps,
+  ctx: PredictContext,
+  model: string,
+  version: number,
+  body: unknown,
+  extraKeys: string[],
+): Promise<Scored> {
+  const ref = await ctx.resolver.artifact(deps, model, version);
+  const loaded = await ctx.cache.get(deps, ref);
+  const source = normalizeRequest(
+    body,
+    ref.contract.features.map((f) => f.name),
+    { maxRows: ctx.maxRows, extraKeys },
+  );
+  return { loaded, rows: source.rows, predictions: await runModel(loaded, source) };
+}
+
+type RecordBase = Pick<PredictionLogRecord, 'requestId' | 'endpoint' | 'model' | 'at' | 'abTestId'>;
+
+/** Scores shadow variants after the answer; a failing shadow is reported and skipped. */
+async function scoreShadows(
+  deps: CoreDeps,
+  ctx: PredictContext,
+  input: PredictInput,
+  model: string,
+  shadows: readonly ShadowVariant[],
+  extraKeys: string[],
+  base: RecordBase,
+): Promise<PredictionLogRecord[]> {
+  const results = await Promise.all(
+    shadows.map(async (shadow) => {
+      const started = performance.now();
+      try {
+        const scored = await score(deps, ctx, model, shadow.version, input.body, extraKeys);
+        const record: PredictionLogRecord = {
+          ...base,
+          version: shadow.version,
+          variant: shadow.name,
+          shadow: true,
+          inputs: [...scored.rows],
+          outputs: scored.predictions,
+          rowCount: scored.rows.length,
+          latencyMs: performance.now() - started,
+        };
+        return [record];
+      } catch (error) {
+        ctx.onShadowError?.(shadow, error);
+        return [];
+      }
+    }),
+  );
+  return results.flat();
+}
+
+/**
+ * Answers one predict request: resolves the endpoint's traffic (cached), routes it (sticky key
+ * or random), validates and scores the rows on the chosen version, and queues its log record.
+ * Shadows are scored after the answer (`log.logLater`; `log.flush()` waits for them) and their
+ * failures never fail the request.
+ *
+ * @throws NotFoundError (unknown endpoint, no champion), ValidationError (bad body, naming the
+ * field), PayloadTooLargeError (too many rows).
+ */
+export async function predict(
+  deps: CoreDeps,
+  ctx: PredictContext,
+  input: PredictInput,
+): Promise<PredictResponse> {
+  const started = performance.now();
+  const { endpoint, traffic } = await ctx.resolver.resolve(deps, input.endpoint);
+  const sticky = traffic.stickyKey;
+  const extraKeys = sticky?.from === 'field' ? [sticky.name] : [];
+  const choice = chooseVariant(traffic, stickyKeyOf(sticky, input), ctx.random, endpoint.name);
+  const served = await score(deps, ctx, endpoint.model, choice.variant.version, input.body, extraKeys);
+  const latencyMs = performance.now() - started;
+  const requestId = (ctx.newRequestId ?? randomUUID)();
+  const at = deps.now().toISOString();
+  const base: RecordBase = {
+    requestId,
+    endpoint: endpoint.name,
+    model: endpoint.model,
+    at,
+    abTestId: endpoint.abTestId,
+  };
+  ctx.log.log({
+    ...base,
+    version: choice.variant.version,
+    variant: choice.variant.name,
+    shadow: false,
+    inputs: [...served.rows],
+    outputs: served.predictions,
+    rowCount: served.rows.length,
+    latencyMs,
+  });
+  if (choice.shadows.length > 0)
+    ctx.log.logLater(scoreShadows(deps, ctx, input, endpoint.model, choice.shadows, extraKeys, base));
+  return {
+    requestId,
+    endpoint: endpoint.name,
+    model: endpoint.model,
+    version: choice.variant.version,
+    variant: choice.variant.name,
+    predictions: served.predictions,
+  };
+}

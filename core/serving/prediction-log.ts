@@ -1,0 +1,166 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { PredictionLogRecord } from '../../contracts/serving.js';
+import type { CoreDeps } from '../deps.js';
+import { toItem } from './prediction-store.js';
+
+/** BatchWriteItem's limit. */
+const MAX_BATCH = 25;
+
+export interface PredictionLogOptions {
+  /** Records are written at most this long after being logged. @default 50 */
+  readonly flushIntervalMs?: number;
+  /** BatchWriteItem calls in flight at once. @default 4 */
+  readonly concurrency?: number;
+  /** Attempts per batch (throttling, unprocessed items) before flush() reports failure. @default 8 */
+  readonly maxAttempts?: number;
+  /** First retry delay; doubles each attempt, with full jitter. @default 20 */
+  readonly baseDelayMs?: number;
+  /** Records expire this long after they were answered (TTL). @default 90 days */
+  readonly ttlSeconds?: number;
+  /** Called when a batch exhausts its attempts; the records go back to the buffer. */
+  readonly onError?: (error: unknown, pending: number) => void;
+}
+
+type Item = Record<string, unknown>;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A buffered, batched writer of prediction records. `log()` never waits for DynamoDB: records
+ * are written in batches of 25 when a batch fills or `flushIntervalMs` passes. `flush()`
+ * resolves once every record logged before it is stored; a Lambda handler awaits it before
+ * returning (the sandbox freezes after the answer), the local server on shutdown.
+ * No record is dropped: UnprocessedItems are retried with backoff, and a batch that still fails
+ * goes back to the buffer and makes `flush()` reject.
+ *
+ * @example
+ * const log = new PredictionLogWriter(deps);
+ * log.log(record);          // returns at once
+ * await log.flush();        // all written
+ */
+export class PredictionLogWriter {
+  private buffer: Item[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly producing = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private failures: unknown[] = [];
+  private readonly opts: Required<Omit<PredictionLogOptions, 'onError'>> &
+    Pick<PredictionLogOptions, 'onError'>;
+  /** Records stored so far (for metrics and tests). */
+  written = 0;
+
+  constructor(
+    private readonly deps: CoreDeps,
+    options: PredictionLogOptions = {},
+  ) {
+    this.opts = {
+      flushIntervalMs: options.flushIntervalMs ?? 50,
+      concurrency: options.concurrency ?? 4,
+      maxAttempts: options.maxAttempts ?? 8,
+      baseDelayMs: options.baseDelayMs ?? 20,
+      ttlSeconds: options.ttlSeconds ?? 90 * 24 * 3600,
+      onError: options.onError,
+    };
+  }
+
+  /** Records waiting or being written. */
+  get pending(): number {
+    return this.buffer.length + this.inFlight.size * MAX_BATCH;
+  }
+
+  /** Queues a record; returns at once. */
+  log(record: PredictionLogRecord): void {
+    this.buffer.push(toItem(record, this.opts.ttlSeconds));
+    if (this.buffer.length >= MAX_BATCH) this.drain(false);
+    else this.schedule();
+  }
+
+  /**
+   * Logs records that are still being produced (shadow variants scored after the answer):
+   * `flush()` waits for them, so a Lambda handler that flushes loses none.
+   */
+  logLater(records: Promise<readonly PredictionLogRecord[]>): void {
+    const tracked = records.then(
+      (rs) => {
+        for (const r of rs) this.log(r);
+      },
+      (error: unknown) => this.opts.onError?.(error, 0),
+    );
+    this.producing.add(tracked);
+    tracked.finally(() => this.producing.delete(tracked));
+  }
+
+  /** Writes everything logged so far; rejects if some records could not be stored (they stay queued). */
+  async flush(): Promise<void> {
+    while (this.producing.size > 0) await Promise.all(this.producing);
+    this.clearTimer();
+    while (this.buffer.length > 0 || this.inFlight.size > 0) {
+      this.drain(true);
+      await Promise.race(this.inFlight);
+      if (this.failures.length > 0) break;
+    }
+    await Promise.all(this.inFlight);
+    const failures = this.failures;
+    this.failures = [];
+    if (failures.length > 0) {
+      throw new Error(
+        `prediction log: ${failures.length} batch(es) failed, ${this.buffer.length} records still queued: ${String(failures[0])}`,
+      );
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.drain(true);
+    }, this.opts.flushIntervalMs);
+    // A pending timer must not keep a CLI or test process alive; close paths call flush().
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Starts batch writes up to the concurrency limit; partial batches only when `all`. */
+  private drain(all: boolean): void {
+    while (this.inFlight.size < this.opts.concurrency && this.buffer.length >= (all ? 1 : MAX_BATCH)) {
+      const batch = this.buffer.splice(0, MAX_BATCH);
+      const write = this.writeBatch(batch).finally(() => {
+        this.inFlight.delete(write);
+        if (this.buffer.length >= MAX_BATCH) this.drain(false);
+        else if (this.buffer.length > 0) this.schedule();
+      });
+      this.inFlight.add(write);
+    }
+    if (this.buffer.length > 0) this.schedule();
+  }
+
+  private async writeBatch(batch: Item[]): Promise<void> {
+    let items = batch;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < this.opts.maxAttempts && items.length > 0; attempt++) {
+      if (attempt > 0) await sleep(Math.random() * this.opts.baseDelayMs * 2 ** (attempt - 1));
+      try {
+        const res = await this.deps.ddb.send(
+          new BatchWriteCommand({
+            RequestItems: { [this.deps.tables.predictions]: items.map((Item) => ({ PutRequest: { Item } })) },
+          }),
+        );
+        const unprocessed = res.UnprocessedItems?.[this.deps.tables.predictions] ?? [];
+        this.written += items.length - unprocessed.length;
+        items = unprocessed.flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : []));
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (items.length > 0) {
+      // Keep the records for the next flush rather than lose them.
+      this.buffer.unshift(...items);
+      this.failures.push(lastError ?? new Error('unprocessed items after retries'));
+      this.opts.onError?.(lastError, items.length);
+    }
+  }
+}

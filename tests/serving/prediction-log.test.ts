@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PredictionLogRecord } from '../../contracts/serving.js';
+import type { CoreDeps } from '../../core/deps.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { attachFeedback } from '../../core/serving/feedback.js';
+import { PredictionLogWriter } from '../../core/serving/prediction-log.js';
+import {
+  getPrediction,
+  getPredictionRecords,
+  queryPredictions,
+} from '../../core/serving/prediction-store.js';
+import { startTestEmulators, type TestEmulators } from './emulators.js';
+
+let emu: TestEmulators;
+beforeAll(async () => {
+  emu = await startTestEmulators();
+});
+afterAll(() => emu?.close());
+
+function record(over: Partial<PredictionLogRecord> = {}): PredictionLogRecord {
+  return {
+    requestId: randomUUID(),
+    endpoint: 'iris',
+    model: 'iris',
+    version: 1,
+    variant: 'champion',
+    shadow: false,
+    inputs: [{ x1: 1, color: 'red', x2: null }],
+    outputs: [{ label: 'yes', probabilities: { no: 0.25, yes: 0.75 } }],
+    rowCount: 1,
+    latencyMs: 1.5,
+    at: new Date().toISOString(),
+    ...over,
+  };
+}
+
+async function inChunks<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+describe('PredictionLogWriter', () => {
+  it('stores every one of 5,000 records so each is found by its request id', async () => {
+    const writer = new PredictionLogWriter(emu.deps);
+    const records = Array.from({ length: 5000 }, (_, i) =>
+      record({ endpoint: 'burst', variant: i % 10 === 0 ? 'challenger' : 'champion' }),
+    );
+    for (const r of records) writer.log(r);
+    await writer.flush();
+    expect(writer.written).toBe(5000);
+    await inChunks(records, 100, async (r) => {
+      expect(await getPrediction(emu.deps, r.requestId)).toEqual(r);
+    });
+  });
+
+  it('retries UnprocessedItems until every record is stored', async () => {
+    // Fault injection around the real dynalite client: the first write of each batch reports
+    // half its items as unprocessed (what DynamoDB does under throttling) and only writes the rest.
+    const real = emu.deps.ddb;
+    const seen = new Set<string>();
+    const flaky = Object.create(real) as DynamoDBDocumentClient;
+    flaky.send = ((command: unknown) => {
+      if (!(command instanceof BatchWriteCommand)) return real.send(command as never);
+      const [table, requests] = Object.entries(command.input.RequestItems ?? {})[0];
+      const first = String(requests[0].PutRequest?.Item?.pk);
+      if (seen.has(first) || requests.length < 2) return real.send(command);
+      seen.add(first);
+      const half = Math.ceil(requests.length / 2);
+      return real
+        .send(new BatchWriteCommand({ RequestItems: { [table]: requests.slice(0, half) } }))
+        .then(() => ({ UnprocessedItems: { [table]: requests.slice(half) } }));
+    }) as DynamoDBDocumentClient['send'];
+    const deps: CoreDeps = { ...emu.deps, ddb: flaky };
+    const writer = new PredictionLogWriter(deps, { baseDelayMs: 1 });
+    const records = Array.from({ length: 300 }, () => record({ endpoint: 'flaky' }));
+    for (const r of records) writer.log(r);
+    await writer.flush();
+    expect(seen.size).toBeGreaterThan(0);
+    await inChunks(records, 100, async (r) => {
+      expect((await getPrediction(emu.deps, r.requestId)).requestId).toBe(r.requestId);
+    });
+  });
+
+  it('writes a partial batch after the flush interval without an explicit flush', async () => {
+    const writer = new PredictionLogWriter(emu.deps, { flushIntervalMs: 5 });
+    const r = record();
+    writer.log(r);
+    await expect.poll(() => writer.written, { interval: 10, timeout: 5000 }).toBe(1);
+    expect((await getPrediction(emu.deps, r.requestId)).requestId).toBe(r.requestId);
+  });
+
+  it('keeps shadows apart from the answer and queries an endpoint window by time', async () => {
+    const writer = new PredictionLogWriter(emu.deps);
+    const base = Date.parse('2030-01-01T00:00:00.000Z');
+    const at = (s: number) => new Date(base + s * 1000).toISOString();
+    const served = [0, 10, 20, 30].map((s) => record({ endpoint: 'window', at: at(s) }));
+    const shadow = record({ ...served[1], variant: 'next', version: 2, shadow: true });
+    for (const r of [...served, shadow]) writer.log(r);
+    await writer.flush();
+    expect(await getPrediction(emu.deps, served[1].requestId)).toEqual(served[1]);
+    expect((await getPredictionRecords(emu.deps, served[1].requestId)).map((r) => r.variant).sort()).toEqual([
+      'champion',
+      'next',
+    ]);
+    const window = { endpoint: 'window', from: new Date(base + 10_000), to: new Date(base + 30_000) };
+    const got: string[] = [];
+    for await (const r of queryPredictions(emu.deps, window)) got.push(r.requestId);
+    expect(got).toEqual([served[1].requestId, served[2].requestId]);
+    let withShadows = 0;
+    for await (const _ of queryPredictions(emu.deps, { ...window, includeShadows: true })) withShadows++;
+    expect(withShadows).toBe(3);
+  });
+
+  it('drops rows that would overflow the 400 KB item limit and marks the record truncated', async () => {
+    const writer = new PredictionLogWriter(emu.deps);
+    const rows = Array.from({ length: 10_000 }, (_, i) => ({ x1: i, color: 'red', x2: i / 3 }));
+    const r = record({ inputs: rows, outputs: rows.map(() => ({ label: 'yes' })), rowCount: rows.length });
+    writer.log(r);
+    await writer.flush();
+    const stored = await getPrediction(emu.deps, r.requestId);
+    expect(stored).toMatchObject({ truncated: true, rowCount: 10_000 });
+    expect(stored.inputs).toBeUndefined();
+  });
+});
+
+describe('attachFeedback', () => {
+  it('is idempotent for the same actual, refuses a different one, and 404s an unknown id', async () => {
+    const writer = new PredictionLogWriter(emu.deps);
+    const r = record();
+    writer.log(r);
+    await writer.flush();
+    const first = await attachFeedback(emu.deps, r.requestId, { actual: 'yes' });
+    expect(first).toMatchObject({ changed: true, record: { actual: 'yes', variant: 'champion' } });
+    const again = await attachFeedback(emu.deps, r.requestId, { actual: 'yes' });
+    expect(again).toEqual({ changed: false, record: first.record });
+    await expect(attachFeedback(emu.deps, r.requestId, { actual: 'no' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await expect(attachFeedback(emu.deps, 'nope', { actual: 'yes' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('lets only one of many concurrent different answers win', async () => {
+    const writer = new PredictionLogWriter(emu.deps);
+    const r = record();
+    writer.log(r);
+    await writer.flush();
+    const results = await Promise.allSettled(
+      ['a', 'b', 'c', 'd', 'e'].map((actual) => attachFeedback(emu.deps, r.requestId, { actual })),
+    );
+    expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((x) => x.status === 'rejected' && x.reason instanceof ConflictError)).toHaveLength(
+      4,
+    );
+  });
+
+  it('takes one value per row for a batch and names actual otherwise', async () => {
+    const writer = new PredictionLogWriter(emu.deps);
+    const r = record({ rowCount: 2, inputs: [{ a: 1 }, { a: 2 }], outputs: [{ value: 1 }, { value: 2 }] });
+    writer.log(r);
+    await writer.flush();
+    await expect(attachFeedback(emu.deps, r.requestId, { actual: 3 })).rejects.toMatchObject({
+      field: 'actual',
+    });
+    await expect(attachFeedback(emu.deps, r.requestId, { actual: 'x' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(attachFeedback(emu.deps, r.requestId, { actual: [1.5, 2.5] })).resolves.toMatchObject({
+      changed: true,
+    });
+    await expect(attachFeedback(emu.deps, r.requestId, { nope: 1 })).rejects.toBeInstanceOf(ValidationError);
+  });
+});

@@ -1,0 +1,134 @@
+import type {
+  CategoricalProfile,
+  DriftThresholds,
+  FeatureDrift,
+  NumericProfile,
+  StatTestName,
+} from '../../contracts/drift.js';
+import type { CategoryCounter } from './sketches/categorical-profile.js';
+import type { NumericWindow } from './sketches/numeric-window.js';
+import {
+  chiSquareDrift,
+  jensenShannonDistance,
+  populationStabilityIndex,
+  proportionZTest,
+} from './stats/categorical.js';
+import { hasPValue, LOW_CARDINALITY, selectTest } from './stats/select-test.js';
+import { normalizedWasserstein } from './stats/wasserstein.js';
+
+/** Reference and current counts over the union of their categories. */
+interface AlignedCounts {
+  readonly ref: number[];
+  readonly cur: number[];
+}
+
+type Verdict = Pick<FeatureDrift, 'test' | 'statistic' | 'pValue' | 'threshold' | 'drifted'>;
+
+function align(ref: ReadonlyMap<string, number>, cur: ReadonlyMap<string, number>): AlignedCounts {
+  const keys = [...new Set([...ref.keys(), ...cur.keys()])].sort();
+  return { ref: keys.map((k) => ref.get(k) ?? 0), cur: keys.map((k) => cur.get(k) ?? 0) };
+}
+
+function verdict(
+  test: StatTestName,
+  statistic: number,
+  pValue: number | null,
+  thresholds: DriftThresholds,
+): Verdict {
+  const threshold = thresholds[test];
+  const drifted = hasPValue(test) ? (pValue ?? 1) < threshold : statistic >= threshold;
+  return { test, statistic, pValue, threshold, drifted };
+}
+
+/** Chi-square or z (small reference) or Jensen-Shannon (large) on aligned counts. */
+function categoricalVerdict(counts: AlignedCounts, test: StatTestName, thresholds: DriftThresholds): Verdict {
+  if (test === 'jensenshannon')
+    return verdict(test, jensenShannonDistance(counts.ref, counts.cur), null, thresholds);
+  if (test === 'z') {
+    const refTotal = counts.ref.reduce((a, b) => a + b, 0);
+    const curTotal = counts.cur.reduce((a, b) => a + b, 0);
+    const z = proportionZTest(counts.ref[0] ?? 0, refTotal, counts.cur[0] ?? 0, curTotal);
+    return verdict(test, z.statistic, z.pValue, thresholds);
+  }
+  const chi = chiSquareDrift(counts.ref, counts.cur);
+  return verdict('chisquare', chi.statistic, chi.pValue, thresholds);
+}
+
+function psiVerdict(psi: number, thresholds: DriftThresholds): Pick<FeatureDrift, 'psi' | 'psiDrifted'> {
+  return { psi: Math.max(0, psi), psiDrifted: psi >= thresholds.psi };
+}
+
+function numberKeyed(counts: ReadonlyMap<number, number>): Map<string, number> {
+  return new Map([...counts].map(([value, n]) => [String(value), n]));
+}
+
+/** Evidently's rule for one numeric feature; PSI on value counts when few values, else on the deciles. */
+export function numericFeatureDrift(
+  profile: NumericProfile,
+  window: NumericWindow,
+  referenceRows: number,
+  thresholds: DriftThresholds,
+): FeatureDrift {
+  const refValues = profile.valueCounts ? new Map(Object.entries(profile.valueCounts)) : undefined;
+  const curValues = window.valueCounts ? numberKeyed(window.valueCounts) : undefined;
+  const counts = refValues && curValues ? align(refValues, curValues) : undefined;
+  // Without both value maps there are more than 20 distinct values: certainly above 5.
+  const distinctCombined = counts ? counts.ref.length : LOW_CARDINALITY + 1;
+  const test = selectTest({ type: 'numeric', referenceRows, distinctCombined });
+  let result: Verdict;
+  if (test === 'ks' && window.ks) {
+    const ks = window.ks.result();
+    result = verdict('ks', ks.statistic, ks.pValue, thresholds);
+  } else if (test === 'wasserstein' && window.reservoir) {
+    const distance = normalizedWasserstein(
+      Float64Array.from(profile.sample.values).sort(),
+      window.reservoir.sorted(),
+      profile.std,
+    );
+    result = verdict('wasserstein', distance, null, thresholds);
+  } else if (counts) {
+    result = categoricalVerdict(counts, test, thresholds);
+  } else {
+    throw new Error(`no sketch kept for test '${test}' of feature '${profile.name}'`);
+  }
+  const psi = counts
+    ? populationStabilityIndex(counts.ref, counts.cur)
+    : populationStabilityIndex(profile.histogram.counts, window.histogram());
+  return {
+    name: profile.name,
+    type: 'numeric',
+    ...result,
+    ...psiVerdict(psi, thresholds),
+    reference: { count: profile.count, missingRate: profile.missingRate },
+    current: { count: window.count, missingRate: window.missingRate },
+  };
+}
+
+function withOther(counts: ReadonlyMap<string, number>, other: number): Map<string, number> {
+  const all = new Map(counts);
+  // A key no real category can collide with: lumped values beyond the category cap.
+  if (other > 0) all.set('\u0000other', other);
+  return all;
+}
+
+/** Evidently's rule for one categorical feature (or the predicted labels). */
+export function categoricalFeatureDrift(
+  profile: CategoricalProfile,
+  window: CategoryCounter,
+  referenceRows: number,
+  thresholds: DriftThresholds,
+): FeatureDrift {
+  const counts = align(
+    withOther(new Map(Object.entries(profile.frequencies)), profile.otherCount),
+    withOther(window.counts, window.other),
+  );
+  const test = selectTest({ type: 'categorical', referenceRows, distinctCombined: counts.ref.length });
+  return {
+    name: profile.name,
+    type: 'categorical',
+    ...categoricalVerdict(counts, test, thresholds),
+    ...psiVerdict(populationStabilityIndex(counts.ref, counts.cur), thresholds),
+    reference: { count: profile.count, missingRate: profile.missingRate },
+    current: { count: window.count, missingRate: window.missingRate },
+  };
+}

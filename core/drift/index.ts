@@ -1,0 +1,14 @@
+export { type EvaluateDriftInput, evaluateDrift, type LoggedRows } from './evaluate.js';
+export { categoricalFeatureDrift, numericFeatureDrift } from './feature-drift.js';
+export { resolveDriftOptions } from './options.js';
+export { parseBaselineProfile } from './parse.js';
+export { PerformanceWindow } from './performance.js';
+export {
+  BaselineProfileBuilder,
+  type BaselineProfileOptions,
+  type BuildBaselineProfileInput,
+  buildBaselineProfile,
+  numericMetrics,
+  type ProfileColumn,
+} from './profile.js';
+export { driftWindow, noBaselineReport, notEnoughDataReport, type ReportHeader } from './report.js';

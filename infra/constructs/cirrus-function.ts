@@ -1,0 +1,94 @@
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { FUNCTION_DEFAULTS, METRICS_NAMESPACE } from '../defaults.js';
+import { REPO_ROOT, repoPath } from '../paths.js';
+
+/**
+ * Node.js 22: Lambda deprecated nodejs20.x on 2026-04-30 (creation stops 2027-02-01). The
+ * bundle targets node20 syntax, so it runs on 22; onnxruntime-node's N-API addon is
+ * ABI-stable across Node versions.
+ */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
+
+/** Packages left out of the bundle: native addons esbuild cannot bundle (shipped as a layer). */
+export const EXTERNAL_MODULES = ['onnxruntime-node'];
+
+// ESM output; CommonJS dependencies bundled into it still call require/__dirname.
+const ESM_BANNER = [
+  "import { createRequire as __cirrusCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __cirrusFileURLToPath } from 'node:url';",
+  "import { dirname as __cirrusDirname } from 'node:path';",
+  'const require = __cirrusCreateRequire(import.meta.url);',
+  'const __filename = __cirrusFileURLToPath(import.meta.url);',
+  'const __dirname = __cirrusDirname(__filename);',
+].join(' ');
+
+export interface CirrusFunctionProps {
+  /** Repository-relative entry file exporting `handler` (see infra/entries.ts). */
+  readonly entry: string;
+  /** Powertools service name: log key `service`, metric dimension `service`, trace segment. */
+  readonly serviceName: string;
+  /** Environment on top of the Powertools variables. */
+  readonly environment?: Record<string, string>;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default 30 seconds */
+  readonly timeout?: Duration;
+  /** @default - none */
+  readonly layers?: ILayerVersion[];
+  /** Retention of the function's own log group. */
+  readonly logRetention: RetentionDays;
+  /** Removal policy of the log group. */
+  readonly logRemovalPolicy: RemovalPolicy;
+  /** Human-readable description. */
+  readonly description?: string;
+}
+
+/**
+ * A Cirrus handler as a Lambda function: bundled locally by esbuild (no Docker) to one ESM
+ * file, Node.js 22 on x86_64 (the onnxruntime layer ships the linux-x64 binary), X-Ray
+ * tracing active, Powertools configured by environment, and a log group with retention.
+ */
+export class CirrusFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: CirrusFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    super(scope, id, {
+      entry: repoPath(props.entry),
+      handler: 'handler',
+      runtime: LAMBDA_RUNTIME,
+      architecture: Architecture.X86_64,
+      memorySize: props.memorySize ?? FUNCTION_DEFAULTS.memorySize,
+      timeout: props.timeout ?? FUNCTION_DEFAULTS.timeout,
+      description: props.description,
+      layers: props.layers,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: repoPath('package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node20',
+        mainFields: ['module', 'main'],
+        banner: ESM_BANNER,
+        externalModules: EXTERNAL_MODULES,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        tsconfig: repoPath('tsconfig.json'),
+      },
+    });
+  }
+}

@@ -1,0 +1,132 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { FUNCTION_DEFAULTS, STACK_DEFAULTS } from '../defaults.js';
+import { LAMBDA_ENTRIES } from '../entries.js';
+import { CirrusFunction } from './cirrus-function.js';
+import { type CirrusData, type DataAccess, wireData } from './data-access.js';
+
+/** The route the predict function serves; every other route goes to the management function. */
+export const PREDICT_ROUTE = '/v1/endpoints/{name}/predict';
+
+/** Predict reads the endpoint's traffic and model versions, loads models, logs predictions. */
+export const PREDICT_ACCESS: DataAccess = {
+  bucket: 'read',
+  tables: { registry: 'read', predictions: 'readWrite' },
+};
+/** Management serves datasets, runs, registry, endpoints, feedback and A/B tests. */
+export const MANAGEMENT_ACCESS: DataAccess = {
+  bucket: 'readWrite',
+  tables: { tracking: 'readWrite', registry: 'readWrite', predictions: 'readWrite' },
+};
+
+/** What the management function may do with the executions it started. */
+export const EXECUTION_ACTIONS = [
+  'states:DescribeExecution',
+  'states:GetExecutionHistory',
+  'states:StopExecution',
+];
+
+export interface PredictionApiProps {
+  readonly data: CirrusData;
+  readonly onnxLayer: ILayerVersion;
+  /** Training state machine the management routes start runs on. */
+  readonly trainingStateMachine: StateMachine;
+  /** Sweep state machine the management routes start sweeps on. */
+  readonly sweepStateMachine: StateMachine;
+  readonly logRetention: RetentionDays;
+  readonly retainData: boolean;
+  readonly namePrefix: string;
+  /** @default 50 requests per second */
+  readonly rateLimit?: number;
+  /** @default 100 requests */
+  readonly burstLimit?: number;
+}
+
+/**
+ * The HTTPS prediction and management API: an HTTP API whose every route requires SigV4 (IAM
+ * authorization), the predict route on its own function (sized for onnxruntime) and the rest on
+ * the management function — both run the same Hono app (`lambdas/api/handler.ts`).
+ */
+export class PredictionApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly predictFunction: CirrusFunction;
+  readonly managementFunction: CirrusFunction;
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: PredictionApiProps) {
+    super(scope, id);
+    const removal = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const common = {
+      entry: LAMBDA_ENTRIES.api,
+      // The Hono app imports the serving code, so both functions need the runtime at load time.
+      layers: [props.onnxLayer],
+      logRetention: props.logRetention,
+      logRemovalPolicy: removal,
+      environment: {
+        CIRRUS_STATE_MACHINE_ARN: props.trainingStateMachine.stateMachineArn,
+        CIRRUS_SWEEP_STATE_MACHINE_ARN: props.sweepStateMachine.stateMachineArn,
+      },
+    };
+    this.predictFunction = new CirrusFunction(this, 'PredictFunction', {
+      ...common,
+      serviceName: `${props.namePrefix}-predict`,
+      description: 'Cirrus API: POST /v1/endpoints/{name}/predict',
+      memorySize: FUNCTION_DEFAULTS.onnxMemorySize,
+    });
+    this.managementFunction = new CirrusFunction(this, 'ManagementFunction', {
+      ...common,
+      serviceName: `${props.namePrefix}-api`,
+      description: 'Cirrus API: management routes (datasets, runs, registry, endpoints, feedback)',
+      memorySize: FUNCTION_DEFAULTS.onnxMemorySize,
+    });
+    wireData(this.predictFunction, props.data, PREDICT_ACCESS);
+    wireData(this.managementFunction, props.data, MANAGEMENT_ACCESS);
+    for (const machine of [props.trainingStateMachine, props.sweepStateMachine]) {
+      machine.grantStartExecution(this.managementFunction);
+      // Run status and cancel: DescribeExecution, history, StopExecution on this machine's executions only.
+      machine.grantExecution(this.managementFunction, ...EXECUTION_ACTIONS);
+    }
+
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Cirrus prediction and management API (SigV4)',
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      defaultIntegration: new HttpLambdaIntegration('Management', this.managementFunction),
+      createDefaultStage: false,
+    });
+    this.api.addRoutes({
+      path: PREDICT_ROUTE,
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Predict', this.predictFunction),
+    });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: removal,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: {
+        rateLimit: props.rateLimit ?? STACK_DEFAULTS.apiRateLimit,
+        burstLimit: props.burstLimit ?? STACK_DEFAULTS.apiBurstLimit,
+      },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+  }
+
+  /** The API's base URL (`https://{id}.execute-api.{region}.amazonaws.com/`). */
+  get url(): string {
+    return this.stage.url;
+  }
+}

@@ -1,0 +1,86 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { readStackConfig, type StackConfig } from './config.js';
+import { ArtifactStore } from './constructs/artifact-store.js';
+import { DriftMonitor } from './constructs/drift-monitor.js';
+import { Observability } from './constructs/observability.js';
+import { OnnxRuntimeLayer } from './constructs/onnx-runtime-layer.js';
+import { PredictionApi } from './constructs/prediction-api.js';
+import { RegistryTables } from './constructs/registry-tables.js';
+import { TrainingPipeline } from './constructs/training-pipeline.js';
+import { acknowledgeNagFindings } from './nag-acknowledgements.js';
+
+export interface CirrusStackProps extends StackProps {
+  /**
+   * Settings; each field left out is read from context (`cirrus:*` keys), then defaulted
+   * (infra/defaults.ts).
+   * @default - context, then defaults
+   */
+  readonly config?: Partial<StackConfig>;
+}
+
+/**
+ * Cirrus on AWS: artifact store, tables, training pipeline, prediction API, drift monitor and
+ * observability, wired the way the local runtime wires them offline.
+ */
+export class CirrusStack extends Stack {
+  readonly config: StackConfig;
+  readonly store: ArtifactStore;
+  readonly tables: RegistryTables;
+  readonly pipeline: TrainingPipeline;
+  readonly api: PredictionApi;
+  readonly drift: DriftMonitor;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: CirrusStackProps = {}) {
+    super(scope, id, props);
+    this.config = { ...readStackConfig(this.node), ...props.config };
+    const { namePrefix, retainData } = this.config;
+    const logRetention: RetentionDays = this.config.logRetentionDays;
+    const shared = { namePrefix, retainData, logRetention };
+
+    this.store = new ArtifactStore(this, 'ArtifactStore', { retainData });
+    this.tables = new RegistryTables(this, 'Tables', { retainData });
+    const data = { store: this.store, tables: this.tables };
+    const onnxLayer = new OnnxRuntimeLayer(this, 'OnnxRuntime').layer;
+
+    this.pipeline = new TrainingPipeline(this, 'TrainingPipeline', { ...shared, data, onnxLayer });
+    const machines = { trainingStateMachine: this.pipeline.training, sweepStateMachine: this.pipeline.sweep };
+    this.api = new PredictionApi(this, 'PredictionApi', { ...shared, data, onnxLayer, ...machines });
+    this.drift = new DriftMonitor(this, 'DriftMonitor', {
+      ...shared,
+      data,
+      trainingStateMachine: this.pipeline.training,
+      driftSchedule: this.config.driftSchedule,
+      retrainSchedules: this.config.retrainSchedules,
+    });
+    this.observability = new Observability(this, 'Observability', {
+      namePrefix,
+      api: this.api.api,
+      functions: {
+        ...this.pipeline.functions.functions,
+        predict: this.api.predictFunction,
+        management: this.api.managementFunction,
+        drift: this.drift.driftFunction,
+        retrain: this.drift.retrainFunction,
+      },
+      stateMachines: { training: this.pipeline.training, sweep: this.pipeline.sweep },
+    });
+    this.addOutputs();
+    acknowledgeNagFindings(this);
+  }
+
+  private addOutputs(): void {
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('ApiUrl', this.api.url, 'Base URL of the Cirrus API (SigV4, service execute-api)');
+    output('BucketName', this.store.bucket.bucketName, 'Artifact store bucket (CIRRUS_BUCKET)');
+    output('TrackingTableName', this.tables.tracking.tableName, 'Experiments and runs table');
+    output('RegistryTableName', this.tables.registry.tableName, 'Model registry table');
+    output('PredictionsTableName', this.tables.predictions.tableName, 'Prediction log table (TTL)');
+    output('StateMachineArn', this.pipeline.training.stateMachineArn, 'Training state machine');
+    output('SweepStateMachineArn', this.pipeline.sweep.stateMachineArn, 'Hyperparameter sweep state machine');
+    output('DashboardName', this.observability.dashboard.dashboardName, 'CloudWatch dashboard');
+  }
+}

@@ -1,0 +1,148 @@
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import type { CoreDeps } from '../core/deps.js';
+import type { PipelineRunner } from '../core/ports.js';
+import { createApp } from '../lambdas/api/app.js';
+import type { ApiContext } from '../lambdas/api/context.js';
+import { createPipelineHandlers } from '../lambdas/pipeline/handlers.js';
+import { type Emulators, startEmulators } from './emulators/index.js';
+import { createLocalEvents } from './events/index.js';
+import { type LocalPipelineRunner, localPipelineRunner } from './pipeline-runner.js';
+import { closeInterruptedExecutions } from './recovery.js';
+import { createLocalPipelines, type LocalPipelines } from './stepfunctions/index.js';
+import { resolveToken } from './token.js';
+import { createTrainingJobRunner, type TrainerCommand } from './training-jobs/index.js';
+
+export interface LocalPlatformOptions {
+  /** Everything persists here: tables, objects, executions, jobs, token. @default '.cirrus' */
+  readonly dataDir?: string;
+  /** HTTP API port; 0 picks a free one. @default 8787 */
+  readonly port?: number;
+  /** Loopback only: the local API is for this machine. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Bearer token; @default the one kept in `<dataDir>/token`, else a new random one */
+  readonly token?: string;
+  /** Run the drift and retraining schedules. @default true */
+  readonly scheduler?: boolean;
+  /** The trainer process (tests substitute a faulty one). @default the real trainer */
+  readonly trainerCommand?: TrainerCommand;
+  /** How long stop() lets running training executions finish before aborting them. @default 15000 */
+  readonly drainTimeoutMs?: number;
+}
+
+export interface LocalPlatform {
+  readonly url: string;
+  readonly token: string;
+  readonly dataDir: string;
+  readonly deps: CoreDeps;
+  readonly runner: LocalPipelineRunner;
+  readonly pipelines: LocalPipelines;
+  /** Executions a previous process left RUNNING, closed at start-up. */
+  readonly recovered: readonly string[];
+  /** Stops accepting requests, lets work finish, flushes logs, then stops the emulators. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded Cirrus: emulated S3 and DynamoDB, the training state machines on the local
+ * interpreter with the real pipeline handlers and the local training-job runner, the event
+ * rules and schedules, and the HTTP API — the same code the AWS stack deploys, on one machine.
+ *
+ * @example
+ * const platform = await startLocalPlatform({ dataDir: '.cirrus', port: 8787 });
+ * console.log(platform.url, platform.token);
+ * await platform.stop();
+ */
+export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
+  const dataDir = resolve(options.dataDir ?? '.cirrus');
+  const token = await resolveToken(dataDir, options.token);
+  const emulators = await startEmulators({ dataDir });
+  try {
+    return await startOnEmulators(emulators, { ...options, dataDir, token });
+  } catch (error) {
+    await emulators.stop();
+    throw error;
+  }
+}
+
+type ResolvedOptions = LocalPlatformOptions & { readonly dataDir: string; readonly token: string };
+
+async function startOnEmulators(emulators: Emulators, options: ResolvedOptions): Promise<LocalPlatform> {
+  const { deps } = emulators;
+  const { dataDir, token } = options;
+  let runner: LocalPipelineRunner | undefined;
+  // The event bus needs the runner and the handlers need the bus: tie the knot lazily.
+  const events = createLocalEvents({
+    deps,
+    dataDir,
+    runner: {
+      start: (pipeline, name, input) => requireRunner(runner).start(pipeline, name, input),
+      describe: (executionId) => requireRunner(runner).describe(executionId),
+    } satisfies PipelineRunner,
+  });
+  const pipelines = createLocalPipelines({
+    dataDir,
+    handlers: createPipelineHandlers(deps, { events: events.publisher }),
+    trainingJob: createTrainingJobRunner(deps, { dataDir, trainerCommand: options.trainerCommand }),
+  });
+  runner = localPipelineRunner(pipelines);
+  const recovered = await closeInterruptedExecutions(deps, pipelines.executions);
+
+  const context: ApiContext = { deps, pipelines: runner, events: events.publisher };
+  const app = createApp(context, { token });
+  const server = await listen(app.fetch, options.port ?? 8787, options.host ?? '127.0.0.1');
+  const url = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  Object.assign(context, { publicUrl: url });
+  if (options.scheduler !== false) events.scheduler.start();
+
+  const stop = once(async () => {
+    await closeServer(server);
+    await events.scheduler.stop();
+    await drainOrAbort(runner, pipelines, options.drainTimeoutMs ?? 15_000);
+    await context.close?.();
+    await emulators.stop();
+  });
+  return { url, token, dataDir, deps, runner, pipelines, recovered, stop };
+}
+
+function requireRunner(runner: LocalPipelineRunner | undefined): LocalPipelineRunner {
+  if (!runner) throw new Error('the local runtime is still starting');
+  return runner;
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string) {
+  return new Promise<ServerType>((resolveServer, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolveServer(server));
+    server.once('error', reject);
+  });
+}
+
+/** Stops accepting connections and closes idle keep-alive ones; in-flight requests finish. */
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((done) => {
+    server.close(() => done());
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  });
+}
+
+/** Lets running executions finish for a while, then aborts the rest (recorded as ABORTED). */
+async function drainOrAbort(runner: LocalPipelineRunner, pipelines: LocalPipelines, timeoutMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((done) => {
+    timer = setTimeout(() => done('timeout'), timeoutMs);
+  });
+  const outcome = await Promise.race([runner.drain().then(() => 'drained' as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'drained') return;
+  for (const record of await pipelines.executions.list()) {
+    if (record.status !== 'RUNNING') continue;
+    pipelines.training.stop(record.executionId) || pipelines.sweep.stop(record.executionId);
+  }
+  await runner.drain();
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= fn());
+}

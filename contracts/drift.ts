@@ -202,3 +202,58 @@ export const DriftReportSchema = z.object({
   driftDetected: z.boolean(),
 });
 export type DriftReport = z.infer<typeof DriftReportSchema>;
+
+/** `drift/{endpoint}/{reportId}.json`: the report as stored, with its id and creation time. */
+export const DriftReportDocumentSchema = DriftReportSchema.extend({
+  reportId: z.string().min(1),
+  createdAt: z.iso.datetime(),
+});
+export type DriftReportDocument = z.infer<typeof DriftReportDocumentSchema>;
+
+/**
+ * What happened to the `ModelDriftDetected` event: `none` (no drift), `published`,
+ * `suppressed` (an event for the same version was published within the cooldown, so the same
+ * rows do not start retraining again), `failed` (publishing threw).
+ */
+export const DriftEventStateSchema = z.enum(['none', 'published', 'suppressed', 'failed']);
+export type DriftEventState = z.infer<typeof DriftEventStateSchema>;
+
+/** One report in the endpoint's list (registry table, under the endpoint). */
+export const DriftReportSummarySchema = z.object({
+  reportId: z.string().min(1),
+  endpoint: z.string().min(1),
+  model: z.string().min(1),
+  version: z.number().int().positive().nullable(),
+  createdAt: z.iso.datetime(),
+  window: DriftWindowSchema,
+  status: DriftStatusSchema,
+  message: z.string().optional(),
+  rows: count,
+  features: count,
+  driftedFeatures: count,
+  share: rate,
+  datasetDrift: z.boolean(),
+  predictionDrift: z.boolean(),
+  performanceDrift: z.boolean(),
+  driftDetected: z.boolean(),
+  reportUri: z.string().startsWith('s3://'),
+  event: DriftEventStateSchema,
+});
+export type DriftReportSummary = z.infer<typeof DriftReportSummarySchema>;
+
+/** The full report as the API answers it: the stored document with where it lives and its event. */
+export const StoredDriftReportSchema = DriftReportDocumentSchema.extend({
+  reportUri: z.string().startsWith('s3://'),
+  event: DriftEventStateSchema,
+});
+export type StoredDriftReport = z.infer<typeof StoredDriftReportSchema>;
+
+/** `POST /v1/endpoints/{name}/drift`: evaluate now, over the last `windowHours` (default 24). */
+export const DriftRunRequestSchema = z.strictObject({
+  windowHours: z
+    .number()
+    .positive()
+    .max(24 * 366)
+    .optional(),
+});
+export type DriftRunRequest = z.infer<typeof DriftRunRequestSchema>;

@@ -12,3 +12,19 @@ export {
   type ProfileColumn,
 } from './profile.js';
 export { driftWindow, noBaselineReport, notEnoughDataReport, type ReportHeader } from './report.js';
+export { type LogReadStats, recordRows, versionRows } from './logged-rows.js';
+export {
+  type EndpointDriftOutcome,
+  type RunDriftInput,
+  runDriftEvaluation,
+  runDriftForAllEndpoints,
+  servingVersion,
+} from './run.js';
+export {
+  driftReportKey,
+  driftReportUri,
+  getDriftReport,
+  type ListDriftReportsInput,
+  listDriftReports,
+  newReportId,
+} from './store.js';

@@ -18,6 +18,7 @@
  * | model version | `MODEL#{name}` | `VERSION#{n, 10 digits}` | – |
  * | alias (current target) | `MODEL#{name}` | `ALIAS#{alias}` | – |
  * | alias history entry | `ALIASLOG#{name}#{alias}` | `REV#{revision, 10 digits}` | – |
+ * | drift report summary | `ENDPOINT#{endpoint}` | `DRIFT#{reportId}` | – |
  */
 export const pad = (n: number): string => String(n).padStart(10, '0');
 
@@ -47,4 +48,15 @@ export const registryKeys = {
     pk: `ALIASLOG#${name}#${alias}`,
     sk: `REV#${pad(revision)}`,
   }),
+} as const;
+
+/**
+ * Drift report summaries live under their endpoint's partition (beside the endpoint item and its
+ * A/B tests, see core/serving/endpoints.ts). Report ids are time-ordered, so a descending query
+ * on the `DRIFT#` prefix lists them newest first.
+ */
+export const driftKeys = {
+  pk: (endpoint: string) => `ENDPOINT#${endpoint}`,
+  skPrefix: 'DRIFT#',
+  summary: (endpoint: string, reportId: string) => ({ pk: `ENDPOINT#${endpoint}`, sk: `DRIFT#${reportId}` }),
 } as const;

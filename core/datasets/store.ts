@@ -1,0 +1,186 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DatasetRecord,
+  DatasetNameSchema,
+  DatasetRecordSchema,
+  type DatasetVersionRef,
+  DatasetVersionSchema,
+} from '../../contracts/dataset.js';
+import { putArtifact, putJson } from '../artifacts/index.js';
+import { parseCsv } from '../data/index.js';
+import type { CoreDeps } from '../deps.js';
+import { fromZodError, NotFoundError } from '../errors.js';
+import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
+import { trackingKeys } from '../storage/keys.js';
+
+/** Artifact keys of a dataset version (docs/conventions.md, artifact store layout). */
+export const datasetArtifactKeys = {
+  data: (name: string, version: string) => `datasets/${name}/${version}/data.csv`,
+  schema: (name: string, version: string) => `datasets/${name}/${version}/schema.json`,
+} as const;
+
+export interface RegisterDatasetInput {
+  readonly name: string;
+  /** The CSV file's bytes (or text, taken as UTF-8): the version is their sha256. */
+  readonly csv: Uint8Array | string;
+  readonly description?: string;
+}
+
+/**
+ * Registers a CSV as a dataset version: parses it (header, types, row count), writes
+ * `data.csv` and `schema.json` under `datasets/{name}/{sha256}/`, records the version in the
+ * tracking table and makes it the name's latest. The same bytes registered again return the
+ * existing record (and make it the latest again): registering is idempotent.
+ *
+ * @throws ValidationError naming `name` or `csv` (an unparseable file names its row).
+ *
+ * @example
+ * const iris = await registerDataset(deps, { name: 'iris', csv: readFileSync('datasets/iris.csv') });
+ * // iris.version === sha256 of the bytes; iris.uri === 's3://cirrus-artifacts/datasets/iris/<sha>/data.csv'
+ */
+export async function registerDataset(deps: CoreDeps, input: RegisterDatasetInput): Promise<DatasetRecord> {
+  const name = DatasetNameSchema.safeParse(input.name);
+  if (!name.success) throw fromZodError(name.error, 'name');
+  const bytes = typeof input.csv === 'string' ? new TextEncoder().encode(input.csv) : input.csv;
+  const { schema } = parseCsv(bytes, { field: 'csv' });
+  const version = schema.sha256;
+  const existing = await findVersion(deps, name.data, version);
+  if (existing) {
+    await makeLatest(deps, existing);
+    return existing;
+  }
+  const [data, schemaFile] = await Promise.all([
+    putArtifact(deps, {
+      key: datasetArtifactKeys.data(name.data, version),
+      body: bytes,
+      contentType: 'text/csv',
+    }),
+    putJson(deps, { key: datasetArtifactKeys.schema(name.data, version), value: schema }),
+  ]);
+  const record = DatasetRecordSchema.parse({
+    name: name.data,
+    version,
+    schema,
+    uri: data.uri,
+    schemaUri: schemaFile.uri,
+    rowCount: schema.rowCount,
+    bytes: schema.bytes,
+    createdAt: deps.now().toISOString(),
+    description: input.description,
+  });
+  const stored = await putVersion(deps, record);
+  await makeLatest(deps, stored);
+  return stored;
+}
+
+/** Writes the version item once; a concurrent registration of the same bytes wins harmlessly. */
+async function putVersion(deps: CoreDeps, record: DatasetRecord): Promise<DatasetRecord> {
+  try {
+    await deps.ddb.send(
+      new PutCommand({
+        TableName: deps.tables.tracking,
+        Item: { ...trackingKeys.datasetVersion(record.name, record.version), ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return record;
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    const winner = await findVersion(deps, record.name, record.version);
+    if (!winner) throw error;
+    return winner;
+  }
+}
+
+/**
+ * Points the name's LATEST item (also its entry in the dataset list) at a version. Conditional
+ * on time, so of two concurrent registrations the later one stays latest.
+ */
+async function makeLatest(deps: CoreDeps, record: DatasetRecord): Promise<void> {
+  const current = await findLatest(deps, record.name);
+  if (current?.version === record.version) return;
+  const now = deps.now().toISOString();
+  try {
+    await deps.ddb.send(
+      new PutCommand({
+        TableName: deps.tables.tracking,
+        Item: {
+          ...trackingKeys.datasetLatest(record.name),
+          ...trackingKeys.datasetIndex(record.name),
+          ...record,
+          latestAt: now,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR latestAt <= :now',
+        ExpressionAttributeValues: { ':now': now },
+      }),
+    );
+  } catch (error) {
+    // A registration stamped later moved it meanwhile: that one is the latest.
+    if (!isConditionFailed(error)) throw error;
+  }
+}
+
+async function findVersion(deps: CoreDeps, name: string, version: string): Promise<DatasetRecord | null> {
+  return getRecord(deps, trackingKeys.datasetVersion(name, version));
+}
+
+async function findLatest(deps: CoreDeps, name: string): Promise<DatasetRecord | null> {
+  return getRecord(deps, trackingKeys.datasetLatest(name));
+}
+
+async function getRecord(deps: CoreDeps, key: { pk: string; sk: string }): Promise<DatasetRecord | null> {
+  const { Item } = await deps.ddb.send(
+    new GetCommand({ TableName: deps.tables.tracking, Key: key, ConsistentRead: true }),
+  );
+  return Item ? parseItem(DatasetRecordSchema, Item) : null;
+}
+
+/**
+ * One dataset version, or the latest one of the name.
+ * @throws NotFoundError('dataset', name) / ('dataset', 'name@version'); ValidationError for a
+ * version that is neither a sha256 nor `latest`.
+ */
+export async function getDataset(
+  deps: CoreDeps,
+  name: string,
+  version: DatasetVersionRef = 'latest',
+): Promise<DatasetRecord> {
+  if (version === 'latest') {
+    const latest = await findLatest(deps, name);
+    if (!latest) throw new NotFoundError('dataset', name);
+    return latest;
+  }
+  const parsed = DatasetVersionSchema.safeParse(version);
+  if (!parsed.success) throw fromZodError(parsed.error, 'version');
+  const record = await findVersion(deps, name, parsed.data);
+  if (!record) throw new NotFoundError('dataset', `${name}@${parsed.data}`);
+  return record;
+}
+
+/** The latest version of every dataset, by name. */
+export async function listDatasets(deps: CoreDeps): Promise<DatasetRecord[]> {
+  const items = await queryAll(deps, {
+    TableName: deps.tables.tracking,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': trackingKeys.datasetIndex('').gsi1pk },
+  });
+  return items.map((item) => parseItem(DatasetRecordSchema, item));
+}
+
+/**
+ * Every version of a dataset, oldest first.
+ * @throws NotFoundError('dataset', name) when it has none.
+ */
+export async function listDatasetVersions(deps: CoreDeps, name: string): Promise<DatasetRecord[]> {
+  const items = await queryAll(deps, {
+    TableName: deps.tables.tracking,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+    ExpressionAttributeValues: { ':pk': trackingKeys.datasetPk(name), ':v': 'V#' },
+    ConsistentRead: true,
+  });
+  if (items.length === 0) throw new NotFoundError('dataset', name);
+  return items
+    .map((item) => parseItem(DatasetRecordSchema, item))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}

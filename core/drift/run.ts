@@ -124,7 +124,10 @@ export async function runDriftEvaluation(
   events: EventPublisher,
   input: RunDriftInput,
 ): Promise<StoredDriftReport> {
-  const options = resolveDriftOptions({ ...input.options, windowHours: input.windowHours ?? input.options?.windowHours });
+  const options = resolveDriftOptions({
+    ...input.options,
+    windowHours: input.windowHours ?? input.options?.windowHours,
+  });
   const endpoint = await getEndpoint(deps, input.endpoint);
   const now = deps.now();
   const window = driftWindow(now, options.windowHours);
@@ -137,8 +140,17 @@ export async function runDriftEvaluation(
     report = noBaselineReport(header, options);
   } else {
     const stats: LogReadStats = { records: 0, otherVersions: 0, truncated: 0 };
-    const records = queryPredictions(deps, { endpoint: endpoint.name, from: new Date(window.start), to: now });
-    report = await evaluateDrift({ ...header, baseline, rows: versionRows(records, version, stats), options });
+    const records = queryPredictions(deps, {
+      endpoint: endpoint.name,
+      from: new Date(window.start),
+      to: now,
+    });
+    report = await evaluateDrift({
+      ...header,
+      baseline,
+      rows: versionRows(records, version, stats),
+      options,
+    });
     report = withSkipped(report, stats);
   }
 
@@ -193,9 +205,15 @@ export async function runDriftForAllEndpoints(
   const outcomes: EndpointDriftOutcome[] = [];
   for (const endpoint of await listEndpoints(deps)) {
     try {
-      outcomes.push({ endpoint: endpoint.name, report: await runDriftEvaluation(deps, events, { ...input, endpoint: endpoint.name }) });
+      outcomes.push({
+        endpoint: endpoint.name,
+        report: await runDriftEvaluation(deps, events, { ...input, endpoint: endpoint.name }),
+      });
     } catch (error) {
-      outcomes.push({ endpoint: endpoint.name, error: error instanceof Error ? error.message : String(error) });
+      outcomes.push({
+        endpoint: endpoint.name,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return outcomes;

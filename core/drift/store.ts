@@ -30,7 +30,11 @@ export function newReportId(at: Date): string {
 }
 
 /** The summary row of a stored report. */
-export function summarize(doc: DriftReportDocument, reportUri: string, event: DriftEventState): DriftReportSummary {
+export function summarize(
+  doc: DriftReportDocument,
+  reportUri: string,
+  event: DriftEventState,
+): DriftReportSummary {
   return {
     reportId: doc.reportId,
     endpoint: doc.endpoint,
@@ -72,7 +76,10 @@ export interface ListDriftReportsInput {
 }
 
 /** The endpoint's report summaries, newest first (an endpoint with none lists none). */
-export async function listDriftReports(deps: CoreDeps, input: ListDriftReportsInput): Promise<DriftReportSummary[]> {
+export async function listDriftReports(
+  deps: CoreDeps,
+  input: ListDriftReportsInput,
+): Promise<DriftReportSummary[]> {
   const limit = input.limit ?? 50;
   // Ids start with their creation stamp: `DRIFT#<stamp of since>` bounds the range from below.
   const from = `${driftKeys.skPrefix}${input.since ? reportIdStamp(input.since) : ''}`;
@@ -106,7 +113,10 @@ export async function getDriftReport(
   input: { endpoint: string; reportId: string },
 ): Promise<StoredDriftReport> {
   const res = await deps.ddb.send(
-    new GetCommand({ TableName: deps.tables.registry, Key: driftKeys.summary(input.endpoint, input.reportId) }),
+    new GetCommand({
+      TableName: deps.tables.registry,
+      Key: driftKeys.summary(input.endpoint, input.reportId),
+    }),
   );
   if (!res.Item) throw new NotFoundError('drift report', `${input.endpoint}/${input.reportId}`);
   const summary = parseItem(DriftReportSummarySchema, res.Item);

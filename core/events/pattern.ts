@@ -31,7 +31,8 @@ const isMatcher = (a: unknown): a is Matcher => typeof a === 'object' && a !== n
 function matchesOne(alternative: unknown, value: unknown): boolean {
   if (!isMatcher(alternative)) return alternative === value;
   if ('exists' in alternative) return alternative.exists === true;
-  if ('prefix' in alternative) return typeof value === 'string' && value.startsWith(String(alternative.prefix));
+  if ('prefix' in alternative)
+    return typeof value === 'string' && value.startsWith(String(alternative.prefix));
   if ('suffix' in alternative) return typeof value === 'string' && value.endsWith(String(alternative.suffix));
   if ('anything-but' in alternative) {
     const excluded = alternative['anything-but'];

@@ -1,2 +1,27 @@
-// TEMPORARY placeholder by infra (issue 6) so synth runs; the integration engineer replaces it. Not committed.
-export const handler = async () => ({ statusCode: 501, body: 'not implemented' });
+import type { CoreDeps } from '../../core/deps.js';
+import { retrainOnEvent } from '../../core/events/retrain-target.js';
+import type { RetrainResult } from '../../core/pipeline/retrain.js';
+import type { PipelineRunner } from '../../core/ports.js';
+import { lambdaDeps, lambdaPipelineRunner } from '../env.js';
+
+/** The handler over given deps (tests hand emulator deps and a local runner). */
+export function createRetrainHandler(deps: () => CoreDeps, runner: () => PipelineRunner) {
+  return async (event: unknown): Promise<Pick<RetrainResult, 'runId' | 'executionId'>> => {
+    const { runId, executionId } = await retrainOnEvent(deps(), runner(), event);
+    console.log(
+      JSON.stringify({
+        message: 'retraining started',
+        runId,
+        executionId,
+        trigger: (event as { 'detail-type'?: unknown })?.['detail-type'],
+      }),
+    );
+    return { runId, executionId };
+  };
+}
+
+/**
+ * Target of the `DriftDetected` and `RetrainRequested` rules and of every retraining schedule:
+ * starts the training state machine on the experiment's last request (core/pipeline/retrain.ts).
+ */
+export const handler = createRetrainHandler(lambdaDeps, lambdaPipelineRunner);

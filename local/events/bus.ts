@@ -102,7 +102,13 @@ export class LocalEventBus {
         break;
       } catch (error) {
         if (attempts >= maxAttempts || isPermanent(error)) {
-          delivery = { rule, event, attempts, status: 'failed', error: error instanceof Error ? error.message : String(error) };
+          delivery = {
+            rule,
+            event,
+            attempts,
+            status: 'failed',
+            error: error instanceof Error ? error.message : String(error),
+          };
           break;
         }
         await sleep((this.options.retryDelayMs ?? 500) * attempts);

@@ -48,7 +48,9 @@ export interface LocalEvents {
 }
 
 const defaultOnError = (message: string, error?: unknown) =>
-  console.error(`cirrus events: ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}`);
+  console.error(
+    `cirrus events: ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}`,
+  );
 
 /**
  * The embedded runtime's EventBridge: an in-process bus with the rules infra deploys
@@ -77,7 +79,8 @@ export function createLocalEvents(options: LocalEventsOptions): LocalEvents {
 
   const drift: EventTarget = async () => {
     const outcomes = await runDriftForAllEndpoints(deps, publisher);
-    for (const o of outcomes) if (o.error) onError(`drift evaluation of endpoint ${o.endpoint} failed`, o.error);
+    for (const o of outcomes)
+      if (o.error) onError(`drift evaluation of endpoint ${o.endpoint} failed`, o.error);
     return outcomes;
   };
   const scheduledEvent = (): CirrusEvent => ({
@@ -97,7 +100,11 @@ export function createLocalEvents(options: LocalEventsOptions): LocalEvents {
       .filter((e) => e.retrainSchedule?.enabled)
       .map((e): ScheduledJob => {
         const rule = retrainScheduleRule(e.name, e.retrainSchedule?.expression ?? '');
-        return { id: rule.id, expression: rule.schedule, fire: () => void bus.invoke(rule.id, { ...rule.input }, retrain) };
+        return {
+          id: rule.id,
+          expression: rule.schedule,
+          fire: () => void bus.invoke(rule.id, { ...rule.input }, retrain),
+        };
       });
     return [driftJob, ...retrainJobs];
   };

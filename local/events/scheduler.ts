@@ -97,7 +97,9 @@ export class LocalScheduler {
       return undefined;
     }
     const entry: ScheduleEntry =
-      saved && saved.expression === job.expression ? saved : { expression: job.expression, anchor: now.toISOString() };
+      saved && saved.expression === job.expression
+        ? saved
+        : { expression: job.expression, anchor: now.toISOString() };
     const anchor = new Date(entry.anchor);
     const after = entry.lastFire ? new Date(entry.lastFire) : anchor;
     const next = nextFireTime(schedule, after, anchor);

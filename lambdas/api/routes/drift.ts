@@ -46,7 +46,8 @@ export function registerDriftRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       body: DriftRunRequestSchema,
       response: StoredDriftReportSchema,
     },
-    ({ params, body }) => runDriftEvaluation(deps, events, { endpoint: params.name, windowHours: body.windowHours }),
+    ({ params, body }) =>
+      runDriftEvaluation(deps, events, { endpoint: params.name, windowHours: body.windowHours }),
   );
   defineRoute(
     app,

@@ -1,2 +1,4 @@
-// TEMPORARY placeholder by infra (issue 6) so synth runs; the integration engineer replaces it. Not committed.
-export const handler = async () => ({ statusCode: 501, body: 'not implemented' });
+import { pipelineEntry } from './entry.js';
+
+/** State `Evaluate` (core/pipeline/evaluate.ts; onnxruntime-node comes from the layer). */
+export const handler = pipelineEntry('Evaluate');

@@ -1,2 +1,10 @@
-// TEMPORARY placeholder by infra (issue 6) so synth runs; the integration engineer replaces it. Not committed.
-export const handler = async () => ({ statusCode: 501, body: 'not implemented' });
+import { pipelineEntry } from './entry.js';
+
+/**
+ * States `MarkSucceeded` and `MarkFailed` (core/pipeline/mark-run.ts): one function, the task
+ * picked from the payload (a caught `error` means MarkFailed). The per-task exports serve a
+ * function wired to one state.
+ */
+export const handler = pipelineEntry('MarkSucceeded', 'MarkFailed');
+export const markSucceeded = pipelineEntry('MarkSucceeded');
+export const markFailed = pipelineEntry('MarkFailed');

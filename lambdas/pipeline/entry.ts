@@ -1,0 +1,42 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import type { LambdaTask } from '../../statemachines/substitutions.js';
+import { lambdaDeps, lazy } from '../env.js';
+import { createPipelineHandlers, type PipelineHandler, taskOfPayload } from './handlers.js';
+
+/** Service name, level and sampling come from the POWERTOOLS_* environment infra sets. */
+export const logger = new Logger();
+
+const handlers = lazy(() => createPipelineHandlers(lambdaDeps(), {}));
+
+export type LambdaPipelineHandler = (event: unknown, context?: Context) => Promise<unknown>;
+
+/**
+ * The Lambda entry of one or more pipeline tasks: deps built once per container, the task
+ * picked from the payload when the function serves several, each invocation logged with its
+ * run id. Errors propagate unchanged: their name is the Error that the state machine's Catch sees.
+ */
+export function pipelineEntry(...tasks: [LambdaTask, ...LambdaTask[]]): LambdaPipelineHandler {
+  return async (event, context) => {
+    const task = tasks.length === 1 ? tasks[0] : taskOfPayload(event, tasks);
+    const handler: PipelineHandler = handlers()[task];
+    if (context) logger.addContext(context);
+    logger.appendKeys({ task, runId: runIdOf(event) });
+    try {
+      const result = await handler(event);
+      logger.info(`${task} done`);
+      return result;
+    } catch (error) {
+      logger.error(`${task} failed`, error as Error);
+      throw error;
+    } finally {
+      logger.removeKeys(['task', 'runId']);
+    }
+  };
+}
+
+function runIdOf(event: unknown): string | undefined {
+  const state = event as { run?: { Payload?: { runId?: unknown } }; runId?: unknown } | null;
+  const runId = state?.run?.Payload?.runId ?? state?.runId;
+  return typeof runId === 'string' ? runId : undefined;
+}

@@ -17,6 +17,8 @@ export interface ApplyDeployPolicyInput {
   readonly alias?: string;
   /** @default 'policy:<policy>' */
   readonly by?: string;
+  /** Why (rollback only): appended to the alias-history reason. */
+  readonly reason?: string;
 }
 
 /** How often a policy re-evaluates after losing a race to a concurrent promotion. */
@@ -130,7 +132,8 @@ async function rollback(
   if (target === undefined || previousChampion === null) {
     throw new ConflictError(`alias '${input.model}@${alias}' has no previous version to roll back to`);
   }
-  const reason = `rollback from v${previousChampion} to v${target}`;
+  const base = `rollback from v${previousChampion} to v${target}`;
+  const reason = input.reason ? `${base}: ${input.reason}` : base;
   await setAlias(deps, {
     model: input.model,
     alias,

@@ -2,41 +2,65 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import { bearerAuth } from 'hono/bearer-auth';
-import { errorBody, toErrorResponse } from './errors.js';
 import type { ApiContext, AppOptions } from './context.js';
+import { errorBody, toErrorResponse, zodToValidation } from './errors.js';
 import { mountRoutes } from './routes/index.js';
+import { createServingState } from './serving.js';
 
 const DEFAULT_MAX_BODY = 6 * 1024 * 1024;
 const OPEN_PATHS = new Set(['/health', '/docs', '/openapi.json']);
 
 /**
  * The Cirrus HTTP API as one Hono app. The Lambda adapter (`handler.ts`) and the local Node
- * server are translators around it; tests call `app.request()` in-process.
+ * server are translators around it; tests call `app.request()` in-process. Sets `ctx.close`
+ * (flushes the prediction log) unless the caller already set one.
  */
 export function createApp(ctx: ApiContext, options: AppOptions = {}) {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
-      if (!result.success) return toErrorResponse(c, result.error);
+      if (!result.success) {
+        const v = zodToValidation(result.error);
+        return c.json(errorBody(v.code, v.message, v.field), 400);
+      }
     },
   });
   app.onError((err, c) => toErrorResponse(c, err));
   app.notFound((c) => c.json(errorBody('NotFound', `route ${c.req.method} ${c.req.path} not found`), 404));
 
+  // Auth before the body limit: an unauthenticated caller never makes us read its body.
+  if (options.token) {
+    const message = (text: string) => ({ message: errorBody('Unauthorized', text) });
+    const auth = bearerAuth({
+      token: options.token,
+      noAuthenticationHeader: message('missing bearer token (Authorization: Bearer <token>)'),
+      invalidAuthenticationHeader: message('malformed Authorization header'),
+      invalidToken: message('invalid bearer token'),
+    });
+    app.use('*', (c, next) => (OPEN_PATHS.has(c.req.path) ? next() : auth(c, next)));
+  }
+  const maxSize = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   app.use(
     '*',
     bodyLimit({
-      maxSize: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
-      onError: (c) => c.json(errorBody('PayloadTooLarge', `body: larger than ${options.maxBodyBytes ?? DEFAULT_MAX_BODY} bytes`, 'body'), 413),
+      maxSize,
+      onError: (c) => c.json(errorBody('PayloadTooLarge', `body: larger than ${maxSize} bytes`, 'body'), 413),
     }),
   );
-  if (options.token) {
-    const auth = bearerAuth({ token: options.token, noAuthenticationHeader: { message: errorBody('Unauthorized', 'missing bearer token') }, invalidAuthenticationHeader: { message: errorBody('Unauthorized', 'malformed Authorization header') }, invalidToken: { message: errorBody('Unauthorized', 'invalid bearer token') } });
-    app.use('*', (c, next) => (OPEN_PATHS.has(c.req.path) ? next() : auth(c, next)));
-  }
 
-  app.get('/health', (c) => c.json({ status: 'ok' }));
-  mountRoutes(app, ctx);
-  app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Cirrus API', version: '1' } });
+  const serving = createServingState(ctx.deps, options.serving);
+  ctx.close ??= () => serving.log.flush();
+  mountRoutes(app, ctx, serving);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Cirrus API',
+      version: '1',
+      description: 'Train, register, serve and watch classic ML models. Errors: {"error": {"code", "message", "field"?}}.',
+    },
+    security: [{ bearerAuth: [] }],
+  });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
   return app;
 }

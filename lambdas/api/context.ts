@@ -1,13 +1,41 @@
 import type { CoreDeps } from '../../core/deps.js';
 import type { EventPublisher, PipelineRunner } from '../../core/ports.js';
+import type { PredictionLogOptions } from '../../core/serving/prediction-log.js';
 
 /** What the HTTP app needs: storage deps and the runtime's ports. Built once per process. */
 export interface ApiContext {
   readonly deps: CoreDeps;
   readonly pipelines: PipelineRunner;
   readonly events: EventPublisher;
-  /** Base URL the API is served at (model cards link to it). */
+  /** Base URL the API is served at (model cards link to it). Read per request: may be set after createApp. */
   readonly publicUrl?: string;
+  /**
+   * Keeps the deployed retraining schedule rules in step with `PUT .../schedule` (AWS: one
+   * EventBridge rule per experiment). Absent locally: the local scheduler reads the experiments.
+   */
+  readonly schedules?: RetrainScheduleSync;
+  /**
+   * Set by `createApp`: writes every queued prediction record. The runtime calls it on shutdown,
+   * the Lambda handler after each invocation (the sandbox freezes once it answers).
+   */
+  close?: () => Promise<void>;
+}
+
+/** Applies an experiment's retraining schedule (`null` removes it) where the runtime keeps rules. */
+export interface RetrainScheduleSync {
+  apply(experiment: string, expression: string | null): Promise<void>;
+}
+
+/** Tuning of the predict path (per process). */
+export interface ServingOptions {
+  /** How long an endpoint's traffic and champion are reused before re-reading. @default 2000 */
+  readonly endpointTtlMs?: number;
+  /** Largest batch accepted per request. @default 10_000 */
+  readonly maxRows?: number;
+  /** Random draw for unsticky routing (tests inject a seeded one). @default Math.random */
+  readonly random?: () => number;
+  /** Prediction log batching. */
+  readonly log?: PredictionLogOptions;
 }
 
 export interface AppOptions {
@@ -15,4 +43,5 @@ export interface AppOptions {
   readonly token?: string;
   /** Largest accepted request body in bytes. @default 6 MiB (API Gateway's Lambda payload limit) */
   readonly maxBodyBytes?: number;
+  readonly serving?: ServingOptions;
 }

@@ -1,12 +1,49 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { CirrusError, fromZodError } from '../../core/errors.js';
+import { CirrusError, ValidationError } from '../../core/errors.js';
 
 /** The one error body every route answers with: `{"error": {"code", "message", "field"?}}`. */
 export function errorBody(code: string, message: string, field?: string) {
   return { error: field ? { code, message, field } : { code, message } };
 }
+
+/** A well-formed request that names something unusable (e.g. a dataset that does not exist). */
+export class UnprocessableError extends CirrusError {
+  constructor(message: string, field?: string) {
+    super('Unprocessable', message, 422, field);
+  }
+}
+
+interface ZodIssueLike {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly keys?: readonly string[];
+}
+
+/**
+ * A zod error as a ValidationError naming the first failing field. Unlike core's
+ * `fromZodError`, an unknown key is named itself (zod reports it on the parent object).
+ */
+export function zodToValidation(error: { issues: readonly ZodIssueLike[] }): ValidationError {
+  const issue = error.issues[0];
+  if (!issue) return new ValidationError('invalid input');
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
+    const field = [...path, issue.keys[0]].join('.');
+    return new ValidationError(`${field}: unknown field (not accepted here)`, field);
+  }
+  const field = path.join('.');
+  return new ValidationError(field ? `${field}: ${issue.message}` : issue.message, field || undefined);
+}
+
+const HTTP_CODES: Partial<Record<number, string>> = {
+  400: 'ValidationError',
+  401: 'Unauthorized',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+};
 
 /** Maps any thrown value to the JSON error shape; only unknown errors become 500s. */
 export function toErrorResponse(c: Context, error: unknown): Response {
@@ -14,14 +51,17 @@ export function toErrorResponse(c: Context, error: unknown): Response {
     return c.json(errorBody(error.code, error.message, error.field), error.status as ContentfulStatusCode);
   }
   if (isZodError(error)) {
-    const v = fromZodError(error);
+    const v = zodToValidation(error);
     return c.json(errorBody(v.code, v.message, v.field), 400);
   }
   if (error instanceof HTTPException) {
-    // Hono's own 4xx (malformed JSON body, body limit, auth): keep the status, use our shape.
-    const field = error.status === 400 ? 'body' : undefined;
-    const code = error.status === 401 ? 'Unauthorized' : error.status === 413 ? 'PayloadTooLarge' : 'ValidationError';
-    return c.json(errorBody(code, field ? `body: ${error.message}` : error.message, field), error.status as ContentfulStatusCode);
+    // Middleware that built its own answer (bearer auth, in our error shape) keeps it.
+    if (error.res) return error.getResponse();
+    // Hono's own 4xx (malformed JSON body, media type, auth): keep the status, use our shape.
+    const field = error.status === 400 ? 'body' : error.status === 415 ? 'content-type' : undefined;
+    const code = HTTP_CODES[error.status] ?? 'HttpError';
+    const message = error.status === 415 ? 'content-type: send application/json' : field ? `body: ${error.message}` : error.message;
+    return c.json(errorBody(code, message, field), error.status as ContentfulStatusCode);
   }
   if (error instanceof SyntaxError) {
     return c.json(errorBody('ValidationError', `body: malformed JSON (${error.message})`, 'body'), 400);
@@ -30,6 +70,6 @@ export function toErrorResponse(c: Context, error: unknown): Response {
   return c.json(errorBody('InternalError', 'internal error'), 500);
 }
 
-function isZodError(e: unknown): e is { issues: { path: PropertyKey[]; message: string }[] } {
+function isZodError(e: unknown): e is { issues: ZodIssueLike[] } {
   return typeof e === 'object' && e !== null && Array.isArray((e as { issues?: unknown }).issues);
 }

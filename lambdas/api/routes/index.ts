@@ -1,8 +1,27 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { PredictContext } from '../../../core/serving/predict.js';
 import type { ApiContext } from '../context.js';
+import { mountAbTestRoutes } from './ab-tests.js';
+import { mountCatalogRoutes } from './catalog.js';
+import { mountDatasetRoutes } from './datasets.js';
+import { registerDriftRoutes } from './drift.js';
+import { mountEndpointRoutes } from './endpoints.js';
+import { mountExperimentRoutes } from './experiments.js';
+import { mountModelRoutes } from './models.js';
+import { mountPredictRoutes } from './predict.js';
+import { mountPredictionRoutes } from './predictions.js';
+import { mountRunRoutes } from './runs.js';
 
 /** Mounts every route group. Each group lives in its own file. */
-export function mountRoutes(app: OpenAPIHono, ctx: ApiContext): void {
-  void app;
-  void ctx;
+export function mountRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictContext): void {
+  mountCatalogRoutes(app);
+  mountDatasetRoutes(app, ctx);
+  mountExperimentRoutes(app, ctx);
+  mountRunRoutes(app, ctx);
+  mountModelRoutes(app, ctx, serving);
+  mountEndpointRoutes(app, ctx, serving);
+  mountPredictRoutes(app, ctx, serving);
+  mountPredictionRoutes(app, ctx, serving);
+  mountAbTestRoutes(app, ctx, serving);
+  registerDriftRoutes(app, ctx);
 }

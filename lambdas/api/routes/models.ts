@@ -1,6 +1,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { AliasNameSchema, ModelNameSchema } from '../../../contracts/registry.js';
+import {
+  AliasHistoryEntrySchema,
+  AliasNameSchema,
+  AliasSchema,
+  ModelVersionSchema,
+  PromotionResultSchema,
+  RegisteredModelSchema,
+} from '../../../contracts/registry.js';
 import {
   applyDeployPolicy,
   exportModelCard,
@@ -13,39 +20,63 @@ import {
   listModelVersions,
   setAlias,
 } from '../../../core/registry/index.js';
+import type { PredictContext } from '../../../core/serving/predict.js';
 import type { ApiContext } from '../context.js';
 import { defineRoute } from '../route.js';
+import { invalidateModelEndpoints } from '../serving.js';
+import { ModelParams } from './params.js';
 
-const ModelParams = z.object({ model: ModelNameSchema });
 const VersionParams = ModelParams.extend({ version: z.coerce.number().int().positive() });
 const AliasParams = ModelParams.extend({ alias: AliasNameSchema });
 const tag = 'registry';
 
 /** Registry routes: models, versions, model cards, aliases and their history, rollback. */
-export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext): void {
+export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictContext): void {
   const { deps } = ctx;
-  defineRoute(app, { method: 'get', path: '/v1/models', summary: 'List registered models', tag }, async () => ({
+  defineRoute(app, { method: 'get', path: '/v1/models', summary: 'Registered models', tag, response: z.object({ models: z.array(RegisteredModelSchema) }) }, async () => ({
     models: await listModels(deps),
-  }));
-  defineRoute(app, { method: 'get', path: '/v1/models/{model}', summary: 'A model with its aliases', tag, params: ModelParams }, async ({ params }) => ({
-    ...(await getModel(deps, params)),
-    aliases: await listAliases(deps, params),
-  }));
-  defineRoute(app, { method: 'get', path: '/v1/models/{model}/versions', summary: 'Versions of a model', tag, params: ModelParams }, async ({ params }) => ({
-    versions: await listModelVersions(deps, params),
-  }));
-  defineRoute(app, { method: 'get', path: '/v1/models/{model}/versions/{version}', summary: 'One model version', tag, params: VersionParams }, ({ params }) =>
-    getModelVersion(deps, params),
-  );
-  defineRoute(app, { method: 'get', path: '/v1/models/{model}/versions/{version}/card', summary: 'Model card (OpenMetadata MlModel shape)', tag, params: VersionParams }, ({ params }) =>
-    exportModelCard(deps, params, { serverUrl: ctx.publicUrl }),
-  );
-  defineRoute(app, { method: 'get', path: '/v1/models/{model}/aliases', summary: 'Aliases of a model', tag, params: ModelParams }, async ({ params }) => ({
-    aliases: await listAliases(deps, params),
   }));
   defineRoute(
     app,
-    { method: 'get', path: '/v1/models/{model}/aliases/{alias}/history', summary: 'Alias moves; with ?at=ISO-time, which version it pointed at then', tag, params: AliasParams, query: z.object({ at: z.iso.datetime().optional() }) },
+    { method: 'get', path: '/v1/models/{model}', summary: 'A model with its aliases', tag, params: ModelParams, response: RegisteredModelSchema.extend({ aliases: z.array(AliasSchema) }) },
+    async ({ params }) => ({ ...(await getModel(deps, params)), aliases: await listAliases(deps, params) }),
+  );
+  defineRoute(
+    app,
+    { method: 'get', path: '/v1/models/{model}/versions', summary: 'Versions of a model', tag, params: ModelParams, response: z.object({ versions: z.array(ModelVersionSchema) }) },
+    async ({ params }) => ({ versions: await listModelVersions(deps, params) }),
+  );
+  defineRoute(
+    app,
+    { method: 'get', path: '/v1/models/{model}/versions/{version}', summary: 'One model version (contract, metrics, lineage)', tag, params: VersionParams, response: ModelVersionSchema },
+    ({ params }) => getModelVersion(deps, params),
+  );
+  defineRoute(
+    app,
+    { method: 'get', path: '/v1/models/{model}/versions/{version}/card', summary: 'Model card (OpenMetadata MlModel shape)', tag, params: VersionParams },
+    ({ params }) =>
+      exportModelCard(deps, {
+        ...params,
+        // The endpoint is named after the model unless created otherwise: link its predict URL.
+        serverUrl: ctx.publicUrl ? `${ctx.publicUrl}/v1/endpoints/${params.model}/predict` : undefined,
+      }),
+  );
+  defineRoute(
+    app,
+    { method: 'get', path: '/v1/models/{model}/aliases', summary: 'Aliases of a model', tag, params: ModelParams, response: z.object({ aliases: z.array(AliasSchema) }) },
+    async ({ params }) => ({ aliases: await listAliases(deps, params) }),
+  );
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/v1/models/{model}/aliases/{alias}/history',
+      summary: 'Alias moves with their reasons; with ?at=ISO-time, which version it pointed at then',
+      tag,
+      params: AliasParams,
+      query: z.object({ at: z.iso.datetime().optional() }),
+      response: z.union([z.object({ history: z.array(AliasHistoryEntrySchema) }), z.object({ at: z.string(), alias: z.object({ version: z.number(), since: z.string(), entry: AliasHistoryEntrySchema }) })]),
+    },
     async ({ params, query }) =>
       query.at ? { at: query.at, alias: await getAliasAt(deps, { ...params, at: new Date(query.at) }) } : { history: await getAliasHistory(deps, params) },
   );
@@ -57,12 +88,43 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       summary: 'Point an alias at a version (manual promotion)',
       tag,
       params: AliasParams,
-      body: z.strictObject({ version: z.number().int().positive(), reason: z.string().max(500).optional(), by: z.string().max(128).optional(), expectedCurrent: z.number().int().positive().nullable().optional() }),
+      body: z.strictObject({
+        version: z.number().int().positive(),
+        reason: z.string().max(500).optional(),
+        by: z.string().max(128).optional(),
+        /** Refuse (409) unless the alias points here now; null = only if unset. */
+        expectedCurrent: z.number().int().positive().nullable().optional(),
+      }),
+      response: AliasSchema,
     },
-    ({ params, body }) =>
-      setAlias(deps, { ...params, version: body.version, reason: body.reason ?? `manual: ${params.alias} -> v${body.version}`, policy: 'manual', by: body.by ?? 'api', expectedCurrent: body.expectedCurrent }),
+    async ({ params, body }) => {
+      const alias = await setAlias(deps, {
+        ...params,
+        version: body.version,
+        reason: body.reason ?? `manual: ${params.alias} -> v${body.version}`,
+        policy: 'manual',
+        by: body.by ?? 'api',
+        expectedCurrent: body.expectedCurrent,
+      });
+      await invalidateModelEndpoints(deps, serving, params.model);
+      return alias;
+    },
   );
-  defineRoute(app, { method: 'post', path: '/v1/models/{model}/rollback', summary: 'Move champion back to the previous champion', tag, params: ModelParams }, ({ params }) =>
-    applyDeployPolicy(deps, { model: params.model, policy: 'rollback', by: 'api' }),
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/v1/models/{model}/rollback',
+      summary: 'Move champion back to the previous champion',
+      tag,
+      params: ModelParams,
+      body: z.strictObject({ reason: z.string().max(500).optional() }),
+      response: PromotionResultSchema,
+    },
+    async ({ params, body }) => {
+      const result = await applyDeployPolicy(deps, { model: params.model, policy: 'rollback', by: 'api', reason: body.reason });
+      await invalidateModelEndpoints(deps, serving, params.model);
+      return result;
+    },
   );
 }

@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { DatasetNameSchema, DatasetRecordSchema } from '../../../contracts/dataset.js';
+import {
+  BUILTIN_DATASETS,
+  BUILTIN_DATASETS_DIR,
+  getDataset,
+  listDatasets,
+  listDatasetVersions,
+  loadBuiltinDataset,
+  registerDataset,
+} from '../../../core/datasets/index.js';
+import { ValidationError } from '../../../core/errors.js';
+import type { ApiContext } from '../context.js';
+import { defineRoute } from '../route.js';
+
+const BuiltinNameSchema = z.enum(BUILTIN_DATASETS.map((d) => d.name) as [string, ...string[]]);
+const tag = 'datasets';
+
+const CreateDatasetSchema = z
+  .strictObject({
+    /** Defaults to the built-in's name. */
+    name: DatasetNameSchema.optional(),
+    builtin: BuiltinNameSchema.optional(),
+    /** The CSV text (header row first). */
+    csv: z.string().min(1).optional(),
+    description: z.string().max(2000).optional(),
+  })
+  .refine((b) => (b.builtin === undefined) !== (b.csv === undefined), {
+    message: 'send exactly one of builtin or csv',
+    path: ['csv'],
+  });
+
+/** Dataset routes: list the latest versions, register a CSV or a built-in, read one with its versions. */
+export function mountDatasetRoutes(app: OpenAPIHono, ctx: ApiContext): void {
+  const { deps } = ctx;
+  defineRoute(
+    app,
+    { method: 'get', path: '/v1/datasets', summary: 'Datasets (latest version of each name)', tag, response: z.object({ datasets: z.array(DatasetRecordSchema) }) },
+    async () => ({ datasets: await listDatasets(deps) }),
+  );
+  defineRoute(
+    app,
+    { method: 'post', path: '/v1/datasets', summary: 'Register a dataset version (its version is the sha256 of the CSV bytes)', tag, body: CreateDatasetSchema, status: 201, response: DatasetRecordSchema },
+    async ({ body }) => {
+      if (body.builtin !== undefined) {
+        if (body.name === undefined || body.name === body.builtin) return loadBuiltinDataset(deps, body.builtin);
+        // A built-in under another name: the same bytes, so the same version.
+        const csv = await readFile(join(BUILTIN_DATASETS_DIR, `${body.builtin}.csv`));
+        return registerDataset(deps, { name: body.name, csv, description: body.description });
+      }
+      if (body.name === undefined) throw new ValidationError('name: required with csv', 'name');
+      return registerDataset(deps, { name: body.name, csv: body.csv ?? '', description: body.description });
+    },
+  );
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/v1/datasets/{name}',
+      summary: 'The latest version of a dataset, with every version',
+      tag,
+      params: z.object({ name: DatasetNameSchema }),
+      response: DatasetRecordSchema.extend({ versions: z.array(DatasetRecordSchema) }),
+    },
+    async ({ params }) => {
+      const [latest, versions] = await Promise.all([getDataset(deps, params.name), listDatasetVersions(deps, params.name)]);
+      return { ...latest, versions };
+    },
+  );
+}

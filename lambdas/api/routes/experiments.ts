@@ -1,0 +1,51 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { ExperimentSchema } from '../../../contracts/tracking.js';
+import { parseScheduleExpression } from '../../../core/events/index.js';
+import { getExperiment, listExperiments, updateExperiment } from '../../../core/tracking/index.js';
+import type { ApiContext } from '../context.js';
+import { defineRoute } from '../route.js';
+import { ExperimentParams } from './params.js';
+
+const tag = 'experiments';
+
+const ScheduleBodySchema = z.strictObject({
+  /** `rate(1 day)`, `cron(0 3 * * ? *)` (EventBridge syntax), or null to stop retraining on a schedule. */
+  schedule: z.string().min(1).max(256).nullable(),
+});
+
+/** Experiments and their retraining schedule. */
+export function mountExperimentRoutes(app: OpenAPIHono, ctx: ApiContext): void {
+  const { deps } = ctx;
+  defineRoute(
+    app,
+    { method: 'get', path: '/v1/experiments', summary: 'Experiments', tag, response: z.object({ experiments: z.array(ExperimentSchema) }) },
+    async () => ({ experiments: await listExperiments(deps) }),
+  );
+  defineRoute(
+    app,
+    { method: 'get', path: '/v1/experiments/{experiment}', summary: 'One experiment (task, schedule, last request)', tag, params: ExperimentParams, response: ExperimentSchema },
+    ({ params }) => getExperiment(deps, { name: params.experiment }),
+  );
+  defineRoute(
+    app,
+    {
+      method: 'put',
+      path: '/v1/experiments/{experiment}/schedule',
+      summary: 'Retrain on a schedule (replays the last training request on the latest dataset version)',
+      tag,
+      params: ExperimentParams,
+      body: ScheduleBodySchema,
+      response: ExperimentSchema,
+    },
+    async ({ params, body }) => {
+      if (body.schedule !== null) parseScheduleExpression(body.schedule, 'schedule');
+      const experiment = await updateExperiment(deps, {
+        name: params.experiment,
+        retrainSchedule: body.schedule === null ? null : { expression: body.schedule, enabled: true },
+      });
+      await ctx.schedules?.apply(params.experiment, body.schedule);
+      return experiment;
+    },
+  );
+}

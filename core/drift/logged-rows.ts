@@ -1,6 +1,6 @@
 import type { LoggedRow } from '../../contracts/drift.js';
 import type { PredictionLogRecord } from '../../contracts/serving.js';
-import { predictionValue } from '../pipeline/score-csv.js';
+import { loggedPrediction } from './prediction-value.js';
 
 /** How the window's records were read: what the evaluation could use and what it had to skip. */
 export interface LogReadStats {
@@ -12,7 +12,7 @@ export interface LogReadStats {
   truncated: number;
 }
 
-/** One record's rows as LoggedRows, in the representation the baseline used (see predictionValue). */
+/** One record's rows as LoggedRows, in the representation the baseline used (see loggedPrediction). */
 export function recordRows(record: PredictionLogRecord): LoggedRow[] {
   const inputs = record.inputs ?? [];
   const outputs = record.outputs ?? [];
@@ -23,7 +23,7 @@ export function recordRows(record: PredictionLogRecord): LoggedRow[] {
     const row: LoggedRow = {
       // Sketches read values with toNumber/toCategory, which accept anything a request held.
       features: inputs[i] as LoggedRow['features'],
-      prediction: output ? predictionValue(output) : null,
+      prediction: output ? loggedPrediction(output) : null,
     };
     // Feedback is one value for a one-row request, one per row for a batch.
     const truth = Array.isArray(actual) ? actual[i] : inputs.length === 1 ? actual : undefined;

@@ -11,6 +11,8 @@ export const PipelineRequestSchema = TrainingRequestBodySchema.extend({
   algorithm: z.string().min(1),
   runId: RunIdSchema.optional(),
   triggeredBy: z.string().optional(),
+  /** The execution's name, when the starter puts it here: a sweep's variants see only `request`. */
+  executionId: z.string().min(1).max(80).optional(),
 });
 export type PipelineRequest = z.infer<typeof PipelineRequestSchema>;
 
@@ -23,7 +25,12 @@ export const ValidateOutputSchema = z.object({
   runId: RunIdSchema,
   experiment: z.string(),
   model: z.string(),
-  dataset: z.object({ name: z.string(), version: z.string(), uri: z.string(), target: z.string().optional() }),
+  dataset: z.object({
+    name: z.string(),
+    version: z.string(),
+    uri: z.string(),
+    target: z.string().optional(),
+  }),
 });
 export type ValidateOutput = z.infer<typeof ValidateOutputSchema>;
 
@@ -58,7 +65,11 @@ export const EvaluateOutputSchema = z.object({
 export type EvaluateOutput = z.infer<typeof EvaluateOutputSchema>;
 
 /** Output of Register (at `$.registration.Payload`). */
-export const RegisterOutputSchema = z.object({ model: z.string(), version: z.number().int(), score: z.number() });
+export const RegisterOutputSchema = z.object({
+  model: z.string(),
+  version: z.number().int(),
+  score: z.number(),
+});
 export type RegisterOutput = z.infer<typeof RegisterOutputSchema>;
 
 /** The Catch result (at `$.error`). */

@@ -15,9 +15,9 @@ import { createRun, ensureExperiment, getRun, transitionRun, updateExperiment } 
 import { MAX_RUN_ID_LENGTH, newRunId } from './retrain.js';
 
 /**
- * What Validate reads from the state: the request, the run id the API allocated (top level, as
- * the execution input carries it), the execution id when the starter passes it, and the sweep's
- * variant index (a sweep variant derives its own run id).
+ * What Validate reads from the state: the request, the run id the API allocated and the
+ * execution id (top level, as the local runtime's execution input carries them, or inside the
+ * request, the only place a sweep variant sees), and the sweep's variant index.
  */
 const ValidateStateSchema = z
   .object({
@@ -52,10 +52,11 @@ export async function validate(deps: CoreDeps, input: unknown): Promise<Validate
   checkSplit(request, dataset);
   const runId = chooseRunId(deps, state.data, request);
   await ensureExperiment(deps, { name: request.experiment, task: request.task });
-  await startRun(deps, request, dataset, { runId, executionId: state.data.executionId });
+  const executionId = state.data.executionId ?? request.executionId;
+  await startRun(deps, request, dataset, { runId, executionId });
   // Retraining replays the last request; a sweep variant is not the request the user sent.
   if (state.data.variantIndex === undefined) {
-    const { runId: _id, triggeredBy: _by, ...lastRequest } = request;
+    const { runId: _id, triggeredBy: _by, executionId: _ex, ...lastRequest } = request;
     await updateExperiment(deps, { name: request.experiment, lastRequest });
   }
   return {
@@ -76,7 +77,7 @@ function parseRequest(raw: unknown): PipelineRequest {
   }
   const parsed = PipelineRequestSchema.safeParse(raw);
   if (!parsed.success) throw fromZodError(parsed.error);
-  const { runId: _id, triggeredBy: _by, ...body } = parsed.data;
+  const { runId: _id, triggeredBy: _by, executionId: _ex, ...body } = parsed.data;
   const rules = TrainingRequestSchema.safeParse(body);
   if (!rules.success) throw fromZodError(rules.error);
   return parsed.data;

@@ -1,0 +1,128 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadBuiltinDataset } from '../../core/datasets/index.js';
+import { findAlias, getModelVersion } from '../../core/registry/index.js';
+import { getEndpoint } from '../../core/serving/endpoints.js';
+import { getRun } from '../../core/tracking/index.js';
+import {
+  championOf,
+  outputOf,
+  type State,
+  trainingRequest,
+  usePipelineHarness,
+  versionsOf,
+} from './harness.js';
+
+// training-sweep.asl.json and the ab_test branch of training.asl.json with the real handlers,
+// the real trainer and real dynalite + s3rver.
+const harness = usePipelineHarness();
+const EXPERIMENT = 'iris-sweep';
+
+beforeAll(async () => {
+  await loadBuiltinDataset(harness.deps(), 'iris');
+  // A weak first champion (a depth-1 tree) that the sweep's best must beat.
+  const first = await harness.pipelines().training.run({
+    request: trainingRequest({
+      experiment: EXPERIMENT,
+      algorithm: 'decision_tree',
+      hyperparameters: { max_depth: 1 },
+    }),
+  });
+  expect(first.status).toBe('SUCCEEDED');
+  expect(await championOf(harness.deps(), EXPERIMENT)).toBe(1);
+});
+
+describe('a sweep over three algorithms', () => {
+  it('trains each as its own run, registers all, and deploys the best', async () => {
+    const deps = harness.deps();
+    const { sweep } = harness.pipelines();
+    const algorithms = ['logistic_regression', 'naive_bayes', 'decision_tree'];
+
+    const result = await sweep.run(
+      {
+        // What the API puts in a sweep's request: every variant's Validate sees only `request`.
+        request: trainingRequest({
+          experiment: EXPERIMENT,
+          algorithm: algorithms,
+          runId: 'sweep-1',
+          executionId: 'sweep-exec-1',
+        }),
+      },
+      { name: 'sweep-exec-1' },
+    );
+
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    const { variants, deployment } = outputOf(result) as State;
+    expect(variants.map((v: State) => [v.variantIndex, v.status])).toEqual([
+      [0, 'SUCCEEDED'],
+      [1, 'SUCCEEDED'],
+      [2, 'SUCCEEDED'],
+    ]);
+    const runs = await Promise.all(algorithms.map((_, i) => getRun(deps, { runId: `sweep-1-v${i}` })));
+    expect(runs.map((r) => [r.algorithm, r.status, r.executionId])).toEqual(
+      algorithms.map((a) => [a, 'SUCCEEDED', 'sweep-exec-1']),
+    );
+    const versions = await Promise.all(
+      variants.map((v: State) =>
+        getModelVersion(deps, { model: EXPERIMENT, version: v.registration.version }),
+      ),
+    );
+    expect(versions.map((v) => v.runId).sort()).toEqual(runs.map((r) => r.id).sort());
+    const best = versions.reduce((a, b) => (b.score > a.score ? b : a));
+    expect(best.score).toBeGreaterThan(
+      (await getModelVersion(deps, { model: EXPERIMENT, version: 1 })).score,
+    );
+    expect(deployment.Payload).toMatchObject({
+      promoted: true,
+      champion: best.version,
+      previousChampion: 1,
+      candidates: 3,
+    });
+    expect(await championOf(deps, EXPERIMENT)).toBe(best.version);
+  });
+
+  it('goes on when one variant is refused, and deploys among the others', async () => {
+    const deps = harness.deps();
+    const before = (await versionsOf(deps, EXPERIMENT)).length;
+    const champion = await championOf(deps, EXPERIMENT);
+
+    const result = await harness.pipelines().sweep.run({
+      request: trainingRequest({ experiment: EXPERIMENT, algorithm: ['quantum_forest', 'naive_bayes'] }),
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    const { variants, deployment } = outputOf(result) as State;
+    expect(variants[0]).toMatchObject({ status: 'FAILED', error: { Error: 'ValidationError' } });
+    expect(variants[1].status).toBe('SUCCEEDED');
+    expect(await versionsOf(deps, EXPERIMENT)).toHaveLength(before + 1);
+    // naive_bayes was a candidate of the first sweep, whose best is champion: it cannot beat it.
+    expect(deployment.Payload).toMatchObject({ candidates: 1, promoted: false, champion });
+  });
+});
+
+describe('the ab_test policy', () => {
+  it('makes the new version the challenger of an A/B test and keeps the champion', async () => {
+    const deps = harness.deps();
+    const champion = await championOf(deps, EXPERIMENT);
+
+    const result = await harness.pipelines().training.run({
+      request: trainingRequest({ experiment: EXPERIMENT, algorithm: 'knn', policy: 'ab_test' }),
+    });
+
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    const { registration, deployment } = outputOf(result);
+    const version = registration.Payload.version;
+    expect(deployment.Payload).toMatchObject({
+      policy: 'ab_test',
+      promoted: false,
+      abTestId: expect.any(String),
+    });
+    expect((await findAlias(deps, { model: EXPERIMENT, alias: 'challenger' }))?.version).toBe(version);
+    expect(await championOf(deps, EXPERIMENT)).toBe(champion);
+    const endpoint = await getEndpoint(deps, EXPERIMENT);
+    expect(endpoint.abTestId).toBe(deployment.Payload.abTestId);
+    expect(endpoint.traffic?.variants.map((v) => [v.name, v.version])).toEqual([
+      ['champion', champion],
+      ['challenger', version],
+    ]);
+  });
+});

@@ -7,6 +7,7 @@ import {
 } from '../../../contracts/drift.js';
 import { EndpointNameSchema } from '../../../contracts/serving.js';
 import { getDriftReport, listDriftReports, runDriftEvaluation } from '../../../core/drift/index.js';
+import { getEndpoint } from '../../../core/serving/endpoints.js';
 import type { ApiContext } from '../context.js';
 import { defineRoute } from '../route.js';
 
@@ -31,9 +32,10 @@ export function registerDriftRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       query: ListQuery,
       response: z.object({ reports: z.array(DriftReportSummarySchema) }),
     },
-    async ({ params, query }) => ({
-      reports: await listDriftReports(deps, { endpoint: params.name, limit: query.limit }),
-    }),
+    async ({ params, query }) => {
+      await getEndpoint(deps, params.name); // an unknown endpoint is a 404, not an empty list
+      return { reports: await listDriftReports(deps, { endpoint: params.name, limit: query.limit }) };
+    },
   );
   defineRoute(
     app,

@@ -60,10 +60,6 @@ export const MlpParamsSchema = params({
 });
 export type MlpParams = z.infer<typeof MlpParamsSchema>;
 
-/**
- * Listed only once a trainer exists; LinearSvcParamsSchema and SgdParamsSchema are ready for
- * linear_svc and sgd, which are not implemented yet.
- */
 export const KERNEL_ALGORITHMS: readonly AlgorithmSpec[] = [
   {
     name: 'svc',
@@ -72,6 +68,20 @@ export const KERNEL_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: SvcParamsSchema,
   },
   { name: 'svr', tasks: ['regression'], description: 'Epsilon-support vector regression (libsvm SMO, RBF default)', params: SvrParamsSchema },
+  {
+    name: 'linear_svc',
+    tasks: ['classification'],
+    description:
+      'Linear SVM (squared hinge, L2, LIBLINEAR dual coordinate descent, one-vs-rest); probabilities are a softmax of the decision values, not calibrated',
+    params: LinearSvcParamsSchema,
+  },
+  {
+    name: 'sgd',
+    tasks: ['classification', 'regression'],
+    description:
+      'Linear model by stochastic gradient descent (L2; hinge for classes, one-vs-rest, squared error for values); log_loss gives one-vs-rest probabilities, other losses a softmax of the decision values',
+    params: SgdParamsSchema,
+  },
   {
     name: 'mlp',
     tasks: ['classification', 'regression'],

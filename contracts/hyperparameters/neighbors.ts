@@ -44,11 +44,16 @@ export const RidgeCvParamsSchema = params({
 });
 export type RidgeCvParams = z.infer<typeof RidgeCvParamsSchema>;
 
-/** Listed only once a trainer exists; RidgeCvParamsSchema is ready for ridge_cv, not implemented yet. */
 export const NEIGHBORS_ALGORITHMS: readonly AlgorithmSpec[] = [
   { name: 'knn', tasks: ['classification', 'regression'], description: 'k-nearest neighbours (brute force, Euclidean, uniform or distance weights)', params: KnnParamsSchema },
   { name: 'naive_bayes', tasks: ['classification'], description: 'Gaussian naive Bayes with variance smoothing', params: NaiveBayesParamsSchema },
   { name: 'kmeans', tasks: ['clustering'], description: 'k-means (k-means++ init, best of n_init restarts, Lloyd iterations); cluster id and distances to each centroid', params: KmeansParamsSchema },
+  {
+    name: 'ridge_cv',
+    tasks: ['classification', 'regression'],
+    description: 'Ridge with alpha chosen by efficient leave-one-out among `alphas` (default 0.1, 1, 10); classification on ±1 one-vs-all targets',
+    params: RidgeCvParamsSchema,
+  },
   { name: 'lasso', tasks: ['regression'], description: 'L1-regularized linear regression (coordinate descent, scikit-learn objective)', params: LassoParamsSchema },
   { name: 'elastic_net', tasks: ['regression'], description: 'L1+L2-regularized linear regression (coordinate descent, scikit-learn objective)', params: ElasticNetParamsSchema },
   { name: 'lasso_cv', tasks: ['regression'], description: 'Lasso with alpha chosen by k-fold cross-validation along a regularization path', params: LassoCvParamsSchema },

@@ -1,7 +1,11 @@
 import type { Algorithm } from '../types.js';
 import { dummy } from './dummy.js';
 import { logisticRegression } from './logistic.js';
+import { erase } from '../kernel/erase.js';
+import { linearSvc } from './linear-svc.js';
 import { linearRegression, ridge } from './ridge.js';
+import { ridgeCv } from './ridge-cv.js';
+import { sgd } from './sgd.js';
 
 /** The linear algorithms' trainers (and the dummy baseline). */
 export const LINEAR: readonly Algorithm[] = [
@@ -9,4 +13,7 @@ export const LINEAR: readonly Algorithm[] = [
   ridge,
   linearRegression,
   dummy,
+  erase(ridgeCv),
+  erase(linearSvc),
+  erase(sgd),
 ];

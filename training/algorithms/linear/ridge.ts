@@ -9,7 +9,7 @@ import type { Algorithm, FitData, Matrix } from '../types.js';
 import { columnMeans, linearModel } from './linear-model.js';
 
 /** Targets as a [n, K] matrix: ±1 one-vs-all columns (classification) or the value (regression). */
-function targets(data: FitData): MlMatrix {
+export function targets(data: FitData): MlMatrix {
   const { y, nClasses } = data;
   if (data.task === 'regression') return MlMatrix.columnVector(Array.from(y));
   const T = new MlMatrix(y.length, nClasses).fill(-1);
@@ -18,7 +18,7 @@ function targets(data: FitData): MlMatrix {
 }
 
 /** Centers X and T when fitting an intercept (the intercept is then not penalized). */
-function centered(X: Matrix, T: MlMatrix, fitIntercept: boolean) {
+export function centered(X: Matrix, T: MlMatrix, fitIntercept: boolean) {
   const xMean = fitIntercept ? columnMeans(X) : new Float64Array(X.cols);
   const tMean = fitIntercept ? T.mean('column') : new Array<number>(T.columns).fill(0);
   const Xc = new MlMatrix(X.rows, X.cols);
@@ -30,7 +30,7 @@ function centered(X: Matrix, T: MlMatrix, fitIntercept: boolean) {
 }
 
 /** Packs W ([D, K]) and the intercept b = t̄ - x̄·W. */
-function pack(W: MlMatrix, xMean: Float64Array, tMean: number[]) {
+export function pack(W: MlMatrix, xMean: Float64Array, tMean: number[]) {
   const K = W.columns;
   const w = Float64Array.from(W.to1DArray());
   const b = Float64Array.from(tMean, (t, k) => {
@@ -41,7 +41,7 @@ function pack(W: MlMatrix, xMean: Float64Array, tMean: number[]) {
   return { w, b, K };
 }
 
-function solveRidge(Xc: MlMatrix, Tc: MlMatrix, alpha: number): MlMatrix {
+export function solveRidge(Xc: MlMatrix, Tc: MlMatrix, alpha: number): MlMatrix {
   const A = Xc.transpose().mmul(Xc);
   for (let d = 0; d < A.rows; d++) A.set(d, d, A.get(d, d) + alpha);
   const B = Xc.transpose().mmul(Tc);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DriftReportSummary, StoredDriftReport } from '../../contracts/drift.js';
 import type { PipelineRunner } from '../../core/ports.js';
 import { createApp } from '../../lambdas/api/app.js';
 import { useEmulators } from '../emulators/harness.js';
@@ -34,7 +35,7 @@ describe('drift routes', () => {
       body: JSON.stringify({ windowHours: 6 }),
     });
     expect(posted.status).toBe(200);
-    const report = await posted.json();
+    const report = (await posted.json()) as StoredDriftReport;
     expect(report).toMatchObject({
       endpoint: 'loans',
       status: 'ok',
@@ -45,8 +46,10 @@ describe('drift routes', () => {
     expect(report.window.hours).toBe(6);
     expect(events.published).toHaveLength(1);
 
-    const listed = await (await app.request('/v1/endpoints/loans/drift')).json();
-    expect(listed.reports.map((r: { reportId: string }) => r.reportId)).toEqual([report.reportId]);
+    const listed = (await (await app.request('/v1/endpoints/loans/drift')).json()) as {
+      reports: DriftReportSummary[];
+    };
+    expect(listed.reports.map((r) => r.reportId)).toEqual([report.reportId]);
     const one = await app.request(`/v1/endpoints/loans/drift/${report.reportId}`);
     expect(one.status).toBe(200);
     expect(await one.json()).toEqual(report);
@@ -57,7 +60,7 @@ describe('drift routes', () => {
       body: JSON.stringify({ windowHours: 0 }),
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.field).toBe('windowHours');
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('windowHours');
     expect(
       (await app.request('/v1/endpoints/nowhere/drift', { method: 'POST', headers: json, body: '{}' }))
         .status,

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { CirrusError } from '../../core/errors.js';
 import type { LambdaTask } from '../../statemachines/substitutions.js';
 import { lambdaDeps, lazy } from '../env.js';
 import { createPipelineHandlers, type PipelineHandler, taskOfPayload } from './handlers.js';
@@ -27,7 +28,9 @@ export function pipelineEntry(...tasks: [LambdaTask, ...LambdaTask[]]): LambdaPi
       logger.info(`${task} done`);
       return result;
     } catch (error) {
-      logger.error(`${task} failed`, error as Error);
+      // A refused request is the caller's problem, not an incident.
+      if (error instanceof CirrusError && error.status < 500) logger.warn(`${task} refused`, error);
+      else logger.error(`${task} failed`, error as Error);
       throw error;
     } finally {
       logger.removeKeys(['task', 'runId']);

@@ -1,0 +1,92 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadBuiltinDataset } from '../../core/datasets/index.js';
+import { getRun } from '../../core/tracking/index.js';
+import { depsFromEnv } from '../../lambdas/env.js';
+import { handler as applyPolicyHandler } from '../../lambdas/pipeline/apply-policy.js';
+import { logger } from '../../lambdas/pipeline/entry.js';
+import { taskOfPayload } from '../../lambdas/pipeline/handlers.js';
+import { handler as markRunHandler } from '../../lambdas/pipeline/mark-run.js';
+import { handler as validateHandler } from '../../lambdas/pipeline/validate.js';
+import { useEmulators } from '../emulators/harness.js';
+
+// The deployed entry files, invoked as Lambda would invoke them, with their deps built from the
+// environment (pointed at real dynalite + s3rver through the SDK's endpoint variables).
+const { deps, emulators } = useEmulators();
+
+beforeAll(async () => {
+  const { endpoints } = emulators();
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    CIRRUS_BUCKET: deps().bucket,
+    CIRRUS_TRACKING_TABLE: deps().tables.tracking,
+    CIRRUS_REGISTRY_TABLE: deps().tables.registry,
+    CIRRUS_PREDICTIONS_TABLE: deps().tables.predictions,
+  });
+  logger.setLogLevel('SILENT');
+  await loadBuiltinDataset(deps(), 'iris');
+});
+
+const request = {
+  experiment: 'lambda',
+  task: 'classification',
+  algorithm: 'knn',
+  dataset: { name: 'iris' },
+  target: 'target',
+};
+
+describe('lambdas/pipeline entries', () => {
+  it('Validate creates the RUNNING run; MarkFailed (same function as MarkSucceeded) fails it', async () => {
+    const out = (await validateHandler({ runId: 'lambda-run-1', request })) as { runId: string };
+    expect((await getRun(deps(), { runId: out.runId })).status).toBe('RUNNING');
+
+    await markRunHandler({
+      request,
+      run: { Payload: out },
+      error: { Error: 'States.Timeout', Cause: 'Task timed out after 900 seconds' },
+    });
+
+    const run = await getRun(deps(), { runId: 'lambda-run-1' });
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('States.Timeout: Task timed out after 900 seconds');
+  });
+
+  it('throws the typed error whose name the state machine’s Catch sees', async () => {
+    const error = await Promise.resolve(validateHandler({ request: { ...request, testSize: 0 } })).catch(
+      (e) => e,
+    );
+
+    expect(error).toMatchObject({ name: 'ValidationError', field: 'testSize' });
+  });
+
+  it('serves PickBest from the deploy-policy function when the payload has variants', async () => {
+    const error = await Promise.resolve(
+      applyPolicyHandler({ request: { policy: 'best_score' }, variants: [{ status: 'FAILED' }] }),
+    ).catch((e) => e);
+
+    expect(error).toMatchObject({ name: 'ValidationError', field: 'variants' });
+  });
+});
+
+describe('taskOfPayload', () => {
+  it('tells the tasks of a shared function apart by the state they receive', () => {
+    const marks = ['MarkSucceeded', 'MarkFailed'] as const;
+    const deploys = ['ApplyPolicy', 'StartAbTest', 'PickBest'] as const;
+
+    expect(taskOfPayload({ run: {}, error: { Error: 'x' } }, marks)).toBe('MarkFailed');
+    expect(taskOfPayload({ run: {}, registration: {} }, marks)).toBe('MarkSucceeded');
+    expect(taskOfPayload({ request: {}, variants: [] }, deploys)).toBe('PickBest');
+    expect(taskOfPayload({ request: { policy: 'ab_test' }, registration: {} }, deploys)).toBe('ApplyPolicy');
+  });
+});
+
+describe('depsFromEnv', () => {
+  it('names the variable that is missing', () => {
+    expect(() => depsFromEnv({ AWS_REGION: 'eu-west-1', CIRRUS_BUCKET: 'b' })).toThrow(
+      'environment variable CIRRUS_TRACKING_TABLE is not set',
+    );
+  });
+});

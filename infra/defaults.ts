@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { DEFAULT_DRIFT_SCHEDULE } from '../core/events/rules.js';
 
 /** CloudWatch namespace every Cirrus function publishes its Powertools metrics to. */
 export const METRICS_NAMESPACE = 'Cirrus';
@@ -41,7 +42,7 @@ export const STACK_DEFAULTS = {
   /** Noncurrent object versions expire after this many days. */
   noncurrentVersionExpirationDays: 30,
   /** EventBridge schedule expression of the drift evaluation. */
-  driftSchedule: 'rate(1 hour)',
+  driftSchedule: DEFAULT_DRIFT_SCHEDULE,
   /** Steady-state requests per second and burst of the API's default stage. */
   apiRateLimit: 50,
   apiBurstLimit: 100,
@@ -52,5 +53,7 @@ export const FUNCTION_DEFAULTS = {
   memorySize: 512,
   timeout: Duration.seconds(30),
   onnxMemorySize: 1536,
+  /** Drift evaluation streams prediction logs through sketches: bounded, but not tiny. */
+  driftMemorySize: 1024,
   pipelineTimeout: Duration.minutes(5),
 } as const;

@@ -96,6 +96,14 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
       'Execution names are chosen at StartExecution; the wildcard covers executions of this one state machine only',
   },
   {
+    rule: new RegExp(
+      `^AwsSolutions-IAM5\\[Resource::${ARN}events:${REGION_ACCOUNT}rule\\/[a-z][a-z0-9-]*-retrain-\\*\\]$`,
+    ),
+    path: /\/PredictionApi\/ManagementFunction\/ServiceRole\//,
+    reason:
+      "One retraining rule per scheduled experiment, named at run time ({prefix}-retrain-{experiment}); PutTargets is further limited to the retrain function's ARN",
+  },
+  {
     rule: /^AwsSolutions-L1$/,
     path: /./,
     reason:

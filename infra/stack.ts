@@ -47,13 +47,24 @@ export class CirrusStack extends Stack {
 
     this.pipeline = new TrainingPipeline(this, 'TrainingPipeline', { ...shared, data, onnxLayer });
     const machines = { trainingStateMachine: this.pipeline.training, sweepStateMachine: this.pipeline.sweep };
-    this.api = new PredictionApi(this, 'PredictionApi', { ...shared, data, onnxLayer, ...machines });
     this.drift = new DriftMonitor(this, 'DriftMonitor', {
       ...shared,
       data,
       trainingStateMachine: this.pipeline.training,
       driftSchedule: this.config.driftSchedule,
       retrainSchedules: this.config.retrainSchedules,
+    });
+    this.api = new PredictionApi(this, 'PredictionApi', {
+      ...shared,
+      data,
+      onnxLayer,
+      ...machines,
+      eventBus: this.drift.bus,
+      retrainSchedules: {
+        retrainFunction: this.drift.retrainFunction,
+        rulePrefix: this.drift.retrainRulePrefix,
+        ruleArnPattern: this.drift.retrainRuleArnPattern,
+      },
     });
     this.observability = new Observability(this, 'Observability', {
       namePrefix,

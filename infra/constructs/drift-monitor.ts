@@ -1,19 +1,29 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { EventBus, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import {
+  EventBus,
+  type EventPattern,
+  type IEventBus,
+  Rule,
+  RuleTargetInput,
+  Schedule,
+} from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import {
+  DRIFT_SCHEDULE_RULE,
+  type EventPattern as CirrusEventPattern,
+  RETRAIN_EVENT_RULES,
+  RULE_RETRY_ATTEMPTS,
+  retrainScheduleRule,
+} from '../../core/events/rules.js';
 import type { RetrainSchedule } from '../config.js';
-import { STACK_DEFAULTS } from '../defaults.js';
+import { FUNCTION_DEFAULTS } from '../defaults.js';
 import { LAMBDA_ENTRIES } from '../entries.js';
 import { CirrusFunction } from './cirrus-function.js';
 import { type CirrusData, type DataAccess, wireData } from './data-access.js';
-
-/** Source and detail-type of the event the drift function puts when drift crosses a threshold. */
-export const DRIFT_EVENT = { source: 'cirrus', detailType: 'ModelDriftDetected' } as const;
-/** Source and detail-type of the constant event a retraining schedule hands the retrain function. */
-export const SCHEDULED_RETRAIN_EVENT = { source: 'cirrus.schedule', detailType: 'ScheduledRetrain' } as const;
 
 /** Drift reads recent predictions and feedback, the champion's baseline, writes reports and summaries. */
 export const DRIFT_ACCESS: DataAccess = {
@@ -31,32 +41,49 @@ export interface DriftMonitorProps {
   readonly namePrefix: string;
   /**
    * Schedule expression of the drift evaluation.
-   * @default 'rate(1 hour)'
+   * @default 'rate(1 hour)' (core/events/rules.ts DRIFT_SCHEDULE_RULE)
    */
   readonly driftSchedule?: string;
   /**
-   * Per-experiment retraining schedules: one rule each, handing the retrain function
-   * `{ source: 'cirrus.schedule', 'detail-type': 'ScheduledRetrain', detail: { experiment } }`.
+   * Per-experiment retraining schedules fixed at deploy time: one rule each, handing the
+   * retrain function the constant `ScheduledRetrain` event of `retrainScheduleRule`.
+   * Schedules set at run time (`PUT /v1/experiments/{name}/schedule`) are rules the API puts
+   * under {@link DriftMonitor.retrainRulePrefix}.
    * @default - none
    */
   readonly retrainSchedules?: readonly RetrainSchedule[];
 }
 
+/** core/events' JSON-form pattern (`detail-type`) as CDK's (`detailType`), which renders it back. */
+export function toCdkEventPattern(pattern: CirrusEventPattern): EventPattern {
+  return Object.fromEntries(
+    Object.entries(pattern).map(([key, value]) => [key === 'detail-type' ? 'detailType' : key, value]),
+  ) as EventPattern;
+}
+
 /**
- * Drift monitoring and retraining: the drift function on a schedule, the `ModelDriftDetected`
- * rule (on the default bus, where the drift function puts its events) that hands the event to
- * the retrain function, and per-experiment retraining schedules.
+ * Drift monitoring and retraining, built from the rule definitions of `core/events/rules.ts`
+ * (the ones the local runtime routes through): the drift function on a schedule, the
+ * `ModelDriftDetected` and `RetrainRequested` rules on the default bus (where the functions put
+ * their events) handing the event to the retrain function, per-experiment retraining
+ * schedules fixed at deploy time, and the permission that lets rules the API creates at run
+ * time (named `{prefix}-retrain-*`) invoke the retrain function.
  */
 export class DriftMonitor extends Construct {
   readonly driftFunction: CirrusFunction;
   readonly retrainFunction: CirrusFunction;
+  readonly bus: IEventBus;
   readonly driftSchedule: Rule;
-  readonly driftDetectedRule: Rule;
+  readonly retrainRules: readonly Rule[];
   readonly retrainSchedules: readonly Rule[];
+  /** Name prefix of the retraining schedule rules the API puts at run time. */
+  readonly retrainRulePrefix: string;
+  /** ARN pattern of those rules (IAM resource of the API's events:PutRule etc.). */
+  readonly retrainRuleArnPattern: string;
 
   constructor(scope: Construct, id: string, props: DriftMonitorProps) {
     super(scope, id);
-    const bus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    this.bus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     const common = {
       logRetention: props.logRetention,
       logRemovalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -66,10 +93,13 @@ export class DriftMonitor extends Construct {
       entry: LAMBDA_ENTRIES.drift,
       serviceName: `${props.namePrefix}-drift`,
       description: 'Cirrus drift evaluation (scheduled)',
-      environment: { CIRRUS_EVENT_BUS: bus.eventBusName },
+      // Evaluating every endpoint streams their prediction logs: more than the 30 s default.
+      timeout: FUNCTION_DEFAULTS.pipelineTimeout,
+      memorySize: FUNCTION_DEFAULTS.driftMemorySize,
+      environment: { CIRRUS_EVENT_BUS: this.bus.eventBusName },
     });
     wireData(this.driftFunction, props.data, DRIFT_ACCESS);
-    bus.grantPutEventsTo(this.driftFunction);
+    this.bus.grantPutEventsTo(this.driftFunction);
 
     this.retrainFunction = new CirrusFunction(this, 'RetrainFunction', {
       ...common,
@@ -80,34 +110,48 @@ export class DriftMonitor extends Construct {
     });
     wireData(this.retrainFunction, props.data, RETRAIN_ACCESS);
     props.trainingStateMachine.grantStartExecution(this.retrainFunction);
+    const retrainTarget = (event?: RuleTargetInput) =>
+      new LambdaFunction(this.retrainFunction, {
+        retryAttempts: RULE_RETRY_ATTEMPTS,
+        maxEventAge: Duration.hours(2),
+        event,
+      });
 
-    this.driftSchedule = new Rule(this, 'DriftSchedule', {
-      description: 'Runs the Cirrus drift evaluation',
-      schedule: Schedule.expression(props.driftSchedule ?? STACK_DEFAULTS.driftSchedule),
-      targets: [new LambdaFunction(this.driftFunction, { retryAttempts: 2 })],
+    this.driftSchedule = new Rule(this, DRIFT_SCHEDULE_RULE.id, {
+      description: DRIFT_SCHEDULE_RULE.description,
+      schedule: Schedule.expression(props.driftSchedule ?? DRIFT_SCHEDULE_RULE.defaultSchedule),
+      targets: [new LambdaFunction(this.driftFunction, { retryAttempts: RULE_RETRY_ATTEMPTS })],
     });
-    this.driftDetectedRule = new Rule(this, 'DriftDetected', {
-      description: 'Starts retraining when drift is detected',
-      eventBus: bus,
-      eventPattern: { source: [DRIFT_EVENT.source], detailType: [DRIFT_EVENT.detailType] },
-      targets: [new LambdaFunction(this.retrainFunction, { retryAttempts: 2 })],
-    });
-    this.retrainSchedules = (props.retrainSchedules ?? []).map(
-      ({ experiment, schedule }, index) =>
-        new Rule(this, `RetrainSchedule${index}`, {
-          description: `Retrains experiment ${experiment} on ${schedule}`,
-          schedule: Schedule.expression(schedule),
-          targets: [
-            new LambdaFunction(this.retrainFunction, {
-              retryAttempts: 2,
-              event: RuleTargetInput.fromObject({
-                source: SCHEDULED_RETRAIN_EVENT.source,
-                'detail-type': SCHEDULED_RETRAIN_EVENT.detailType,
-                detail: { experiment },
-              }),
-            }),
-          ],
+    this.retrainRules = RETRAIN_EVENT_RULES.map(
+      (rule) =>
+        new Rule(this, rule.id, {
+          description: rule.description,
+          eventBus: this.bus,
+          eventPattern: toCdkEventPattern(rule.pattern),
+          targets: [retrainTarget()],
         }),
     );
+    this.retrainSchedules = (props.retrainSchedules ?? []).map(({ experiment, schedule }, index) => {
+      const rule = retrainScheduleRule(experiment, schedule, index);
+      return new Rule(this, rule.id, {
+        description: rule.description,
+        schedule: Schedule.expression(rule.schedule),
+        targets: [retrainTarget(RuleTargetInput.fromObject(rule.input))],
+      });
+    });
+
+    this.retrainRulePrefix = `${props.namePrefix}-retrain-`;
+    this.retrainRuleArnPattern = Stack.of(this).formatArn({
+      service: 'events',
+      resource: 'rule',
+      resourceName: `${this.retrainRulePrefix}*`,
+    });
+    // Rules put at run time target the function without a role: Lambda's resource policy must
+    // admit them. ArnLike on the prefix admits exactly those rules of this account and region.
+    this.retrainFunction.addPermission('RuntimeRetrainSchedules', {
+      principal: new ServicePrincipal('events.amazonaws.com'),
+      sourceArn: this.retrainRuleArnPattern,
+      sourceAccount: Stack.of(this).account,
+    });
   }
 }

@@ -3,7 +3,9 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction, ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -33,6 +35,27 @@ export const EXECUTION_ACTIONS = [
   'states:StopExecution',
 ];
 
+/**
+ * What the management function may do to the retraining schedule rules it puts at run time
+ * (`PUT /v1/experiments/{name}/schedule`): create or replace, point at the retrain function,
+ * read, and remove them. Only rules named with the runtime prefix.
+ */
+export const SCHEDULE_RULE_ACTIONS = [
+  'events:DeleteRule',
+  'events:DescribeRule',
+  'events:PutRule',
+  'events:RemoveTargets',
+];
+
+/** The retrain function and the rules the API may put to schedule it (from DriftMonitor). */
+export interface RuntimeRetrainSchedules {
+  readonly retrainFunction: IFunction;
+  /** Rule names start with this (`{namePrefix}-retrain-`). */
+  readonly rulePrefix: string;
+  /** ARN pattern matching exactly those rules. */
+  readonly ruleArnPattern: string;
+}
+
 export interface PredictionApiProps {
   readonly data: CirrusData;
   readonly onnxLayer: ILayerVersion;
@@ -40,6 +63,10 @@ export interface PredictionApiProps {
   readonly trainingStateMachine: StateMachine;
   /** Sweep state machine the management routes start sweeps on. */
   readonly sweepStateMachine: StateMachine;
+  /** Bus the API puts events on (`ModelDriftDetected` from POST .../drift). */
+  readonly eventBus: IEventBus;
+  /** Where per-experiment retraining schedules set through the API go. */
+  readonly retrainSchedules: RuntimeRetrainSchedules;
   readonly logRetention: RetentionDays;
   readonly retainData: boolean;
   readonly namePrefix: string;
@@ -94,6 +121,7 @@ export class PredictionApi extends Construct {
       // Run status and cancel: DescribeExecution, history, StopExecution on this machine's executions only.
       machine.grantExecution(this.managementFunction, ...EXECUTION_ACTIONS);
     }
+    this.grantEventsAndSchedules(props);
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Cirrus prediction and management API (SigV4)',
@@ -123,6 +151,28 @@ export class PredictionApi extends Construct {
         format: AccessLogFormat.jsonWithStandardFields(),
       },
     });
+  }
+
+  /**
+   * The management routes put `ModelDriftDetected` (on-demand drift evaluation) on the bus, and
+   * keep one EventBridge rule per scheduled experiment whose only possible target is the
+   * retrain function (no role is passed: the function's resource policy admits the rules).
+   */
+  private grantEventsAndSchedules(props: PredictionApiProps): void {
+    const fn = this.managementFunction;
+    const { retrainFunction, rulePrefix, ruleArnPattern } = props.retrainSchedules;
+    fn.addEnvironment('CIRRUS_EVENT_BUS', props.eventBus.eventBusName);
+    fn.addEnvironment('CIRRUS_RETRAIN_RULE_PREFIX', rulePrefix);
+    fn.addEnvironment('CIRRUS_RETRAIN_FUNCTION_ARN', retrainFunction.functionArn);
+    props.eventBus.grantPutEventsTo(fn);
+    fn.addToRolePolicy(new PolicyStatement({ actions: SCHEDULE_RULE_ACTIONS, resources: [ruleArnPattern] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['events:PutTargets'],
+        resources: [ruleArnPattern],
+        conditions: { ArnEquals: { 'events:TargetArn': retrainFunction.functionArn } },
+      }),
+    );
   }
 
   /** The API's base URL (`https://{id}.execute-api.{region}.amazonaws.com/`). */

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, IgnoreMode, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
@@ -22,18 +21,21 @@ import { SageMakerExecutionRole } from './sagemaker-role.js';
 /** Rule Step Functions manages to learn when a `.sync` SageMaker training job finishes. */
 export const SAGEMAKER_SYNC_RULE = 'StepFunctionsGetEventsForSageMakerTrainingJobsRule';
 
-/** What the trainer image's build context leaves out (big, or not part of the trainer). */
-export const TRAINER_IMAGE_EXCLUDE = [
-  'node_modules',
-  'cdk.out',
-  '.git',
-  '.cirrus',
-  'coverage',
-  'tests',
-  'bench',
-  'infra',
-  'docs',
-];
+/**
+ * What the trainer image's build context holds: exactly what `training/Dockerfile` copies.
+ * An allow-list, so the image (and its hash) changes only when the trainer's inputs do, not
+ * with every edit to lambdas/, cli/ or tests.
+ */
+export const TRAINER_IMAGE_CONTEXT = [
+  'package.json',
+  'package-lock.json',
+  '.npmrc',
+  'tsconfig.json',
+  'contracts',
+  'core',
+  'training',
+  'datasets',
+] as const;
 
 export interface TrainingPipelineProps {
   readonly data: CirrusData;
@@ -69,7 +71,8 @@ export class TrainingPipeline extends Construct {
     this.trainerImage = new DockerImageAsset(this, 'TrainerImage', {
       directory: REPO_ROOT,
       file: props.trainerDockerfile ?? 'training/Dockerfile',
-      exclude: TRAINER_IMAGE_EXCLUDE,
+      exclude: ['*', '.*', ...TRAINER_IMAGE_CONTEXT.map((path) => `!${path}`)],
+      ignoreMode: IgnoreMode.DOCKER,
       platform: Platform.LINUX_AMD64,
     });
     this.sageMakerRole = new SageMakerExecutionRole(this, 'SageMakerExecution', {
@@ -140,9 +143,9 @@ export class TrainingPipeline extends Construct {
     });
     return new StateMachine(this, `${id}StateMachine`, {
       stateMachineName: `${props.namePrefix}-${name === 'training' ? 'training' : 'training-sweep'}`,
-      // fromString, not fromFile: the definition stays inline in the template (fromFile would
-      // upload it as an S3 asset), so tests can compare it with the file byte for byte.
-      definitionBody: DefinitionBody.fromString(readFileSync(DEFINITION_FILES[name], 'utf8')),
+      // The very file the local runtime executes, uploaded as an asset; Step Functions fills the
+      // `${Name}` placeholders from definitionSubstitutions at deploy.
+      definitionBody: DefinitionBody.fromFile(DEFINITION_FILES[name]),
       definitionSubstitutions: this.substitutions,
       role: this.stateMachineRole,
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },

@@ -1,77 +1,24 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NAG_ACKNOWLEDGEMENTS } from '../../infra/nag-acknowledgements.js';
+import { describe, expect, it } from 'vitest';
+import { retrainScheduleRule } from '../../core/events/rules.js';
 import { CirrusStack } from '../../infra/stack.js';
-import { cdkJsonContext, type Synthesized, synthCirrus } from './synth.js';
+import { nagChecks } from './nag.checks.js';
+import { renderExpression } from './iam-walk.js';
+import { cdkJsonContext, synthOnce } from './synth.js';
 
-/** Every acknowledgement recorded in the construct tree: [rule id, reason]. */
-function acknowledged(synth: Synthesized): [string, string][] {
-  return (
-    synth.stack.node
-      .findAll()
-      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
-      // Validations.acknowledge records `{ [qualifiedRuleId]: reason }` per call.
-      .flatMap((m) => Object.entries<string>(m.data))
-  );
-}
-
-describe('cdk-nag AwsSolutionsChecks', () => {
-  describe.each([
-    ['keeping data (default)', {}],
-    [
-      'destroying data, with retraining schedules',
-      {
-        'cirrus:retainData': 'false',
-        'cirrus:retrainSchedules': '[{"experiment":"iris","schedule":"rate(7 days)"}]',
-      },
-    ],
-  ])('%s', (_name, context) => {
-    let synth: Synthesized;
-    beforeAll(() => {
-      // synthCirrus runs app.synth(), which throws when the plugin reports an unacknowledged error.
-      synth = synthCirrus({ context });
-    });
-    afterAll(() => synth?.dispose());
-
-    it('reports zero unacknowledged errors', () => {
-      const report = new AwsSolutionsChecks().validateScope(synth.stack);
-      expect(report.violations.filter((v) => v.severity === 'error').map((v) => v.ruleName)).toEqual([]);
-    });
-
-    it('gives every acknowledgement a specific reason', () => {
-      const acks = acknowledged(synth);
-      expect(acks.length).toBeGreaterThan(0);
-      for (const [id, reason] of acks) {
-        expect(id).toMatch(/^\w+::AwsSolutions-(IAM4\[|IAM5\[|L1$)/);
-        expect(reason.length, id).toBeGreaterThan(40);
-      }
-      // Never a blanket rule-level acknowledgement of wildcard findings: each names its finding.
-      expect(acks.filter(([id]) => /AwsSolutions-IAM[45]$/.test(id))).toEqual([]);
-    });
+// Every cirrus:* setting away from its default, in one synthesis.
+describe('CirrusStack, settings from context', () => {
+  const synth = synthOnce({
+    context: {
+      'cirrus:retainData': 'false',
+      'cirrus:logRetentionDays': '7',
+      'cirrus:namePrefix': 'mlops',
+      'cirrus:driftSchedule': 'rate(1 day)',
+      'cirrus:retrainSchedules': '[{"experiment":"iris","schedule":"cron(0 3 ? * MON *)"}]',
+    },
   });
-
-  it('has no two acknowledgement kinds with the same reason', () => {
-    const reasons = NAG_ACKNOWLEDGEMENTS.map((a) => a.reason);
-    expect(new Set(reasons).size).toBe(reasons.length);
-  });
-});
-
-describe('stack settings from context', () => {
-  let synth: Synthesized;
-  beforeAll(() => {
-    synth = synthCirrus({
-      context: {
-        'cirrus:retainData': 'false',
-        'cirrus:logRetentionDays': '7',
-        'cirrus:namePrefix': 'mlops',
-        'cirrus:driftSchedule': 'rate(1 day)',
-        'cirrus:retrainSchedules': '[{"experiment":"iris","schedule":"cron(0 3 ? * MON *)"}]',
-      },
-    });
-  });
-  afterAll(() => synth?.dispose());
+  nagChecks(synth);
 
   it('destroys and empties the buckets and unprotects the tables when cirrus:retainData is false', () => {
     synth.template.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
@@ -80,6 +27,7 @@ describe('stack settings from context', () => {
     synth.template.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
       Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
     });
+    synth.template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
   });
 
   it('applies the log retention, name prefix and drift schedule', () => {
@@ -87,23 +35,38 @@ describe('stack settings from context', () => {
     synth.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: 'mlops-training',
     });
+    synth.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'mlops-training-sweep',
+    });
+    synth.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'mlops-overview' });
     synth.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
+    const fns = Object.values(synth.template.findResources('AWS::Lambda::Function'));
+    const services = fns.map((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME);
+    expect(services.filter(Boolean).every((name) => String(name).startsWith('mlops-'))).toBe(true);
   });
 
-  it('retrains an experiment on its own schedule with a constant event', () => {
+  it('retrains an experiment on its own schedule with the constant event core/events defines', () => {
     synth.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(0 3 ? * MON *)',
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DriftMonitorRetrainFunction'), 'Arn'] },
-          Input: JSON.stringify({
-            source: 'cirrus.schedule',
-            'detail-type': 'ScheduledRetrain',
-            detail: { experiment: 'iris' },
-          }),
+          Input: JSON.stringify(retrainScheduleRule('iris', 'cron(0 3 ? * MON *)').input),
         }),
       ],
     });
+  });
+
+  it('names the runtime retraining rules with the prefix, in the API environment and its grants', () => {
+    const management = synth.stack.resolve(synth.stack.api.managementFunction.functionArn)['Fn::GetAtt'][0];
+    const env = synth.template.toJSON().Resources[management].Properties.Environment.Variables;
+    expect(env.CIRRUS_RETRAIN_RULE_PREFIX).toBe('mlops-retrain-');
+    const sources = Object.values(synth.template.findResources('AWS::Lambda::Permission')).map((p) =>
+      renderExpression(p.Properties.SourceArn),
+    );
+    expect(sources).toContain(
+      'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/mlops-retrain-*',
+    );
   });
 
   it('rejects an invalid context value naming the key', () => {

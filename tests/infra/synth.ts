@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll } from 'vitest';
 import { createCirrusApp } from '../../infra/app.js';
 import { repoPath } from '../../infra/paths.js';
 import type { CirrusStack } from '../../infra/stack.js';
@@ -55,4 +56,18 @@ export function synthCirrus(options: SynthOptions = {}): Synthesized {
     outdir,
     dispose: () => rmSync(outdir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * One synthesis shared by every check a test file registers: returns an object that a
+ * `beforeAll` fills with `synthCirrus(options)` (checks read it inside their tests, after that
+ * hook ran) and an `afterAll` disposes. Synthesizing once per file keeps tests/infra fast.
+ */
+export function synthOnce(options: SynthOptions = {}): Synthesized {
+  const shared = {} as Synthesized;
+  beforeAll(() => {
+    Object.assign(shared, synthCirrus(options));
+  });
+  afterAll(() => shared.dispose?.());
+  return shared;
 }

@@ -31,11 +31,46 @@ export const RegressionMetricsSchema = z.object({
 });
 export type RegressionMetrics = z.infer<typeof RegressionMetricsSchema>;
 
+export const ClusteringMetricsSchema = z.object({
+  task: z.literal('clustering'),
+  n: z.number().int().min(0),
+  /** Sum of squared distances of the rows to their cluster's centre. */
+  inertia: z.number(),
+  /** Mean silhouette coefficient in [-1, 1] (Euclidean, on the model's input features). */
+  silhouette: z.number(),
+  /** Rows per cluster, by cluster id. */
+  sizes: z.array(z.number().int()),
+  /** The promotion score: silhouette. */
+  score: z.number(),
+});
+export type ClusteringMetrics = z.infer<typeof ClusteringMetricsSchema>;
+
 export const MetricsSchema = z.discriminatedUnion('task', [
   ClassificationMetricsSchema,
   RegressionMetricsSchema,
+  ClusteringMetricsSchema,
 ]);
 export type Metrics = z.infer<typeof MetricsSchema>;
+
+/** Every candidate a tuning run cross-validated, and the one it kept. */
+export const TuningResultSchema = z.object({
+  strategy: z.enum(['grid', 'random']),
+  folds: z.number().int(),
+  /** The cross-validation score: accuracy / R2 (mean over folds); silhouette for clustering. */
+  metric: z.string(),
+  candidates: z.array(
+    z.object({
+      hyperparameters: z.record(z.string(), z.unknown()),
+      score: z.number(),
+      std: z.number(),
+    }),
+  ),
+  /** Index of the chosen candidate (highest score; the first one on ties). */
+  best: z.number().int().min(0),
+  /** The chosen hyperparameters after defaults (what the final model was trained with). */
+  chosen: z.record(z.string(), z.unknown()),
+});
+export type TuningResult = z.infer<typeof TuningResultSchema>;
 
 /** metrics.json beside the model. */
 export const MetricsFileSchema = z.object({
@@ -47,5 +82,7 @@ export const MetricsFileSchema = z.object({
   metrics: MetricsSchema,
   /** Metrics on the training rows (always present; equal to `metrics` without a test channel). */
   training: MetricsSchema,
+  /** Present when the request carried a search space instead of fixed hyperparameters. */
+  tuning: TuningResultSchema.optional(),
 });
 export type MetricsFile = z.infer<typeof MetricsFileSchema>;

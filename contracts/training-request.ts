@@ -107,3 +107,51 @@ export function hyperparametersFor(
   if (nested && typeof nested === 'object') Object.assign(out, nested);
   return out;
 }
+
+/**
+ * Reserved hyperparameters.json keys (JSON strings) for what a trainer needs beyond one
+ * algorithm's hyperparameters; `parseHyperparameters` leaves every `cirrus_` key to the trainer.
+ * A request carries them in `hyperparameters` as JSON strings (they travel to the trainer as
+ * they are), e.g. `{ "C": 1, "cirrus_search": "{\"strategy\":\"grid\",\"space\":{...}}" }`.
+ */
+export const TEXT_OPTIONS_KEY = 'cirrus_text';
+export const SEARCH_SPACE_KEY = 'cirrus_search';
+
+/**
+ * Text features: every column typed `text` is vectorized inside the graph (TF-IDF over word
+ * n-grams); with `template`, the columns it names are joined into one text feature first, as
+ * binnr does, e.g. `Author: {author}, Tweet: {text}`.
+ */
+export const TextOptionsSchema = z.strictObject({
+  template: z.string().min(1).max(2000).optional(),
+  /** The templated feature's name (its ONNX `text` column and the field serving reads). */
+  name: z.string().min(1).max(128).default('text'),
+  /** Longest word n-gram: 1 = words, 2 = words and word pairs. */
+  ngrams: z.number().int().min(1).max(3).default(2),
+  /** Vocabulary size per text feature (the terms in the most training rows). */
+  maxFeatures: z.number().int().min(1).max(20_000).default(2000),
+  /** A term must appear in at least this many training rows. */
+  minDf: z.number().int().min(1).max(1_000_000).default(2),
+});
+export type TextOptions = z.infer<typeof TextOptionsSchema>;
+
+const searchValue = z.union([z.number(), z.string(), z.boolean()]);
+
+/** A range for random search: uniform, or log-uniform (`log`), rounded when `int`. */
+export const SearchRangeSchema = z
+  .strictObject({ min: z.number(), max: z.number(), log: z.boolean().default(false), int: z.boolean().default(false) })
+  .refine((r) => r.max >= r.min, { message: 'max must be at least min' })
+  .refine((r) => !r.log || r.min > 0, { message: 'a log range needs min > 0' });
+
+/**
+ * Hyperparameter tuning instead of fixed values: `grid` tries every combination of the listed
+ * values (at most `budget`), `random` draws `budget` candidates (lists sampled uniformly, ranges
+ * as declared). Each candidate is scored by k-fold cross-validation on the training split.
+ */
+export const SearchSpaceSchema = z.strictObject({
+  strategy: z.enum(['grid', 'random']),
+  space: z.record(z.string().min(1), z.union([z.array(searchValue), SearchRangeSchema])),
+  budget: z.number().int().min(1).max(1000).default(20),
+  folds: z.number().int().min(2).max(20).default(3),
+});
+export type SearchSpace = z.infer<typeof SearchSpaceSchema>;

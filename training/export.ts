@@ -2,6 +2,7 @@ import type { ModelContract } from '../contracts/model-contract.js';
 import { attr, OnnxGraph } from '../core/ml/onnx/index.js';
 import type { FittedModel } from './algorithms/types.js';
 import { exportPreprocessor, type Preprocessor } from './preprocess.js';
+import { withContribOpset } from './text/graph.js';
 
 /** ONNX metadata key holding the model contract (JSON). */
 export const CONTRACT_METADATA_KEY = 'cirrus.contract';
@@ -36,9 +37,10 @@ export function exportModel(
     g.output(out.cluster, 'cluster', { type: 'INT64', dims: ['N'] });
     g.output(out.distances, 'distances', { type: 'FLOAT', dims: ['N', contract.clusters ?? 0] });
   }
-  return g.toBytes({
+  // Text features use onnxruntime's Tokenizer (com.microsoft), which the graph builder does not import.
+  return withContribOpset(g.toBytes({
     metadata: { [CONTRACT_METADATA_KEY]: JSON.stringify(contract) },
     producerVersion: trainerVersion,
     docString: `Cirrus ${contract.algorithm} (${contract.task}) on ${contract.features[0]?.source.dataset}`,
-  });
+  }));
 }

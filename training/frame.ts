@@ -1,5 +1,6 @@
 import type { Feature, FeatureType } from '../contracts/model-contract.js';
 import type { TrainingJobSpec } from '../contracts/training-job.js';
+import { TEXT_OPTIONS_KEY, type TextOptions } from '../contracts/training-request.js';
 import { findColumn, sortLabels, toFloat64, toStrings } from '../core/data/columns.js';
 import type { ParsedCsv } from '../core/data/types.js';
 import { ValidationError } from '../core/errors.js';
@@ -15,32 +16,70 @@ export interface FeatureFrame {
   readonly numeric: Float64Array;
   readonly categoricalNames: readonly string[];
   readonly categorical: readonly string[];
+  /** Row-major strings [N, Ftext] (templated features already filled in). */
+  readonly textNames: readonly string[];
+  readonly text: readonly string[];
 }
 
 /** The features a job uses, in contract order, with their types. */
 export interface FeatureSpec {
   readonly name: string;
-  readonly type: Exclude<FeatureType, 'text'>;
+  readonly type: FeatureType;
+  /** A text feature filled from several columns, e.g. `Author: {author}, Tweet: {text}`. */
+  readonly template?: { readonly text: string; readonly columns: readonly string[] };
 }
 
-/** Picks the job's features (default: every non-text column but the target) and checks them. */
-export function selectFeatures(csv: ParsedCsv, job: TrainingJobSpec): FeatureSpec[] {
+const FIELD = /\{([^{}]+)\}/g;
+
+/** The columns a template names, each checked against the data. */
+function templateColumns(csv: ParsedCsv, template: string): string[] {
+  const field = `${TEXT_OPTIONS_KEY}.template`;
+  const names = [...new Set([...template.matchAll(FIELD)].map((m) => m[1]))];
+  if (names.length === 0) throw new ValidationError(`${field}: names no column (use {column})`, field);
+  for (const name of names) {
+    if (!csv.columns.some((c) => c.name === name)) {
+      const known = csv.columns.map((c) => c.name).join(', ');
+      throw new ValidationError(`${field}: no column '${name}' in the data (columns: ${known})`, field);
+    }
+  }
+  return names;
+}
+
+/** Fills a template's {column} fields from one row (missing cells become ''). */
+export function fillTemplate(template: string, cell: (column: string) => string): string {
+  return template.replace(FIELD, (_, name: string) => cell(name));
+}
+
+/**
+ * Picks the job's features (default: every column but the target; text columns become text
+ * features) and checks them. A text template adds one text feature and, by default, replaces
+ * the columns it names.
+ */
+export function selectFeatures(csv: ParsedCsv, job: TrainingJobSpec, text?: TextOptions): FeatureSpec[] {
+  const templated = text?.template ? templateColumns(csv, text.template) : [];
   const names =
-    job.features ?? csv.columns.filter((c) => c.name !== job.target && c.type !== 'text').map((c) => c.name);
-  if (names.length === 0)
-    throw new ValidationError('features: no usable feature column in the data', 'features');
-  return names.map((name, i) => {
+    job.features ?? csv.columns.filter((c) => c.name !== job.target && !templated.includes(c.name)).map((c) => c.name);
+  const specs: FeatureSpec[] = names.map((name, i) => {
     const field = `features.${i}`;
     if (name === job.target) throw new ValidationError(`${field}: '${name}' is the target`, field);
-    const column = findColumn(csv, name, field);
-    if (column.type === 'text') {
-      throw new ValidationError(
-        `${field}: column '${name}' is text; this trainer takes numeric and categorical features`,
-        field,
-      );
-    }
-    return { name, type: column.type };
+    return { name, type: findColumn(csv, name, field).type };
   });
+  if (text?.template) {
+    if (specs.some((s) => s.name === text.name)) {
+      const field = `${TEXT_OPTIONS_KEY}.name`;
+      throw new ValidationError(`${field}: '${text.name}' is already a feature; name the templated text otherwise`, field);
+    }
+    specs.push({ name: text.name, type: 'text', template: { text: text.template, columns: templated } });
+  }
+  if (specs.length === 0) throw new ValidationError('features: no usable feature column in the data', 'features');
+  return specs;
+}
+
+function textValues(csv: ParsedCsv, f: FeatureSpec): string[] {
+  if (!f.template) return toStrings(findColumn(csv, f.name, f.name));
+  const { text, columns } = f.template;
+  const cells = new Map(columns.map((c) => [c, toStrings(findColumn(csv, c, `${TEXT_OPTIONS_KEY}.template`))]));
+  return Array.from({ length: csv.schema.rowCount }, (_, r) => fillTemplate(text, (c) => cells.get(c)?.[r] ?? ''));
 }
 
 /** Builds the frame for `features` from a parsed CSV (train or test). */
@@ -58,12 +97,20 @@ export function buildFrame(csv: ParsedCsv, features: readonly FeatureSpec[]): Fe
     const values = toStrings(findColumn(csv, f.name, f.name));
     for (let r = 0; r < rows; r++) categorical[r * categoricalSpecs.length + j] = values[r];
   });
+  const textSpecs = features.filter((f) => f.type === 'text');
+  const text = new Array<string>(rows * textSpecs.length);
+  textSpecs.forEach((f, j) => {
+    const values = textValues(csv, f);
+    for (let r = 0; r < rows; r++) text[r * textSpecs.length + j] = values[r];
+  });
   return {
     rows,
     numericNames: numericSpecs.map((f) => f.name),
     numeric,
     categoricalNames: categoricalSpecs.map((f) => f.name),
     categorical,
+    textNames: textSpecs.map((f) => f.name),
+    text,
   };
 }
 
@@ -124,7 +171,12 @@ export function contractFeatures(
   return features.map((f) => ({
     name: f.name,
     type: f.type,
-    source: { dataset: job.dataset.name, version: job.dataset.version, columns: [f.name] },
+    source: {
+      dataset: job.dataset.name,
+      version: job.dataset.version,
+      columns: f.template ? [...f.template.columns] : [f.name],
+      ...(f.template ? { template: f.template.text } : {}),
+    },
     ...(f.type === 'categorical' ? { categories: [...(categories.get(f.name) ?? [])] } : {}),
   }));
 }

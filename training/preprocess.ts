@@ -1,6 +1,8 @@
 import { attr, type OnnxGraph } from '../core/ml/onnx/index.js';
 import type { Matrix } from './algorithms/types.js';
 import type { FeatureFrame } from './frame.js';
+import { exportVectorizer } from './text/graph.js';
+import { fitVectorizer, type TextVectorizer, type VectorizerOptions, vectorizeInto } from './text/vectorizer.js';
 
 /**
  * Fitted preprocessing: mean imputation of numeric NaN, optional standard scaling, one-hot of
@@ -15,6 +17,8 @@ export interface Preprocessor {
   readonly scaling?: { readonly offset: Float32Array; readonly scale: Float32Array };
   /** Categories per categorical column, in one-hot order. */
   readonly categories: readonly (readonly string[])[];
+  /** One TF-IDF vectorizer per text column (unscaled, as one-hot columns are). */
+  readonly text: readonly TextVectorizer[];
   /** Width of the preprocessed matrix. */
   readonly width: number;
 }
@@ -42,8 +46,23 @@ function columnStats(frame: FeatureFrame, j: number): { mean: number; std: numbe
   return { mean, std };
 }
 
-/** Learns imputation means, scaling and categories from the training frame. */
-export function fitPreprocessor(frame: FeatureFrame, scaling: 'standard' | 'none'): Preprocessor {
+const DEFAULT_TEXT: VectorizerOptions = { ngramMax: 2, maxFeatures: 2000, minDf: 2 };
+
+function columnOf(values: readonly string[], width: number, j: number): string[] {
+  return Array.from({ length: values.length / width }, (_, r) => values[r * width + j]);
+}
+
+/** Learns imputation means, scaling, categories and text vocabularies from the training frame. */
+export function fitPreprocessor(
+  frame: FeatureFrame,
+  scaling: 'standard' | 'none',
+  textOptions: VectorizerOptions = DEFAULT_TEXT,
+): Preprocessor {
+  const ft = frame.textNames.length;
+  const text = frame.textNames.map((name, j) =>
+    fitVectorizer(columnOf(frame.text, ft, j), textOptions, `features.${name}`),
+  );
+  const textWidth = text.reduce((s, v) => s + v.terms.length, 0);
   const stats = frame.numericNames.map((_, j) => columnStats(frame, j));
   const means = Float32Array.from(stats, (s) => s.mean);
   const fc = frame.categoricalNames.length;
@@ -55,11 +74,11 @@ export function fitPreprocessor(frame: FeatureFrame, scaling: 'standard' | 'none
     }
     return [...seen].sort();
   });
-  const width = means.length + categories.reduce((s, c) => s + c.length, 0);
-  if (scaling === 'none') return { means, categories, width };
+  const width = means.length + categories.reduce((s, c) => s + c.length, 0) + textWidth;
+  if (scaling === 'none') return { means, categories, text, width };
   // A constant column keeps scale 1 (as scikit-learn's StandardScaler does).
   const scale = Float32Array.from(stats, (s) => (s.std > 0 ? 1 / s.std : 1));
-  return { means, categories, width, scaling: { offset: means, scale } };
+  return { means, categories, text, width, scaling: { offset: means, scale } };
 }
 
 /** Applies the preprocessing in float32 arithmetic, returning the model's input matrix. */
@@ -84,6 +103,11 @@ export function transform(pre: Preprocessor, frame: FeatureFrame): Matrix {
       if (k !== undefined) data[row + offsets[j] + k] = 1;
     }
   }
+  let offset = fn + pre.categories.reduce((s, c) => s + c.length, 0);
+  pre.text.forEach((v, j) => {
+    vectorizeInto(v, columnOf(frame.text, pre.text.length, j), data, pre.width, offset);
+    offset += v.terms.length;
+  });
   return { data, rows: frame.rows, cols: pre.width };
 }
 
@@ -117,14 +141,20 @@ function categoricalParts(g: OnnxGraph, pre: Preprocessor): string[] {
   });
 }
 
+function textParts(g: OnnxGraph, pre: Preprocessor): string[] {
+  const x = g.input('text', { type: 'STRING', dims: ['N', pre.text.length] });
+  return pre.text.map((v, j) => exportVectorizer(g, x, j, v));
+}
+
 /**
- * Declares the graph inputs (`numeric`, `categorical` when present) and appends the
+ * Declares the graph inputs (`numeric`, `categorical`, `text` when present) and appends the
  * preprocessing; returns the float [N, width] value the model reads.
  */
 export function exportPreprocessor(g: OnnxGraph, pre: Preprocessor): string {
   const parts: string[] = [];
   if (pre.means.length > 0) parts.push(numericPart(g, pre));
   if (pre.categories.length > 0) parts.push(...categoricalParts(g, pre));
+  if (pre.text.length > 0) parts.push(...textParts(g, pre));
   if (parts.length === 0) throw new Error('preprocessing: no features');
   if (parts.length === 1) return parts[0];
   const [joined] = g.node('Concat', parts, { axis: attr.int(1) });

@@ -1,24 +1,28 @@
-import { algorithmSpec, parseHyperparameters } from '../contracts/algorithms.js';
-import type { Metrics, MetricsFile } from '../contracts/metrics.js';
+import { algorithmSpec, parseHyperparameters, parseTrainerOptions } from '../contracts/algorithms.js';
+import type { MetricsFile, TuningResult } from '../contracts/metrics.js';
 import type { ModelContract } from '../contracts/model-contract.js';
 import type { TrainingJobConfig } from '../contracts/training-job.js';
 import { parseCsv } from '../core/data/csv.js';
 import type { ParsedCsv } from '../core/data/types.js';
 import { ValidationError } from '../core/errors.js';
-import { classificationMetrics, regressionMetrics } from '../core/ml/metrics.js';
 import { algorithmImpl } from './algorithms/index.js';
 import type { FittedModel, Predictions } from './algorithms/types.js';
+import { evaluate } from './evaluate.js';
 import { exportModel } from './export.js';
 import {
   buildFrame,
   contractFeatures,
+  type EncodedTarget,
   encodeTarget,
   type FeatureFrame,
   type FeatureSpec,
   selectFeatures,
 } from './frame.js';
 import { fitPreprocessor, type Preprocessor, transform } from './preprocess.js';
+import { tune } from './tuning.js';
 import { TRAINER_VERSION } from './version.js';
+
+export { labelsOf } from './evaluate.js';
 
 /** Everything a training run produces; `main.ts` writes it to /opt/ml/model. */
 export interface TrainResult {
@@ -45,31 +49,12 @@ function parseChannel(bytes: Uint8Array | string, field: string, config: Trainin
   return csv;
 }
 
-/** Labels from a model's predictions: its own, or the argmax of its probabilities. */
-export function labelsOf(p: Predictions, nClasses: number): Int32Array {
-  if (p.labels) return p.labels;
-  const probs = p.probabilities;
-  if (!probs) throw new Error('model predicted neither labels nor probabilities');
-  const n = probs.length / nClasses;
-  return Int32Array.from({ length: n }, (_, i) => {
-    let best = 0;
-    for (let k = 1; k < nClasses; k++) if (probs[i * nClasses + k] > probs[i * nClasses + best]) best = k;
-    return best;
-  });
-}
-
-function evaluate(p: Predictions, y: Float64Array, classes: readonly string[] | undefined): Metrics {
-  if (classes) {
-    const labels = labelsOf(p, classes.length);
-    return classificationMetrics(
-      y,
-      labels,
-      p.probabilities ?? new Float64Array(y.length * classes.length),
-      classes,
-    );
-  }
-  if (!p.values) throw new Error('regression model predicted no values');
-  return regressionMetrics(y, p.values);
+/** Clustering has no target: an empty one (a target column, if named, is an error). */
+function targetOf(data: ParsedCsv, config: TrainingJobConfig, classes?: readonly string[]): EncodedTarget {
+  const { job } = config;
+  if (job.task !== 'clustering') return encodeTarget(data, job, classes);
+  if (job.target) throw new ValidationError(`target: task 'clustering' takes no target (got '${job.target}')`, 'target');
+  return { y: new Float64Array(0) };
 }
 
 /**
@@ -84,20 +69,33 @@ export function train(
   testCsv?: Uint8Array | string,
 ): TrainResult {
   const { job } = config;
-  if (job.task === 'clustering')
-    throw new ValidationError('task: clustering is not supported by this trainer yet', 'task');
   const spec = algorithmSpec(job.algorithm, job.task);
   const impl = algorithmImpl(job.algorithm, job.task);
-  const hyperparameters = parseHyperparameters(spec, config.hyperparameters);
+  const options = parseTrainerOptions(config.hyperparameters);
+  let hyperparameters = parseHyperparameters(spec, config.hyperparameters);
   const trainData = parseChannel(trainCsv, 'train', config);
-  const features = selectFeatures(trainData, job);
-  const target = encodeTarget(trainData, job);
+  const features = selectFeatures(trainData, job, options.text);
+  const target = targetOf(trainData, config);
   const frame = buildFrame(trainData, features);
-  const pre = fitPreprocessor(frame, impl.scaling);
+  const text = options.text;
+  const pre = fitPreprocessor(
+    frame,
+    impl.scaling,
+    text && { ngramMax: text.ngrams, maxFeatures: text.maxFeatures, minDf: text.minDf },
+  );
   if (pre.width === 0) throw new ValidationError('features: every feature column is empty', 'features');
   const X = transform(pre, frame);
   const nClasses = target.classes?.length ?? 0;
-  const model = impl.fit({ X, y: target.y, task: job.task, nClasses, seed: job.seed }, hyperparameters);
+  const data = { X, y: target.y, task: job.task, nClasses, seed: job.seed };
+  let tuning: TuningResult | undefined;
+  if (options.search) {
+    const fixed = Object.fromEntries(Object.entries(config.hyperparameters).filter(([k]) => !k.startsWith('cirrus_')));
+    tuning = tune(spec, impl, data, fixed, options.search, nClasses);
+    hyperparameters = tuning.chosen;
+  }
+  const model = impl.fit(data, hyperparameters);
+  const trainPredictions = model.predict(X);
+  const clusters = job.task === 'clustering' ? (trainPredictions.distances?.length ?? 0) / X.rows : undefined;
   const categories = new Map(frame.categoricalNames.map((n, j) => [n, pre.categories[j]]));
   const contract: ModelContract = {
     kind: 'cirrus.model-contract',
@@ -105,12 +103,12 @@ export function train(
     task: job.task,
     algorithm: job.algorithm,
     features: contractFeatures(features, job, categories),
-    target: job.target,
+    ...(job.target ? { target: job.target } : {}),
     ...(target.classes ? { classes: [...target.classes] } : {}),
+    ...(clusters ? { clusters } : {}),
   };
   const onnx = exportModel(model, pre, contract, TRAINER_VERSION);
-  const trainPredictions = model.predict(X);
-  const training = evaluate(trainPredictions, target.y, target.classes);
+  const training = evaluate(trainPredictions, target.y, target.classes, X);
   let evaluated = {
     frame,
     predictions: trainPredictions,
@@ -121,9 +119,10 @@ export function train(
   if (testCsv !== undefined) {
     const testData = parseChannel(testCsv, 'test', config);
     const testFrame = buildFrame(testData, features);
-    const testTarget = encodeTarget(testData, job, target.classes);
-    const predictions = model.predict(transform(pre, testFrame));
-    const metrics = evaluate(predictions, testTarget.y, target.classes);
+    const testTarget = targetOf(testData, config, target.classes);
+    const Xtest = transform(pre, testFrame);
+    const predictions = model.predict(Xtest);
+    const metrics = evaluate(predictions, testTarget.y, target.classes, Xtest);
     evaluated = { frame: testFrame, predictions, metrics, on: 'test', rows: testFrame.rows };
   }
   return {
@@ -136,6 +135,7 @@ export function train(
       score: evaluated.metrics.score,
       metrics: evaluated.metrics,
       training,
+      ...(tuning ? { tuning } : {}),
     },
     predictions: evaluated.predictions,
     evaluatedFrame: evaluated.frame,

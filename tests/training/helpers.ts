@@ -25,12 +25,12 @@ export function jobConfig(
   task: Task,
   algorithm: string,
   hyperparameters: Record<string, string> = {},
-  extra: { target?: string; dataset?: string; features?: string[] } = {},
+  extra: { target?: string; dataset?: string; features?: string[]; noTarget?: boolean } = {},
 ): TrainingJobConfig {
   const job = TrainingJobSpecSchema.parse({
     task,
     algorithm,
-    target: extra.target ?? 'target',
+    target: extra.noTarget ? undefined : (extra.target ?? 'target'),
     features: extra.features,
     dataset: { name: extra.dataset ?? 'test', version: 'v' },
     seed: 0,
@@ -54,7 +54,7 @@ export function splitText(text: string, task: Task, seed = 0): { train: string; 
   return { train: toCsv(columns, split.train), test: toCsv(columns, split.test) };
 }
 
-/** Runs model.onnx on a frame exactly as serving feeds it (float32 numeric, string categorical). */
+/** Runs model.onnx on a frame exactly as serving feeds it (float32 numeric, raw strings for the rest). */
 export async function runOnnx(
   onnx: Uint8Array,
   frame: FeatureFrame,
@@ -73,6 +73,9 @@ export async function runOnnx(
       [...frame.categorical],
       [frame.rows, frame.categoricalNames.length],
     );
+  }
+  if (frame.textNames.length) {
+    feeds.text = new ort.Tensor('string', [...frame.text], [frame.rows, frame.textNames.length]);
   }
   try {
     return await session.run(feeds);

@@ -103,6 +103,25 @@ const cases: Case[] = [
     algorithm: 'ridge',
     field: 'target',
   },
+  {
+    name: 'a search space with no candidates',
+    csv: iris,
+    hyperparameters: { cirrus_search: JSON.stringify({ strategy: 'grid', space: { C: [] } }) },
+    field: 'cirrus_search.space.C',
+  },
+  {
+    name: 'k larger than the row count',
+    csv: iris.split('\n').slice(0, 4).join('\n').concat('\n5.0,3.0,1.6,0.2,1'),
+    algorithm: 'knn',
+    hyperparameters: { n_neighbors: '10' },
+    field: 'hyperparameters.n_neighbors',
+  },
+  {
+    name: 'a text template naming a missing column',
+    csv: 'author,text,target\nann,good stuff here,1\nbob,bad stuff there,0\n',
+    hyperparameters: { cirrus_text: JSON.stringify({ template: '{writer}: {text}' }) },
+    field: 'cirrus_text.template',
+  },
 ];
 
 describe('training/main.ts on bad input', () => {

@@ -13,8 +13,13 @@ export interface ClientOptions {
   readonly dataDir?: string;
   /** Sign requests with SigV4 (deployed stack with IAM auth). @default true for non-loopback URLs */
   readonly sigv4?: boolean;
+  /** AWS region for SigV4. @default AWS_REGION, else the region in an execute-api host name */
   readonly region?: string;
+  /** AWS shared-config profile for SigV4 credentials. @default AWS_PROFILE / the default chain */
+  readonly profile?: string;
 }
+
+export const DEFAULT_URL = 'http://127.0.0.1:8787';
 
 /** An error the API answered with (`{"error": {...}}`), carrying its status and field. */
 export class ApiError extends Error {
@@ -28,54 +33,132 @@ export class ApiError extends Error {
   }
 }
 
-const isLoopback = (u: URL) => ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+/** Nothing answered at the URL (refused, unknown host, reset): say how to start a Cirrus. */
+export class ConnectionError extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`no Cirrus at ${url} — start one with \`cirrus local up\` (${reason})`);
+  }
+}
 
-function readToken(dataDir: string): string | undefined {
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+export const isLoopback = (u: URL) => LOOPBACK.has(u.hostname);
+
+/** The token a local platform keeps in its data directory, if any. */
+export function readTokenFile(dataDir: string): string | undefined {
   try {
-    return readFileSync(join(dataDir, 'token'), 'utf8').trim();
+    return readFileSync(join(dataDir, 'token'), 'utf8').trim() || undefined;
   } catch {
     return undefined;
   }
 }
 
+/** `abc.execute-api.eu-west-1.amazonaws.com` → `eu-west-1`. */
+function regionFromHost(host: string): string | undefined {
+  const m = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(host);
+  return m?.[1];
+}
+
+function networkReason(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const code = cause?.code ?? (error as { code?: unknown }).code;
+  if (
+    typeof code === 'string' &&
+    /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|EAI_AGAIN|UND_ERR_SOCKET)$/.test(code)
+  )
+    return code;
+  return undefined;
+}
+
 /** A small JSON client for the Cirrus API, local (bearer token) or deployed (SigV4). */
 export class CirrusClient {
   readonly baseUrl: URL;
-  private readonly token?: string;
+  readonly token?: string;
   private readonly signer?: SignatureV4;
 
   constructor(options: ClientOptions = {}) {
-    this.baseUrl = new URL(options.url ?? process.env.CIRRUS_URL ?? 'http://127.0.0.1:8787');
+    this.baseUrl = new URL(options.url ?? process.env.CIRRUS_URL ?? DEFAULT_URL);
     const dataDir = options.dataDir ?? process.env.CIRRUS_DATA_DIR ?? '.cirrus';
-    this.token = options.token ?? process.env.CIRRUS_TOKEN ?? readToken(dataDir);
     const sigv4 = options.sigv4 ?? !isLoopback(this.baseUrl);
+    this.token = options.token ?? process.env.CIRRUS_TOKEN ?? (sigv4 ? undefined : readTokenFile(dataDir));
     if (sigv4) {
-      const region = options.region ?? process.env.AWS_REGION ?? this.baseUrl.hostname.split('.')[2] ?? 'us-east-1';
-      this.signer = new SignatureV4({ service: 'execute-api', region, credentials: fromNodeProviderChain(), sha256: Sha256 });
+      const region =
+        options.region ?? process.env.AWS_REGION ?? regionFromHost(this.baseUrl.hostname) ?? 'us-east-1';
+      const credentials = fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
+      this.signer = new SignatureV4({ service: 'execute-api', region, credentials, sha256: Sha256 });
     }
   }
 
+  /** The base URL without a trailing slash, for messages and curl lines. */
+  get url(): string {
+    return this.baseUrl.toString().replace(/\/$/, '');
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const url = new URL(path, this.baseUrl);
+    const url = new URL(path.replace(/^\//, ''), this.baseUrl.toString().replace(/\/?$/, '/'));
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers = await this.headers(method, url, payload);
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body: payload });
+    } catch (error) {
+      const reason = networkReason(error);
+      if (reason) throw new ConnectionError(this.url, reason);
+      throw error;
+    }
+    const text = await res.text();
+    const json = parseJson(text);
+    if (!res.ok) {
+      const e =
+        (json as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error ?? {};
+      throw new ApiError(
+        res.status,
+        e.code ?? String(res.status),
+        e.message ?? (text || res.statusText),
+        e.field,
+      );
+    }
+    return json as T;
+  }
+
+  private async headers(
+    method: string,
+    url: URL,
+    payload: string | undefined,
+  ): Promise<Record<string, string>> {
     const headers: Record<string, string> = { host: url.host, accept: 'application/json' };
     if (payload !== undefined) headers['content-type'] = 'application/json';
     if (this.signer) {
       const query = Object.fromEntries(url.searchParams);
-      const signed = await this.signer.sign({ method, protocol: url.protocol, hostname: url.hostname, path: url.pathname, query, headers, body: payload });
+      const signed = await this.signer.sign({
+        method,
+        protocol: url.protocol,
+        hostname: url.hostname,
+        path: url.pathname,
+        query,
+        headers,
+        body: payload,
+      });
       Object.assign(headers, signed.headers);
     } else if (this.token) {
       headers.authorization = `Bearer ${this.token}`;
     }
     delete headers.host;
-    const res = await fetch(url, { method, headers, body: payload });
-    const text = await res.text();
-    const json = text ? JSON.parse(text) : undefined;
-    if (!res.ok) {
-      const e = json?.error ?? {};
-      throw new ApiError(res.status, e.code ?? String(res.status), e.message ?? text, e.field);
+    return headers;
+  }
+
+  /** True when a Cirrus answers `/health` at the base URL. */
+  async healthy(): Promise<boolean> {
+    try {
+      const res = await fetch(new URL('health', this.baseUrl.toString().replace(/\/?$/, '/')), {
+        signal: AbortSignal.timeout(2000),
+      });
+      return res.ok;
+    } catch {
+      return false;
     }
-    return json as T;
   }
 
   get<T>(path: string) {
@@ -87,4 +170,19 @@ export class CirrusClient {
   put<T>(path: string, body?: unknown) {
     return this.request<T>('PUT', path, body ?? {});
   }
+  delete<T>(path: string) {
+    return this.request<T>('DELETE', path);
+  }
 }
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Encodes one path segment (names may hold dots; ids are opaque). */
+export const seg = (s: string | number) => encodeURIComponent(String(s));

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ApiError } from './client.js';
+import { ApiError, ConnectionError } from './client.js';
 import { registerCommands } from './commands/index.js';
 import { output } from './output.js';
 
@@ -12,39 +12,49 @@ Examples:
       --dataset iris --target target
   $ cirrus predict iris --json '{"features": {"sepal length (cm)": 5.1, ...}}'
   $ cirrus runs list --experiment iris
-  $ CIRRUS_URL=https://abc.execute-api.eu-west-1.amazonaws.com cirrus models list   # deployed, SigV4
+  $ cirrus --json models show iris       # machine-readable output for scripts
+  $ CIRRUS_URL=https://abc.execute-api.eu-west-1.amazonaws.com/prod cirrus --profile prod models list   # deployed, SigV4
+
+Environment: CIRRUS_URL, CIRRUS_TOKEN, CIRRUS_DATA_DIR, AWS_PROFILE, AWS_REGION.
 `;
 
 /** Builds the `cirrus` command tree. */
 export function buildProgram(): Command {
   const program = new Command('cirrus')
     .description('Cirrus: train, register, serve and watch ML models, on AWS or on this machine.')
-    .option('--url <url>', 'Cirrus API URL (env CIRRUS_URL)', process.env.CIRRUS_URL)
-    .option('--token <token>', 'bearer token of a local Cirrus (env CIRRUS_TOKEN)')
-    .option('--data-dir <dir>', 'local data directory (env CIRRUS_DATA_DIR)', process.env.CIRRUS_DATA_DIR ?? '.cirrus')
+    .option('--url <url>', 'Cirrus API URL (env CIRRUS_URL, default http://127.0.0.1:8787)')
+    .option('--token <token>', 'bearer token of a local Cirrus (env CIRRUS_TOKEN, else <data-dir>/token)')
+    .option('--data-dir <dir>', 'local data directory (env CIRRUS_DATA_DIR, default .cirrus)')
+    .option('--profile <name>', 'AWS profile for a deployed stack (SigV4)')
+    .option('--region <region>', 'AWS region for a deployed stack (SigV4)')
     .option('--json', 'print machine-readable JSON')
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError()
     // Program options only before the subcommand: `cirrus predict E --json '{...}'` is an input.
     .enablePositionalOptions()
-    .hook('preAction', (_root, action) => {
-      output.json = action.optsWithGlobals().json === true;
+    .hook('preAction', (root, action) => {
+      // `cirrus --json runs list` and `cirrus runs list --json` both ask for JSON; predict's
+      // `--json <body>` is an input, not this flag, hence the boolean check.
+      output.json = root.opts().json === true || action.opts().json === true;
     });
   registerCommands(program);
   return program;
+}
+
+/** The one line a failure prints; the exit code is 1. */
+export function errorLine(error: unknown): string {
+  if (error instanceof ApiError) {
+    return `error: ${error.message}${error.field ? ` (field: ${error.field})` : ''} [${error.status} ${error.code}]`;
+  }
+  if (error instanceof ConnectionError) return `error: ${error.message}`;
+  return `error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof ApiError) {
-      process.stderr.write(`error: ${error.message}${error.field ? ` (field: ${error.field})` : ''}\n`);
-    } else if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code) === 'ECONNREFUSED') {
-      process.stderr.write('error: no Cirrus is listening there. Start one with `cirrus local up`, or set --url.\n');
-    } else {
-      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    }
+    process.stderr.write(`${errorLine(error)}\n`);
     process.exitCode = 1;
   }
 }

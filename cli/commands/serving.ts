@@ -1,0 +1,189 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { seg } from '../client.js';
+import { clientFor } from '../context.js';
+import { abStatusTable, endpointsTable, trafficTable } from '../format/serving.js';
+import { emit, say } from '../output.js';
+import { collect, number, positiveInt, version } from '../parse.js';
+import type { AbTestStatus, Endpoint, TrafficConfig, TrafficView } from '../types.js';
+
+/** `v1=90` → a variant named v1 on version 1 with weight 90; `blue:3=10` names it `blue`. */
+export function parseVariant(raw: string): { name: string; version: number; weight: number } {
+  const m = /^(?:([A-Za-z0-9_.-]+):)?v?(\d+)=(\d+(?:\.\d+)?)$/.exec(raw);
+  if (!m)
+    throw new InvalidArgumentError(
+      `variant: expected vVERSION=WEIGHT like v1=90 (or name:VERSION=WEIGHT), got '${raw}'`,
+    );
+  const v = Number(m[2]);
+  return { name: m[1] ?? `v${v}`, version: v, weight: Number(m[3]) };
+}
+
+/** The traffic body from `traffic set` arguments. */
+export function trafficBody(
+  variants: readonly string[],
+  opts: { shadow: string[]; stickyKey?: string; stickyHeader?: string },
+): TrafficConfig {
+  const shadows = opts.shadow.map((s) => {
+    const v = version(s);
+    return { name: `shadow-v${v}`, version: v };
+  });
+  const stickyKey = opts.stickyHeader
+    ? { from: 'header' as const, name: opts.stickyHeader }
+    : opts.stickyKey
+      ? { from: 'field' as const, name: opts.stickyKey }
+      : undefined;
+  return { variants: variants.map(parseVariant), shadows, ...(stickyKey ? { stickyKey } : {}) };
+}
+
+/** `cirrus endpoints`, `cirrus traffic set|show`, `cirrus ab start|status|stop`. */
+export function registerServingCommands(program: Command): void {
+  const endpoints = program.command('endpoints').description('Prediction endpoints');
+  endpoints
+    .command('list')
+    .description('List endpoints with their traffic')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const res = await clientFor(cmd).get<{ endpoints: Endpoint[] }>('/v1/endpoints');
+      emit(res, () =>
+        say(
+          res.endpoints.length
+            ? endpointsTable(res.endpoints)
+            : "no endpoints yet: an endpoint is created with a model's first version",
+        ),
+      );
+    });
+
+  const traffic = program
+    .command('traffic')
+    .description('How an endpoint splits traffic between model versions');
+  traffic
+    .command('set')
+    .description('Weighted variants (weights sum to 100), shadow versions, sticky routing')
+    .argument('<endpoint>')
+    .argument('<variants...>', 'vVERSION=WEIGHT, e.g. v1=90 v2=10')
+    .option(
+      '--shadow <version>',
+      'also score this version on every request, logged but never returned (repeatable)',
+      collect,
+      [],
+    )
+    .option('--sticky-key <field>', 'route by this request field so one user always sees one variant')
+    .option('--sticky-header <header>', 'route by this request header instead')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ cirrus traffic set iris v1=90 v2=10\n  $ cirrus traffic set iris v2=100 --shadow v3\n  $ cirrus traffic set iris v1=50 v2=50 --sticky-key user\n',
+    )
+    .action(
+      async (
+        endpoint: string,
+        variants: string[],
+        opts: { shadow: string[]; stickyKey?: string; stickyHeader?: string },
+        cmd: Command,
+      ) => {
+        const view = await clientFor(cmd).put<TrafficView>(
+          `/v1/endpoints/${seg(endpoint)}/traffic`,
+          trafficBody(variants, opts),
+        );
+        emit(view, () => say(trafficText(view)));
+      },
+    );
+  traffic
+    .command('show')
+    .description("Show an endpoint's traffic split")
+    .argument('<endpoint>')
+    .addHelpText('after', '\nExamples:\n  $ cirrus traffic show iris\n')
+    .action(async (endpoint: string, _opts: unknown, cmd: Command) => {
+      const view = await clientFor(cmd).get<TrafficView>(`/v1/endpoints/${seg(endpoint)}/traffic`);
+      emit(view, () => say(trafficText(view)));
+    });
+
+  const ab = program
+    .command('ab')
+    .description('A/B tests: champion against challenger, decided on ground truth');
+  ab.command('start')
+    .description('Start an A/B test between the champion and a challenger version')
+    .argument('<endpoint>')
+    .option('--challenger <version>', 'challenger version (default: the challenger alias)', version)
+    .option('--split <percent>', 'percent of traffic to the challenger (default 50)', number('--split'))
+    .addOption(
+      new Option(
+        '--metric <metric>',
+        'what decides (default: accuracy for classifiers, rmse for regressors)',
+      ).choices(['accuracy', 'rmse']),
+    )
+    .option(
+      '--min-samples <n>',
+      'labelled samples per arm before any decision (default 100)',
+      positiveInt('--min-samples'),
+    )
+    .option(
+      '--max-samples <n>',
+      'planned samples per arm: no difference by then ends the test (default 10000)',
+      positiveInt('--max-samples'),
+    )
+    .option('--alpha <a>', 'significance level (default 0.05)', number('--alpha'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ cirrus ab start iris --challenger 2 --split 50\n  $ cirrus ab start diabetes --metric rmse --min-samples 200\n',
+    )
+    .action(
+      async (
+        endpoint: string,
+        opts: {
+          challenger?: number;
+          split?: number;
+          metric?: string;
+          minSamples?: number;
+          maxSamples?: number;
+          alpha?: number;
+        },
+        cmd: Command,
+      ) => {
+        const client = clientFor(cmd);
+        const body = {
+          ...(opts.metric ? { metric: opts.metric } : {}),
+          ...(opts.challenger !== undefined ? { challengerVersion: opts.challenger } : {}),
+          ...(opts.split !== undefined ? { split: opts.split } : {}),
+          ...(opts.minSamples !== undefined ? { minSamples: opts.minSamples } : {}),
+          ...(opts.maxSamples !== undefined ? { maxSamples: opts.maxSamples } : {}),
+          ...(opts.alpha !== undefined ? { alpha: opts.alpha } : {}),
+        };
+        const status = await client.post<AbTestStatus>(`/v1/endpoints/${seg(endpoint)}/ab-tests`, body);
+        emit(status, () => {
+          say(
+            `A/B test ${status.testId} started on ${endpoint}: champion v${status.champion.version} vs challenger v${status.challenger.version}`,
+          );
+          say(abStatusTable(status));
+        });
+      },
+    );
+  ab.command('status')
+    .description('Counts, metric, confidence interval, p-value and decision of the current (or last) test')
+    .argument('<endpoint>')
+    .addHelpText('after', '\nExamples:\n  $ cirrus ab status iris\n')
+    .action(async (endpoint: string, _opts: unknown, cmd: Command) => {
+      const status = await clientFor(cmd).get<AbTestStatus>(
+        `/v1/endpoints/${seg(endpoint)}/ab-tests/current`,
+      );
+      emit(status, () => say(abStatusTable(status)));
+    });
+  ab.command('stop')
+    .description('Stop the running test without a decision; the previous traffic comes back')
+    .argument('<endpoint>')
+    .action(async (endpoint: string, _opts: unknown, cmd: Command) => {
+      const status = await clientFor(cmd).delete<AbTestStatus>(
+        `/v1/endpoints/${seg(endpoint)}/ab-tests/current`,
+      );
+      emit(status, () => {
+        say(`A/B test ${status.testId} stopped`);
+        say(abStatusTable(status));
+      });
+    });
+}
+
+function trafficText(view: TrafficView): string {
+  const source = view.source === 'champion' ? 'all traffic to the champion alias' : 'an explicit split';
+  const ab = view.abTestId ? `; A/B test ${view.abTestId} running` : '';
+  const head = `endpoint ${view.endpoint} (model ${view.model}): ${source}${ab}`;
+  return view.traffic
+    ? `${head}\n${trafficTable(view.traffic)}`
+    : `${head}\nnothing to serve yet (no champion)`;
+}

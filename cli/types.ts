@@ -1,0 +1,104 @@
+/*
+ * The API's answers as the CLI reads them. Types come from the contracts (one source of truth);
+ * the CLI only adds what the API puts beside a record (a run's execution, a model's aliases).
+ */
+import type { DatasetRecord } from '../contracts/dataset.js';
+import type { DriftReport, DriftReportSummary, StoredDriftReport } from '../contracts/drift.js';
+import type {
+  Alias,
+  AliasHistoryEntry,
+  ModelVersion,
+  PromotionResult,
+  RegisteredModel,
+} from '../contracts/registry.js';
+import type { AbTestStatus, Endpoint, PredictResponse, TrafficConfig } from '../contracts/serving.js';
+import type { Experiment, Run } from '../contracts/tracking.js';
+
+export type {
+  AbTestStatus,
+  Alias,
+  AliasHistoryEntry,
+  DatasetRecord,
+  DriftReport,
+  Endpoint,
+  Experiment,
+  ModelVersion,
+  PredictResponse,
+  PromotionResult,
+  RegisteredModel,
+  TrafficConfig,
+};
+
+export interface ExecutionEventView {
+  readonly type: string;
+  readonly state?: string;
+  readonly at: string;
+  readonly input?: unknown;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+export interface ExecutionView {
+  readonly executionId?: string;
+  readonly status: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly history?: readonly ExecutionEventView[];
+}
+
+/** `GET /v1/runs/{id}`: the run plus its state-machine execution. */
+export type ApiRun = Run & { readonly execution?: ExecutionView };
+
+/** What the deploy step returned (`$.deployment.Payload`, core/pipeline/deploy.ts). */
+export interface Deployment extends PromotionResult {
+  readonly model: string;
+  readonly version: number;
+  readonly policy: string;
+  readonly abTestId?: string;
+  readonly candidates?: number;
+}
+
+/** `POST /v1/experiments/{e}/runs` (202). A sweep may name no single run. */
+export interface StartedRun {
+  readonly runId: string;
+  /** One per algorithm: the run itself, or the sweep's variant runs. */
+  readonly runIds: readonly string[];
+  readonly executionId: string;
+  readonly experiment: string;
+  readonly pipeline: 'training' | 'sweep';
+}
+
+export type ApiModel = RegisteredModel & { readonly aliases?: readonly Alias[] };
+
+export interface AlgorithmView {
+  readonly name: string;
+  readonly tasks: readonly string[];
+  readonly description: string;
+  readonly hyperparameters?: unknown;
+}
+
+/** `GET /v1/endpoints/{name}/drift` lists summaries; the full report carries its URI and event state. */
+export type DriftSummary = DriftReportSummary;
+export type DriftReportView = StoredDriftReport;
+
+/** `GET|PUT /v1/endpoints/{name}/traffic`: what the endpoint serves now. */
+export interface TrafficView {
+  readonly endpoint: string;
+  readonly model: string;
+  /** `config`: an explicit split; `champion`: 100 % to the champion alias. */
+  readonly source: 'config' | 'champion';
+  readonly traffic: TrafficConfig | null;
+  readonly abTestId?: string;
+}
+
+export interface FeedbackView {
+  readonly requestId?: string;
+  readonly changed?: boolean;
+  readonly record?: {
+    readonly requestId: string;
+    readonly actual?: unknown;
+    readonly variant?: string;
+    readonly version?: number;
+  };
+}

@@ -1,10 +1,11 @@
+import { DEPLOY_STEPS } from './deploy-steps.js';
 import { pipelineEntry } from './entry.js';
 
 /**
- * States `ApplyPolicy`, `StartAbTest` and `PickBest` (core/pipeline/deploy.ts): one function,
- * the task picked from the payload. The per-task exports serve a function wired to one state.
+ * States `ApplyPolicy`, `StartAbTest` and `PickBest`: one function, the task picked from the
+ * payload. The per-task exports serve a function wired to one state.
  */
-export const handler = pipelineEntry('ApplyPolicy', 'StartAbTest', 'PickBest');
-export const applyPolicy = pipelineEntry('ApplyPolicy');
-export const startAbTest = pipelineEntry('StartAbTest');
-export const pickBest = pipelineEntry('PickBest');
+export const handler = pipelineEntry(DEPLOY_STEPS);
+export const applyPolicy = pipelineEntry({ ApplyPolicy: DEPLOY_STEPS.ApplyPolicy });
+export const startAbTest = pipelineEntry({ StartAbTest: DEPLOY_STEPS.StartAbTest });
+export const pickBest = pipelineEntry({ PickBest: DEPLOY_STEPS.PickBest });

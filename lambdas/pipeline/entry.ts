@@ -2,29 +2,30 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { CirrusError } from '../../core/errors.js';
 import type { LambdaTask } from '../../statemachines/substitutions.js';
-import { lambdaDeps, lazy } from '../env.js';
-import { createPipelineHandlers, type PipelineHandler, taskOfPayload } from './handlers.js';
+import { lambdaDeps } from '../env.js';
+import type { PipelineStep } from './deploy-steps.js';
+import { taskOfPayload } from './task-of-payload.js';
 
 /** Service name, level and sampling come from the POWERTOOLS_* environment infra sets. */
 export const logger = new Logger();
 
-const handlers = lazy(() => createPipelineHandlers(lambdaDeps(), {}));
-
 export type LambdaPipelineHandler = (event: unknown, context?: Context) => Promise<unknown>;
 
 /**
- * The Lambda entry of one or more pipeline tasks: deps built once per container, the task
- * picked from the payload when the function serves several, each invocation logged with its
- * run id. Errors propagate unchanged: their name is the Error that the state machine's Catch sees.
+ * The Lambda entry of one or more pipeline tasks: deps built once per container (lambdas/env.ts),
+ * the task picked from the payload when the function serves several, each invocation logged
+ * with its run id. Errors propagate unchanged: their name is the Error the state machine's
+ * Catch sees. Each entry file passes only its own steps, so it bundles only their code.
  */
-export function pipelineEntry(...tasks: [LambdaTask, ...LambdaTask[]]): LambdaPipelineHandler {
+export function pipelineEntry(steps: Partial<Record<LambdaTask, PipelineStep>>): LambdaPipelineHandler {
+  const tasks = Object.keys(steps) as LambdaTask[];
   return async (event, context) => {
-    const task = tasks.length === 1 ? tasks[0] : taskOfPayload(event, tasks);
-    const handler: PipelineHandler = handlers()[task];
+    const task = tasks.length === 1 ? tasks[0]! : taskOfPayload(event, tasks);
+    const step = steps[task]!;
     if (context) logger.addContext(context);
     logger.appendKeys({ task, runId: runIdOf(event) });
     try {
-      const result = await handler(event);
+      const result = await step(lambdaDeps(), event);
       logger.info(`${task} done`);
       return result;
     } catch (error) {

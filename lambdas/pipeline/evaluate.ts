@@ -1,4 +1,5 @@
+import { evaluate } from '../../core/pipeline/evaluate.js';
 import { pipelineEntry } from './entry.js';
 
-/** State `Evaluate` (core/pipeline/evaluate.ts; onnxruntime-node comes from the layer). */
-export const handler = pipelineEntry('Evaluate');
+/** State `Evaluate` (the one pipeline function that loads onnxruntime-node, from its layer). */
+export const handler = pipelineEntry({ Evaluate: evaluate });

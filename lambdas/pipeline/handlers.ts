@@ -1,15 +1,14 @@
 import type { CoreDeps } from '../../core/deps.js';
-import { applyPolicy, pickBest } from '../../core/pipeline/deploy.js';
 import { evaluate } from '../../core/pipeline/evaluate.js';
 import { markFailed, markSucceeded } from '../../core/pipeline/mark-run.js';
 import { prepare } from '../../core/pipeline/prepare.js';
 import { register } from '../../core/pipeline/register.js';
-import { startPipelineAbTest } from '../../core/pipeline/start-ab-test.js';
 import { validate } from '../../core/pipeline/validate.js';
 import type { EventPublisher } from '../../core/ports.js';
 import type { LambdaTask } from '../../statemachines/substitutions.js';
+import { DEPLOY_STEPS, type PipelineStep } from './deploy-steps.js';
 
-/** One pipeline step: the Lambda payload (the whole state) in, the step's result out. */
+/** One pipeline step bound to its deps: the Lambda payload (the whole state) in, its result out. */
 export type PipelineHandler = (payload: unknown) => Promise<unknown>;
 export type PipelineHandlers = Readonly<Record<LambdaTask, PipelineHandler>>;
 
@@ -18,37 +17,39 @@ export interface PipelinePorts {
   readonly events?: EventPublisher;
 }
 
+/** The core function behind every Lambda task of both state machines. */
+export const PIPELINE_STEPS: Readonly<Record<LambdaTask, PipelineStep>> = {
+  Validate: validate,
+  Prepare: prepare,
+  Evaluate: evaluate,
+  Register: register,
+  ...DEPLOY_STEPS,
+  MarkSucceeded: markSucceeded,
+  MarkFailed: markFailed,
+};
+
 /**
- * The code behind every Lambda task of both state machines, bound to `deps`: the deployed
- * functions (lambdas/pipeline/*.ts) and the local interpreter run exactly these.
+ * Every pipeline step bound to `deps`: what the local interpreter runs. The deployed functions
+ * (lambdas/pipeline/<step>.ts) run the same core functions but import only their own, so that
+ * only Evaluate's bundle loads onnxruntime-node (the other functions do not ship it).
  *
  * @example
  * const pipelines = createLocalPipelines({ dataDir, handlers: createPipelineHandlers(deps, {}), trainingJob });
  */
 export function createPipelineHandlers(deps: CoreDeps, _ports: PipelinePorts = {}): PipelineHandlers {
+  const bind =
+    (step: PipelineStep): PipelineHandler =>
+    (payload) =>
+      step(deps, payload);
   return {
-    Validate: (p) => validate(deps, p),
-    Prepare: (p) => prepare(deps, p),
-    Evaluate: (p) => evaluate(deps, p),
-    Register: (p) => register(deps, p),
-    ApplyPolicy: (p) => applyPolicy(deps, p, startPipelineAbTest),
-    StartAbTest: (p) => applyPolicy(deps, p, startPipelineAbTest),
-    PickBest: (p) => pickBest(deps, p, startPipelineAbTest),
-    MarkSucceeded: (p) => markSucceeded(deps, p),
-    MarkFailed: (p) => markFailed(deps, p),
+    Validate: bind(PIPELINE_STEPS.Validate),
+    Prepare: bind(PIPELINE_STEPS.Prepare),
+    Evaluate: bind(PIPELINE_STEPS.Evaluate),
+    Register: bind(PIPELINE_STEPS.Register),
+    ApplyPolicy: bind(PIPELINE_STEPS.ApplyPolicy),
+    StartAbTest: bind(PIPELINE_STEPS.StartAbTest),
+    PickBest: bind(PIPELINE_STEPS.PickBest),
+    MarkSucceeded: bind(PIPELINE_STEPS.MarkSucceeded),
+    MarkFailed: bind(PIPELINE_STEPS.MarkFailed),
   };
-}
-
-/**
- * Which task a payload is for, where one function serves several (infra/constructs/
- * pipeline-functions.ts): a caught error makes it MarkFailed's state (every Catch writes
- * `$.error`), the sweep's `variants` PickBest's. ApplyPolicy and StartAbTest run the same code.
- */
-export function taskOfPayload(payload: unknown, tasks: readonly LambdaTask[]): LambdaTask {
-  const has = (key: string) => typeof payload === 'object' && payload !== null && key in payload;
-  if (tasks.includes('MarkFailed') && has('error')) return 'MarkFailed';
-  if (tasks.includes('PickBest') && has('variants')) return 'PickBest';
-  const task = tasks.find((t) => t !== 'MarkFailed' && t !== 'PickBest');
-  if (!task) throw new Error(`no task of ${tasks.join(', ')} matches the payload`);
-  return task;
 }

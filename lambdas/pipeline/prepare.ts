@@ -1,4 +1,5 @@
+import { prepare } from '../../core/pipeline/prepare.js';
 import { pipelineEntry } from './entry.js';
 
-/** State `Prepare` (core/pipeline/prepare.ts). */
-export const handler = pipelineEntry('Prepare');
+/** State `Prepare`. */
+export const handler = pipelineEntry({ Prepare: prepare });

@@ -1,4 +1,5 @@
+import { register } from '../../core/pipeline/register.js';
 import { pipelineEntry } from './entry.js';
 
-/** State `Register` (core/pipeline/register.ts). */
-export const handler = pipelineEntry('Register');
+/** State `Register`. */
+export const handler = pipelineEntry({ Register: register });

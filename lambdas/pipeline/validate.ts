@@ -1,4 +1,5 @@
+import { validate } from '../../core/pipeline/validate.js';
 import { pipelineEntry } from './entry.js';
 
-/** State `Validate` (core/pipeline/validate.ts). */
-export const handler = pipelineEntry('Validate');
+/** State `Validate`. */
+export const handler = pipelineEntry({ Validate: validate });

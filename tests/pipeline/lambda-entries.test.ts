@@ -4,7 +4,7 @@ import { getRun } from '../../core/tracking/index.js';
 import { depsFromEnv } from '../../lambdas/env.js';
 import { handler as applyPolicyHandler } from '../../lambdas/pipeline/apply-policy.js';
 import { logger } from '../../lambdas/pipeline/entry.js';
-import { taskOfPayload } from '../../lambdas/pipeline/handlers.js';
+import { taskOfPayload } from '../../lambdas/pipeline/task-of-payload.js';
 import { handler as markRunHandler } from '../../lambdas/pipeline/mark-run.js';
 import { handler as validateHandler } from '../../lambdas/pipeline/validate.js';
 import { useEmulators } from '../emulators/harness.js';

@@ -29,6 +29,7 @@ export async function attachFeedback(
   deps: CoreDeps,
   requestId: string,
   body: unknown,
+  retried = false,
 ): Promise<FeedbackResult> {
   const parsed = FeedbackRequestSchema.safeParse(body);
   if (!parsed.success) throw fromZodError(parsed.error);
@@ -63,6 +64,11 @@ export async function attachFeedback(
     throw new ConflictError(
       `prediction '${requestId}' already has feedback ${JSON.stringify(record.actual)}; ground truth is write-once`,
     );
+  }
+  if (record.rowCount === rows && !retried) {
+    // The record was written between the update and this read (the log writes in the
+    // background): the update can succeed now.
+    return attachFeedback(deps, requestId, body, true);
   }
   throw new ValidationError(
     `actual: request '${requestId}' scored ${record.rowCount} row(s); send ${record.rowCount === 1 ? 'one value' : `an array of ${record.rowCount} values`}`,

@@ -1,9 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
-import { bodyLimit } from 'hono/body-limit';
-import { bearerAuth } from 'hono/bearer-auth';
 import type { ApiContext, AppOptions } from './context.js';
 import { errorBody, toErrorResponse, zodToValidation } from './errors.js';
+import { limitBody, requireBearer } from './middleware.js';
 import { mountRoutes } from './routes/index.js';
 import { createServingState } from './serving.js';
 
@@ -28,26 +27,10 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}) {
   app.notFound((c) => c.json(errorBody('NotFound', `route ${c.req.method} ${c.req.path} not found`), 404));
 
   // Auth before the body limit: an unauthenticated caller never makes us read its body.
-  if (options.token) {
-    const message = (text: string) => ({ message: errorBody('Unauthorized', text) });
-    const auth = bearerAuth({
-      token: options.token,
-      noAuthenticationHeader: message('missing bearer token (Authorization: Bearer <token>)'),
-      invalidAuthenticationHeader: message('malformed Authorization header'),
-      invalidToken: message('invalid bearer token'),
-    });
-    app.use('*', (c, next) => (OPEN_PATHS.has(c.req.path) ? next() : auth(c, next)));
-  }
-  const maxSize = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize,
-      onError: (c) => c.json(errorBody('PayloadTooLarge', `body: larger than ${maxSize} bytes`, 'body'), 413),
-    }),
-  );
+  if (options.token) app.use('*', requireBearer(options.token, (path) => OPEN_PATHS.has(path)));
+  app.use('*', limitBody(options.maxBodyBytes ?? DEFAULT_MAX_BODY));
 
-  const serving = createServingState(ctx.deps, options.serving);
+  const serving = ctx.serving ?? createServingState(ctx.deps, options.serving);
   ctx.close ??= () => serving.log.flush();
   mountRoutes(app, ctx, serving);
 

@@ -1,5 +1,6 @@
 import type { CoreDeps } from '../../core/deps.js';
 import type { EventPublisher, PipelineRunner } from '../../core/ports.js';
+import type { PredictContext } from '../../core/serving/predict.js';
 import type { PredictionLogOptions } from '../../core/serving/prediction-log.js';
 
 /** What the HTTP app needs: storage deps and the runtime's ports. Built once per process. */
@@ -9,6 +10,8 @@ export interface ApiContext {
   readonly events: EventPublisher;
   /** Base URL the API is served at (model cards link to it). Read per request: may be set after createApp. */
   readonly publicUrl?: string;
+  /** The predict path's per-process state; `createApp` builds one (from `AppOptions.serving`) when absent. */
+  readonly serving?: PredictContext;
   /**
    * Keeps the deployed retraining schedule rules in step with `PUT .../schedule` (AWS: one
    * EventBridge rule per experiment). Absent locally: the local scheduler reads the experiments.

@@ -28,9 +28,9 @@ async function drive(endpoint: string, maxRequests: number): Promise<number> {
       rows.map((r) => api.call('POST', `/v1/endpoints/${endpoint}/predict`, { features: r.features })),
     );
     for (const [k, a] of answers.entries()) {
-      expect(a.status).toBe(200);
+      expect(a.status, JSON.stringify(a.body)).toBe(200);
       const fb = await api.call('PUT', `/v1/predictions/${a.body.requestId}/feedback`, { actual: rows[k].target });
-      expect(fb.status).toBe(200);
+      expect(fb.status, JSON.stringify(fb.body)).toBe(200);
     }
     sent += rows.length;
     const status = await api.call('GET', `/v1/endpoints/${endpoint}/ab-tests/current`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHarness, deployModel, IRIS, startApi, trainIris } from './fixtures.js';
+import { type ApiHarness, deployModel, type Reply, IRIS, startApi, trainIris } from './fixtures.js';
 
 let api: ApiHarness;
 
@@ -11,7 +11,7 @@ afterAll(() => api?.close());
 
 describe('the prediction log over HTTP', () => {
   it('finds every prediction of a 5,000-request burst by its request id', async () => {
-    const answers = [];
+    const answers: Reply[] = [];
     for (let start = 0; start < 5_000; start += 100) {
       const batch = Array.from({ length: 100 }, (_, k) =>
         api.call('POST', '/v1/endpoints/iris/predict', { features: IRIS[(start + k) % IRIS.length].features }),

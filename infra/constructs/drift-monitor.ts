@@ -25,13 +25,16 @@ import { LAMBDA_ENTRIES } from '../entries.js';
 import { CirrusFunction } from './cirrus-function.js';
 import { type CirrusData, type DataAccess, wireData } from './data-access.js';
 
-/** Drift reads recent predictions and feedback, the champion's baseline, writes reports and summaries. */
+/**
+ * Drift reads recent predictions and feedback and the champion's baseline, writes reports and
+ * summaries, and reads the champion's run to name the experiment its drift event retrains.
+ */
 export const DRIFT_ACCESS: DataAccess = {
   bucket: 'readWrite',
-  tables: { registry: 'readWrite', predictions: 'read' },
+  tables: { tracking: 'read', registry: 'readWrite', predictions: 'read' },
 };
 /** Retrain looks up the experiment's last training request, then starts the state machine. */
-export const RETRAIN_ACCESS: DataAccess = { tables: { tracking: 'read', registry: 'read' } };
+export const RETRAIN_ACCESS: DataAccess = { tables: { tracking: 'read' } };
 
 export interface DriftMonitorProps {
   readonly data: CirrusData;

@@ -26,10 +26,11 @@ interface PipelineStep {
 }
 
 /**
- * What each pipeline step reads and writes (docs/conventions.md: artifact layout, core calls).
- * Validate reads the dataset and creates the run; Prepare writes the split; Evaluate reads the
- * job output and split; Register copies the model into `models/` and writes the version;
- * the deploy-policy function moves aliases and compares runs; mark-run updates the run.
+ * What each pipeline step's code reads and writes (the core modules lambdas/pipeline/handlers.ts
+ * runs; tests/infra checks the grants against them). Validate reads the dataset and creates the
+ * run; Prepare writes the split; Evaluate reads the job output and split, writes the baseline;
+ * Register copies the model into `models/` and writes the version; the deploy-policy function
+ * moves aliases and starts A/B tests; mark-run closes the run and sets its version's status.
  */
 export const PIPELINE_STEPS = {
   validate: {
@@ -39,28 +40,28 @@ export const PIPELINE_STEPS = {
   },
   prepare: {
     entry: 'prepare',
-    access: { bucket: 'readWrite', tables: { tracking: 'readWrite' } },
+    access: { bucket: 'readWrite' },
     tasks: ['Prepare'],
   },
   evaluate: {
     entry: 'evaluate',
-    access: { bucket: 'readWrite', tables: { tracking: 'readWrite' } },
+    access: { bucket: 'readWrite' },
     tasks: ['Evaluate'],
     onnx: true,
   },
   register: {
     entry: 'register',
-    access: { bucket: 'readWrite', tables: { tracking: 'readWrite', registry: 'readWrite' } },
+    access: { bucket: 'readWrite', tables: { registry: 'readWrite' } },
     tasks: ['Register'],
   },
   applyPolicy: {
     entry: 'applyPolicy',
-    access: { tables: { tracking: 'read', registry: 'readWrite' } },
+    access: { tables: { registry: 'readWrite' } },
     tasks: ['ApplyPolicy', 'StartAbTest', 'PickBest'],
   },
   markRun: {
     entry: 'markRun',
-    access: { tables: { tracking: 'readWrite' } },
+    access: { tables: { tracking: 'readWrite', registry: 'readWrite' } },
     tasks: ['MarkSucceeded', 'MarkFailed'],
   },
 } as const satisfies Record<string, PipelineStep>;

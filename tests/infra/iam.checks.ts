@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PIPELINE_STEPS } from '../../infra/constructs/pipeline-functions.js';
+import { LAMBDA_ENTRIES } from '../../infra/entries.js';
 import { LAMBDA_TASKS } from '../../statemachines/substitutions.js';
 import {
   actionsByTarget,
@@ -7,6 +9,7 @@ import {
   logicalRef,
   renderExpression,
 } from './iam-walk.js';
+import { codeAccessOf, type TableRole } from './code-access.js';
 import type { Synthesized } from './synth.js';
 
 // The action sets CDK's grant* calls produce; pinned so that a widened grant fails here.
@@ -49,20 +52,22 @@ const DEFAULT_BUS = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountI
 const RETRAIN_RULES = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/cirrus-retrain-*';
 
 /**
- * What each function's code does, as AWS actions by target. Read with docs/conventions.md:
- * Validate reads datasets and creates the run; Prepare writes the split; Evaluate reads job
- * output and writes metrics; Register copies the model and writes the version; the policy
- * function moves aliases; mark-run closes the run; predict reads the registry and models and
- * logs predictions; management serves everything and starts/stops runs; drift writes reports
- * and puts ModelDriftDetected; retrain reads the experiment and starts the training machine.
+ * What each function's code does, as AWS actions by target, pinned so a widened grant fails
+ * here (CODE_ROOTS below ties the tables and bucket to the code itself): Validate reads the
+ * dataset and creates the run; Prepare writes the split; Evaluate reads the job output and
+ * writes the baseline; Register copies the model and writes the version; the policy function
+ * moves aliases; mark-run closes the run and sets its version's status; predict reads the
+ * registry and models and logs predictions; management serves everything, starts and stops
+ * runs, puts events and keeps the retraining rules; drift writes reports, reads the run of the
+ * drifted version and puts ModelDriftDetected; retrain reads the experiment and starts training.
  */
 const EXPECTED: Record<string, Record<string, string[]>> = {
   validate: { '*': XRAY, bucket: S3_READ, tracking: DDB_RW },
-  prepare: { '*': XRAY, bucket: S3_RW, tracking: DDB_RW },
-  evaluate: { '*': XRAY, bucket: S3_RW, tracking: DDB_RW },
-  register: { '*': XRAY, bucket: S3_RW, tracking: DDB_RW, registry: DDB_RW },
-  applyPolicy: { '*': XRAY, tracking: DDB_READ, registry: DDB_RW },
-  markRun: { '*': XRAY, tracking: DDB_RW },
+  prepare: { '*': XRAY, bucket: S3_RW },
+  evaluate: { '*': XRAY, bucket: S3_RW },
+  register: { '*': XRAY, bucket: S3_RW, registry: DDB_RW },
+  applyPolicy: { '*': XRAY, registry: DDB_RW },
+  markRun: { '*': XRAY, tracking: DDB_RW, registry: DDB_RW },
   predict: { '*': XRAY, bucket: S3_READ, registry: DDB_READ, predictions: DDB_RW },
   management: {
     '*': XRAY,
@@ -84,12 +89,29 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   drift: {
     '*': XRAY,
     bucket: S3_RW,
+    tracking: DDB_READ,
     registry: DDB_RW,
     predictions: DDB_READ,
     [DEFAULT_BUS]: ['events:PutEvents'],
   },
-  retrain: { '*': XRAY, tracking: DDB_READ, registry: DDB_READ, training: ['states:StartExecution'] },
+  retrain: { '*': XRAY, tracking: DDB_READ, training: ['states:StartExecution'] },
 };
+
+/**
+ * Where each function's code starts: its Lambda entry (each pipeline entry imports only the
+ * core functions of its own tasks). The predict function runs the whole API bundle but serves
+ * only the predict route, so its code is read from the predict path.
+ */
+export const CODE_ROOTS: Record<string, string[]> = {
+  ...Object.fromEntries(
+    Object.entries(PIPELINE_STEPS).map(([name, step]) => [name, [LAMBDA_ENTRIES[step.entry]]]),
+  ),
+  predict: ['core/serving/predict.ts', 'lambdas/api/serving.ts'],
+  management: [LAMBDA_ENTRIES.api],
+  drift: [LAMBDA_ENTRIES.drift],
+  retrain: [LAMBDA_ENTRIES.retrain],
+};
+const TABLE_ROLES: readonly TableRole[] = ['tracking', 'registry', 'predictions'];
 
 /** Registers the least-privilege checks on a synthesized default stack. */
 export function iamChecks(synth: Synthesized): void {
@@ -137,6 +159,24 @@ export function iamChecks(synth: Synthesized): void {
     it.each(Object.keys(EXPECTED))('gives the %s function exactly the actions its code calls', (name) => {
       expect(actionsByTarget(statements, roleOf(name), names)).toEqual(EXPECTED[name]);
     });
+
+    it.each(Object.keys(CODE_ROOTS))(
+      'grants the %s function the tables and bucket its code touches, and writes only where it writes',
+      async (name) => {
+        const code = await codeAccessOf(CODE_ROOTS[name] ?? []);
+        const granted = actionsByTarget(statements, roleOf(name), names);
+        const grantedTables = TABLE_ROLES.filter((t) => granted[t]);
+        expect(grantedTables, `tables named in ${code.modules.join(', ')}`).toEqual(
+          TABLE_ROLES.filter((t) => code.tables[t]),
+        );
+        for (const table of grantedTables) {
+          if (granted[table]?.includes('dynamodb:PutItem'))
+            expect(code.tables[table]?.write, table).toBe(true);
+        }
+        expect(Boolean(granted.bucket)).toBe(code.bucket !== undefined);
+        if (granted.bucket?.includes('s3:PutObject')) expect(code.bucket?.write).toBe(true);
+      },
+    );
 
     it('lets the state machine role run training jobs named cirrus-* and nothing else in SageMaker', () => {
       const sm = actionsByTarget(

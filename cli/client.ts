@@ -64,11 +64,10 @@ function regionFromHost(host: string): string | undefined {
 function networkReason(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
   const code = cause?.code ?? (error as { code?: unknown }).code;
-  if (
-    typeof code === 'string' &&
-    /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|EAI_AGAIN|UND_ERR_SOCKET)$/.test(code)
-  )
-    return code;
+  if (typeof code === 'string') return code;
+  // undici rejects with TypeError('fetch failed') for any network failure (refused, bad port, …).
+  if (error instanceof TypeError && error.message === 'fetch failed')
+    return typeof cause?.message === 'string' ? cause.message : 'fetch failed';
   return undefined;
 }
 

@@ -62,6 +62,7 @@ export function registerDriftCommands(program: Command): void {
   drift
     .command('list')
     .description("List an endpoint's drift reports, newest first")
+    .addHelpText('after', '\nExamples:\n  $ cirrus drift list iris\n')
     .argument('<endpoint>')
     .action(async (endpoint: string, _opts: unknown, cmd: Command) => {
       const res = await clientFor(cmd).get<{ reports: DriftSummary[] }>(

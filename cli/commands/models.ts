@@ -62,6 +62,7 @@ export function registerModelCommands(program: Command): void {
   models
     .command('version')
     .description('Show one model version: algorithm, metrics, artifacts, lineage')
+    .addHelpText('after', '\nExamples:\n  $ cirrus models version iris 2\n')
     .argument('<model>')
     .argument('<version>', 'version number', version)
     .action(async (name: string, v: number, _opts: unknown, cmd: Command) => {

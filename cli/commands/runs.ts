@@ -62,6 +62,7 @@ export function registerRunCommands(program: Command): void {
   experiments
     .command('show')
     .description('Show an experiment, its schedule and last training request')
+    .addHelpText('after', '\nExamples:\n  $ cirrus experiments show iris\n')
     .argument('<experiment>')
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const e = await clientFor(cmd).get<Experiment>(`/v1/experiments/${seg(name)}`);
@@ -97,6 +98,7 @@ export function registerRunCommands(program: Command): void {
   schedule
     .command('clear')
     .description("Remove an experiment's retraining schedule")
+    .addHelpText('after', '\nExamples:\n  $ cirrus schedule clear iris\n')
     .argument('<experiment>')
     .action(async (experiment: string, _opts: unknown, cmd: Command) => {
       const e = await clientFor(cmd).put<Experiment>(`/v1/experiments/${seg(experiment)}/schedule`, {

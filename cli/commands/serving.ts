@@ -40,6 +40,7 @@ export function registerServingCommands(program: Command): void {
   endpoints
     .command('list')
     .description('List endpoints with their traffic')
+    .addHelpText('after', '\nExamples:\n  $ cirrus endpoints list\n')
     .action(async (_opts: unknown, cmd: Command) => {
       const res = await clientFor(cmd).get<{ endpoints: Endpoint[] }>('/v1/endpoints');
       emit(res, () =>
@@ -167,6 +168,7 @@ export function registerServingCommands(program: Command): void {
     });
   ab.command('stop')
     .description('Stop the running test without a decision; the previous traffic comes back')
+    .addHelpText('after', '\nExamples:\n  $ cirrus ab stop iris\n')
     .argument('<endpoint>')
     .action(async (endpoint: string, _opts: unknown, cmd: Command) => {
       const status = await clientFor(cmd).delete<AbTestStatus>(

@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/cirrus.js', import.meta.url));
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `node bin/cirrus.js …` as a user would, with the given environment (CIRRUS_URL,
+ * CIRRUS_TOKEN, …) on top of a clean one: no inherited CIRRUS_* settings, no colors.
+ */
+export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CIRRUS_')));
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...base, NO_COLOR: '1', ...env }, maxBuffer: 32 * 1024 * 1024, timeout: 300_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The cells of the table row whose first cell is `first` (cli-table3's │-separated lines). */
+export function tableRow(text: string, first: string): string[] | undefined {
+  for (const line of text.split('\n')) {
+    const cells = line
+      .split('│')
+      .slice(1, -1)
+      .map((c) => c.trim());
+    if (cells[0] === first) return cells;
+  }
+  return undefined;
+}
+
+/** A loopback port nothing listens on (bound once, then released). */
+export function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

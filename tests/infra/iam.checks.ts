@@ -156,6 +156,28 @@ export function iamChecks(synth: Synthesized): void {
       expect(offending).toEqual([]);
     });
 
+    it('allows on all resources only the actions that have no resource-level permissions', () => {
+      const onEverything = [
+        ...new Set(statements.filter((s) => s.resources.includes('*')).flatMap((s) => s.actions)),
+      ].sort();
+      expect(onEverything).toEqual([
+        'cloudwatch:PutMetricData',
+        'ecr:GetAuthorizationToken',
+        'logs:CreateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:DescribeLogGroups',
+        'logs:DescribeResourcePolicies',
+        'logs:GetLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:UpdateLogDelivery',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    });
+
     it.each(Object.keys(EXPECTED))('gives the %s function exactly the actions its code calls', (name) => {
       expect(actionsByTarget(statements, roleOf(name), names)).toEqual(EXPECTED[name]);
     });

@@ -10,6 +10,7 @@ import { followRun } from './step-train.js';
 export const DRIFT = { 'petal length (cm)': { shift: 2.5 }, 'sepal width (cm)': { scale: 1.4 } };
 const DRIFTED_ROWS = 150;
 const ROWS_PER_REQUEST = 25;
+const WINDOW_GAP_MS = 200;
 
 /**
  * Step 5: send traffic whose features moved, evaluate drift over exactly that traffic's window,
@@ -23,19 +24,27 @@ export async function drift(ctx: DemoContext): Promise<void> {
       .map(([f, c]) => `${f} ${'shift' in c ? `+${c.shift}` : `×${(c as { scale: number }).scale}`}`)
       .join(' and ')}`,
   );
+  // The window starts between the old traffic and the first drifted request (see below).
   const since = Date.now();
+  await sleep(WINDOW_GAP_MS);
   const bar = ui.progress(DRIFTED_ROWS, 'drifted predictions');
+  let last = '';
   for (let offset = 0; offset < DRIFTED_ROWS; offset += ROWS_PER_REQUEST) {
     const batch = drifted(take(rows, offset, ROWS_PER_REQUEST), DRIFT);
-    await client.post<PredictResponse>(`/v1/endpoints/${seg(names.endpoint)}/predict`, {
+    const res = await client.post<PredictResponse>(`/v1/endpoints/${seg(names.endpoint)}/predict`, {
       instances: batch.map((r) => r.features),
     });
+    last = res.requestId;
     bar.increment(batch.length);
   }
   bar.stop();
+  // Reading the last answer back makes the API write its prediction-log buffer out, so the
+  // evaluation below sees every drifted row.
+  await client.get(`/v1/predictions/${seg(last)}`);
 
-  // The window covers the drifted traffic only (the A/B traffic before it was the old world).
-  const windowHours = (Date.now() - since + 250) / 3_600_000;
+  // The window ends at the server's "now" and reaches back exactly to `since`: it holds the
+  // drifted traffic only (the A/B traffic before it was the old world).
+  const windowHours = (Date.now() - since) / 3_600_000;
   ui.line(`$ cirrus drift run ${names.endpoint} --window-hours ${windowHours.toFixed(5)}`);
   const report = await client.post<DriftReportView>(`/v1/endpoints/${seg(names.endpoint)}/drift`, {
     windowHours,

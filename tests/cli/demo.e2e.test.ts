@@ -115,7 +115,8 @@ describe('cirrus demo on a fresh data directory', () => {
     const drifted = reports.filter((r) => r.driftDetected);
     expect(drifted).toHaveLength(1);
     const report = await api.get<DriftReportView>(`/v1/endpoints/iris/drift/${drifted[0]!.reportId}`);
-    expect(report).toMatchObject({ status: 'ok', datasetDrift: true, event: 'published' });
+    // The window holds exactly the drifted traffic (150 rows), none of the A/B traffic before it.
+    expect(report).toMatchObject({ status: 'ok', rows: 150, datasetDrift: true, event: 'published' });
     expect(
       report.features
         .filter((f) => f.drifted)

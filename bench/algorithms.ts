@@ -1,5 +1,6 @@
 /**
- * Fit times of svc and mlp on digits and kmeans on a generated 100k x 20 set (median of 3).
+ * Fit times of svc and mlp on digits and kmeans on a generated 100k x 20 set (median of 3),
+ * plus the linear trainers linear_svc and sgd on digits.
  * ../shared/reference-scores.md has no fit times for these models, so the reference printed
  * beside them is measured in the same run: one pass of the same data through a dense
  * matrix multiply (X @ W, W = F x 100), i.e. the cost of touching every value 100 times.
@@ -11,6 +12,8 @@ import { createRng } from '../core/ml/random.js';
 import { matmul } from '../training/algorithms/kernel/dense.js';
 import { mlp } from '../training/algorithms/kernel/mlp.js';
 import { svc } from '../training/algorithms/kernel/svc.js';
+import { linearSvc } from '../training/algorithms/linear/linear-svc.js';
+import { sgd } from '../training/algorithms/linear/sgd.js';
 import { kmeans } from '../training/algorithms/neighbors/kmeans.js';
 import type { FitData, Matrix } from '../training/algorithms/types.js';
 
@@ -64,6 +67,8 @@ const b = blobs();
 const rows = [
   { what: 'svc (rbf, C=1) on digits 1797x64', fit: median3(() => svc.fit(d, svc.params.parse({}))), ref: matmulPass(d.X) },
   { what: 'mlp (100 relu, adam) on digits 1797x64', fit: median3(() => mlp.fit(d, mlp.params.parse({}))), ref: matmulPass(d.X) },
+  { what: 'linear_svc (C=1, ovr) on digits 1797x64', fit: median3(() => linearSvc.fit(d, linearSvc.params.parse({}))), ref: matmulPass(d.X) },
+  { what: 'sgd (hinge, ovr) on digits 1797x64', fit: median3(() => sgd.fit(d, sgd.params.parse({}))), ref: matmulPass(d.X) },
   { what: 'kmeans (k=8, n_init=10) on 100k x 20', fit: median3(() => kmeans.fit(b, kmeans.params.parse({}))), ref: matmulPass(b.X) },
 ];
 console.log('reference-scores.md lists no fit times for these models; reference = same-run X @ W (F x 100) pass');

@@ -1,4 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { RetrainScheduleSync } from './api/context.js';
+import { eventBridgeScheduleSync } from './retrain-schedules.js';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { makeDeps } from '../core/clients.js';
 import type { CoreDeps } from '../core/deps.js';
@@ -56,6 +58,18 @@ export function eventPublisherFromEnv(env: Env = process.env): EventPublisher {
     client: new EventBridgeClient({ region: required(env, 'AWS_REGION') }),
     eventBusName: required(env, 'CIRRUS_EVENT_BUS'),
   });
+}
+
+/**
+ * The retraining schedule rules, where the function manages them (`CIRRUS_RETRAIN_RULE_PREFIX`
+ * and `CIRRUS_RETRAIN_FUNCTION_ARN` set, as on the management function); undefined elsewhere.
+ */
+export function scheduleSyncFromEnv(env: Env = process.env): RetrainScheduleSync | undefined {
+  const rulePrefix = env.CIRRUS_RETRAIN_RULE_PREFIX;
+  const retrainFunctionArn = env.CIRRUS_RETRAIN_FUNCTION_ARN;
+  if (!rulePrefix || !retrainFunctionArn) return undefined;
+  const client = new EventBridgeClient({ region: required(env, 'AWS_REGION') });
+  return eventBridgeScheduleSync({ client, rulePrefix, retrainFunctionArn });
 }
 
 /**

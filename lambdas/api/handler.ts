@@ -1,7 +1,7 @@
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { EventPublisher, PipelineRunner } from '../../core/ports.js';
-import { lambdaDeps, lambdaEventPublisher, lambdaPipelineRunner, lazy } from '../env.js';
+import { lambdaDeps, lambdaEventPublisher, lambdaPipelineRunner, lazy, scheduleSyncFromEnv } from '../env.js';
 import { createApp } from './app.js';
 import type { ApiContext } from './context.js';
 
@@ -20,7 +20,13 @@ const events: EventPublisher = {
 /** One app per container (cold start), reused by every invocation: its session cache stays warm. */
 const container = lazy(() => {
   // No token: API Gateway's IAM authorizer guards every route.
-  const ctx: ApiContext = { deps: lambdaDeps(), pipelines, events, publicUrl: process.env.CIRRUS_PUBLIC_URL || undefined };
+  const ctx: ApiContext = {
+    deps: lambdaDeps(),
+    pipelines,
+    events,
+    publicUrl: process.env.CIRRUS_PUBLIC_URL || undefined,
+    schedules: scheduleSyncFromEnv(),
+  };
   const app = createApp(ctx);
   return { ctx, handler: handle(app) };
 });

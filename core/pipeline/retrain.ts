@@ -53,6 +53,8 @@ export async function retrain(deps: CoreDeps, runner: PipelineRunner, input: Ret
     algorithm: requestAlgorithms(last)[0],
     dataset: latestVersion(last.dataset),
     runId,
+    // The execution is named after the run, so the run can record it before the ARN is known.
+    executionId: runId,
     triggeredBy,
   };
   const request = PipelineRequestSchema.safeParse(candidate);

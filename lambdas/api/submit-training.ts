@@ -82,7 +82,10 @@ export async function submitTraining(
   const triggeredBy = input.triggeredBy ?? 'api';
   const algorithms = requestAlgorithms(request);
   if (typeof request.algorithm !== 'string') {
-    const { executionId } = await runner.start('sweep', runId, { request: { ...request, runId, triggeredBy } });
+    const { executionId } = await runner.start('sweep', runId, {
+      // Variant runs record the sweep's execution (named after the run) for their state history.
+      request: { ...request, runId, executionId: runId, triggeredBy },
+    });
     const runIds = algorithms.map((_, i) => `${runId}-v${i}`);
     return { experiment: request.experiment, pipeline: 'sweep', executionId, runId, runIds };
   }

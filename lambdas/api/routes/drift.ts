@@ -48,8 +48,12 @@ export function registerDriftRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       body: DriftRunRequestSchema,
       response: StoredDriftReportSchema,
     },
-    ({ params, body }) =>
-      runDriftEvaluation(deps, events, { endpoint: params.name, windowHours: body.windowHours }),
+    async ({ params, body }) => {
+      // Write out predictions still queued in this process, so an evaluation right after
+      // traffic sees every answered row (the scheduled evaluation runs long after the flush).
+      await ctx.close?.();
+      return runDriftEvaluation(deps, events, { endpoint: params.name, windowHours: body.windowHours });
+    },
   );
   defineRoute(
     app,

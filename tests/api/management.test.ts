@@ -82,7 +82,8 @@ describe('catalog, datasets and training runs', () => {
     const res = await api.call('GET', '/v1/algorithms');
     const lr = res.body.algorithms.find((a: { name: string }) => a.name === 'logistic_regression');
     expect(lr.tasks).toContain('classification');
-    expect(lr.hyperparameters.properties.C).toBeDefined();
+    // Defaults and bounds are what a user needs to pick values (catches the input-side schema).
+    expect(lr.hyperparameters.properties.C).toMatchObject({ default: 1, type: 'number' });
   });
 
   it('registers built-in and uploaded datasets, and lists their versions', async () => {

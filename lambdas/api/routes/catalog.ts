@@ -16,7 +16,8 @@ let catalog: z.infer<typeof AlgorithmSchema>[] | undefined;
 /** The algorithm catalog with each one's hyperparameters as JSON Schema (built once: it never changes). */
 function algorithmCatalog() {
   catalog ??= ALGORITHMS.map((a) => {
-    const { $schema: _drop, ...hyperparameters } = z.toJSONSchema(a.params, { io: 'input', unrepresentable: 'any' });
+    // The output side carries the defaults and bounds; the input side only says "number or numeric string".
+    const { $schema: _drop, ...hyperparameters } = z.toJSONSchema(a.params, { io: 'output', unrepresentable: 'any' });
     return { name: a.name, tasks: [...a.tasks], description: a.description, hyperparameters };
   });
   return catalog;

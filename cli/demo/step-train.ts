@@ -25,10 +25,12 @@ export async function trainOne(
   ctx: DemoContext,
   algorithm: string,
   policy = 'best_score',
+  hyperparameters: Readonly<Record<string, number>> = {},
 ): Promise<TrainedModel> {
   const { client, ui, names } = ctx;
+  const params = Object.entries(hyperparameters).map(([k, v]) => ` --param ${k}=${v}`).join('');
   ui.line(
-    `$ cirrus train --experiment ${names.experiment} --task classification --algorithm ${algorithm} --dataset ${names.dataset} --target ${IRIS_TARGET}`,
+    `$ cirrus train --experiment ${names.experiment} --task classification --algorithm ${algorithm} --dataset ${names.dataset} --target ${IRIS_TARGET}${params}`,
   );
   const started = await client.post<StartedRun>(`/v1/experiments/${seg(names.experiment)}/runs`, {
     experiment: names.experiment,
@@ -37,6 +39,7 @@ export async function trainOne(
     dataset: { name: names.dataset },
     target: IRIS_TARGET,
     policy,
+    hyperparameters,
   });
   if (!started.runId) throw new DemoError(`the API started no run for ${algorithm}`);
   return followRun(ctx, started.runId, algorithm);
@@ -61,13 +64,20 @@ export async function followRun(ctx: DemoContext, runId: string, label: string):
   };
 }
 
+const DEMO_MODELS: ReadonlyArray<readonly [string, Record<string, number>]> = [
+  ['logistic_regression', { C: 0.01 }],
+  ['svc', {}],
+];
+
 /** Step 2: logistic regression, then SVC; the best_score policy deploys the better one. */
 export async function trainModels(ctx: DemoContext): Promise<void> {
   const { client, ui, names } = ctx;
-  ui.step('Train: logistic_regression, then svc (policy best_score deploys the better one)');
+  ui.step('Train: a simple logistic_regression baseline, then svc (policy best_score deploys the better one)');
   const trained: TrainedModel[] = [];
-  for (const algorithm of ['logistic_regression', 'svc']) {
-    const t = await trainOne(ctx, algorithm);
+  // The baseline is strongly regularized (C=0.01) on purpose: with defaults both models tie on
+  // iris's test split, and the demo is about what Cirrus does when one model is better.
+  for (const [algorithm, params] of DEMO_MODELS) {
+    const t = await trainOne(ctx, algorithm, 'best_score', params);
     if (t.status !== 'SUCCEEDED') throw new DemoError(`training ${algorithm} failed (run ${t.runId})`);
     trained.push(t);
   }

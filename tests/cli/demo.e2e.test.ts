@@ -67,8 +67,10 @@ describe('cirrus demo on a fresh data directory', () => {
     const { versions } = await api.get<{ versions: ModelVersion[] }>('/v1/models/iris/versions');
     const [lr, svc] = [versions.find((v) => v.version === 1)!, versions.find((v) => v.version === 2)!];
     expect([lr.algorithm, svc.algorithm]).toEqual(['logistic_regression', 'svc']);
-    // best_score promotes only a strictly higher score: a tie keeps the first champion.
-    const better = svc.score > lr.score ? 2 : 1;
+    // The demo's baseline is a strongly regularized logistic regression: svc must beat it,
+    // and best_score must have deployed it.
+    expect(svc.score).toBeGreaterThan(lr.score);
+    const better = 2;
     const { history } = await api.get<{ history: AliasHistoryEntry[] }>(
       '/v1/models/iris/aliases/champion/history',
     );

@@ -138,6 +138,7 @@ export async function predict(
     rowCount: served.rows.length,
     latencyMs,
   });
+  if (ctx.log.overloaded) await ctx.log.waitForCapacity();
   if (choice.shadows.length > 0)
     ctx.log.logLater(scoreShadows(deps, ctx, input, endpoint.model, choice.shadows, extraKeys, base));
   return {

@@ -17,6 +17,12 @@ export interface PredictionLogOptions {
   readonly baseDelayMs?: number;
   /** Records expire this long after they were answered (TTL). @default 90 days */
   readonly ttlSeconds?: number;
+  /**
+   * Queued records above which `waitForCapacity()` makes callers wait: memory stays bounded
+   * when DynamoDB writes fall behind answers, by slowing answers rather than dropping records.
+   * @default 50_000
+   */
+  readonly maxPending?: number;
   /** Called when a batch exhausts its attempts; the records go back to the buffer. */
   readonly onError?: (error: unknown, pending: number) => void;
 }
@@ -59,6 +65,7 @@ export class PredictionLogWriter {
       maxAttempts: options.maxAttempts ?? 8,
       baseDelayMs: options.baseDelayMs ?? 20,
       ttlSeconds: options.ttlSeconds ?? 90 * 24 * 3600,
+      maxPending: options.maxPending ?? 50_000,
       onError: options.onError,
     };
   }
@@ -88,6 +95,24 @@ export class PredictionLogWriter {
     );
     this.producing.add(tracked);
     tracked.finally(() => this.producing.delete(tracked));
+  }
+
+  /** True while more records are queued than `maxPending`. */
+  get overloaded(): boolean {
+    return this.pending > this.opts.maxPending;
+  }
+
+  /**
+   * Resolves once the queue is back under `maxPending` (at once when it is). The predict path
+   * awaits it before answering, so a backlog turns into latency, never into lost records.
+   */
+  async waitForCapacity(): Promise<void> {
+    while (this.overloaded) {
+      this.drain(true);
+      if (this.inFlight.size === 0) return; // nothing can make progress now: flush() reports it
+      await Promise.race(this.inFlight);
+      if (this.failures.length > 0) return;
+    }
   }
 
   /** Writes everything logged so far; rejects if some records could not be stored (they stay queued). */

@@ -54,6 +54,21 @@ describe('PredictionLogWriter', () => {
     });
   });
 
+  it('bounds its queue when writes fall behind: callers wait, no record is dropped', async () => {
+    const writer = new PredictionLogWriter(emu.deps, { maxPending: 60, concurrency: 1 });
+    const records = Array.from({ length: 400 }, () => record({ endpoint: 'backlog' }));
+    let peak = 0;
+    for (const r of records) {
+      writer.log(r);
+      if (writer.overloaded) await writer.waitForCapacity();
+      peak = Math.max(peak, writer.pending);
+    }
+    // Without the wait the queue would hold ~400 records at once (log() never blocks).
+    expect(peak).toBeLessThanOrEqual(60 + 1);
+    await writer.flush();
+    expect(writer.written).toBe(400);
+  });
+
   it('retries UnprocessedItems until every record is stored', async () => {
     // Fault injection around the real dynalite client: the first write of each batch reports
     // half its items as unprocessed (what DynamoDB does under throttling) and only writes the rest.

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { eventBridgePublisher, sfnPipelineRunner } from '../../lambdas/aws-ports.js';
+import { fakeClient } from './fake-aws-client.js';
 
 // The AWS control plane (Step Functions, EventBridge) is mocked here, and only here: a fake
 // client records the commands the ports send and answers as the services document.
@@ -14,17 +15,6 @@ const TRAINING = 'arn:aws:states:eu-west-1:123456789012:stateMachine:cirrus-trai
 const SWEEP = 'arn:aws:states:eu-west-1:123456789012:stateMachine:cirrus-training-sweep';
 const at = new Date('2030-01-01T00:00:00.000Z');
 
-function fakeClient(answer: (command: object) => unknown) {
-  const sent: object[] = [];
-  return {
-    sent,
-    // `never` stands in for the SDK clients' overloaded send signatures.
-    send: (async (command: object) => {
-      sent.push(command);
-      return answer(command);
-    }) as never,
-  };
-}
 
 describe('sfnPipelineRunner', () => {
   it('starts the named pipeline’s state machine with the input as JSON', async () => {

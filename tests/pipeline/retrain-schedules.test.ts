@@ -8,21 +8,12 @@ import {
 import { describe, expect, it } from 'vitest';
 import { DETAIL_TYPES } from '../../core/events/rules.js';
 import { eventBridgeScheduleSync, scheduleRuleName } from '../../lambdas/retrain-schedules.js';
+import { fakeClient } from './fake-aws-client.js';
 
 // The EventBridge control plane is mocked (no AWS account here): a fake client records the
 // commands and answers as the service documents.
 const RETRAIN = 'arn:aws:lambda:eu-west-1:123456789012:function:cirrus-retrain';
 
-function fakeClient(answer: (command: object) => unknown = () => ({})) {
-  const sent: object[] = [];
-  return {
-    sent,
-    send: (async (command: object) => {
-      sent.push(command);
-      return answer(command);
-    }) as never,
-  };
-}
 
 describe('eventBridgeScheduleSync', () => {
   it('puts one rule per experiment targeting the retrain function with the scheduled-retrain event', async () => {

@@ -71,14 +71,14 @@ type ResolvedOptions = LocalPlatformOptions & { readonly dataDir: string; readon
 async function startOnEmulators(emulators: Emulators, options: ResolvedOptions): Promise<LocalPlatform> {
   const { deps } = emulators;
   const { dataDir, token } = options;
-  let runner: LocalPipelineRunner | undefined;
+  const late: { runner?: LocalPipelineRunner } = {};
   // The event bus needs the runner and the handlers need the bus: tie the knot lazily.
   const events = createLocalEvents({
     deps,
     dataDir,
     runner: {
-      start: (pipeline, name, input) => requireRunner(runner).start(pipeline, name, input),
-      describe: (executionId) => requireRunner(runner).describe(executionId),
+      start: (pipeline, name, input) => requireRunner(late.runner).start(pipeline, name, input),
+      describe: (executionId) => requireRunner(late.runner).describe(executionId),
     } satisfies PipelineRunner,
   });
   const pipelines = createLocalPipelines({
@@ -86,7 +86,8 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
     handlers: createPipelineHandlers(deps, { events: events.publisher }),
     trainingJob: createTrainingJobRunner(deps, { dataDir, trainerCommand: options.trainerCommand }),
   });
-  runner = localPipelineRunner(pipelines);
+  const runner = localPipelineRunner(pipelines);
+  late.runner = runner;
   const recovered = await closeInterruptedExecutions(deps, pipelines.executions);
 
   const context: ApiContext = { deps, pipelines: runner, events: events.publisher };
@@ -137,7 +138,7 @@ async function drainOrAbort(runner: LocalPipelineRunner, pipelines: LocalPipelin
   if (outcome === 'drained') return;
   for (const record of await pipelines.executions.list()) {
     if (record.status !== 'RUNNING') continue;
-    pipelines.training.stop(record.executionId) || pipelines.sweep.stop(record.executionId);
+    if (!pipelines.training.stop(record.executionId)) pipelines.sweep.stop(record.executionId);
   }
   await runner.drain();
 }

@@ -13,7 +13,7 @@ export const TrainingJobSpecSchema = z.strictObject({
   task: TaskSchema,
   algorithm: z.string().min(1),
   target: z.string().min(1).optional(),
-  /** Feature columns in order; default every column but the target (text columns excluded). */
+  /** Feature columns in order; default every column but the target (text columns become TF-IDF features in the graph). */
   features: z.array(z.string().min(1)).min(1).optional(),
   /** Declared column types; a declared numeric column with text in it is an error. */
   columnTypes: z.record(z.string(), FeatureTypeSchema).optional(),

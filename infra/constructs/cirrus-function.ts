@@ -33,6 +33,11 @@ export interface CirrusFunctionProps {
   readonly serviceName: string;
   /** Environment on top of the Powertools variables. */
   readonly environment?: Record<string, string>;
+  /**
+   * Repository folders copied beside the bundle (`/var/task/<folder>`), for files the code
+   * reads at run time rather than imports (the built-in datasets). @default - none
+   */
+  readonly bundleFolders?: readonly string[];
   /** @default 512 */
   readonly memorySize?: number;
   /** @default 30 seconds */
@@ -88,6 +93,12 @@ export class CirrusFunction extends NodejsFunction {
         sourceMap: true,
         sourcesContent: false,
         tsconfig: repoPath('tsconfig.json'),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) =>
+            (props.bundleFolders ?? []).map((folder) => `cp -R "${inputDir}/${folder}" "${outputDir}/${folder}"`),
+        },
       },
     });
   }

@@ -113,6 +113,9 @@ export class PredictionApi extends Construct {
       serviceName: `${props.namePrefix}-api`,
       description: 'Cirrus API: management routes (datasets, runs, registry, endpoints, feedback)',
       memorySize: FUNCTION_DEFAULTS.onnxMemorySize,
+      // `POST /v1/datasets {"builtin": "iris"}` reads the CSVs shipped beside the bundle.
+      bundleFolders: ['datasets'],
+      environment: { ...common.environment, CIRRUS_BUILTIN_DATASETS_DIR: '/var/task/datasets' },
     });
     wireData(this.predictFunction, props.data, PREDICT_ACCESS);
     wireData(this.managementFunction, props.data, MANAGEMENT_ACCESS);

@@ -17,6 +17,8 @@ export interface ApiContext {
    * EventBridge rule per experiment). Absent locally: the local scheduler reads the experiments.
    */
   readonly schedules?: RetrainScheduleSync;
+  /** Where the built-in dataset CSVs are (a Lambda bundle ships them beside its code). @default the repository's datasets/ */
+  readonly builtinDatasetsDir?: string;
   /**
    * Set by `createApp`: writes every queued prediction record. The runtime calls it on shutdown,
    * the Lambda handler after each invocation (the sandbox freezes once it answers).

@@ -26,6 +26,7 @@ const container = lazy(() => {
     events,
     publicUrl: process.env.CIRRUS_PUBLIC_URL || undefined,
     schedules: scheduleSyncFromEnv(),
+    builtinDatasetsDir: process.env.CIRRUS_BUILTIN_DATASETS_DIR || undefined,
   };
   const app = createApp(ctx);
   return { ctx, handler: handle(app) };

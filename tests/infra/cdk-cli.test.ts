@@ -140,6 +140,17 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
     }
   });
 
+  it('ships the built-in datasets beside the management function, where its env points', () => {
+    const fn = functionNamed('PredictionApiManagementFunction');
+    const dir = assetDir(fn.Properties.Code);
+    // `POST /v1/datasets {"builtin": "iris"}` reads these files at run time (not imports).
+    for (const name of ['iris', 'wine', 'breast_cancer', 'diabetes', 'digits'])
+      expect(readFileSync(join(dir, 'datasets', `${name}.csv`), 'utf8')).toBe(
+        readFileSync(join(REPO_ROOT, 'datasets', `${name}.csv`), 'utf8'),
+      );
+    expect(fn.Properties.Environment.Variables.CIRRUS_BUILTIN_DATASETS_DIR).toBe('/var/task/datasets');
+  });
+
   it('fits the predict function and its layer in Lambda’s 250 MB unzipped limit', () => {
     const fn = assetDir(predict().Properties.Code);
     const layer = layerDirOf(predict());

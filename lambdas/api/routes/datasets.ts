@@ -46,9 +46,10 @@ export function mountDatasetRoutes(app: OpenAPIHono, ctx: ApiContext): void {
     { method: 'post', path: '/v1/datasets', summary: 'Register a dataset version (its version is the sha256 of the CSV bytes)', tag, body: CreateDatasetSchema, status: 201, response: DatasetRecordSchema },
     async ({ body }) => {
       if (body.builtin !== undefined) {
-        if (body.name === undefined || body.name === body.builtin) return loadBuiltinDataset(deps, body.builtin);
+        const dir = ctx.builtinDatasetsDir;
+        if (body.name === undefined || body.name === body.builtin) return loadBuiltinDataset(deps, body.builtin, { dir });
         // A built-in under another name: the same bytes, so the same version.
-        const csv = await readFile(join(BUILTIN_DATASETS_DIR, `${body.builtin}.csv`));
+        const csv = await readFile(join(dir ?? BUILTIN_DATASETS_DIR, `${body.builtin}.csv`));
         return registerDataset(deps, { name: body.name, csv, description: body.description });
       }
       if (body.name === undefined) throw new ValidationError('name: required with csv', 'name');

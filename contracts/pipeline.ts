@@ -61,6 +61,8 @@ export const EvaluateOutputSchema = z.object({
   baselineUri: z.string(),
   metricsUri: z.string(),
   hyperparameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  /** From the trainer's manifest.json: which trainer produced the model (lineage). */
+  trainerVersion: z.string().optional(),
 });
 export type EvaluateOutput = z.infer<typeof EvaluateOutputSchema>;
 

@@ -8,6 +8,7 @@ import {
   ValidateOutputSchema,
 } from '../../contracts/pipeline.js';
 import { hyperparametersFor } from '../../contracts/training-request.js';
+import { ModelManifestSchema } from '../../contracts/training-job.js';
 import { getArtifact, putArtifact, putJson } from '../artifacts/index.js';
 import { parseCsv } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
@@ -79,8 +80,16 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
       metricsUri: metricsObj.uri,
       baselineUri: baselineObj.uri,
       hyperparameters: hyperparametersFor(request, request.algorithm),
+      ...trainerVersionOf(archive.manifestJson),
     };
   } finally {
     await session.release();
   }
+}
+
+/** The trainer version from the archive's manifest; a model without one still evaluates. */
+function trainerVersionOf(manifestJson: string | undefined): { trainerVersion?: string } {
+  if (!manifestJson) return {};
+  const parsed = ModelManifestSchema.safeParse(JSON.parse(manifestJson));
+  return parsed.success ? { trainerVersion: parsed.data.trainerVersion } : {};
 }

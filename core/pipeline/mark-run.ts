@@ -66,6 +66,7 @@ export async function markSucceeded(deps: CoreDeps, input: unknown): Promise<Mar
       score: ev.score,
       artifacts: Object.fromEntries(Object.entries(artifacts).filter((e): e is [string, string] => !!e[1])),
       durationMs: durationOf(deps, current),
+      ...(ev.trainerVersion ? { trainerVersion: ev.trainerVersion } : {}),
     },
   });
   return { runId: updated.id, status: updated.status, reason };

@@ -8,6 +8,8 @@ import { ValidationError } from '../errors.js';
 export interface ModelArchive {
   readonly onnx: Uint8Array;
   readonly contractJson: string;
+  /** The trainer's manifest.json (trainer version, seed, rows, duration), when the archive has one. */
+  readonly manifestJson?: string;
   readonly files: readonly string[];
 }
 
@@ -31,7 +33,8 @@ export async function readModelArchive(tarGz: Uint8Array): Promise<ModelArchive>
       }
     };
     const [onnx, contract] = await Promise.all([read('model.onnx'), read('contract.json')]);
-    return { onnx: new Uint8Array(onnx), contractJson: contract.toString('utf8'), files };
+    const manifest = files.includes('manifest.json') ? (await read('manifest.json')).toString('utf8') : undefined;
+    return { onnx: new Uint8Array(onnx), contractJson: contract.toString('utf8'), manifestJson: manifest, files };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,3 +1,4 @@
+import { TRAINER_VERSION } from '../../training/version.js';
 import { describe, expect, it } from 'vitest';
 import type { DatasetRecord } from '../../contracts/dataset.js';
 import { loadBuiltinDataset } from '../../core/datasets/index.js';
@@ -41,6 +42,8 @@ async function tutorial(input: {
     target: 'target',
   });
   expect(first.run.score).toBe(first.version.score);
+  // Lineage: the run names the trainer that produced its model (from the archive's manifest).
+  expect(first.run.trainerVersion).toBe(TRAINER_VERSION);
   expect(first.run.metrics).toMatchObject({ task: input.task, score: first.version.score });
   expect(first.version).toMatchObject({ version: 1, runId: first.run.id, algorithm: input.first });
   expect(first.deployment).toMatchObject({ promoted: true, champion: 1 });

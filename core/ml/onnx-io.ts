@@ -82,6 +82,104 @@ function checkExtra(row: FeatureRow, known: ReadonlySet<string>, path: string, e
   }
 }
 
+/** A contract's feature layout, computed once per contract object (serving reuses contracts). */
+interface Layout {
+  readonly slots: readonly FeatureSlot[];
+  readonly counts: Readonly<Record<FeatureType, number>>;
+  readonly known: ReadonlySet<string>;
+  readonly expected: string;
+}
+
+const layouts = new WeakMap<ModelContract, Layout>();
+
+function layoutOf(contract: ModelContract): Layout {
+  let layout = layouts.get(contract);
+  if (!layout) {
+    const { slots: featureSlots, counts } = slots(contract);
+    const names = featureSlots.map((s) => s.name);
+    layout = { slots: featureSlots, counts, known: new Set(names), expected: names.join(', ') };
+    layouts.set(contract, layout);
+  }
+  return layout;
+}
+
+/** Validated rows as flat, row-major columns per type group: what the input tensors hold. */
+export interface EncodedRows {
+  readonly n: number;
+  readonly numeric: Float32Array;
+  readonly categorical: string[];
+  readonly text: string[];
+}
+
+/**
+ * Validates rows against the model contract and lays them out for the input tensors.
+ * Missing, extra and mistyped features throw a ValidationError naming `<row path>.<feature>`.
+ */
+export function encodeRows(contract: ModelContract, source: RowSource): EncodedRows {
+  const n = source.rows.length;
+  if (n === 0) throw new ValidationError(`${source.root}: at least one row is required`, source.root);
+  const { slots: featureSlots, counts, known, expected } = layoutOf(contract);
+  const numeric = new Float32Array(n * counts.numeric);
+  const categorical: string[] = new Array(n * counts.categorical);
+  const text: string[] = new Array(n * counts.text);
+  for (let i = 0; i < n; i++) {
+    const row = source.rows[i];
+    for (const slot of featureSlots) {
+      // Paths are built only on the error path: a valid row costs no string work.
+      if (!Object.hasOwn(row, slot.name)) {
+        const field = `${source.pathOf(i)}.${slot.name}`;
+        throw new ValidationError(`${field}: missing feature (send null for a missing value)`, field);
+      }
+      const raw = row[slot.name];
+      if (slot.type === 'numeric' && typeof raw === 'number' && Number.isFinite(raw)) {
+        numeric[i * counts.numeric + slot.column] = raw;
+        continue;
+      }
+      const value = cell(raw, slot.type, `${source.pathOf(i)}.${slot.name}`);
+      if (slot.type === 'numeric') numeric[i * counts.numeric + slot.column] = value as number;
+      else if (slot.type === 'categorical')
+        categorical[i * counts.categorical + slot.column] = value as string;
+      else text[i * counts.text + slot.column] = value as string;
+    }
+    if (Object.keys(row).length !== featureSlots.length) checkExtra(row, known, source.pathOf(i), expected);
+  }
+  return { n, numeric, categorical, text };
+}
+
+/** Concatenates encoded row sets (same contract) into one, in order. */
+export function concatRows(parts: readonly EncodedRows[]): EncodedRows {
+  if (parts.length === 1) return parts[0];
+  let n = 0;
+  let numericLength = 0;
+  for (const p of parts) {
+    n += p.n;
+    numericLength += p.numeric.length;
+  }
+  const numeric = new Float32Array(numericLength);
+  let offset = 0;
+  for (const p of parts) {
+    numeric.set(p.numeric, offset);
+    offset += p.numeric.length;
+  }
+  return {
+    n,
+    numeric,
+    categorical: parts.flatMap((p) => p.categorical),
+    text: parts.flatMap((p) => p.text),
+  };
+}
+
+/** The onnxruntime input tensors of encoded rows (only the groups the contract has). */
+export function tensorsOf(contract: ModelContract, rows: EncodedRows): Record<string, ort.Tensor> {
+  const { counts } = layoutOf(contract);
+  const feeds: Record<string, ort.Tensor> = {};
+  if (counts.numeric > 0) feeds.numeric = new ort.Tensor('float32', rows.numeric, [rows.n, counts.numeric]);
+  if (counts.categorical > 0)
+    feeds.categorical = new ort.Tensor('string', rows.categorical, [rows.n, counts.categorical]);
+  if (counts.text > 0) feeds.text = new ort.Tensor('string', rows.text, [rows.n, counts.text]);
+  return feeds;
+}
+
 /**
  * Validates rows against the model contract and builds the onnxruntime input tensors.
  * Missing, extra and mistyped features throw a ValidationError naming `<row path>.<feature>`.
@@ -91,36 +189,7 @@ function checkExtra(row: FeatureRow, known: ReadonlySet<string>, path: string, e
  * const out = await session.run(feeds);
  */
 export function buildInputTensors(contract: ModelContract, source: RowSource): Record<string, ort.Tensor> {
-  const n = source.rows.length;
-  if (n === 0) throw new ValidationError(`${source.root}: at least one row is required`, source.root);
-  const { slots: featureSlots, counts } = slots(contract);
-  const known = new Set(featureSlots.map((s) => s.name));
-  const expected = featureSlots.map((s) => s.name).join(', ');
-  const numeric = new Float32Array(n * counts.numeric);
-  const categorical: string[] = new Array(n * counts.categorical);
-  const text: string[] = new Array(n * counts.text);
-  for (let i = 0; i < n; i++) {
-    const row = source.rows[i];
-    const path = source.pathOf(i);
-    for (const slot of featureSlots) {
-      const field = `${path}.${slot.name}`;
-      if (!Object.hasOwn(row, slot.name)) {
-        throw new ValidationError(`${field}: missing feature (send null for a missing value)`, field);
-      }
-      const value = cell(row[slot.name], slot.type, field);
-      if (slot.type === 'numeric') numeric[i * counts.numeric + slot.column] = value as number;
-      else if (slot.type === 'categorical')
-        categorical[i * counts.categorical + slot.column] = value as string;
-      else text[i * counts.text + slot.column] = value as string;
-    }
-    if (Object.keys(row).length !== featureSlots.length) checkExtra(row, known, path, expected);
-  }
-  const feeds: Record<string, ort.Tensor> = {};
-  if (counts.numeric > 0) feeds.numeric = new ort.Tensor('float32', numeric, [n, counts.numeric]);
-  if (counts.categorical > 0)
-    feeds.categorical = new ort.Tensor('string', categorical, [n, counts.categorical]);
-  if (counts.text > 0) feeds.text = new ort.Tensor('string', text, [n, counts.text]);
-  return feeds;
+  return tensorsOf(contract, encodeRows(contract, source));
 }
 
 function int64At(tensor: ort.Tensor, i: number): number {
@@ -136,17 +205,20 @@ function rowOf(tensor: ort.Tensor, i: number): number[] {
 
 /**
  * Turns the fixed-name ONNX outputs into one Prediction per row: class names from the contract,
- * probabilities keyed by class, regression value, cluster and distances.
+ * probabilities keyed by class, regression value, cluster and distances. `start` skips rows
+ * (a coalesced run answers several requests, each decodes its own slice).
  */
 export function decodeOutputs(
   contract: ModelContract,
   outputs: Readonly<Record<string, ort.Tensor>>,
   n: number,
+  start = 0,
 ): Prediction[] {
   const classes = contract.classes;
   const { label, probabilities, variable, cluster, distances } = outputs;
   const predictions: Prediction[] = new Array(n);
-  for (let i = 0; i < n; i++) {
+  for (let k = 0; k < n; k++) {
+    const i = start + k;
     const p: Prediction = {};
     if (label) {
       const idx = int64At(label, i);
@@ -154,12 +226,14 @@ export function decodeOutputs(
     }
     if (probabilities) {
       const row = rowOf(probabilities, i);
-      p.probabilities = Object.fromEntries(row.map((v, c) => [classes?.[c] ?? String(c), v]));
+      const byClass: Record<string, number> = {};
+      for (let c = 0; c < row.length; c++) byClass[classes?.[c] ?? String(c)] = row[c];
+      p.probabilities = byClass;
     }
     if (variable) p.value = rowOf(variable, i)[0];
     if (cluster) p.cluster = int64At(cluster, i);
     if (distances) p.distances = rowOf(distances, i);
-    predictions[i] = p;
+    predictions[k] = p;
   }
   return predictions;
 }

@@ -42,3 +42,101 @@ export function matmulABt(A: Float64Array, B: Float64Array, m: number, n: number
   }
   return out;
 }
+
+/**
+ * out[m, n] = A[m, k] @ B[n, k]^T (+ bias[n] after the sum), written into `out`: every output is
+ * a dot product of two contiguous rows, summed in t order (so it rounds exactly as matmul /
+ * matmulAtB / matmulABt above), computed 2 rows x 4 columns at a time so each loaded value
+ * feeds several products. `out` may be longer than m * n (a reused buffer).
+ */
+export function gemmNT(A: Float64Array, B: Float64Array, m: number, k: number, n: number, out: Float64Array, bias?: Float64Array): void {
+  let i = 0;
+  for (; i + 1 < m; i += 2) gemmRows2(A, B, i, k, n, out, bias);
+  if (i < m) gemmRow1(A, B, i, k, n, out, bias);
+}
+
+function gemmRows2(A: Float64Array, B: Float64Array, i: number, k: number, n: number, out: Float64Array, bias?: Float64Array): void {
+  const a0 = i * k;
+  const a1 = a0 + k;
+  const o0 = i * n;
+  const o1 = o0 + n;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const b0 = j * k;
+    const b1 = b0 + k;
+    const b2 = b1 + k;
+    const b3 = b2 + k;
+    let s00 = 0;
+    let s01 = 0;
+    let s02 = 0;
+    let s03 = 0;
+    let s10 = 0;
+    let s11 = 0;
+    let s12 = 0;
+    let s13 = 0;
+    for (let t = 0; t < k; t++) {
+      const x0 = A[a0 + t];
+      const x1 = A[a1 + t];
+      const w0 = B[b0 + t];
+      const w1 = B[b1 + t];
+      const w2 = B[b2 + t];
+      const w3 = B[b3 + t];
+      s00 += x0 * w0;
+      s01 += x0 * w1;
+      s02 += x0 * w2;
+      s03 += x0 * w3;
+      s10 += x1 * w0;
+      s11 += x1 * w1;
+      s12 += x1 * w2;
+      s13 += x1 * w3;
+    }
+    if (bias) {
+      s00 += bias[j];
+      s01 += bias[j + 1];
+      s02 += bias[j + 2];
+      s03 += bias[j + 3];
+      s10 += bias[j];
+      s11 += bias[j + 1];
+      s12 += bias[j + 2];
+      s13 += bias[j + 3];
+    }
+    out[o0 + j] = s00;
+    out[o0 + j + 1] = s01;
+    out[o0 + j + 2] = s02;
+    out[o0 + j + 3] = s03;
+    out[o1 + j] = s10;
+    out[o1 + j + 1] = s11;
+    out[o1 + j + 2] = s12;
+    out[o1 + j + 3] = s13;
+  }
+  for (; j < n; j++) {
+    const b0 = j * k;
+    let s0 = 0;
+    let s1 = 0;
+    for (let t = 0; t < k; t++) {
+      const w = B[b0 + t];
+      s0 += A[a0 + t] * w;
+      s1 += A[a1 + t] * w;
+    }
+    out[o0 + j] = bias ? s0 + bias[j] : s0;
+    out[o1 + j] = bias ? s1 + bias[j] : s1;
+  }
+}
+
+function gemmRow1(A: Float64Array, B: Float64Array, i: number, k: number, n: number, out: Float64Array, bias?: Float64Array): void {
+  const a0 = i * k;
+  for (let j = 0; j < n; j++) {
+    const b0 = j * k;
+    let s = 0;
+    for (let t = 0; t < k; t++) s += A[a0 + t] * B[b0 + t];
+    out[i * n + j] = bias ? s + bias[j] : s;
+  }
+}
+
+/** out[c, r] = A[r, c] for an r x c row-major A, written into `out` (a reused buffer). */
+export function transposeInto(A: Float64Array, r: number, c: number, out: Float64Array): void {
+  for (let i = 0; i < r; i++) {
+    const o = i * c;
+    for (let j = 0; j < c; j++) out[j * r + i] = A[o + j];
+  }
+}

@@ -3,7 +3,8 @@ import { attr, type OnnxGraph } from '../../../core/ml/onnx/index.js';
 import { createRng, shuffleInPlace } from '../../../core/ml/random.js';
 import type { Algorithm, FitData, FittedModel, OnnxOutputs } from '../types.js';
 import { affine, argmaxRows, asFloat32, classifierOutputs, f32, regressorOutput, toDouble } from './graph-ops.js';
-import { forward, initNet, lossAndGrads, type Net } from './mlp-net.js';
+import { MlpBatch } from './mlp-batch.js';
+import { activate, forward, initNet, type Net } from './mlp-net.js';
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;
@@ -27,6 +28,27 @@ function targets(data: FitData): { Y: Float64Array; width: number; mean: number;
   return { Y, width: data.nClasses, mean: 0, std: 1 };
 }
 
+/** One Adam step on every weight and bias, in place (moments m, v laid out as params). */
+function adamStep(params: Float64Array[], grads: Float64Array[], m: Float64Array[], v: Float64Array[], lr: number): void {
+  for (let i = 0; i < params.length; i++) {
+    const [P, g, M, V] = [params[i], grads[i], m[i], v[i]];
+    for (let j = 0; j < g.length; j++) {
+      M[j] = BETA1 * M[j] + (1 - BETA1) * g[j];
+      V[j] = BETA2 * V[j] + (1 - BETA2) * g[j] * g[j];
+      P[j] -= (lr * M[j]) / (Math.sqrt(V[j]) + ADAM_EPS);
+    }
+  }
+}
+
+/** Copies the rows order[start .. start+rows) of src (width w) into dst, packed. */
+function gatherRows(src: Float64Array, order: Int32Array, start: number, rows: number, w: number, dst: Float64Array): void {
+  for (let k = 0; k < rows; k++) {
+    const s = order[start + k] * w;
+    const d = k * w;
+    for (let j = 0; j < w; j++) dst[d + j] = src[s + j];
+  }
+}
+
 /**
  * Mini-batch Adam as scikit-learn's MLP: shuffled batches of min(batch_size, n) rows, and a stop
  * once the epoch's training loss has not improved by `tol` for more than n_iter_no_change epochs.
@@ -42,7 +64,9 @@ function train(data: FitData, p: MlpParams): Net {
   const x = asFloat32(X);
   const n = X.rows;
   const batch = Math.min(p.batch_size, n);
-  const order = Array.from({ length: n }, (_, i) => i);
+  const work = new MlpBatch(net, batch);
+  const grads = [...work.gW, ...work.gb];
+  const order = Int32Array.from({ length: n }, (_, i) => i);
   let step = 0;
   let best = Number.POSITIVE_INFINITY;
   let stale = 0;
@@ -50,25 +74,14 @@ function train(data: FitData, p: MlpParams): Net {
     shuffleInPlace(order, rng);
     let epochLoss = 0;
     for (let start = 0; start < n; start += batch) {
-      const rows = order.slice(start, start + batch);
-      const xb = new Float64Array(rows.length * X.cols);
-      const yb = new Float64Array(rows.length * width);
-      rows.forEach((r, k) => {
-        xb.set(x.subarray(r * X.cols, (r + 1) * X.cols), k * X.cols);
-        yb.set(Y.subarray(r * width, (r + 1) * width), k * width);
-      });
-      const { loss, gW, gb } = lossAndGrads(net, xb, yb, rows.length, p.alpha);
-      epochLoss += loss * rows.length;
+      const rows = Math.min(batch, n - start);
+      gatherRows(x, order, start, rows, X.cols, work.x);
+      gatherRows(Y, order, start, rows, width, work.y);
+      const loss = work.lossAndGrads(rows, p.alpha);
+      epochLoss += loss * rows;
       step++;
       const lr = (p.learning_rate_init * Math.sqrt(1 - BETA2 ** step)) / (1 - BETA1 ** step);
-      [...gW, ...gb].forEach((g, i) => {
-        const [P, M, V] = [params[i], m[i], v[i]];
-        for (let j = 0; j < g.length; j++) {
-          M[j] = BETA1 * M[j] + (1 - BETA1) * g[j];
-          V[j] = BETA2 * V[j] + (1 - BETA2) * g[j] * g[j];
-          P[j] -= (lr * M[j]) / (Math.sqrt(V[j]) + ADAM_EPS);
-        }
-      });
+      adamStep(params, grads, m, v, lr);
     }
     epochLoss /= n;
     stale = epochLoss > best - p.tol ? stale + 1 : 0;
@@ -111,12 +124,12 @@ export const mlp: Algorithm<MlpParams> = {
     const width = net.sizes[net.sizes.length - 1];
     return {
       predict(X) {
-        const acts = forward(net, asFloat32(X), X.rows);
-        const out = acts[acts.length - 1];
-        if (net.out === 'identity') return { values: f32(out) };
+        const acts = forward(net, asFloat32(X), X.rows, true);
+        const logits = acts[acts.length - 1];
+        if (net.out === 'identity') return { values: f32(logits) };
         // Labels from the logits, as the graph's ArgMax (softmax can round two near-equal classes together).
-        const logits = forward({ ...net, out: 'identity' }, asFloat32(X), X.rows).at(-1) ?? out;
-        return { labels: argmaxRows(logits, X.rows, width), probabilities: f32(out) };
+        const labels = argmaxRows(logits, X.rows, width);
+        return { labels, probabilities: f32(activate(Float64Array.from(logits), 'softmax', width)) };
       },
       exportOnnx: (g, input) => exportNet(net, g, input),
     };

@@ -47,15 +47,16 @@ export function matmulABt(A: Float64Array, B: Float64Array, m: number, n: number
  * out[m, n] = A[m, k] @ B[n, k]^T (+ bias[n] after the sum), written into `out`: every output is
  * a dot product of two contiguous rows, summed in t order (so it rounds exactly as matmul /
  * matmulAtB / matmulABt above), computed 2 rows x 4 columns at a time so each loaded value
- * feeds several products. `out` may be longer than m * n (a reused buffer).
+ * feeds several products. `out` may be longer than m * n (a reused buffer). With `relu`, each
+ * output is stored as max(value, 0) (as `v > 0 ? v : 0`), saving a pass over a hidden layer.
  */
-export function gemmNT(A: Float64Array, B: Float64Array, m: number, k: number, n: number, out: Float64Array, bias?: Float64Array): void {
+export function gemmNT(A: Float64Array, B: Float64Array, m: number, k: number, n: number, out: Float64Array, bias?: Float64Array, relu = false): void {
   let i = 0;
-  for (; i + 1 < m; i += 2) gemmRows2(A, B, i, k, n, out, bias);
-  if (i < m) gemmRow1(A, B, i, k, n, out, bias);
+  for (; i + 1 < m; i += 2) gemmRows2(A, B, i, k, n, out, bias, relu);
+  if (i < m) gemmRow1(A, B, i, k, n, out, bias, relu);
 }
 
-function gemmRows2(A: Float64Array, B: Float64Array, i: number, k: number, n: number, out: Float64Array, bias?: Float64Array): void {
+function gemmRows2(A: Float64Array, B: Float64Array, i: number, k: number, n: number, out: Float64Array, bias: Float64Array | undefined, relu: boolean): void {
   const a0 = i * k;
   const a1 = a0 + k;
   const o0 = i * n;
@@ -100,6 +101,16 @@ function gemmRows2(A: Float64Array, B: Float64Array, i: number, k: number, n: nu
       s12 += bias[j + 2];
       s13 += bias[j + 3];
     }
+    if (relu) {
+      s00 = s00 > 0 ? s00 : 0;
+      s01 = s01 > 0 ? s01 : 0;
+      s02 = s02 > 0 ? s02 : 0;
+      s03 = s03 > 0 ? s03 : 0;
+      s10 = s10 > 0 ? s10 : 0;
+      s11 = s11 > 0 ? s11 : 0;
+      s12 = s12 > 0 ? s12 : 0;
+      s13 = s13 > 0 ? s13 : 0;
+    }
     out[o0 + j] = s00;
     out[o0 + j + 1] = s01;
     out[o0 + j + 2] = s02;
@@ -118,18 +129,23 @@ function gemmRows2(A: Float64Array, B: Float64Array, i: number, k: number, n: nu
       s0 += A[a0 + t] * w;
       s1 += A[a1 + t] * w;
     }
-    out[o0 + j] = bias ? s0 + bias[j] : s0;
-    out[o1 + j] = bias ? s1 + bias[j] : s1;
+    if (bias) {
+      s0 += bias[j];
+      s1 += bias[j];
+    }
+    out[o0 + j] = relu ? (s0 > 0 ? s0 : 0) : s0;
+    out[o1 + j] = relu ? (s1 > 0 ? s1 : 0) : s1;
   }
 }
 
-function gemmRow1(A: Float64Array, B: Float64Array, i: number, k: number, n: number, out: Float64Array, bias?: Float64Array): void {
+function gemmRow1(A: Float64Array, B: Float64Array, i: number, k: number, n: number, out: Float64Array, bias: Float64Array | undefined, relu: boolean): void {
   const a0 = i * k;
   for (let j = 0; j < n; j++) {
     const b0 = j * k;
     let s = 0;
     for (let t = 0; t < k; t++) s += A[a0 + t] * B[b0 + t];
-    out[i * n + j] = bias ? s + bias[j] : s;
+    if (bias) s += bias[j];
+    out[i * n + j] = relu ? (s > 0 ? s : 0) : s;
   }
 }
 

@@ -54,8 +54,10 @@ export class MlpBatch {
     transposedWeights(net, this.Wt);
     for (let l = 0; l < L; l++) {
       const fout = net.sizes[l + 1];
-      gemmNT(acts[l], this.Wt[l], rows, net.sizes[l], fout, acts[l + 1], net.b[l]);
-      activate(acts[l + 1], l === L - 1 ? net.out : net.activation, fout, rows * fout);
+      // ReLU is applied as the products are stored; other activations take a pass of their own.
+      const a = l === L - 1 ? net.out : net.activation;
+      gemmNT(acts[l], this.Wt[l], rows, net.sizes[l], fout, acts[l + 1], net.b[l], a === 'relu');
+      if (a !== 'relu') activate(acts[l + 1], a, fout, rows * fout);
     }
     const loss = this.loss(rows, alpha);
     const out = acts[L];
@@ -83,11 +85,11 @@ export class MlpBatch {
     const { net } = this;
     const [fin, fout] = [net.sizes[l], net.sizes[l + 1]];
     const delta = this.deltaA;
+    const g = this.gW[l];
+    const W = net.W[l];
     // gW = act^T @ delta as row dot products over the batch: both operands transposed first.
     transposeInto(this.acts[l], rows, fin, this.actT);
     transposeInto(delta, rows, fout, this.deltaT);
-    const g = this.gW[l];
-    const W = net.W[l];
     gemmNT(this.actT, this.deltaT, fin, rows, fout, g);
     for (let i = 0; i < g.length; i++) g[i] = (g[i] + alpha * W[i]) / rows;
     const gb = this.gb[l];

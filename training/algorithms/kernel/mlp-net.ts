@@ -61,9 +61,9 @@ export function forward(net: Net, X: Float64Array, rows: number, logits = false)
   const last = net.W.length - 1;
   for (let l = 0; l <= last; l++) {
     const z = new Float64Array(rows * net.sizes[l + 1]);
-    gemmNT(acts[l], Wt[l], rows, net.sizes[l], net.sizes[l + 1], z, net.b[l]);
-    if (l < last) activate(z, net.activation, net.sizes[l + 1]);
-    else if (!logits) activate(z, net.out, net.sizes[l + 1]);
+    const a = l < last ? net.activation : logits ? 'identity' : net.out;
+    gemmNT(acts[l], Wt[l], rows, net.sizes[l], net.sizes[l + 1], z, net.b[l], a === 'relu');
+    if (a !== 'relu') activate(z, a, net.sizes[l + 1]);
     acts.push(z);
   }
   return acts;

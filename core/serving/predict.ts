@@ -35,11 +35,14 @@ export interface PredictInput {
   /** The parsed JSON body (any accepted format). */
   readonly body: unknown;
   readonly headers?: Readonly<Record<string, string | undefined>>;
+  /** Reads one header by lower-case name (used instead of `headers` when given). */
+  readonly header?: (name: string) => string | undefined;
 }
 
 interface Scored {
   readonly loaded: LoadedModel;
-  readonly rows: readonly FeatureRow[];
+  /** Fresh per request and never mutated after scoring: logged as is, without a copy. */
+  readonly rows: FeatureRow[];
   readonly predictions: Prediction[];
 }
 
@@ -58,7 +61,7 @@ async function score(
     ref.contract.features.map((f) => f.name),
     { maxRows: ctx.maxRows, extraKeys },
   );
-  return { loaded, rows: source.rows, predictions: await runModel(loaded, source) };
+  return { loaded, rows: source.rows as FeatureRow[], predictions: await runModel(loaded, source) };
 }
 
 type RecordBase = Pick<PredictionLogRecord, 'requestId' | 'endpoint' | 'model' | 'at' | 'abTestId'>;
@@ -83,7 +86,7 @@ async function scoreShadows(
           version: shadow.version,
           variant: shadow.name,
           shadow: true,
-          inputs: [...scored.rows],
+          inputs: scored.rows,
           outputs: scored.predictions,
           rowCount: scored.rows.length,
           latencyMs: performance.now() - started,
@@ -133,7 +136,7 @@ export async function predict(
     version: choice.variant.version,
     variant: choice.variant.name,
     shadow: false,
-    inputs: [...served.rows],
+    inputs: served.rows,
     outputs: served.predictions,
     rowCount: served.rows.length,
     latencyMs,

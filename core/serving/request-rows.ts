@@ -79,7 +79,8 @@ function listRows(
 function rowsOf(format: PredictFormat, value: unknown, names: readonly string[]): FeatureRow[] {
   switch (format) {
     case 'features':
-      return [parse(PredictFormatSchemas.features, value, format)];
+      // The one-row hot path: a plain object needs no zod copy (zod still words the errors).
+      return [isPlainObject(value) ? value : parse(PredictFormatSchemas.features, value, format)];
     case 'dataframe_records':
       return parse(PredictFormatSchemas.dataframe_records, value, format);
     case 'instances':

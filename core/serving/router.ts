@@ -53,6 +53,8 @@ export function variantForBucket(variants: readonly TrafficVariant[], bucket: nu
 export interface RouteRequest {
   /** Request headers (any case). */
   readonly headers?: Readonly<Record<string, string | undefined>>;
+  /** Reads one header (lower-case name); preferred over `headers`, so a server need not copy them all. */
+  readonly header?: (name: string) => string | undefined;
   /** The parsed body: a sticky field is read at its top level, then inside `features`. */
   readonly body?: unknown;
 }
@@ -68,6 +70,7 @@ export function stickyKeyOf(sticky: StickyKey | undefined, request: RouteRequest
   if (!sticky) return undefined;
   if (sticky.from === 'header') {
     const wanted = sticky.name.toLowerCase();
+    if (request.header) return request.header(wanted) || undefined;
     const entry = Object.entries(request.headers ?? {}).find(([k]) => k.toLowerCase() === wanted);
     return entry?.[1] || undefined;
   }

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { PredictRequestSchema, PredictResponseSchema } from '../../../contracts/serving.js';
 import { type PredictContext, predict } from '../../../core/serving/predict.js';
 import type { ApiContext } from '../context.js';
+import { headerOf } from '../middleware.js';
 import { defineRoute } from '../route.js';
 import { EndpointParams } from './params.js';
 
@@ -18,12 +19,14 @@ export function mountPredictRoutes(app: OpenAPIHono, ctx: ApiContext, serving: P
     {
       method: 'post',
       path: '/v1/endpoints/{name}/predict',
-      summary: 'Predict: {features} (one row), {instances} (a batch), or MLflow dataframe_split / dataframe_records / inputs',
+      summary:
+        'Predict: {features} (one row), {instances} (a batch), or MLflow dataframe_split / dataframe_records / inputs',
       tag: 'serving',
       params: EndpointParams,
       rawBody: PredictRequestSchema,
       response: PredictResponseSchema,
     },
-    ({ params, body, c }) => predict(deps, serving, { endpoint: params.name, body, headers: c.req.header() }),
+    ({ params, body, c }) =>
+      predict(deps, serving, { endpoint: params.name, body, header: (name) => headerOf(c, name) }),
   );
 }

@@ -1,10 +1,19 @@
-import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit as streamingBodyLimit } from 'hono/body-limit';
 import { errorBody } from './errors.js';
 
-const sha256 = (text: string) => hash('sha256', text, 'buffer');
+/**
+ * Constant-time token comparison: the time depends only on the length of `given` (which the
+ * caller knows), never on how much of it matches or on the expected token's length. Replaces
+ * hashing both sides with SHA-256 and `timingSafeEqual`, which cost ~1 % of a predict's CPU.
+ */
+export function sameToken(given: string, expected: string): boolean {
+  let diff = given.length ^ expected.length;
+  for (let i = 0; i < given.length; i++)
+    diff |= given.charCodeAt(i) ^ expected.charCodeAt(i % expected.length);
+  return diff === 0;
+}
 
 /**
  * One request header by lower-case name. Under @hono/node-server it reads Node's parsed
@@ -22,11 +31,10 @@ export function headerOf(c: Context, name: string): string | undefined {
 
 /**
  * Bearer-token check for the local runtime. Hono's `bearerAuth` hashes both tokens with
- * WebCrypto on every request (async, ~10 % of a single-row predict's CPU); this compares
- * SHA-256 digests synchronously, still in constant time.
+ * WebCrypto on every request (async, ~10 % of a single-row predict's CPU); this compares the
+ * tokens synchronously, still in constant time (`sameToken`).
  */
 export function requireBearer(token: string, isOpen: (path: string) => boolean): MiddlewareHandler {
-  const expected = sha256(token);
   return async (c, next) => {
     if (isOpen(c.req.path)) return next();
     const header = headerOf(c, 'authorization');
@@ -38,8 +46,7 @@ export function requireBearer(token: string, isOpen: (path: string) => boolean):
         errorBody('Unauthorized', 'malformed Authorization header (expected: Bearer <token>)'),
         401,
       );
-    if (!timingSafeEqual(sha256(match[1]), expected))
-      return c.json(errorBody('Unauthorized', 'invalid bearer token'), 401);
+    if (!sameToken(match[1], token)) return c.json(errorBody('Unauthorized', 'invalid bearer token'), 401);
     return next();
   };
 }

@@ -197,8 +197,12 @@ function int64At(tensor: ort.Tensor, i: number): number {
   return data instanceof BigInt64Array ? Number(data[i]) : Number((data as ArrayLike<number>)[i]);
 }
 
+function widthOf(tensor: ort.Tensor): number {
+  return tensor.dims.length > 1 ? Number(tensor.dims[tensor.dims.length - 1]) : 1;
+}
+
 function rowOf(tensor: ort.Tensor, i: number): number[] {
-  const width = tensor.dims.length > 1 ? Number(tensor.dims[tensor.dims.length - 1]) : 1;
+  const width = widthOf(tensor);
   const data = tensor.data as Float32Array;
   return Array.from(data.subarray(i * width, (i + 1) * width));
 }
@@ -217,6 +221,10 @@ export function decodeOutputs(
   const classes = contract.classes;
   const { label, probabilities, variable, cluster, distances } = outputs;
   const predictions: Prediction[] = new Array(n);
+  const names = probabilities
+    ? Array.from({ length: widthOf(probabilities) }, (_, c) => classes?.[c] ?? String(c))
+    : [];
+  const probs = probabilities?.data as Float32Array | undefined;
   for (let k = 0; k < n; k++) {
     const i = start + k;
     const p: Prediction = {};
@@ -224,10 +232,10 @@ export function decodeOutputs(
       const idx = int64At(label, i);
       p.label = classes?.[idx] ?? idx;
     }
-    if (probabilities) {
-      const row = rowOf(probabilities, i);
+    if (probs) {
       const byClass: Record<string, number> = {};
-      for (let c = 0; c < row.length; c++) byClass[classes?.[c] ?? String(c)] = row[c];
+      const at = i * names.length;
+      for (let c = 0; c < names.length; c++) byClass[names[c]] = probs[at + c];
       p.probabilities = byClass;
     }
     if (variable) p.value = rowOf(variable, i)[0];

@@ -68,6 +68,13 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
   return parsed.data;
 }
 
+/** True when every element is a plain object or an array: what the row schemas accept. */
+function allRows(value: unknown, allowArrays: boolean): value is (FeatureRow | unknown[])[] {
+  if (!Array.isArray(value)) return false;
+  for (const row of value) if (!(isPlainObject(row) || (allowArrays && Array.isArray(row)))) return false;
+  return true;
+}
+
 function listRows(
   rows: readonly (FeatureRow | unknown[])[],
   names: readonly string[],
@@ -81,12 +88,19 @@ function rowsOf(format: PredictFormat, value: unknown, names: readonly string[])
     case 'features':
       // The one-row hot path: a plain object needs no zod copy (zod still words the errors).
       return [isPlainObject(value) ? value : parse(PredictFormatSchemas.features, value, format)];
+    // Well-formed batches skip zod's per-row copies; zod still words every error.
     case 'dataframe_records':
-      return parse(PredictFormatSchemas.dataframe_records, value, format);
+      return allRows(value, false)
+        ? (value as FeatureRow[])
+        : parse(PredictFormatSchemas.dataframe_records, value, format);
     case 'instances':
-      return listRows(parse(PredictFormatSchemas.instances, value, format), names, format);
+      return listRows(
+        allRows(value, true) ? value : parse(PredictFormatSchemas.instances, value, format),
+        names,
+        format,
+      );
     case 'inputs': {
-      const inputs = parse(PredictFormatSchemas.inputs, value, format);
+      const inputs = allRows(value, true) ? value : parse(PredictFormatSchemas.inputs, value, format);
       return Array.isArray(inputs) ? listRows(inputs, names, format) : fromColumns(inputs, format);
     }
     case 'dataframe_split': {

@@ -1,61 +1,24 @@
 /**
  * Gradient boosting fit-time benchmark (issue 2). Run: `npx tsx bench/gbm.ts [--rows 100000]`.
  *
- * Generates a make_classification-like binary set (100,000 x 20: 10 informative features on
- * 4 hypercube clusters with random covariances, 4 redundant linear combinations, 6 noise,
- * 1% labels flipped; seeded), trains on the first 75%, tests on the last 25%, and prints the
+ * Generates the reference's exact data set, scikit-learn's make_classification(100000, 20,
+ * n_informative=10, n_redundant=4, flip_y=0.01, random_state=7) ported draw for draw
+ * (make-classification.ts), trains on the first 75%, tests on the last 25%, and prints the
  * median fit time of 3 runs and test accuracy beside the reference from
  * ../shared/reference-scores.md, plus a floor measured in this run: one pass that sums
  * gradients into 20 x 256 histograms over the whole binned matrix (each tree needs ~3-4).
  */
 import { pathToFileURL } from 'node:url';
-import { createRng, type Rng } from '../core/ml/random.js';
 import { binMatrix } from '../training/algorithms/trees/gbm/binning.js';
 import { gradientBoosting } from '../training/algorithms/trees/gbm/gradient-boosting.js';
 import { buildHistogram, newHistogram } from '../training/algorithms/trees/gbm/histogram.js';
 import type { FitData, Matrix } from '../training/algorithms/types.js';
+import { makeClassification } from './make-classification.js';
 
 const REFERENCE = [
   { name: 'xgboost 1.7 hist (depth 6)', seconds: 0.73, accuracy: 0.966 },
   { name: 'sklearn HistGradientBoosting (31 leaves)', seconds: 0.97, accuracy: 0.965 },
 ];
-
-/** sklearn make_classification(n, 20, n_informative=10, n_redundant=4, flip_y=0.01) in spirit. */
-export function makeClassification(n: number, rng: Rng): { X: Matrix; y: Float64Array } {
-  const F = 20;
-  const INF = 10;
-  const RED = 4;
-  const clusters = 4;
-  const centroids = Array.from({ length: clusters }, (_, c) =>
-    Array.from({ length: INF }, (_, j) => (((c * 37 + j * 11 + rng.int(2)) & 1) === 1 ? 1 : -1)),
-  );
-  const cov = Array.from({ length: clusters }, () =>
-    Array.from({ length: INF * INF }, () => 2 * rng.next() - 1),
-  );
-  const red = Array.from({ length: INF * RED }, () => 2 * rng.next() - 1);
-  const data = new Float64Array(n * F);
-  const y = new Float64Array(n);
-  const z = new Float64Array(INF);
-  for (let r = 0; r < n; r++) {
-    const c = rng.int(clusters);
-    y[r] = c % 2;
-    for (let j = 0; j < INF; j++) z[j] = rng.normal();
-    const row = r * F;
-    for (let j = 0; j < INF; j++) {
-      let v = centroids[c][j];
-      for (let i = 0; i < INF; i++) v += z[i] * cov[c][i * INF + j];
-      data[row + j] = v;
-    }
-    for (let k = 0; k < RED; k++) {
-      let v = 0;
-      for (let j = 0; j < INF; j++) v += data[row + j] * red[j * RED + k];
-      data[row + INF + k] = v;
-    }
-    for (let j = INF + RED; j < F; j++) data[row + j] = rng.normal();
-    if (rng.next() < 0.01) y[r] = rng.int(2);
-  }
-  return { X: { data, rows: n, cols: F }, y };
-}
 
 function slice(X: Matrix, y: Float64Array, from: number, to: number): FitData {
   const X2 = { data: X.data.slice(from * X.cols, to * X.cols), rows: to - from, cols: X.cols };
@@ -87,7 +50,14 @@ function histogramPassSeconds(train: FitData): number {
 function main(): void {
   const argRows = process.argv.indexOf('--rows');
   const n = argRows > 0 ? Number(process.argv[argRows + 1]) : 100_000;
-  const { X, y } = makeClassification(n, createRng(7));
+  const { X, y } = makeClassification({
+    nSamples: n,
+    nFeatures: 20,
+    nInformative: 10,
+    nRedundant: 4,
+    flipY: 0.01,
+    randomState: 7,
+  });
   const cut = Math.floor(n * 0.75);
   const train = slice(X, y, 0, cut);
   const test = slice(X, y, cut, n);

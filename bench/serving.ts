@@ -141,8 +141,11 @@ async function countLogged(deps: CoreDeps): Promise<number> {
   let count = 0;
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await deps.ddb.send(new ScanCommand({ TableName: deps.tables.predictions, Select: 'COUNT', ExclusiveStartKey: start }));
-    count += page.Count ?? 0;
+    // Records are stored in segment parts (core/serving/log-layout.ts), `count` records each.
+    const page = await deps.ddb.send(
+      new ScanCommand({ TableName: deps.tables.predictions, ProjectionExpression: '#c', ExpressionAttributeNames: { '#c': 'count' }, ExclusiveStartKey: start }),
+    );
+    for (const item of page.Items ?? []) count += Number(item.c ?? item.count ?? 0);
     start = page.LastEvaluatedKey;
   } while (start);
   return count;

@@ -24,7 +24,7 @@ export async function predict(ctx: DemoContext): Promise<void> {
     table(
       ['request', 'served by', 'features', 'predicted', 'probabilities', 'actual'],
       answers.map((a, i) => [
-        a.requestId.slice(0, 13),
+        a.requestId,
         `v${a.version} (${a.variant})`,
         Object.values(singles[i]!.features).join(', '),
         a.predictions[0]?.label,

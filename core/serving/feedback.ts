@@ -6,8 +6,9 @@ import {
   type PredictionLogRecord,
 } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
-import { ConflictError, fromZodError, ValidationError } from '../errors.js';
-import { fromItem, getPrediction, predictionPk, SERVED_SK } from './prediction-store.js';
+import { ConflictError, fromZodError, NotFoundError, ValidationError } from '../errors.js';
+import { feedbackAttribute, type StoredFeedback } from './log-layout.js';
+import { getPrediction, locatePredictionRecords } from './prediction-store.js';
 
 export interface FeedbackResult {
   readonly record: PredictionLogRecord;
@@ -29,49 +30,56 @@ export async function attachFeedback(
   deps: CoreDeps,
   requestId: string,
   body: unknown,
-  retried = false,
 ): Promise<FeedbackResult> {
   const parsed = FeedbackRequestSchema.safeParse(body);
   if (!parsed.success) throw fromZodError(parsed.error);
   const { actual } = parsed.data;
+  const served = (await locatePredictionRecords(deps, requestId)).find((r) => !r.record.shadow);
+  if (!served) throw new NotFoundError('prediction', requestId);
+  const { record } = served;
+  if (record.actual !== undefined) return repeated(requestId, record, actual);
   const rows = Array.isArray(actual) ? actual.length : 1;
+  if (record.rowCount !== rows) {
+    throw new ValidationError(
+      `actual: request '${requestId}' scored ${record.rowCount} row(s); send ${record.rowCount === 1 ? 'one value' : `an array of ${record.rowCount} values`}`,
+      'actual',
+    );
+  }
+  const feedback: StoredFeedback = { actual, at: deps.now().toISOString() };
   try {
-    const res = await deps.ddb.send(
+    await deps.ddb.send(
       new UpdateCommand({
         TableName: deps.tables.predictions,
-        Key: { pk: predictionPk(requestId), sk: SERVED_SK },
-        UpdateExpression: 'SET actual = :actual, feedbackAt = :at',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(actual) AND rowCount = :rows',
-        ExpressionAttributeValues: { ':actual': actual, ':at': deps.now().toISOString(), ':rows': rows },
-        ReturnValues: 'ALL_NEW',
+        Key: served.partKey,
+        UpdateExpression: 'SET #fb = :fb',
+        // Write-once: of concurrent answers exactly one lands.
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#fb)',
+        ExpressionAttributeNames: { '#fb': feedbackAttribute(requestId) },
+        ExpressionAttributeValues: { ':fb': feedback },
       }),
     );
-    return { record: fromItem(res.Attributes ?? {}), changed: true };
+    return { record: { ...record, actual, feedbackAt: feedback.at }, changed: true };
   } catch (error) {
-    if (
-      !(
-        error instanceof ConditionalCheckFailedException ||
-        (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-      )
-    ) {
-      throw error;
-    }
+    if (!isConditionFailure(error)) throw error;
   }
-  // The condition failed: say which rule (unknown id throws NotFound from here).
-  const record = await getPrediction(deps, requestId);
-  if (record.actual !== undefined) {
-    if (sameActual(record.actual, actual)) return { record, changed: false };
-    throw new ConflictError(
-      `prediction '${requestId}' already has feedback ${JSON.stringify(record.actual)}; ground truth is write-once`,
-    );
-  }
-  if (record.rowCount === rows && !retried) {
-    // The record was written between the update and this read (the log writes in the
-    // background): the update can succeed now.
-    return attachFeedback(deps, requestId, body, true);
-  }
-  throw new ValidationError(
-    `actual: request '${requestId}' scored ${record.rowCount} row(s); send ${record.rowCount === 1 ? 'one value' : `an array of ${record.rowCount} values`}`,
-    'actual',
+  // Another answer landed first: same value is a repeat, another is a conflict.
+  return repeated(requestId, await getPrediction(deps, requestId), actual);
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+function repeated(
+  requestId: string,
+  record: PredictionLogRecord,
+  actual: FeedbackRequest['actual'],
+): FeedbackResult {
+  if (sameActual(record.actual, actual)) return { record, changed: false };
+  throw new ConflictError(
+    `prediction '${requestId}' already has feedback ${JSON.stringify(record.actual)}; ground truth is write-once`,
   );
 }

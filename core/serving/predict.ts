@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type {
   FeatureRow,
@@ -22,7 +21,7 @@ export interface PredictContext {
   readonly log: PredictionLogWriter;
   /** Random draw for unsticky routing. @default Math.random */
   readonly random?: () => number;
-  /** @default randomUUID */
+  /** @default the log writer's segmented ids (`log.newRequestId()`, see log-layout.ts) */
   readonly newRequestId?: () => string;
   /** Largest batch accepted. @default 10_000 */
   readonly maxRows?: number;
@@ -122,7 +121,7 @@ export async function predict(
   const choice = chooseVariant(traffic, stickyKeyOf(sticky, input), ctx.random, endpoint.name);
   const served = await score(deps, ctx, endpoint.model, choice.variant.version, input.body, extraKeys);
   const latencyMs = performance.now() - started;
-  const requestId = (ctx.newRequestId ?? randomUUID)();
+  const requestId = ctx.newRequestId ? ctx.newRequestId() : ctx.log.newRequestId();
   const at = deps.now().toISOString();
   const base: RecordBase = {
     requestId,

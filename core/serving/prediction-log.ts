@@ -1,7 +1,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { PredictionLogRecord } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
-import { toItem } from './prediction-store.js';
+import { groupParts, partItem, type QueuedRecord, queued, RequestIdAllocator } from './log-layout.js';
 
 /** BatchWriteItem's limit. */
 const MAX_BATCH = 25;
@@ -28,6 +28,12 @@ export interface PredictionLogOptions {
 }
 
 type Item = Record<string, unknown>;
+
+/** Queued records that start a write at once instead of waiting for the flush interval. */
+const FILL = 256;
+
+/** Records in a stored part item. */
+const countOf = (item: Item) => Number(item.count);
 
 /**
  * The SDK's logger middleware runs its sensitive-data filter over the whole input after every
@@ -57,21 +63,29 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A buffered, batched writer of prediction records. `log()` never waits for DynamoDB: records
- * are written in batches of 25 when a batch fills or `flushIntervalMs` passes. `flush()`
- * resolves once every record logged before it is stored; a Lambda handler awaits it before
- * returning (the sandbox freezes after the answer), the local server on shutdown.
- * No record is dropped: UnprocessedItems are retried with backoff, and a batch that still fails
- * goes back to the buffer and makes `flush()` reject.
+ * queue up and are written as parts of their segments (see log-layout.ts), when FILL records
+ * are queued or `flushIntervalMs` passes, up to 25 parts per BatchWriteItem. `flush()` resolves
+ * once every record logged before it is stored; a Lambda handler awaits it before returning
+ * (the sandbox freezes after the answer), the local server on shutdown.
+ * No record is dropped: UnprocessedItems are retried with backoff, and parts that still fail go
+ * back to the queue (same keys, so a rewrite is idempotent) and make `flush()` reject.
  *
  * @example
  * const log = new PredictionLogWriter(deps);
+ * const requestId = log.newRequestId();
  * log.log(record);          // returns at once
  * await log.flush();        // all written
  */
 export class PredictionLogWriter {
-  private buffer: Item[] = [];
+  private buffer: QueuedRecord[] = [];
+  /** Part items built from the buffer, waiting for a write slot. */
+  private ready: Item[] = [];
+  private readyRecords = 0;
+  private inFlightRecords = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly producing = new Set<Promise<void>>();
+  private readonly ids = new RequestIdAllocator();
+  private parts = 0;
   private timer: NodeJS.Timeout | undefined;
   private failures: unknown[] = [];
   private readonly opts: Required<Omit<PredictionLogOptions, 'onError'>> &
@@ -94,15 +108,25 @@ export class PredictionLogWriter {
     };
   }
 
+  /** A new request id in this writer's current segment (`<segment>.<index>`). */
+  newRequestId(): string {
+    return this.ids.next();
+  }
+
   /** Records waiting or being written. */
   get pending(): number {
-    return this.buffer.length + this.inFlight.size * MAX_BATCH;
+    return this.buffer.length + this.readyRecords + this.inFlightRecords;
+  }
+
+  /** Nothing queued, being written or still being produced (shadows). */
+  get idle(): boolean {
+    return this.pending === 0 && this.producing.size === 0;
   }
 
   /** Queues a record; returns at once. */
   log(record: PredictionLogRecord): void {
-    this.buffer.push(toItem(record, this.opts.ttlSeconds));
-    if (this.buffer.length >= MAX_BATCH) this.drain(false);
+    this.buffer.push(queued(record));
+    if (this.buffer.length >= FILL) this.drain(false);
     else this.schedule();
   }
 
@@ -143,8 +167,9 @@ export class PredictionLogWriter {
   async flush(): Promise<void> {
     while (this.producing.size > 0) await Promise.all(this.producing);
     this.clearTimer();
-    while (this.buffer.length > 0 || this.inFlight.size > 0) {
+    while (this.buffer.length > 0 || this.ready.length > 0 || this.inFlight.size > 0) {
       this.drain(true);
+      if (this.inFlight.size === 0) break;
       await Promise.race(this.inFlight);
       if (this.failures.length > 0) break;
     }
@@ -153,7 +178,7 @@ export class PredictionLogWriter {
     this.failures = [];
     if (failures.length > 0) {
       throw new Error(
-        `prediction log: ${failures.length} batch(es) failed, ${this.buffer.length} records still queued: ${String(failures[0])}`,
+        `prediction log: ${failures.length} batch(es) failed, ${this.pending} records still queued: ${String(failures[0])}`,
       );
     }
   }
@@ -173,18 +198,35 @@ export class PredictionLogWriter {
     this.timer = undefined;
   }
 
-  /** Starts batch writes up to the concurrency limit; partial batches only when `all`. */
+  /** Turns the buffer into part items (grouping as late as possible makes parts larger). */
+  private cut(): void {
+    for (const part of groupParts(this.buffer)) {
+      this.ready.push(partItem(part, this.ids.writerId, this.parts++, this.opts.ttlSeconds));
+    }
+    this.readyRecords += this.buffer.length;
+    this.buffer = [];
+  }
+
+  /** Starts writes up to the concurrency limit; a partial buffer is cut only when `all`. */
   private drain(all: boolean): void {
-    while (this.inFlight.size < this.opts.concurrency && this.buffer.length >= (all ? 1 : MAX_BATCH)) {
-      const batch = this.buffer.splice(0, MAX_BATCH);
+    while (this.inFlight.size < this.opts.concurrency) {
+      if (this.ready.length < MAX_BATCH && this.buffer.length >= (all ? 1 : FILL)) this.cut();
+      if (this.ready.length === 0) break;
+      const batch = this.ready.splice(0, MAX_BATCH);
+      const records = batch.reduce((n, item) => n + countOf(item), 0);
+      this.readyRecords -= records;
+      this.inFlightRecords += records;
       const write = this.writeBatch(batch).finally(() => {
         this.inFlight.delete(write);
-        if (this.buffer.length >= MAX_BATCH) this.drain(false);
-        else if (this.buffer.length > 0) this.schedule();
+        this.inFlightRecords -= records;
+        // After a failure, wait for the timer (or flush) rather than retry in a tight loop.
+        if (this.failures.length === 0 && (this.buffer.length >= FILL || this.ready.length > 0))
+          this.drain(false);
+        else if (this.pending > 0) this.schedule();
       });
       this.inFlight.add(write);
     }
-    if (this.buffer.length > 0) this.schedule();
+    if (this.buffer.length > 0 || this.ready.length > 0) this.schedule();
   }
 
   private async writeBatch(batch: Item[]): Promise<void> {
@@ -197,18 +239,24 @@ export class PredictionLogWriter {
           RequestItems: { [this.deps.tables.predictions]: items.map((Item) => ({ PutRequest: { Item } })) },
         });
         const res = await this.deps.ddb.send(summarizeLogInput(command));
-        const unprocessed = res.UnprocessedItems?.[this.deps.tables.predictions] ?? [];
-        this.written += items.length - unprocessed.length;
-        items = unprocessed.flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : []));
+        const unprocessed = (res.UnprocessedItems?.[this.deps.tables.predictions] ?? []).flatMap((r) =>
+          r.PutRequest?.Item ? [r.PutRequest.Item] : [],
+        );
+        this.written +=
+          items.reduce((n, item) => n + countOf(item), 0) -
+          unprocessed.reduce((n, item) => n + countOf(item), 0);
+        items = unprocessed;
       } catch (error) {
         lastError = error;
       }
     }
     if (items.length > 0) {
-      // Keep the records for the next flush rather than lose them.
-      this.buffer.unshift(...items);
+      // Keep the parts for the next flush rather than lose them.
+      const failed = items.reduce((n, item) => n + countOf(item), 0);
+      this.ready.unshift(...items);
+      this.readyRecords += failed;
       this.failures.push(lastError ?? new Error('unprocessed items after retries'));
-      this.opts.onError?.(lastError, items.length);
+      this.opts.onError?.(lastError, failed);
     }
   }
 }

@@ -1,79 +1,62 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type PredictionLogRecord, PredictionLogRecordSchema } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
 import { NotFoundError } from '../errors.js';
+import {
+  endpointGsiPk,
+  feedbackAttribute,
+  logPk,
+  MAX_PART_SPAN_MS,
+  type StoredFeedback,
+  segmentOf,
+} from './log-layout.js';
 
-/**
- * Item layout of the predictions table. One item per request and variant:
- * - `pk = PRED#<requestId>`, `sk = SERVED` (the variant that answered) or `SHADOW#<variant>`:
- *   a request's records are one Query (or one GetItem for the answer) away;
- * - `gsi1pk = EP#<endpoint>`, `gsi1sk = <ISO time>#<requestId>[#<shadow>]`: an endpoint's
- *   window is a range query (drift, A/B audits);
- * - `expiresAt`: epoch seconds, the table's TTL attribute.
- */
-export const SERVED_SK = 'SERVED';
-export const predictionPk = (requestId: string) => `PRED#${requestId}`;
-export const endpointGsiPk = (endpoint: string) => `EP#${endpoint}`;
+type Item = Record<string, unknown>;
 
-/** DynamoDB's item limit is 400 KB; rows beyond this budget are dropped and `truncated` set. */
-const MAX_ROWS_BYTES = 300_000;
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'expiresAt'];
-
-/**
- * `JSON.stringify(rows).length`, but stops once `start + length` passes `budget` (a 10,000-row
- * batch is over after a few thousand rows; stringifying all of it cost ~10 % of its latency).
- */
-function jsonLengthOver(rows: readonly unknown[], budget: number, start: number): number {
-  let length = rows.length === 0 ? 2 : rows.length + 1; // brackets and commas
-  for (const row of rows) {
-    length += JSON.stringify(row).length;
-    if (start + length > budget) break;
-  }
-  return length;
+/** A logged record with the key of the part that holds it (feedback is written there). */
+export interface LocatedRecord {
+  readonly record: PredictionLogRecord;
+  readonly partKey: { pk: string; sk: string };
 }
 
-/** Builds the stored item for a record (keys, TTL, rows within the item-size budget). */
-export function toItem(record: PredictionLogRecord, ttlSeconds: number): Record<string, unknown> {
-  const sk = record.shadow ? `SHADOW#${record.variant}` : SERVED_SK;
-  const item: Record<string, unknown> = {
-    ...record,
-    pk: predictionPk(record.requestId),
-    sk,
-    gsi1pk: endpointGsiPk(record.endpoint),
-    gsi1sk: record.shadow
-      ? `${record.at}#${record.requestId}#${record.variant}`
-      : `${record.at}#${record.requestId}`,
-    expiresAt: Math.floor(Date.parse(record.at) / 1000) + ttlSeconds,
-  };
-  // Only large batches can overflow; measuring small ones would cost every request a stringify.
-  if (record.rowCount > 50) {
-    const inputs = jsonLengthOver(record.inputs ?? [], MAX_ROWS_BYTES, 0);
-    if (inputs + jsonLengthOver(record.outputs ?? [], MAX_ROWS_BYTES, inputs) > MAX_ROWS_BYTES) {
-      delete item.inputs;
-      delete item.outputs;
-      item.truncated = true;
+/** The part's records with their ground truth merged in (answers only; shadows carry none). */
+function* partRecords(item: Item, keep?: (line: string) => boolean): Generator<PredictionLogRecord> {
+  const text = typeof item.records === 'string' ? item.records : '';
+  for (const line of text.split('\n')) {
+    if (line === '' || (keep && !keep(line))) continue;
+    const record = PredictionLogRecordSchema.parse(JSON.parse(line));
+    const feedback = record.shadow
+      ? undefined
+      : (item[feedbackAttribute(record.requestId)] as StoredFeedback | undefined);
+    yield feedback ? { ...record, actual: feedback.actual, feedbackAt: feedback.at } : record;
+  }
+}
+
+/** Every record of a request (the answer and its shadows), each with the part that holds it. */
+export async function locatePredictionRecords(deps: CoreDeps, requestId: string): Promise<LocatedRecord[]> {
+  const out: LocatedRecord[] = [];
+  // Cheap pre-check before parsing: a line names its request id verbatim.
+  const needle = `"requestId":${JSON.stringify(requestId)}`;
+  let startKey: Item | undefined;
+  do {
+    const res = await deps.ddb.send(
+      new QueryCommand({
+        TableName: deps.tables.predictions,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': logPk(segmentOf(requestId)) },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of res.Items ?? []) {
+      const partKey = { pk: String(item.pk), sk: String(item.sk) };
+      for (const record of partRecords(item, (line) => line.includes(needle))) {
+        if (record.requestId === requestId) out.push({ record, partKey });
+      }
     }
-  }
-  return item;
-}
-
-/** Parses a stored item back into a record (keys dropped). */
-export function fromItem(item: Record<string, unknown>): PredictionLogRecord {
-  const fields = Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRIBUTES.includes(k)));
-  return PredictionLogRecordSchema.parse(fields);
-}
-
-/** The answered record of a request; NotFoundError when no such request was logged. */
-export async function getPrediction(deps: CoreDeps, requestId: string): Promise<PredictionLogRecord> {
-  const res = await deps.ddb.send(
-    new GetCommand({
-      TableName: deps.tables.predictions,
-      Key: { pk: predictionPk(requestId), sk: SERVED_SK },
-      ConsistentRead: true,
-    }),
-  );
-  if (!res.Item) throw new NotFoundError('prediction', requestId);
-  return fromItem(res.Item);
+    startKey = res.LastEvaluatedKey;
+  } while (startKey);
+  return out;
 }
 
 /** Every record of a request: the answer and its shadows. */
@@ -81,15 +64,14 @@ export async function getPredictionRecords(
   deps: CoreDeps,
   requestId: string,
 ): Promise<PredictionLogRecord[]> {
-  const res = await deps.ddb.send(
-    new QueryCommand({
-      TableName: deps.tables.predictions,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': predictionPk(requestId) },
-      ConsistentRead: true,
-    }),
-  );
-  return (res.Items ?? []).map(fromItem);
+  return (await locatePredictionRecords(deps, requestId)).map((r) => r.record);
+}
+
+/** The answered record of a request; NotFoundError when no such request was logged. */
+export async function getPrediction(deps: CoreDeps, requestId: string): Promise<PredictionLogRecord> {
+  const served = (await locatePredictionRecords(deps, requestId)).find((r) => !r.record.shadow);
+  if (!served) throw new NotFoundError('prediction', requestId);
+  return served.record;
 }
 
 export interface PredictionWindow {
@@ -101,14 +83,17 @@ export interface PredictionWindow {
 }
 
 /**
- * The endpoint's logged predictions with `from <= at < to`, oldest first, paged lazily so a
- * million-row window does not sit in memory at once.
+ * The endpoint's logged predictions with `from <= at < to`, part by part in time order (records
+ * within a part in the order they were logged), paged lazily so a million-row window does not
+ * sit in memory at once.
  */
 export async function* queryPredictions(
   deps: CoreDeps,
   window: PredictionWindow,
 ): AsyncGenerator<PredictionLogRecord> {
-  let startKey: Record<string, unknown> | undefined;
+  const from = window.from.getTime();
+  const to = window.to.getTime();
+  let startKey: Item | undefined;
   do {
     const res = await deps.ddb.send(
       new QueryCommand({
@@ -117,7 +102,8 @@ export async function* queryPredictions(
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
           ':pk': endpointGsiPk(window.endpoint),
-          ':from': window.from.toISOString(),
+          // A part starting up to MAX_PART_SPAN_MS earlier may hold records of the window.
+          ':from': new Date(from - MAX_PART_SPAN_MS).toISOString(),
           // '#' sorts before digits: every `<to>#...` key is excluded, earlier times included.
           ':to': window.to.toISOString(),
         },
@@ -125,8 +111,11 @@ export async function* queryPredictions(
       }),
     );
     for (const item of res.Items ?? []) {
-      const record = fromItem(item);
-      if (window.includeShadows || !record.shadow) yield record;
+      for (const record of partRecords(item)) {
+        const at = Date.parse(record.at);
+        if (at < from || at >= to || (record.shadow && !window.includeShadows)) continue;
+        yield record;
+      }
     }
     startKey = res.LastEvaluatedKey;
   } while (startKey);

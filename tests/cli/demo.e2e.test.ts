@@ -83,7 +83,7 @@ describe('cirrus demo on a fresh data directory', () => {
 
   it('answered single predictions and a batch', () => {
     const singles = demo.stdout.split('━━ 3/7')[1]!.split('━━ 4/7')[0]!;
-    const rows = singles.split('\n').filter((l) => /^│ [0-9a-f]{8}-[0-9a-f]{4} │/.test(l));
+    const rows = singles.split('\n').filter((l) => /^│ [a-z0-9]{12}-[a-z0-9]+\.\d+ +│/.test(l));
     expect(rows).toHaveLength(3);
     // Each single row's prediction is shown beside its ground truth.
     for (const row of rows)

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PredictionLogRecord } from '../../contracts/serving.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { attachFeedback } from '../../core/serving/feedback.js';
+import { SEGMENT_SIZE } from '../../core/serving/log-layout.js';
 import { PredictionLogWriter } from '../../core/serving/prediction-log.js';
 import {
   getPrediction,
@@ -36,15 +37,37 @@ function record(over: Partial<PredictionLogRecord> = {}): PredictionLogRecord {
   };
 }
 
+async function partItems(ddb: DynamoDBDocumentClient, gsi1pk: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new ScanCommand({
+        TableName: emu.deps.tables.predictions,
+        FilterExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': gsi1pk },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
 async function inChunks<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
 describe('PredictionLogWriter', () => {
-  it('stores every one of 5,000 records so each is found by its request id', async () => {
+  it('stores every one of 5,000 records in segment parts so each is found by its request id', async () => {
     const writer = new PredictionLogWriter(emu.deps);
     const records = Array.from({ length: 5000 }, (_, i) =>
-      record({ endpoint: 'burst', variant: i % 10 === 0 ? 'challenger' : 'champion' }),
+      record({
+        requestId: writer.newRequestId(),
+        endpoint: 'burst',
+        variant: i % 10 === 0 ? 'challenger' : 'champion',
+      }),
     );
     for (const r of records) writer.log(r);
     await writer.flush();
@@ -52,6 +75,33 @@ describe('PredictionLogWriter', () => {
     await inChunks(records, 100, async (r) => {
       expect(await getPrediction(emu.deps, r.requestId)).toEqual(r);
     });
+    // Grouped: ~5000 / SEGMENT_SIZE items, not one per record.
+    const items = await partItems(emu.deps.ddb, 'EP#burst');
+    expect(items.reduce((n, i) => n + Number(i.count), 0)).toBe(5000);
+    expect(items.length).toBeGreaterThanOrEqual(Math.ceil(5000 / SEGMENT_SIZE));
+    expect(items.length).toBeLessThan(200);
+  });
+
+  it('cuts a part when its records span more than MAX_PART_SPAN_MS, and the window still finds them', async () => {
+    const writer = new PredictionLogWriter(emu.deps);
+    const base = Date.parse('2031-01-01T00:00:00.000Z');
+    // One segment, records 0..150 s apart: parts must be cut, and a window query that starts
+    // inside a part's span must still return the records of the window, only those.
+    const records = [0, 30, 59, 61, 90, 150].map((s) =>
+      record({
+        requestId: writer.newRequestId(),
+        endpoint: 'span',
+        at: new Date(base + s * 1000).toISOString(),
+      }),
+    );
+    for (const r of records) writer.log(r);
+    await writer.flush();
+    const items = await partItems(emu.deps.ddb, 'EP#span');
+    expect(items.length).toBeGreaterThanOrEqual(3);
+    const got: string[] = [];
+    const window = { endpoint: 'span', from: new Date(base + 45_000), to: new Date(base + 120_000) };
+    for await (const r of queryPredictions(emu.deps, window)) got.push(r.requestId);
+    expect(got.sort()).toEqual([records[2], records[3], records[4]].map((r) => r.requestId).sort());
   });
 
   it('bounds its queue when writes fall behind: callers wait, no record is dropped', async () => {
@@ -153,6 +203,37 @@ describe('attachFeedback', () => {
       ConflictError,
     );
     await expect(attachFeedback(emu.deps, 'nope', { actual: 'yes' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('keeps each answer of a shared part apart, and a window query returns the ground truth', async () => {
+    const writer = new PredictionLogWriter(emu.deps);
+    const rs = Array.from({ length: 10 }, () =>
+      record({ requestId: writer.newRequestId(), endpoint: 'labelled' }),
+    );
+    for (const r of rs) writer.log(r);
+    await writer.flush();
+    expect((await partItems(emu.deps.ddb, 'EP#labelled')).length).toBe(1);
+    await Promise.all(
+      rs.slice(0, 5).map((r, i) => attachFeedback(emu.deps, r.requestId, { actual: `c${i}` })),
+    );
+    for (const [i, r] of rs.entries()) {
+      expect((await getPrediction(emu.deps, r.requestId)).actual).toBe(i < 5 ? `c${i}` : undefined);
+    }
+    const window = {
+      endpoint: 'labelled',
+      from: new Date(Date.now() - 60_000),
+      to: new Date(Date.now() + 1000),
+    };
+    const actuals = new Map<string, unknown>();
+    for await (const r of queryPredictions(emu.deps, window)) actuals.set(r.requestId, r.actual);
+    expect(rs.map((r) => actuals.get(r.requestId))).toEqual([
+      'c0',
+      'c1',
+      'c2',
+      'c3',
+      'c4',
+      ...Array(5).fill(undefined),
+    ]);
   });
 
   it('lets only one of many concurrent different answers win', async () => {

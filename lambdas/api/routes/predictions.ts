@@ -38,13 +38,14 @@ export function mountPredictionRoutes(app: OpenAPIHono, ctx: ApiContext, serving
       params: RequestIdParams,
       response: PredictionLogRecordSchema.extend({ shadows: z.array(PredictionLogRecordSchema) }),
     },
-    ({ params }) =>
-      afterFlushOnMiss(serving, async () => {
-        const records = await getPredictionRecords(deps, params.requestId);
-        const served = records.find((r) => !r.shadow);
-        if (!served) throw new NotFoundError('prediction', params.requestId);
-        return { ...served, shadows: records.filter((r) => r.shadow) };
-      }),
+    async ({ params }) => {
+      // A just-answered request's record or its shadows may still be queued in this process.
+      if (!serving.log.idle) await serving.log.flush();
+      const records = await getPredictionRecords(deps, params.requestId);
+      const served = records.find((r) => !r.shadow);
+      if (!served) throw new NotFoundError('prediction', params.requestId);
+      return { ...served, shadows: records.filter((r) => r.shadow) };
+    },
   );
   defineRoute(
     app,

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import type { FeedbackValue, PredictionLogRecord } from '../../contracts/serving.js';
+
+/**
+ * Item layout of the predictions table. Records are stored in *segments*, not one item each:
+ * a busy server answers thousands of requests a second, and one DynamoDB item per prediction
+ * made the log, not the model, the cost of every answer (~0.3 ms of CPU per item in the
+ * emulator, and a write unit per item on AWS however small the record).
+ *
+ * - A request id names its segment: `<segment>.<index>`, handed out by the writer of the
+ *   process that answered (`newRequestId`). Any other id is a segment of its own.
+ * - Records reach DynamoDB in *parts*, one item per flush, segment and endpoint:
+ *   `pk = LOG#<segment>`, `sk = PART#<writer>#<n>`, `records` = the records as JSON lines.
+ *   A request's records are one Query of its segment's partition away (at most
+ *   SEGMENT_SIZE records, a few parts).
+ * - `gsi1pk = EP#<endpoint>`, `gsi1sk = <first at>#<segment>#<sk>`: an endpoint's window is a
+ *   range query; a part spans at most MAX_PART_SPAN_MS, so a window starts that much earlier
+ *   and each record is filtered by its own time.
+ * - Ground truth is an attribute of the part holding the answer, `feedback#<requestId>`, set
+ *   once by a conditional update (write-once, idempotent).
+ * - `expiresAt`: epoch seconds, the table's TTL attribute.
+ */
+export const SEGMENT_SIZE = 64;
+export const MAX_PART_SPAN_MS = 60_000;
+/** DynamoDB's item limit is 400 KB; a part's records stay under this, leaving room for feedback. */
+export const MAX_PART_BYTES = 250_000;
+/** A single record's rows beyond this are dropped and `truncated` set. */
+export const MAX_RECORD_BYTES = 200_000;
+
+export const logPk = (segment: string) => `LOG#${segment}`;
+export const endpointGsiPk = (endpoint: string) => `EP#${endpoint}`;
+export const feedbackAttribute = (requestId: string) => `feedback#${requestId}`;
+
+/** The segment a request id belongs to. */
+export function segmentOf(requestId: string): string {
+  const dot = requestId.lastIndexOf('.');
+  return dot > 0 && SEGMENTED_ID.test(requestId) ? requestId.slice(0, dot) : requestId;
+}
+
+const SEGMENTED_ID = /^[a-z0-9]{12}-[a-z0-9]+\.\d+$/;
+
+/**
+ * Hands out request ids, SEGMENT_SIZE per segment. The writer id is random (80 bits), so two
+ * processes (two Lambda containers) never share a segment.
+ */
+export class RequestIdAllocator {
+  readonly writerId = randomBytes(10).toString('hex').slice(0, 12);
+  private segment = 0;
+  private index = SEGMENT_SIZE;
+
+  next(): string {
+    if (this.index >= SEGMENT_SIZE) {
+      this.segment++;
+      this.index = 0;
+    }
+    return `${this.writerId}-${this.segment.toString(36)}.${this.index++}`;
+  }
+}
+
+/**
+ * `JSON.stringify(rows).length`, but stops once `start + length` passes `budget` (a 10,000-row
+ * batch is over after a few thousand rows; stringifying all of it cost ~10 % of its latency).
+ */
+function jsonLengthOver(rows: readonly unknown[], budget: number, start: number): number {
+  let length = rows.length === 0 ? 2 : rows.length + 1; // brackets and commas
+  for (const row of rows) {
+    length += JSON.stringify(row).length;
+    if (start + length > budget) break;
+  }
+  return length;
+}
+
+/** A record as one JSON line; rows that would overflow an item are dropped and `truncated` set. */
+export function encodeRecord(record: PredictionLogRecord): string {
+  // Only large batches can overflow; measuring small ones would cost every request a stringify.
+  if (record.rowCount > 50) {
+    const inputs = jsonLengthOver(record.inputs ?? [], MAX_RECORD_BYTES, 0);
+    if (inputs + jsonLengthOver(record.outputs ?? [], MAX_RECORD_BYTES, inputs) > MAX_RECORD_BYTES) {
+      const { inputs: _i, outputs: _o, ...rest } = record;
+      return JSON.stringify({ ...rest, truncated: true });
+    }
+  }
+  return JSON.stringify(record);
+}
+
+/** A record waiting to be written: its line plus what grouping needs. */
+export interface QueuedRecord {
+  readonly segment: string;
+  readonly endpoint: string;
+  readonly atMs: number;
+  readonly line: string;
+}
+
+export function queued(record: PredictionLogRecord): QueuedRecord {
+  return {
+    segment: segmentOf(record.requestId),
+    endpoint: record.endpoint,
+    atMs: Date.parse(record.at),
+    line: encodeRecord(record),
+  };
+}
+
+/** A part under construction. */
+interface OpenPart {
+  readonly segment: string;
+  readonly endpoint: string;
+  minAt: number;
+  maxAt: number;
+  bytes: number;
+  readonly lines: string[];
+}
+
+function fits(part: OpenPart, r: QueuedRecord): boolean {
+  const min = Math.min(part.minAt, r.atMs);
+  const max = Math.max(part.maxAt, r.atMs);
+  return (
+    part.lines.length < SEGMENT_SIZE &&
+    part.bytes + r.line.length + 1 <= MAX_PART_BYTES &&
+    max - min <= MAX_PART_SPAN_MS
+  );
+}
+
+/**
+ * Groups queued records into parts (one segment and endpoint each, in queue order), cutting a
+ * part at SEGMENT_SIZE records, MAX_PART_BYTES, or MAX_PART_SPAN_MS between its records.
+ */
+export function groupParts(records: readonly QueuedRecord[]): OpenPart[] {
+  const open = new Map<string, OpenPart>();
+  const done: OpenPart[] = [];
+  for (const r of records) {
+    const key = `${r.segment}\n${r.endpoint}`;
+    let part = open.get(key);
+    if (part && !fits(part, r)) {
+      done.push(part);
+      part = undefined;
+    }
+    if (!part) {
+      part = { segment: r.segment, endpoint: r.endpoint, minAt: r.atMs, maxAt: r.atMs, bytes: 0, lines: [] };
+      open.set(key, part);
+    }
+    part.lines.push(r.line);
+    part.bytes += r.line.length + 1;
+    part.minAt = Math.min(part.minAt, r.atMs);
+    part.maxAt = Math.max(part.maxAt, r.atMs);
+  }
+  return [...done, ...open.values()];
+}
+
+/** The stored item of a part. `n` numbers the writer's parts, so keys never collide. */
+export function partItem(
+  part: ReturnType<typeof groupParts>[number],
+  writerId: string,
+  n: number,
+  ttlSeconds: number,
+): Record<string, unknown> {
+  const sk = `PART#${writerId}#${n.toString(36).padStart(8, '0')}`;
+  return {
+    pk: logPk(part.segment),
+    sk,
+    gsi1pk: endpointGsiPk(part.endpoint),
+    gsi1sk: `${new Date(part.minAt).toISOString()}#${part.segment}#${sk}`,
+    count: part.lines.length,
+    records: part.lines.join('\n'),
+    expiresAt: Math.floor(part.maxAt / 1000) + ttlSeconds,
+  };
+}
+
+export interface StoredFeedback {
+  readonly actual: FeedbackValue | FeedbackValue[];
+  readonly at: string;
+}

@@ -11,7 +11,7 @@
 import { pathToFileURL } from 'node:url';
 import { binMatrix } from '../training/algorithms/trees/gbm/binning.js';
 import { gradientBoosting } from '../training/algorithms/trees/gbm/gradient-boosting.js';
-import { buildHistogram, newHistogram } from '../training/algorithms/trees/gbm/histogram.js';
+import { HistogramMemory } from '../training/algorithms/trees/gbm/histogram-memory.js';
 import type { FitData, Matrix } from '../training/algorithms/types.js';
 import { makeClassification } from './make-classification.js';
 
@@ -31,17 +31,15 @@ function median(v: number[]): number {
 }
 
 function histogramPassSeconds(train: FitData): number {
-  const binned = binMatrix(train.X, 255);
-  const rows = Uint32Array.from({ length: train.X.rows }, (_, i) => i);
+  const mem = new HistogramMemory(binMatrix(train.X, 255));
+  for (let i = 0; i < train.X.rows; i++) mem.rows[i] = i;
   const grad = Float64Array.from(train.y, (v) => v - 0.5);
   const hess = new Float64Array(train.X.rows).fill(0.25);
-  const og = new Float64Array(train.X.rows);
-  const oh = new Float64Array(train.X.rows);
-  const hist = newHistogram(train.X.cols);
+  const hist = mem.take();
   const times: number[] = [];
   for (let i = 0; i < 20; i++) {
     const t0 = performance.now();
-    buildHistogram(hist, binned, { grad, hess }, rows, 0, rows.length, og, oh);
+    mem.build(hist, { grad, hess }, 0, train.X.rows);
     times.push((performance.now() - t0) / 1000);
   }
   return median(times);

@@ -1,4 +1,5 @@
 import type { Matrix } from '../../types.js';
+import { sortedOrder } from './radix-sort.js';
 
 /** Bin code of a missing value; non-missing values use codes 0 .. nBins-1 (< 255). */
 export const MISSING_BIN = 255;
@@ -25,14 +26,19 @@ function between(a: number, b: number): number {
   return t >= b ? a : t;
 }
 
+/** Whether sorted values hold at most `max` distinct values (stops counting past it). */
+function fewDistinct(sorted: Float32Array, max: number): boolean {
+  let distinct = sorted.length > 0 ? 1 : 0;
+  for (let i = 1; i < sorted.length && distinct <= max; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  return distinct <= max;
+}
+
 /** Bin edges of one feature's sorted non-missing float32 values (sklearn's rule). */
 export function binEdges(sorted: Float32Array, maxBins: number): Float32Array {
-  const distinct: number[] = [];
-  for (let i = 0; i < sorted.length; i++)
-    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
   const edges: number[] = [];
-  if (distinct.length <= maxBins) {
-    for (let i = 0; i + 1 < distinct.length; i++) edges.push(between(distinct[i], distinct[i + 1]));
+  if (fewDistinct(sorted, maxBins)) {
+    for (let i = 1; i < sorted.length; i++)
+      if (sorted[i] !== sorted[i - 1]) edges.push(between(sorted[i - 1], sorted[i]));
     return Float32Array.from(edges);
   }
   // Quantiles at q / maxBins with numpy's 'midpoint' interpolation, deduplicated.
@@ -49,38 +55,46 @@ export function binEdges(sorted: Float32Array, maxBins: number): Float32Array {
   return Float32Array.from(edges);
 }
 
-/** Code of float32 value v given edges: smallest b with v <= edges[b], else edges.length. */
-function code(edges: Float32Array, v: number): number {
-  if (Number.isNaN(v)) return MISSING_BIN;
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (v <= edges[mid]) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+/** The float32 columns of a row-major matrix, column-major: one sequential pass over X. */
+function float32Columns(X: Matrix): Float32Array {
+  const { rows, cols, data } = X;
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let f = 0; f < cols; f++) out[f * rows + r] = data[r * cols + f];
+  return out;
 }
 
 /** Bins every feature of a row-major matrix to at most `maxBins` (<= 255) value bins. */
 export function binMatrix(X: Matrix, maxBins: number): BinnedData {
   const { rows, cols } = X;
+  const columns = float32Columns(X);
   const codes = new Uint8Array(rows * cols);
   const edges: Float32Array[] = [];
   const nBins = new Int32Array(cols);
-  const column = new Float32Array(rows);
+  const values = new Float32Array(rows);
+  const rowOf = new Uint32Array(rows);
+  const sorted = new Float32Array(rows);
   for (let f = 0; f < cols; f++) {
+    const base = f * rows;
     let m = 0;
     for (let r = 0; r < rows; r++) {
-      const v = Math.fround(X.data[r * cols + f]);
-      if (!Number.isNaN(v)) column[m++] = v;
+      const v = columns[base + r];
+      if (Number.isNaN(v)) codes[base + r] = MISSING_BIN;
+      else {
+        values[m] = v;
+        rowOf[m++] = r;
+      }
     }
-    const sorted = column.subarray(0, m).sort();
-    const e = binEdges(sorted, Math.min(maxBins, MISSING_BIN));
+    const order = sortedOrder(values.subarray(0, m));
+    for (let i = 0; i < m; i++) sorted[i] = values[order[i]];
+    const e = binEdges(sorted.subarray(0, m), Math.min(maxBins, MISSING_BIN));
     edges.push(e);
     nBins[f] = e.length + 1;
-    const base = f * rows;
-    for (let r = 0; r < rows; r++) codes[base + r] = code(e, Math.fround(X.data[r * cols + f]));
+    // Code = smallest b with v <= e[b] (else e.length): one walk up the sorted values.
+    let b = 0;
+    for (let i = 0; i < m; i++) {
+      while (b < e.length && sorted[i] > e[b]) b++;
+      codes[base + rowOf[order[i]]] = b;
+    }
   }
   return { codes, rows, cols, edges, nBins };
 }

@@ -8,6 +8,7 @@ import { TreeEnsembleModel } from '../ensemble.js';
 import type { Tree } from '../tree.js';
 import { binMatrix } from './binning.js';
 import { GrowerWorkspace, type GrowOptions, growTree } from './grower.js';
+import { HistogramMemory } from './histogram-memory.js';
 import { binaryLogistic, type Loss, multinomial, squaredError } from './loss.js';
 import { ParallelHistograms } from './parallel.js';
 
@@ -40,13 +41,11 @@ export function boost(
   p: GradientBoostingParams,
 ): { trees: Tree[]; base: Float64Array; loss: Loss } {
   const loss = lossFor(data);
-  const binned = binMatrix(data.X, p.max_bins);
-  const parallel = useThreads(p, data.X.rows * data.X.cols)
-    ? new ParallelHistograms(binned, p.max_leaf_nodes + 2)
-    : undefined;
+  const mem = new HistogramMemory(binMatrix(data.X, p.max_bins));
+  const parallel = useThreads(p, data.X.rows * data.X.cols) ? new ParallelHistograms(mem) : undefined;
   try {
     return {
-      trees: boostBinned(data, p, loss, new GrowerWorkspace(binned, parallel)),
+      trees: boostBinned(data, p, loss, new GrowerWorkspace(mem, parallel)),
       base: loss.baseline(data.y),
       loss,
     };

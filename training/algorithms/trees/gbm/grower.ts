@@ -1,13 +1,7 @@
 import { type Tree, TreeBuilder } from '../tree.js';
 import { type BinnedData, MISSING_BIN } from './binning.js';
-import {
-  buildHistogram,
-  type GradientView,
-  type Histogram,
-  newHistogram,
-  subtractInto,
-  totals,
-} from './histogram.js';
+import { type GradientView, type Histogram, subtractInto, totals } from './histogram.js';
+import type { HistogramMemory } from './histogram-memory.js';
 import type { ParallelHistograms } from './parallel.js';
 import { findSplit, type SplitInfo, type SplitRules } from './split.js';
 
@@ -30,42 +24,36 @@ interface Leaf {
 }
 
 /**
- * Buffers for one boosting run, allocated once: the row index (each leaf owns a contiguous
- * range of it), a partition scratch, ordered gradients, and a pool of histograms. With a
- * `ParallelHistograms`, these live in shared memory and large histograms use two threads.
+ * Buffers for one boosting run, allocated once: the shared memory of the histogram kernel
+ * (row index, each leaf owning a contiguous range of it; gathered gradients; histograms) and
+ * a partition scratch. With a `ParallelHistograms`, large histograms use two threads.
  */
 export class GrowerWorkspace {
+  readonly data: BinnedData;
   readonly rows: Uint32Array;
   private readonly scratch: Uint32Array;
-  readonly og: Float64Array;
-  readonly oh: Float64Array;
-  private readonly pool: Histogram[] = [];
   private readonly goLeft = new Uint8Array(256);
 
   constructor(
-    readonly data: BinnedData,
+    private readonly mem: HistogramMemory,
     private readonly parallel?: ParallelHistograms,
   ) {
-    this.rows = parallel?.rows ?? new Uint32Array(data.rows);
-    this.og = parallel?.og ?? new Float64Array(data.rows);
-    this.oh = parallel?.oh ?? new Float64Array(data.rows);
-    this.scratch = new Uint32Array(data.rows);
+    this.data = mem.data;
+    this.rows = mem.rows;
+    this.scratch = new Uint32Array(mem.data.rows);
   }
 
   take(): Histogram {
-    if (this.parallel) return this.parallel.take();
-    return this.pool.pop() ?? newHistogram(this.data.cols);
+    return this.mem.take();
   }
 
   give(h: Histogram | null): void {
-    if (!h) return;
-    if (this.parallel) this.parallel.give(h);
-    else this.pool.push(h);
+    if (h) this.mem.give(h);
   }
 
   build(hist: Histogram, gv: GradientView, start: number, end: number): void {
     if (this.parallel) this.parallel.build(hist, gv, start, end);
-    else buildHistogram(hist, this.data, gv, this.rows, start, end, this.og, this.oh);
+    else this.mem.build(hist, gv, start, end);
   }
 
   /**

@@ -5,10 +5,6 @@ export type Histogram = Float64Array;
 
 export const STRIDE = 3;
 
-export function newHistogram(cols: number): Histogram {
-  return new Float64Array(cols * BIN_SLOTS * STRIDE);
-}
-
 /** Gradients of the rows being boosted; `hess` null means every hessian is 1 (squared error). */
 export interface GradientView {
   readonly grad: Float64Array;
@@ -17,88 +13,12 @@ export interface GradientView {
 
 const SLOT = BIN_SLOTS * STRIDE;
 
-/** Four features per pass over the rows: the row index and gradient loads are shared. */
-function accumulate4(
-  hist: Histogram,
-  codes: Uint8Array,
-  n: number,
-  f: number,
-  rows: Uint32Array,
-  start: number,
-  m: number,
-  og: Float64Array,
-  oh: Float64Array,
-): void {
-  const c0 = f * n;
-  const c1 = c0 + n;
-  const c2 = c1 + n;
-  const c3 = c2 + n;
-  const h0 = f * SLOT;
-  for (let i = 0; i < m; i++) {
-    const r = rows[start + i];
-    const g = og[i];
-    const h = oh[i];
-    let o = h0 + codes[c0 + r] * STRIDE;
-    hist[o] += g;
-    hist[o + 1] += h;
-    hist[o + 2] += 1;
-    o = h0 + SLOT + codes[c1 + r] * STRIDE;
-    hist[o] += g;
-    hist[o + 1] += h;
-    hist[o + 2] += 1;
-    o = h0 + 2 * SLOT + codes[c2 + r] * STRIDE;
-    hist[o] += g;
-    hist[o + 1] += h;
-    hist[o + 2] += 1;
-    o = h0 + 3 * SLOT + codes[c3 + r] * STRIDE;
-    hist[o] += g;
-    hist[o + 1] += h;
-    hist[o + 2] += 1;
-  }
-}
-
-function accumulate1(
-  hist: Histogram,
-  codes: Uint8Array,
-  n: number,
-  f: number,
-  rows: Uint32Array,
-  start: number,
-  m: number,
-  og: Float64Array,
-  oh: Float64Array,
-): void {
-  const c0 = f * n;
-  const h0 = f * SLOT;
-  for (let i = 0; i < m; i++) {
-    const o = h0 + codes[c0 + rows[start + i]] * STRIDE;
-    hist[o] += og[i];
-    hist[o + 1] += oh[i];
-    hist[o + 2] += 1;
-  }
-}
-
-/** Sums features [f0, f1) of rows[start, start + m) into `hist` (gradients already gathered). */
-export function accumulateRange(
-  hist: Histogram,
-  data: BinnedData,
-  rows: Uint32Array,
-  start: number,
-  m: number,
-  og: Float64Array,
-  oh: Float64Array,
-  f0: number,
-  f1: number,
-): void {
-  const { codes, rows: n } = data;
-  let f = f0;
-  for (; f + 4 <= f1; f += 4) accumulate4(hist, codes, n, f, rows, start, m, og, oh);
-  for (; f < f1; f++) accumulate1(hist, codes, n, f, rows, start, m, og, oh);
-}
+/** Bytes of one histogram over `cols` features. */
+export const HISTOGRAM_BYTES = (cols: number): number => cols * SLOT * 8;
 
 /**
  * Gathers rows[start, end)'s gradients into row order (`og`, `oh`) so the histogram loops read
- * them sequentially, and zeroes `hist`. With constant hessians `oh` is all ones, so the
+ * them sequentially (the kernel in wasm-kernel.ts sums them), and zeroes `hist`. With constant hessians `oh` is all ones, so the
  * hessian sum is the count.
  */
 export function prepareHistogram(
@@ -117,21 +37,6 @@ export function prepareHistogram(
   for (let i = 0; i < m; i++) og[i] = grad[rows[start + i]];
   if (hess) for (let i = 0; i < m; i++) oh[i] = hess[rows[start + i]];
   else oh.fill(1, 0, m);
-}
-
-/** Sums gradients, hessians and counts per bin over rows[start, end), on this thread. */
-export function buildHistogram(
-  hist: Histogram,
-  data: BinnedData,
-  gv: GradientView,
-  rows: Uint32Array,
-  start: number,
-  end: number,
-  og: Float64Array,
-  oh: Float64Array,
-): void {
-  prepareHistogram(hist, data, gv, rows, start, end, og, oh);
-  accumulateRange(hist, data, rows, start, end - start, og, oh, 0, data.cols);
 }
 
 /**

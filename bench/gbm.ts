@@ -33,8 +33,9 @@ function median(v: number[]): number {
 function histogramPassSeconds(train: FitData): number {
   const mem = new HistogramMemory(binMatrix(train.X, 255));
   for (let i = 0; i < train.X.rows; i++) mem.rows[i] = i;
-  const grad = Float64Array.from(train.y, (v) => v - 0.5);
-  const hess = new Float64Array(train.X.rows).fill(0.25);
+  const { grad, hess } = mem;
+  train.y.forEach((v, i) => (grad[i] = v - 0.5));
+  hess.fill(0.25);
   const hist = mem.take();
   const times: number[] = [];
   for (let i = 0; i < 20; i++) {

@@ -35,8 +35,8 @@ describe('HistogramMemory (WebAssembly kernel)', () => {
       rng.next() < 0.1 ? Number.NaN : rng.normal(),
     );
     const mem = new HistogramMemory(binMatrix({ data, rows, cols }, 100));
-    const grad = Float64Array.from({ length: rows }, () => rng.normal());
-    const hess = Float64Array.from({ length: rows }, () => rng.next());
+    const { grad, hess } = mem;
+    for (let r = 0; r < rows; r++) [grad[r], hess[r]] = [rng.normal(), rng.next()];
     // A node's rows: a sorted subset placed mid-index, as the grower leaves them.
     let end = 500;
     for (let r = 0; r < rows; r++) if (rng.next() < 0.4) mem.rows[end++] = r;

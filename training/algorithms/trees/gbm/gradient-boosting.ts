@@ -41,7 +41,7 @@ export function boost(
   p: GradientBoostingParams,
 ): { trees: Tree[]; base: Float64Array; loss: Loss } {
   const loss = lossFor(data);
-  const mem = new HistogramMemory(binMatrix(data.X, p.max_bins));
+  const mem = new HistogramMemory(binMatrix(data.X, p.max_bins), loss.outputs);
   const parallel = useThreads(p, data.X.rows * data.X.cols) ? new ParallelHistograms(mem) : undefined;
   try {
     return {
@@ -66,8 +66,9 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
   const base = loss.baseline(data.y);
   const raw = new Float64Array(n * K);
   for (let k = 0; k < K; k++) raw.fill(base[k], k * n, (k + 1) * n);
-  const grad = new Float64Array(n * K);
-  const hess = new Float64Array(n * K);
+  const { grad, hess } = ws;
+  // Losses with constant hessians never write them: the histograms then sum ones.
+  if (loss.constantHessian) hess.fill(1);
   const options = growOptions(p);
   const trees: Tree[] = [];
   for (let it = 0; it < p.max_iter; it++) {
@@ -75,7 +76,7 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
     for (let k = 0; k < K; k++) {
       const gv = {
         grad: grad.subarray(k * n, (k + 1) * n),
-        hess: loss.constantHessian ? null : hess.subarray(k * n, (k + 1) * n),
+        hess: hess.subarray(k * n, (k + 1) * n),
       };
       const grown = growTree(ws, gv, options, K > 1 ? k : undefined);
       trees.push(grown.tree);

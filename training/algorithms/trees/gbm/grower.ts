@@ -31,6 +31,9 @@ interface Leaf {
 export class GrowerWorkspace {
   readonly data: BinnedData;
   readonly rows: Uint32Array;
+  /** Where the booster writes gradients and hessians (per output blocks of `rows` values). */
+  readonly grad: Float64Array;
+  readonly hess: Float64Array;
   private readonly scratch: Uint32Array;
   private readonly goLeft = new Uint8Array(256);
 
@@ -40,6 +43,8 @@ export class GrowerWorkspace {
   ) {
     this.data = mem.data;
     this.rows = mem.rows;
+    this.grad = mem.grad;
+    this.hess = mem.hess;
     this.scratch = new Uint32Array(mem.data.rows);
   }
 

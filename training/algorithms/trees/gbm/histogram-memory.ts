@@ -1,5 +1,5 @@
 import type { BinnedData } from './binning.js';
-import { type GradientView, type Histogram, HISTOGRAM_BYTES, prepareHistogram } from './histogram.js';
+import { clearHistogram, type GradientView, type Histogram, HISTOGRAM_BYTES } from './histogram.js';
 import {
   type HistogramKernel,
   instantiateKernel,
@@ -15,38 +15,38 @@ const align8 = (bytes: number) => Math.ceil(bytes / 8) * 8;
 
 /**
  * Everything the histogram kernel reads and writes, in one shared WebAssembly memory: the bin
- * codes (column-major), the row index (each tree node owns a contiguous range of it), the
- * node's gradients gathered in row order, and a pool of histograms that grows on demand.
- * JavaScript sees them as typed arrays over the same bytes; a worker thread may run the same
- * kernel on them (see ParallelHistograms).
+ * codes (column-major, from address 0), the row index (each tree node owns a contiguous range
+ * of it), gradients and hessians per output and row (the booster computes them in place), and
+ * a pool of histograms that grows on demand. JavaScript sees them as typed arrays over the
+ * same bytes; a worker thread may run the same kernel on them (see ParallelHistograms).
  */
 export class HistogramMemory {
   readonly memory: SharedWasmMemory;
   /** The binned data, its codes living in the shared memory. */
   readonly data: BinnedData;
   readonly rows: Uint32Array;
-  readonly og: Float64Array;
-  readonly oh: Float64Array;
+  /** `outputs` blocks of `rows` values: output k's gradient of row r at `k * rows + r`. */
+  readonly grad: Float64Array;
+  readonly hess: Float64Array;
   private readonly kernel: HistogramKernel;
   private readonly free: Histogram[] = [];
   private top: number;
 
-  constructor(binned: BinnedData) {
+  constructor(binned: BinnedData, outputs = 1) {
     const n = binned.rows;
-    const codesAt = 0;
     const rowsAt = align8(binned.codes.length);
-    const ogAt = rowsAt + align8(n * 4);
-    const ohAt = ogAt + n * 8;
-    this.top = ohAt + n * 8;
+    const gradAt = rowsAt + align8(n * 4);
+    const hessAt = gradAt + n * outputs * 8;
+    this.top = hessAt + n * outputs * 8;
     const initial = Math.ceil((this.top + 4 * HISTOGRAM_BYTES(binned.cols)) / PAGE);
     this.memory = sharedMemory(initial, MAX_PAGES);
     const buffer = this.memory.buffer;
-    const codes = new Uint8Array(buffer, codesAt, binned.codes.length);
+    const codes = new Uint8Array(buffer, 0, binned.codes.length);
     codes.set(binned.codes);
     this.data = { ...binned, codes };
     this.rows = new Uint32Array(buffer, rowsAt, n);
-    this.og = new Float64Array(buffer, ogAt, n);
-    this.oh = new Float64Array(buffer, ohAt, n);
+    this.grad = new Float64Array(buffer, gradAt, n * outputs);
+    this.hess = new Float64Array(buffer, hessAt, n * outputs);
     this.kernel = instantiateKernel(this.memory);
   }
 
@@ -69,21 +69,23 @@ export class HistogramMemory {
 
   /** Sums gradients, hessians and counts per bin over rows[start, end), on this thread. */
   build(hist: Histogram, gv: GradientView, start: number, end: number): void {
-    prepareHistogram(hist, this.data, gv, this.rows, start, end, this.og, this.oh);
-    this.accumulate(hist, start, end - start, 0, this.data.cols);
+    clearHistogram(hist, this.data);
+    this.accumulate(hist, gv, start, end - start, 0, this.data.cols);
   }
 
-  /** Features [f0, f1) of rows[start, start + m), gradients already gathered: four per pass. */
-  accumulate(hist: Histogram, start: number, m: number, f0: number, f1: number): void {
+  /**
+   * Features [f0, f1) of rows[start, start + m) into a cleared histogram, four per pass.
+   * `gv` must be views of this memory's `grad` and `hess`.
+   */
+  accumulate(hist: Histogram, gv: GradientView, start: number, m: number, f0: number, f1: number): void {
     const n = this.data.rows;
     const h = hist.byteOffset;
     const rows = this.rows.byteOffset + start * 4;
-    const og = this.og.byteOffset;
-    const oh = this.oh.byteOffset;
+    const grad = gv.grad.byteOffset;
+    const hess = gv.hess.byteOffset;
     const featureBytes = HISTOGRAM_BYTES(1);
     let f = f0;
-    // Codes start at address 0: feature f's column is at f * n.
-    for (; f + 4 <= f1; f += 4) this.kernel.acc4(h + f * featureBytes, f * n, n, rows, m, og, oh);
-    for (; f < f1; f++) this.kernel.acc1(h + f * featureBytes, f * n, n, rows, m, og, oh);
+    for (; f + 4 <= f1; f += 4) this.kernel.acc4(h + f * featureBytes, f * n, n, rows, m, grad, hess);
+    for (; f < f1; f++) this.kernel.acc1(h + f * featureBytes, f * n, n, rows, m, grad, hess);
   }
 }

@@ -5,39 +5,19 @@ export type Histogram = Float64Array;
 
 export const STRIDE = 3;
 
-/** Gradients of the rows being boosted; `hess` null means every hessian is 1 (squared error). */
+/**
+ * Gradients and hessians of the rows being boosted, indexed by row, as views of a
+ * HistogramMemory's `grad` and `hess` (all hessians 1 for squared error).
+ */
 export interface GradientView {
   readonly grad: Float64Array;
-  readonly hess: Float64Array | null;
+  readonly hess: Float64Array;
 }
 
 const SLOT = BIN_SLOTS * STRIDE;
 
 /** Bytes of one histogram over `cols` features. */
 export const HISTOGRAM_BYTES = (cols: number): number => cols * SLOT * 8;
-
-/**
- * Gathers rows[start, end)'s gradients into row order (`og`, `oh`) so the histogram loops read
- * them sequentially (the kernel in wasm-kernel.ts sums them), and zeroes `hist`. With constant hessians `oh` is all ones, so the
- * hessian sum is the count.
- */
-export function prepareHistogram(
-  hist: Histogram,
-  data: BinnedData,
-  gv: GradientView,
-  rows: Uint32Array,
-  start: number,
-  end: number,
-  og: Float64Array,
-  oh: Float64Array,
-): void {
-  clearHistogram(hist, data);
-  const m = end - start;
-  const { grad, hess } = gv;
-  for (let i = 0; i < m; i++) og[i] = grad[rows[start + i]];
-  if (hess) for (let i = 0; i < m; i++) oh[i] = hess[rows[start + i]];
-  else oh.fill(1, 0, m);
-}
 
 /**
  * Zeroes the slots a histogram uses: bins 0 .. nBins-1 and the missing bin of each feature

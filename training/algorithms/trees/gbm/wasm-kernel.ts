@@ -7,10 +7,10 @@
  *
  * Exports (all addresses are byte offsets into the memory; a histogram slot is
  * [gradient, hessian, count] as three float64, 256 slots per feature):
- * - `acc4(hist, col, n, rows, m, og, oh)`: features col .. col + 3n (four column-major code
- *   columns of n rows) of rows[0 .. m) into the four histograms at hist, hist + 6144, ...
+ * - `acc4(hist, col, n, rows, m, grad, hess)`: features col .. col + 3n (four column-major
+ *   code columns of n rows) of rows[0 .. m) into the four histograms at hist, hist + 6144, ...
  * - `acc1(...)`: the same for one feature.
- * Row i's gradient and hessian are og[i], oh[i] (already gathered in row order).
+ * Row r's gradient and hessian are grad[r], hess[r] (float64 arrays indexed by row).
  */
 
 const I32 = 0x7f;
@@ -60,7 +60,7 @@ const END_OP = 0x0b;
 const F64_ONE = [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
 
 // Locals: parameters, then the loop's own.
-const [HIST, COL, N, ROWS, M, OG, OH] = [0, 1, 2, 3, 4, 5, 6];
+const [HIST, COL, N, ROWS, M, GRAD, HESS] = [0, 1, 2, 3, 4, 5, 6];
 const [R, G, H, O, END] = [7, 8, 9, 10, 11];
 const COLS = [COL, 12, 13, 14];
 
@@ -97,14 +97,23 @@ function updateFeature(k: number): number[] {
 function accumulateBody(features: number): number[] {
   const columns: number[] = [];
   for (let k = 1; k < features; k++) columns.push(...get(COLS[k - 1]), ...get(N), ADD, ...set(COLS[k]));
+  // r = rows[i]; g = grad[r]; h = hess[r]
   const row = [
     ...get(ROWS),
     ...loadI32(0),
     ...set(R),
-    ...get(OG),
+    ...get(GRAD),
+    ...get(R),
+    ...i32(8),
+    MUL,
+    ADD,
     ...loadF64(0),
     ...set(G),
-    ...get(OH),
+    ...get(HESS),
+    ...get(R),
+    ...i32(8),
+    MUL,
+    ADD,
     ...loadF64(0),
     ...set(H),
   ];
@@ -130,8 +139,6 @@ function accumulateBody(features: number): number[] {
     ...row,
     ...updates,
     ...step(ROWS, 4),
-    ...step(OG, 8),
-    ...step(OH, 8),
     ...br(0), // next row
     END_OP, // loop
     END_OP, // block
@@ -182,8 +189,8 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 export const histogramKernel: object = new wasm.Module(moduleBytes());
 
 export interface HistogramKernel {
-  acc4(hist: number, col: number, n: number, rows: number, m: number, og: number, oh: number): void;
-  acc1(hist: number, col: number, n: number, rows: number, m: number, og: number, oh: number): void;
+  acc4(hist: number, col: number, n: number, rows: number, m: number, grad: number, hess: number): void;
+  acc1(hist: number, col: number, n: number, rows: number, m: number, grad: number, hess: number): void;
 }
 
 /** A zeroed shared memory of `initial` 64 KiB pages that can grow to `maximum`. */

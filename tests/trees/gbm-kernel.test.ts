@@ -52,6 +52,38 @@ describe('HistogramMemory (WebAssembly kernel)', () => {
     expect(Array.from(hist)).toEqual(Array.from(expected, (v, i) => (used(i) ? v : 7)));
   });
 
+  it('subtracts a child histogram from its parent slot by slot', () => {
+    const mem = new HistogramMemory(
+      binMatrix({ data: new Float64Array(60).map((_, i) => i % 7), rows: 20, cols: 3 }, 255),
+    );
+    const [parent, child] = [mem.take(), mem.take()];
+    const rng = createRng(9);
+    parent.forEach((_, i) => (parent[i] = rng.normal()));
+    child.forEach((_, i) => (child[i] = rng.normal()));
+    const expected = parent.map((v, i) => v - child[i]);
+    mem.subtract(parent, child);
+    expect(Array.from(parent)).toEqual(Array.from(expected));
+  });
+
+  it('partitions a node stably by threshold, missing rows to the learned side', () => {
+    const rows = 500;
+    const rng = createRng(5);
+    const data = Float64Array.from({ length: rows * 2 }, () =>
+      rng.next() < 0.2 ? Number.NaN : rng.normal(),
+    );
+    const mem = new HistogramMemory(binMatrix({ data, rows, cols: 2 }, 255));
+    for (const missingLeft of [false, true]) {
+      for (let i = 0; i < rows; i++) mem.rows[i] = i;
+      const code = (r: number) => mem.data.codes[rows + r]; // feature 1
+      const node = Array.from(mem.rows.subarray(100, 400));
+      const goesLeft = (r: number) => (code(r) === 255 ? missingLeft : code(r) <= 40);
+      const mid = mem.partition(100, 400, 1, 40, missingLeft);
+      expect(Array.from(mem.rows.subarray(100, mid))).toEqual(node.filter(goesLeft));
+      expect(Array.from(mem.rows.subarray(mid, 400))).toEqual(node.filter((r) => !goesLeft(r)));
+      expect(Array.from(mem.rows.subarray(0, 100))).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    }
+  });
+
   it('hands out distinct histograms as the pool grows past its first pages', () => {
     const mem = new HistogramMemory(
       binMatrix({ data: new Float64Array(40).map((_, i) => i), rows: 20, cols: 2 }, 255),

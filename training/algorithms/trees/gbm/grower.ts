@@ -1,6 +1,6 @@
 import { type Tree, TreeBuilder } from '../tree.js';
-import { type BinnedData, MISSING_BIN } from './binning.js';
-import { type GradientView, type Histogram, subtractInto, totals } from './histogram.js';
+import type { BinnedData } from './binning.js';
+import { type GradientView, type Histogram, totals } from './histogram.js';
 import type { HistogramMemory } from './histogram-memory.js';
 import type { ParallelHistograms } from './parallel.js';
 import { findSplit, type SplitInfo, type SplitRules } from './split.js';
@@ -25,8 +25,8 @@ interface Leaf {
 
 /**
  * Buffers for one boosting run, allocated once: the shared memory of the histogram kernel
- * (row index, each leaf owning a contiguous range of it; gathered gradients; histograms) and
- * a partition scratch. With a `ParallelHistograms`, large histograms use two threads.
+ * (row index, each leaf owning a contiguous range of it; gradients; histograms; partition
+ * buffers). With a `ParallelHistograms`, large histograms use two threads.
  */
 export class GrowerWorkspace {
   readonly data: BinnedData;
@@ -34,8 +34,6 @@ export class GrowerWorkspace {
   /** Where the booster writes gradients and hessians (per output blocks of `rows` values). */
   readonly grad: Float64Array;
   readonly hess: Float64Array;
-  private readonly scratch: Uint32Array;
-  private readonly goLeft = new Uint8Array(256);
 
   constructor(
     private readonly mem: HistogramMemory,
@@ -45,7 +43,6 @@ export class GrowerWorkspace {
     this.rows = mem.rows;
     this.grad = mem.grad;
     this.hess = mem.hess;
-    this.scratch = new Uint32Array(mem.data.rows);
   }
 
   take(): Histogram {
@@ -56,35 +53,18 @@ export class GrowerWorkspace {
     if (h) this.mem.give(h);
   }
 
+  subtract(parent: Histogram, child: Histogram): void {
+    this.mem.subtract(parent, child);
+  }
+
   build(hist: Histogram, gv: GradientView, start: number, end: number): void {
     if (this.parallel) this.parallel.build(hist, gv, start, end);
     else this.mem.build(hist, gv, start, end);
   }
 
-  /**
-   * Stable partition of rows[start, end) by a split; returns the first right position.
-   * Branch-free (a per-code lookup table and both writes every row): left/right is a coin
-   * flip the CPU cannot predict.
-   */
+  /** Stable partition of rows[start, end) by a split; returns the first right position. */
   partition(start: number, end: number, s: SplitInfo): number {
-    const { rows, scratch, goLeft } = this;
-    const n = this.data.rows;
-    for (let c = 0; c < 256; c++) goLeft[c] = c <= s.bin ? 1 : 0;
-    goLeft[MISSING_BIN] = s.missingLeft ? 1 : 0;
-    const codes = this.data.codes;
-    const col = s.feature * n;
-    let l = start;
-    let r = 0;
-    for (let i = start; i < end; i++) {
-      const row = rows[i];
-      const left = goLeft[codes[col + row]];
-      rows[l] = row;
-      scratch[r] = row;
-      l += left;
-      r += 1 - left;
-    }
-    rows.set(scratch.subarray(0, r), l);
-    return l;
+    return this.mem.partition(start, end, s.feature, s.bin, s.missingLeft);
   }
 }
 
@@ -171,7 +151,7 @@ export function growTree(ws: GrowerWorkspace, gv: GradientView, o: GrowOptions, 
     else {
       small.hist = ws.take();
       ws.build(small.hist, gv, small.start, small.end);
-      subtractInto(parent.hist!, small.hist, data);
+      ws.subtract(parent.hist!, small.hist);
       large.hist = parent.hist;
       evaluate(small);
       evaluate(large);

@@ -1,4 +1,4 @@
-import type { BinnedData } from './binning.js';
+import { type BinnedData, MISSING_BIN } from './binning.js';
 import { clearHistogram, type GradientView, type Histogram, HISTOGRAM_BYTES } from './histogram.js';
 import {
   type HistogramKernel,
@@ -28,6 +28,10 @@ export class HistogramMemory {
   /** `outputs` blocks of `rows` values: output k's gradient of row r at `k * rows + r`. */
   readonly grad: Float64Array;
   readonly hess: Float64Array;
+  /** Partition scratch: where a split's right rows wait before going back after the left ones. */
+  private readonly scratch: Uint32Array;
+  /** Partition table: 1 where a code goes left. */
+  private readonly goLeft: Uint8Array;
   private readonly kernel: HistogramKernel;
   private readonly free: Histogram[] = [];
   private top: number;
@@ -37,7 +41,9 @@ export class HistogramMemory {
     const rowsAt = align8(binned.codes.length);
     const gradAt = rowsAt + align8(n * 4);
     const hessAt = gradAt + n * outputs * 8;
-    this.top = hessAt + n * outputs * 8;
+    const scratchAt = hessAt + n * outputs * 8;
+    const tableAt = scratchAt + align8(n * 4);
+    this.top = tableAt + 256;
     const initial = Math.ceil((this.top + 4 * HISTOGRAM_BYTES(binned.cols)) / PAGE);
     this.memory = sharedMemory(initial, MAX_PAGES);
     const buffer = this.memory.buffer;
@@ -47,6 +53,8 @@ export class HistogramMemory {
     this.rows = new Uint32Array(buffer, rowsAt, n);
     this.grad = new Float64Array(buffer, gradAt, n * outputs);
     this.hess = new Float64Array(buffer, hessAt, n * outputs);
+    this.scratch = new Uint32Array(buffer, scratchAt, n);
+    this.goLeft = new Uint8Array(buffer, tableAt, 256);
     this.kernel = instantiateKernel(this.memory);
   }
 
@@ -71,6 +79,29 @@ export class HistogramMemory {
   build(hist: Histogram, gv: GradientView, start: number, end: number): void {
     clearHistogram(hist, this.data);
     this.accumulate(hist, gv, start, end - start, 0, this.data.cols);
+  }
+
+  /**
+   * Stable partition of rows[start, end) by "code of `feature` <= bin" (missing codes by
+   * `missingLeft`); returns the first right position.
+   */
+  partition(start: number, end: number, feature: number, bin: number, missingLeft: boolean): number {
+    const { rows, goLeft, scratch } = this;
+    for (let c = 0; c < 256; c++) goLeft[c] = c <= bin ? 1 : 0;
+    goLeft[MISSING_BIN] = missingLeft ? 1 : 0;
+    const m = end - start;
+    const at = rows.byteOffset + start * 4;
+    const left = this.kernel.part(at, m, feature * this.data.rows, goLeft.byteOffset, scratch.byteOffset);
+    rows.set(scratch.subarray(0, m - left), start + left);
+    return start + left;
+  }
+
+  /**
+   * `parent -= child` over every slot: the sibling's histogram without touching its rows.
+   * Slots no code reaches are zero in both, so they stay zero.
+   */
+  subtract(parent: Histogram, child: Histogram): void {
+    this.kernel.sub(parent.byteOffset, child.byteOffset, parent.byteLength);
   }
 
   /**

@@ -31,16 +31,6 @@ export function clearHistogram(hist: Histogram, data: BinnedData): void {
   }
 }
 
-/** `parent -= child` over the used slots: the sibling's histogram without touching its rows. */
-export function subtractInto(parent: Histogram, child: Histogram, data: BinnedData): void {
-  for (let f = 0; f < data.cols; f++) {
-    const base = f * SLOT;
-    const end = base + data.nBins[f] * STRIDE;
-    for (let i = base; i < end; i++) parent[i] -= child[i];
-    for (let i = base + MISSING_BIN * STRIDE; i < base + SLOT; i++) parent[i] -= child[i];
-  }
-}
-
 /** Node totals from any one feature's histogram. */
 export function totals(hist: Histogram): [number, number, number] {
   let g = 0;

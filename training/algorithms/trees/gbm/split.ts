@@ -18,6 +18,80 @@ export interface SplitRules {
   readonly minHessian: number;
 }
 
+/** A node's totals and rules, shared by the per-feature scans. */
+interface NodeScan {
+  readonly hist: Histogram;
+  readonly G: number;
+  readonly H: number;
+  readonly N: number;
+  readonly parent: number;
+  readonly rules: SplitRules;
+  best: SplitInfo | null;
+}
+
+/** Records a candidate if it beats the best so far (strictly: the first of equal gains wins). */
+function consider(
+  s: NodeScan,
+  f: number,
+  b: number,
+  missingLeft: boolean,
+  gl: number,
+  hl: number,
+  cl: number,
+) {
+  const { G, H, N, rules } = s;
+  const hr = H - hl;
+  if (cl < rules.minSamplesLeaf || N - cl < rules.minSamplesLeaf) return;
+  if (hl < rules.minHessian || hr < rules.minHessian) return;
+  const gr = G - gl;
+  const gain = (gl * gl) / (hl + rules.l2) + (gr * gr) / (hr + rules.l2) - s.parent;
+  if (gain > (s.best?.gain ?? 0))
+    s.best = { feature: f, bin: b, missingLeft, gain, gLeft: gl, hLeft: hl, nLeft: cl };
+}
+
+/**
+ * A feature with no missing rows in the node: thresholds below the last bin only. Left
+ * counts only grow, so the scan skips while the left side is too small and stops once the
+ * right side is. Unseen missing values at prediction follow the larger side.
+ */
+function scanDense(s: NodeScan, f: number, base: number, last: number): void {
+  const { hist, N } = s;
+  const minLeaf = s.rules.minSamplesLeaf;
+  let gl = 0;
+  let hl = 0;
+  let cl = 0;
+  for (let b = 0; b < last; b++) {
+    const o = base + b * STRIDE;
+    gl += hist[o];
+    hl += hist[o + 1];
+    cl += hist[o + 2];
+    if (cl < minLeaf) continue;
+    if (N - cl < minLeaf) return;
+    consider(s, f, b, cl >= N - cl, gl, hl, cl);
+  }
+}
+
+/** A feature with missing rows: each threshold with them sent right, then sent left. */
+function scanWithMissing(s: NodeScan, f: number, base: number, last: number): void {
+  const { hist } = s;
+  const mo = base + MISSING_BIN * STRIDE;
+  const gm = hist[mo];
+  const hm = hist[mo + 1];
+  const cm = hist[mo + 2];
+  let gl = 0;
+  let hl = 0;
+  let cl = 0;
+  for (let b = 0; b <= last; b++) {
+    const o = base + b * STRIDE;
+    gl += hist[o];
+    hl += hist[o + 1];
+    cl += hist[o + 2];
+    // At b = last: every non-missing row left, the missing ones right.
+    consider(s, f, b, false, gl, hl, cl);
+    if (b < last) consider(s, f, b, true, gl + gm, hl + hm, cl + cm);
+  }
+}
+
 /**
  * The best split of a node over every feature: each threshold bin is tried with the missing
  * rows sent right and, when the node has any, sent left; the larger gain wins.
@@ -30,62 +104,12 @@ export function findSplit(
   N: number,
   rules: SplitRules,
 ): SplitInfo | null {
-  const { minSamplesLeaf: minLeaf, l2, minHessian } = rules;
-  const parent = (G * G) / (H + l2);
-  let best: SplitInfo | null = null;
-  let bestGain = 0;
+  const s: NodeScan = { hist, G, H, N, parent: (G * G) / (H + rules.l2), rules, best: null };
   for (let f = 0; f < data.cols; f++) {
     const base = f * BIN_SLOTS * STRIDE;
-    const mo = base + MISSING_BIN * STRIDE;
-    const gm = hist[mo];
-    const hm = hist[mo + 1];
-    const cm = hist[mo + 2];
     const last = data.nBins[f] - 1;
-    let gl = 0;
-    let hl = 0;
-    let cl = 0;
-    for (let b = 0; b <= last; b++) {
-      const o = base + b * STRIDE;
-      gl += hist[o];
-      hl += hist[o + 1];
-      cl += hist[o + 2];
-      // Missing right (at b = last: non-missing left, missing right; only if any are missing).
-      if (b < last || cm > 0) {
-        const cr = N - cl;
-        const hr = H - hl;
-        if (cl >= minLeaf && cr >= minLeaf && hl >= minHessian && hr >= minHessian) {
-          const gr = G - gl;
-          const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
-          if (gain > bestGain) {
-            bestGain = gain;
-            best = {
-              feature: f,
-              bin: b,
-              missingLeft: cm === 0 && cl >= cr,
-              gain,
-              gLeft: gl,
-              hLeft: hl,
-              nLeft: cl,
-            };
-          }
-        }
-      }
-      if (cm > 0 && b < last) {
-        const gL = gl + gm;
-        const hL = hl + hm;
-        const cL = cl + cm;
-        const cr = N - cL;
-        const hr = H - hL;
-        if (cL >= minLeaf && cr >= minLeaf && hL >= minHessian && hr >= minHessian) {
-          const gr = G - gL;
-          const gain = (gL * gL) / (hL + l2) + (gr * gr) / (hr + l2) - parent;
-          if (gain > bestGain) {
-            bestGain = gain;
-            best = { feature: f, bin: b, missingLeft: true, gain, gLeft: gL, hLeft: hL, nLeft: cL };
-          }
-        }
-      }
-    }
+    if (hist[base + MISSING_BIN * STRIDE + 2] > 0) scanWithMissing(s, f, base, last);
+    else scanDense(s, f, base, last);
   }
-  return best;
+  return s.best;
 }

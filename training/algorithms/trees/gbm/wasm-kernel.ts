@@ -10,54 +10,44 @@
  * - `acc4(hist, col, n, rows, m, grad, hess)`: features col .. col + 3n (four column-major
  *   code columns of n rows) of rows[0 .. m) into the four histograms at hist, hist + 6144, ...
  * - `acc1(...)`: the same for one feature.
+ * - `sub(parent, child, bytes)`: parent -= child, two float64 per SIMD instruction.
+ * - `part(rows, m, col, table, scratch)`: a node's rows split by a threshold (see below).
  * Row r's gradient and hessian are grad[r], hess[r] (float64 arrays indexed by row).
  */
 
-const I32 = 0x7f;
-const F64 = 0x7c;
+import {
+  I32,
+  F64,
+  uleb,
+  SHR_U,
+  storeI32,
+  SUB,
+  get,
+  set,
+  i32,
+  ADD,
+  MUL,
+  loadI32,
+  loadU8,
+  loadF64,
+  storeF64,
+  F64_ADD,
+  GE_U,
+  BLOCK,
+  LOOP,
+  br,
+  brIf,
+  END_OP,
+  F64_ONE,
+  v128Load,
+  v128Store,
+  F64X2_SUB,
+  section,
+  vec,
+  name,
+} from './wasm-encoding.js';
+
 const FEATURE_BYTES = 256 * 3 * 8;
-
-/** Unsigned LEB128, as every count, index, size and memarg offset is encoded. */
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = v & 0x7f;
-    v = Math.floor(v / 128);
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-/** Signed LEB128 (i32.const immediates). */
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32 = (v: number) => [0x41, ...sleb(v)];
-const ADD = 0x6a;
-const MUL = 0x6c;
-const loadI32 = (offset: number) => [0x28, 2, ...uleb(offset)];
-const loadU8 = [0x2d, 0, 0];
-const loadF64 = (offset: number) => [0x2b, 3, ...uleb(offset)];
-const storeF64 = (offset: number) => [0x39, 3, ...uleb(offset)];
-const F64_ADD = 0xa0;
-const GE_U = 0x4f;
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const br = (depth: number) => [0x0c, depth];
-const brIf = (depth: number) => [0x0d, depth];
-const END_OP = 0x0b;
-const F64_ONE = [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
 
 // Locals: parameters, then the loop's own.
 const [HIST, COL, N, ROWS, M, GRAD, HESS] = [0, 1, 2, 3, 4, 5, 6];
@@ -146,24 +136,119 @@ function accumulateBody(features: number): number[] {
   ];
 }
 
-const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+/** `sub(parent, child, bytes)`: parent -= child over `bytes` (a multiple of 16). */
+function subtractBody(): number[] {
+  const [PARENT, CHILD, BYTES, STOP] = [0, 1, 2, 3];
+  const step = (local: number) => [...get(local), ...i32(16), ADD, ...set(local)];
+  return [
+    ...[1, 1, I32], // STOP
+    ...get(PARENT),
+    ...get(BYTES),
+    ADD,
+    ...set(STOP),
+    ...BLOCK,
+    ...LOOP,
+    ...get(PARENT),
+    ...get(STOP),
+    GE_U,
+    ...brIf(1),
+    ...get(PARENT),
+    ...get(PARENT),
+    ...v128Load,
+    ...get(CHILD),
+    ...v128Load,
+    ...F64X2_SUB,
+    ...v128Store,
+    ...step(PARENT),
+    ...step(CHILD),
+    ...br(0),
+    END_OP,
+    END_OP,
+    END_OP,
+  ];
+}
+
+/**
+ * `part(rows, m, col, table, scratch) -> left`: stable partition of the m row ids at rows by
+ * table[code] (1 = left) of their code in column col. Left rows are packed from rows, right
+ * ones from scratch (the caller copies them back after the left ones). Branch-free, as a
+ * split's left/right is a coin flip the CPU cannot predict.
+ */
+function partitionBody(): number[] {
+  const [ROWS, M, COL, TABLE, SCRATCH] = [0, 1, 2, 3, 4];
+  const [READ, STOP, LEFT_AT, ROW, LEFT] = [5, 6, 7, 8, 9];
+  const add = (local: number, value: number[]) => [...get(local), ...value, ADD, ...set(local)];
+  return [
+    ...[1, 5, I32], // READ STOP LEFT_AT ROW LEFT
+    ...get(ROWS),
+    ...set(READ),
+    ...get(ROWS),
+    ...set(LEFT_AT),
+    ...get(ROWS),
+    ...get(M),
+    ...i32(4),
+    MUL,
+    ADD,
+    ...set(STOP),
+    ...BLOCK,
+    ...LOOP,
+    ...get(READ),
+    ...get(STOP),
+    GE_U,
+    ...brIf(1), // read >= stop: done
+    ...get(READ),
+    ...loadI32(0),
+    ...set(ROW),
+    ...get(TABLE),
+    ...get(COL),
+    ...get(ROW),
+    ADD,
+    ...loadU8,
+    ADD,
+    ...loadU8,
+    ...set(LEFT),
+    ...get(LEFT_AT),
+    ...get(ROW),
+    ...storeI32(0),
+    ...get(SCRATCH),
+    ...get(ROW),
+    ...storeI32(0),
+    ...add(LEFT_AT, [...get(LEFT), ...i32(4), MUL]),
+    ...add(SCRATCH, [...i32(4), ...get(LEFT), ...i32(4), MUL, SUB]),
+    ...add(READ, i32(4)),
+    ...br(0),
+    END_OP, // loop
+    END_OP, // block
+    ...get(LEFT_AT),
+    ...get(ROWS),
+    SUB,
+    ...i32(2),
+    SHR_U,
+    END_OP, // function
+  ];
+}
 
 function moduleBytes(): Uint8Array {
-  const signature = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32]]), 0];
+  const accumulateType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32]]), 0];
+  const subtractType = [0x60, ...vec([[I32], [I32], [I32]]), 0];
+  const partitionType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([[I32]])];
   const sharedMemory = [0x02, 0x03, ...uleb(1), ...uleb(65536)];
-  const bodies = [accumulateBody(4), accumulateBody(1)].map((b) => [...uleb(b.length), ...b]);
+  const bodies = [accumulateBody(4), accumulateBody(1), subtractBody(), partitionBody()].map((b) => [
+    ...uleb(b.length),
+    ...b,
+  ]);
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([signature])),
+    ...section(1, vec([accumulateType, subtractType, partitionType])),
     ...section(2, vec([[...name('env'), ...name('mem'), ...sharedMemory]])),
-    ...section(3, vec([[0], [0]])),
+    ...section(3, vec([[0], [0], [1], [2]])),
     ...section(
       7,
       vec([
         [...name('acc4'), 0x00, 0],
         [...name('acc1'), 0x00, 1],
+        [...name('sub'), 0x00, 2],
+        [...name('part'), 0x00, 3],
       ]),
     ),
     ...section(10, vec(bodies)),
@@ -191,6 +276,8 @@ export const histogramKernel: object = new wasm.Module(moduleBytes());
 export interface HistogramKernel {
   acc4(hist: number, col: number, n: number, rows: number, m: number, grad: number, hess: number): void;
   acc1(hist: number, col: number, n: number, rows: number, m: number, grad: number, hess: number): void;
+  sub(parent: number, child: number, bytes: number): void;
+  part(rows: number, m: number, col: number, table: number, scratch: number): number;
 }
 
 /** A zeroed shared memory of `initial` 64 KiB pages that can grow to `maximum`. */

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type FeedbackRequest,
@@ -7,6 +6,7 @@ import {
 } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError, ValidationError } from '../errors.js';
+import { isConditionFailed } from '../storage/dynamo.js';
 import { feedbackAttribute, type StoredFeedback } from './log-layout.js';
 import { getPrediction, locatePredictionRecords } from './prediction-store.js';
 
@@ -60,17 +60,10 @@ export async function attachFeedback(
     );
     return { record: { ...record, actual, feedbackAt: feedback.at }, changed: true };
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionFailed(error)) throw error;
   }
   // Another answer landed first: same value is a repeat, another is a conflict.
   return repeated(requestId, await getPrediction(deps, requestId), actual);
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
 }
 
 function repeated(

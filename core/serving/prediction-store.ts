@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type PredictionLogRecord, PredictionLogRecordSchema } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
 import { NotFoundError } from '../errors.js';
+import { queryAll } from '../storage/dynamo.js';
 import {
   endpointGsiPk,
   feedbackAttribute,
@@ -37,25 +38,18 @@ export async function locatePredictionRecords(deps: CoreDeps, requestId: string)
   const out: LocatedRecord[] = [];
   // Cheap pre-check before parsing: a line names its request id verbatim.
   const needle = `"requestId":${JSON.stringify(requestId)}`;
-  let startKey: Item | undefined;
-  do {
-    const res = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.tables.predictions,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': logPk(segmentOf(requestId)) },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of res.Items ?? []) {
-      const partKey = { pk: String(item.pk), sk: String(item.sk) };
-      for (const record of partRecords(item, (line) => line.includes(needle))) {
-        if (record.requestId === requestId) out.push({ record, partKey });
-      }
+  const items = await queryAll(deps, {
+    TableName: deps.tables.predictions,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': logPk(segmentOf(requestId)) },
+    ConsistentRead: true,
+  });
+  for (const item of items) {
+    const partKey = { pk: String(item.pk), sk: String(item.sk) };
+    for (const record of partRecords(item, (line) => line.includes(needle))) {
+      if (record.requestId === requestId) out.push({ record, partKey });
     }
-    startKey = res.LastEvaluatedKey;
-  } while (startKey);
+  }
   return out;
 }
 

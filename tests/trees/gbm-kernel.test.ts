@@ -42,7 +42,8 @@ describe('HistogramMemory (WebAssembly kernel)', () => {
     for (let r = 0; r < rows; r++) if (rng.next() < 0.4) mem.rows[end++] = r;
     const hist = mem.take();
     hist.fill(7); // stale values from an earlier node must be cleared
-    mem.build(hist, { grad, hess }, 500, end);
+    mem.loadGradients({ grad, hess });
+    mem.build(hist, 500, end);
     const expected = naiveHistogram(mem, grad, hess, 500, end);
     // Slots no code can reach (bins past the feature's last, below the missing bin) stay as they were.
     const used = (i: number) => {

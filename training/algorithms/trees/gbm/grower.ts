@@ -57,9 +57,14 @@ export class GrowerWorkspace {
     this.mem.subtract(parent, child);
   }
 
-  build(hist: Histogram, gv: GradientView, start: number, end: number): void {
-    if (this.parallel) this.parallel.build(hist, gv, start, end);
-    else this.mem.build(hist, gv, start, end);
+  /** Sets the gradients the next histograms sum. */
+  loadGradients(gv: GradientView): void {
+    this.mem.loadGradients(gv);
+  }
+
+  build(hist: Histogram, start: number, end: number): void {
+    if (this.parallel) this.parallel.build(hist, start, end);
+    else this.mem.build(hist, start, end);
   }
 
   /** Stable partition of rows[start, end) by a split; returns the first right position. */
@@ -87,8 +92,9 @@ export function growTree(ws: GrowerWorkspace, gv: GradientView, o: GrowOptions, 
   const data = ws.data;
   const builder = new TreeBuilder(1);
   for (let i = 0; i < data.rows; i++) ws.rows[i] = i;
+  ws.loadGradients(gv);
   const rootHist = ws.take();
-  ws.build(rootHist, gv, 0, data.rows);
+  ws.build(rootHist, 0, data.rows);
   const [g, h] = totals(rootHist);
   const root: Leaf = {
     node: builder.add([0]),
@@ -150,7 +156,7 @@ export function growTree(ws: GrowerWorkspace, gv: GradientView, o: GrowOptions, 
     if (bothLeaves) ws.give(parent.hist);
     else {
       small.hist = ws.take();
-      ws.build(small.hist, gv, small.start, small.end);
+      ws.build(small.hist, small.start, small.end);
       ws.subtract(parent.hist!, small.hist);
       large.hist = parent.hist;
       evaluate(small);

@@ -16,8 +16,8 @@ const align8 = (bytes: number) => Math.ceil(bytes / 8) * 8;
 /**
  * Everything the histogram kernel reads and writes, in one shared WebAssembly memory: the bin
  * codes (column-major, from address 0), the row index (each tree node owns a contiguous range
- * of it), gradients and hessians per output and row (the booster computes them in place), and
- * a pool of histograms that grows on demand. JavaScript sees them as typed arrays over the
+ * of it), the current tree's gradient and hessian of each row side by side, partition buffers
+ * and a pool of histograms that grows on demand. JavaScript sees them as typed arrays over the
  * same bytes; a worker thread may run the same kernel on them (see ParallelHistograms).
  */
 export class HistogramMemory {
@@ -28,6 +28,8 @@ export class HistogramMemory {
   /** `outputs` blocks of `rows` values: output k's gradient of row r at `k * rows + r`. */
   readonly grad: Float64Array;
   readonly hess: Float64Array;
+  /** Row r's gradient and hessian for the tree being grown, at 2r and 2r + 1 (see `loadGradients`). */
+  private readonly pairs: Float64Array;
   /** Partition scratch: where a split's right rows wait before going back after the left ones. */
   private readonly scratch: Uint32Array;
   /** Partition table: 1 where a code goes left. */
@@ -39,7 +41,8 @@ export class HistogramMemory {
   constructor(binned: BinnedData, outputs = 1) {
     const n = binned.rows;
     const rowsAt = align8(binned.codes.length);
-    const gradAt = rowsAt + align8(n * 4);
+    const pairsAt = Math.ceil((rowsAt + n * 4) / 16) * 16;
+    const gradAt = pairsAt + n * 16;
     const hessAt = gradAt + n * outputs * 8;
     const scratchAt = hessAt + n * outputs * 8;
     const tableAt = scratchAt + align8(n * 4);
@@ -53,6 +56,7 @@ export class HistogramMemory {
     this.rows = new Uint32Array(buffer, rowsAt, n);
     this.grad = new Float64Array(buffer, gradAt, n * outputs);
     this.hess = new Float64Array(buffer, hessAt, n * outputs);
+    this.pairs = new Float64Array(buffer, pairsAt, n * 2);
     this.scratch = new Uint32Array(buffer, scratchAt, n);
     this.goLeft = new Uint8Array(buffer, tableAt, 256);
     this.kernel = instantiateKernel(this.memory);
@@ -75,10 +79,37 @@ export class HistogramMemory {
     this.free.push(h);
   }
 
+  /** Sets the gradients and hessians that histograms sum (per row; once per tree). */
+  loadGradients(gv: GradientView): void {
+    const { pairs } = this;
+    const { grad, hess } = gv;
+    for (let r = 0; r < grad.length; r++) {
+      pairs[2 * r] = grad[r];
+      pairs[2 * r + 1] = hess[r];
+    }
+  }
+
+  /** Byte address of the gradient pairs (for a worker running the kernel). */
+  get pairsAddress(): number {
+    return this.pairs.byteOffset;
+  }
+
   /** Sums gradients, hessians and counts per bin over rows[start, end), on this thread. */
-  build(hist: Histogram, gv: GradientView, start: number, end: number): void {
+  build(hist: Histogram, start: number, end: number): void {
     clearHistogram(hist, this.data);
-    this.accumulate(hist, gv, start, end - start, 0, this.data.cols);
+    this.accumulate(hist, start, end - start, 0, this.data.cols);
+  }
+
+  /** Features [f0, f1) of rows[start, start + m) into a cleared histogram, four per pass. */
+  accumulate(hist: Histogram, start: number, m: number, f0: number, f1: number): void {
+    const n = this.data.rows;
+    const h = hist.byteOffset;
+    const rows = this.rows.byteOffset + start * 4;
+    const pairs = this.pairs.byteOffset;
+    const featureBytes = HISTOGRAM_BYTES(1);
+    let f = f0;
+    for (; f + 4 <= f1; f += 4) this.kernel.acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
+    for (; f < f1; f++) this.kernel.acc1(h + f * featureBytes, f * n, n, rows, m, pairs);
   }
 
   /**
@@ -102,21 +133,5 @@ export class HistogramMemory {
    */
   subtract(parent: Histogram, child: Histogram): void {
     this.kernel.sub(parent.byteOffset, child.byteOffset, parent.byteLength);
-  }
-
-  /**
-   * Features [f0, f1) of rows[start, start + m) into a cleared histogram, four per pass.
-   * `gv` must be views of this memory's `grad` and `hess`.
-   */
-  accumulate(hist: Histogram, gv: GradientView, start: number, m: number, f0: number, f1: number): void {
-    const n = this.data.rows;
-    const h = hist.byteOffset;
-    const rows = this.rows.byteOffset + start * 4;
-    const grad = gv.grad.byteOffset;
-    const hess = gv.hess.byteOffset;
-    const featureBytes = HISTOGRAM_BYTES(1);
-    let f = f0;
-    for (; f + 4 <= f1; f += 4) this.kernel.acc4(h + f * featureBytes, f * n, n, rows, m, grad, hess);
-    for (; f < f1; f++) this.kernel.acc1(h + f * featureBytes, f * n, n, rows, m, grad, hess);
   }
 }

@@ -5,10 +5,7 @@ export type Histogram = Float64Array;
 
 export const STRIDE = 3;
 
-/**
- * Gradients and hessians of the rows being boosted, indexed by row, as views of a
- * HistogramMemory's `grad` and `hess` (all hessians 1 for squared error).
- */
+/** Gradients and hessians of the rows being boosted, indexed by row (hessians 1 for squared error). */
 export interface GradientView {
   readonly grad: Float64Array;
   readonly hess: Float64Array;

@@ -6,6 +6,7 @@
 
 export const I32 = 0x7f;
 export const F64 = 0x7c;
+export const V128 = 0x7b;
 
 /** Unsigned LEB128, as every count, index, size and memarg offset is encoded. */
 export function uleb(v: number): number[] {
@@ -52,10 +53,11 @@ export const brIf = (depth: number) => [0x0d, depth];
 export const END_OP = 0x0b;
 export const F64_ONE = [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
 
-// SIMD: parent[i] -= child[i], two float64 per instruction.
-export const v128Load = [0xfd, 0x00, 3, 0];
-export const v128Store = [0xfd, 0x0b, 3, 0];
+// SIMD: two float64 per instruction.
+export const loadV128 = (offset: number) => [0xfd, 0x00, 3, ...uleb(offset)];
+export const storeV128 = (offset: number) => [0xfd, 0x0b, 3, ...uleb(offset)];
 export const F64X2_SUB = [0xfd, 0xf1, 0x01];
+export const F64X2_ADD = [0xfd, 0xf0, 0x01];
 
 export const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
 export const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];

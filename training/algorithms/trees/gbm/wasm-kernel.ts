@@ -17,7 +17,6 @@
 
 import {
   I32,
-  F64,
   uleb,
   SHR_U,
   storeI32,
@@ -39,9 +38,11 @@ import {
   brIf,
   END_OP,
   F64_ONE,
-  v128Load,
-  v128Store,
+  loadV128,
+  storeV128,
+  F64X2_ADD,
   F64X2_SUB,
+  V128,
   section,
   vec,
   name,
@@ -50,9 +51,9 @@ import {
 const FEATURE_BYTES = 256 * 3 * 8;
 
 // Locals: parameters, then the loop's own.
-const [HIST, COL, N, ROWS, M, GRAD, HESS] = [0, 1, 2, 3, 4, 5, 6];
-const [R, G, H, O, END] = [7, 8, 9, 10, 11];
-const COLS = [COL, 12, 13, 14];
+const [HIST, COL, N, ROWS, M, PAIRS] = [0, 1, 2, 3, 4, 5];
+const [R, GH, O, END] = [6, 7, 8, 9];
+const COLS = [COL, 10, 11, 12];
 
 /** hist[o + at] += value, for the slot address in local O. */
 const addTo = (at: number, value: number[]) => [
@@ -64,7 +65,7 @@ const addTo = (at: number, value: number[]) => [
   ...storeF64(at),
 ];
 
-/** One feature's update for row R: slot = code * 24, then gradient, hessian and count. */
+/** One feature's update for row R: slot = code * 24, then [gradient, hessian] in one SIMD add, then count. */
 function updateFeature(k: number): number[] {
   const base = k * FEATURE_BYTES;
   return [
@@ -77,8 +78,12 @@ function updateFeature(k: number): number[] {
     MUL,
     ADD,
     ...set(O),
-    ...addTo(base, get(G)),
-    ...addTo(base + 8, get(H)),
+    ...get(O),
+    ...get(O),
+    ...loadV128(base),
+    ...get(GH),
+    ...F64X2_ADD,
+    ...storeV128(base),
     ...addTo(base + 16, F64_ONE),
   ];
 }
@@ -87,30 +92,23 @@ function updateFeature(k: number): number[] {
 function accumulateBody(features: number): number[] {
   const columns: number[] = [];
   for (let k = 1; k < features; k++) columns.push(...get(COLS[k - 1]), ...get(N), ADD, ...set(COLS[k]));
-  // r = rows[i]; g = grad[r]; h = hess[r]
+  // r = rows[i]; gh = pairs[r] (its gradient and hessian side by side)
   const row = [
     ...get(ROWS),
     ...loadI32(0),
     ...set(R),
-    ...get(GRAD),
+    ...get(PAIRS),
     ...get(R),
-    ...i32(8),
+    ...i32(16),
     MUL,
     ADD,
-    ...loadF64(0),
-    ...set(G),
-    ...get(HESS),
-    ...get(R),
-    ...i32(8),
-    MUL,
-    ADD,
-    ...loadF64(0),
-    ...set(H),
+    ...loadV128(0),
+    ...set(GH),
   ];
   const step = (local: number, bytes: number) => [...get(local), ...i32(bytes), ADD, ...set(local)];
   const updates: number[] = [];
   for (let k = 0; k < features; k++) updates.push(...updateFeature(k));
-  const locals = [3, 1, I32, 2, F64, 5, I32]; // R | G H | O END c1 c2 c3
+  const locals = [3, 1, I32, 1, V128, 5, I32]; // R | GH | O END c1 c2 c3
   return [
     ...locals,
     ...columns,
@@ -154,11 +152,11 @@ function subtractBody(): number[] {
     ...brIf(1),
     ...get(PARENT),
     ...get(PARENT),
-    ...v128Load,
+    ...loadV128(0),
     ...get(CHILD),
-    ...v128Load,
+    ...loadV128(0),
     ...F64X2_SUB,
-    ...v128Store,
+    ...storeV128(0),
     ...step(PARENT),
     ...step(CHILD),
     ...br(0),
@@ -229,7 +227,7 @@ function partitionBody(): number[] {
 }
 
 function moduleBytes(): Uint8Array {
-  const accumulateType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32]]), 0];
+  const accumulateType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0];
   const subtractType = [0x60, ...vec([[I32], [I32], [I32]]), 0];
   const partitionType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([[I32]])];
   const sharedMemory = [0x02, 0x03, ...uleb(1), ...uleb(65536)];
@@ -274,8 +272,8 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 export const histogramKernel: object = new wasm.Module(moduleBytes());
 
 export interface HistogramKernel {
-  acc4(hist: number, col: number, n: number, rows: number, m: number, grad: number, hess: number): void;
-  acc1(hist: number, col: number, n: number, rows: number, m: number, grad: number, hess: number): void;
+  acc4(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
+  acc1(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
   sub(parent: number, child: number, bytes: number): void;
   part(rows: number, m: number, col: number, table: number, scratch: number): number;
 }

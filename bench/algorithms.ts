@@ -40,11 +40,20 @@ function standardized(X: Matrix): Matrix {
 }
 
 function digits(): FitData {
-  const lines = readFileSync(new URL('../datasets/digits.csv', import.meta.url), 'utf8').trim().split('\n').slice(1);
+  const lines = readFileSync(new URL('../datasets/digits.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
   const rows = lines.map((l) => l.split(',').map(Number));
   const cols = rows[0].length - 1;
   const data = Float64Array.from(rows.flatMap((r) => r.slice(0, cols)));
-  return { X: standardized({ data, rows: rows.length, cols }), y: Float64Array.from(rows, (r) => r[cols]), task: 'classification', nClasses: 10, seed: 0 };
+  return {
+    X: standardized({ data, rows: rows.length, cols }),
+    y: Float64Array.from(rows, (r) => r[cols]),
+    task: 'classification',
+    nClasses: 10,
+    seed: 0,
+  };
 }
 
 /** 100k x 20 blobs around 8 random centres (seeded). */
@@ -53,7 +62,8 @@ function blobs(): FitData {
   const [n, f, k] = [100_000, 20, 8];
   const centres = Float64Array.from({ length: k * f }, () => rng.normal() * 5);
   const data = new Float64Array(n * f);
-  for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) data[i * f + j] = centres[(i % k) * f + j] + rng.normal();
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < f; j++) data[i * f + j] = centres[(i % k) * f + j] + rng.normal();
   return { X: { data, rows: n, cols: f }, y: new Float64Array(0), task: 'clustering', nClasses: 0, seed: 0 };
 }
 
@@ -65,11 +75,40 @@ function matmulPass(X: Matrix): number {
 const d = digits();
 const b = blobs();
 const rows = [
-  { what: 'svc (rbf, C=1) on digits 1797x64', fit: median3(() => svc.fit(d, svc.params.parse({}))), ref: matmulPass(d.X) },
-  { what: 'mlp (100 relu, adam) on digits 1797x64', fit: median3(() => mlp.fit(d, mlp.params.parse({}))), ref: matmulPass(d.X) },
-  { what: 'linear_svc (C=1, ovr) on digits 1797x64', fit: median3(() => linearSvc.fit(d, linearSvc.params.parse({}))), ref: matmulPass(d.X) },
-  { what: 'sgd (hinge, ovr) on digits 1797x64', fit: median3(() => sgd.fit(d, sgd.params.parse({}))), ref: matmulPass(d.X) },
-  { what: 'kmeans (k=8, n_init=10) on 100k x 20', fit: median3(() => kmeans.fit(b, kmeans.params.parse({}))), ref: matmulPass(b.X) },
+  {
+    what: 'svc (rbf, C=1) on digits 1797x64',
+    fit: median3(() => svc.fit(d, svc.params.parse({}))),
+    ref: matmulPass(d.X),
+  },
+  {
+    what: 'mlp (100 relu, adam) on digits 1797x64',
+    fit: median3(() => mlp.fit(d, mlp.params.parse({}))),
+    ref: matmulPass(d.X),
+  },
+  {
+    what: 'linear_svc (C=1, ovr) on digits 1797x64',
+    fit: median3(() => linearSvc.fit(d, linearSvc.params.parse({}))),
+    ref: matmulPass(d.X),
+  },
+  {
+    what: 'sgd (hinge, ovr) on digits 1797x64',
+    fit: median3(() => sgd.fit(d, sgd.params.parse({}))),
+    ref: matmulPass(d.X),
+  },
+  {
+    what: 'kmeans (k=8, n_init=10) on 100k x 20',
+    fit: median3(() => kmeans.fit(b, kmeans.params.parse({}))),
+    ref: matmulPass(b.X),
+  },
 ];
-console.log('reference-scores.md lists no fit times for these models; reference = same-run X @ W (F x 100) pass');
-console.table(rows.map((r) => ({ model: r.what, 'fit s (median of 3)': r.fit.toFixed(3), 'matmul pass s': r.ref.toFixed(4), ratio: (r.fit / r.ref).toFixed(0) })));
+console.log(
+  'reference-scores.md lists no fit times for these models; reference = same-run X @ W (F x 100) pass',
+);
+console.table(
+  rows.map((r) => ({
+    model: r.what,
+    'fit s (median of 3)': r.fit.toFixed(3),
+    'matmul pass s': r.ref.toFixed(4),
+    ratio: (r.fit / r.ref).toFixed(0),
+  })),
+);

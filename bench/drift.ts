@@ -96,18 +96,29 @@ async function family(label: string, referenceRows: number): Promise<void> {
   for (let r = 0; r < 3; r++) {
     times.push(
       await timed(async () => {
-        const report = await evaluateDrift({ ...header, baseline: profile, rows: loggedRows(ROWS, { heap: 0 }) });
-        drifted = report.features.filter((f) => f.drifted).map((f) => `${f.name} (${f.test})`).join(', ');
+        const report = await evaluateDrift({
+          ...header,
+          baseline: profile,
+          rows: loggedRows(ROWS, { heap: 0 }),
+        });
+        drifted = report.features
+          .filter((f) => f.drifted)
+          .map((f) => `${f.name} (${f.test})`)
+          .join(', ');
       }),
     );
   }
-  console.log(`${label}: evaluateDrift median ${median(times).toFixed(0)} ms  [${times.map((t) => t.toFixed(0)).join(', ')}]`);
+  console.log(
+    `${label}: evaluateDrift median ${median(times).toFixed(0)} ms  [${times.map((t) => t.toFixed(0)).join(', ')}]`,
+  );
   console.log(`  peak heap while streaming: ${heaps.join('; ')}`);
   console.log(`  drifted: ${drifted || 'none'} (the generator shifts num_00 by 0.5 std)`);
 }
 
 async function main(): Promise<void> {
-  console.log(`drift bench: ${ROWS.toLocaleString('en')} rows × ${COLUMNS.length} features, node ${process.version}`);
+  console.log(
+    `drift bench: ${ROWS.toLocaleString('en')} rows × ${COLUMNS.length} features, node ${process.version}`,
+  );
   const floors: number[] = [];
   for (let r = 0; r < 3; r++) floors.push(await timed(() => floor(ROWS)));
   console.log(`reference floor (iterate the same rows and sum them): median ${median(floors).toFixed(0)} ms`);

@@ -93,43 +93,72 @@ interface LoadResult {
 }
 
 function quantile(sorted: readonly number[], q: number): number {
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 function load(url: string, body: string, headers: Record<string, string>): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(LOADGEN, { eval: true, workerData: { url, body, headers, seconds: SECONDS, connections: CONNECTIONS } });
-    worker.once('error', reject);
-    worker.once('message', (m: { latencies: number[]; errors: number; statuses: Record<string, number>; elapsed: number }) => {
-      const sorted = Float64Array.from(m.latencies).sort();
-      resolve({
-        rps: m.latencies.length / m.elapsed,
-        p50: quantile(Array.from(sorted), 0.5),
-        p99: quantile(Array.from(sorted), 0.99),
-        ok: m.latencies.length,
-        errors: m.errors,
-        statuses: m.statuses,
-      });
-      void worker.terminate();
+    const worker = new Worker(LOADGEN, {
+      eval: true,
+      workerData: { url, body, headers, seconds: SECONDS, connections: CONNECTIONS },
     });
+    worker.once('error', reject);
+    worker.once(
+      'message',
+      (m: { latencies: number[]; errors: number; statuses: Record<string, number>; elapsed: number }) => {
+        const sorted = Float64Array.from(m.latencies).sort();
+        resolve({
+          rps: m.latencies.length / m.elapsed,
+          p50: quantile(Array.from(sorted), 0.5),
+          p99: quantile(Array.from(sorted), 0.99),
+          ok: m.latencies.length,
+          errors: m.errors,
+          statuses: m.statuses,
+        });
+        void worker.terminate();
+      },
+    );
   });
 }
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    ),
+  );
 }
 
 /** Trains gradient boosting on iris with the real trainer and serves it as the endpoint `iris`. */
 async function deployIris(deps: CoreDeps): Promise<Record<string, number>> {
   const { root } = trainBuiltin('iris', 'gradient_boosting', { keep: true });
   const bytes = readFileSync(join(root, 'model', 'model.onnx'));
-  const contract = ModelContractSchema.parse(JSON.parse(readFileSync(join(root, 'model', 'contract.json'), 'utf8')));
+  const contract = ModelContractSchema.parse(
+    JSON.parse(readFileSync(join(root, 'model', 'contract.json'), 'utf8')),
+  );
   rmSync(root, { recursive: true, force: true });
   const sha = createHash('sha256').update(bytes).digest('hex');
   const key = `models/iris/versions/1/model.onnx`;
   await deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: bytes }));
-  await registerModelVersion(deps, { model: 'iris', runId: 'bench', algorithm: contract.algorithm, contract, score: 1, onnxUri: `s3://${deps.bucket}/${key}`, onnxSha256: sha });
-  await setAlias(deps, { model: 'iris', alias: 'champion', version: 1, reason: 'bench', policy: 'manual', by: 'bench' });
+  await registerModelVersion(deps, {
+    model: 'iris',
+    runId: 'bench',
+    algorithm: contract.algorithm,
+    contract,
+    score: 1,
+    onnxUri: `s3://${deps.bucket}/${key}`,
+    onnxSha256: sha,
+  });
+  await setAlias(deps, {
+    model: 'iris',
+    alias: 'champion',
+    version: 1,
+    reason: 'bench',
+    policy: 'manual',
+    by: 'bench',
+  });
   await ensureEndpoint(deps, { model: 'iris' });
   const [header, first] = readFileSync(new URL('../datasets/iris.csv', import.meta.url), 'utf8').split('\n');
   const names = header.split(',').slice(0, -1);
@@ -143,7 +172,12 @@ async function countLogged(deps: CoreDeps): Promise<number> {
   do {
     // Records are stored in segment parts (core/serving/log-layout.ts), `count` records each.
     const page = await deps.ddb.send(
-      new ScanCommand({ TableName: deps.tables.predictions, ProjectionExpression: '#c', ExpressionAttributeNames: { '#c': 'count' }, ExclusiveStartKey: start }),
+      new ScanCommand({
+        TableName: deps.tables.predictions,
+        ProjectionExpression: '#c',
+        ExpressionAttributeNames: { '#c': 'count' },
+        ExclusiveStartKey: start,
+      }),
     );
     for (const item of page.Items ?? []) count += Number(item.c ?? item.count ?? 0);
     start = page.LastEvaluatedKey;
@@ -151,7 +185,8 @@ async function countLogged(deps: CoreDeps): Promise<number> {
   return count;
 }
 
-const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(6)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms`;
+const fmt = (r: LoadResult) =>
+  `${r.rps.toFixed(0).padStart(6)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms`;
 
 interface Storage {
   readonly deps: CoreDeps;
@@ -166,7 +201,9 @@ async function inProcessStorage(dataDir: string): Promise<Storage> {
 
 /** The emulators in a child process: what the API costs when its storage is elsewhere (as on AWS). */
 async function childProcessStorage(dataDir: string): Promise<Storage> {
-  const child = fork(fileURLToPath(new URL('./emulators-process.ts', import.meta.url)), [dataDir], { execArgv: ['--import', 'tsx'] });
+  const child = fork(fileURLToPath(new URL('./emulators-process.ts', import.meta.url)), [dataDir], {
+    execArgv: ['--import', 'tsx'],
+  });
   const endpoints = await new Promise<EmulatorEndpoints>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { endpoints: EmulatorEndpoints }).endpoints));
     child.once('exit', (code) => reject(new Error(`emulator process exited with ${code}`)));
@@ -199,7 +236,12 @@ async function serveAndLoad(storage: Storage): Promise<Scenario> {
   const features = await deployIris(deps);
   const serving = createServingState(deps);
   const refuse = () => Promise.reject(new Error('not in this bench'));
-  const ctx: ApiContext = { deps, serving, pipelines: { start: refuse, describe: refuse }, events: { publish: async () => {} } };
+  const ctx: ApiContext = {
+    deps,
+    serving,
+    pipelines: { start: refuse, describe: refuse },
+    events: { publish: async () => {} },
+  };
   const app = createApp(ctx, { token: TOKEN });
   const api = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   await new Promise<void>((r) => (api.listening ? r() : api.once('listening', () => r())));
@@ -223,7 +265,8 @@ async function serveAndLoad(storage: Storage): Promise<Scenario> {
     const t0 = performance.now();
     const res = await fetch(url, { method: 'POST', headers: HEADERS, body: batch });
     const json = (await res.json()) as { predictions?: unknown[] };
-    if (res.status !== 200 || json.predictions?.length !== 10_000) throw new Error(`batch failed: ${res.status}`);
+    if (res.status !== 200 || json.predictions?.length !== 10_000)
+      throw new Error(`batch failed: ${res.status}`);
     if (i > 0) batchMs.push(performance.now() - t0);
   }
   await ctx.close?.();
@@ -259,24 +302,41 @@ async function withStorage(start: (dir: string) => Promise<Storage>): Promise<Sc
 
 function report(label: string, s: Scenario, ceiling: LoadResult): void {
   const r = s.result;
-  console.log(`${label}${fmt(r)}   = ${(r.rps / PEER.rps).toFixed(1)}x peer, ${(r.rps / ceiling.rps).toFixed(2)} of ceiling`);
+  console.log(
+    `${label}${fmt(r)}   = ${(r.rps / PEER.rps).toFixed(1)}x peer, ${(r.rps / ceiling.rps).toFixed(2)} of ceiling`,
+  );
   if (r.errors > 0) console.log(`    non-200 answers: ${r.errors} ${JSON.stringify(r.statuses)}`);
-  console.log(`    log: ${s.logged} records stored for ${r.ok} answers (${s.logged === r.ok ? 'none lost' : 'MISMATCH'}); ${s.backlog} were still queued at the end of the window, written ${(s.flushMs / 1000).toFixed(1)} s later`);
+  console.log(
+    `    log: ${s.logged} records stored for ${r.ok} answers (${s.logged === r.ok ? 'none lost' : 'MISMATCH'}); ${s.backlog} were still queued at the end of the window, written ${(s.flushMs / 1000).toFixed(1)} s later`,
+  );
 }
 
 async function main(): Promise<void> {
-  console.log(`Serving benchmark: single-row predictions, ${CONNECTIONS} keep-alive connections, ${SECONDS} s per row`);
-  console.log(`(machine load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores)\n`);
+  console.log(
+    `Serving benchmark: single-row predictions, ${CONNECTIONS} keep-alive connections, ${SECONDS} s per row`,
+  );
+  console.log(
+    `(machine load average at start: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${cpus().length} cores)\n`,
+  );
   const ceiling = await ceilingRun();
   console.log(`ceiling  bare node:http, constant JSON                     ${fmt(ceiling)}`);
-  console.log(`peer     Flask + scikit-learn (../shared/reference-scores)  ${String(PEER.rps).padStart(6)} req/s   p50 ${String(PEER.p50).padStart(6)} ms   p99 ${String(PEER.p99).padStart(6)} ms`);
+  console.log(
+    `peer     Flask + scikit-learn (../shared/reference-scores)  ${String(PEER.rps).padStart(6)} req/s   p50 ${String(PEER.p50).padStart(6)} ms   p99 ${String(PEER.p99).padStart(6)} ms`,
+  );
   const local = await withStorage(inProcessStorage);
   report('cirrus   logging on, emulators in-process (cirrus local)   ', local, ceiling);
   const split = await withStorage(childProcessStorage);
   report('cirrus   logging on, emulators in a child process        ', split, ceiling);
   console.log('\n10,000-row batch, one request (instances as lists), median of 5:');
-  for (const [label, s] of [['emulators in-process', local], ['emulators in a child process', split]] as const) {
-    console.log(`  ${label.padEnd(30)} ${s.batchMs[2].toFixed(0)} ms (min ${s.batchMs[0].toFixed(0)}, max ${s.batchMs[4].toFixed(0)})`);
+  for (const [label, s] of [
+    ['emulators in-process', local],
+    ['emulators in a child process', split],
+  ] as const) {
+    console.log(
+      `  ${label.padEnd(30)} ${s.batchMs[2].toFixed(0)} ms (min ${s.batchMs[0].toFixed(0)}, max ${s.batchMs[4].toFixed(0)})`,
+    );
   }
   console.log('\ngoals (issue 5): >= 10x the peer and >= 0.5 of the ceiling');
 }

@@ -33,7 +33,10 @@ export function algorithmSpec(name: string, task: Task): AlgorithmSpec {
     throw new ValidationError(`algorithm: unknown algorithm '${name}' (known: ${known})`, 'algorithm');
   }
   if (!spec.tasks.includes(task)) {
-    throw new ValidationError(`algorithm: '${name}' does not support task '${task}' (supports: ${spec.tasks.join(', ')})`, 'algorithm');
+    throw new ValidationError(
+      `algorithm: '${name}' does not support task '${task}' (supports: ${spec.tasks.join(', ')})`,
+      'algorithm',
+    );
   }
   return spec;
 }
@@ -69,7 +72,10 @@ function jsonOption<T>(raw: Record<string, unknown>, key: string, schema: z.ZodT
 export function parseTrainerOptions(raw: Record<string, unknown>): TrainerOptions {
   for (const key of Object.keys(raw)) {
     if (isTrainerOption(key) && key !== TEXT_OPTIONS_KEY && key !== SEARCH_SPACE_KEY)
-      throw new ValidationError(`${key}: unknown trainer option (known: ${TEXT_OPTIONS_KEY}, ${SEARCH_SPACE_KEY})`, key);
+      throw new ValidationError(
+        `${key}: unknown trainer option (known: ${TEXT_OPTIONS_KEY}, ${SEARCH_SPACE_KEY})`,
+        key,
+      );
   }
   return {
     text: jsonOption(raw, TEXT_OPTIONS_KEY, TextOptionsSchema),
@@ -81,13 +87,18 @@ export function parseTrainerOptions(raw: Record<string, unknown>): TrainerOption
  * Parses hyperparameters (numbers or SageMaker's strings) with defaults; errors name the key.
  * Reserved `cirrus_` keys are checked by `parseTrainerOptions` and left out of the result.
  */
-export function parseHyperparameters(spec: AlgorithmSpec, all: Record<string, unknown>): Record<string, unknown> {
+export function parseHyperparameters(
+  spec: AlgorithmSpec,
+  all: Record<string, unknown>,
+): Record<string, unknown> {
   parseTrainerOptions(all);
   const raw = Object.fromEntries(Object.entries(all).filter(([k]) => !isTrainerOption(k)));
   const result = spec.params.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const key = issue?.path.length ? issue.path.map(String).join('.') : (issue as { keys?: string[] })?.keys?.[0];
+  const key = issue?.path.length
+    ? issue.path.map(String).join('.')
+    : (issue as { keys?: string[] })?.keys?.[0];
   const field = key ? `hyperparameters.${key}` : 'hyperparameters';
   throw new ValidationError(`${field}: ${issue?.message ?? 'invalid'}`, field);
 }

@@ -28,7 +28,10 @@ export type ModelDriftDetectedDetail = z.infer<typeof ModelDriftDetectedDetailSc
  */
 export const ScheduledRetrainDetailSchema = z.object({
   experiment: ExperimentNameSchema,
-  schedule: z.string().regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)').optional(),
+  schedule: z
+    .string()
+    .regex(/^(rate|cron)\(.+\)$/, 'rate(...) or cron(...)')
+    .optional(),
 });
 export type ScheduledRetrainDetail = z.infer<typeof ScheduledRetrainDetailSchema>;
 

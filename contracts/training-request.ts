@@ -139,7 +139,12 @@ const searchValue = z.union([z.number(), z.string(), z.boolean()]);
 
 /** A range for random search: uniform, or log-uniform (`log`), rounded when `int`. */
 export const SearchRangeSchema = z
-  .strictObject({ min: z.number(), max: z.number(), log: z.boolean().default(false), int: z.boolean().default(false) })
+  .strictObject({
+    min: z.number(),
+    max: z.number(),
+    log: z.boolean().default(false),
+    int: z.boolean().default(false),
+  })
   .refine((r) => r.max >= r.min, { message: 'max must be at least min' })
   .refine((r) => !r.log || r.min > 0, { message: 'a log range needs min > 0' });
 

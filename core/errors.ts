@@ -52,5 +52,8 @@ export function fromZodError(
 ): ValidationError {
   const issue = error.issues[0];
   const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
-  return new ValidationError(path ? `${path}: ${issue?.message}` : (issue?.message ?? 'invalid input'), path || undefined);
+  return new ValidationError(
+    path ? `${path}: ${issue?.message}` : (issue?.message ?? 'invalid input'),
+    path || undefined,
+  );
 }

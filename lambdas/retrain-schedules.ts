@@ -45,7 +45,12 @@ export function eventBridgeScheduleSync(options: EventBridgeScheduleSyncOptions)
       if (expression === null) return removeRule(client, Name);
       const rule = retrainScheduleRule(experiment, expression);
       await client.send(
-        new PutRuleCommand({ Name, ScheduleExpression: expression, State: 'ENABLED', Description: rule.description }),
+        new PutRuleCommand({
+          Name,
+          ScheduleExpression: expression,
+          State: 'ENABLED',
+          Description: rule.description,
+        }),
       );
       await client.send(
         new PutTargetsCommand({
@@ -70,7 +75,8 @@ async function removeRule(client: Pick<EventBridgeClient, 'send'>, Name: string)
     await client.send(new DeleteRuleCommand({ Name }));
   } catch (error) {
     // Clearing a schedule that was never set is not an error.
-    if (error instanceof ResourceNotFoundException || (error as Error).name === 'ResourceNotFoundException') return;
+    if (error instanceof ResourceNotFoundException || (error as Error).name === 'ResourceNotFoundException')
+      return;
     throw error;
   }
 }

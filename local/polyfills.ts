@@ -1,5 +1,9 @@
 /** Node 20 lacks Promise.withResolvers (ES2024); aws-local-stepfunctions 3 calls it. */
-type Resolvers<T> = { promise: Promise<T>; resolve: (v: T | PromiseLike<T>) => void; reject: (e: unknown) => void };
+type Resolvers<T> = {
+  promise: Promise<T>;
+  resolve: (v: T | PromiseLike<T>) => void;
+  reject: (e: unknown) => void;
+};
 const P = Promise as unknown as { withResolvers?: <T>() => Resolvers<T> };
 if (typeof P.withResolvers !== 'function') {
   P.withResolvers = <T>() => {

@@ -14,7 +14,13 @@ export async function closeInterruptedExecutions(deps: CoreDeps, store: Executio
   const interrupted = (await store.list()).filter((record) => record.status === 'RUNNING');
   for (const record of interrupted) {
     const stopDate = deps.now().toISOString();
-    await store.save({ ...record, status: 'ABORTED', stopDate, error: 'Cirrus.Interrupted', cause: INTERRUPTED_CAUSE });
+    await store.save({
+      ...record,
+      status: 'ABORTED',
+      stopDate,
+      error: 'Cirrus.Interrupted',
+      cause: INTERRUPTED_CAUSE,
+    });
     const runId = runIdOf(record.input);
     if (runId) await failRun(deps, runId);
   }

@@ -36,11 +36,21 @@ export function clusteringMetrics(p: Predictions, X: Matrix, seed = 0): Clusteri
 }
 
 /** The full metrics of predictions on rows with targets `y` (class indices or values). */
-export function evaluate(p: Predictions, y: Float64Array, classes: readonly string[] | undefined, X: Matrix): Metrics {
+export function evaluate(
+  p: Predictions,
+  y: Float64Array,
+  classes: readonly string[] | undefined,
+  X: Matrix,
+): Metrics {
   if (p.clusters) return clusteringMetrics(p, X);
   if (classes) {
     const labels = labelsOf(p, classes.length);
-    return classificationMetrics(y, labels, p.probabilities ?? new Float64Array(y.length * classes.length), classes);
+    return classificationMetrics(
+      y,
+      labels,
+      p.probabilities ?? new Float64Array(y.length * classes.length),
+      classes,
+    );
   }
   if (!p.values) throw new Error('regression model predicted no values');
   return regressionMetrics(y, p.values);

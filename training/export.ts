@@ -38,9 +38,11 @@ export function exportModel(
     g.output(out.distances, 'distances', { type: 'FLOAT', dims: ['N', contract.clusters ?? 0] });
   }
   // Text features use onnxruntime's Tokenizer (com.microsoft), which the graph builder does not import.
-  return withContribOpset(g.toBytes({
-    metadata: { [CONTRACT_METADATA_KEY]: JSON.stringify(contract) },
-    producerVersion: trainerVersion,
-    docString: `Cirrus ${contract.algorithm} (${contract.task}) on ${contract.features[0]?.source.dataset}`,
-  }));
+  return withContribOpset(
+    g.toBytes({
+      metadata: { [CONTRACT_METADATA_KEY]: JSON.stringify(contract) },
+      producerVersion: trainerVersion,
+      docString: `Cirrus ${contract.algorithm} (${contract.task}) on ${contract.features[0]?.source.dataset}`,
+    }),
+  );
 }

@@ -58,7 +58,8 @@ export function fillTemplate(template: string, cell: (column: string) => string)
 export function selectFeatures(csv: ParsedCsv, job: TrainingJobSpec, text?: TextOptions): FeatureSpec[] {
   const templated = text?.template ? templateColumns(csv, text.template) : [];
   const names =
-    job.features ?? csv.columns.filter((c) => c.name !== job.target && !templated.includes(c.name)).map((c) => c.name);
+    job.features ??
+    csv.columns.filter((c) => c.name !== job.target && !templated.includes(c.name)).map((c) => c.name);
   const specs: FeatureSpec[] = names.map((name, i) => {
     const field = `features.${i}`;
     if (name === job.target) throw new ValidationError(`${field}: '${name}' is the target`, field);
@@ -67,19 +68,27 @@ export function selectFeatures(csv: ParsedCsv, job: TrainingJobSpec, text?: Text
   if (text?.template) {
     if (specs.some((s) => s.name === text.name)) {
       const field = `${TEXT_OPTIONS_KEY}.name`;
-      throw new ValidationError(`${field}: '${text.name}' is already a feature; name the templated text otherwise`, field);
+      throw new ValidationError(
+        `${field}: '${text.name}' is already a feature; name the templated text otherwise`,
+        field,
+      );
     }
     specs.push({ name: text.name, type: 'text', template: { text: text.template, columns: templated } });
   }
-  if (specs.length === 0) throw new ValidationError('features: no usable feature column in the data', 'features');
+  if (specs.length === 0)
+    throw new ValidationError('features: no usable feature column in the data', 'features');
   return specs;
 }
 
 function textValues(csv: ParsedCsv, f: FeatureSpec): string[] {
   if (!f.template) return toStrings(findColumn(csv, f.name, f.name));
   const { text, columns } = f.template;
-  const cells = new Map(columns.map((c) => [c, toStrings(findColumn(csv, c, `${TEXT_OPTIONS_KEY}.template`))]));
-  return Array.from({ length: csv.schema.rowCount }, (_, r) => fillTemplate(text, (c) => cells.get(c)?.[r] ?? ''));
+  const cells = new Map(
+    columns.map((c) => [c, toStrings(findColumn(csv, c, `${TEXT_OPTIONS_KEY}.template`))]),
+  );
+  return Array.from({ length: csv.schema.rowCount }, (_, r) =>
+    fillTemplate(text, (c) => cells.get(c)?.[r] ?? ''),
+  );
 }
 
 /** Builds the frame for `features` from a parsed CSV (train or test). */

@@ -2,7 +2,12 @@ import { attr, type OnnxGraph } from '../core/ml/onnx/index.js';
 import type { Matrix } from './algorithms/types.js';
 import type { FeatureFrame } from './frame.js';
 import { exportVectorizer } from './text/graph.js';
-import { fitVectorizer, type TextVectorizer, type VectorizerOptions, vectorizeInto } from './text/vectorizer.js';
+import {
+  fitVectorizer,
+  type TextVectorizer,
+  type VectorizerOptions,
+  vectorizeInto,
+} from './text/vectorizer.js';
 
 /**
  * Fitted preprocessing: mean imputation of numeric NaN, optional standard scaling, one-hot of

@@ -7,11 +7,62 @@
  */
 import { createRng, type Rng } from '../core/ml/random.js';
 
-const POSITIVE = ['great', 'excellent', 'love', 'perfect', 'happy', 'recommend', 'amazing', 'sturdy', 'comfortable', 'fast'];
-const NEGATIVE = ['terrible', 'broken', 'awful', 'refund', 'disappointed', 'useless', 'flimsy', 'slow', 'returned', 'waste'];
-const NEUTRAL = ['the', 'box', 'arrived', 'on', 'tuesday', 'colour', 'blue', 'battery', 'size', 'price', 'package', 'cable', 'manual', 'it', 'was'];
+const POSITIVE = [
+  'great',
+  'excellent',
+  'love',
+  'perfect',
+  'happy',
+  'recommend',
+  'amazing',
+  'sturdy',
+  'comfortable',
+  'fast',
+];
+const NEGATIVE = [
+  'terrible',
+  'broken',
+  'awful',
+  'refund',
+  'disappointed',
+  'useless',
+  'flimsy',
+  'slow',
+  'returned',
+  'waste',
+];
+const NEUTRAL = [
+  'the',
+  'box',
+  'arrived',
+  'on',
+  'tuesday',
+  'colour',
+  'blue',
+  'battery',
+  'size',
+  'price',
+  'package',
+  'cable',
+  'manual',
+  'it',
+  'was',
+];
 const PRODUCTS = ['headphones', 'kettle', 'backpack', 'lamp', 'keyboard', 'blender', 'charger', 'jacket'];
-const AUTHORS = ['ana', 'ben', 'chloe', 'dev', 'emma', 'farid', 'grace', 'hugo', 'ines', 'jack', 'kim', 'lena'];
+const AUTHORS = [
+  'ana',
+  'ben',
+  'chloe',
+  'dev',
+  'emma',
+  'farid',
+  'grace',
+  'hugo',
+  'ines',
+  'jack',
+  'kim',
+  'lena',
+];
 
 function pick<T>(items: readonly T[], rng: Rng): T {
   return items[rng.int(items.length)];

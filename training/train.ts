@@ -53,7 +53,8 @@ function parseChannel(bytes: Uint8Array | string, field: string, config: Trainin
 function targetOf(data: ParsedCsv, config: TrainingJobConfig, classes?: readonly string[]): EncodedTarget {
   const { job } = config;
   if (job.task !== 'clustering') return encodeTarget(data, job, classes);
-  if (job.target) throw new ValidationError(`target: task 'clustering' takes no target (got '${job.target}')`, 'target');
+  if (job.target)
+    throw new ValidationError(`target: task 'clustering' takes no target (got '${job.target}')`, 'target');
   return { y: new Float64Array(0) };
 }
 
@@ -89,7 +90,9 @@ export function train(
   const data = { X, y: target.y, task: job.task, nClasses, seed: job.seed };
   let tuning: TuningResult | undefined;
   if (options.search) {
-    const fixed = Object.fromEntries(Object.entries(config.hyperparameters).filter(([k]) => !k.startsWith('cirrus_')));
+    const fixed = Object.fromEntries(
+      Object.entries(config.hyperparameters).filter(([k]) => !k.startsWith('cirrus_')),
+    );
     tuning = tune(spec, impl, data, fixed, options.search, nClasses);
     hyperparameters = tuning.chosen;
   }

@@ -14,7 +14,10 @@ function gridCandidates(space: SearchSpace): Record<string, Value>[] {
   let out: Record<string, Value>[] = [{}];
   for (const [key, values] of Object.entries(space.space)) {
     if (!Array.isArray(values))
-      throw new ValidationError(`${FIELD}.space.${key}: a grid needs a list of values, not a range`, `${FIELD}.space.${key}`);
+      throw new ValidationError(
+        `${FIELD}.space.${key}: a grid needs a list of values, not a range`,
+        `${FIELD}.space.${key}`,
+      );
     out = out.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
   }
   return out.slice(0, space.budget);
@@ -31,7 +34,9 @@ function randomCandidates(space: SearchSpace, seed: number): Record<string, Valu
         continue;
       }
       const u = rng.next();
-      const x = v.log ? Math.exp(Math.log(v.min) + u * (Math.log(v.max) - Math.log(v.min))) : v.min + u * (v.max - v.min);
+      const x = v.log
+        ? Math.exp(Math.log(v.min) + u * (Math.log(v.max) - Math.log(v.min)))
+        : v.min + u * (v.max - v.min);
       c[key] = v.int ? Math.round(x) : x;
     }
     return c;
@@ -72,7 +77,10 @@ export function tune(
   const list = candidates(space, data.seed);
   if (data.task !== 'clustering' && space.folds > data.X.rows) {
     const field = `${FIELD}.folds`;
-    throw new ValidationError(`${field}: ${space.folds} folds is more than the ${data.X.rows} training rows`, field);
+    throw new ValidationError(
+      `${field}: ${space.folds} folds is more than the ${data.X.rows} training rows`,
+      field,
+    );
   }
   const folds: Fold[] =
     data.task === 'clustering'
@@ -86,7 +94,10 @@ export function tune(
       data.task === 'clustering'
         ? [scoreOf(impl.fit(data, params).predict(data.X), data.y, nClasses, data.X)]
         : folds.map(({ train, test }) => {
-            const fit = impl.fit({ ...data, X: rowsOf(data.X, train), y: Float64Array.from(train, (i) => data.y[i]) }, params);
+            const fit = impl.fit(
+              { ...data, X: rowsOf(data.X, train), y: Float64Array.from(train, (i) => data.y[i]) },
+              params,
+            );
             const yTest = Float64Array.from(test, (i) => data.y[i]);
             const Xtest = rowsOf(data.X, test);
             return scoreOf(fit.predict(Xtest), yTest, nClasses, Xtest);

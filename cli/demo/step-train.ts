@@ -28,7 +28,9 @@ export async function trainOne(
   hyperparameters: Readonly<Record<string, number>> = {},
 ): Promise<TrainedModel> {
   const { client, ui, names } = ctx;
-  const params = Object.entries(hyperparameters).map(([k, v]) => ` --param ${k}=${v}`).join('');
+  const params = Object.entries(hyperparameters)
+    .map(([k, v]) => ` --param ${k}=${v}`)
+    .join('');
   ui.line(
     `$ cirrus train --experiment ${names.experiment} --task classification --algorithm ${algorithm} --dataset ${names.dataset} --target ${IRIS_TARGET}${params}`,
   );
@@ -72,7 +74,9 @@ const DEMO_MODELS: ReadonlyArray<readonly [string, Record<string, number>]> = [
 /** Step 2: logistic regression, then SVC; the best_score policy deploys the better one. */
 export async function trainModels(ctx: DemoContext): Promise<void> {
   const { client, ui, names } = ctx;
-  ui.step('Train: a simple logistic_regression baseline, then svc (policy best_score deploys the better one)');
+  ui.step(
+    'Train: a simple logistic_regression baseline, then svc (policy best_score deploys the better one)',
+  );
   const trained: TrainedModel[] = [];
   // The baseline is strongly regularized (C=0.01) on purpose: with defaults both models tie on
   // iris's test split, and the demo is about what Cirrus does when one model is better.

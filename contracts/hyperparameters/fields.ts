@@ -5,7 +5,15 @@ import { z } from 'zod';
  * from SageMaker's hyperparameters.json, so numeric and boolean fields accept both; every
  * field has a default and bounds, and an unknown key is an error (schemas are strict).
  */
-const numeric = z.union([z.number(), z.string().trim().min(1).regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/, 'must be a number').transform(Number)]);
+const numeric = z.union([
+  z.number(),
+  z
+    .string()
+    .trim()
+    .min(1)
+    .regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/, 'must be a number')
+    .transform(Number),
+]);
 
 /** An integer in [min, max] with a default. */
 export const int = (def: number, min: number, max: number) =>
@@ -28,7 +36,16 @@ export const choice = <const T extends readonly [string, ...string[]]>(def: T[nu
   z.enum(options).default(def as never);
 
 /** An optional seed (the trainer derives one from the request's seed when absent). */
-export const seed = () => numeric.pipe(z.number().int().min(0).max(2 ** 31 - 1)).optional();
+export const seed = () =>
+  numeric
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1),
+    )
+    .optional();
 
 /** A strict hyperparameter object: unknown keys are rejected with their name. */
 export const params = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape);

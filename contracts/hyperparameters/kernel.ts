@@ -5,7 +5,14 @@ import type { AlgorithmSpec } from './types.js';
 /** 'scale' = 1 / (n_features * X.var()), 'auto' = 1 / n_features, or a positive number. */
 const gamma = () =>
   z
-    .union([z.enum(['scale', 'auto']), z.number().positive(), z.string().regex(/^\d*\.?\d+([eE][-+]?\d+)?$/, 'must be scale, auto or a positive number').transform(Number)])
+    .union([
+      z.enum(['scale', 'auto']),
+      z.number().positive(),
+      z
+        .string()
+        .regex(/^\d*\.?\d+([eE][-+]?\d+)?$/, 'must be scale, auto or a positive number')
+        .transform(Number),
+    ])
     .default('scale');
 
 const kernelFields = {
@@ -47,7 +54,13 @@ export type SgdParams = z.infer<typeof SgdParamsSchema>;
 
 export const MlpParamsSchema = params({
   hidden_layer_sizes: z
-    .union([z.array(z.number().int().min(1).max(4096)).min(1).max(8), z.string().regex(/^\d+(,\d+)*$/, 'must be comma-separated layer sizes').transform((s) => s.split(',').map(Number))])
+    .union([
+      z.array(z.number().int().min(1).max(4096)).min(1).max(8),
+      z
+        .string()
+        .regex(/^\d+(,\d+)*$/, 'must be comma-separated layer sizes')
+        .transform((s) => s.split(',').map(Number)),
+    ])
     .default([100]),
   activation: choice('relu', ['relu', 'tanh', 'logistic', 'identity']),
   alpha: num(1e-4, 0, 1e6),
@@ -64,10 +77,16 @@ export const KERNEL_ALGORITHMS: readonly AlgorithmSpec[] = [
   {
     name: 'svc',
     tasks: ['classification'],
-    description: 'Kernel SVM (libsvm SMO, RBF default, one-vs-one); probabilities are a softmax of the one-vs-one vote scores, not Platt scaling',
+    description:
+      'Kernel SVM (libsvm SMO, RBF default, one-vs-one); probabilities are a softmax of the one-vs-one vote scores, not Platt scaling',
     params: SvcParamsSchema,
   },
-  { name: 'svr', tasks: ['regression'], description: 'Epsilon-support vector regression (libsvm SMO, RBF default)', params: SvrParamsSchema },
+  {
+    name: 'svr',
+    tasks: ['regression'],
+    description: 'Epsilon-support vector regression (libsvm SMO, RBF default)',
+    params: SvrParamsSchema,
+  },
   {
     name: 'linear_svc',
     tasks: ['classification'],
@@ -89,4 +108,3 @@ export const KERNEL_ALGORITHMS: readonly AlgorithmSpec[] = [
     params: MlpParamsSchema,
   },
 ];
-

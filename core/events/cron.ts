@@ -118,7 +118,8 @@ function parseField(text: string, spec: FieldSpec, fail: Fail): Set<number> {
 /** `*`, `a`, `a-b`, with an optional `/step`. */
 function expandToken(token: string, spec: FieldSpec, fail: Fail): number[] {
   const [range = '', stepText, extra] = token.split('/');
-  if (extra !== undefined || range === '') throw fail(`${spec.name}: '${token}' is not a value, range or step`);
+  if (extra !== undefined || range === '')
+    throw fail(`${spec.name}: '${token}' is not a value, range or step`);
   const step = stepText === undefined ? 1 : toInt(stepText, `${spec.name} step`, fail);
   if (step < 1) throw fail(`${spec.name}: step must be at least 1 in '${token}'`);
   let lo: number;

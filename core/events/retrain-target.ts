@@ -21,7 +21,11 @@ import { DETAIL_TYPES } from './rules.js';
  * @example
  * export const handler = (event: unknown) => retrainOnEvent(deps, runner, event);
  */
-export async function retrainOnEvent(deps: CoreDeps, runner: PipelineRunner, event: unknown): Promise<RetrainResult> {
+export async function retrainOnEvent(
+  deps: CoreDeps,
+  runner: PipelineRunner,
+  event: unknown,
+): Promise<RetrainResult> {
   const parsed = CirrusEventSchema.safeParse(event);
   if (!parsed.success) throw fromZodError(parsed.error, 'event');
   return retrain(deps, runner, retrainInputOf(parsed.data));
@@ -37,7 +41,9 @@ export function retrainInputOf(event: CirrusEvent): { experiment: string; trigge
   if (type === DETAIL_TYPES.scheduledRetrain || type === DETAIL_TYPES.retrainRequested) {
     const detail = parseDetail(ScheduledRetrainDetailSchema, event.detail);
     const triggeredBy =
-      type === DETAIL_TYPES.retrainRequested ? 'event:RetrainRequested' : `schedule:${detail.schedule ?? 'unknown'}`;
+      type === DETAIL_TYPES.retrainRequested
+        ? 'event:RetrainRequested'
+        : `schedule:${detail.schedule ?? 'unknown'}`;
     return { experiment: detail.experiment, triggeredBy };
   }
   throw new ValidationError(

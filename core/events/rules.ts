@@ -22,7 +22,10 @@ export const DETAIL_TYPES = {
 /** Source and detail-type of the drift event (what `infra/constructs/drift-monitor.ts` names DRIFT_EVENT). */
 export const DRIFT_EVENT = { source: EVENT_SOURCE, detailType: DETAIL_TYPES.driftDetected } as const;
 /** Source and detail-type of a schedule's constant event (infra's SCHEDULED_RETRAIN_EVENT). */
-export const SCHEDULED_RETRAIN_EVENT = { source: SCHEDULE_SOURCE, detailType: DETAIL_TYPES.scheduledRetrain } as const;
+export const SCHEDULED_RETRAIN_EVENT = {
+  source: SCHEDULE_SOURCE,
+  detailType: DETAIL_TYPES.scheduledRetrain,
+} as const;
 
 /** Default schedule of the drift evaluation (infra's STACK_DEFAULTS.driftSchedule). */
 export const DEFAULT_DRIFT_SCHEDULE = 'rate(1 hour)';
@@ -62,7 +65,10 @@ export const RETRAIN_REQUESTED_RULE: EventRuleDefinition = {
 };
 
 /** Every event rule whose target is the retrain function. */
-export const RETRAIN_EVENT_RULES: readonly EventRuleDefinition[] = [DRIFT_DETECTED_RULE, RETRAIN_REQUESTED_RULE];
+export const RETRAIN_EVENT_RULES: readonly EventRuleDefinition[] = [
+  DRIFT_DETECTED_RULE,
+  RETRAIN_REQUESTED_RULE,
+];
 
 /** The drift evaluation's schedule rule (infra: `DriftSchedule`); its target gets EventBridge's scheduled event. */
 export const DRIFT_SCHEDULE_RULE = {
@@ -95,7 +101,11 @@ export interface RetrainScheduleRule {
  * //   schedule: Schedule.expression(rule.schedule),
  * //   targets: [new LambdaFunction(fn, { event: RuleTargetInput.fromObject(rule.input) })] })
  */
-export function retrainScheduleRule(experiment: string, schedule: string, index?: number): RetrainScheduleRule {
+export function retrainScheduleRule(
+  experiment: string,
+  schedule: string,
+  index?: number,
+): RetrainScheduleRule {
   return {
     id: index === undefined ? `RetrainSchedule-${experiment}` : `RetrainSchedule${index}`,
     description: `Retrains experiment ${experiment} on ${schedule}`,

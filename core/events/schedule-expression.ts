@@ -36,7 +36,9 @@ function parseRate(body: string, field: string): number {
   const singular = unit.endsWith('s') ? unit.slice(0, -1) : unit;
   if (!isUnit(singular)) throw fail('needs a unit of minute(s), hour(s) or day(s)');
   if ((value === 1) !== (singular === unit)) {
-    throw fail(value === 1 ? `needs the singular unit '${singular}'` : `needs the plural unit '${singular}s'`);
+    throw fail(
+      value === 1 ? `needs the singular unit '${singular}'` : `needs the plural unit '${singular}s'`,
+    );
   }
   return value * UNIT_MS[singular];
 }
@@ -48,7 +50,11 @@ const isUnit = (unit: string): unit is keyof typeof UNIT_MS => Object.hasOwn(UNI
  * (when the rule was created, as EventBridge does); a cron at the next matching UTC minute.
  * Undefined when a cron's years are over.
  */
-export function nextFireTime(schedule: ScheduleExpression, after: Date, anchor: Date = after): Date | undefined {
+export function nextFireTime(
+  schedule: ScheduleExpression,
+  after: Date,
+  anchor: Date = after,
+): Date | undefined {
   if (schedule.kind === 'cron') return nextCronTime(schedule.cron, after);
   const elapsed = after.getTime() - anchor.getTime();
   const periods = elapsed < 0 ? 0 : Math.floor(elapsed / schedule.periodMs) + 1;

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { PipelineRequestSchema, RegisteredStateSchema, RegisterOutputSchema } from '../../contracts/pipeline.js';
+import {
+  PipelineRequestSchema,
+  RegisteredStateSchema,
+  RegisterOutputSchema,
+} from '../../contracts/pipeline.js';
 import type { PromotionResult } from '../../contracts/registry.js';
 import type { CoreDeps } from '../deps.js';
 import { ValidationError } from '../errors.js';
@@ -14,7 +18,10 @@ export interface DeployOutput extends PromotionResult {
 }
 
 /** Starts an A/B test for a new version (provided by the serving layer). */
-export type AbTestStarter = (deps: CoreDeps, input: { model: string; version: number; by: string }) => Promise<{ abTestId: string; reason: string }>;
+export type AbTestStarter = (
+  deps: CoreDeps,
+  input: { model: string; version: number; by: string },
+) => Promise<{ abTestId: string; reason: string }>;
 
 async function deployVersion(
   deps: CoreDeps,
@@ -25,7 +32,16 @@ async function deployVersion(
   if (policy === 'ab_test') {
     if (!startAbTest) throw new ValidationError('policy: ab_test is not available in this runtime', 'policy');
     const started = await startAbTest(deps, { model, version, by: 'pipeline' });
-    return { model, version, policy, promoted: false, reason: started.reason, previousChampion: null, champion: null, abTestId: started.abTestId };
+    return {
+      model,
+      version,
+      policy,
+      promoted: false,
+      reason: started.reason,
+      previousChampion: null,
+      champion: null,
+      abTestId: started.abTestId,
+    };
   }
   if (policy !== 'best_score' && policy !== 'most_recent' && policy !== 'manual') {
     throw new ValidationError(`policy: unknown deploy policy '${policy}'`, 'policy');
@@ -35,7 +51,11 @@ async function deployVersion(
 }
 
 /** Pipeline steps ApplyPolicy / StartAbTest: runs the request's deploy policy on the new version. */
-export async function applyPolicy(deps: CoreDeps, input: unknown, startAbTest?: AbTestStarter): Promise<DeployOutput> {
+export async function applyPolicy(
+  deps: CoreDeps,
+  input: unknown,
+  startAbTest?: AbTestStarter,
+): Promise<DeployOutput> {
   const state = RegisteredStateSchema.parse(input);
   const { model, version } = state.registration.Payload;
   return deployVersion(deps, { model, version, policy: state.request.policy }, startAbTest);
@@ -45,18 +65,36 @@ const VariantSchema = z.union([
   z.object({ status: z.literal('SUCCEEDED'), registration: RegisterOutputSchema }).loose(),
   z.object({ status: z.literal('FAILED') }).loose(),
 ]);
-const PickBestInputSchema = z.object({ request: z.object({ policy: PipelineRequestSchema.shape.policy }).loose(), variants: z.array(VariantSchema) }).loose();
+const PickBestInputSchema = z
+  .object({
+    request: z.object({ policy: PipelineRequestSchema.shape.policy }).loose(),
+    variants: z.array(VariantSchema),
+  })
+  .loose();
 
 /**
  * Sweep step PickBest: among the variants that registered a version, the best score wins and
  * the request's deploy policy runs on it (so `best_score` still compares with the champion).
  * Fails when no variant succeeded.
  */
-export async function pickBest(deps: CoreDeps, input: unknown, startAbTest?: AbTestStarter): Promise<DeployOutput & { candidates: number }> {
+export async function pickBest(
+  deps: CoreDeps,
+  input: unknown,
+  startAbTest?: AbTestStarter,
+): Promise<DeployOutput & { candidates: number }> {
   const { request, variants } = PickBestInputSchema.parse(input);
-  const registered = variants.flatMap((v) => ('registration' in v && v.status === 'SUCCEEDED' ? [v.registration as z.infer<typeof RegisterOutputSchema>] : []));
-  if (registered.length === 0) throw new ValidationError('variants: no variant of the sweep registered a model', 'variants');
+  const registered = variants.flatMap((v) =>
+    'registration' in v && v.status === 'SUCCEEDED'
+      ? [v.registration as z.infer<typeof RegisterOutputSchema>]
+      : [],
+  );
+  if (registered.length === 0)
+    throw new ValidationError('variants: no variant of the sweep registered a model', 'variants');
   const best = registered.reduce((a, b) => (b.score > a.score ? b : a));
-  const out = await deployVersion(deps, { model: best.model, version: best.version, policy: request.policy }, startAbTest);
+  const out = await deployVersion(
+    deps,
+    { model: best.model, version: best.version, policy: request.policy },
+    startAbTest,
+  );
   return { ...out, candidates: registered.length };
 }

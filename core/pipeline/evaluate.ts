@@ -30,7 +30,10 @@ async function loadSession(onnx: Uint8Array): Promise<ort.InferenceSession> {
   try {
     return await ort.InferenceSession.create(onnx);
   } catch (e) {
-    throw new ValidationError(`model.onnx: onnxruntime cannot load it (${(e as Error).message.split('\n')[0]})`, 'model');
+    throw new ValidationError(
+      `model.onnx: onnxruntime cannot load it (${(e as Error).message.split('\n')[0]})`,
+      'model',
+    );
   }
 }
 
@@ -59,8 +62,13 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
     const baseline = buildBaselineProfile({
       task: contract.task,
       seed: request.seed,
-      features: profiled.map((f) => ({ name: f.name, type: f.type === 'numeric' ? 'numeric' : 'categorical' })),
-      columns: Object.fromEntries(profiled.map((f) => [f.name, trainRows.map((r) => r[f.name] as number | string | null)])),
+      features: profiled.map((f) => ({
+        name: f.name,
+        type: f.type === 'numeric' ? 'numeric' : 'categorical',
+      })),
+      columns: Object.fromEntries(
+        profiled.map((f) => [f.name, trainRows.map((r) => r[f.name] as number | string | null)]),
+      ),
       predictions: trainPredictions.map(predictionValue),
       metrics: numericMetrics(metrics),
       createdAt: deps.now(),

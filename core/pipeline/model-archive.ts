@@ -29,12 +29,22 @@ export async function readModelArchive(tarGz: Uint8Array): Promise<ModelArchive>
       try {
         return await readFile(join(dir, name));
       } catch {
-        throw new ValidationError(`model.tar.gz: has no ${name} (found: ${files.join(', ') || 'nothing'})`, 'model');
+        throw new ValidationError(
+          `model.tar.gz: has no ${name} (found: ${files.join(', ') || 'nothing'})`,
+          'model',
+        );
       }
     };
     const [onnx, contract] = await Promise.all([read('model.onnx'), read('contract.json')]);
-    const manifest = files.includes('manifest.json') ? (await read('manifest.json')).toString('utf8') : undefined;
-    return { onnx: new Uint8Array(onnx), contractJson: contract.toString('utf8'), manifestJson: manifest, files };
+    const manifest = files.includes('manifest.json')
+      ? (await read('manifest.json')).toString('utf8')
+      : undefined;
+    return {
+      onnx: new Uint8Array(onnx),
+      contractJson: contract.toString('utf8'),
+      manifestJson: manifest,
+      files,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

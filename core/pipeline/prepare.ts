@@ -30,8 +30,16 @@ export async function prepare(deps: CoreDeps, input: unknown): Promise<PrepareOu
   const bytes = await getArtifact(deps, { uri: v.dataset.uri, expectedSha256: v.dataset.version });
   const csv = parseCsv(bytes, { field: 'dataset' });
   const strategy = request.split ?? defaultSplit(request.task);
-  const labels = strategy === 'stratified' && request.target ? toStrings(findColumn(csv, request.target, 'target')) : undefined;
-  const split = splitRows(csv.schema.rowCount, { strategy, testSize: request.testSize, seed: request.seed, labels });
+  const labels =
+    strategy === 'stratified' && request.target
+      ? toStrings(findColumn(csv, request.target, 'target'))
+      : undefined;
+  const split = splitRows(csv.schema.rowCount, {
+    strategy,
+    testSize: request.testSize,
+    seed: request.seed,
+    labels,
+  });
   const keys = runKeys(v.runId);
   await Promise.all([
     putArtifact(deps, { key: keys.train, body: toCsv(csv.columns, split.train), contentType: 'text/csv' }),

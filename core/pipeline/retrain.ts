@@ -34,7 +34,11 @@ export interface RetrainResult {
  * @example
  * const { runId } = await retrain(deps, runner, { experiment: 'iris', triggeredBy: report.uri });
  */
-export async function retrain(deps: CoreDeps, runner: PipelineRunner, input: RetrainInput): Promise<RetrainResult> {
+export async function retrain(
+  deps: CoreDeps,
+  runner: PipelineRunner,
+  input: RetrainInput,
+): Promise<RetrainResult> {
   const parsed = RetrainInputSchema.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error);
   const { experiment: name, triggeredBy } = parsed.data;

@@ -18,28 +18,41 @@ export function csvRows(csv: ParsedCsv, contract: ModelContract): FeatureRow[] {
     const row: FeatureRow = {};
     for (const { feature, column } of columns) {
       const cell = column.values[r];
-      row[feature.name] = cell === null ? null : feature.type === 'numeric' ? (parseNumberCell(cell) ?? null) : cell;
+      row[feature.name] =
+        cell === null ? null : feature.type === 'numeric' ? (parseNumberCell(cell) ?? null) : cell;
     }
     return row;
   });
 }
 
 /** Runs a session over rows; a model that cannot predict fails with its reason. */
-export async function predictRows(session: ort.InferenceSession, contract: ModelContract, rows: FeatureRow[]): Promise<Prediction[]> {
+export async function predictRows(
+  session: ort.InferenceSession,
+  contract: ModelContract,
+  rows: FeatureRow[],
+): Promise<Prediction[]> {
   const feeds = buildInputTensors(contract, { rows, root: 'rows', pathOf: (i) => `rows[${i}]` });
   const inputs = Object.fromEntries(session.inputNames.map((n) => [n, feeds[n]]));
   let outputs: ort.InferenceSession.OnnxValueMapType;
   try {
     outputs = await session.run(inputs);
   } catch (e) {
-    throw new ValidationError(`model.onnx: inference failed (${(e as Error).message.split('\n')[0]})`, 'model');
+    throw new ValidationError(
+      `model.onnx: inference failed (${(e as Error).message.split('\n')[0]})`,
+      'model',
+    );
   }
   return decodeOutputs(contract, outputs as Record<string, ort.Tensor>, rows.length);
 }
 
 /** Test-set metrics from the ONNX predictions and the CSV's target column. */
-export function scorePredictions(csv: ParsedCsv, contract: ModelContract, predictions: Prediction[]): Metrics {
-  if (!contract.target) throw new ValidationError('contract: has no target to score against', 'contract.target');
+export function scorePredictions(
+  csv: ParsedCsv,
+  contract: ModelContract,
+  predictions: Prediction[],
+): Metrics {
+  if (!contract.target)
+    throw new ValidationError('contract: has no target to score against', 'contract.target');
   const target = findColumn(csv, contract.target, 'target');
   if (contract.task === 'classification') {
     const classes = contract.classes ?? [];
@@ -47,11 +60,16 @@ export function scorePredictions(csv: ParsedCsv, contract: ModelContract, predic
     const yTrue = target.values.map((v) => index.get(v ?? '') ?? -1);
     const yPred = predictions.map((p) => index.get(String(p.label)) ?? -1);
     const probs = new Float64Array(predictions.length * classes.length);
-    predictions.forEach((p, i) => classes.forEach((c, k) => (probs[i * classes.length + k] = p.probabilities?.[c] ?? 0)));
+    predictions.forEach((p, i) =>
+      classes.forEach((c, k) => (probs[i * classes.length + k] = p.probabilities?.[c] ?? 0)),
+    );
     return classificationMetrics(yTrue, yPred, probs, classes);
   }
   const yTrue = target.values.map((v) => parseNumberCell(v ?? '') ?? Number.NaN);
-  return regressionMetrics(yTrue, predictions.map((p) => p.value ?? Number.NaN));
+  return regressionMetrics(
+    yTrue,
+    predictions.map((p) => p.value ?? Number.NaN),
+  );
 }
 
 /** The prediction as the prediction log records it: a class label, a value, or a cluster id. */

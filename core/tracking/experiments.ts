@@ -66,14 +66,20 @@ export async function ensureExperiment(deps: CoreDeps, input: CreateExperimentIn
 
 function checkTask(experiment: Experiment, task: string): Experiment {
   if (experiment.task !== task) {
-    throw new ConflictError(`experiment '${experiment.name}' is a ${experiment.task} experiment, not ${task}`);
+    throw new ConflictError(
+      `experiment '${experiment.name}' is a ${experiment.task} experiment, not ${task}`,
+    );
   }
   return experiment;
 }
 
 async function findExperiment(deps: CoreDeps, input: { name: string }): Promise<Experiment | null> {
   const { Item } = await deps.ddb.send(
-    new GetCommand({ TableName: deps.tables.tracking, Key: trackingKeys.experiment(input.name), ConsistentRead: true }),
+    new GetCommand({
+      TableName: deps.tables.tracking,
+      Key: trackingKeys.experiment(input.name),
+      ConsistentRead: true,
+    }),
   );
   return Item ? parseItem(ExperimentSchema, Item) : null;
 }
@@ -129,7 +135,10 @@ export async function updateExperiment(deps: CoreDeps, input: UpdateExperimentIn
     }
   }
   if (set.length + remove.length === 0) return getExperiment(deps, { name });
-  const expression = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '']
+  const expression = [
+    set.length ? `SET ${set.join(', ')}` : '',
+    remove.length ? `REMOVE ${remove.join(', ')}` : '',
+  ]
     .filter(Boolean)
     .join(' ');
   try {

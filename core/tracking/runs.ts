@@ -20,7 +20,10 @@ import { resultUpdates } from './run-update.js';
 
 /** A time-ordered run id: `20300101T000000Z-3f9a1c`. */
 export function newRunId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -61,7 +64,11 @@ export async function createRun(deps: CoreDeps, input: RunInput): Promise<Run> {
 /** @throws NotFoundError('run', id) */
 export async function getRun(deps: CoreDeps, input: { runId: string }): Promise<Run> {
   const { Item } = await deps.ddb.send(
-    new GetCommand({ TableName: deps.tables.tracking, Key: trackingKeys.run(input.runId), ConsistentRead: true }),
+    new GetCommand({
+      TableName: deps.tables.tracking,
+      Key: trackingKeys.run(input.runId),
+      ConsistentRead: true,
+    }),
   );
   if (!Item) throw new NotFoundError('run', input.runId);
   return parseItem(RunSchema, Item);
@@ -156,7 +163,10 @@ export interface ListRunsInput {
 }
 
 /** Runs of an experiment ordered by creation time, paged with an opaque token. */
-export async function listRuns(deps: CoreDeps, input: ListRunsInput): Promise<{ runs: Run[]; nextToken?: string }> {
+export async function listRuns(
+  deps: CoreDeps,
+  input: ListRunsInput,
+): Promise<{ runs: Run[]; nextToken?: string }> {
   const page = await deps.ddb.send(
     new QueryCommand({
       TableName: deps.tables.tracking,
@@ -170,7 +180,9 @@ export async function listRuns(deps: CoreDeps, input: ListRunsInput): Promise<{ 
   );
   return {
     runs: (page.Items ?? []).map((item) => parseItem(RunSchema, item)),
-    nextToken: page.LastEvaluatedKey ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url') : undefined,
+    nextToken: page.LastEvaluatedKey
+      ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url')
+      : undefined,
   };
 }
 
@@ -178,7 +190,8 @@ function decodeToken(token: string | undefined): Record<string, unknown> | undef
   if (!token) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return Object.fromEntries(Object.entries(value));
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      return Object.fromEntries(Object.entries(value));
   } catch {
     // fall through to the validation error
   }

@@ -97,7 +97,9 @@ export class CirrusFunction extends NodejsFunction {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) =>
-            (props.bundleFolders ?? []).map((folder) => `cp -R "${inputDir}/${folder}" "${outputDir}/${folder}"`),
+            (props.bundleFolders ?? []).map(
+              (folder) => `cp -R "${inputDir}/${folder}" "${outputDir}/${folder}"`,
+            ),
         },
       },
     });

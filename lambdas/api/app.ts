@@ -27,7 +27,11 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}) {
   app.notFound((c) => c.json(errorBody('NotFound', `route ${c.req.method} ${c.req.path} not found`), 404));
 
   // Auth before the body limit: an unauthenticated caller never makes us read its body.
-  if (options.token) app.use('*', requireBearer(options.token, (path) => OPEN_PATHS.has(path)));
+  if (options.token)
+    app.use(
+      '*',
+      requireBearer(options.token, (path) => OPEN_PATHS.has(path)),
+    );
   app.use('*', limitBody(options.maxBodyBytes ?? DEFAULT_MAX_BODY));
 
   const serving = ctx.serving ?? createServingState(ctx.deps, options.serving);
@@ -40,7 +44,8 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}) {
     info: {
       title: 'Cirrus API',
       version: '1',
-      description: 'Train, register, serve and watch classic ML models. Errors: {"error": {"code", "message", "field"?}}.',
+      description:
+        'Train, register, serve and watch classic ML models. Errors: {"error": {"code", "message", "field"?}}.',
     },
     security: [{ bearerAuth: [] }],
   });

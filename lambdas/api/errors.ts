@@ -60,7 +60,12 @@ export function toErrorResponse(c: Context, error: unknown): Response {
     // Hono's own 4xx (malformed JSON body, media type, auth): keep the status, use our shape.
     const field = error.status === 400 ? 'body' : error.status === 415 ? 'content-type' : undefined;
     const code = HTTP_CODES[error.status] ?? 'HttpError';
-    const message = error.status === 415 ? 'content-type: send application/json' : field ? `body: ${error.message}` : error.message;
+    const message =
+      error.status === 415
+        ? 'content-type: send application/json'
+        : field
+          ? `body: ${error.message}`
+          : error.message;
     return c.json(errorBody(code, message, field), error.status as ContentfulStatusCode);
   }
   if (error instanceof SyntaxError) {

@@ -57,7 +57,9 @@ function requestOf(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>) {
   return {
     ...(spec.params ? { params: spec.params as never } : {}),
     ...(spec.query ? { query: spec.query as never } : {}),
-    ...(bodySchema ? { body: { content: { 'application/json': { schema: bodySchema as never } }, required: true } } : {}),
+    ...(bodySchema
+      ? { body: { content: { 'application/json': { schema: bodySchema as never } }, required: true } }
+      : {}),
   };
 }
 
@@ -91,7 +93,10 @@ export function defineRoute<
     ...(spec.open ? { security: [] } : {}),
     request: requestOf(spec as RouteSpec<z.ZodType, z.ZodType, z.ZodType>),
     responses: {
-      [status]: { description: spec.summary, content: { 'application/json': { schema: (spec.response ?? z.unknown()) as never } } },
+      [status]: {
+        description: spec.summary,
+        content: { 'application/json': { schema: (spec.response ?? z.unknown()) as never } },
+      },
       ...(spec.open
         ? {}
         : {

@@ -16,11 +16,14 @@ export function createServingState(deps: CoreDeps, options: ServingOptions = {})
     resolver: new EndpointResolver({ ttlMs: options.endpointTtlMs }),
     log: new PredictionLogWriter(deps, {
       ...options.log,
-      onError: options.log?.onError ?? ((error, pending) => console.error(`prediction log: ${pending} records re-queued`, error)),
+      onError:
+        options.log?.onError ??
+        ((error, pending) => console.error(`prediction log: ${pending} records re-queued`, error)),
     }),
     random: options.random,
     maxRows: options.maxRows,
-    onShadowError: (shadow, error) => console.error(`shadow variant ${shadow.name} (v${shadow.version}) failed`, error),
+    onShadowError: (shadow, error) =>
+      console.error(`shadow variant ${shadow.name} (v${shadow.version}) failed`, error),
   };
 }
 
@@ -28,7 +31,11 @@ export function createServingState(deps: CoreDeps, options: ServingOptions = {})
  * Forgets the resolved traffic of every endpoint serving `model` (after this process moved one
  * of its aliases), so the next prediction reads the new champion instead of waiting for the TTL.
  */
-export async function invalidateModelEndpoints(deps: CoreDeps, serving: PredictContext, model: string): Promise<void> {
+export async function invalidateModelEndpoints(
+  deps: CoreDeps,
+  serving: PredictContext,
+  model: string,
+): Promise<void> {
   for (const endpoint of await listEndpoints(deps)) {
     if (endpoint.model === model) serving.resolver.invalidate(endpoint.name);
   }

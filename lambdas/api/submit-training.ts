@@ -27,7 +27,10 @@ export interface SubmittedTraining {
 /** `"a,b,c"` is a list: several algorithms make a sweep. */
 function splitAlgorithms(algorithm: unknown): unknown {
   if (typeof algorithm !== 'string' || !algorithm.includes(',')) return algorithm;
-  return algorithm.split(',').map((a) => a.trim()).filter(Boolean);
+  return algorithm
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
 }
 
 /** The request with its rules applied (target required, features, split), errors naming the field. */
@@ -56,10 +59,15 @@ async function resolveDataset(deps: CoreDeps, request: TrainingRequest): Promise
     throw new UnprocessableError(`${field}: ${error.message} (register it with POST /v1/datasets)`, field);
   }
   const columns = dataset.schema.columns.map((c) => c.name);
-  const missing = [request.target, ...(request.features ?? [])].filter((c) => c !== undefined && !columns.includes(c));
+  const missing = [request.target, ...(request.features ?? [])].filter(
+    (c) => c !== undefined && !columns.includes(c),
+  );
   if (missing.length > 0) {
     const field = missing[0] === request.target ? 'target' : 'features';
-    throw new UnprocessableError(`${field}: no column '${missing[0]}' in dataset '${name}' (columns: ${columns.join(', ')})`, field);
+    throw new UnprocessableError(
+      `${field}: no column '${missing[0]}' in dataset '${name}' (columns: ${columns.join(', ')})`,
+      field,
+    );
   }
   return dataset;
 }
@@ -101,7 +109,10 @@ export async function submitTraining(
   });
   let executionId: string;
   try {
-    ({ executionId } = await runner.start('training', runId, { request: { ...request, algorithm, runId, triggeredBy }, runId }));
+    ({ executionId } = await runner.start('training', runId, {
+      request: { ...request, algorithm, runId, triggeredBy },
+      runId,
+    }));
   } catch (error) {
     const reason = `the training pipeline did not start: ${error instanceof Error ? error.message : String(error)}`;
     await transitionRun(deps, { runId, status: 'FAILED', reason, results: { error: reason } });

@@ -11,7 +11,10 @@ export interface Dataset {
 
 /** Loads a built-in dataset (all numeric, `target` last). */
 export function loadDataset(name: string): Dataset {
-  const lines = readFileSync(new URL(`../../datasets/${name}.csv`, import.meta.url), 'utf8').trim().split('\n').slice(1);
+  const lines = readFileSync(new URL(`../../datasets/${name}.csv`, import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
   const rows = lines.map((l) => l.split(',').map(Number));
   const cols = rows[0].length - 1;
   const data = new Float64Array(rows.length * cols);
@@ -23,7 +26,8 @@ export function loadDataset(name: string): Dataset {
 
 export function takeRows(X: Matrix, idx: ArrayLike<number>): Matrix {
   const data = new Float64Array(idx.length * X.cols);
-  for (let k = 0; k < idx.length; k++) data.set(X.data.subarray(idx[k] * X.cols, (idx[k] + 1) * X.cols), k * X.cols);
+  for (let k = 0; k < idx.length; k++)
+    data.set(X.data.subarray(idx[k] * X.cols, (idx[k] + 1) * X.cols), k * X.cols);
   return { data, rows: idx.length, cols: X.cols };
 }
 
@@ -40,8 +44,10 @@ export interface Scaler {
 export function fitScaler(X: Matrix): Scaler {
   const mean = new Float64Array(X.cols);
   const sq = new Float64Array(X.cols);
-  for (let r = 0; r < X.rows; r++) for (let c = 0; c < X.cols; c++) mean[c] += X.data[r * X.cols + c] / X.rows;
-  for (let r = 0; r < X.rows; r++) for (let c = 0; c < X.cols; c++) sq[c] += (X.data[r * X.cols + c] - mean[c]) ** 2 / X.rows;
+  for (let r = 0; r < X.rows; r++)
+    for (let c = 0; c < X.cols; c++) mean[c] += X.data[r * X.cols + c] / X.rows;
+  for (let r = 0; r < X.rows; r++)
+    for (let c = 0; c < X.cols; c++) sq[c] += (X.data[r * X.cols + c] - mean[c]) ** 2 / X.rows;
   return { mean: Float32Array.from(mean), scale: Float32Array.from(sq, (v) => (v > 0 ? Math.sqrt(v) : 1)) };
 }
 
@@ -54,7 +60,11 @@ export function applyScaler(s: Scaler | undefined, X: Matrix): Matrix {
 }
 
 /** Runs `model` exported behind an optional float32 scaling prefix through onnxruntime-node. */
-export async function runOnnx(model: FittedModel, X: Matrix, scaler?: Scaler): Promise<Record<string, ort.Tensor>> {
+export async function runOnnx(
+  model: FittedModel,
+  X: Matrix,
+  scaler?: Scaler,
+): Promise<Record<string, ort.Tensor>> {
   const g = new OnnxGraph('test');
   let x = g.input('numeric', { type: 'FLOAT', dims: ['N', X.cols] });
   if (scaler) {
@@ -69,7 +79,9 @@ export async function runOnnx(model: FittedModel, X: Matrix, scaler?: Scaler): P
   if (outs.distances) g.output(outs.distances, 'distances', { type: 'FLOAT', dims: ['N', 'K'] });
   const session = await ort.InferenceSession.create(g.toBytes());
   try {
-    return await session.run({ numeric: new ort.Tensor('float32', Float32Array.from(X.data), [X.rows, X.cols]) });
+    return await session.run({
+      numeric: new ort.Tensor('float32', Float32Array.from(X.data), [X.rows, X.cols]),
+    });
   } finally {
     await session.release();
   }

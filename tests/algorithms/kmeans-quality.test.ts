@@ -11,7 +11,10 @@ describe('kmeans on iris', () => {
   it('finds the species with adjusted Rand index >= 0.7 (k = 3)', () => {
     const ds = loadDataset('iris');
     const a = NEIGHBORS.find((x) => x.name === 'kmeans');
-    const model = a?.fit({ X: ds.X, y: new Float64Array(0), task: 'clustering', nClasses: 0, seed: 0 }, a.params.parse({ n_clusters: 3 }));
+    const model = a?.fit(
+      { X: ds.X, y: new Float64Array(0), task: 'clustering', nClasses: 0, seed: 0 },
+      a.params.parse({ n_clusters: 3 }),
+    );
     const clusters = model?.predict(ds.X).clusters ?? [];
     expect(adjustedRandIndex(clusters, ds.y)).toBeGreaterThanOrEqual(0.7);
   });

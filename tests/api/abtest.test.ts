@@ -23,13 +23,15 @@ afterAll(() => api?.close());
 async function drive(endpoint: string, maxRequests: number): Promise<number> {
   let sent = 0;
   while (sent < maxRequests) {
-    const rows = Array.from({ length: 20 }, (_, k) => IRIS[(sent + k) * 37 % IRIS.length]);
+    const rows = Array.from({ length: 20 }, (_, k) => IRIS[((sent + k) * 37) % IRIS.length]);
     const answers = await Promise.all(
       rows.map((r) => api.call('POST', `/v1/endpoints/${endpoint}/predict`, { features: r.features })),
     );
     for (const [k, a] of answers.entries()) {
       expect(a.status, JSON.stringify(a.body)).toBe(200);
-      const fb = await api.call('PUT', `/v1/predictions/${a.body.requestId}/feedback`, { actual: rows[k].target });
+      const fb = await api.call('PUT', `/v1/predictions/${a.body.requestId}/feedback`, {
+        actual: rows[k].target,
+      });
       expect(fb.status, JSON.stringify(fb.body)).toBe(200);
     }
     sent += rows.length;
@@ -42,11 +44,24 @@ async function drive(endpoint: string, maxRequests: number): Promise<number> {
 describe('A/B tests over HTTP', () => {
   it('promotes a clearly better challenger, with the test summary in the alias history', async () => {
     await deployModel(api.deps, 'ab-better', [weak, strong], 1);
-    const start = await api.call('POST', '/v1/endpoints/ab-better/ab-tests', { challengerVersion: 2, split: 50, minSamples: 30, maxSamples: 400 });
+    const start = await api.call('POST', '/v1/endpoints/ab-better/ab-tests', {
+      challengerVersion: 2,
+      split: 50,
+      minSamples: 30,
+      maxSamples: 400,
+    });
     expect(start.status).toBe(201);
-    expect(start.body).toMatchObject({ state: 'running', metric: 'accuracy', champion: { version: 1 }, challenger: { version: 2 } });
+    expect(start.body).toMatchObject({
+      state: 'running',
+      metric: 'accuracy',
+      champion: { version: 1 },
+      challenger: { version: 2 },
+    });
     const traffic = await api.call('GET', '/v1/endpoints/ab-better/traffic');
-    expect(traffic.body.traffic.variants.map((v: { name: string }) => v.name)).toEqual(['champion', 'challenger']);
+    expect(traffic.body.traffic.variants.map((v: { name: string }) => v.name)).toEqual([
+      'champion',
+      'challenger',
+    ]);
 
     const used = await drive('ab-better', 1000);
     const status = await api.call('GET', '/v1/endpoints/ab-better/ab-tests/current');
@@ -72,7 +87,11 @@ describe('A/B tests over HTTP', () => {
 
   it('promotes nothing when the two versions are equal, once the planned samples are in', async () => {
     await deployModel(api.deps, 'ab-equal', [strong, strong], 1);
-    const start = await api.call('POST', '/v1/endpoints/ab-equal/ab-tests', { challengerVersion: 2, minSamples: 30, maxSamples: 120 });
+    const start = await api.call('POST', '/v1/endpoints/ab-equal/ab-tests', {
+      challengerVersion: 2,
+      minSamples: 30,
+      maxSamples: 120,
+    });
     expect(start.status).toBe(201);
     await drive('ab-equal', 2000);
     const status = await api.call('GET', '/v1/endpoints/ab-equal/ab-tests/current');
@@ -86,10 +105,14 @@ describe('A/B tests over HTTP', () => {
 
   it('refuses a second test and stops the running one on DELETE', async () => {
     await deployModel(api.deps, 'ab-stop', [strong, weak], 1);
-    expect((await api.call('POST', '/v1/endpoints/ab-stop/ab-tests', { challengerVersion: 2 })).status).toBe(201);
+    expect((await api.call('POST', '/v1/endpoints/ab-stop/ab-tests', { challengerVersion: 2 })).status).toBe(
+      201,
+    );
     const again = await api.call('POST', '/v1/endpoints/ab-stop/ab-tests', { challengerVersion: 2 });
     expect(again.status).toBe(409);
-    const busy = await api.call('PUT', '/v1/endpoints/ab-stop/traffic', { variants: [{ version: 1, weight: 100 }] });
+    const busy = await api.call('PUT', '/v1/endpoints/ab-stop/traffic', {
+      variants: [{ version: 1, weight: 100 }],
+    });
     expect(busy.status).toBe(409);
     const stopped = await api.call('DELETE', '/v1/endpoints/ab-stop/ab-tests/current');
     expect(stopped.status).toBe(200);

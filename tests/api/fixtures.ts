@@ -2,7 +2,13 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ModelContract, ModelContractSchema } from '../../contracts/model-contract.js';
 import type { CoreDeps } from '../../core/deps.js';
-import type { EventPublisher, ExecutionEvent, ExecutionSummary, PipelineName, PipelineRunner } from '../../core/ports.js';
+import type {
+  EventPublisher,
+  ExecutionEvent,
+  ExecutionSummary,
+  PipelineName,
+  PipelineRunner,
+} from '../../core/ports.js';
 import { setAlias } from '../../core/registry/aliases.js';
 import { ensureEndpoint } from '../../core/serving/endpoints.js';
 import { createApp } from '../../lambdas/api/app.js';
@@ -18,11 +24,16 @@ export interface TrainedModel {
   readonly accuracy: number;
 }
 
-export function trainIris(algorithm: string, hyperparameters?: Record<string, string | number | boolean>): TrainedModel {
+export function trainIris(
+  algorithm: string,
+  hyperparameters?: Record<string, string | number | boolean>,
+): TrainedModel {
   const { root, metrics } = trainBuiltin('iris', algorithm, { keep: true, hyperparameters });
   try {
     const bytes = new Uint8Array(readFileSync(join(root, 'model', 'model.onnx')));
-    const contract = ModelContractSchema.parse(JSON.parse(readFileSync(join(root, 'model', 'contract.json'), 'utf8')));
+    const contract = ModelContractSchema.parse(
+      JSON.parse(readFileSync(join(root, 'model', 'contract.json'), 'utf8')),
+    );
     const accuracy = metrics.metrics.task === 'classification' ? metrics.metrics.accuracy : Number.NaN;
     return { bytes, contract, accuracy };
   } finally {
@@ -32,7 +43,9 @@ export function trainIris(algorithm: string, hyperparameters?: Record<string, st
 
 /** The iris rows (features by contract name, and the true class). */
 export const IRIS: readonly { features: Record<string, number>; target: number }[] = (() => {
-  const [header, ...lines] = readFileSync(new URL('../../datasets/iris.csv', import.meta.url), 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(new URL('../../datasets/iris.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n');
   const names = header.split(',');
   return lines.map((line) => {
     const values = line.split(',').map(Number);
@@ -49,7 +62,14 @@ export async function deployModel(
   champion = 1,
 ): Promise<void> {
   for (const v of versions) await registerOnnx(deps, model, v.bytes, v.contract);
-  await setAlias(deps, { model, alias: 'champion', version: champion, reason: 'test setup', policy: 'manual', by: 'test' });
+  await setAlias(deps, {
+    model,
+    alias: 'champion',
+    version: champion,
+    reason: 'test setup',
+    policy: 'manual',
+    by: 'test',
+  });
   await ensureEndpoint(deps, { model });
 }
 
@@ -57,7 +77,9 @@ export async function deployModel(
  * The Step Functions control plane, mocked: records what the API starts (the training pipeline
  * itself is exercised by tests/local-runtime). Everything else in these tests is real.
  */
-export function recordingRunner(): PipelineRunner & { started: { pipeline: PipelineName; name: string; input: unknown }[] } {
+export function recordingRunner(): PipelineRunner & {
+  started: { pipeline: PipelineName; name: string; input: unknown }[];
+} {
   const started: { pipeline: PipelineName; name: string; input: unknown }[] = [];
   return {
     started,
@@ -66,7 +88,12 @@ export function recordingRunner(): PipelineRunner & { started: { pipeline: Pipel
       return { executionId: `exec-${started.length}` };
     },
     async describe(executionId): Promise<ExecutionSummary & { history: readonly ExecutionEvent[] }> {
-      return { executionId, status: 'RUNNING', startedAt: new Date(0).toISOString(), history: [{ type: 'ExecutionStarted', at: new Date(0).toISOString() }] };
+      return {
+        executionId,
+        status: 'RUNNING',
+        startedAt: new Date(0).toISOString(),
+        history: [{ type: 'ExecutionStarted', at: new Date(0).toISOString() }],
+      };
     },
   };
 }
@@ -87,7 +114,12 @@ export interface ApiHarness {
   readonly runner: ReturnType<typeof recordingRunner>;
   readonly events: { detailType: string; detail: Record<string, unknown> }[];
   /** A JSON request with the bearer token; `raw` sends the body string as is. */
-  call(method: string, path: string, body?: unknown, options?: { raw?: string; headers?: Record<string, string> }): Promise<Reply>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: { raw?: string; headers?: Record<string, string> },
+  ): Promise<Reply>;
   close(): Promise<void>;
 }
 

@@ -66,22 +66,59 @@ function structuredCases(): Case[] {
   for (const format of FORMATS) {
     for (const name of names) {
       for (const bad of BAD_VALUES) {
-        cases.push({ what: `${format}: ${name}=${JSON.stringify(bad)}`, body: inFormat(format, { ...row(), [name]: bad }), field: fieldOf(format, name) });
+        cases.push({
+          what: `${format}: ${name}=${JSON.stringify(bad)}`,
+          body: inFormat(format, { ...row(), [name]: bad }),
+          field: fieldOf(format, name),
+        });
       }
       const { [name]: _gone, ...missing } = row();
-      cases.push({ what: `${format}: missing ${name}`, body: inFormat(format, missing), field: fieldOf(format, name) });
+      cases.push({
+        what: `${format}: missing ${name}`,
+        body: inFormat(format, missing),
+        field: fieldOf(format, name),
+      });
     }
-    cases.push({ what: `${format}: extra feature`, body: inFormat(format, { ...row(), colour: 1 }), field: fieldOf(format, 'colour') });
+    cases.push({
+      what: `${format}: extra feature`,
+      body: inFormat(format, { ...row(), colour: 1 }),
+      field: fieldOf(format, 'colour'),
+    });
   }
   // Empty batches, in every batch format.
-  for (const body of [{ instances: [] }, { dataframe_records: [] }, { inputs: [] }, { inputs: {} }, { dataframe_split: { columns: names, data: [] } }]) {
+  for (const body of [
+    { instances: [] },
+    { dataframe_records: [] },
+    { inputs: [] },
+    { inputs: {} },
+    { dataframe_split: { columns: names, data: [] } },
+  ]) {
     cases.push({ what: `empty batch ${JSON.stringify(body)}`, body, field: Object.keys(body)[0] });
   }
   // Positional rows of the wrong length (MLflow list-of-lists).
-  cases.push({ what: 'short positional row', body: { instances: [positional().slice(0, 2)] }, field: 'instances[0]' });
+  cases.push({
+    what: 'short positional row',
+    body: { instances: [positional().slice(0, 2)] },
+    field: 'instances[0]',
+  });
   cases.push({ what: 'long positional row', body: { inputs: [[...positional(), 1]] }, field: 'inputs[0]' });
   // Bodies of the wrong shape.
-  for (const body of [null, [], [row()], 1, 'features', true, {}, { foo: 1 }, { features: [1, 2, 3, 4] }, { features: 'x' }, { instances: {} }, { instances: [1, 2] }, { instances: 'rows' }, { dataframe_split: { data: [[1]] } }]) {
+  for (const body of [
+    null,
+    [],
+    [row()],
+    1,
+    'features',
+    true,
+    {},
+    { foo: 1 },
+    { features: [1, 2, 3, 4] },
+    { features: 'x' },
+    { instances: {} },
+    { instances: [1, 2] },
+    { instances: 'rows' },
+    { dataframe_split: { data: [[1]] } },
+  ]) {
     cases.push({ what: `body ${JSON.stringify(body)}`, body, field: undefined });
   }
   cases.push({ what: 'two formats', body: { features: row(), instances: [row()] }, field: 'body' });
@@ -93,16 +130,31 @@ function structuredCases(): Case[] {
 function jsonCases(): Case[] {
   const valid = JSON.stringify({ features: row() });
   const cases: Case[] = [];
-  for (let i = 1; i < valid.length; i++) cases.push({ what: `truncated at ${i}`, raw: valid.slice(0, i), field: 'body' });
+  for (let i = 1; i < valid.length; i++)
+    cases.push({ what: `truncated at ${i}`, raw: valid.slice(0, i), field: 'body' });
   const first = names[0];
   for (const text of ['NaN', 'Infinity', '-Infinity', 'undefined', "'5.1'", '0x10', '.5', '1.', '+1', '01']) {
     cases.push({ what: `value ${text}`, raw: `{"features":{"${first}":${text}}}`, field: 'body' });
   }
-  for (const text of ["{'features':{}}", '{features:{}}', '{"features":{},}', '{"features":{}}}', '[', '}', 'null null', '\u0000', '{"a":"\\x"}']) {
+  for (const text of [
+    "{'features':{}}",
+    '{features:{}}',
+    '{"features":{},}',
+    '{"features":{}}}',
+    '[',
+    '}',
+    'null null',
+    '\u0000',
+    '{"a":"\\x"}',
+  ]) {
     cases.push({ what: `raw ${JSON.stringify(text)}`, raw: text, field: 'body' });
   }
   // 1e400 parses to Infinity: valid JSON, invalid number.
-  cases.push({ what: 'overflowing number', raw: `{"features":{${names.map((n, i) => `"${n}":${i === 0 ? '1e400' : 1}`).join(',')}}}`, field: `features.${first}` });
+  cases.push({
+    what: 'overflowing number',
+    raw: `{"features":{${names.map((n, i) => `"${n}":${i === 0 ? '1e400' : 1}`).join(',')}}}`,
+    field: `features.${first}`,
+  });
   return cases;
 }
 
@@ -120,34 +172,79 @@ function randomCases(count: number): Case[] {
     else if (kind === 1) delete r[name];
     else r[`extra_${Math.floor(rng.next() * 1000)}`] = rng.next();
     const field = kind === 2 ? undefined : fieldOf(format, name);
-    cases.push({ what: `random #${i} (${format}, ${['bad value', 'missing', 'extra'][kind]} ${name})`, body: inFormat(format, r), field });
+    cases.push({
+      what: `random #${i} (${format}, ${['bad value', 'missing', 'extra'][kind]} ${name})`,
+      body: inFormat(format, r),
+      field,
+    });
   }
   return cases;
 }
 
 function routingCases(): Case[] {
   const cases: Case[] = [];
-  for (let i = 0; i < 20; i++) cases.push({ what: `unknown endpoint ${i}`, path: `/v1/endpoints/nope-${i}/predict`, body: { features: row() } });
-  cases.push({ what: 'endpoint without a champion', path: '/v1/endpoints/unserved/predict', body: { features: row() } });
+  for (let i = 0; i < 20; i++)
+    cases.push({
+      what: `unknown endpoint ${i}`,
+      path: `/v1/endpoints/nope-${i}/predict`,
+      body: { features: row() },
+    });
+  cases.push({
+    what: 'endpoint without a champion',
+    path: '/v1/endpoints/unserved/predict',
+    body: { features: row() },
+  });
   for (const bad of ['-bad', 'a%20b', '%F0%9F%92%A5', 'x'.repeat(200)]) {
-    cases.push({ what: `bad endpoint name ${bad}`, path: `/v1/endpoints/${bad}/predict`, body: { features: row() }, field: 'name' });
+    cases.push({
+      what: `bad endpoint name ${bad}`,
+      path: `/v1/endpoints/${bad}/predict`,
+      body: { features: row() },
+      field: 'name',
+    });
   }
   cases.push({ what: 'unknown route', path: '/v1/endpoint/iris/predict', body: { features: row() } });
   cases.push({ what: 'wrong method', method: 'GET', path: '/v1/endpoints/iris/predict' });
   cases.push({ what: 'unknown model', method: 'GET', path: '/v1/models/no-such-model' });
   cases.push({ what: 'unknown version', method: 'GET', path: '/v1/models/iris/versions/99' });
-  cases.push({ what: 'version not a number', method: 'GET', path: '/v1/models/iris/versions/abc', field: 'version' });
-  cases.push({ what: 'unknown prediction', method: 'GET', path: '/v1/predictions/00000000-0000-0000-0000-000000000000' });
+  cases.push({
+    what: 'version not a number',
+    method: 'GET',
+    path: '/v1/models/iris/versions/abc',
+    field: 'version',
+  });
+  cases.push({
+    what: 'unknown prediction',
+    method: 'GET',
+    path: '/v1/predictions/00000000-0000-0000-0000-000000000000',
+  });
   // Feedback and traffic bodies.
-  for (const body of [{}, { actual: null }, { actual: [] }, { actual: {} }, { actual: true }, { actual: '' }, { actual: 1, extra: 2 }]) {
-    cases.push({ what: `feedback ${JSON.stringify(body)}`, method: 'PUT', path: '/v1/predictions/some-id/feedback', body });
+  for (const body of [
+    {},
+    { actual: null },
+    { actual: [] },
+    { actual: {} },
+    { actual: true },
+    { actual: '' },
+    { actual: 1, extra: 2 },
+  ]) {
+    cases.push({
+      what: `feedback ${JSON.stringify(body)}`,
+      method: 'PUT',
+      path: '/v1/predictions/some-id/feedback',
+      body,
+    });
   }
   const traffic = '/v1/endpoints/iris/traffic';
   for (const body of [
     {},
     { variants: [] },
     { variants: [{ version: 1, weight: 90 }] },
-    { variants: [{ version: 1, weight: -10 }, { version: 1, weight: 110 }] },
+    {
+      variants: [
+        { version: 1, weight: -10 },
+        { version: 1, weight: 110 },
+      ],
+    },
     { variants: [{ version: 'one', weight: 100 }] },
     { variants: [{ version: 1, weight: 100 }], shadows: [{ version: 0 }] },
     { variants: [{ version: 1, weight: 100 }], stickyKey: { from: 'cookie', name: 'x' } },
@@ -199,7 +296,9 @@ describe('fuzzing the API with malformed requests', () => {
     expect(big.status).toBe(413);
     expect(big.body.error.message).toMatch(/instances: 100000 rows, at most 10000/);
 
-    const tenMb = JSON.stringify({ instances: Array.from({ length: 120_000 }, (_, i) => IRIS[i % IRIS.length].features) });
+    const tenMb = JSON.stringify({
+      instances: Array.from({ length: 120_000 }, (_, i) => IRIS[i % IRIS.length].features),
+    });
     expect(tenMb.length).toBeGreaterThan(10_000_000);
     const huge = await api.call('POST', '/v1/endpoints/iris/predict', undefined, { raw: tenMb });
     expect(huge.status).toBe(413);

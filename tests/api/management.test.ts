@@ -5,7 +5,10 @@ let api: ApiHarness;
 
 beforeAll(async () => {
   api = await startApi();
-  await deployModel(api.deps, 'iris', [trainIris('logistic_regression'), trainIris('decision_tree', { max_depth: 1 })]);
+  await deployModel(api.deps, 'iris', [
+    trainIris('logistic_regression'),
+    trainIris('decision_tree', { max_depth: 1 }),
+  ]);
 });
 afterAll(() => api?.close());
 
@@ -46,7 +49,12 @@ const ROUTES = [
   'get /v1/endpoints/{name}/drift/{reportId}',
 ];
 
-const trainBody = { task: 'classification', algorithm: 'logistic_regression', dataset: { name: 'iris' }, target: 'target' };
+const trainBody = {
+  task: 'classification',
+  algorithm: 'logistic_regression',
+  dataset: { name: 'iris' },
+  target: 'target',
+};
 
 describe('auth and the OpenAPI document', () => {
   it('needs the bearer token everywhere but /health, /docs and /openapi.json', async () => {
@@ -55,9 +63,14 @@ describe('auth and the OpenAPI document', () => {
     expect(((await none.json()) as { error: unknown }).error).toMatchObject({ code: 'Unauthorized' });
     const wrong = await api.app.request('/v1/models', { headers: { authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(401);
-    const predict = await api.app.request('/v1/endpoints/iris/predict', { method: 'POST', body: JSON.stringify({ features: IRIS[0].features }) });
+    const predict = await api.app.request('/v1/endpoints/iris/predict', {
+      method: 'POST',
+      body: JSON.stringify({ features: IRIS[0].features }),
+    });
     expect(predict.status).toBe(401);
-    expect((await api.app.request('/v1/models', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect(
+      (await api.app.request('/v1/models', { headers: { authorization: `Bearer ${TOKEN}` } })).status,
+    ).toBe(200);
     expect(await (await api.app.request('/health')).json()).toEqual({ status: 'ok' });
     expect((await api.app.request('/docs')).status).toBe(200);
   });
@@ -67,13 +80,15 @@ describe('auth and the OpenAPI document', () => {
     expect(res.status).toBe(200);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const doc = (await res.json()) as any;
-    const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
-      Object.keys(ops).map((method) => `${method} ${path}`),
+    const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`),
     );
     expect(listed.sort()).toEqual([...ROUTES].sort());
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/health'].get.security).toEqual([]);
-    expect(doc.paths['/v1/endpoints/{name}/predict'].post.requestBody.content['application/json'].schema).toBeDefined();
+    expect(
+      doc.paths['/v1/endpoints/{name}/predict'].post.requestBody.content['application/json'].schema,
+    ).toBeDefined();
   });
 });
 
@@ -91,13 +106,22 @@ describe('catalog, datasets and training runs', () => {
     expect(iris.status).toBe(201);
     expect(iris.body).toMatchObject({ name: 'iris', rowCount: 150 });
     expect(iris.body.version).toMatch(/^[0-9a-f]{64}$/);
-    const csv = await api.call('POST', '/v1/datasets', { name: 'tiny', csv: 'a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n' });
+    const csv = await api.call('POST', '/v1/datasets', {
+      name: 'tiny',
+      csv: 'a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n',
+    });
     expect(csv.status).toBe(201);
-    const csv2 = await api.call('POST', '/v1/datasets', { name: 'tiny', csv: 'a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n9,9,1\n' });
+    const csv2 = await api.call('POST', '/v1/datasets', {
+      name: 'tiny',
+      csv: 'a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n9,9,1\n',
+    });
     expect(csv2.body.version).not.toBe(csv.body.version);
     const tiny = await api.call('GET', '/v1/datasets/tiny');
     expect(tiny.body).toMatchObject({ version: csv2.body.version, rowCount: 5 });
-    expect(tiny.body.versions.map((v: { version: string }) => v.version)).toEqual([csv.body.version, csv2.body.version]);
+    expect(tiny.body.versions.map((v: { version: string }) => v.version)).toEqual([
+      csv.body.version,
+      csv2.body.version,
+    ]);
     const list = await api.call('GET', '/v1/datasets');
     expect(list.body.datasets.map((d: { name: string }) => d.name).sort()).toEqual(['iris', 'tiny']);
     const both = await api.call('POST', '/v1/datasets', { name: 'x', builtin: 'iris', csv: 'a\n1\n' });
@@ -113,23 +137,46 @@ describe('catalog, datasets and training runs', () => {
     expect(started).toMatchObject({ pipeline: 'training', name: res.body.runId });
     expect(started.input).toMatchObject({
       runId: res.body.runId,
-      request: { experiment: 'iris-exp', algorithm: 'logistic_regression', runId: res.body.runId, triggeredBy: 'api', split: 'stratified', testSize: 0.25 },
+      request: {
+        experiment: 'iris-exp',
+        algorithm: 'logistic_regression',
+        runId: res.body.runId,
+        triggeredBy: 'api',
+        split: 'stratified',
+        testSize: 0.25,
+      },
     });
     const run = await api.call('GET', `/v1/runs/${res.body.runId}`);
-    expect(run.body).toMatchObject({ id: res.body.runId, status: 'QUEUED', executionId: 'exec-1', execution: { status: 'RUNNING' } });
+    expect(run.body).toMatchObject({
+      id: res.body.runId,
+      status: 'QUEUED',
+      executionId: 'exec-1',
+      execution: { status: 'RUNNING' },
+    });
     expect(run.body.dataset.version).toMatch(/^[0-9a-f]{64}$/);
-    const second = await api.call('POST', '/v1/experiments/iris-exp/runs', { ...trainBody, hyperparameters: { C: 0.5 } });
+    const second = await api.call('POST', '/v1/experiments/iris-exp/runs', {
+      ...trainBody,
+      hyperparameters: { C: 0.5 },
+    });
     const runs = await api.call('GET', '/v1/experiments/iris-exp/runs');
     expect(runs.body.runs.map((r: { id: string }) => r.id)).toEqual([second.body.runId, res.body.runId]);
-    expect((await api.call('GET', '/v1/experiments/iris-exp')).body).toMatchObject({ name: 'iris-exp', task: 'classification' });
+    expect((await api.call('GET', '/v1/experiments/iris-exp')).body).toMatchObject({
+      name: 'iris-exp',
+      task: 'classification',
+    });
   });
 
   it('starts a sweep for a list of algorithms', async () => {
-    const res = await api.call('POST', '/v1/experiments/iris-sweep/runs', { ...trainBody, algorithm: 'logistic_regression, decision_tree' });
+    const res = await api.call('POST', '/v1/experiments/iris-sweep/runs', {
+      ...trainBody,
+      algorithm: 'logistic_regression, decision_tree',
+    });
     expect(res.status).toBe(202);
     expect(res.body.pipeline).toBe('sweep');
     expect(res.body.runIds).toEqual([`${res.body.runId}-v0`, `${res.body.runId}-v1`]);
-    expect(api.runner.started.at(-1)!.input).toMatchObject({ request: { algorithm: ['logistic_regression', 'decision_tree'], runId: res.body.runId } });
+    expect(api.runner.started.at(-1)!.input).toMatchObject({
+      request: { algorithm: ['logistic_regression', 'decision_tree'], runId: res.body.runId },
+    });
   });
 
   it('refuses bad training requests before anything starts, naming the field', async () => {
@@ -150,7 +197,11 @@ describe('catalog, datasets and training runs', () => {
       expect(res.body.error.field).toBe(field);
       expect(res.body.error.message).toContain(field);
     }
-    const regression = await api.call('POST', '/v1/experiments/iris-exp/runs', { ...trainBody, task: 'regression', algorithm: 'ridge' });
+    const regression = await api.call('POST', '/v1/experiments/iris-exp/runs', {
+      ...trainBody,
+      task: 'regression',
+      algorithm: 'ridge',
+    });
     expect(regression.status).toBe(409);
     expect(api.runner.started.length).toBe(before);
   });
@@ -169,29 +220,48 @@ describe('catalog, datasets and training runs', () => {
 
 describe('registry and endpoints', () => {
   it('reads models, versions, cards and aliases', async () => {
-    expect((await api.call('GET', '/v1/models')).body.models.map((m: { name: string }) => m.name)).toContain('iris');
+    expect((await api.call('GET', '/v1/models')).body.models.map((m: { name: string }) => m.name)).toContain(
+      'iris',
+    );
     const versions = await api.call('GET', '/v1/models/iris/versions');
     expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
-    expect((await api.call('GET', '/v1/models/iris/versions/2')).body).toMatchObject({ version: 2, algorithm: 'decision_tree' });
+    expect((await api.call('GET', '/v1/models/iris/versions/2')).body).toMatchObject({
+      version: 2,
+      algorithm: 'decision_tree',
+    });
     const card = await api.call('GET', '/v1/models/iris/versions/1/card');
     expect(card.status).toBe(200);
     expect(JSON.stringify(card.body)).toContain('http://127.0.0.1:8787/v1/endpoints/iris/predict');
     const endpoint = await api.call('GET', '/v1/endpoints/iris');
-    expect(endpoint.body).toMatchObject({ name: 'iris', model: 'iris', serving: { source: 'champion', traffic: { variants: [{ version: 1, weight: 100 }] } } });
+    expect(endpoint.body).toMatchObject({
+      name: 'iris',
+      model: 'iris',
+      serving: { source: 'champion', traffic: { variants: [{ version: 1, weight: 100 }] } },
+    });
     expect((await api.call('GET', '/v1/endpoints')).body.endpoints).toHaveLength(1);
   });
 
   it('promotes by hand and rolls back with a reason; predictions follow at once', async () => {
-    const put = await api.call('PUT', '/v1/models/iris/aliases/champion', { version: 2, reason: 'try the tree' });
+    const put = await api.call('PUT', '/v1/models/iris/aliases/champion', {
+      version: 2,
+      reason: 'try the tree',
+    });
     expect(put.status).toBe(200);
-    expect((await api.call('POST', '/v1/endpoints/iris/predict', { features: IRIS[0].features })).body.version).toBe(2);
+    expect(
+      (await api.call('POST', '/v1/endpoints/iris/predict', { features: IRIS[0].features })).body.version,
+    ).toBe(2);
     const rollback = await api.call('POST', '/v1/models/iris/rollback', { reason: 'tree underperforms' });
     expect(rollback.body).toMatchObject({ promoted: true, champion: 1, previousChampion: 2 });
-    expect((await api.call('POST', '/v1/endpoints/iris/predict', { features: IRIS[0].features })).body.version).toBe(1);
+    expect(
+      (await api.call('POST', '/v1/endpoints/iris/predict', { features: IRIS[0].features })).body.version,
+    ).toBe(1);
     const history = await api.call('GET', '/v1/models/iris/aliases/champion/history');
     expect(history.body.history.map((h: { to: number }) => h.to)).toEqual([1, 2, 1]);
     expect(history.body.history.at(-1).reason).toBe('rollback from v2 to v1: tree underperforms');
-    const stale = await api.call('PUT', '/v1/models/iris/aliases/champion', { version: 2, expectedCurrent: 2 });
+    const stale = await api.call('PUT', '/v1/models/iris/aliases/champion', {
+      version: 2,
+      expectedCurrent: 2,
+    });
     expect(stale.status).toBe(409);
   });
 });

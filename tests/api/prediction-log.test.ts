@@ -14,7 +14,9 @@ describe('the prediction log over HTTP', () => {
     const answers: Reply[] = [];
     for (let start = 0; start < 5_000; start += 100) {
       const batch = Array.from({ length: 100 }, (_, k) =>
-        api.call('POST', '/v1/endpoints/iris/predict', { features: IRIS[(start + k) % IRIS.length].features }),
+        api.call('POST', '/v1/endpoints/iris/predict', {
+          features: IRIS[(start + k) % IRIS.length].features,
+        }),
       );
       answers.push(...(await Promise.all(batch)));
     }
@@ -24,7 +26,9 @@ describe('the prediction log over HTTP', () => {
 
     // Read back while part of the log may still be buffered: a miss flushes, nothing is lost.
     for (let start = 0; start < ids.length; start += 100) {
-      const reads = await Promise.all(ids.slice(start, start + 100).map((id) => api.call('GET', `/v1/predictions/${id}`)));
+      const reads = await Promise.all(
+        ids.slice(start, start + 100).map((id) => api.call('GET', `/v1/predictions/${id}`)),
+      );
       reads.forEach((r, k) => {
         const i = start + k;
         expect(r.status, ids[i]).toBe(200);
@@ -53,7 +57,10 @@ describe('the prediction log over HTTP', () => {
     expect(first.body).toMatchObject({ changed: true, record: { actual: row.target } });
     const again = await api.call('PUT', path, { actual: row.target });
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ changed: false, record: { actual: row.target, feedbackAt: first.body.record.feedbackAt } });
+    expect(again.body).toMatchObject({
+      changed: false,
+      record: { actual: row.target, feedbackAt: first.body.record.feedbackAt },
+    });
     const other = await api.call('PUT', path, { actual: (row.target + 1) % 3 });
     expect(other.status).toBe(409);
     expect(other.body.error.message).toMatch(/write-once/);
@@ -61,12 +68,18 @@ describe('the prediction log over HTTP', () => {
     expect(logged.body.actual).toBe(row.target);
 
     // A batch takes one truth per row, and says how many when the count is wrong.
-    const batch = await api.call('POST', '/v1/endpoints/iris/predict', { instances: [row.features, IRIS[0].features] });
+    const batch = await api.call('POST', '/v1/endpoints/iris/predict', {
+      instances: [row.features, IRIS[0].features],
+    });
     const wrong = await api.call('PUT', `/v1/predictions/${batch.body.requestId}/feedback`, { actual: 1 });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error).toMatchObject({ field: 'actual' });
     expect(wrong.body.error.message).toMatch(/2 values/);
-    expect((await api.call('PUT', `/v1/predictions/${batch.body.requestId}/feedback`, { actual: [1, 0] })).status).toBe(200);
-    expect((await api.call('PUT', '/v1/predictions/no-such-request/feedback', { actual: 1 })).status).toBe(404);
+    expect(
+      (await api.call('PUT', `/v1/predictions/${batch.body.requestId}/feedback`, { actual: [1, 0] })).status,
+    ).toBe(200);
+    expect((await api.call('PUT', '/v1/predictions/no-such-request/feedback', { actual: 1 })).status).toBe(
+      404,
+    );
   });
 });

@@ -13,7 +13,11 @@ beforeAll(async () => {
 afterAll(() => api?.close());
 
 /** Sends `n` predictions, `concurrency` at a time; returns the answers in order. */
-async function burst(n: number, body: (i: number) => unknown, headers?: (i: number) => Record<string, string>) {
+async function burst(
+  n: number,
+  body: (i: number) => unknown,
+  headers?: (i: number) => Record<string, string>,
+) {
   const answers = [];
   for (let start = 0; start < n; start += 50) {
     const batch = Array.from({ length: Math.min(50, n - start) }, (_, k) =>
@@ -40,7 +44,10 @@ describe('traffic routing over HTTP', () => {
       ],
     });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ source: 'config', traffic: { variants: [{ name: 'main' }, { name: 'canary' }] } });
+    expect(put.body).toMatchObject({
+      source: 'config',
+      traffic: { variants: [{ name: 'main' }, { name: 'canary' }] },
+    });
 
     const answers = await burst(10_000, (i) => ({ features: IRIS[i % IRIS.length].features }));
     expect(answers.every((a) => a.status === 200)).toBe(true);
@@ -65,9 +72,18 @@ describe('traffic routing over HTTP', () => {
     for (const a of answers) {
       const logged = await api.call('GET', `/v1/predictions/${a.body.requestId}`);
       expect(logged.status).toBe(200);
-      expect(logged.body).toMatchObject({ variant: a.body.variant, shadow: false, outputs: a.body.predictions });
+      expect(logged.body).toMatchObject({
+        variant: a.body.variant,
+        shadow: false,
+        outputs: a.body.predictions,
+      });
       expect(logged.body.shadows).toHaveLength(1);
-      expect(logged.body.shadows[0]).toMatchObject({ variant: 'shadow-v3', version: 3, shadow: true, inputs: logged.body.inputs });
+      expect(logged.body.shadows[0]).toMatchObject({
+        variant: 'shadow-v3',
+        version: 3,
+        shadow: true,
+        inputs: logged.body.inputs,
+      });
     }
     // The shadow is the dummy model: one class for every row, whatever the answer said.
     const shadowLabels = new Set<string>();
@@ -113,7 +129,10 @@ describe('traffic routing over HTTP', () => {
       ],
       stickyKey: { from: 'field', name: 'customer' },
     });
-    const answers = await burst(300, (i) => ({ customer: `c${i % 30}`, instances: [IRIS[i % IRIS.length].features] }));
+    const answers = await burst(300, (i) => ({
+      customer: `c${i % 30}`,
+      instances: [IRIS[i % IRIS.length].features],
+    }));
     const byCustomer = new Map<string, Set<string>>();
     answers.forEach((a, i) => {
       expect(a.status).toBe(200);

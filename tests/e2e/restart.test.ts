@@ -26,7 +26,12 @@ async function call(p: LocalPlatform, method: string, path: string, body?: unkno
   return { status: response.status, json };
 }
 
-const ROW = { 'sepal length (cm)': 5.9, 'sepal width (cm)': 3.2, 'petal length (cm)': 4.8, 'petal width (cm)': 1.8 };
+const ROW = {
+  'sepal length (cm)': 5.9,
+  'sepal width (cm)': 3.2,
+  'petal length (cm)': 4.8,
+  'petal width (cm)': 1.8,
+};
 
 describe('local platform restart', () => {
   it('keeps runs, versions, aliases and every answered prediction across a stop in mid-traffic', async () => {
@@ -54,7 +59,9 @@ describe('local platform restart', () => {
     let stopping = false;
     const client = async () => {
       while (!stopping || answered.length < 100) {
-        const res = await call(first, 'POST', '/v1/endpoints/iris/predict', { features: ROW }).catch(() => undefined);
+        const res = await call(first, 'POST', '/v1/endpoints/iris/predict', { features: ROW }).catch(
+          () => undefined,
+        );
         if (!res) return; // the server closed: this client's traffic ends
         if (res.status === 200) answered.push(res.json.requestId as string);
         if (stopping) return;

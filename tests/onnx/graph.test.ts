@@ -14,7 +14,9 @@ describe('OnnxGraph', () => {
     g.output(p, 'probabilities', { type: 'FLOAT', dims: ['N', 2] });
     g.output(label, 'label', { type: 'INT64', dims: ['N'] });
     const session = await ort.InferenceSession.create(g.toBytes({ metadata: { k: 'v' } }));
-    const out = await session.run({ numeric: new ort.Tensor('float32', Float32Array.from([3, 1, 0, 2]), [2, 2]) });
+    const out = await session.run({
+      numeric: new ort.Tensor('float32', Float32Array.from([3, 1, 0, 2]), [2, 2]),
+    });
     expect(Array.from(out.label.data as BigInt64Array)).toEqual([0n, 1n]);
     const probs = out.probabilities.data as Float32Array;
     expect(probs[0]).toBeCloseTo(Math.exp(3.5) / (Math.exp(3.5) + Math.exp(0.5)), 5);
@@ -30,14 +32,19 @@ describe('OnnxGraph', () => {
     const [scaled] = g.mlNode('Scaler', [imp], { offset: attr.floats([0, 0]), scale: attr.floats([2, 0.5]) });
     g.output(scaled, 'variable', { type: 'FLOAT', dims: ['N', 2] });
     const session = await ort.InferenceSession.create(g.toBytes());
-    const out = await session.run({ numeric: new ort.Tensor('float32', Float32Array.from([1, Number.NaN]), [1, 2]) });
+    const out = await session.run({
+      numeric: new ort.Tensor('float32', Float32Array.from([1, Number.NaN]), [1, 2]),
+    });
     expect(Array.from(out.variable.data as Float32Array)).toEqual([2, 10]);
   });
 
   it('takes string inputs for a one-hot encoder', async () => {
     const g = new OnnxGraph('t');
     const x = g.input('categorical', { type: 'STRING', dims: ['N', 1] });
-    const [oh] = g.mlNode('OneHotEncoder', [x], { cats_strings: attr.strings(['a', 'b']), zeros: attr.int(1) });
+    const [oh] = g.mlNode('OneHotEncoder', [x], {
+      cats_strings: attr.strings(['a', 'b']),
+      zeros: attr.int(1),
+    });
     g.output(oh, 'variable', { type: 'FLOAT', dims: ['N', 1, 2] });
     const session = await ort.InferenceSession.create(g.toBytes());
     const out = await session.run({ categorical: new ort.Tensor('string', ['b', 'zzz'], [2, 1]) });

@@ -15,7 +15,6 @@ const TRAINING = 'arn:aws:states:eu-west-1:123456789012:stateMachine:cirrus-trai
 const SWEEP = 'arn:aws:states:eu-west-1:123456789012:stateMachine:cirrus-training-sweep';
 const at = new Date('2030-01-01T00:00:00.000Z');
 
-
 describe('sfnPipelineRunner', () => {
   it('starts the named pipeline’s state machine with the input as JSON', async () => {
     const client = fakeClient(() => ({

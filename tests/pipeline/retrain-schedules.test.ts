@@ -14,17 +14,24 @@ import { fakeClient } from './fake-aws-client.js';
 // commands and answers as the service documents.
 const RETRAIN = 'arn:aws:lambda:eu-west-1:123456789012:function:cirrus-retrain';
 
-
 describe('eventBridgeScheduleSync', () => {
   it('puts one rule per experiment targeting the retrain function with the scheduled-retrain event', async () => {
     const client = fakeClient();
-    const sync = eventBridgeScheduleSync({ client, rulePrefix: 'cirrus-retrain-', retrainFunctionArn: RETRAIN });
+    const sync = eventBridgeScheduleSync({
+      client,
+      rulePrefix: 'cirrus-retrain-',
+      retrainFunctionArn: RETRAIN,
+    });
 
     await sync.apply('iris', 'rate(1 day)');
 
     const [rule, targets] = client.sent as [PutRuleCommand, PutTargetsCommand];
     expect(rule).toBeInstanceOf(PutRuleCommand);
-    expect(rule.input).toMatchObject({ Name: 'cirrus-retrain-iris', ScheduleExpression: 'rate(1 day)', State: 'ENABLED' });
+    expect(rule.input).toMatchObject({
+      Name: 'cirrus-retrain-iris',
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+    });
     expect(targets).toBeInstanceOf(PutTargetsCommand);
     const target = targets.input.Targets?.[0];
     expect(target?.Arn).toBe(RETRAIN);
@@ -36,14 +43,25 @@ describe('eventBridgeScheduleSync', () => {
 
   it('removes the targets then the rule when the schedule is cleared, and tolerates a missing rule', async () => {
     const client = fakeClient();
-    const sync = eventBridgeScheduleSync({ client, rulePrefix: 'cirrus-retrain-', retrainFunctionArn: RETRAIN });
+    const sync = eventBridgeScheduleSync({
+      client,
+      rulePrefix: 'cirrus-retrain-',
+      retrainFunctionArn: RETRAIN,
+    });
     await sync.apply('iris', null);
     expect(client.sent.map((c) => c.constructor)).toEqual([RemoveTargetsCommand, DeleteRuleCommand]);
 
     const missing = fakeClient(() => {
-      throw new ResourceNotFoundException({ message: 'Rule cirrus-retrain-x does not exist.', $metadata: {} });
+      throw new ResourceNotFoundException({
+        message: 'Rule cirrus-retrain-x does not exist.',
+        $metadata: {},
+      });
     });
-    const sync2 = eventBridgeScheduleSync({ client: missing, rulePrefix: 'cirrus-retrain-', retrainFunctionArn: RETRAIN });
+    const sync2 = eventBridgeScheduleSync({
+      client: missing,
+      rulePrefix: 'cirrus-retrain-',
+      retrainFunctionArn: RETRAIN,
+    });
     await expect(sync2.apply('x', null)).resolves.toBeUndefined();
   });
 

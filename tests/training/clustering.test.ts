@@ -40,12 +40,24 @@ describe('task: clustering (kmeans) end to end', () => {
     mkdirSync(join(root, 'input', 'data', 'train'), { recursive: true });
     mkdirSync(join(root, 'input', 'config'), { recursive: true });
     writeFileSync(join(root, 'input', 'data', 'train', 'data.csv'), csv);
-    const job = { task: 'clustering' as const, algorithm: 'kmeans', dataset: { name: 'iris', version: 'v' }, seed: 0, runId: 'r', experiment: 'e' };
-    writeFileSync(join(root, 'input', 'config', 'hyperparameters.json'), JSON.stringify(toHyperparametersFile(job, { n_clusters: 3 })));
+    const job = {
+      task: 'clustering' as const,
+      algorithm: 'kmeans',
+      dataset: { name: 'iris', version: 'v' },
+      seed: 0,
+      runId: 'r',
+      experiment: 'e',
+    };
+    writeFileSync(
+      join(root, 'input', 'config', 'hyperparameters.json'),
+      JSON.stringify(toHyperparametersFile(job, { n_clusters: 3 })),
+    );
     expect(runContainer(root, () => {})).toBe(0);
 
     const model = join(root, 'model');
-    const contract = ModelContractSchema.parse(JSON.parse(readFileSync(join(model, 'contract.json'), 'utf8')));
+    const contract = ModelContractSchema.parse(
+      JSON.parse(readFileSync(join(model, 'contract.json'), 'utf8')),
+    );
     expect(contract).toMatchObject({ task: 'clustering', clusters: 3 });
     expect(contract.target).toBeUndefined();
     const metrics = MetricsFileSchema.parse(JSON.parse(readFileSync(join(model, 'metrics.json'), 'utf8')));
@@ -57,8 +69,14 @@ describe('task: clustering (kmeans) end to end', () => {
     expect(metrics.score).toBe(metrics.metrics.silhouette);
 
     const session = await ort.InferenceSession.create(readFileSync(join(model, 'model.onnx')));
-    const rows = csv.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
-    const out = await session.run({ numeric: new ort.Tensor('float32', Float32Array.from(rows.flat()), [rows.length, 4]) });
+    const rows = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').map(Number));
+    const out = await session.run({
+      numeric: new ort.Tensor('float32', Float32Array.from(rows.flat()), [rows.length, 4]),
+    });
     await session.release();
     expect(out.distances.dims).toEqual([150, 3]);
     const clusters = Array.from(out.cluster.data as BigInt64Array, Number);
@@ -70,9 +88,15 @@ describe('task: clustering (kmeans) end to end', () => {
     const lines = csv.split('\n');
     const trainCsv = [lines[0], ...lines.slice(1).filter((_, i) => i % 4 !== 0)].join('\n');
     const testCsv = [lines[0], ...lines.slice(1).filter((_, i) => i % 4 === 0)].join('\n');
-    const result = train(jobConfig('clustering', 'kmeans', { n_clusters: '3', n_init: '4' }, { noTarget: true }), trainCsv, testCsv);
+    const result = train(
+      jobConfig('clustering', 'kmeans', { n_clusters: '3', n_init: '4' }, { noTarget: true }),
+      trainCsv,
+      testCsv,
+    );
     const out = await runOnnx(result.onnx, result.evaluatedFrame);
-    expect(Array.from(out.cluster.data as BigInt64Array, Number)).toEqual(Array.from(result.predictions.clusters ?? []));
+    expect(Array.from(out.cluster.data as BigInt64Array, Number)).toEqual(
+      Array.from(result.predictions.clusters ?? []),
+    );
     const mine = result.predictions.distances ?? new Float64Array();
     const theirs = out.distances.data as Float32Array;
     expect(theirs.length).toBe(mine.length);
@@ -85,8 +109,8 @@ describe('task: clustering (kmeans) end to end', () => {
     const withTarget = jobConfig('clustering', 'kmeans', {}, { target: 'sepal width (cm)' });
     expect(() => train(withTarget, csv)).toThrow(/^target: /);
     const small = csv.split('\n').slice(0, 4).join('\n');
-    expect(() => train(jobConfig('clustering', 'kmeans', { n_clusters: '5' }, { noTarget: true }), small)).toThrow(
-      /^hyperparameters\.n_clusters: /,
-    );
+    expect(() =>
+      train(jobConfig('clustering', 'kmeans', { n_clusters: '5' }, { noTarget: true }), small),
+    ).toThrow(/^hyperparameters\.n_clusters: /);
   });
 });

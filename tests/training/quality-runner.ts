@@ -17,11 +17,62 @@ import { sklearnRepeatedKFold, sklearnRepeatedStratifiedKFold } from './sklearn-
  * the reference to the third decimal, so what remains is the models' own difference.
  */
 export const REFERENCE: Record<string, Record<string, number>> = {
-  iris: { logistic_regression: 0.956, ridge: 0.831, decision_tree: 0.951, random_forest: 0.953, gradient_boosting: 0.951, knn: 0.956, svc: 0.958, mlp: 0.953, naive_bayes: 0.956 },
-  wine: { logistic_regression: 0.983, ridge: 0.991, decision_tree: 0.914, random_forest: 0.981, gradient_boosting: 0.981, knn: 0.961, svc: 0.983, mlp: 0.981, naive_bayes: 0.972 },
-  breast_cancer: { logistic_regression: 0.975, ridge: 0.958, decision_tree: 0.927, random_forest: 0.962, gradient_boosting: 0.967, knn: 0.967, svc: 0.974, mlp: 0.975, naive_bayes: 0.937 },
-  digits: { logistic_regression: 0.97, ridge: 0.935, decision_tree: 0.858, random_forest: 0.974, gradient_boosting: 0.971, knn: 0.976, svc: 0.982, mlp: 0.981, naive_bayes: 0.843 },
-  diabetes: { ridge: 0.491, decision_tree: -0.175, random_forest: 0.431, gradient_boosting: 0.393, knn: 0.388, mlp: 0.473, linear_regression: 0.49, lasso: 0.491, elastic_net: 0.467, svr: 0.156 },
+  iris: {
+    logistic_regression: 0.956,
+    ridge: 0.831,
+    decision_tree: 0.951,
+    random_forest: 0.953,
+    gradient_boosting: 0.951,
+    knn: 0.956,
+    svc: 0.958,
+    mlp: 0.953,
+    naive_bayes: 0.956,
+  },
+  wine: {
+    logistic_regression: 0.983,
+    ridge: 0.991,
+    decision_tree: 0.914,
+    random_forest: 0.981,
+    gradient_boosting: 0.981,
+    knn: 0.961,
+    svc: 0.983,
+    mlp: 0.981,
+    naive_bayes: 0.972,
+  },
+  breast_cancer: {
+    logistic_regression: 0.975,
+    ridge: 0.958,
+    decision_tree: 0.927,
+    random_forest: 0.962,
+    gradient_boosting: 0.967,
+    knn: 0.967,
+    svc: 0.974,
+    mlp: 0.975,
+    naive_bayes: 0.937,
+  },
+  digits: {
+    logistic_regression: 0.97,
+    ridge: 0.935,
+    decision_tree: 0.858,
+    random_forest: 0.974,
+    gradient_boosting: 0.971,
+    knn: 0.976,
+    svc: 0.982,
+    mlp: 0.981,
+    naive_bayes: 0.843,
+  },
+  diabetes: {
+    ridge: 0.491,
+    decision_tree: -0.175,
+    random_forest: 0.431,
+    gradient_boosting: 0.393,
+    knn: 0.388,
+    mlp: 0.473,
+    linear_regression: 0.49,
+    lasso: 0.491,
+    elastic_net: 0.467,
+    svr: 0.156,
+  },
 };
 const TOLERANCE = 0.02;
 const REPEATS = 3;
@@ -101,7 +152,12 @@ export function qualitySuite(datasets: readonly string[]): void {
       const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
       const ok = mean >= c.reference - TOLERANCE;
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      table.push({ ...c, ours: mean, std, note: `${ok ? 'ok' : 'BELOW'} (${repeats} x 5 folds, ${seconds} s)` });
+      table.push({
+        ...c,
+        ours: mean,
+        std,
+        note: `${ok ? 'ok' : 'BELOW'} (${repeats} x 5 folds, ${seconds} s)`,
+      });
       expect(mean).toBeGreaterThanOrEqual(c.reference - TOLERANCE);
     });
   });

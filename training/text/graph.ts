@@ -28,7 +28,12 @@ export function exportVectorizer(g: OnnxGraph, text: string, j: number, v: TextV
   const [tokens] = g.node(
     'Tokenizer',
     [lower],
-    { mark: attr.int(0), mincharnum: attr.int(1), pad_value: attr.string(PAD), tokenexp: attr.string(TOKEN_PATTERN) },
+    {
+      mark: attr.int(0),
+      mincharnum: attr.int(1),
+      pad_value: attr.string(PAD),
+      tokenexp: attr.string(TOKEN_PATTERN),
+    },
     { domain: MS_DOMAIN },
   );
   const unigrams = v.terms.filter((t) => t.length === 1).length;

@@ -38,7 +38,8 @@ function ngrams(tokens: readonly string[], ngramMax: number): string[] {
 /** Learns the vocabulary (the `maxFeatures` terms in most documents, at least `minDf`) and idf. */
 export function fitVectorizer(docs: readonly string[], o: VectorizerOptions, field: string): TextVectorizer {
   const df = new Map<string, number>();
-  for (const doc of docs) for (const term of new Set(ngrams(tokenize(doc), o.ngramMax))) df.set(term, (df.get(term) ?? 0) + 1);
+  for (const doc of docs)
+    for (const term of new Set(ngrams(tokenize(doc), o.ngramMax))) df.set(term, (df.get(term) ?? 0) + 1);
   const kept = [...df.entries()]
     .filter(([, d]) => d >= o.minDf)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
@@ -56,7 +57,13 @@ export function fitVectorizer(docs: readonly string[], o: VectorizerOptions, fie
 }
 
 /** Writes the TF-IDF rows of `docs` into `out` (row stride `stride`, starting at column `offset`). */
-export function vectorizeInto(v: TextVectorizer, docs: readonly string[], out: Float64Array, stride: number, offset: number): void {
+export function vectorizeInto(
+  v: TextVectorizer,
+  docs: readonly string[],
+  out: Float64Array,
+  stride: number,
+  offset: number,
+): void {
   const index = new Map(v.terms.map((t, k) => [t.join(' '), k]));
   const f = Math.fround;
   const row = new Float32Array(v.terms.length);

@@ -99,7 +99,12 @@ export class OnnxGraph {
   }
 
   /** Shorthand for an ai.onnx.ml node. */
-  mlNode(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, Attr>> = {}, outputs: number | readonly string[] = 1): string[] {
+  mlNode(
+    opType: string,
+    inputs: readonly string[],
+    attributes: Readonly<Record<string, Attr>> = {},
+    outputs: number | readonly string[] = 1,
+  ): string[] {
     return this.node(opType, inputs, attributes, { outputs, domain: ML_DOMAIN });
   }
 
@@ -108,7 +113,14 @@ export class OnnxGraph {
     if (value !== name) {
       if (this.used.has(name)) throw new Error(`output name ${name} already used`);
       this.used.add(name);
-      this.nodes.push({ op_type: 'Identity', name: this.fresh('Identity_node'), input: [value], output: [name], domain: '', attribute: [] });
+      this.nodes.push({
+        op_type: 'Identity',
+        name: this.fresh('Identity_node'),
+        input: [value],
+        output: [name],
+        domain: '',
+        attribute: [],
+      });
     }
     this.outputs.push(valueInfo(name, spec));
   }

@@ -54,4 +54,12 @@ export const TensorDataType = { FLOAT: 1, INT32: 6, INT64: 7, STRING: 8, BOOL: 9
 export type TensorDataTypeName = keyof typeof TensorDataType;
 
 /** onnx.AttributeProto.AttributeType values. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
+export const AttributeType = {
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  TENSOR: 4,
+  FLOATS: 6,
+  INTS: 7,
+  STRINGS: 8,
+} as const;

@@ -30,7 +30,8 @@ export function mountAbTestRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pr
     {
       method: 'post',
       path: '/v1/endpoints/{name}/ab-tests',
-      summary: 'Start an A/B test: split % of traffic to the challenger (default: the challenger alias); metric defaults from the task',
+      summary:
+        'Start an A/B test: split % of traffic to the challenger (default: the challenger alias); metric defaults from the task',
       tag,
       params: EndpointParams,
       rawBody: AbTestStartSchema,

@@ -17,7 +17,10 @@ let catalog: z.infer<typeof AlgorithmSchema>[] | undefined;
 function algorithmCatalog() {
   catalog ??= ALGORITHMS.map((a) => {
     // The output side carries the defaults and bounds; the input side only says "number or numeric string".
-    const { $schema: _drop, ...hyperparameters } = z.toJSONSchema(a.params, { io: 'output', unrepresentable: 'any' });
+    const { $schema: _drop, ...hyperparameters } = z.toJSONSchema(a.params, {
+      io: 'output',
+      unrepresentable: 'any',
+    });
     return { name: a.name, tasks: [...a.tasks], description: a.description, hyperparameters };
   });
   return catalog;
@@ -27,12 +30,25 @@ function algorithmCatalog() {
 export function mountCatalogRoutes(app: OpenAPIHono): void {
   defineRoute(
     app,
-    { method: 'get', path: '/health', summary: 'Liveness (no token needed)', tag: 'system', open: true, response: z.object({ status: z.literal('ok') }) },
+    {
+      method: 'get',
+      path: '/health',
+      summary: 'Liveness (no token needed)',
+      tag: 'system',
+      open: true,
+      response: z.object({ status: z.literal('ok') }),
+    },
     () => ({ status: 'ok' }),
   );
   defineRoute(
     app,
-    { method: 'get', path: '/v1/algorithms', summary: 'Algorithms Cirrus trains, with their tasks and hyperparameters', tag: 'training', response: z.object({ algorithms: z.array(AlgorithmSchema) }) },
+    {
+      method: 'get',
+      path: '/v1/algorithms',
+      summary: 'Algorithms Cirrus trains, with their tasks and hyperparameters',
+      tag: 'training',
+      response: z.object({ algorithms: z.array(AlgorithmSchema) }),
+    },
     () => ({ algorithms: algorithmCatalog() }),
   );
 }

@@ -38,16 +38,31 @@ export function mountDatasetRoutes(app: OpenAPIHono, ctx: ApiContext): void {
   const { deps } = ctx;
   defineRoute(
     app,
-    { method: 'get', path: '/v1/datasets', summary: 'Datasets (latest version of each name)', tag, response: z.object({ datasets: z.array(DatasetRecordSchema) }) },
+    {
+      method: 'get',
+      path: '/v1/datasets',
+      summary: 'Datasets (latest version of each name)',
+      tag,
+      response: z.object({ datasets: z.array(DatasetRecordSchema) }),
+    },
     async () => ({ datasets: await listDatasets(deps) }),
   );
   defineRoute(
     app,
-    { method: 'post', path: '/v1/datasets', summary: 'Register a dataset version (its version is the sha256 of the CSV bytes)', tag, body: CreateDatasetSchema, status: 201, response: DatasetRecordSchema },
+    {
+      method: 'post',
+      path: '/v1/datasets',
+      summary: 'Register a dataset version (its version is the sha256 of the CSV bytes)',
+      tag,
+      body: CreateDatasetSchema,
+      status: 201,
+      response: DatasetRecordSchema,
+    },
     async ({ body }) => {
       if (body.builtin !== undefined) {
         const dir = ctx.builtinDatasetsDir;
-        if (body.name === undefined || body.name === body.builtin) return loadBuiltinDataset(deps, body.builtin, { dir });
+        if (body.name === undefined || body.name === body.builtin)
+          return loadBuiltinDataset(deps, body.builtin, { dir });
         // A built-in under another name: the same bytes, so the same version.
         const csv = await readFile(join(dir ?? BUILTIN_DATASETS_DIR, `${body.builtin}.csv`));
         return registerDataset(deps, { name: body.name, csv, description: body.description });
@@ -67,7 +82,10 @@ export function mountDatasetRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       response: DatasetRecordSchema.extend({ versions: z.array(DatasetRecordSchema) }),
     },
     async ({ params }) => {
-      const [latest, versions] = await Promise.all([getDataset(deps, params.name), listDatasetVersions(deps, params.name)]);
+      const [latest, versions] = await Promise.all([
+        getDataset(deps, params.name),
+        listDatasetVersions(deps, params.name),
+      ]);
       return { ...latest, versions };
     },
   );

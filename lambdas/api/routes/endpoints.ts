@@ -1,6 +1,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { type Endpoint, EndpointSchema, StickyKeySchema, TrafficConfigSchema } from '../../../contracts/serving.js';
+import {
+  type Endpoint,
+  EndpointSchema,
+  StickyKeySchema,
+  TrafficConfigSchema,
+} from '../../../contracts/serving.js';
 import { CirrusError } from '../../../core/errors.js';
 import { getEndpoint, listEndpoints, setTraffic } from '../../../core/serving/endpoints.js';
 import type { PredictContext } from '../../../core/serving/predict.js';
@@ -15,9 +20,17 @@ const tag = 'serving';
 /** The traffic body: variant names default to `v<version>`, shadow names to `shadow-v<version>`. */
 const TrafficBodySchema = z.strictObject({
   variants: z
-    .array(z.strictObject({ name: z.string().optional(), version: z.number().int().positive(), weight: z.number().min(0).max(100) }))
+    .array(
+      z.strictObject({
+        name: z.string().optional(),
+        version: z.number().int().positive(),
+        weight: z.number().min(0).max(100),
+      }),
+    )
     .min(1),
-  shadows: z.array(z.strictObject({ name: z.string().optional(), version: z.number().int().positive() })).optional(),
+  shadows: z
+    .array(z.strictObject({ name: z.string().optional(), version: z.number().int().positive() }))
+    .optional(),
   /** A request header or a top-level body field: one key always gets one variant. */
   stickyKey: StickyKeySchema.optional(),
 });
@@ -55,7 +68,13 @@ export function mountEndpointRoutes(app: OpenAPIHono, ctx: ApiContext, serving: 
   const { deps } = ctx;
   defineRoute(
     app,
-    { method: 'get', path: '/v1/endpoints', summary: 'Endpoints', tag, response: z.object({ endpoints: z.array(EndpointSchema) }) },
+    {
+      method: 'get',
+      path: '/v1/endpoints',
+      summary: 'Endpoints',
+      tag,
+      response: z.object({ endpoints: z.array(EndpointSchema) }),
+    },
     async () => ({ endpoints: await listEndpoints(deps) }),
   );
   defineRoute(
@@ -75,7 +94,14 @@ export function mountEndpointRoutes(app: OpenAPIHono, ctx: ApiContext, serving: 
   );
   defineRoute(
     app,
-    { method: 'get', path: '/v1/endpoints/{name}/traffic', summary: 'The traffic an endpoint serves now', tag, params: EndpointParams, response: TrafficViewSchema },
+    {
+      method: 'get',
+      path: '/v1/endpoints/{name}/traffic',
+      summary: 'The traffic an endpoint serves now',
+      tag,
+      params: EndpointParams,
+      response: TrafficViewSchema,
+    },
     async ({ params }) => trafficView(deps, await getEndpoint(deps, params.name)),
   );
   defineRoute(

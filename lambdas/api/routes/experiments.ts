@@ -19,12 +19,25 @@ export function mountExperimentRoutes(app: OpenAPIHono, ctx: ApiContext): void {
   const { deps } = ctx;
   defineRoute(
     app,
-    { method: 'get', path: '/v1/experiments', summary: 'Experiments', tag, response: z.object({ experiments: z.array(ExperimentSchema) }) },
+    {
+      method: 'get',
+      path: '/v1/experiments',
+      summary: 'Experiments',
+      tag,
+      response: z.object({ experiments: z.array(ExperimentSchema) }),
+    },
     async () => ({ experiments: await listExperiments(deps) }),
   );
   defineRoute(
     app,
-    { method: 'get', path: '/v1/experiments/{experiment}', summary: 'One experiment (task, schedule, last request)', tag, params: ExperimentParams, response: ExperimentSchema },
+    {
+      method: 'get',
+      path: '/v1/experiments/{experiment}',
+      summary: 'One experiment (task, schedule, last request)',
+      tag,
+      params: ExperimentParams,
+      response: ExperimentSchema,
+    },
     ({ params }) => getExperiment(deps, { name: params.experiment }),
   );
   defineRoute(

@@ -33,27 +33,64 @@ const tag = 'registry';
 /** Registry routes: models, versions, model cards, aliases and their history, rollback. */
 export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictContext): void {
   const { deps } = ctx;
-  defineRoute(app, { method: 'get', path: '/v1/models', summary: 'Registered models', tag, response: z.object({ models: z.array(RegisteredModelSchema) }) }, async () => ({
-    models: await listModels(deps),
-  }));
   defineRoute(
     app,
-    { method: 'get', path: '/v1/models/{model}', summary: 'A model with its aliases', tag, params: ModelParams, response: RegisteredModelSchema.extend({ aliases: z.array(AliasSchema) }) },
+    {
+      method: 'get',
+      path: '/v1/models',
+      summary: 'Registered models',
+      tag,
+      response: z.object({ models: z.array(RegisteredModelSchema) }),
+    },
+    async () => ({
+      models: await listModels(deps),
+    }),
+  );
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/v1/models/{model}',
+      summary: 'A model with its aliases',
+      tag,
+      params: ModelParams,
+      response: RegisteredModelSchema.extend({ aliases: z.array(AliasSchema) }),
+    },
     async ({ params }) => ({ ...(await getModel(deps, params)), aliases: await listAliases(deps, params) }),
   );
   defineRoute(
     app,
-    { method: 'get', path: '/v1/models/{model}/versions', summary: 'Versions of a model', tag, params: ModelParams, response: z.object({ versions: z.array(ModelVersionSchema) }) },
+    {
+      method: 'get',
+      path: '/v1/models/{model}/versions',
+      summary: 'Versions of a model',
+      tag,
+      params: ModelParams,
+      response: z.object({ versions: z.array(ModelVersionSchema) }),
+    },
     async ({ params }) => ({ versions: await listModelVersions(deps, params) }),
   );
   defineRoute(
     app,
-    { method: 'get', path: '/v1/models/{model}/versions/{version}', summary: 'One model version (contract, metrics, lineage)', tag, params: VersionParams, response: ModelVersionSchema },
+    {
+      method: 'get',
+      path: '/v1/models/{model}/versions/{version}',
+      summary: 'One model version (contract, metrics, lineage)',
+      tag,
+      params: VersionParams,
+      response: ModelVersionSchema,
+    },
     ({ params }) => getModelVersion(deps, params),
   );
   defineRoute(
     app,
-    { method: 'get', path: '/v1/models/{model}/versions/{version}/card', summary: 'Model card (OpenMetadata MlModel shape)', tag, params: VersionParams },
+    {
+      method: 'get',
+      path: '/v1/models/{model}/versions/{version}/card',
+      summary: 'Model card (OpenMetadata MlModel shape)',
+      tag,
+      params: VersionParams,
+    },
     ({ params }) =>
       exportModelCard(deps, {
         ...params,
@@ -63,7 +100,14 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
   );
   defineRoute(
     app,
-    { method: 'get', path: '/v1/models/{model}/aliases', summary: 'Aliases of a model', tag, params: ModelParams, response: z.object({ aliases: z.array(AliasSchema) }) },
+    {
+      method: 'get',
+      path: '/v1/models/{model}/aliases',
+      summary: 'Aliases of a model',
+      tag,
+      params: ModelParams,
+      response: z.object({ aliases: z.array(AliasSchema) }),
+    },
     async ({ params }) => ({ aliases: await listAliases(deps, params) }),
   );
   defineRoute(
@@ -75,10 +119,18 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
       tag,
       params: AliasParams,
       query: z.object({ at: z.iso.datetime().optional() }),
-      response: z.union([z.object({ history: z.array(AliasHistoryEntrySchema) }), z.object({ at: z.string(), alias: z.object({ version: z.number(), since: z.string(), entry: AliasHistoryEntrySchema }) })]),
+      response: z.union([
+        z.object({ history: z.array(AliasHistoryEntrySchema) }),
+        z.object({
+          at: z.string(),
+          alias: z.object({ version: z.number(), since: z.string(), entry: AliasHistoryEntrySchema }),
+        }),
+      ]),
     },
     async ({ params, query }) =>
-      query.at ? { at: query.at, alias: await getAliasAt(deps, { ...params, at: new Date(query.at) }) } : { history: await getAliasHistory(deps, params) },
+      query.at
+        ? { at: query.at, alias: await getAliasAt(deps, { ...params, at: new Date(query.at) }) }
+        : { history: await getAliasHistory(deps, params) },
   );
   defineRoute(
     app,
@@ -122,7 +174,12 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
       response: PromotionResultSchema,
     },
     async ({ params, body }) => {
-      const result = await applyDeployPolicy(deps, { model: params.model, policy: 'rollback', by: 'api', reason: body.reason });
+      const result = await applyDeployPolicy(deps, {
+        model: params.model,
+        policy: 'rollback',
+        by: 'api',
+        reason: body.reason,
+      });
       await invalidateModelEndpoints(deps, serving, params.model);
       return result;
     },

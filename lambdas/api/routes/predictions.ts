@@ -33,7 +33,8 @@ export function mountPredictionRoutes(app: OpenAPIHono, ctx: ApiContext, serving
     {
       method: 'get',
       path: '/v1/predictions/{requestId}',
-      summary: 'A logged prediction (inputs, outputs, variant, version, latency, feedback) with its shadow records',
+      summary:
+        'A logged prediction (inputs, outputs, variant, version, latency, feedback) with its shadow records',
       tag,
       params: RequestIdParams,
       response: PredictionLogRecordSchema.extend({ shadows: z.array(PredictionLogRecordSchema) }),

@@ -52,7 +52,10 @@ export function mountRunRoutes(app: OpenAPIHono, ctx: ApiContext): void {
     },
     ({ params, body }) => {
       if (body.experiment !== undefined && body.experiment !== params.experiment) {
-        throw new ValidationError(`experiment: '${body.experiment}' does not match the path's '${params.experiment}'`, 'experiment');
+        throw new ValidationError(
+          `experiment: '${body.experiment}' does not match the path's '${params.experiment}'`,
+          'experiment',
+        );
       }
       return submitTraining(deps, pipelines, { experiment: params.experiment, body });
     },
@@ -65,12 +68,20 @@ export function mountRunRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       summary: "An experiment's runs, newest first",
       tag,
       params: ExperimentParams,
-      query: z.object({ limit: z.coerce.number().int().min(1).max(100).optional(), pageToken: z.string().max(2048).optional() }),
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(100).optional(),
+        pageToken: z.string().max(2048).optional(),
+      }),
       response: z.object({ runs: z.array(RunSchema), nextToken: z.string().optional() }),
     },
     async ({ params, query }) => {
       await getExperiment(deps, { name: params.experiment });
-      return listRuns(deps, { experiment: params.experiment, order: 'desc', limit: query.limit, pageToken: query.pageToken });
+      return listRuns(deps, {
+        experiment: params.experiment,
+        order: 'desc',
+        limit: query.limit,
+        pageToken: query.pageToken,
+      });
     },
   );
   defineRoute(

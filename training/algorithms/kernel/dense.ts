@@ -1,7 +1,14 @@
 /** Small dense kernels on row-major Float64Arrays (loop orders chosen for sequential access). */
 
 /** out[m, n] = A[m, k] @ B[k, n] (+ bias[n] when given). */
-export function matmul(A: Float64Array, B: Float64Array, m: number, k: number, n: number, bias?: Float64Array): Float64Array {
+export function matmul(
+  A: Float64Array,
+  B: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  bias?: Float64Array,
+): Float64Array {
   const out = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     const o = i * n;
@@ -50,13 +57,31 @@ export function matmulABt(A: Float64Array, B: Float64Array, m: number, n: number
  * feeds several products. `out` may be longer than m * n (a reused buffer). With `relu`, each
  * output is stored as max(value, 0) (as `v > 0 ? v : 0`), saving a pass over a hidden layer.
  */
-export function gemmNT(A: Float64Array, B: Float64Array, m: number, k: number, n: number, out: Float64Array, bias?: Float64Array, relu = false): void {
+export function gemmNT(
+  A: Float64Array,
+  B: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  out: Float64Array,
+  bias?: Float64Array,
+  relu = false,
+): void {
   let i = 0;
   for (; i + 1 < m; i += 2) gemmRows2(A, B, i, k, n, out, bias, relu);
   if (i < m) gemmRow1(A, B, i, k, n, out, bias, relu);
 }
 
-function gemmRows2(A: Float64Array, B: Float64Array, i: number, k: number, n: number, out: Float64Array, bias: Float64Array | undefined, relu: boolean): void {
+function gemmRows2(
+  A: Float64Array,
+  B: Float64Array,
+  i: number,
+  k: number,
+  n: number,
+  out: Float64Array,
+  bias: Float64Array | undefined,
+  relu: boolean,
+): void {
   const a0 = i * k;
   const a1 = a0 + k;
   const o0 = i * n;
@@ -138,7 +163,16 @@ function gemmRows2(A: Float64Array, B: Float64Array, i: number, k: number, n: nu
   }
 }
 
-function gemmRow1(A: Float64Array, B: Float64Array, i: number, k: number, n: number, out: Float64Array, bias: Float64Array | undefined, relu: boolean): void {
+function gemmRow1(
+  A: Float64Array,
+  B: Float64Array,
+  i: number,
+  k: number,
+  n: number,
+  out: Float64Array,
+  bias: Float64Array | undefined,
+  relu: boolean,
+): void {
   const a0 = i * k;
   for (let j = 0; j < n; j++) {
     const b0 = j * k;

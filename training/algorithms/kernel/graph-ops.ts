@@ -16,7 +16,12 @@ export function toFloat(g: OnnxGraph, value: string): string {
 }
 
 /** A float64 constant. */
-export function dconst(g: OnnxGraph, prefix: string, data: ArrayLike<number>, dims: readonly number[]): string {
+export function dconst(
+  g: OnnxGraph,
+  prefix: string,
+  data: ArrayLike<number>,
+  dims: readonly number[],
+): string {
   return g.constant(prefix, { type: 'DOUBLE', data, dims });
 }
 
@@ -26,7 +31,14 @@ export function iconst(g: OnnxGraph, prefix: string, data: readonly number[]): s
 }
 
 /** `x @ W + b` for a float64 [N, F] value, W row-major [F, C]. */
-export function affine(g: OnnxGraph, x: string, W: ArrayLike<number>, b: ArrayLike<number>, f: number, c: number): string {
+export function affine(
+  g: OnnxGraph,
+  x: string,
+  W: ArrayLike<number>,
+  b: ArrayLike<number>,
+  f: number,
+  c: number,
+): string {
   const w = dconst(g, 'W', W, [f, c]);
   const [mm] = g.node('MatMul', [x, w]);
   return g.node('Add', [mm, dconst(g, 'B', b, [c])])[0];
@@ -36,7 +48,13 @@ export function affine(g: OnnxGraph, x: string, W: ArrayLike<number>, b: ArrayLi
  * Squared Euclidean distances [N, K] from float64 rows `x` [N, F] to `centers` (row-major [K, F]),
  * computed as Sub over a broadcast [N,1,F] - [1,K,F] then ReduceSumSquare: no cancellation.
  */
-export function squaredDistances(g: OnnxGraph, x: string, centers: ArrayLike<number>, k: number, f: number): string {
+export function squaredDistances(
+  g: OnnxGraph,
+  x: string,
+  centers: ArrayLike<number>,
+  k: number,
+  f: number,
+): string {
   const [x3] = g.node('Unsqueeze', [x, iconst(g, 'axis1', [1])]);
   const [diff] = g.node('Sub', [x3, dconst(g, 'centers', centers, [1, k, f])]);
   return g.node('ReduceSumSquare', [diff], { axes: attr.ints([2]), keepdims: attr.int(0) })[0];
@@ -91,7 +109,13 @@ export function argmaxRows(v: ArrayLike<number>, rows: number, c: number): Int32
 }
 
 /** Squared Euclidean distances row-major [N, K] (float64, same formula as the graph). */
-export function pairwiseSq(X: Float64Array, n: number, C: ArrayLike<number>, k: number, f: number): Float64Array {
+export function pairwiseSq(
+  X: Float64Array,
+  n: number,
+  C: ArrayLike<number>,
+  k: number,
+  f: number,
+): Float64Array {
   const out = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < k; j++) {

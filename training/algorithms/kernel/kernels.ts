@@ -37,14 +37,22 @@ function fromDot(spec: KernelSpec, d: number): number {
 }
 
 /** K(rows of A, rows of B) row-major [n, m] (float64, the formula the graph uses). */
-export function kernelMatrix(spec: KernelSpec, A: Float64Array, n: number, B: ArrayLike<number>, m: number, f: number): Float64Array {
+export function kernelMatrix(
+  spec: KernelSpec,
+  A: Float64Array,
+  n: number,
+  B: ArrayLike<number>,
+  m: number,
+  f: number,
+): Float64Array {
   if (spec.kind === 'rbf') {
     const out = pairwiseSq(A, n, B, m, f);
     for (let i = 0; i < out.length; i++) out[i] = Math.exp(out[i] * -spec.gamma);
     return out;
   }
   const out = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[i * m + j] = fromDot(spec, dot(A, i * f, B, j * f, f));
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) out[i * m + j] = fromDot(spec, dot(A, i * f, B, j * f, f));
   return out;
 }
 
@@ -52,7 +60,12 @@ export function kernelMatrix(spec: KernelSpec, A: Float64Array, n: number, B: Ar
  * Rows of Q_ij = s_i s_j K(x_i, x_j) over a subset of training rows (s = signs, or all +1),
  * cached so the Gram matrix fills lazily; also returns Q's diagonal.
  */
-export function kernelRows(spec: KernelSpec, X: Matrix, idx: Int32Array, sign?: Int8Array): { row: (i: number) => Float64Array; diag: Float64Array } {
+export function kernelRows(
+  spec: KernelSpec,
+  X: Matrix,
+  idx: Int32Array,
+  sign?: Int8Array,
+): { row: (i: number) => Float64Array; diag: Float64Array } {
   const f = X.cols;
   const sub = new Float64Array(idx.length * f);
   idx.forEach((r, k) => sub.set(X.data.subarray(r * f, r * f + f), k * f));
@@ -67,12 +80,22 @@ export function kernelRows(spec: KernelSpec, X: Matrix, idx: Int32Array, sign?: 
     }
     return r;
   };
-  const diag = Float64Array.from(idx, (_, i) => kernelMatrix(spec, sub.subarray(i * f, i * f + f), 1, sub.subarray(i * f, i * f + f), 1, f)[0]);
+  const diag = Float64Array.from(
+    idx,
+    (_, i) => kernelMatrix(spec, sub.subarray(i * f, i * f + f), 1, sub.subarray(i * f, i * f + f), 1, f)[0],
+  );
   return { row, diag };
 }
 
 /** Graph: K(x, SV) float64 [N, S] for float64 rows `x`. */
-export function kernelGraph(g: OnnxGraph, x: string, spec: KernelSpec, sv: Float64Array, s: number, f: number): string {
+export function kernelGraph(
+  g: OnnxGraph,
+  x: string,
+  spec: KernelSpec,
+  sv: Float64Array,
+  s: number,
+  f: number,
+): string {
   if (spec.kind === 'rbf') {
     const d = squaredDistances(g, x, sv, s, f);
     const [scaled] = g.node('Mul', [d, dconst(g, 'neg_gamma', [-spec.gamma], [])]);
@@ -87,4 +110,3 @@ export function kernelGraph(g: OnnxGraph, x: string, spec: KernelSpec, sv: Float
   if (spec.kind === 'poly') return g.node('Pow', [z, dconst(g, 'degree', [spec.degree], [])])[0];
   return g.node('Tanh', [z], {})[0];
 }
-

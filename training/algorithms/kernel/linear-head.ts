@@ -1,6 +1,15 @@
 import { attr, type OnnxGraph } from '../../../core/ml/onnx/index.js';
 import type { FittedModel, Matrix, OnnxOutputs, Predictions } from '../types.js';
-import { affine, argmaxRows, asFloat32, classifierOutputs, f32, regressorOutput, softmaxRows, toDouble } from './graph-ops.js';
+import {
+  affine,
+  argmaxRows,
+  asFloat32,
+  classifierOutputs,
+  f32,
+  regressorOutput,
+  softmaxRows,
+  toDouble,
+} from './graph-ops.js';
 
 /**
  * A fitted linear model: scores = x @ W + b (W row-major [F, C]). `link` turns scores into the
@@ -19,7 +28,11 @@ export interface LinearModel {
  * One binary decision function d = x.w + b becomes two columns (-d/2, d/2): softmax over them is
  * exactly (1 - sigmoid(d), sigmoid(d)) and the argmax is class 1 iff d > 0.
  */
-export function binaryAsTwoColumns(w: Float64Array, b: number, f: number): { W: Float64Array; b: Float64Array } {
+export function binaryAsTwoColumns(
+  w: Float64Array,
+  b: number,
+  f: number,
+): { W: Float64Array; b: Float64Array } {
   const W = new Float64Array(f * 2);
   for (let j = 0; j < f; j++) [W[j * 2], W[j * 2 + 1]] = [-w[j] / 2, w[j] / 2];
   return { W, b: Float64Array.from([-b / 2, b / 2]) };
@@ -61,7 +74,9 @@ export function exportLinear(m: LinearModel, g: OnnxGraph, input: string): OnnxO
   if (m.link === 'identity') return regressorOutput(g, s, true);
   if (m.link === 'softmax') return classifierOutputs(g, g.node('Softmax', [s], { axis: attr.int(1) })[0], s);
   const [sig] = g.node('Sigmoid', [s]);
-  const [sum] = g.node('ReduceSum', [sig, g.constant('axis1', { type: 'INT64', data: [1], dims: [1] })], { keepdims: attr.int(1) });
+  const [sum] = g.node('ReduceSum', [sig, g.constant('axis1', { type: 'INT64', data: [1], dims: [1] })], {
+    keepdims: attr.int(1),
+  });
   return classifierOutputs(g, g.node('Div', [sig, sum])[0], s);
 }
 

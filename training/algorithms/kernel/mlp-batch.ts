@@ -72,7 +72,8 @@ export class MlpBatch {
     const out = this.acts[net.W.length];
     const n = rows * net.sizes[net.W.length];
     let loss = 0;
-    if (net.out === 'softmax') for (let i = 0; i < n; i++) loss += y[i] > 0 ? -y[i] * Math.log(Math.max(out[i], 1e-15)) : 0;
+    if (net.out === 'softmax')
+      for (let i = 0; i < n; i++) loss += y[i] > 0 ? -y[i] * Math.log(Math.max(out[i], 1e-15)) : 0;
     else for (let i = 0; i < n; i++) loss += 0.5 * (out[i] - y[i]) ** 2;
     loss /= rows;
     let wSq = 0;

@@ -26,7 +26,12 @@ export function initNet(sizes: readonly number[], activation: Activation, out: N
 }
 
 /** Applies `a` in place to the first `len` values of v (rows of `width` for softmax). */
-export function activate(v: Float64Array, a: Activation | 'softmax', width: number, len = v.length): Float64Array {
+export function activate(
+  v: Float64Array,
+  a: Activation | 'softmax',
+  width: number,
+  len = v.length,
+): Float64Array {
   if (a === 'relu') for (let i = 0; i < len; i++) v[i] = v[i] > 0 ? v[i] : 0;
   else if (a === 'tanh') for (let i = 0; i < len; i++) v[i] = Math.tanh(v[i]);
   else if (a === 'logistic') for (let i = 0; i < len; i++) v[i] = 1 / (1 + Math.exp(-v[i]));

@@ -2,7 +2,15 @@ import { type MlpParams, MlpParamsSchema } from '../../../contracts/hyperparamet
 import { attr, type OnnxGraph } from '../../../core/ml/onnx/index.js';
 import { createRng, shuffleInPlace } from '../../../core/ml/random.js';
 import type { Algorithm, FitData, FittedModel, OnnxOutputs } from '../types.js';
-import { affine, argmaxRows, asFloat32, classifierOutputs, f32, regressorOutput, toDouble } from './graph-ops.js';
+import {
+  affine,
+  argmaxRows,
+  asFloat32,
+  classifierOutputs,
+  f32,
+  regressorOutput,
+  toDouble,
+} from './graph-ops.js';
 import { MlpBatch } from './mlp-batch.js';
 import { activate, forward, initNet, type Net } from './mlp-net.js';
 
@@ -29,7 +37,13 @@ function targets(data: FitData): { Y: Float64Array; width: number; mean: number;
 }
 
 /** One Adam step on every weight and bias, in place (moments m, v laid out as params). */
-function adamStep(params: Float64Array[], grads: Float64Array[], m: Float64Array[], v: Float64Array[], lr: number): void {
+function adamStep(
+  params: Float64Array[],
+  grads: Float64Array[],
+  m: Float64Array[],
+  v: Float64Array[],
+  lr: number,
+): void {
   for (let i = 0; i < params.length; i++) {
     const [P, g, M, V] = [params[i], grads[i], m[i], v[i]];
     for (let j = 0; j < g.length; j++) {
@@ -41,7 +55,14 @@ function adamStep(params: Float64Array[], grads: Float64Array[], m: Float64Array
 }
 
 /** Copies the rows order[start .. start+rows) of src (width w) into dst, packed. */
-function gatherRows(src: Float64Array, order: Int32Array, start: number, rows: number, w: number, dst: Float64Array): void {
+function gatherRows(
+  src: Float64Array,
+  order: Int32Array,
+  start: number,
+  rows: number,
+  w: number,
+  dst: Float64Array,
+): void {
   for (let k = 0; k < rows; k++) {
     const s = order[start + k] * w;
     const d = k * w;
@@ -57,7 +78,12 @@ function train(data: FitData, p: MlpParams): Net {
   const { X } = data;
   const { Y, width, mean, std } = targets(data);
   const rng = createRng(p.seed ?? data.seed);
-  const net = initNet([X.cols, ...p.hidden_layer_sizes, width], p.activation, data.task === 'classification' ? 'softmax' : 'identity', rng);
+  const net = initNet(
+    [X.cols, ...p.hidden_layer_sizes, width],
+    p.activation,
+    data.task === 'classification' ? 'softmax' : 'identity',
+    rng,
+  );
   const params = [...net.W, ...net.b];
   const m = params.map((a) => new Float64Array(a.length));
   const v = params.map((a) => new Float64Array(a.length));

@@ -62,7 +62,14 @@ function selectPair(pr: SmoProblem, a: Float64Array, G: Float64Array): [number, 
 }
 
 /** Moves a_i, a_j along the constraint line and clips to the box (libsvm's update). */
-function updatePair(pr: SmoProblem, a: Float64Array, G: Float64Array, i: number, j: number, Qi: Float64Array): void {
+function updatePair(
+  pr: SmoProblem,
+  a: Float64Array,
+  G: Float64Array,
+  i: number,
+  j: number,
+  Qi: Float64Array,
+): void {
   const { C, y, diag } = pr;
   if (y[i] !== y[j]) {
     const quad = Math.max(diag[i] + diag[j] + 2 * Qi[j], TAU);

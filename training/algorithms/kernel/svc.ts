@@ -17,7 +17,10 @@ interface OvoModel {
   readonly nClasses: number;
 }
 
-export function kernelSpec(X: Matrix, p: Pick<SvcParams, 'kernel' | 'gamma' | 'degree' | 'coef0'>): KernelSpec {
+export function kernelSpec(
+  X: Matrix,
+  p: Pick<SvcParams, 'kernel' | 'gamma' | 'degree' | 'coef0'>,
+): KernelSpec {
   return { kind: p.kernel, gamma: resolveGamma(X, p.gamma), degree: p.degree, coef0: p.coef0 };
 }
 
@@ -38,7 +41,16 @@ function fitOvo(data: FitData, p: SvcParams): OvoModel {
     const idx = Int32Array.from(Array.from(y.keys()).filter((r) => y[r] === ci || y[r] === cj));
     const sign = Int8Array.from(idx, (r) => (y[r] === ci ? 1 : -1));
     const { row, diag } = kernelRows(spec, X, idx, sign);
-    const sol = solveSmo({ l: idx.length, p: new Float64Array(idx.length).fill(-1), y: sign, C: p.C, row, diag, eps: p.tol, maxIter: p.max_iter });
+    const sol = solveSmo({
+      l: idx.length,
+      p: new Float64Array(idx.length).fill(-1),
+      y: sign,
+      C: p.C,
+      row,
+      diag,
+      eps: p.tol,
+      maxIter: p.max_iter,
+    });
     intercept[pi] = -sol.rho;
     sol.alpha.forEach((a, i) => {
       if (a <= 0) return;
@@ -137,7 +149,8 @@ function exportOvo(m: OvoModel, g: OnnxGraph, input: string) {
 export const svc: Algorithm<SvcParams> = {
   name: 'svc',
   tasks: ['classification'],
-  description: 'Kernel SVM (libsvm SMO, RBF default, one-vs-one); probabilities are a softmax of the one-vs-one vote scores, not Platt scaling',
+  description:
+    'Kernel SVM (libsvm SMO, RBF default, one-vs-one); probabilities are a softmax of the one-vs-one vote scores, not Platt scaling',
   params: SvcParamsSchema,
   scaling: 'standard',
   fit(data: FitData, p: SvcParams): FittedModel {

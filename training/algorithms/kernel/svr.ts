@@ -28,7 +28,9 @@ function fitSvr(data: FitData, p: SvrParams) {
     return r;
   };
   const diag = Float64Array.from({ length: 2 * l }, (_, i) => K.diag[i % l]);
-  const lin = Float64Array.from({ length: 2 * l }, (_, i) => (i < l ? p.epsilon - y[i] : p.epsilon + y[i - l]));
+  const lin = Float64Array.from({ length: 2 * l }, (_, i) =>
+    i < l ? p.epsilon - y[i] : p.epsilon + y[i - l],
+  );
   const sol = solveSmo({ l: 2 * l, p: lin, y: sign, C: p.C, row, diag, eps: p.tol, maxIter: p.max_iter });
   const keep: number[] = [];
   const coefs: number[] = [];

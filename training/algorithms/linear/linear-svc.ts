@@ -10,7 +10,14 @@ import type { Algorithm, FitData, Matrix } from '../types.js';
  * feature of 1 (intercept_scaling = 1), penalized like the other weights, as LIBLINEAR does.
  * Returns [w (cols), b].
  */
-export function dualCdSquaredHinge(X: Matrix, ypm: Int8Array, C: number, tol: number, maxIter: number, rng: Rng): Float64Array {
+export function dualCdSquaredHinge(
+  X: Matrix,
+  ypm: Int8Array,
+  C: number,
+  tol: number,
+  maxIter: number,
+  rng: Rng,
+): Float64Array {
   const { rows: n, cols: f } = X;
   const w = new Float64Array(f + 1);
   const alpha = new Float64Array(n);
@@ -78,13 +85,19 @@ export function oneVsRest(data: FitData, fitBinary: (ypm: Int8Array, k: number) 
   const { X, y, nClasses: K } = data;
   const f = X.cols;
   if (K === 2) {
-    const wb = fitBinary(Int8Array.from(y, (v) => (v === 1 ? 1 : -1)), 1);
+    const wb = fitBinary(
+      Int8Array.from(y, (v) => (v === 1 ? 1 : -1)),
+      1,
+    );
     return binaryAsTwoColumns(wb.subarray(0, f), wb[f], f);
   }
   const W = new Float64Array(f * K);
   const b = new Float64Array(K);
   for (let k = 0; k < K; k++) {
-    const wb = fitBinary(Int8Array.from(y, (v) => (v === k ? 1 : -1)), k);
+    const wb = fitBinary(
+      Int8Array.from(y, (v) => (v === k ? 1 : -1)),
+      k,
+    );
     for (let j = 0; j < f; j++) W[j * K + k] = wb[j];
     b[k] = wb[f];
   }

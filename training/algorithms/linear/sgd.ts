@@ -10,7 +10,10 @@ const CLASSIFICATION_LOSSES: readonly Loss[] = ['hinge', 'log_loss', 'squared_er
 const REGRESSION_LOSSES: readonly Loss[] = ['squared_error', 'huber', 'epsilon_insensitive'];
 
 /** Loss and its derivative in the prediction p, for target y (±1 for classes). */
-function lossFn(loss: Loss, epsilon: number): { loss(p: number, y: number): number; dloss(p: number, y: number): number } {
+function lossFn(
+  loss: Loss,
+  epsilon: number,
+): { loss(p: number, y: number): number; dloss(p: number, y: number): number } {
   switch (loss) {
     case 'hinge':
       return { loss: (p, y) => Math.max(0, 1 - p * y), dloss: (p, y) => (p * y <= 1 ? -y : 0) };
@@ -23,7 +26,8 @@ function lossFn(loss: Loss, epsilon: number): { loss(p: number, y: number): numb
       return { loss: (p, y) => 0.5 * (p - y) ** 2, dloss: (p, y) => p - y };
     case 'huber':
       return {
-        loss: (p, y) => (Math.abs(p - y) <= epsilon ? 0.5 * (p - y) ** 2 : epsilon * Math.abs(p - y) - 0.5 * epsilon ** 2),
+        loss: (p, y) =>
+          Math.abs(p - y) <= epsilon ? 0.5 * (p - y) ** 2 : epsilon * Math.abs(p - y) - 0.5 * epsilon ** 2,
         dloss: (p, y) => Math.max(-epsilon, Math.min(epsilon, p - y)),
       };
     case 'epsilon_insensitive':
@@ -40,7 +44,14 @@ function lossFn(loss: Loss, epsilon: number): { loss(p: number, y: number): numb
  * Bottou's t0 for classifiers, `invscaling` eta0 / t^power_t for regressors. Stops when the
  * epoch's summed loss has not improved by tol·n for n_iter_no_change epochs. Returns [w, b].
  */
-export function plainSgd(X: Matrix, y: Float64Array, p: SgdParams, loss: Loss, optimal: boolean, rng: Rng): Float64Array {
+export function plainSgd(
+  X: Matrix,
+  y: Float64Array,
+  p: SgdParams,
+  loss: Loss,
+  optimal: boolean,
+  rng: Rng,
+): Float64Array {
   const { rows: n, cols: f } = X;
   const L = lossFn(loss, p.epsilon);
   const w = new Float64Array(f);
@@ -93,7 +104,10 @@ function chosenLoss(data: FitData, p: SgdParams): Loss {
   if (p.loss === 'default') return classification ? 'hinge' : 'squared_error';
   const allowed = classification ? CLASSIFICATION_LOSSES : REGRESSION_LOSSES;
   if (!allowed.includes(p.loss))
-    throw new ValidationError(`hyperparameters.loss: '${p.loss}' is not a ${data.task} loss (use ${allowed.join(', ')})`, 'hyperparameters.loss');
+    throw new ValidationError(
+      `hyperparameters.loss: '${p.loss}' is not a ${data.task} loss (use ${allowed.join(', ')})`,
+      'hyperparameters.loss',
+    );
   return p.loss;
 }
 

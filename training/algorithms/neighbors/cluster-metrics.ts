@@ -23,7 +23,8 @@ function dist(X: Matrix, i: number, j: number): number {
 /** Mean silhouette over `rows` (all rows, or a seeded sample when there are many). */
 export function silhouette(X: Matrix, labels: ArrayLike<number>, seed = 0): number {
   let rows = Array.from({ length: X.rows }, (_, i) => i);
-  if (rows.length > SILHOUETTE_SAMPLE) rows = shuffleInPlace(rows, createRng(seed)).slice(0, SILHOUETTE_SAMPLE);
+  if (rows.length > SILHOUETTE_SAMPLE)
+    rows = shuffleInPlace(rows, createRng(seed)).slice(0, SILHOUETTE_SAMPLE);
   const k = Math.max(...rows.map((i) => labels[i])) + 1;
   let total = 0;
   for (const i of rows) {
@@ -45,10 +46,16 @@ export function silhouette(X: Matrix, labels: ArrayLike<number>, seed = 0): numb
 }
 
 /** Inertia and silhouette of a clustering (centres row-major [K, F]). */
-export function clusteringMetrics(X: Matrix, labels: ArrayLike<number>, centers: ArrayLike<number>, seed = 0): ClusteringMetrics {
+export function clusteringMetrics(
+  X: Matrix,
+  labels: ArrayLike<number>,
+  centers: ArrayLike<number>,
+  seed = 0,
+): ClusteringMetrics {
   let inertia = 0;
   for (let i = 0; i < X.rows; i++) {
-    for (let t = 0; t < X.cols; t++) inertia += (X.data[i * X.cols + t] - centers[labels[i] * X.cols + t]) ** 2;
+    for (let t = 0; t < X.cols; t++)
+      inertia += (X.data[i * X.cols + t] - centers[labels[i] * X.cols + t]) ** 2;
   }
   return { inertia, silhouette: silhouette(X, labels, seed) };
 }

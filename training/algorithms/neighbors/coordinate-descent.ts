@@ -13,7 +13,9 @@ export function cdDesign(X: Matrix, y: Float64Array, rows?: ArrayLike<number>): 
   const idx = rows ?? Array.from({ length: X.rows }, (_, i) => i);
   const n = idx.length;
   const x32 = Float32Array.from(X.data);
-  const cols = Array.from({ length: X.cols }, (_, j) => Float64Array.from({ length: n }, (_, k) => x32[idx[k] * X.cols + j]));
+  const cols = Array.from({ length: X.cols }, (_, j) =>
+    Float64Array.from({ length: n }, (_, k) => x32[idx[k] * X.cols + j]),
+  );
   const xMean = Float64Array.from(cols, (c) => c.reduce((s, v) => s + v, 0) / n);
   cols.forEach((c, j) => c.forEach((v, k) => (c[k] = v - xMean[j])));
   const yy = Float64Array.from({ length: n }, (_, k) => y[idx[k]]);
@@ -50,7 +52,14 @@ function dualGap(d: CdDesign, w: Float64Array, R: Float64Array, l1: number, l2: 
  * 1/(2n) |y - Xw|^2 + alpha * l1_ratio * |w|_1 + alpha * (1 - l1_ratio) / 2 * |w|^2,
  * stopping on the duality gap (tol * |y|^2). `w` is the warm start and is updated in place.
  */
-export function enetCd(d: CdDesign, alpha: number, l1Ratio: number, maxIter: number, tol: number, w: Float64Array): Float64Array {
+export function enetCd(
+  d: CdDesign,
+  alpha: number,
+  l1Ratio: number,
+  maxIter: number,
+  tol: number,
+  w: Float64Array,
+): Float64Array {
   const l1 = alpha * l1Ratio * d.n;
   const l2 = alpha * (1 - l1Ratio) * d.n;
   const norms = d.cols.map((c) => c.reduce((s, v) => s + v * v, 0));

@@ -5,7 +5,12 @@ import { knn } from './knn.js';
 import { elasticNet, elasticNetCv, lasso, lassoCv } from './linear-cd.js';
 import { naiveBayes } from './naive-bayes.js';
 
-export { adjustedRandIndex, clusteringMetrics, type ClusteringMetrics, silhouette } from './cluster-metrics.js';
+export {
+  adjustedRandIndex,
+  clusteringMetrics,
+  type ClusteringMetrics,
+  silhouette,
+} from './cluster-metrics.js';
 export type { KmeansModel } from './kmeans.js';
 
 /** Neighbour, Bayes, clustering and coordinate-descent trainers. */

@@ -54,7 +54,14 @@ function kmeansPlusPlus(X: Float64Array, n: number, f: number, k: number, rng: R
   return C;
 }
 
-function assign(X: Float64Array, n: number, f: number, C: Float64Array, k: number, labels: Int32Array): number {
+function assign(
+  X: Float64Array,
+  n: number,
+  f: number,
+  C: Float64Array,
+  k: number,
+  labels: Int32Array,
+): number {
   let inertia = 0;
   for (let i = 0; i < n; i++) {
     let best = 0;
@@ -70,7 +77,15 @@ function assign(X: Float64Array, n: number, f: number, C: Float64Array, k: numbe
 }
 
 /** Lloyd iterations until the squared centre shift is below tol (scaled by the mean feature variance). */
-function lloyd(X: Float64Array, n: number, f: number, C: Float64Array, k: number, tol: number, maxIter: number): KmeansFit {
+function lloyd(
+  X: Float64Array,
+  n: number,
+  f: number,
+  C: Float64Array,
+  k: number,
+  tol: number,
+  maxIter: number,
+): KmeansFit {
   const labels = new Int32Array(n);
   let it = 0;
   for (; it < maxIter; it++) {
@@ -97,7 +112,14 @@ function lloyd(X: Float64Array, n: number, f: number, C: Float64Array, k: number
 }
 
 /** k-means with k-means++ init, keeping the restart of least inertia. */
-export function fitKmeans(X: Matrix, k: number, nInit: number, maxIter: number, tol: number, seed: number): KmeansFit {
+export function fitKmeans(
+  X: Matrix,
+  k: number,
+  nInit: number,
+  maxIter: number,
+  tol: number,
+  seed: number,
+): KmeansFit {
   const { data, rows: n, cols: f } = X;
   let meanVar = 0;
   for (let t = 0; t < f; t++) {

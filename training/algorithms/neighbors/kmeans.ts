@@ -16,13 +16,17 @@ export interface KmeansModel extends FittedModel {
 export const kmeans: Algorithm<KmeansParams> = {
   name: 'kmeans',
   tasks: ['clustering'],
-  description: 'k-means (k-means++ init, best of n_init restarts, Lloyd iterations); cluster id and distances to each centroid',
+  description:
+    'k-means (k-means++ init, best of n_init restarts, Lloyd iterations); cluster id and distances to each centroid',
   params: KmeansParamsSchema,
   scaling: 'none',
   fit(data: FitData, p: KmeansParams): KmeansModel {
     const k = p.n_clusters;
     if (k > data.X.rows) {
-      throw new ValidationError(`hyperparameters.n_clusters: ${k} is larger than the ${data.X.rows} training rows`, 'hyperparameters.n_clusters');
+      throw new ValidationError(
+        `hyperparameters.n_clusters: ${k} is larger than the ${data.X.rows} training rows`,
+        'hyperparameters.n_clusters',
+      );
     }
     const train: Matrix = { ...data.X, data: asFloat32(data.X) };
     const fit = fitKmeans(train, k, p.n_init, p.max_iter, p.tol, p.seed ?? data.seed);

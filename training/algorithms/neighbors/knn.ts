@@ -1,7 +1,16 @@
 import { type KnnParams, KnnParamsSchema } from '../../../contracts/hyperparameters/neighbors.js';
 import { ValidationError } from '../../../core/errors.js';
 import { attr, type OnnxGraph } from '../../../core/ml/onnx/index.js';
-import { argmaxRows, asFloat32, classifierOutputs, dconst, f32, iconst, regressorOutput, toDouble } from '../kernel/graph-ops.js';
+import {
+  argmaxRows,
+  asFloat32,
+  classifierOutputs,
+  dconst,
+  f32,
+  iconst,
+  regressorOutput,
+  toDouble,
+} from '../kernel/graph-ops.js';
 import type { Algorithm, FitData, FittedModel, Matrix, OnnxOutputs } from '../types.js';
 
 interface KnnModel {
@@ -103,7 +112,12 @@ function exportKnn(m: KnnModel, g: OnnxGraph, input: string): OnnxOutputs {
   const [a] = g.node('Sub', [xn, dot2]);
   const [b] = g.node('Add', [a, dconst(g, 'train_norms', m.norms, [m.t])]);
   const [d2] = g.node('Max', [b, dconst(g, 'zero', [0], [])]);
-  const [vals, idx] = g.node('TopK', [d2, iconst(g, 'k', [m.k])], { axis: attr.int(1), largest: attr.int(0), sorted: attr.int(1) }, { outputs: 2 });
+  const [vals, idx] = g.node(
+    'TopK',
+    [d2, iconst(g, 'k', [m.k])],
+    { axis: attr.int(1), largest: attr.int(0), sorted: attr.int(1) },
+    { outputs: 2 },
+  );
   let w: string;
   if (m.weights === 'uniform') {
     [w] = g.node('Mul', [vals, dconst(g, 'zero_w', [0], [])]);
@@ -142,7 +156,10 @@ export const knn: Algorithm<KnnParams> = {
   scaling: 'standard',
   fit(data: FitData, p: KnnParams): FittedModel {
     if (p.n_neighbors > data.X.rows) {
-      throw new ValidationError(`hyperparameters.n_neighbors: ${p.n_neighbors} is larger than the ${data.X.rows} training rows`, 'hyperparameters.n_neighbors');
+      throw new ValidationError(
+        `hyperparameters.n_neighbors: ${p.n_neighbors} is larger than the ${data.X.rows} training rows`,
+        'hyperparameters.n_neighbors',
+      );
     }
     const train = asFloat32(data.X);
     const m: KnnModel = {

@@ -15,7 +15,13 @@ import { cdDesign, enetCd, interceptOf } from './coordinate-descent.js';
 function fitEnet(data: FitData, alpha: number, l1Ratio: number, maxIter: number, tol: number): FittedModel {
   const d = cdDesign(data.X, data.y);
   const w = enetCd(d, alpha, l1Ratio, maxIter, tol, new Float64Array(data.X.cols));
-  return linearFitted({ W: w, b: Float64Array.of(interceptOf(d, w)), f: data.X.cols, c: 1, link: 'identity' });
+  return linearFitted({
+    W: w,
+    b: Float64Array.of(interceptOf(d, w)),
+    f: data.X.cols,
+    c: 1,
+    link: 'identity',
+  });
 }
 
 /** scikit-learn's alpha grid: alpha_max = max |X'y| / (n l1_ratio) down to eps * alpha_max, log-spaced. */

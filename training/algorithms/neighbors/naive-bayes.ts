@@ -1,6 +1,18 @@
-import { type NaiveBayesParams, NaiveBayesParamsSchema } from '../../../contracts/hyperparameters/neighbors.js';
+import {
+  type NaiveBayesParams,
+  NaiveBayesParamsSchema,
+} from '../../../contracts/hyperparameters/neighbors.js';
 import { attr, type OnnxGraph } from '../../../core/ml/onnx/index.js';
-import { argmaxRows, asFloat32, classifierOutputs, dconst, f32, iconst, softmaxRows, toDouble } from '../kernel/graph-ops.js';
+import {
+  argmaxRows,
+  asFloat32,
+  classifierOutputs,
+  dconst,
+  f32,
+  iconst,
+  softmaxRows,
+  toDouble,
+} from '../kernel/graph-ops.js';
 import type { Algorithm, FitData, FittedModel, Matrix } from '../types.js';
 
 interface GaussianNb {
@@ -36,7 +48,8 @@ function fitNb(data: FitData, p: NaiveBayesParams): GaussianNb {
     for (let r = 0; r < X.rows; r++) s += (x[r * f + j] - mean[j]) ** 2;
     maxVar = Math.max(maxVar, s / X.rows);
   }
-  for (let r = 0; r < X.rows; r++) for (let j = 0; j < f; j++) v[y[r] * f + j] += (x[r * f + j] - theta[y[r] * f + j]) ** 2;
+  for (let r = 0; r < X.rows; r++)
+    for (let j = 0; j < f; j++) v[y[r] * f + j] += (x[r * f + j] - theta[y[r] * f + j]) ** 2;
   const eps = p.var_smoothing * maxVar || Number.MIN_VALUE;
   const halfInvVar = new Float64Array(c * f);
   const bias = new Float64Array(c);

@@ -13,6 +13,7 @@ import type {
 } from '../contracts/registry.js';
 import type { AbTestStatus, Endpoint, PredictResponse, TrafficConfig } from '../contracts/serving.js';
 import type { Experiment, Run } from '../contracts/tracking.js';
+import type { ExecutionEvent } from '../core/ports.js';
 
 export type {
   AbTestStatus,
@@ -29,15 +30,8 @@ export type {
   TrafficConfig,
 };
 
-export interface ExecutionEventView {
-  readonly type: string;
-  readonly state?: string;
-  readonly at: string;
-  readonly input?: unknown;
-  readonly output?: unknown;
-  readonly error?: string;
-  readonly cause?: string;
-}
+/** One event of a run's execution, as the API returns it (the pipeline port's type). */
+export type ExecutionEventView = ExecutionEvent;
 
 export interface ExecutionView {
   readonly executionId?: string;

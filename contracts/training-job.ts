@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fromZodError, ValidationError } from '../core/errors.js';
 import { FeatureTypeSchema, TaskSchema } from './model-contract.js';
+import { SeedSchema } from './training-request.js';
 
 /** The reserved hyperparameters.json key that carries the job description (as JSON). */
 export const CIRRUS_JOB_KEY = 'cirrus_job';
@@ -18,12 +19,7 @@ export const TrainingJobSpecSchema = z.strictObject({
   /** Declared column types; a declared numeric column with text in it is an error. */
   columnTypes: z.record(z.string(), FeatureTypeSchema).optional(),
   dataset: z.strictObject({ name: z.string().min(1), version: z.string().min(1) }),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(0),
+  seed: SeedSchema,
   runId: z.string().min(1),
   experiment: z.string().min(1),
 });

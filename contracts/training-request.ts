@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { TaskSchema } from './model-contract.js';
 
+/** The seed every random choice of a run derives from (a 31-bit integer, as the trainer's RNGs take). */
+export const SeedSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1)
+  .default(0);
+
 /** How rows are split into train and test sets. */
 export const SplitStrategySchema = z.enum(['shuffle', 'stratified', 'last']);
 export type SplitStrategy = z.infer<typeof SplitStrategySchema>;
@@ -48,12 +56,7 @@ export const TrainingRequestBodySchema = z.strictObject({
   testSize: z.number().gt(0).lt(1).default(0.25),
   /** Default: `stratified` for classification, `shuffle` otherwise. */
   split: SplitStrategySchema.optional(),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(0),
+  seed: SeedSchema,
   policy: DeployPolicySchema.default('best_score'),
   description: z.string().max(2000).optional(),
   tags: z.record(z.string(), z.string()).default({}),

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Endpoint,
   EndpointNameSchema,
@@ -9,7 +9,7 @@ import {
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError } from '../errors.js';
 import { getModelVersion } from '../registry/versions.js';
-import { isConditionFailed } from '../storage/dynamo.js';
+import { isConditionFailed, queryAll } from '../storage/dynamo.js';
 
 /**
  * Endpoint items in the registry table:
@@ -74,22 +74,13 @@ export async function ensureEndpoint(
 
 /** Every endpoint, by name. */
 export async function listEndpoints(deps: CoreDeps): Promise<Endpoint[]> {
-  const out: Endpoint[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.tables.registry,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'ENDPOINTS' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    out.push(...(res.Items ?? []).map(parseEndpoint));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll(deps, {
+    TableName: deps.tables.registry,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'ENDPOINTS' },
+  });
+  return items.map(parseEndpoint);
 }
 
 export interface UpdateTrafficOptions {

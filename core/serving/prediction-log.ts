@@ -32,8 +32,8 @@ type Item = Record<string, unknown>;
 /** Queued records that start a write at once instead of waiting for the flush interval. */
 const FILL = 256;
 
-/** Records in a stored part item. */
-const countOf = (item: Item) => Number(item.count);
+/** Records held by a list of part items. */
+const recordsIn = (items: readonly Item[]) => items.reduce((n, item) => n + Number(item.count), 0);
 
 /**
  * The SDK's logger middleware runs its sensitive-data filter over the whole input after every
@@ -213,7 +213,7 @@ export class PredictionLogWriter {
       if (this.ready.length < MAX_BATCH && this.buffer.length >= (all ? 1 : FILL)) this.cut();
       if (this.ready.length === 0) break;
       const batch = this.ready.splice(0, MAX_BATCH);
-      const records = batch.reduce((n, item) => n + countOf(item), 0);
+      const records = recordsIn(batch);
       this.readyRecords -= records;
       this.inFlightRecords += records;
       const write = this.writeBatch(batch).finally(() => {
@@ -242,9 +242,7 @@ export class PredictionLogWriter {
         const unprocessed = (res.UnprocessedItems?.[this.deps.tables.predictions] ?? []).flatMap((r) =>
           r.PutRequest?.Item ? [r.PutRequest.Item] : [],
         );
-        this.written +=
-          items.reduce((n, item) => n + countOf(item), 0) -
-          unprocessed.reduce((n, item) => n + countOf(item), 0);
+        this.written += recordsIn(items) - recordsIn(unprocessed);
         items = unprocessed;
       } catch (error) {
         lastError = error;
@@ -252,7 +250,7 @@ export class PredictionLogWriter {
     }
     if (items.length > 0) {
       // Keep the parts for the next flush rather than lose them.
-      const failed = items.reduce((n, item) => n + countOf(item), 0);
+      const failed = recordsIn(items);
       this.ready.unshift(...items);
       this.readyRecords += failed;
       this.failures.push(lastError ?? new Error('unprocessed items after retries'));

@@ -1,8 +1,7 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type PredictionLogRecord, PredictionLogRecordSchema } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
 import { NotFoundError } from '../errors.js';
-import { queryAll } from '../storage/dynamo.js';
+import { queryAll, queryItems } from '../storage/dynamo.js';
 import {
   endpointGsiPk,
   feedbackAttribute,
@@ -87,30 +86,23 @@ export async function* queryPredictions(
 ): AsyncGenerator<PredictionLogRecord> {
   const from = window.from.getTime();
   const to = window.to.getTime();
-  let startKey: Item | undefined;
-  do {
-    const res = await deps.ddb.send(
-      new QueryCommand({
-        TableName: deps.tables.predictions,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': endpointGsiPk(window.endpoint),
-          // A part starting up to MAX_PART_SPAN_MS earlier may hold records of the window.
-          ':from': new Date(from - MAX_PART_SPAN_MS).toISOString(),
-          // '#' sorts before digits: every `<to>#...` key is excluded, earlier times included.
-          ':to': window.to.toISOString(),
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of res.Items ?? []) {
-      for (const record of partRecords(item)) {
-        const at = Date.parse(record.at);
-        if (at < from || at >= to || (record.shadow && !window.includeShadows)) continue;
-        yield record;
-      }
+  const items = queryItems(deps, {
+    TableName: deps.tables.predictions,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': endpointGsiPk(window.endpoint),
+      // A part starting up to MAX_PART_SPAN_MS earlier may hold records of the window.
+      ':from': new Date(from - MAX_PART_SPAN_MS).toISOString(),
+      // '#' sorts before digits: every `<to>#...` key is excluded, earlier times included.
+      ':to': window.to.toISOString(),
+    },
+  });
+  for await (const item of items) {
+    for (const record of partRecords(item)) {
+      const at = Date.parse(record.at);
+      if (at < from || at >= to || (record.shadow && !window.includeShadows)) continue;
+      yield record;
     }
-    startKey = res.LastEvaluatedKey;
-  } while (startKey);
+  }
 }

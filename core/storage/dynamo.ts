@@ -11,15 +11,23 @@ export function isConditionFailed(error: unknown): boolean {
   );
 }
 
-/** Every item of a query, following LastEvaluatedKey. */
-export async function queryAll(deps: CoreDeps, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
+/** The items of a query page by page, following LastEvaluatedKey (lazy: a huge range never sits in memory). */
+export async function* queryItems(
+  deps: CoreDeps,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): AsyncGenerator<Record<string, unknown>> {
   let start: Record<string, unknown> | undefined;
   do {
     const page = await deps.ddb.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
+    yield* page.Items ?? [];
     start = page.LastEvaluatedKey;
   } while (start);
+}
+
+/** Every item of a query, following LastEvaluatedKey. */
+export async function queryAll(deps: CoreDeps, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const item of queryItems(deps, input)) items.push(item);
   return items;
 }
 

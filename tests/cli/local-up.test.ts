@@ -45,7 +45,10 @@ describe('cirrus local up', () => {
       },
     );
     const out = { text: '' };
-    const [, url] = await waitFor(child, /API\s+(http:\/\/127\.0\.0\.1:\d+)/, out);
+    // Wait for the banner's last line: a pipe may deliver the banner in several chunks.
+    await waitFor(child, /Ctrl-C stops it cleanly\./, out);
+    const url = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out.text)?.[1];
+    expect(url).toBeDefined();
     const token = (await readFile(join(dataDir, 'token'), 'utf8')).trim();
     expect(out.text).toContain(`token     ${token}`);
     expect(out.text).toContain(`data dir  ${dataDir}`);

@@ -1,20 +1,23 @@
 /**
- * Serving throughput (issue 5). Run: `npx tsx bench/serving.ts [seconds=10]`.
+ * Serving throughput (issue 5). Run: `npx tsx bench/serving.ts [seconds=10] [rounds=3]`.
  *
  * Single-row `POST /v1/endpoints/iris/predict` over local HTTP (@hono/node-server on
  * 127.0.0.1, bearer token, prediction logging ON into the emulated DynamoDB, as the local
- * runtime serves) from 32 keep-alive connections for 10 s: requests/s, p50 and p99. Printed
- * beside (a) a bare node:http server in this same process answering a constant JSON (the
- * ceiling of this machine and load generator) and (b) the Flask + scikit-learn peer from
+ * runtime serves) from 32 keep-alive connections, 10 s windows: requests/s, p50 and p99.
+ * Printed beside (a) a bare node:http server in this same process answering a constant JSON
+ * (the ceiling of this machine and load generator) and (b) the Flask + scikit-learn peer from
  * ../shared/reference-scores.md. The model is a gradient-boosting iris classifier trained by
- * the real trainer, like the peer's HistGradientBoosting. Then the latency of one
- * 10,000-row batch (median of 5, after a warm-up).
+ * the real trainer, like the peer's HistGradientBoosting. Then the latency of one 10,000-row
+ * batch (median of 5, after a warm-up).
  *
- * The load generator runs in a worker thread (its own core), the servers on the main thread.
- * The log goes to the emulated DynamoDB twice over: with the emulators on the main thread
- * (as `cirrus local` runs them, so their writes compete with the answers) and in a child
- * process (storage elsewhere, as on AWS). Each row reports how many records were stored (all
- * of them, or MISMATCH), the log's backlog when the window closed and the time to write it.
+ * Two load generators (bench/load-generators.ts) drive every server: node:http clients in a
+ * worker thread, and wrk, the tool the peer was measured with (when installed). The servers
+ * run on the main thread. The log goes to the emulated DynamoDB twice over: with the emulators
+ * on the main thread (as `cirrus local` runs them, so their writes compete with the answers)
+ * and in a child process (storage elsewhere, as on AWS). Rounds interleave all servers and
+ * report medians, each ratio taken against the ceiling of its own round (the machine is
+ * shared and noisy). Each row reports whether every answer's record was stored, the log's
+ * backlog when a window closed and the time to write it.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -25,7 +28,6 @@ import { join } from 'node:path';
 import { fork } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -40,88 +42,19 @@ import { createServingState } from '../lambdas/api/serving.js';
 import { createDeps, type EmulatorEndpoints, startEmulators } from '../local/emulators/index.js';
 import '../local/polyfills.js';
 import { trainBuiltin } from '../training/quickstart.js';
+import {
+  type LoadGenerator,
+  type LoadResult,
+  nodeLoadGenerator,
+  wrkLoadGenerator,
+} from './load-generators.js';
 
 const SECONDS = Number(process.argv[2] ?? 10);
+const ROUNDS = Number(process.argv[3] ?? 3);
 const CONNECTIONS = 32;
 const TOKEN = 'bench-token';
 const PEER = { rps: 563, p50: 52, p99: 89 };
 const HEADERS = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-
-/** The load generator (plain JS: a worker needs no TypeScript loader). */
-const LOADGEN = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const { url, body, headers, seconds, connections } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-const target = new URL(url);
-const latencies = [];
-let errors = 0;
-const statuses = {};
-const end = performance.now() + seconds * 1000;
-function one() {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent,
-      headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.on('data', () => {});
-      res.on('end', () => {
-        statuses[res.statusCode] = (statuses[res.statusCode] || 0) + 1;
-        if (res.statusCode === 200) latencies.push(performance.now() - t0); else errors++;
-        resolve();
-      });
-    });
-    req.on('error', () => { errors++; resolve(); });
-    req.end(body);
-  });
-}
-async function loop() { while (performance.now() < end) await one(); }
-const started = performance.now();
-Promise.all(Array.from({ length: connections }, loop)).then(() => {
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  parentPort.postMessage({ latencies, errors, statuses, elapsed });
-});
-`;
-
-interface LoadResult {
-  readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly ok: number;
-  readonly errors: number;
-  readonly statuses: Record<string, number>;
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted.length === 0
-    ? Number.NaN
-    : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
-function load(url: string, body: string, headers: Record<string, string>): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(LOADGEN, {
-      eval: true,
-      workerData: { url, body, headers, seconds: SECONDS, connections: CONNECTIONS },
-    });
-    worker.once('error', reject);
-    worker.once(
-      'message',
-      (m: { latencies: number[]; errors: number; statuses: Record<string, number>; elapsed: number }) => {
-        const sorted = Float64Array.from(m.latencies).sort();
-        resolve({
-          rps: m.latencies.length / m.elapsed,
-          p50: quantile(Array.from(sorted), 0.5),
-          p99: quantile(Array.from(sorted), 0.99),
-          ok: m.latencies.length,
-          errors: m.errors,
-          statuses: m.statuses,
-        });
-        void worker.terminate();
-      },
-    );
-  });
-}
 
 function listen(server: Server): Promise<string> {
   return new Promise((resolve) =>
@@ -185,8 +118,15 @@ async function countLogged(deps: CoreDeps): Promise<number> {
   return count;
 }
 
-const fmt = (r: LoadResult) =>
-  `${r.rps.toFixed(0).padStart(6)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms`;
+const fmt = (rps: number, p50: number, p99: number) =>
+  `${rps.toFixed(0).padStart(6)} req/s   p50 ${p50.toFixed(2).padStart(6)} ms   p99 ${p99.toFixed(2).padStart(6)} ms`;
+
+const median = (xs: readonly number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length % 2
+    ? sorted[sorted.length >> 1]
+    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+};
 
 interface Storage {
   readonly deps: CoreDeps;
@@ -222,16 +162,47 @@ async function childProcessStorage(dataDir: string): Promise<Storage> {
   };
 }
 
-interface Scenario {
+/** One load window on one server. */
+interface Window {
   readonly result: LoadResult;
-  readonly backlog: number;
-  readonly flushMs: number;
-  readonly logged: number;
-  readonly batchMs: readonly number[];
+  /** Records stored for this window (the server may log a few answers wrk did not count). */
+  readonly logged?: number;
+  /** Records still queued when the window closed, and how long writing them took. */
+  readonly backlog?: number;
+  readonly flushMs?: number;
 }
 
-/** Serves the trained model over HTTP on `storage` and loads it; then the 10,000-row batch. */
-async function serveAndLoad(storage: Storage): Promise<Scenario> {
+interface Target {
+  readonly label: string;
+  load(generator: LoadGenerator): Promise<Window>;
+  /** Latencies of the 10,000-row batch (ms, sorted), for prediction servers. */
+  batch?(): Promise<number[]>;
+  stop(): Promise<void>;
+}
+
+/** The ceiling: a bare node:http server on this thread answering a constant JSON. */
+async function ceilingTarget(): Promise<Target> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const out = '{"predictions":[{"label":"0"}]}';
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': out.length });
+      res.end(out);
+    });
+  });
+  const url = `${await listen(server)}/`;
+  const body = JSON.stringify({ features: { a: 1, b: 2, c: 3, d: 4 } });
+  return {
+    label: 'ceiling  bare node:http, constant JSON                   ',
+    load: async (g) => ({ result: await g.run(url, body, HEADERS) }),
+    stop: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+/** Cirrus's API app serving the trained model on `storage`, logging every prediction. */
+async function cirrusTarget(label: string, start: (dir: string) => Promise<Storage>): Promise<Target> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cirrus-bench-serving-'));
+  const storage = await start(dataDir);
   const { deps } = storage;
   const features = await deployIris(deps);
   const serving = createServingState(deps);
@@ -251,93 +222,127 @@ async function serveAndLoad(storage: Storage): Promise<Scenario> {
   const warm = await fetch(url, { method: 'POST', headers: HEADERS, body });
   if (warm.status !== 200) throw new Error(`warm-up predict failed: ${warm.status} ${await warm.text()}`);
   await ctx.close?.();
+  return {
+    label,
+    load: async (generator) => {
+      const before = await countLogged(deps);
+      const result = await generator.run(url, body, HEADERS);
+      const backlog = serving.log.pending;
+      const flushStart = performance.now();
+      await ctx.close?.();
+      const flushMs = performance.now() - flushStart;
+      return { result, backlog, flushMs, logged: (await countLogged(deps)) - before };
+    },
+    batch: async () => {
+      const batch = JSON.stringify({
+        instances: Array.from({ length: 10_000 }, () => Object.values(features)),
+      });
+      const ms: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const t0 = performance.now();
+        const res = await fetch(url, { method: 'POST', headers: HEADERS, body: batch });
+        const json = (await res.json()) as { predictions?: unknown[] };
+        if (res.status !== 200 || json.predictions?.length !== 10_000)
+          throw new Error(`batch failed: ${res.status}`);
+        if (i > 0) ms.push(performance.now() - t0);
+      }
+      await ctx.close?.();
+      return ms.sort((a, b) => a - b);
+    },
+    stop: async () => {
+      await new Promise((r) => api.close(r));
+      await storage.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
-  const result = await load(url, body, HEADERS);
-  const backlog = serving.log.pending;
-  const flushStart = performance.now();
-  await ctx.close?.();
-  const flushMs = performance.now() - flushStart;
-  const logged = (await countLogged(deps)) - 1;
+/** All answers stored: exactly (node awaits every request) or within wrk's uncounted in-flight ones. */
+function logVerdict(w: Window): string {
+  const { ok, uncounted } = w.result;
+  if (w.logged === ok) return 'none lost';
+  if (w.logged !== undefined && w.logged > ok && w.logged <= ok + uncounted)
+    return `none lost; ${w.logged - ok} answered as wrk stopped`;
+  return 'MISMATCH';
+}
 
-  const batch = JSON.stringify({ instances: Array.from({ length: 10_000 }, () => Object.values(features)) });
-  const batchMs: number[] = [];
-  for (let i = 0; i < 6; i++) {
-    const t0 = performance.now();
-    const res = await fetch(url, { method: 'POST', headers: HEADERS, body: batch });
-    const json = (await res.json()) as { predictions?: unknown[] };
-    if (res.status !== 200 || json.predictions?.length !== 10_000)
-      throw new Error(`batch failed: ${res.status}`);
-    if (i > 0) batchMs.push(performance.now() - t0);
+/** The median window of each target for one generator, with its ratios to the round's ceiling. */
+function report(generator: LoadGenerator, targets: readonly Target[], windows: Map<Target, Window[]>): void {
+  const ceiling = windows.get(targets[0])!;
+  console.log(`\nload: ${generator.description}; median of ${ceiling.length} rounds`);
+  for (const target of targets) {
+    const ws = windows.get(target)!;
+    const rps = median(ws.map((w) => w.result.rps));
+    let line = `  ${target.label}${fmt(rps, median(ws.map((w) => w.result.p50)), median(ws.map((w) => w.result.p99)))}`;
+    if (target !== targets[0]) {
+      // Each round's ratio against the ceiling measured in the same round, then the median.
+      const ratio = median(ws.map((w, i) => w.result.rps / ceiling[i].result.rps));
+      line += `   = ${(rps / PEER.rps).toFixed(1)}x peer, ${ratio.toFixed(2)} of ceiling`;
+    }
+    console.log(line);
+    if (target === targets[0]) {
+      console.log(
+        `  peer     Flask + scikit-learn (../shared/reference-scores)  ${fmt(PEER.rps, PEER.p50, PEER.p99)}`,
+      );
+      continue;
+    }
+    console.log(`      rounds: ${ws.map((w) => w.result.rps.toFixed(0)).join(', ')} req/s`);
+    for (const w of ws) {
+      const r = w.result;
+      if (r.errors > 0) console.log(`      non-200 answers: ${r.errors} ${JSON.stringify(r.statuses)}`);
+      const verdict = logVerdict(w);
+      if (verdict === 'MISMATCH')
+        console.log(`      log MISMATCH: ${w.logged} records stored for ${r.ok} answers`);
+    }
+    const stored = ws.reduce((n, w) => n + (w.logged ?? 0), 0);
+    const answered = ws.reduce((n, w) => n + w.result.ok, 0);
+    const lost = ws.some((w) => logVerdict(w) === 'MISMATCH');
+    console.log(
+      `      log: ${stored} records stored for ${answered} answers (${lost ? 'MISMATCH' : 'none lost'}); at most ${Math.max(...ws.map((w) => w.backlog ?? 0))} still queued when a window closed, written within ${Math.max(...ws.map((w) => w.flushMs ?? 0)).toFixed(0)} ms`,
+    );
   }
-  await ctx.close?.();
-  await new Promise((r) => api.close(r));
-  return { result, backlog, flushMs, logged, batchMs: batchMs.sort((a, b) => a - b) };
-}
-
-async function ceilingRun(): Promise<LoadResult> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const out = '{"predictions":[{"label":"0"}]}';
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': out.length });
-      res.end(out);
-    });
-  });
-  const url = await listen(server);
-  const result = await load(`${url}/`, JSON.stringify({ features: { a: 1, b: 2, c: 3, d: 4 } }), HEADERS);
-  await new Promise((r) => server.close(r));
-  return result;
-}
-
-async function withStorage(start: (dir: string) => Promise<Storage>): Promise<Scenario> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'cirrus-bench-serving-'));
-  const storage = await start(dataDir);
-  try {
-    return await serveAndLoad(storage);
-  } finally {
-    await storage.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}
-
-function report(label: string, s: Scenario, ceiling: LoadResult): void {
-  const r = s.result;
-  console.log(
-    `${label}${fmt(r)}   = ${(r.rps / PEER.rps).toFixed(1)}x peer, ${(r.rps / ceiling.rps).toFixed(2)} of ceiling`,
-  );
-  if (r.errors > 0) console.log(`    non-200 answers: ${r.errors} ${JSON.stringify(r.statuses)}`);
-  console.log(
-    `    log: ${s.logged} records stored for ${r.ok} answers (${s.logged === r.ok ? 'none lost' : 'MISMATCH'}); ${s.backlog} were still queued at the end of the window, written ${(s.flushMs / 1000).toFixed(1)} s later`,
-  );
 }
 
 async function main(): Promise<void> {
+  const generators = [nodeLoadGenerator(SECONDS, CONNECTIONS), wrkLoadGenerator(SECONDS, CONNECTIONS)].filter(
+    (g): g is LoadGenerator => g !== undefined,
+  );
   console.log(
-    `Serving benchmark: single-row predictions, ${CONNECTIONS} keep-alive connections, ${SECONDS} s per row`,
+    `Serving benchmark: single-row predictions, ${CONNECTIONS} keep-alive connections, ${SECONDS} s per window, ${ROUNDS} rounds`,
   );
   console.log(
     `(machine load average at start: ${loadavg()
       .map((x) => x.toFixed(1))
-      .join(' ')} on ${cpus().length} cores)\n`,
+      .join(' ')} on ${cpus().length} cores)`,
   );
-  const ceiling = await ceilingRun();
-  console.log(`ceiling  bare node:http, constant JSON                     ${fmt(ceiling)}`);
-  console.log(
-    `peer     Flask + scikit-learn (../shared/reference-scores)  ${String(PEER.rps).padStart(6)} req/s   p50 ${String(PEER.p50).padStart(6)} ms   p99 ${String(PEER.p99).padStart(6)} ms`,
-  );
-  const local = await withStorage(inProcessStorage);
-  report('cirrus   logging on, emulators in-process (cirrus local)   ', local, ceiling);
-  const split = await withStorage(childProcessStorage);
-  report('cirrus   logging on, emulators in a child process        ', split, ceiling);
-  console.log('\n10,000-row batch, one request (instances as lists), median of 5:');
-  for (const [label, s] of [
-    ['emulators in-process', local],
-    ['emulators in a child process', split],
-  ] as const) {
-    console.log(
-      `  ${label.padEnd(30)} ${s.batchMs[2].toFixed(0)} ms (min ${s.batchMs[0].toFixed(0)}, max ${s.batchMs[4].toFixed(0)})`,
-    );
+  if (generators.length === 1)
+    console.log("(wrk is not installed: `apt-get install wrk` adds the peer's load generator)");
+  const targets = [
+    await ceilingTarget(),
+    await cirrusTarget('cirrus   logging on, emulators in-process (cirrus local) ', inProcessStorage),
+    await cirrusTarget('cirrus   logging on, emulators in a child process      ', childProcessStorage),
+  ];
+  // Rounds interleave every target, so a change in the machine's load hits them alike.
+  const windows = new Map(generators.map((g) => [g, new Map(targets.map((t) => [t, [] as Window[]]))]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const g of generators) {
+      for (const t of targets)
+        windows
+          .get(g)!
+          .get(t)!
+          .push(await t.load(g));
+    }
+    process.stderr.write(`round ${round}/${ROUNDS} done\n`);
   }
+  for (const g of generators) report(g, targets, windows.get(g)!);
+
+  console.log('\n10,000-row batch, one request (instances as lists), median of 5:');
+  for (const t of targets) {
+    if (!t.batch) continue;
+    const ms = await t.batch();
+    console.log(`  ${t.label} ${ms[2].toFixed(0)} ms (min ${ms[0].toFixed(0)}, max ${ms[4].toFixed(0)})`);
+  }
+  for (const t of targets) await t.stop();
   console.log('\ngoals (issue 5): >= 10x the peer and >= 0.5 of the ceiling');
 }
 

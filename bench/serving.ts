@@ -1,9 +1,9 @@
 /**
  * Serving throughput (issue 5). Run: `npx tsx bench/serving.ts [seconds=10] [rounds=3]`.
  *
- * Single-row `POST /v1/endpoints/iris/predict` over local HTTP (@hono/node-server on
- * 127.0.0.1, bearer token, prediction logging ON into the emulated DynamoDB, as the local
- * runtime serves) from 32 keep-alive connections, 10 s windows: requests/s, p50 and p99.
+ * Single-row `POST /v1/endpoints/iris/predict` over local HTTP (the local runtime's Node
+ * listener on 127.0.0.1, with its predict lane; bearer token; prediction logging ON into the
+ * emulated DynamoDB) from 32 keep-alive connections, 10 s windows: requests/s, p50 and p99.
  * Printed beside (a) a bare node:http server in this same process answering a constant JSON
  * (the ceiling of this machine and load generator) and (b) the Flask + scikit-learn peer from
  * ../shared/reference-scores.md. The model is a gradient-boosting iris classifier trained by
@@ -29,7 +29,6 @@ import { fork } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { serve } from '@hono/node-server';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ModelContractSchema } from '../contracts/model-contract.js';
 import type { CoreDeps } from '../core/deps.js';
@@ -38,6 +37,7 @@ import { registerModelVersion } from '../core/registry/versions.js';
 import { ensureEndpoint } from '../core/serving/endpoints.js';
 import { createApp } from '../lambdas/api/app.js';
 import type { ApiContext } from '../lambdas/api/context.js';
+import { nodeListener } from '../lambdas/api/predict-lane.js';
 import { createServingState } from '../lambdas/api/serving.js';
 import { createDeps, type EmulatorEndpoints, startEmulators } from '../local/emulators/index.js';
 import '../local/polyfills.js';
@@ -214,9 +214,9 @@ async function cirrusTarget(label: string, start: (dir: string) => Promise<Stora
     events: { publish: async () => {} },
   };
   const app = createApp(ctx, { token: TOKEN });
-  const api = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-  await new Promise<void>((r) => (api.listening ? r() : api.once('listening', () => r())));
-  const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}/v1/endpoints/iris/predict`;
+  // The local runtime's listener: Hono, with plain predictions through the predict lane.
+  const api = createServer(nodeListener(app, ctx, { token: TOKEN }));
+  const url = `${await listen(api)}/v1/endpoints/iris/predict`;
   const body = JSON.stringify({ features });
   // Warm-up: load the ONNX session, resolve the endpoint.
   const warm = await fetch(url, { method: 'POST', headers: HEADERS, body });

@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { CoreDeps } from '../core/deps.js';
 import type { PipelineRunner } from '../core/ports.js';
 import { createApp } from '../lambdas/api/app.js';
 import type { ApiContext } from '../lambdas/api/context.js';
+import { nodeListener } from '../lambdas/api/predict-lane.js';
 import { createPipelineHandlers } from '../lambdas/pipeline/handlers.js';
 import { type Emulators, startEmulators } from './emulators/index.js';
 import { createLocalEvents } from './events/index.js';
@@ -92,7 +93,11 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
 
   const context: ApiContext = { deps, pipelines: runner, events: events.publisher };
   const app = createApp(context, { token });
-  const server = await listen(app.fetch, options.port ?? 8787, options.host ?? '127.0.0.1');
+  const server = await listen(
+    nodeListener(app, context, { token }),
+    options.port ?? 8787,
+    options.host ?? '127.0.0.1',
+  );
   const url = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   Object.assign(context, { publicUrl: url });
   if (options.scheduler !== false) events.scheduler.start();
@@ -112,18 +117,19 @@ function requireRunner(runner: LocalPipelineRunner | undefined): LocalPipelineRu
   return runner;
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string) {
-  return new Promise<ServerType>((resolveServer, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolveServer(server));
+function listen(listener: RequestListener, port: number, hostname: string) {
+  return new Promise<Server>((resolveServer, reject) => {
+    const server = createServer(listener);
     server.once('error', reject);
+    server.listen(port, hostname, () => resolveServer(server));
   });
 }
 
 /** Stops accepting connections and closes idle keep-alive ones; in-flight requests finish. */
-function closeServer(server: ServerType): Promise<void> {
+function closeServer(server: Server): Promise<void> {
   return new Promise((done) => {
     server.close(() => done());
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    server.closeIdleConnections();
   });
 }
 

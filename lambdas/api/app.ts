@@ -6,13 +6,13 @@ import { limitBody, requireBearer } from './middleware.js';
 import { mountRoutes } from './routes/index.js';
 import { createServingState } from './serving.js';
 
-const DEFAULT_MAX_BODY = 6 * 1024 * 1024;
+export const DEFAULT_MAX_BODY = 6 * 1024 * 1024;
 const OPEN_PATHS = new Set(['/health', '/docs', '/openapi.json']);
 
 /**
  * The Cirrus HTTP API as one Hono app. The Lambda adapter (`handler.ts`) and the local Node
  * server are translators around it; tests call `app.request()` in-process. Sets `ctx.close`
- * (flushes the prediction log) unless the caller already set one.
+ * (flushes the prediction log) unless the caller already set one, and `ctx.serving` when absent.
  */
 export function createApp(ctx: ApiContext, options: AppOptions = {}) {
   const app = new OpenAPIHono({
@@ -34,7 +34,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}) {
     );
   app.use('*', limitBody(options.maxBodyBytes ?? DEFAULT_MAX_BODY));
 
-  const serving = ctx.serving ?? createServingState(ctx.deps, options.serving);
+  const serving = (ctx.serving ??= createServingState(ctx.deps, options.serving));
   ctx.close ??= () => serving.log.flush();
   mountRoutes(app, ctx, serving);
 

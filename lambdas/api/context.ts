@@ -10,8 +10,8 @@ export interface ApiContext {
   readonly events: EventPublisher;
   /** Base URL the API is served at (model cards link to it). Read per request: may be set after createApp. */
   readonly publicUrl?: string;
-  /** The predict path's per-process state; `createApp` builds one (from `AppOptions.serving`) when absent. */
-  readonly serving?: PredictContext;
+  /** The predict path's per-process state; `createApp` sets one (from `AppOptions.serving`) when absent. */
+  serving?: PredictContext;
   /**
    * Keeps the deployed retraining schedule rules in step with `PUT .../schedule` (AWS: one
    * EventBridge rule per experiment). Absent locally: the local scheduler reads the experiments.

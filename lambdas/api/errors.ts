@@ -45,15 +45,35 @@ const HTTP_CODES: Partial<Record<number, string>> = {
   415: 'UnsupportedMediaType',
 };
 
-/** Maps any thrown value to the JSON error shape; only unknown errors become 500s. */
-export function toErrorResponse(c: Context, error: unknown): Response {
+export type ErrorBody = ReturnType<typeof errorBody>;
+
+/**
+ * The status and body of a thrown Cirrus, zod or JSON error; anything else is logged and
+ * becomes a 500. Shared by the app's error handler and the Node predict lane.
+ */
+export function errorReply(error: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
   if (error instanceof CirrusError) {
-    return c.json(errorBody(error.code, error.message, error.field), error.status as ContentfulStatusCode);
+    return {
+      status: error.status as ContentfulStatusCode,
+      body: errorBody(error.code, error.message, error.field),
+    };
   }
   if (isZodError(error)) {
     const v = zodToValidation(error);
-    return c.json(errorBody(v.code, v.message, v.field), 400);
+    return { status: 400, body: errorBody(v.code, v.message, v.field) };
   }
+  if (error instanceof SyntaxError) {
+    return {
+      status: 400,
+      body: errorBody('ValidationError', `body: malformed JSON (${error.message})`, 'body'),
+    };
+  }
+  console.error(error);
+  return { status: 500, body: errorBody('InternalError', 'internal error') };
+}
+
+/** Maps any thrown value to the JSON error shape; only unknown errors become 500s. */
+export function toErrorResponse(c: Context, error: unknown): Response {
   if (error instanceof HTTPException) {
     // Middleware that built its own answer (bearer auth, in our error shape) keeps it.
     if (error.res) return error.getResponse();
@@ -68,11 +88,8 @@ export function toErrorResponse(c: Context, error: unknown): Response {
           : error.message;
     return c.json(errorBody(code, message, field), error.status as ContentfulStatusCode);
   }
-  if (error instanceof SyntaxError) {
-    return c.json(errorBody('ValidationError', `body: malformed JSON (${error.message})`, 'body'), 400);
-  }
-  console.error(error);
-  return c.json(errorBody('InternalError', 'internal error'), 500);
+  const { status, body } = errorReply(error);
+  return c.json(body, status);
 }
 
 function isZodError(e: unknown): e is { issues: ZodIssueLike[] } {

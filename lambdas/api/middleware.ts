@@ -30,6 +30,17 @@ export function headerOf(c: Context, name: string): string | undefined {
 }
 
 /**
+ * Why an Authorization header does not carry `token`, or undefined when it does. The message
+ * is the 401's (shared by the middleware and the Node predict lane).
+ */
+export function bearerProblem(header: string | undefined, token: string): string | undefined {
+  if (!header) return 'missing bearer token (Authorization: Bearer <token>)';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) return 'malformed Authorization header (expected: Bearer <token>)';
+  return sameToken(match[1], token) ? undefined : 'invalid bearer token';
+}
+
+/**
  * Bearer-token check for the local runtime. Hono's `bearerAuth` hashes both tokens with
  * WebCrypto on every request (async, ~10 % of a single-row predict's CPU); this compares the
  * tokens synchronously, still in constant time (`sameToken`).
@@ -37,19 +48,14 @@ export function headerOf(c: Context, name: string): string | undefined {
 export function requireBearer(token: string, isOpen: (path: string) => boolean): MiddlewareHandler {
   return async (c, next) => {
     if (isOpen(c.req.path)) return next();
-    const header = headerOf(c, 'authorization');
-    if (!header)
-      return c.json(errorBody('Unauthorized', 'missing bearer token (Authorization: Bearer <token>)'), 401);
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match)
-      return c.json(
-        errorBody('Unauthorized', 'malformed Authorization header (expected: Bearer <token>)'),
-        401,
-      );
-    if (!sameToken(match[1], token)) return c.json(errorBody('Unauthorized', 'invalid bearer token'), 401);
-    return next();
+    const problem = bearerProblem(headerOf(c, 'authorization'), token);
+    return problem ? c.json(errorBody('Unauthorized', problem), 401) : next();
   };
 }
+
+/** The 413 answer to a body over `maxSize` bytes. */
+export const bodyTooLarge = (maxSize: number) =>
+  errorBody('PayloadTooLarge', `body: larger than ${maxSize} bytes`, 'body');
 
 /**
  * Refuses bodies over `maxSize` bytes. A declared Content-Length is checked without touching
@@ -58,7 +64,7 @@ export function requireBearer(token: string, isOpen: (path: string) => boolean):
  */
 export function limitBody(maxSize: number): MiddlewareHandler {
   const onError: Parameters<typeof streamingBodyLimit>[0]['onError'] = (c) =>
-    c.json(errorBody('PayloadTooLarge', `body: larger than ${maxSize} bytes`, 'body'), 413);
+    c.json(bodyTooLarge(maxSize), 413);
   const streaming = streamingBodyLimit({ maxSize, onError });
   return async (c, next) => {
     const method = c.req.method;

@@ -63,10 +63,13 @@ function requestOf(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>) {
   };
 }
 
-/** Reads a raw JSON body: empty is `undefined`, malformed JSON a SyntaxError (a 400 naming `body`). */
-async function readRawJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+/** A raw JSON body: empty is `undefined`, malformed JSON a SyntaxError (a 400 naming `body`). */
+export function parseRawJson(text: string): unknown {
   return text.trim() === '' ? undefined : (JSON.parse(text) as unknown);
+}
+
+async function readRawJson(c: Context): Promise<unknown> {
+  return parseRawJson(await c.req.text());
 }
 
 /**

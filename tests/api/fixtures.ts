@@ -1,4 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type ModelContract, ModelContractSchema } from '../../contracts/model-contract.js';
 import type { CoreDeps } from '../../core/deps.js';
@@ -13,6 +15,7 @@ import { setAlias } from '../../core/registry/aliases.js';
 import { ensureEndpoint } from '../../core/serving/endpoints.js';
 import { createApp } from '../../lambdas/api/app.js';
 import type { ApiContext, ServingOptions } from '../../lambdas/api/context.js';
+import { nodeListener } from '../../lambdas/api/predict-lane.js';
 import { trainBuiltin } from '../../training/quickstart.js';
 import { startTestEmulators, type TestEmulators } from '../serving/emulators.js';
 import { registerOnnx } from '../serving/fixtures/register.js';
@@ -123,6 +126,52 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+type Call = ApiHarness['call'];
+
+/** Parses an answer's body as JSON when it is JSON. */
+async function replyOf(res: Response): Promise<Reply> {
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text (asserted on by the caller)
+  }
+  return { status: res.status, body: parsed };
+}
+
+function requestInit(
+  method: string,
+  body: unknown,
+  options: { raw?: string; headers?: Record<string, string> },
+) {
+  const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+  return {
+    method,
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
+    body: payload,
+  };
+}
+
+/**
+ * The harness's app behind a real Node server on 127.0.0.1, as the local runtime serves it
+ * (`nodeListener`: plain predictions through the predict lane, the rest through Hono).
+ */
+export async function serveOverNode(api: ApiHarness): Promise<{ call: Call; close(): Promise<void> }> {
+  const server = createServer(nodeListener(api.app, api.ctx, { token: TOKEN }));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    call: async (method, path, body, options = {}) =>
+      replyOf(await fetch(`${base}${path}`, requestInit(method, body, options))),
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
 /** The API app in-process (`app.request`) over real emulators. */
 export async function startApi(serving?: ServingOptions): Promise<ApiHarness> {
   const emu = await startTestEmulators();
@@ -143,24 +192,7 @@ export async function startApi(serving?: ServingOptions): Promise<ApiHarness> {
     runner,
     events: published,
     async call(method, path, body, options = {}) {
-      const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
-      const res = await app.request(path, {
-        method,
-        headers: {
-          authorization: `Bearer ${TOKEN}`,
-          ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...options.headers,
-        },
-        body: payload,
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON: keep the text (asserted on by the caller)
-      }
-      return { status: res.status, body: parsed };
+      return replyOf(await app.request(path, requestInit(method, body, options)));
     },
     async close() {
       await ctx.close?.();

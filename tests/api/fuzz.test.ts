@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../core/ml/random.js';
 import { registerOnnx } from '../serving/fixtures/register.js';
 import { ensureEndpoint } from '../../core/serving/endpoints.js';
-import { type ApiHarness, deployModel, IRIS, type Reply, startApi, trainIris } from './fixtures.js';
+import {
+  type ApiHarness,
+  deployModel,
+  IRIS,
+  type Reply,
+  serveOverNode,
+  startApi,
+  trainIris,
+} from './fixtures.js';
 
 let api: ApiHarness;
 let names: string[];
@@ -256,11 +264,11 @@ function routingCases(): Case[] {
   return cases;
 }
 
-async function send(c: Case): Promise<Reply> {
+async function send(c: Case, call: ApiHarness['call'] = api.call): Promise<Reply> {
   const method = c.method ?? 'POST';
   const path = c.path ?? '/v1/endpoints/iris/predict';
-  if (c.raw !== undefined) return api.call(method, path, undefined, { raw: c.raw });
-  return api.call(method, path, c.body);
+  if (c.raw !== undefined) return call(method, path, undefined, { raw: c.raw });
+  return call(method, path, c.body);
 }
 
 function expectClientError(c: Case, res: Reply): void {
@@ -275,19 +283,33 @@ function expectClientError(c: Case, res: Reply): void {
   }
 }
 
+/** Sends 1,100 malformed requests 25 at a time; each must be a 4xx naming its field; then a good one. */
+async function fuzz(call: ApiHarness['call']): Promise<void> {
+  const cases = [...structuredCases(), ...jsonCases(), ...routingCases()];
+  cases.push(...randomCases(Math.max(0, 1100 - cases.length)));
+  expect(cases.length).toBeGreaterThanOrEqual(1000);
+  for (let i = 0; i < cases.length; i += 25) {
+    const batch = cases.slice(i, i + 25);
+    const replies = await Promise.all(batch.map((c) => send(c, call)));
+    batch.forEach((c, k) => expectClientError(c, replies[k]));
+  }
+  const good = await call('POST', '/v1/endpoints/iris/predict', { features: row() });
+  expect(good.status).toBe(200);
+  expect(good.body.predictions[0].label).toBe('0');
+}
+
 describe('fuzzing the API with malformed requests', () => {
   it('answers at least 1,000 malformed requests with 4xx errors naming the field, and keeps serving', async () => {
-    const cases = [...structuredCases(), ...jsonCases(), ...routingCases()];
-    cases.push(...randomCases(Math.max(0, 1100 - cases.length)));
-    expect(cases.length).toBeGreaterThanOrEqual(1000);
-    for (let i = 0; i < cases.length; i += 25) {
-      const batch = cases.slice(i, i + 25);
-      const replies = await Promise.all(batch.map(send));
-      batch.forEach((c, k) => expectClientError(c, replies[k]));
+    await fuzz(api.call);
+  });
+
+  it('answers them alike through the local Node server (plain predictions take the predict lane)', async () => {
+    const node = await serveOverNode(api);
+    try {
+      await fuzz(node.call);
+    } finally {
+      await node.close();
     }
-    const good = await api.call('POST', '/v1/endpoints/iris/predict', { features: row() });
-    expect(good.status).toBe(200);
-    expect(good.body.predictions[0].label).toBe('0');
   });
 
   it('refuses a 100,000-row batch and a 10 MB body, then still answers', async () => {

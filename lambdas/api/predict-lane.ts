@@ -1,0 +1,130 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import type { CoreDeps } from '../../core/deps.js';
+import { type PredictContext, predict } from '../../core/serving/predict.js';
+import { type CirrusApp, DEFAULT_MAX_BODY } from './app.js';
+import type { ApiContext, AppOptions } from './context.js';
+import { errorBody, errorReply, zodToValidation } from './errors.js';
+import { bearerProblem, bodyTooLarge } from './middleware.js';
+import { parseRawJson } from './route.js';
+import { EndpointParams } from './routes/params.js';
+
+export interface PredictLaneOptions {
+  readonly deps: CoreDeps;
+  /** The app's predict state (`ctx.serving` after `createApp`): same sessions, same log. */
+  readonly serving: PredictContext;
+  /** Bearer token, when the app requires one. */
+  readonly token?: string;
+  readonly maxBodyBytes: number;
+}
+
+/** `/v1/endpoints/<name>/predict` with a plain name: no percent-escapes, no query string. */
+const PLAIN_PREDICT_PATH = /^\/v1\/endpoints\/([A-Za-z0-9._-]+)\/predict$/;
+
+/**
+ * Node's request listener for the API with a lane for single predictions: a plain
+ * `POST /v1/endpoints/{name}/predict` (declared Content-Length) is answered here, by the same
+ * checks in the same order as the app (bearer token, body size, endpoint name, JSON body) and
+ * the same core `predict`, with the same error bodies; every other request goes to `fallback`
+ * (the Hono app). Why: the framework's request/response plumbing cost a third of a single-row
+ * prediction's CPU on the local server (bench/serving.ts); the Lambda handler is unaffected.
+ * tests/api/predict-lane.test.ts holds the lane to the app's answers, request for request.
+ */
+export function withPredictLane(fallback: RequestListener, options: PredictLaneOptions): RequestListener {
+  return (req, res) => {
+    const name = laneName(req);
+    if (name === undefined) {
+      fallback(req, res);
+      return;
+    }
+    answer(req, res, name, options).catch((error: unknown) => {
+      // Only a failure while answering gets here (e.g. the socket is gone).
+      if (res.headersSent) return;
+      const { status, body } = errorReply(error);
+      send(res, status, body);
+    });
+  };
+}
+
+/**
+ * The API as a Node request listener (the local server's): the Hono app through
+ * @hono/node-server, single predictions through the lane. `ctx` is the one `app` was built with.
+ */
+export function nodeListener(app: CirrusApp, ctx: ApiContext, options: AppOptions = {}): RequestListener {
+  if (!ctx.serving) throw new Error('nodeListener: ctx.serving is set by createApp; build the app first');
+  return withPredictLane(getRequestListener(app.fetch), {
+    deps: ctx.deps,
+    serving: ctx.serving,
+    token: options.token,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
+  });
+}
+
+/** The endpoint name when the lane takes this request. */
+function laneName(req: IncomingMessage): string | undefined {
+  if (req.method !== 'POST') return undefined;
+  if (req.headers['content-length'] === undefined || req.headers['transfer-encoding'] !== undefined)
+    return undefined;
+  return PLAIN_PREDICT_PATH.exec(req.url ?? '')?.[1];
+}
+
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+  options: PredictLaneOptions,
+): Promise<void> {
+  // The app's order: token, then size (so an unauthenticated caller never makes us read), then
+  // the path parameter, then the body.
+  const header = (key: string) => {
+    const value = req.headers[key];
+    return Array.isArray(value) ? value.join(', ') : value;
+  };
+  const unauthorized = options.token ? bearerProblem(header('authorization'), options.token) : undefined;
+  if (unauthorized) return refuse(req, res, 401, errorBody('Unauthorized', unauthorized));
+  if (Number(req.headers['content-length']) > options.maxBodyBytes)
+    return refuse(req, res, 413, bodyTooLarge(options.maxBodyBytes));
+  const params = EndpointParams.safeParse({ name });
+  if (!params.success) {
+    const v = zodToValidation(params.error);
+    return refuse(req, res, 400, errorBody(v.code, v.message, v.field));
+  }
+  const text = await readText(req);
+  if (text === undefined) return; // the client went away
+  try {
+    const body = parseRawJson(text);
+    const result = await predict(options.deps, options.serving, { endpoint: params.data.name, body, header });
+    send(res, 200, result);
+  } catch (error) {
+    const { status, body } = errorReply(error);
+    send(res, status, body);
+  }
+}
+
+const decoder = new TextDecoder();
+
+/** The whole body as text (as the app reads it: UTF-8, a BOM dropped); undefined if aborted. */
+function readText(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
+    req.once('error', () => resolve(undefined));
+    req.once('aborted', () => resolve(undefined));
+  });
+}
+
+/** Answers without reading the body (drained, so the keep-alive connection stays usable). */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  req.resume();
+  send(res, status, body);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}

@@ -1,0 +1,212 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CirrusApp, createApp } from '../../lambdas/api/app.js';
+import type { ApiContext } from '../../lambdas/api/context.js';
+import { nodeListener, withPredictLane } from '../../lambdas/api/predict-lane.js';
+import { startTestEmulators, type TestEmulators } from '../serving/emulators.js';
+import { deployModel, IRIS, recordingRunner, TOKEN, trainIris } from './fixtures.js';
+
+// The lane answers plain single predictions without Hono (lambdas/api/predict-lane.ts). These
+// tests hold it to the app: every request below is sent to a real Node server with the lane and
+// to the app in-process (`app.request`), and the two answers must be the same.
+
+const MAX_BODY = 20_000;
+const MAX_ROWS = 50;
+
+let emu: TestEmulators;
+let ctx: ApiContext;
+let app: CirrusApp;
+let server: Server;
+let base: string;
+let fallbacks = 0;
+
+beforeAll(async () => {
+  emu = await startTestEmulators();
+  await deployModel(emu.deps, 'iris', [trainIris('logistic_regression')]);
+  ctx = { deps: emu.deps, pipelines: recordingRunner(), events: { publish: async () => {} } };
+  app = createApp(ctx, { token: TOKEN, maxBodyBytes: MAX_BODY, serving: { maxRows: MAX_ROWS } });
+  // Counts what the lane hands to the app, to prove which requests it answered itself.
+  const hono = getRequestListener(app.fetch);
+  const counted: RequestListener = (req, res) => {
+    fallbacks++;
+    return hono(req, res);
+  };
+  server = createServer(
+    withPredictLane(counted, { deps: ctx.deps, serving: ctx.serving!, token: TOKEN, maxBodyBytes: MAX_BODY }),
+  );
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  await ctx?.close?.();
+  await emu?.close();
+});
+
+interface Case {
+  readonly what: string;
+  readonly method?: string;
+  readonly path?: string;
+  readonly body?: string;
+  readonly headers?: Record<string, string>;
+  /** The lane answers it (false: handed to the app). */
+  readonly lane: boolean;
+}
+
+const row = IRIS[0].features;
+const auth = { authorization: `Bearer ${TOKEN}` };
+const json = (v: unknown) => JSON.stringify(v);
+
+const CASES: readonly Case[] = [
+  { what: 'one row', body: json({ features: row }), lane: true },
+  {
+    what: 'a batch',
+    body: json({ instances: IRIS.slice(0, 5).map((r) => Object.values(r.features)) }),
+    lane: true,
+  },
+  {
+    what: 'MLflow dataframe_split',
+    body: json({ dataframe_split: { columns: Object.keys(row), data: [Object.values(row)] } }),
+    lane: true,
+  },
+  { what: 'empty body', body: '', lane: true },
+  { what: 'malformed JSON', body: '{"features":', lane: true },
+  { what: 'a JSON array', body: '[1,2]', lane: true },
+  { what: 'unknown top-level field', body: json({ features: row, extra: 1 }), lane: true },
+  { what: 'missing feature', body: json({ features: { sepal_length: 1 } }), lane: true },
+  { what: 'mistyped feature', body: json({ features: { ...row, petal_width: 'wide' } }), lane: true },
+  { what: 'byte-order mark', body: `\uFEFF${json({ features: row })}`, lane: true },
+  {
+    what: 'too many rows',
+    body: json({ instances: Array.from({ length: MAX_ROWS + 1 }, () => Object.values(row)) }),
+    lane: true,
+  },
+  { what: 'body over the limit', body: json({ features: row, pad: 'x'.repeat(MAX_BODY) }), lane: true },
+  { what: 'no token', body: json({ features: row }), headers: { authorization: '' }, lane: true },
+  {
+    what: 'wrong token',
+    body: json({ features: row }),
+    headers: { authorization: 'Bearer nope' },
+    lane: true,
+  },
+  {
+    what: 'not a bearer',
+    body: json({ features: row }),
+    headers: { authorization: 'Basic abc' },
+    lane: true,
+  },
+  { what: 'unknown endpoint', path: '/v1/endpoints/nope/predict', body: json({ features: row }), lane: true },
+  {
+    what: 'invalid endpoint name',
+    path: '/v1/endpoints/.hidden/predict',
+    body: json({ features: row }),
+    lane: true,
+  },
+  {
+    what: 'name too long',
+    path: `/v1/endpoints/${'a'.repeat(129)}/predict`,
+    body: json({ features: row }),
+    lane: true,
+  },
+  {
+    what: 'query string',
+    path: '/v1/endpoints/iris/predict?x=1',
+    body: json({ features: row }),
+    lane: false,
+  },
+  { what: 'escaped name', path: '/v1/endpoints/ir%69s/predict', body: json({ features: row }), lane: false },
+  { what: 'GET', method: 'GET', lane: false },
+];
+
+interface Answer {
+  readonly status: number;
+  readonly type: string | null;
+  readonly body: unknown;
+}
+
+/** The answer with the request id masked (each request gets its own). */
+async function answerOf(res: Response): Promise<Answer> {
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: compared as text
+  }
+  if (body && typeof body === 'object' && 'requestId' in body) body = { ...body, requestId: '<id>' };
+  return { status: res.status, type: res.headers.get('content-type'), body };
+}
+
+function init(c: Case): RequestInit {
+  const headers: Record<string, string> = { ...auth, 'content-type': 'application/json', ...c.headers };
+  if (headers.authorization === '') delete headers.authorization;
+  return { method: c.method ?? 'POST', headers, body: c.body };
+}
+
+describe('the predict lane of the local Node server', () => {
+  it('answers every request exactly as the app does, and takes only plain predict requests', async () => {
+    for (const c of CASES) {
+      const before = fallbacks;
+      const viaLane = await answerOf(
+        await fetch(`${base}${c.path ?? '/v1/endpoints/iris/predict'}`, init(c)),
+      );
+      const viaApp = await answerOf(await app.request(c.path ?? '/v1/endpoints/iris/predict', init(c)));
+      expect(viaLane, c.what).toEqual(viaApp);
+      expect(fallbacks - before, `${c.what}: handed to the app`).toBe(c.lane ? 0 : 1);
+    }
+  });
+
+  it('answers with the right statuses (the comparison above is not of two broken paths)', async () => {
+    const statusOf = async (c: Case) =>
+      (await fetch(`${base}${c.path ?? '/v1/endpoints/iris/predict'}`, init(c))).status;
+    const byWhat = new Map(CASES.map((c) => [c.what, c]));
+    const expected: Record<string, number> = {
+      'one row': 200,
+      'byte-order mark': 200,
+      'empty body': 400,
+      'malformed JSON': 400,
+      'mistyped feature': 400,
+      'too many rows': 413,
+      'body over the limit': 413,
+      'no token': 401,
+      'wrong token': 401,
+      'unknown endpoint': 404,
+      'invalid endpoint name': 400,
+    };
+    for (const [what, status] of Object.entries(expected))
+      expect(await statusOf(byWhat.get(what)!), what).toBe(status);
+  });
+
+  it('logs what it answers in the app’s prediction log: the id is found through the app', async () => {
+    const res = await fetch(
+      `${base}/v1/endpoints/iris/predict`,
+      init({ what: 'one', body: json({ features: row }), lane: true }),
+    );
+    const { requestId } = (await res.json()) as { requestId: string };
+    const found = await app.request(`/v1/predictions/${requestId}`, { headers: auth });
+    expect(found.status).toBe(200);
+    const record = (await found.json()) as { requestId: string; inputs: unknown[] };
+    expect(record.requestId).toBe(requestId);
+    expect(record.inputs).toEqual([row]);
+  });
+
+  it('is what the local server listens with (nodeListener)', async () => {
+    const plain = createServer(nodeListener(app, ctx, { token: TOKEN, maxBodyBytes: MAX_BODY }));
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+      const good = await fetch(
+        `${url}/v1/endpoints/iris/predict`,
+        init({ what: 'one', body: json({ features: row }), lane: true }),
+      );
+      expect(good.status).toBe(200);
+      const health = await fetch(`${url}/health`);
+      expect(health.status).toBe(200);
+    } finally {
+      await new Promise((r) => plain.close(r));
+    }
+  });
+});

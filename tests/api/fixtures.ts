@@ -129,7 +129,7 @@ export interface ApiHarness {
 type Call = ApiHarness['call'];
 
 /** Parses an answer's body as JSON when it is JSON. */
-async function replyOf(res: Response): Promise<Reply> {
+export async function replyOf(res: Response): Promise<Reply> {
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -6,7 +6,7 @@ import { type CirrusApp, createApp } from '../../lambdas/api/app.js';
 import type { ApiContext } from '../../lambdas/api/context.js';
 import { nodeListener, withPredictLane } from '../../lambdas/api/predict-lane.js';
 import { startTestEmulators, type TestEmulators } from '../serving/emulators.js';
-import { deployModel, IRIS, recordingRunner, TOKEN, trainIris } from './fixtures.js';
+import { deployModel, IRIS, recordingRunner, replyOf, TOKEN, trainIris } from './fixtures.js';
 
 // The lane answers plain single predictions without Hono (lambdas/api/predict-lane.ts). These
 // tests hold it to the app: every request below is sent to a real Node server with the lane and
@@ -129,15 +129,10 @@ interface Answer {
 
 /** The answer with the request id masked (each request gets its own). */
 async function answerOf(res: Response): Promise<Answer> {
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: compared as text
-  }
+  const type = res.headers.get('content-type');
+  let { body } = await replyOf(res);
   if (body && typeof body === 'object' && 'requestId' in body) body = { ...body, requestId: '<id>' };
-  return { status: res.status, type: res.headers.get('content-type'), body };
+  return { status: res.status, type, body };
 }
 
 function init(c: Case): RequestInit {

@@ -12,6 +12,7 @@ export { allocateVersion, getModel, listModels } from './models.js';
 export {
   type ApplyDeployPolicyInput,
   applyDeployPolicy,
+  distinctScores,
   CHAMPION,
   championStack,
   promoteVersion,

@@ -81,7 +81,8 @@ async function decide(deps: CoreDeps, input: ApplyDeployPolicyInput): Promise<Pr
     const champion = await getModelVersion(deps, { model: input.model, version: current.version });
     const better =
       direction === 'maximize' ? candidate.score > champion.score : candidate.score < champion.score;
-    const comparison = `${candidate.score} vs ${alias} v${champion.version} (${champion.score}, ${direction})`;
+    const [mine, theirs] = distinctScores(candidate.score, champion.score);
+    const comparison = `${mine} vs ${alias} v${champion.version} (${theirs}, ${direction})`;
     if (!better) return keep(`score does not beat the ${alias}: ${comparison}`);
     reason = `better score: ${comparison}`;
   }
@@ -95,6 +96,22 @@ async function decide(deps: CoreDeps, input: ApplyDeployPolicyInput): Promise<Pr
     expectedCurrent: previousChampion,
   });
   return { promoted: true, reason, previousChampion, champion: version };
+}
+
+/**
+ * Two scores for a history reason, with as few significant digits as tell them apart (4 at
+ * least): `0.9487 vs 0.8205` rather than `0.9487179487179487 vs 0.8205128205128205`, while two
+ * scores that differ only in the 9th digit still read as different.
+ */
+export function distinctScores(a: number, b: number): [string, string] {
+  for (let digits = 4; digits < 17; digits++) {
+    const pair: [string, string] = [
+      String(Number(a.toPrecision(digits))),
+      String(Number(b.toPrecision(digits))),
+    ];
+    if (pair[0] !== pair[1] || a === b) return pair;
+  }
+  return [String(a), String(b)];
 }
 
 function requireVersion(input: ApplyDeployPolicyInput): number {

@@ -28,7 +28,9 @@ function* partRecords(item: Item, keep?: (line: string) => boolean): Generator<P
     const feedback = record.shadow
       ? undefined
       : (item[feedbackAttribute(record.requestId)] as StoredFeedback | undefined);
-    yield feedback ? { ...record, actual: feedback.actual, feedbackAt: feedback.at } : record;
+    // Object.assign, not a spread: spreading a parsed record cost ~5 us on Node 20 (vs ~0.6 us),
+    // and a drift window reads every answered record.
+    yield feedback ? Object.assign(record, { actual: feedback.actual, feedbackAt: feedback.at }) : record;
   }
 }
 

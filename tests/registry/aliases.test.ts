@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../core/errors.js';
 import {
   applyDeployPolicy,
+  distinctScores,
   getAlias,
   getAliasAt,
   getAliasHistory,
@@ -91,7 +92,15 @@ describe('applyDeployPolicy', () => {
     expect(equal).toMatchObject({ promoted: false, champion: 1 });
     const higher = await applyDeployPolicy(deps(), { model: 'best', version: 4, policy: 'best_score' });
     expect(higher).toMatchObject({ promoted: true, previousChampion: 1, champion: 4 });
+    expect(higher.reason).toBe('better score: 0.9 vs champion v1 (0.8, maximize)');
     expect((await getAlias(deps(), { model: 'best', alias: 'champion' })).version).toBe(4);
+  });
+
+  it('words scores in reasons with as few digits as tell them apart', () => {
+    expect(distinctScores(0.9487179487179487, 0.8205128205128205)).toEqual(['0.9487', '0.8205']);
+    expect(distinctScores(0.912345678, 0.912345671)).toEqual(['0.91234568', '0.91234567']);
+    expect(distinctScores(0.5, 0.5)).toEqual(['0.5', '0.5']);
+    expect(distinctScores(1 / 3, 1 / 3 + 1e-16)).toEqual([String(1 / 3), String(1 / 3 + 1e-16)]);
   });
 
   it('best_score with minimize promotes the lower score (catches a fixed direction)', async () => {

@@ -22,12 +22,13 @@ export interface PredictLaneOptions {
 const PLAIN_PREDICT_PATH = /^\/v1\/endpoints\/([A-Za-z0-9._-]+)\/predict$/;
 
 /**
- * Node's request listener for the API with a lane for single predictions: a plain
+ * Node's request listener for the API with a lane for predictions: a plain
  * `POST /v1/endpoints/{name}/predict` (declared Content-Length) is answered here, by the same
  * checks in the same order as the app (bearer token, body size, endpoint name, JSON body) and
  * the same core `predict`, with the same error bodies; every other request goes to `fallback`
- * (the Hono app). Why: the framework's request/response plumbing cost a third of a single-row
- * prediction's CPU on the local server (bench/serving.ts); the Lambda handler is unaffected.
+ * (the Hono app). Why: the framework's request/response plumbing cost a quarter to a third of a
+ * single-row prediction's CPU on the local server (bench/serving.ts: ~4,800 -> 6,100-7,200 req/s
+ * with wrk); the Lambda handler is unaffected.
  * tests/api/predict-lane.test.ts holds the lane to the app's answers, request for request.
  */
 export function withPredictLane(fallback: RequestListener, options: PredictLaneOptions): RequestListener {
@@ -48,7 +49,7 @@ export function withPredictLane(fallback: RequestListener, options: PredictLaneO
 
 /**
  * The API as a Node request listener (the local server's): the Hono app through
- * @hono/node-server, single predictions through the lane. `ctx` is the one `app` was built with.
+ * @hono/node-server, plain predict requests through the lane. `ctx` is the one `app` was built with.
  */
 export function nodeListener(app: CirrusApp, ctx: ApiContext, options: AppOptions = {}): RequestListener {
   if (!ctx.serving) throw new Error('nodeListener: ctx.serving is set by createApp; build the app first');

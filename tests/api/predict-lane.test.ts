@@ -24,7 +24,8 @@ let fallbacks = 0;
 
 beforeAll(async () => {
   emu = await startTestEmulators();
-  await deployModel(emu.deps, 'iris', [trainIris('logistic_regression')]);
+  // Two versions, so sticky routing below has two variants to choose between.
+  await deployModel(emu.deps, 'iris', [trainIris('logistic_regression'), trainIris('decision_tree')]);
   ctx = { deps: emu.deps, pipelines: recordingRunner(), events: { publish: async () => {} } };
   app = createApp(ctx, { token: TOKEN, maxBodyBytes: MAX_BODY, serving: { maxRows: MAX_ROWS } });
   // Counts what the lane hands to the app, to prove which requests it answered itself.
@@ -173,6 +174,35 @@ describe('the predict lane of the local Node server', () => {
     };
     for (const [what, status] of Object.entries(expected))
       expect(await statusOf(byWhat.get(what)!), what).toBe(status);
+  });
+
+  it('routes a sticky header as the app does: same key, same variant, on either path', async () => {
+    const put = await app.request('/v1/endpoints/iris/traffic', {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: json({
+        variants: [
+          { name: 'a', version: 1, weight: 50 },
+          { name: 'b', version: 2, weight: 50 },
+        ],
+        stickyKey: { from: 'header', name: 'X-User-Id' },
+      }),
+    });
+    expect(put.status).toBe(200);
+    const seen = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const c: Case = {
+        what: `user-${i}`,
+        body: json({ features: row }),
+        headers: { 'x-user-id': `user-${i}` },
+        lane: true,
+      };
+      const viaLane = await answerOf(await fetch(`${base}/v1/endpoints/iris/predict`, init(c)));
+      const viaApp = await answerOf(await app.request('/v1/endpoints/iris/predict', init(c)));
+      expect(viaLane, c.what).toEqual(viaApp);
+      seen.add((viaLane.body as { variant: string }).variant);
+    }
+    expect(seen).toEqual(new Set(['a', 'b']));
   });
 
   it('logs what it answers in the app’s prediction log: the id is found through the app', async () => {

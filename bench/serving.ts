@@ -213,9 +213,10 @@ async function cirrusTarget(label: string, start: (dir: string) => Promise<Stora
     pipelines: { start: refuse, describe: refuse },
     events: { publish: async () => {} },
   };
-  const app = createApp(ctx, { token: TOKEN });
+  const appOptions = { token: TOKEN };
+  const app = createApp(ctx, appOptions);
   // The local runtime's listener: Hono, with plain predictions through the predict lane.
-  const api = createServer(nodeListener(app, ctx, { token: TOKEN }));
+  const api = createServer(nodeListener(app, ctx, appOptions));
   const url = `${await listen(api)}/v1/endpoints/iris/predict`;
   const body = JSON.stringify({ features });
   // Warm-up: load the ONNX session, resolve the endpoint.

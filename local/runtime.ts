@@ -92,9 +92,10 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
   const recovered = await closeInterruptedExecutions(deps, pipelines.executions);
 
   const context: ApiContext = { deps, pipelines: runner, events: events.publisher };
-  const app = createApp(context, { token });
+  const appOptions = { token }; // one object for both, so the lane's limits are the app's
+  const app = createApp(context, appOptions);
   const server = await listen(
-    nodeListener(app, context, { token }),
+    nodeListener(app, context, appOptions),
     options.port ?? 8787,
     options.host ?? '127.0.0.1',
   );

@@ -33,7 +33,8 @@ function median(v: number[]): number {
 function histogramPassSeconds(train: FitData): number {
   const mem = new HistogramMemory(binMatrix(train.X, 255));
   for (let i = 0; i < train.X.rows; i++) mem.rows[i] = i;
-  const { grad, hess } = mem;
+  const grad = new Float64Array(train.X.rows);
+  const hess = new Float64Array(train.X.rows);
   train.y.forEach((v, i) => (grad[i] = v - 0.5));
   hess.fill(0.25);
   mem.loadGradients({ grad, hess });

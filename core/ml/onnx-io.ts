@@ -201,12 +201,6 @@ function widthOf(tensor: ort.Tensor): number {
   return tensor.dims.length > 1 ? Number(tensor.dims[tensor.dims.length - 1]) : 1;
 }
 
-function rowOf(tensor: ort.Tensor, i: number): number[] {
-  const width = widthOf(tensor);
-  const data = tensor.data as Float32Array;
-  return Array.from(data.subarray(i * width, (i + 1) * width));
-}
-
 /**
  * Turns the fixed-name ONNX outputs into one Prediction per row: class names from the contract,
  * probabilities keyed by class, regression value, cluster and distances. `start` skips rows
@@ -225,6 +219,11 @@ export function decodeOutputs(
     ? Array.from({ length: widthOf(probabilities) }, (_, c) => classes?.[c] ?? String(c))
     : [];
   const probs = probabilities?.data as Float32Array | undefined;
+  // Widths and data looked up once, not per row (a batch decodes up to 10,000 rows).
+  const values = variable?.data as Float32Array | undefined;
+  const valueWidth = variable ? widthOf(variable) : 0;
+  const dists = distances?.data as Float32Array | undefined;
+  const distanceWidth = distances ? widthOf(distances) : 0;
   for (let k = 0; k < n; k++) {
     const i = start + k;
     const p: Prediction = {};
@@ -238,9 +237,9 @@ export function decodeOutputs(
       for (let c = 0; c < names.length; c++) byClass[names[c]] = probs[at + c];
       p.probabilities = byClass;
     }
-    if (variable) p.value = rowOf(variable, i)[0];
+    if (values) p.value = values[i * valueWidth];
     if (cluster) p.cluster = int64At(cluster, i);
-    if (distances) p.distances = rowOf(distances, i);
+    if (dists) p.distances = Array.from(dists.subarray(i * distanceWidth, (i + 1) * distanceWidth));
     predictions[k] = p;
   }
   return predictions;

@@ -35,7 +35,7 @@ describe('HistogramMemory (WebAssembly kernel)', () => {
       rng.next() < 0.1 ? Number.NaN : rng.normal(),
     );
     const mem = new HistogramMemory(binMatrix({ data, rows, cols }, 100));
-    const { grad, hess } = mem;
+    const [grad, hess] = [new Float64Array(rows), new Float64Array(rows)];
     for (let r = 0; r < rows; r++) [grad[r], hess[r]] = [rng.normal(), rng.next()];
     // A node's rows: a sorted subset placed mid-index, as the grower leaves them.
     let end = 500;

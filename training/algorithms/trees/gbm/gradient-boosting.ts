@@ -46,7 +46,7 @@ export function boost(
   p: GradientBoostingParams,
 ): { trees: Tree[]; base: Float64Array; loss: Loss } {
   const loss = lossFor(data);
-  const mem = new HistogramMemory(binMatrix(data.X, p.max_bins), loss.outputs);
+  const mem = new HistogramMemory(binMatrix(data.X, p.max_bins));
   const parallel = useThreads(p, data.X.rows * data.X.cols) ? new ParallelHistograms(mem) : undefined;
   try {
     return {
@@ -71,7 +71,9 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
   const base = loss.baseline(data.y);
   const raw = new Float64Array(n * K);
   for (let k = 0; k < K; k++) raw.fill(base[k], k * n, (k + 1) * n);
-  const { grad, hess } = ws;
+  // Per output, blocks of n values: output k's gradient of row r at k * n + r.
+  const grad = new Float64Array(n * K);
+  const hess = new Float64Array(n * K);
   // Losses with constant hessians never write them: the histograms then sum ones.
   if (loss.constantHessian) hess.fill(1);
   const options = growOptions(p);

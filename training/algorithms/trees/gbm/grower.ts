@@ -25,15 +25,12 @@ interface Leaf {
 
 /**
  * Buffers for one boosting run, allocated once: the shared memory of the histogram kernel
- * (row index, each leaf owning a contiguous range of it; gradients; histograms; partition
+ * (row index, each leaf owning a contiguous range of it; gradient pairs; histograms; partition
  * buffers). With a `ParallelHistograms`, large histograms use two threads.
  */
 export class GrowerWorkspace {
   readonly data: BinnedData;
   readonly rows: Uint32Array;
-  /** Where the booster writes gradients and hessians (per output blocks of `rows` values). */
-  readonly grad: Float64Array;
-  readonly hess: Float64Array;
 
   constructor(
     private readonly mem: HistogramMemory,
@@ -41,8 +38,6 @@ export class GrowerWorkspace {
   ) {
     this.data = mem.data;
     this.rows = mem.rows;
-    this.grad = mem.grad;
-    this.hess = mem.hess;
   }
 
   take(): Histogram {

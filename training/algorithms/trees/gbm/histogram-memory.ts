@@ -3,20 +3,20 @@ import { clearHistogram, type GradientView, type Histogram, HISTOGRAM_BYTES } fr
 import {
   type HistogramKernel,
   instantiateKernel,
+  MAX_MEMORY_PAGES,
   type SharedWasmMemory,
   sharedMemory,
 } from './wasm-kernel.js';
 
 const PAGE = 65_536;
-/** WebAssembly's 32-bit limit (4 GiB); the memory is shared, so its maximum is fixed up front. */
-const MAX_PAGES = 65_536;
 
 const align8 = (bytes: number) => Math.ceil(bytes / 8) * 8;
 
 /**
  * Everything the histogram kernel reads and writes, in one shared WebAssembly memory: the bin
  * codes (column-major, from address 0), the row index (each tree node owns a contiguous range
- * of it), the current tree's gradient and hessian of each row side by side, partition buffers
+ * of it), the current tree's gradient and hessian of each row side by side (copied in by
+ * `loadGradients`; the booster keeps its own per-output arrays), partition buffers
  * and a pool of histograms that grows on demand. JavaScript sees them as typed arrays over the
  * same bytes; a worker thread may run the same kernel on them (see ParallelHistograms).
  */
@@ -25,9 +25,6 @@ export class HistogramMemory {
   /** The binned data, its codes living in the shared memory. */
   readonly data: BinnedData;
   readonly rows: Uint32Array;
-  /** `outputs` blocks of `rows` values: output k's gradient of row r at `k * rows + r`. */
-  readonly grad: Float64Array;
-  readonly hess: Float64Array;
   /** Row r's gradient and hessian for the tree being grown, at 2r and 2r + 1 (see `loadGradients`). */
   private readonly pairs: Float64Array;
   /** Partition scratch: where a split's right rows wait before going back after the left ones. */
@@ -38,24 +35,20 @@ export class HistogramMemory {
   private readonly free: Histogram[] = [];
   private top: number;
 
-  constructor(binned: BinnedData, outputs = 1) {
+  constructor(binned: BinnedData) {
     const n = binned.rows;
     const rowsAt = align8(binned.codes.length);
     const pairsAt = Math.ceil((rowsAt + n * 4) / 16) * 16;
-    const gradAt = pairsAt + n * 16;
-    const hessAt = gradAt + n * outputs * 8;
-    const scratchAt = hessAt + n * outputs * 8;
+    const scratchAt = pairsAt + n * 16;
     const tableAt = scratchAt + align8(n * 4);
     this.top = tableAt + 256;
     const initial = Math.ceil((this.top + 4 * HISTOGRAM_BYTES(binned.cols)) / PAGE);
-    this.memory = sharedMemory(initial, MAX_PAGES);
+    this.memory = sharedMemory(initial, MAX_MEMORY_PAGES);
     const buffer = this.memory.buffer;
     const codes = new Uint8Array(buffer, 0, binned.codes.length);
     codes.set(binned.codes);
     this.data = { ...binned, codes };
     this.rows = new Uint32Array(buffer, rowsAt, n);
-    this.grad = new Float64Array(buffer, gradAt, n * outputs);
-    this.hess = new Float64Array(buffer, hessAt, n * outputs);
     this.pairs = new Float64Array(buffer, pairsAt, n * 2);
     this.scratch = new Uint32Array(buffer, scratchAt, n);
     this.goLeft = new Uint8Array(buffer, tableAt, 256);

@@ -5,7 +5,7 @@
 export interface Loss {
   /** Raw outputs per row: 1 (regression, binary) or the class count. */
   readonly outputs: number;
-  /** Whether every hessian is 1 (squared error): histograms then count rows instead. */
+  /** Whether every hessian is 1 (squared error): `gradients` leaves hess alone, filled with 1 once. */
   readonly constantHessian: boolean;
   /** The initial raw score per output (sklearn's baseline prediction). */
   baseline(y: Float64Array): Float64Array;

@@ -48,7 +48,7 @@ export class ParallelHistograms {
 
   constructor(private readonly mem: HistogramMemory) {
     const workerData = {
-      module: histogramKernel,
+      module: histogramKernel(),
       memory: mem.memory,
       ctrl: this.ctrl,
       args: this.args,

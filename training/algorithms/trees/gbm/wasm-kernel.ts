@@ -7,12 +7,12 @@
  *
  * Exports (all addresses are byte offsets into the memory; a histogram slot is
  * [gradient, hessian, count] as three float64, 256 slots per feature):
- * - `acc4(hist, col, n, rows, m, grad, hess)`: features col .. col + 3n (four column-major
+ * - `acc4(hist, col, n, rows, m, pairs)`: features col .. col + 3n (four column-major
  *   code columns of n rows) of rows[0 .. m) into the four histograms at hist, hist + 6144, ...
  * - `acc1(...)`: the same for one feature.
  * - `sub(parent, child, bytes)`: parent -= child, two float64 per SIMD instruction.
  * - `part(rows, m, col, table, scratch)`: a node's rows split by a threshold (see below).
- * Row r's gradient and hessian are grad[r], hess[r] (float64 arrays indexed by row).
+ * Row r's gradient and hessian are pairs[2r], pairs[2r + 1] (one interleaved float64 array).
  */
 
 import {
@@ -226,11 +226,14 @@ function partitionBody(): number[] {
   ];
 }
 
+/** The largest memory the module imports (4 GiB of 64 KiB pages, wasm32's limit). */
+export const MAX_MEMORY_PAGES = 65_536;
+
 function moduleBytes(): Uint8Array {
   const accumulateType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0];
   const subtractType = [0x60, ...vec([[I32], [I32], [I32]]), 0];
   const partitionType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([[I32]])];
-  const sharedMemory = [0x02, 0x03, ...uleb(1), ...uleb(65536)];
+  const memoryLimits = [0x02, 0x03, ...uleb(1), ...uleb(MAX_MEMORY_PAGES)];
   const bodies = [accumulateBody(4), accumulateBody(1), subtractBody(), partitionBody()].map((b) => [
     ...uleb(b.length),
     ...b,
@@ -238,7 +241,7 @@ function moduleBytes(): Uint8Array {
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec([accumulateType, subtractType, partitionType])),
-    ...section(2, vec([[...name('env'), ...name('mem'), ...sharedMemory]])),
+    ...section(2, vec([[...name('env'), ...name('mem'), ...memoryLimits]])),
     ...section(3, vec([[0], [0], [1], [2]])),
     ...section(
       7,
@@ -268,8 +271,16 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-/** The compiled kernel module, built once per process (workers get it through workerData). */
-export const histogramKernel: object = new wasm.Module(moduleBytes());
+let compiled: object | undefined;
+
+/**
+ * The compiled kernel module, built on first use and kept for the process (workers get it
+ * through workerData); a process that never fits gradient boosting never compiles it.
+ */
+export function histogramKernel(): object {
+  compiled ??= new wasm.Module(moduleBytes());
+  return compiled;
+}
 
 export interface HistogramKernel {
   acc4(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
@@ -283,8 +294,8 @@ export function sharedMemory(initial: number, maximum: number): SharedWasmMemory
   return new wasm.Memory({ initial, maximum, shared: true });
 }
 
-/** The kernel bound to a memory made by `sharedMemory` (its maximum at most 65536 pages). */
+/** The kernel bound to a memory made by `sharedMemory` (its maximum at most MAX_MEMORY_PAGES). */
 export function instantiateKernel(memory: SharedWasmMemory): HistogramKernel {
-  const { exports } = new wasm.Instance(histogramKernel, { env: { mem: memory } });
+  const { exports } = new wasm.Instance(histogramKernel(), { env: { mem: memory } });
   return exports as HistogramKernel;
 }

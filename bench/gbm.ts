@@ -84,7 +84,7 @@ function main(): void {
     `gradient_boosting: ${train.X.rows} x ${X.cols} train, ${test.X.rows} test, 100 iterations, 31 leaves, lr 0.1`,
   );
   console.log(
-    `cirrus            fit ${fit.toFixed(2)} s (runs: ${times.map((t) => t.toFixed(2)).join(', ')})  test accuracy ${accuracy.toFixed(3)}`,
+    `cirrus            fit ${fit.toFixed(2)} s (runs: ${times.map((t) => t.toFixed(2)).join(', ')}; CPU ${median(cpu).toFixed(2)} s)  test accuracy ${accuracy.toFixed(3)}`,
   );
   for (const ref of REFERENCE) {
     console.log(

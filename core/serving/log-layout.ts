@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FeedbackValue, PredictionLogRecord } from '../../contracts/serving.js';
 
 /**
@@ -10,7 +11,12 @@ import type { FeedbackValue, PredictionLogRecord } from '../../contracts/serving
  * - A request id names its segment: `<segment>.<index>`, handed out by the writer of the
  *   process that answered (`newRequestId`). Any other id is a segment of its own.
  * - Records reach DynamoDB in *parts*, one item per flush, segment and endpoint:
- *   `pk = LOG#<segment>`, `sk = PART#<writer>#<n>`, `records` = the records as JSON lines.
+ *   `pk = LOG#<segment>`, `sk = PART#<writer>#<n>`, `records` = the records as JSON lines,
+ *   gzip-compressed (Binary; `gunzip` in any language reads it). Why: the records of a part
+ *   differ in a few numbers, so gzip's fastest level stores ~6.7x fewer bytes — on AWS ~6.7x
+ *   fewer write units for the table and again for gsi1 (which projects every attribute), and
+ *   locally less work for the SDK and the emulator than the ~2.7 us a record costs to compress.
+ *   Parts written before compression hold the lines as a String; readers take both.
  *   A request's records are one Query of its segment's partition away (at most
  *   SEGMENT_SIZE records, a few parts).
  * - `gsi1pk = EP#<endpoint>`, `gsi1sk = <first at>#<segment>#<sk>`: an endpoint's window is a
@@ -146,6 +152,21 @@ export function groupParts(records: readonly QueuedRecord[]): OpenPart[] {
   return [...done, ...open.values()];
 }
 
+/** gzip's fastest level: 27.7 KB of lines -> 4.1 KB in ~170 us here (level 6: 3.9 KB, ~340 us). */
+const GZIP_OPTIONS = { level: 1 } as const;
+
+/** A part's lines as stored: gzip-compressed JSON lines. */
+export function encodeLines(lines: readonly string[]): Uint8Array {
+  return gzipSync(lines.join('\n'), GZIP_OPTIONS);
+}
+
+/** A stored part's records as JSON-lines text (gzip Binary, or a String from before compression). */
+export function partText(records: unknown): string {
+  if (typeof records === 'string') return records;
+  if (records instanceof Uint8Array) return gunzipSync(records).toString('utf8');
+  return '';
+}
+
 /** The stored item of a part. `n` numbers the writer's parts, so keys never collide. */
 export function partItem(
   part: ReturnType<typeof groupParts>[number],
@@ -160,7 +181,7 @@ export function partItem(
     gsi1pk: endpointGsiPk(part.endpoint),
     gsi1sk: `${new Date(part.minAt).toISOString()}#${part.segment}#${sk}`,
     count: part.lines.length,
-    records: part.lines.join('\n'),
+    records: encodeLines(part.lines),
     expiresAt: Math.floor(part.maxAt / 1000) + ttlSeconds,
   };
 }

@@ -7,6 +7,7 @@ import {
   feedbackAttribute,
   logPk,
   MAX_PART_SPAN_MS,
+  partText,
   type StoredFeedback,
   segmentOf,
 } from './log-layout.js';
@@ -21,7 +22,7 @@ export interface LocatedRecord {
 
 /** The part's records with their ground truth merged in (answers only; shadows carry none). */
 function* partRecords(item: Item, keep?: (line: string) => boolean): Generator<PredictionLogRecord> {
-  const text = typeof item.records === 'string' ? item.records : '';
+  const text = partText(item.records);
   for (const line of text.split('\n')) {
     if (line === '' || (keep && !keep(line))) continue;
     const record = PredictionLogRecordSchema.parse(JSON.parse(line));

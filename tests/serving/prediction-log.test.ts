@@ -5,7 +5,8 @@ import type { PredictionLogRecord } from '../../contracts/serving.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { attachFeedback } from '../../core/serving/feedback.js';
-import { SEGMENT_SIZE } from '../../core/serving/log-layout.js';
+import { gunzipSync } from 'node:zlib';
+import { endpointGsiPk, logPk, SEGMENT_SIZE, segmentOf } from '../../core/serving/log-layout.js';
 import { PredictionLogWriter } from '../../core/serving/prediction-log.js';
 import {
   getPrediction,
@@ -80,6 +81,56 @@ describe('PredictionLogWriter', () => {
     expect(items.reduce((n, i) => n + Number(i.count), 0)).toBe(5000);
     expect(items.length).toBeGreaterThanOrEqual(Math.ceil(5000 / SEGMENT_SIZE));
     expect(items.length).toBeLessThan(200);
+    // Each part's records are gzip-compressed JSON lines, several times smaller than the text.
+    let text = 0;
+    let stored = 0;
+    for (const item of items) {
+      expect(item.records).toBeInstanceOf(Uint8Array);
+      const lines = gunzipSync(item.records as Uint8Array)
+        .toString('utf8')
+        .split('\n');
+      expect(lines).toHaveLength(Number(item.count));
+      text += lines.join('\n').length;
+      stored += (item.records as Uint8Array).length;
+    }
+    expect(stored * 4).toBeLessThan(text);
+  });
+
+  it('still reads parts written before compression (records as a String)', async () => {
+    const requestId = 'abcdef012345-old.0';
+    const r = record({ requestId, endpoint: 'legacy', at: new Date().toISOString() });
+    const sk = 'PART#abcdef012345#00000000';
+    await emu.deps.ddb.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [emu.deps.tables.predictions]: [
+            {
+              PutRequest: {
+                Item: {
+                  pk: logPk(segmentOf(requestId)),
+                  sk,
+                  gsi1pk: endpointGsiPk('legacy'),
+                  gsi1sk: `${r.at}#${segmentOf(requestId)}#${sk}`,
+                  count: 1,
+                  records: JSON.stringify(r),
+                },
+              },
+            },
+          ],
+        },
+      }),
+    );
+    expect(await getPrediction(emu.deps, requestId)).toEqual(r);
+    const labelled = await attachFeedback(emu.deps, requestId, { actual: 'yes' });
+    expect(labelled.record.actual).toBe('yes');
+    const window = {
+      endpoint: 'legacy',
+      from: new Date(Date.now() - 60_000),
+      to: new Date(Date.now() + 1000),
+    };
+    const got: unknown[] = [];
+    for await (const x of queryPredictions(emu.deps, window)) got.push(x.actual);
+    expect(got).toEqual(['yes']);
   });
 
   it('cuts a part when its records span more than MAX_PART_SPAN_MS, and the window still finds them', async () => {

@@ -1,6 +1,7 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PredictionLogRecord } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
+import { isConditionFailed } from '../storage/dynamo.js';
 import { groupParts, partItem, type QueuedRecord, queued, RequestIdAllocator } from './log-layout.js';
 
 /** BatchWriteItem's limit. */
@@ -28,6 +29,12 @@ export interface PredictionLogOptions {
 }
 
 type Item = Record<string, unknown>;
+
+/** Parts an attempt did not store, and why when it was an error. */
+interface Left {
+  readonly items: Item[];
+  readonly error?: unknown;
+}
 
 /** Queued records that start a write at once instead of waiting for the flush interval. */
 const FILL = 256;
@@ -88,6 +95,12 @@ export class PredictionLogWriter {
   private parts = 0;
   private timer: NodeJS.Timeout | undefined;
   private failures: unknown[] = [];
+  /**
+   * Parts sent by a call that threw: they may have been stored anyway (a timeout after the
+   * write), so they are only ever put again where absent — a retry must not overwrite a stored
+   * part that has had ground truth attached since. UnprocessedItems were not written; they batch.
+   */
+  private readonly maybeStored = new WeakSet<Item>();
   private readonly opts: Required<Omit<PredictionLogOptions, 'onError'>> &
     Pick<PredictionLogOptions, 'onError'>;
   /** Records stored so far (for metrics and tests). */
@@ -235,17 +248,14 @@ export class PredictionLogWriter {
     for (let attempt = 0; attempt < this.opts.maxAttempts && items.length > 0; attempt++) {
       if (attempt > 0) await sleep(Math.random() * this.opts.baseDelayMs * 2 ** (attempt - 1));
       try {
-        const command = new BatchWriteCommand({
-          RequestItems: { [this.deps.tables.predictions]: items.map((Item) => ({ PutRequest: { Item } })) },
-        });
-        const res = await this.deps.ddb.send(summarizeLogInput(command));
-        const unprocessed = (res.UnprocessedItems?.[this.deps.tables.predictions] ?? []).flatMap((r) =>
-          r.PutRequest?.Item ? [r.PutRequest.Item] : [],
-        );
-        this.written += recordsIn(items) - recordsIn(unprocessed);
-        items = unprocessed;
+        const ambiguous = items.some((item) => this.maybeStored.has(item));
+        const left = ambiguous ? await this.putIfAbsent(items) : await this.batchPut(items);
+        this.written += recordsIn(items) - recordsIn(left.items);
+        items = left.items;
+        if (left.error !== undefined) lastError = left.error;
       } catch (error) {
         lastError = error;
+        for (const item of items) this.maybeStored.add(item);
       }
     }
     if (items.length > 0) {
@@ -256,5 +266,44 @@ export class PredictionLogWriter {
       this.failures.push(lastError ?? new Error('unprocessed items after retries'));
       this.opts.onError?.(lastError, failed);
     }
+  }
+
+  /** One BatchWriteItem; what is left is what DynamoDB reported unprocessed. */
+  private async batchPut(items: Item[]): Promise<Left> {
+    const table = this.deps.tables.predictions;
+    const command = new BatchWriteCommand({
+      RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) },
+    });
+    const res = await this.deps.ddb.send(summarizeLogInput(command));
+    const unprocessed = res.UnprocessedItems?.[table] ?? [];
+    return { items: unprocessed.flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : [])) };
+  }
+
+  /**
+   * Each part put only where its key is absent; a part already there was stored by the call
+   * that threw and counts as written. What is left is the parts whose put failed, with an error.
+   */
+  private async putIfAbsent(items: Item[]): Promise<Left> {
+    const left: Item[] = [];
+    let error: unknown;
+    await Promise.all(
+      items.map(async (Item) => {
+        try {
+          await this.deps.ddb.send(
+            new PutCommand({
+              TableName: this.deps.tables.predictions,
+              Item,
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+        } catch (e) {
+          if (isConditionFailed(e)) return;
+          this.maybeStored.add(Item);
+          left.push(Item);
+          error = e;
+        }
+      }),
+    );
+    return { items: left, error };
   }
 }

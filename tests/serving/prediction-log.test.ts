@@ -198,6 +198,46 @@ describe('PredictionLogWriter', () => {
     });
   });
 
+  it.each([
+    { attempts: 8, flushes: 1 },
+    { attempts: 1, flushes: 2 },
+  ])(
+    'never overwrites a part stored by a call that then failed, ground truth attached meanwhile survives ($flushes flush(es))',
+    async ({ attempts, flushes }) => {
+      // Fault injection around the real dynalite client: the first BatchWriteItem stores its parts,
+      // then — before its answer arrives — a caller attaches ground truth, and the call throws (a
+      // timeout after the write). The writer must retry without erasing that ground truth.
+      const real = emu.deps.ddb;
+      let failed = 0;
+      let r: PredictionLogRecord | undefined;
+      const flaky = Object.create(real) as DynamoDBDocumentClient;
+      flaky.send = (async (command: unknown) => {
+        if (!(command instanceof BatchWriteCommand) || failed > 0) return real.send(command as never);
+        failed++;
+        await real.send(command);
+        await attachFeedback(emu.deps, r!.requestId, { actual: 'yes' });
+        throw Object.assign(new Error('socket timed out after the write'), { name: 'TimeoutError' });
+      }) as DynamoDBDocumentClient['send'];
+      const writer = new PredictionLogWriter(
+        { ...emu.deps, ddb: flaky },
+        { baseDelayMs: 1, maxAttempts: attempts },
+      );
+      const records = Array.from({ length: 10 }, () =>
+        record({ requestId: writer.newRequestId(), endpoint: `ambiguous-${attempts}` }),
+      );
+      r = records[3];
+      for (const x of records) writer.log(x);
+      // With one attempt the failed parts go back to the queue and the next flush writes them.
+      if (flushes === 2) await expect(writer.flush()).rejects.toThrow(/socket timed out/);
+      await writer.flush();
+      expect(failed).toBe(1);
+      expect(writer.written).toBe(10);
+      expect((await getPrediction(emu.deps, r.requestId)).actual).toBe('yes');
+      for (const x of records)
+        expect((await getPrediction(emu.deps, x.requestId)).requestId).toBe(x.requestId);
+    },
+  );
+
   it('writes a partial batch after the flush interval without an explicit flush', async () => {
     const writer = new PredictionLogWriter(emu.deps, { flushIntervalMs: 5 });
     const r = record();

@@ -209,13 +209,13 @@ describe('PredictionLogWriter', () => {
       // timeout after the write). The writer must retry without erasing that ground truth.
       const real = emu.deps.ddb;
       let failed = 0;
-      let r: PredictionLogRecord | undefined;
+      const labelled: { requestId?: string } = {};
       const flaky = Object.create(real) as DynamoDBDocumentClient;
       flaky.send = (async (command: unknown) => {
         if (!(command instanceof BatchWriteCommand) || failed > 0) return real.send(command as never);
         failed++;
         await real.send(command);
-        await attachFeedback(emu.deps, r!.requestId, { actual: 'yes' });
+        await attachFeedback(emu.deps, labelled.requestId!, { actual: 'yes' });
         throw Object.assign(new Error('socket timed out after the write'), { name: 'TimeoutError' });
       }) as DynamoDBDocumentClient['send'];
       const writer = new PredictionLogWriter(
@@ -225,7 +225,8 @@ describe('PredictionLogWriter', () => {
       const records = Array.from({ length: 10 }, () =>
         record({ requestId: writer.newRequestId(), endpoint: `ambiguous-${attempts}` }),
       );
-      r = records[3];
+      const r = records[3];
+      labelled.requestId = r.requestId;
       for (const x of records) writer.log(x);
       // With one attempt the failed parts go back to the queue and the next flush writes them.
       if (flushes === 2) await expect(writer.flush()).rejects.toThrow(/socket timed out/);

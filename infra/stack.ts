@@ -50,7 +50,7 @@ export class CirrusStack extends Stack {
     this.drift = new DriftMonitor(this, 'DriftMonitor', {
       ...shared,
       data,
-      trainingStateMachine: this.pipeline.training,
+      ...machines,
       driftSchedule: this.config.driftSchedule,
       retrainSchedules: this.config.retrainSchedules,
     });

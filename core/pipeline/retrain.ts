@@ -2,10 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { type PipelineRequest, PipelineRequestSchema } from '../../contracts/pipeline.js';
 import { ExperimentNameSchema } from '../../contracts/tracking.js';
-import { type DatasetRef, requestAlgorithms } from '../../contracts/training-request.js';
+import {
+  type DatasetRef,
+  requestAlgorithms,
+  type TrainingRequestBodySchema,
+} from '../../contracts/training-request.js';
 import type { CoreDeps } from '../deps.js';
 import { fromZodError, ValidationError } from '../errors.js';
-import type { PipelineRunner } from '../ports.js';
+import type { PipelineName, PipelineRunner } from '../ports.js';
 import { getExperiment } from '../tracking/experiments.js';
 
 export const RetrainInputSchema = z.object({
@@ -16,17 +20,30 @@ export const RetrainInputSchema = z.object({
 export type RetrainInput = z.infer<typeof RetrainInputSchema>;
 
 export interface RetrainResult {
+  /** `sweep` when the last request listed several algorithms. */
+  readonly pipeline: PipelineName;
   readonly executionId: string;
+  /** The run; for a sweep the id its variant runs derive theirs from. */
   readonly runId: string;
+  /** One per algorithm: `runId` itself, or `<runId>-v<i>` for the variants of a sweep. */
+  readonly runIds: readonly string[];
   /** The request the execution was started with. */
-  readonly request: PipelineRequest;
+  readonly request: PipelineRequest | SweepRequest;
 }
 
+/** A sweep's execution request: the training request with its algorithm list, run and trigger. */
+export type SweepRequest = z.infer<typeof TrainingRequestBodySchema> & {
+  readonly runId: string;
+  readonly executionId: string;
+  readonly triggeredBy: string;
+};
+
 /**
- * Starts a training execution that replays an experiment's last training request on the
- * latest version of its dataset: the request's explicit dataset version is dropped, so Validate
- * resolves the latest one (and records it as the run's lineage). A list of algorithms (a sweep)
- * retrains its first one. The run id is allocated here, so the caller can link to it at once.
+ * Starts an execution that replays an experiment's last training request on the latest
+ * version of its dataset: the request's explicit dataset version is dropped, so Validate
+ * resolves the latest one (and records it as the run's lineage). A request with several
+ * algorithms replays as a sweep (each algorithm its own run, the best deployed by the request's
+ * policy). The run id is allocated here, so the caller can link to it at once.
  *
  * @throws NotFoundError('experiment', name) when the experiment does not exist
  * @throws ValidationError (field `experiment`) when it has never been trained (no `lastRequest`)
@@ -51,20 +68,26 @@ export async function retrain(
     );
   }
   const runId = newRunId(deps.now());
-  const candidate = {
+  // The execution is named after the run, so the run can record it before the ARN is known.
+  const replay = {
     ...last,
     experiment: name,
-    algorithm: requestAlgorithms(last)[0],
     dataset: latestVersion(last.dataset),
     runId,
-    // The execution is named after the run, so the run can record it before the ARN is known.
     executionId: runId,
     triggeredBy,
   };
-  const request = PipelineRequestSchema.safeParse(candidate);
+  const algorithms = requestAlgorithms(last);
+  if (algorithms.length > 1) {
+    const request: SweepRequest = { ...replay, algorithm: algorithms };
+    const { executionId } = await runner.start('sweep', runId, { request });
+    const runIds = algorithms.map((_, i) => `${runId}-v${i}`);
+    return { pipeline: 'sweep', executionId, runId, runIds, request };
+  }
+  const request = PipelineRequestSchema.safeParse({ ...replay, algorithm: algorithms[0] });
   if (!request.success) throw fromZodError(request.error, 'lastRequest');
   const { executionId } = await runner.start('training', runId, { request: request.data });
-  return { executionId, runId, request: request.data };
+  return { pipeline: 'training', executionId, runId, runIds: [runId], request: request.data };
 }
 
 /** The same dataset without a pinned version: the pipeline reads the latest one. */

@@ -7,7 +7,12 @@ import {
   type ValidateOutput,
 } from '../../contracts/pipeline.js';
 import type { Run } from '../../contracts/tracking.js';
-import { defaultSplit, hyperparametersFor, TrainingRequestSchema } from '../../contracts/training-request.js';
+import {
+  defaultSplit,
+  hyperparametersFor,
+  TrainingRequestBodySchema,
+  TrainingRequestSchema,
+} from '../../contracts/training-request.js';
 import { getDataset } from '../datasets/index.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, ValidationError } from '../errors.js';
@@ -25,6 +30,8 @@ const ValidateStateSchema = z
     runId: z.string().optional(),
     executionId: z.string().optional(),
     variantIndex: z.number().int().min(0).optional(),
+    /** A sweep variant's: the sweep's own request (all its algorithms, its deploy policy). */
+    sweep: z.unknown().optional(),
   })
   .loose();
 
@@ -54,17 +61,31 @@ export async function validate(deps: CoreDeps, input: unknown): Promise<Validate
   await ensureExperiment(deps, { name: request.experiment, task: request.task });
   const executionId = state.data.executionId ?? request.executionId;
   await startRun(deps, request, dataset, { runId, executionId });
-  // Retraining replays the last request; a sweep variant is not the request the user sent.
-  if (state.data.variantIndex === undefined) {
-    const { runId: _id, triggeredBy: _by, executionId: _ex, ...lastRequest } = request;
-    await updateExperiment(deps, { name: request.experiment, lastRequest });
-  }
+  // Retraining replays the last request the user sent: a sweep variant records its sweep's.
+  const lastRequest = lastRequestOf(state.data, request);
+  if (lastRequest) await updateExperiment(deps, { name: request.experiment, lastRequest });
   return {
     runId,
     experiment: request.experiment,
     model: request.experiment,
     dataset: { name: dataset.name, version: dataset.version, uri: dataset.uri, target: request.target },
   };
+}
+
+/**
+ * What retraining replays: the request without its run, execution and trigger; for a sweep
+ * variant the sweep's request (each variant writes the same one), none from a sweep started
+ * without it (an execution from before the sweep passed it along).
+ */
+function lastRequestOf(
+  state: z.infer<typeof ValidateStateSchema>,
+  request: PipelineRequest,
+): z.infer<typeof TrainingRequestBodySchema> | undefined {
+  const sent = state.variantIndex === undefined ? request : state.sweep;
+  if (!isRecord(sent)) return undefined;
+  const { runId: _id, triggeredBy: _by, executionId: _ex, ...body } = sent;
+  const parsed = TrainingRequestBodySchema.safeParse(body);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** The pipeline request with the API's rules (target required, features, split) applied. */

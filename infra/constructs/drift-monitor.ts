@@ -39,6 +39,8 @@ export const RETRAIN_ACCESS: DataAccess = { tables: { tracking: 'read' } };
 export interface DriftMonitorProps {
   readonly data: CirrusData;
   readonly trainingStateMachine: StateMachine;
+  /** Retraining replays an experiment's last request: a sweep when it listed several algorithms. */
+  readonly sweepStateMachine: StateMachine;
   readonly logRetention: RetentionDays;
   readonly retainData: boolean;
   readonly namePrefix: string;
@@ -108,11 +110,15 @@ export class DriftMonitor extends Construct {
       ...common,
       entry: LAMBDA_ENTRIES.retrain,
       serviceName: `${props.namePrefix}-retrain`,
-      description: 'Cirrus retraining: starts the training state machine on drift or on schedule',
-      environment: { CIRRUS_STATE_MACHINE_ARN: props.trainingStateMachine.stateMachineArn },
+      description: 'Cirrus retraining: replays the last training request (or sweep) on drift or on schedule',
+      environment: {
+        CIRRUS_STATE_MACHINE_ARN: props.trainingStateMachine.stateMachineArn,
+        CIRRUS_SWEEP_STATE_MACHINE_ARN: props.sweepStateMachine.stateMachineArn,
+      },
     });
     wireData(this.retrainFunction, props.data, RETRAIN_ACCESS);
     props.trainingStateMachine.grantStartExecution(this.retrainFunction);
+    props.sweepStateMachine.grantStartExecution(this.retrainFunction);
     const retrainTarget = (event?: RuleTargetInput) =>
       new LambdaFunction(this.retrainFunction, {
         retryAttempts: RULE_RETRY_ATTEMPTS,

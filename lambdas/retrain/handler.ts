@@ -22,6 +22,6 @@ export function createRetrainHandler(deps: () => CoreDeps, runner: () => Pipelin
 
 /**
  * Target of the `DriftDetected` and `RetrainRequested` rules and of every retraining schedule:
- * starts the training state machine on the experiment's last request (core/pipeline/retrain.ts).
+ * replays the experiment's last request, a single run or a sweep (core/pipeline/retrain.ts).
  */
 export const handler = createRetrainHandler(lambdaDeps, lambdaPipelineRunner);

@@ -59,7 +59,8 @@ const RETRAIN_RULES = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::Accoun
  * moves aliases; mark-run closes the run and sets its version's status; predict reads the
  * registry and models and logs predictions; management serves everything, starts and stops
  * runs, puts events and keeps the retraining rules; drift writes reports, reads the run of the
- * drifted version and puts ModelDriftDetected; retrain reads the experiment and starts training.
+ * drifted version and puts ModelDriftDetected; retrain reads the experiment and starts training
+ * (a sweep when the last request was one).
  */
 const EXPECTED: Record<string, Record<string, string[]>> = {
   validate: { '*': XRAY, bucket: S3_READ, tracking: DDB_RW },
@@ -94,7 +95,12 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     predictions: DDB_READ,
     [DEFAULT_BUS]: ['events:PutEvents'],
   },
-  retrain: { '*': XRAY, tracking: DDB_READ, training: ['states:StartExecution'] },
+  retrain: {
+    '*': XRAY,
+    tracking: DDB_READ,
+    training: ['states:StartExecution'],
+    sweep: ['states:StartExecution'],
+  },
 };
 
 /**

@@ -198,15 +198,16 @@ export function templateChecks(synth: Synthesized): void {
         },
       );
 
-      it('tells the drift function the bus and the retrain function the training state machine', () => {
+      it('tells the drift function the bus and the retrain function both state machines', () => {
         const vars = (fn: { functionArn: string }) => {
           const id = synth.stack.resolve(fn.functionArn)['Fn::GetAtt'][0];
           return synth.template.toJSON().Resources[id].Properties.Environment.Variables;
         };
         expect(vars(synth.stack.drift.driftFunction).CIRRUS_EVENT_BUS).toBe('default');
-        expect(vars(synth.stack.drift.retrainFunction).CIRRUS_STATE_MACHINE_ARN).toEqual(
-          synth.stack.resolve(synth.stack.pipeline.training.stateMachineArn),
-        );
+        expect(vars(synth.stack.drift.retrainFunction)).toMatchObject({
+          CIRRUS_STATE_MACHINE_ARN: synth.stack.resolve(synth.stack.pipeline.training.stateMachineArn),
+          CIRRUS_SWEEP_STATE_MACHINE_ARN: synth.stack.resolve(synth.stack.pipeline.sweep.stateMachineArn),
+        });
         const api = vars(synth.stack.api.managementFunction);
         expect(api).toMatchObject({
           CIRRUS_EVENT_BUS: 'default',

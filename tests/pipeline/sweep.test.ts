@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltinDataset } from '../../core/datasets/index.js';
 import { findAlias, getModelVersion } from '../../core/registry/index.js';
 import { getEndpoint } from '../../core/serving/endpoints.js';
-import { getRun } from '../../core/tracking/index.js';
+import { retrain } from '../../core/pipeline/retrain.js';
+import { getExperiment, getRun } from '../../core/tracking/index.js';
+import { localPipelineRunner } from '../../local/pipeline-runner.js';
 import {
   championOf,
   outputOf,
@@ -78,6 +80,35 @@ describe('a sweep over three algorithms', () => {
       candidates: 3,
     });
     expect(await championOf(deps, EXPERIMENT)).toBe(best.version);
+  });
+
+  it('records the sweep as the last request, and retraining replays it as a sweep', async () => {
+    const deps = harness.deps();
+    const { lastRequest } = await getExperiment(deps, { name: EXPERIMENT });
+    // The request the user sent (all algorithms, its policy), not one variant's (policy manual).
+    expect(lastRequest).toMatchObject({
+      algorithm: ['logistic_regression', 'naive_bayes', 'decision_tree'],
+      dataset: { name: 'iris' },
+    });
+    expect(lastRequest?.policy).not.toBe('manual');
+    expect(lastRequest).not.toHaveProperty('runId');
+
+    const runner = localPipelineRunner(harness.pipelines());
+    const replay = await retrain(deps, runner, {
+      experiment: EXPERIMENT,
+      triggeredBy: 'schedule:rate(1 day)',
+    });
+    expect(replay.pipeline).toBe('sweep');
+    expect(replay.runIds).toEqual([0, 1, 2].map((i) => `${replay.runId}-v${i}`));
+    expect((await runner.wait(replay.executionId)).status).toBe('SUCCEEDED');
+    const runs = await Promise.all(replay.runIds.map((runId) => getRun(deps, { runId })));
+    expect(runs.map((r) => [r.algorithm, r.status, r.triggeredBy])).toEqual(
+      ['logistic_regression', 'naive_bayes', 'decision_tree'].map((a) => [
+        a,
+        'SUCCEEDED',
+        'schedule:rate(1 day)',
+      ]),
+    );
   });
 
   it('goes on when one variant is refused, and deploys among the others', async () => {

@@ -12,9 +12,9 @@
  *
  * Two load generators (bench/load-generators.ts) drive every server: node:http clients in a
  * worker thread, and wrk, the tool the peer was measured with (when installed). The servers
- * run on the main thread. The log goes to the emulated DynamoDB twice over: with the emulators
- * on the main thread (as `cirrus local` runs them, so their writes compete with the answers)
- * and in a child process (storage elsewhere, as on AWS). Rounds interleave all servers and
+ * run on the main thread. The log goes to the emulated DynamoDB three ways: with the emulators
+ * on the main thread (their writes compete with the answers), on a worker thread (as `cirrus
+ * local` runs them) and in a child process (storage elsewhere, as on AWS). Rounds interleave all servers and
  * report medians, each ratio taken against the ceiling of its own round (the machine is
  * shared and noisy). Each row reports whether every answer's record was stored, the log's
  * backlog when a window closed and the time to write it.
@@ -40,6 +40,7 @@ import type { ApiContext } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
 import { createServingState } from '../lambdas/api/serving.js';
 import { createDeps, type EmulatorEndpoints, startEmulators } from '../local/emulators/index.js';
+import { startEmulatorsThread } from '../local/emulators/thread.js';
 import '../local/polyfills.js';
 import { trainBuiltin } from '../training/quickstart.js';
 import {
@@ -133,9 +134,15 @@ interface Storage {
   stop(): Promise<void>;
 }
 
-/** The emulators on this thread, as `cirrus local` runs them. */
-async function inProcessStorage(dataDir: string): Promise<Storage> {
+/** The emulators on the thread that answers. */
+async function mainThreadStorage(dataDir: string): Promise<Storage> {
   const emulators = await startEmulators({ dataDir });
+  return { deps: emulators.deps, stop: () => emulators.stop() };
+}
+
+/** The emulators on a worker thread of this process, as `cirrus local` runs them. */
+async function workerThreadStorage(dataDir: string): Promise<Storage> {
+  const emulators = await startEmulatorsThread({ dataDir });
   return { deps: emulators.deps, stop: () => emulators.stop() };
 }
 
@@ -320,8 +327,9 @@ async function main(): Promise<void> {
     console.log("(wrk is not installed: `apt-get install wrk` adds the peer's load generator)");
   const targets = [
     await ceilingTarget(),
-    await cirrusTarget('cirrus   logging on, emulators in-process (cirrus local) ', inProcessStorage),
-    await cirrusTarget('cirrus   logging on, emulators in a child process      ', childProcessStorage),
+    await cirrusTarget('cirrus   logging on, emulators on the main thread        ', mainThreadStorage),
+    await cirrusTarget('cirrus   logging on, emulators on a worker (cirrus local)', workerThreadStorage),
+    await cirrusTarget('cirrus   logging on, emulators in a child process        ', childProcessStorage),
   ];
   // Rounds interleave every target, so a change in the machine's load hits them alike.
   const windows = new Map(generators.map((g) => [g, new Map(targets.map((t) => [t, [] as Window[]]))]));

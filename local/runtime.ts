@@ -7,7 +7,8 @@ import { createApp } from '../lambdas/api/app.js';
 import type { ApiContext } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
 import { createPipelineHandlers } from '../lambdas/pipeline/handlers.js';
-import { type Emulators, startEmulators } from './emulators/index.js';
+import type { Emulators } from './emulators/index.js';
+import { startEmulatorsThread } from './emulators/thread.js';
 import { createLocalEvents } from './events/index.js';
 import { type LocalPipelineRunner, localPipelineRunner } from './pipeline-runner.js';
 import { closeInterruptedExecutions } from './recovery.js';
@@ -46,7 +47,7 @@ export interface LocalPlatform {
 }
 
 /**
- * The embedded Cirrus: emulated S3 and DynamoDB, the training state machines on the local
+ * The embedded Cirrus: emulated S3 and DynamoDB (on a worker thread), the training state machines on the local
  * interpreter with the real pipeline handlers and the local training-job runner, the event
  * rules and schedules, and the HTTP API — the same code the AWS stack deploys, on one machine.
  *
@@ -58,7 +59,8 @@ export interface LocalPlatform {
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
   const dataDir = resolve(options.dataDir ?? '.cirrus');
   const token = await resolveToken(dataDir, options.token);
-  const emulators = await startEmulators({ dataDir });
+  // On a worker thread, so their work does not share the thread that answers the API.
+  const emulators = await startEmulatorsThread({ dataDir });
   try {
     return await startOnEmulators(emulators, { ...options, dataDir, token });
   } catch (error) {

@@ -11,7 +11,14 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TABLE_NAMES } from '../../core/deps.js';
-import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from '../../local/emulators/index.js';
+import { createServer } from 'node:net';
+import {
+  type Emulators,
+  LOCAL_CREDENTIALS,
+  type StartEmulatorsOptions,
+  startEmulators,
+} from '../../local/emulators/index.js';
+import { startEmulatorsThread } from '../../local/emulators/thread.js';
 
 let dataDir = '';
 let running: Emulators | undefined;
@@ -22,13 +29,20 @@ afterEach(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function start(): Promise<Emulators> {
-  dataDir ||= await mkdtemp(join(tmpdir(), 'cirrus-emulators-'));
-  running = await startEmulators({ dataDir });
-  return running;
-}
+type Starter = (options: StartEmulatorsOptions) => Promise<Emulators>;
 
-describe('startEmulators', () => {
+// The same behaviour whether the servers run on this thread or on a worker thread (the local
+// runtime's way).
+describe.each<[string, Starter]>([
+  ['startEmulators', startEmulators],
+  ['startEmulatorsThread', startEmulatorsThread],
+])('%s', (_name, starter) => {
+  async function start(): Promise<Emulators> {
+    dataDir ||= await mkdtemp(join(tmpdir(), 'cirrus-emulators-'));
+    running = await starter({ dataDir });
+    return running;
+  }
+
   it('creates the three tables with the gsi1 index and the bucket (catches a table/definition mismatch)', async () => {
     const { endpoints, deps } = await start();
     const raw = new DynamoDBClient({
@@ -109,5 +123,24 @@ describe('startEmulators', () => {
       ddb.destroy();
       s3.destroy();
     }
+  });
+});
+
+describe('startEmulatorsThread', () => {
+  it('reports a server that cannot start, naming why, and leaves no thread behind', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    dataDir ||= await mkdtemp(join(tmpdir(), 'cirrus-emulators-'));
+    try {
+      await expect(startEmulatorsThread({ dataDir, dynamoPort: port })).rejects.toThrow(
+        /the emulators did not start: .*EADDRINUSE/s,
+      );
+    } finally {
+      taken.close();
+    }
+    // The data directory is free again: the in-thread LevelDB was closed or never opened.
+    running = await startEmulatorsThread({ dataDir });
+    expect(running.endpoints.dynamodb).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 });

@@ -27,6 +27,8 @@ export interface LoadResult {
 export interface LoadGenerator {
   readonly name: string;
   readonly description: string;
+  /** Runs in another process: this process's CPU time during a window is the server's alone. */
+  readonly external: boolean;
   run(url: string, body: string, headers: Record<string, string>): Promise<LoadResult>;
 }
 
@@ -76,6 +78,7 @@ function quantile(sorted: Float64Array, q: number): number {
 export function nodeLoadGenerator(seconds: number, connections: number): LoadGenerator {
   return {
     name: 'node',
+    external: false,
     description: `node:http clients in a worker thread, ${connections} keep-alive connections, ${seconds} s`,
     run: (url, body, headers) =>
       new Promise((resolve, reject) => {
@@ -146,6 +149,7 @@ export function wrkLoadGenerator(seconds: number, connections: number): LoadGene
   if (!hasWrk()) return undefined;
   return {
     name: 'wrk',
+    external: true,
     description: `wrk -t2 -c${connections} -d${seconds}s (the peer's tool and settings)`,
     run: (url, body, headers) => {
       const script = join(tmpdir(), `cirrus-bench-wrk-${process.pid}.lua`);

@@ -131,6 +131,8 @@ const median = (xs: readonly number[]) => {
 
 interface Storage {
   readonly deps: CoreDeps;
+  /** Processes of its own whose CPU is the server's too. */
+  readonly pids?: readonly number[];
   stop(): Promise<void>;
 }
 
@@ -158,6 +160,7 @@ async function childProcessStorage(dataDir: string): Promise<Storage> {
   const deps = createDeps({ endpoints });
   return {
     deps,
+    pids: child.pid === undefined ? [] : [child.pid],
     stop: async () => {
       deps.s3.destroy();
       deps.ddb.destroy();
@@ -177,6 +180,38 @@ interface Window {
   /** Records still queued when the window closed, and how long writing them took. */
   readonly backlog?: number;
   readonly flushMs?: number;
+  /** CPU time the server spent per answer (us), when the generator runs in another process. */
+  readonly cpuPerAnswerUs?: number;
+}
+
+/** CPU seconds of a process by pid (Linux /proc; utime + stime at 100 ticks/s), 0 elsewhere. */
+function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs one window and measures the server's CPU: this process (API, log writer, emulators on
+ * this or a worker thread) plus `otherPids` (emulators in a child process). Meaningful only
+ * for a generator outside this process; CPU per answer is steadier than req/s on a noisy box.
+ */
+async function measured(
+  generator: LoadGenerator,
+  run: () => Promise<LoadResult>,
+  otherPids: readonly number[] = [],
+): Promise<{ result: LoadResult; cpuPerAnswerUs?: number }> {
+  const own = process.cpuUsage();
+  const others = otherPids.map(processCpuSeconds);
+  const result = await run();
+  if (!generator.external || result.ok === 0) return { result };
+  const { user, system } = process.cpuUsage(own);
+  const otherUs = otherPids.reduce((sum, pid, i) => sum + (processCpuSeconds(pid) - others[i]) * 1e6, 0);
+  return { result, cpuPerAnswerUs: (user + system + otherUs) / result.ok };
 }
 
 interface Target {
@@ -201,7 +236,7 @@ async function ceilingTarget(): Promise<Target> {
   const body = JSON.stringify({ features: { a: 1, b: 2, c: 3, d: 4 } });
   return {
     label: 'ceiling  bare node:http, constant JSON                   ',
-    load: async (g) => ({ result: await g.run(url, body, HEADERS) }),
+    load: (g) => measured(g, () => g.run(url, body, HEADERS)),
     stop: () => new Promise((r) => server.close(() => r())),
   };
 }
@@ -234,12 +269,16 @@ async function cirrusTarget(label: string, start: (dir: string) => Promise<Stora
     label,
     load: async (generator) => {
       const before = await countLogged(deps);
-      const result = await generator.run(url, body, HEADERS);
+      const { result, cpuPerAnswerUs } = await measured(
+        generator,
+        () => generator.run(url, body, HEADERS),
+        storage.pids,
+      );
       const backlog = serving.log.pending;
       const flushStart = performance.now();
       await ctx.close?.();
       const flushMs = performance.now() - flushStart;
-      return { result, backlog, flushMs, logged: (await countLogged(deps)) - before };
+      return { result, backlog, flushMs, cpuPerAnswerUs, logged: (await countLogged(deps)) - before };
     },
     batch: async () => {
       const batch = JSON.stringify({
@@ -295,6 +334,15 @@ function report(generator: LoadGenerator, targets: readonly Target[], windows: M
       continue;
     }
     console.log(`      rounds: ${ws.map((w) => w.result.rps.toFixed(0)).join(', ')} req/s`);
+    const cpu = ws.map((w) => w.cpuPerAnswerUs);
+    const ceilingCpu = ceiling.map((w) => w.cpuPerAnswerUs);
+    if (cpu.every((c) => c !== undefined) && ceilingCpu.every((c) => c !== undefined)) {
+      // Each round's CPU ratio against the ceiling's in the same round, then the median.
+      const cpuRatio = median(cpu.map((c, i) => ceilingCpu[i]! / c!));
+      console.log(
+        `      server CPU per answer: ${median(cpu as number[]).toFixed(0)} us (ceiling ${median(ceilingCpu as number[]).toFixed(0)} us: ${cpuRatio.toFixed(2)} of its efficiency)`,
+      );
+    }
     for (const w of ws) {
       const r = w.result;
       if (r.errors > 0) console.log(`      non-200 answers: ${r.errors} ${JSON.stringify(r.statuses)}`);

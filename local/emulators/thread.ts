@@ -13,10 +13,11 @@ export type FromThread =
  * `startEmulators` with dynalite and s3rver on a worker thread of this process: the same
  * servers, files and endpoints, but their work (parsing requests, LevelDB, the prediction log's
  * writes) no longer shares the thread that answers the API. The local runtime runs them this
- * way: they took ~8 % of that thread's time under single-row prediction load. Measured with
- * bench/serving.ts (medians of 3 rounds, one run): with wrk 6,232 req/s against 5,654 with the
- * emulators on the main thread, and a 10,000-row batch in 86 ms against 129 ms; with the Node
- * load generator, which competes for the same two cores, 4,456 against 4,929.
+ * way: they took ~8 % of that thread's time under single-row prediction load. Measured on this
+ * 2-core machine (bench/serving.ts, two runs of 3 rounds): a 10,000-row batch answers in 71-86 ms
+ * against 118-129 ms with the emulators on the main thread; single-row throughput is within
+ * noise either way (wrk: 6,232 vs 5,654 and 6,416 vs 7,304 req/s) at ~20 % more CPU per answer
+ * (180 vs 150 us) — crossing threads costs CPU, and frees the API's thread where cores are spare.
  *
  * @example
  * const emu = await startEmulatorsThread({ dataDir: '.cirrus' });

@@ -81,11 +81,16 @@ function lastRequestOf(
   state: z.infer<typeof ValidateStateSchema>,
   request: PipelineRequest,
 ): z.infer<typeof TrainingRequestBodySchema> | undefined {
-  const sent = state.variantIndex === undefined ? request : state.sweep;
-  if (!isRecord(sent)) return undefined;
-  const { runId: _id, triggeredBy: _by, executionId: _ex, ...body } = sent;
-  const parsed = TrainingRequestBodySchema.safeParse(body);
+  if (state.variantIndex === undefined) return withoutRun(request);
+  if (!isRecord(state.sweep)) return undefined;
+  // A sweep's request is not this step's to refuse (its variant was checked above).
+  const parsed = TrainingRequestBodySchema.safeParse(withoutRun(state.sweep));
   return parsed.success ? parsed.data : undefined;
+}
+
+function withoutRun<T extends Record<string, unknown>>(request: T) {
+  const { runId: _id, triggeredBy: _by, executionId: _ex, ...body } = request;
+  return body;
 }
 
 /** The pipeline request with the API's rules (target required, features, split) applied. */

@@ -20,7 +20,8 @@ export function isFinished(run: ApiRun): boolean {
 
 /**
  * Polls `GET /v1/runs/{id}` until the run ends, reporting each state its execution enters
- * (sweeps interleave their variants' states; each entry is reported once).
+ * (sweeps interleave their variants' states; each entry is reported once). A run not there yet
+ * (a retraining run exists once its Validate step ran) is waited for.
  */
 export async function watchRun(
   client: CirrusClient,
@@ -30,16 +31,16 @@ export async function watchRun(
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
   let seen = 0;
   for (;;) {
-    const run = await client.get<ApiRun>(`/v1/runs/${seg(runId)}`);
-    const history = run.execution?.history ?? [];
+    const run = await client.get<ApiRun>(`/v1/runs/${seg(runId)}`).catch(notYet);
+    const history = run?.execution?.history ?? [];
     for (; seen < history.length; seen++) {
       const e = history[seen]!;
       if (e.type === 'StateEntered' && e.state) options.onState?.(e.state, e);
     }
-    if (isFinished(run)) return run;
+    if (run && isFinished(run)) return run;
     if (Date.now() > deadline)
       throw new Error(
-        `run ${runId} still ${run.status} after ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s`,
+        `run ${runId} ${run ? `still ${run.status}` : 'not created'} after ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s`,
       );
     await sleep(options.intervalMs ?? 250);
   }

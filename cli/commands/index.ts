@@ -7,7 +7,7 @@ import { registerModelCommands } from './models.js';
 import { registerPredictCommands } from './predict.js';
 import { registerRunCommands } from './runs.js';
 import { registerServingCommands } from './serving.js';
-import { registerTrainCommand } from './train.js';
+import { registerRetrainCommand, registerTrainCommand } from './train.js';
 
 /** Registers every command group (each in its own file), then `--json` on every leaf. */
 export function registerCommands(program: Command): void {
@@ -15,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerLocalCommands(program);
   registerDatasetCommands(program);
   registerTrainCommand(program);
+  registerRetrainCommand(program);
   registerRunCommands(program);
   registerModelCommands(program);
   registerPredictCommands(program);

@@ -98,22 +98,53 @@ export function registerTrainCommand(program: Command): void {
       const client = clientFor(cmd);
       const body = trainingBody(opts);
       const started = await client.post<StartedRun>(`/v1/experiments/${seg(opts.experiment)}/runs`, body);
-      if (!opts.wait) {
-        emit(started, () =>
-          say(
-            `started ${started.pipeline === 'sweep' ? `sweep runs ${started.runIds.join(', ')}` : `run ${started.runId}`} (execution ${started.executionId}); follow with \`cirrus runs show ${started.runIds[0]}\``,
-          ),
-        );
-        return;
-      }
-      const finished = await followTraining(client, started);
-      const deployment = deploymentOf(finished.find((r) => r.execution)?.execution?.history);
-      const champion = deployment ? undefined : await championNow(client, opts.experiment, finished);
-      emit({ ...started, runs: finished, deployment, ...(champion ? { champion } : {}) }, () =>
-        printOutcome(finished, deployment, champion),
-      );
-      if (finished.every((r) => r.status === 'FAILED')) process.exitCode = 1;
+      await reportTraining(client, started, opts.experiment, opts.wait);
     });
+}
+
+const RETRAIN_EXAMPLES = `
+Examples:
+  $ cirrus retrain iris                 # replay iris's last training request on the latest data
+  $ cirrus retrain iris --no-wait --json
+`;
+
+/** `cirrus retrain`: replays an experiment's last request (a run or a sweep) and follows it like `train`. */
+export function registerRetrainCommand(program: Command): void {
+  program
+    .command('retrain')
+    .description("Retrain now: replay the experiment's last training request on the dataset's latest version")
+    .argument('<experiment>', 'experiment to retrain (trained at least once)')
+    .option('--no-wait', 'print the run id and return without following it')
+    .addHelpText('after', RETRAIN_EXAMPLES)
+    .action(async (experiment: string, opts: { wait: boolean }, cmd: Command) => {
+      const client = clientFor(cmd);
+      const started = await client.post<StartedRun>(`/v1/experiments/${seg(experiment)}/retrain`, {});
+      await reportTraining(client, started, experiment, opts.wait);
+    });
+}
+
+/** Prints where a started training is, or follows it to its metrics and deploy decision. */
+async function reportTraining(
+  client: CirrusClient,
+  started: StartedRun,
+  experiment: string,
+  wait: boolean,
+): Promise<void> {
+  if (!wait) {
+    emit(started, () =>
+      say(
+        `started ${started.pipeline === 'sweep' ? `sweep runs ${started.runIds.join(', ')}` : `run ${started.runId}`} (execution ${started.executionId}); follow with \`cirrus runs show ${started.runIds[0]}\``,
+      ),
+    );
+    return;
+  }
+  const finished = await followTraining(client, started);
+  const deployment = deploymentOf(finished.find((r) => r.execution)?.execution?.history);
+  const champion = deployment ? undefined : await championNow(client, experiment, finished);
+  emit({ ...started, runs: finished, deployment, ...(champion ? { champion } : {}) }, () =>
+    printOutcome(finished, deployment, champion),
+  );
+  if (finished.every((r) => r.status === 'FAILED')) process.exitCode = 1;
 }
 
 /** Follows a run (or every run of a sweep), printing each state as it is entered. */

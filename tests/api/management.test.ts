@@ -22,6 +22,7 @@ const ROUTES = [
   'get /v1/experiments',
   'get /v1/experiments/{experiment}',
   'post /v1/experiments/{experiment}/runs',
+  'post /v1/experiments/{experiment}/retrain',
   'get /v1/experiments/{experiment}/runs',
   'get /v1/runs/{runId}',
   'put /v1/experiments/{experiment}/schedule',

@@ -173,6 +173,26 @@ describe('cirrus commands against a local platform', () => {
     expect(experiments[0].retrainSchedule.expression).toBe('rate(1 day)');
   });
 
+  it('retrains now: replays the last request (svc, C=2) as a new run triggered by the API', async () => {
+    const res = await cli('retrain', 'iris', '--json');
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out.pipeline).toBe('training');
+    expect(out.runs).toHaveLength(1);
+    expect(out.runs[0]).toMatchObject({
+      id: out.runId,
+      algorithm: 'svc',
+      hyperparameters: { C: 2 },
+      status: 'SUCCEEDED',
+      triggeredBy: 'api',
+    });
+    // The same request on the same data scores the same: a strict best_score keeps the champion.
+    expect(out.runs[0].score).toBe(scores.svc);
+    const never = await cli('retrain', 'nope');
+    expect(never.code).toBe(1);
+    expect(never.stderr).toMatch(/experiment.*nope.*\[404 /);
+  });
+
   it('prints the API message and field on a bad request, exit code 1', async () => {
     const res = await cli('predict', 'iris', '--json', JSON.stringify({ ...ROW, colour: 'red' }));
     expect(res.code).toBe(1);

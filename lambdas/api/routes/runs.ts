@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RunSchema } from '../../../contracts/tracking.js';
 import { TrainingRequestBodySchema } from '../../../contracts/training-request.js';
 import { NotFoundError, ValidationError } from '../../../core/errors.js';
+import { retrain } from '../../../core/pipeline/retrain.js';
 import type { ExecutionEvent, ExecutionSummary } from '../../../core/ports.js';
 import { getExperiment, getRun, listRuns } from '../../../core/tracking/index.js';
 import type { ApiContext } from '../context.js';
@@ -35,7 +36,10 @@ const ExecutionSchema = z.object({
   history: z.array(z.record(z.string(), z.unknown())),
 });
 
-/** Training runs: start one (or a sweep), list an experiment's runs, read one with its execution history. */
+/**
+ * Training runs: start one (or a sweep), retrain (replay the last request), list an
+ * experiment's runs, read one with its execution history.
+ */
 export function mountRunRoutes(app: OpenAPIHono, ctx: ApiContext): void {
   const { deps, pipelines } = ctx;
   defineRoute(
@@ -58,6 +62,24 @@ export function mountRunRoutes(app: OpenAPIHono, ctx: ApiContext): void {
         );
       }
       return submitTraining(deps, pipelines, { experiment: params.experiment, body });
+    },
+  );
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/v1/experiments/{experiment}/retrain',
+      summary:
+        "Retrain now: replays the experiment's last training request (or sweep) on the dataset's latest version",
+      tag,
+      params: ExperimentParams,
+      status: 202,
+      response: SubmittedSchema,
+    },
+    async ({ params }) => {
+      const started = await retrain(deps, pipelines, { experiment: params.experiment, triggeredBy: 'api' });
+      const { pipeline, executionId, runId, runIds } = started;
+      return { experiment: params.experiment, pipeline, executionId, runId, runIds: [...runIds] };
     },
   );
   defineRoute(

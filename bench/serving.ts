@@ -14,10 +14,10 @@
  * worker thread, and wrk, the tool the peer was measured with (when installed). The servers
  * run on the main thread. The log goes to the emulated DynamoDB three ways: with the emulators
  * on the main thread (their writes compete with the answers), on a worker thread (as `cirrus
- * local` runs them) and in a child process (storage elsewhere, as on AWS). Rounds interleave all servers and
- * report medians, each ratio taken against the ceiling of its own round (the machine is
- * shared and noisy). Each row reports whether every answer's record was stored, the log's
- * backlog when a window closed and the time to write it.
+ * local` runs them) and in a child process (storage elsewhere, as on AWS). Rounds interleave
+ * all servers and report medians, each ratio taken against the ceiling of its own round (the
+ * machine is shared and noisy). Each row reports whether every answer's record was stored, the
+ * log's backlog when a window closed and the time to write it.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -136,16 +136,15 @@ interface Storage {
   stop(): Promise<void>;
 }
 
-/** The emulators on the thread that answers. */
-async function mainThreadStorage(dataDir: string): Promise<Storage> {
-  const emulators = await startEmulators({ dataDir });
-  return { deps: emulators.deps, stop: () => emulators.stop() };
-}
-
-/** The emulators on a worker thread of this process, as `cirrus local` runs them. */
-async function workerThreadStorage(dataDir: string): Promise<Storage> {
-  const emulators = await startEmulatorsThread({ dataDir });
-  return { deps: emulators.deps, stop: () => emulators.stop() };
+/**
+ * The emulators in this process: `startEmulators` on the thread that answers, or
+ * `startEmulatorsThread` on a worker thread, as `cirrus local` runs them.
+ */
+function emulatorStorage(start: typeof startEmulators): (dataDir: string) => Promise<Storage> {
+  return async (dataDir) => {
+    const emulators = await start({ dataDir });
+    return { deps: emulators.deps, stop: () => emulators.stop() };
+  };
 }
 
 /** The emulators in a child process: what the API costs when its storage is elsewhere (as on AWS). */
@@ -375,8 +374,14 @@ async function main(): Promise<void> {
     console.log("(wrk is not installed: `apt-get install wrk` adds the peer's load generator)");
   const targets = [
     await ceilingTarget(),
-    await cirrusTarget('cirrus   logging on, emulators on the main thread        ', mainThreadStorage),
-    await cirrusTarget('cirrus   logging on, emulators on a worker (cirrus local)', workerThreadStorage),
+    await cirrusTarget(
+      'cirrus   logging on, emulators on the main thread        ',
+      emulatorStorage(startEmulators),
+    ),
+    await cirrusTarget(
+      'cirrus   logging on, emulators on a worker (cirrus local)',
+      emulatorStorage(startEmulatorsThread),
+    ),
     await cirrusTarget('cirrus   logging on, emulators in a child process        ', childProcessStorage),
   ];
   // Rounds interleave every target, so a change in the machine's load hits them alike.

@@ -47,9 +47,9 @@ export interface LocalPlatform {
 }
 
 /**
- * The embedded Cirrus: emulated S3 and DynamoDB (on a worker thread), the training state machines on the local
- * interpreter with the real pipeline handlers and the local training-job runner, the event
- * rules and schedules, and the HTTP API — the same code the AWS stack deploys, on one machine.
+ * The embedded Cirrus: emulated S3 and DynamoDB (on a worker thread), the training state
+ * machines on the local interpreter with the real pipeline handlers and the local training-job
+ * runner, the event rules and schedules, and the HTTP API — the same code the AWS stack deploys, on one machine.
  *
  * @example
  * const platform = await startLocalPlatform({ dataDir: '.cirrus', port: 8787 });

@@ -81,7 +81,7 @@ export async function retrain(
   if (algorithms.length > 1) {
     const request: SweepRequest = { ...replay, algorithm: algorithms };
     const { executionId } = await runner.start('sweep', runId, { request });
-    const runIds = algorithms.map((_, i) => `${runId}-v${i}`);
+    const runIds = algorithms.map((_, i) => variantRunId(runId, i));
     return { pipeline: 'sweep', executionId, runId, runIds, request };
   }
   const request = PipelineRequestSchema.safeParse({ ...replay, algorithm: algorithms[0] });
@@ -94,6 +94,11 @@ export async function retrain(
 function latestVersion(dataset: DatasetRef): DatasetRef {
   const { version: _pinned, ...latest } = dataset;
   return latest;
+}
+
+/** The run of a sweep's variant `index`: the sweep's run id with the variant's index. */
+export function variantRunId(runId: string, index: number): string {
+  return `${runId}-v${index}`;
 }
 
 /** Longest run id: it becomes the SageMaker job name `cirrus-<runId>` (at most 63 characters). */

@@ -17,7 +17,7 @@ import { getDataset } from '../datasets/index.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, ValidationError } from '../errors.js';
 import { createRun, ensureExperiment, getRun, transitionRun, updateExperiment } from '../tracking/index.js';
-import { MAX_RUN_ID_LENGTH, newRunId } from './retrain.js';
+import { MAX_RUN_ID_LENGTH, newRunId, variantRunId } from './retrain.js';
 
 /**
  * What Validate reads from the state: the request, the run id the API allocated and the
@@ -156,7 +156,7 @@ function chooseRunId(
 ): string {
   const given = state.runId ?? request.runId;
   if (given === undefined) return newRunId(deps.now());
-  const runId = state.variantIndex === undefined ? given : `${given}-v${state.variantIndex}`;
+  const runId = state.variantIndex === undefined ? given : variantRunId(given, state.variantIndex);
   if (runId.length > MAX_RUN_ID_LENGTH || !JOB_SAFE_RUN_ID.test(runId)) {
     throw new ValidationError(
       `runId: '${runId}' must be at most ${MAX_RUN_ID_LENGTH} letters, digits or hyphens (it names the training job)`,

@@ -9,7 +9,7 @@ import {
 import { getDataset } from '../../core/datasets/index.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { NotFoundError } from '../../core/errors.js';
-import { newRunId } from '../../core/pipeline/retrain.js';
+import { newRunId, variantRunId } from '../../core/pipeline/retrain.js';
 import type { PipelineName, PipelineRunner } from '../../core/ports.js';
 import { createRun, ensureExperiment, recordRunResults, transitionRun } from '../../core/tracking/index.js';
 import { UnprocessableError, zodToValidation } from './errors.js';
@@ -94,7 +94,7 @@ export async function submitTraining(
       // Variant runs record the sweep's execution (named after the run) for their state history.
       request: { ...request, runId, executionId: runId, triggeredBy },
     });
-    const runIds = algorithms.map((_, i) => `${runId}-v${i}`);
+    const runIds = algorithms.map((_, i) => variantRunId(runId, i));
     return { experiment: request.experiment, pipeline: 'sweep', executionId, runId, runIds };
   }
   const algorithm = request.algorithm;

@@ -10,7 +10,7 @@ import type { CoreDeps } from '../deps.js';
 import type { PredictionLogWriter } from './prediction-log.js';
 import { normalizeRequest } from './request-rows.js';
 import type { EndpointResolver } from './resolver.js';
-import { chooseVariant, stickyKeyOf } from './router.js';
+import { chooseVariant, type RequestHeaders, stickyKeyOf } from './router.js';
 import { runModel } from './run-model.js';
 import type { LoadedModel, SessionCache } from './session-cache.js';
 
@@ -33,7 +33,7 @@ export interface PredictInput {
   readonly endpoint: string;
   /** The parsed JSON body (any accepted format). */
   readonly body: unknown;
-  readonly headers?: Readonly<Record<string, string | undefined>>;
+  readonly headers?: RequestHeaders;
   /** Reads one header by lower-case name (used instead of `headers` when given). */
   readonly header?: (name: string) => string | undefined;
 }

@@ -51,12 +51,20 @@ export function variantForBucket(variants: readonly TrafficVariant[], bucket: nu
 }
 
 export interface RouteRequest {
-  /** Request headers (any case). */
-  readonly headers?: Readonly<Record<string, string | undefined>>;
+  /** Request headers (any case; a repeated header's values as a list, as node:http gives them). */
+  readonly headers?: RequestHeaders;
   /** Reads one header (lower-case name); preferred over `headers`, so a server need not copy them all. */
   readonly header?: (name: string) => string | undefined;
   /** The parsed body: a sticky field is read at its top level, then inside `features`. */
   readonly body?: unknown;
+}
+
+export type RequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** One header by lower-case name: node:http's keys are lower-case already, others are searched. */
+function headerValue(headers: RequestHeaders, wanted: string): string | undefined {
+  const value = headers[wanted] ?? Object.entries(headers).find(([k]) => k.toLowerCase() === wanted)?.[1];
+  return typeof value === 'string' || value === undefined ? value : value.join(', ');
 }
 
 function field(obj: unknown, name: string): unknown {
@@ -71,8 +79,7 @@ export function stickyKeyOf(sticky: StickyKey | undefined, request: RouteRequest
   if (sticky.from === 'header') {
     const wanted = sticky.name.toLowerCase();
     if (request.header) return request.header(wanted) || undefined;
-    const entry = Object.entries(request.headers ?? {}).find(([k]) => k.toLowerCase() === wanted);
-    return entry?.[1] || undefined;
+    return headerValue(request.headers ?? {}, wanted) || undefined;
   }
   const value = field(request.body, sticky.name) ?? field(field(request.body, 'features'), sticky.name);
   if (value === undefined || value === null || value === '') return undefined;

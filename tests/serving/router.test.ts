@@ -70,6 +70,14 @@ describe('stickyKeyOf', () => {
     expect(stickyKeyOf({ from: 'field', name: 'user' }, { body: { features: {} } })).toBeUndefined();
     expect(stickyKeyOf(undefined, { headers: { 'x-user': 'u1' } })).toBeUndefined();
   });
+
+  it("takes node:http's headers as they are: other cases searched, a repeated header joined", () => {
+    const sticky = { from: 'header', name: 'X-User' } as const;
+    expect(stickyKeyOf(sticky, { headers: { 'X-USER': 'u3' } })).toBe('u3');
+    expect(stickyKeyOf(sticky, { headers: { 'x-user': ['u4', 'u5'] } })).toBe('u4, u5');
+    expect(stickyKeyOf(sticky, { headers: { 'x-user': '' } })).toBeUndefined();
+    expect(stickyKeyOf(sticky, { headers: { other: 'x' } })).toBeUndefined();
+  });
 });
 
 describe('TrafficConfigSchema', () => {

@@ -2,14 +2,33 @@ import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PredictionLogRecord } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
 import { isConditionFailed } from '../storage/dynamo.js';
-import { groupParts, partItem, type QueuedRecord, queued, RequestIdAllocator } from './log-layout.js';
+import {
+  groupParts,
+  partItem,
+  type QueuedRecord,
+  queued,
+  RequestIdAllocator,
+  SEGMENT_SIZE,
+} from './log-layout.js';
 
 /** BatchWriteItem's limit. */
 const MAX_BATCH = 25;
 
 export interface PredictionLogOptions {
-  /** Records are written at most this long after being logged. @default 50 */
+  /**
+   * Records are written at most this long after being logged (lookups by request id flush
+   * first, so feedback never waits for it). Long enough that a busy server's writes start
+   * when `fillRecords` are queued, not on the timer. @default 250
+   */
   readonly flushIntervalMs?: number;
+  /**
+   * Queued records that start a write at once. Why ~16 parts and not fewer: a BatchWriteItem
+   * costs the SDK about a millisecond of the logging thread however few items it carries, so
+   * under load the calls should be full ones (bench/prediction-log.ts, 8,000 records/s: writing
+   * cost the answering thread ~6 us per record in calls of ~900 records, ~18 us in calls of 200).
+   * @default 1024 (16 parts of SEGMENT_SIZE records)
+   */
+  readonly fillRecords?: number;
   /** BatchWriteItem calls in flight at once. @default 4 */
   readonly concurrency?: number;
   /** Attempts per batch (throttling, unprocessed items) before flush() reports failure. @default 8 */
@@ -36,8 +55,8 @@ interface Left {
   readonly error?: unknown;
 }
 
-/** Queued records that start a write at once instead of waiting for the flush interval. */
-const FILL = 256;
+/** The default `fillRecords`: ~16 parts, room under BatchWriteItem's 25 items for split segments. */
+const FILL = 16 * SEGMENT_SIZE;
 
 /** Records held by a list of part items. */
 const recordsIn = (items: readonly Item[]) => items.reduce((n, item) => n + Number(item.count), 0);
@@ -70,7 +89,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A buffered, batched writer of prediction records. `log()` never waits for DynamoDB: records
- * queue up and are written as parts of their segments (see log-layout.ts), when FILL records
+ * queue up and are written as parts of their segments (see log-layout.ts), when `fillRecords`
  * are queued or `flushIntervalMs` passes, up to 25 parts per BatchWriteItem. `flush()` resolves
  * once every record logged before it is stored; a Lambda handler awaits it before returning
  * (the sandbox freezes after the answer), the local server on shutdown.
@@ -111,7 +130,8 @@ export class PredictionLogWriter {
     options: PredictionLogOptions = {},
   ) {
     this.opts = {
-      flushIntervalMs: options.flushIntervalMs ?? 50,
+      flushIntervalMs: options.flushIntervalMs ?? 250,
+      fillRecords: options.fillRecords ?? FILL,
       concurrency: options.concurrency ?? 4,
       maxAttempts: options.maxAttempts ?? 8,
       baseDelayMs: options.baseDelayMs ?? 20,
@@ -139,7 +159,7 @@ export class PredictionLogWriter {
   /** Queues a record; returns at once. */
   log(record: PredictionLogRecord): void {
     this.buffer.push(queued(record));
-    if (this.buffer.length >= FILL) this.drain(false);
+    if (this.buffer.length >= this.opts.fillRecords) this.drain(false);
     else this.schedule();
   }
 
@@ -223,7 +243,8 @@ export class PredictionLogWriter {
   /** Starts writes up to the concurrency limit; a partial buffer is cut only when `all`. */
   private drain(all: boolean): void {
     while (this.inFlight.size < this.opts.concurrency) {
-      if (this.ready.length < MAX_BATCH && this.buffer.length >= (all ? 1 : FILL)) this.cut();
+      if (this.ready.length < MAX_BATCH && this.buffer.length >= (all ? 1 : this.opts.fillRecords))
+        this.cut();
       if (this.ready.length === 0) break;
       const batch = this.ready.splice(0, MAX_BATCH);
       const records = recordsIn(batch);
@@ -233,7 +254,10 @@ export class PredictionLogWriter {
         this.inFlight.delete(write);
         this.inFlightRecords -= records;
         // After a failure, wait for the timer (or flush) rather than retry in a tight loop.
-        if (this.failures.length === 0 && (this.buffer.length >= FILL || this.ready.length > 0))
+        if (
+          this.failures.length === 0 &&
+          (this.buffer.length >= this.opts.fillRecords || this.ready.length > 0)
+        )
           this.drain(false);
         else if (this.pending > 0) this.schedule();
       });

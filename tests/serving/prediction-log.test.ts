@@ -239,6 +239,26 @@ describe('PredictionLogWriter', () => {
     },
   );
 
+  it('writes a busy stream in full BatchWriteItem calls (~1,024 records, at most 25 parts each)', async () => {
+    // Each call costs the SDK ~1 ms of the answering thread however few items it carries
+    // (bench/prediction-log.ts), so a burst must not become a stream of small calls.
+    const real = emu.deps.ddb;
+    const calls: number[] = [];
+    const counting = Object.create(real) as DynamoDBDocumentClient;
+    counting.send = ((command: unknown) => {
+      if (command instanceof BatchWriteCommand)
+        calls.push(Object.values(command.input.RequestItems ?? {})[0].length);
+      return real.send(command as never);
+    }) as DynamoDBDocumentClient['send'];
+    const writer = new PredictionLogWriter({ ...emu.deps, ddb: counting });
+    for (let i = 0; i < 5000; i++)
+      writer.log(record({ requestId: writer.newRequestId(), endpoint: 'full-calls' }));
+    await writer.flush();
+    expect(writer.written).toBe(5000);
+    expect(calls.length).toBeLessThanOrEqual(6); // 5,000 / 1,024 rounded up, and one to spare
+    for (const items of calls) expect(items).toBeLessThanOrEqual(25);
+  });
+
   it('writes a partial batch after the flush interval without an explicit flush', async () => {
     const writer = new PredictionLogWriter(emu.deps, { flushIntervalMs: 5 });
     const r = record();

@@ -16,8 +16,9 @@
  * on the main thread (their writes compete with the answers), on a worker thread (as `cirrus
  * local` runs them) and in a child process (storage elsewhere, as on AWS). Rounds interleave
  * all servers and report medians, each ratio taken against the ceiling of its own round (the
- * machine is shared and noisy). Each row reports whether every answer's record was stored, the
- * log's backlog when a window closed and the time to write it.
+ * machine is shared and noisy), after a warm-up round that is printed but not counted (a
+ * long-running server is measured warm; see main). Each row reports whether every answer's
+ * record was stored, the log's backlog when a window closed and the time to write it.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -313,9 +314,14 @@ function logVerdict(w: Window): string {
 }
 
 /** The median window of each target for one generator, with its ratios to the round's ceiling. */
-function report(generator: LoadGenerator, targets: readonly Target[], windows: Map<Target, Window[]>): void {
+function report(
+  generator: LoadGenerator,
+  targets: readonly Target[],
+  windows: Map<Target, Window[]>,
+  cold: Map<Target, Window>,
+): void {
   const ceiling = windows.get(targets[0])!;
-  console.log(`\nload: ${generator.description}; median of ${ceiling.length} rounds`);
+  console.log(`\nload: ${generator.description}; median of ${ceiling.length} rounds after a warm-up round`);
   for (const target of targets) {
     const ws = windows.get(target)!;
     const rps = median(ws.map((w) => w.result.rps));
@@ -332,7 +338,10 @@ function report(generator: LoadGenerator, targets: readonly Target[], windows: M
       );
       continue;
     }
-    console.log(`      rounds: ${ws.map((w) => w.result.rps.toFixed(0)).join(', ')} req/s`);
+    const first = cold.get(target)!.result.rps;
+    console.log(
+      `      rounds: ${ws.map((w) => w.result.rps.toFixed(0)).join(', ')} req/s (warm-up round: ${first.toFixed(0)}, ${(first / cold.get(targets[0])!.result.rps).toFixed(2)} of its ceiling)`,
+    );
     const cpu = ws.map((w) => w.cpuPerAnswerUs);
     const ceilingCpu = ceiling.map((w) => w.cpuPerAnswerUs);
     if (cpu.every((c) => c !== undefined) && ceilingCpu.every((c) => c !== undefined)) {
@@ -386,17 +395,22 @@ async function main(): Promise<void> {
   ];
   // Rounds interleave every target, so a change in the machine's load hits them alike.
   const windows = new Map(generators.map((g) => [g, new Map(targets.map((t) => [t, [] as Window[]]))]));
-  for (let round = 1; round <= ROUNDS; round++) {
+  const cold = new Map(generators.map((g) => [g, new Map<Target, Window>()]));
+  // Round 0 warms up and is reported apart: V8 optimizes a function only after it has run
+  // often, and the log's write path runs ~35 times a second (one BatchWriteItem per ~200
+  // answers), so a server's first 10 s are spent compiling it on V8's helper threads (~7 us
+  // of CPU per answer each, against ~2 us once warm) — a cost a long-running server pays once.
+  for (let round = 0; round <= ROUNDS; round++) {
     for (const g of generators) {
-      for (const t of targets)
-        windows
-          .get(g)!
-          .get(t)!
-          .push(await t.load(g));
+      for (const t of targets) {
+        const w = await t.load(g);
+        if (round === 0) cold.get(g)!.set(t, w);
+        else windows.get(g)!.get(t)!.push(w);
+      }
     }
-    process.stderr.write(`round ${round}/${ROUNDS} done\n`);
+    process.stderr.write(round === 0 ? 'warm-up round done\n' : `round ${round}/${ROUNDS} done\n`);
   }
-  for (const g of generators) report(g, targets, windows.get(g)!);
+  for (const g of generators) report(g, targets, windows.get(g)!, cold.get(g)!);
 
   console.log('\n10,000-row batch, one request (instances as lists), median of 5:');
   for (const t of targets) {

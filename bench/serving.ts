@@ -397,9 +397,9 @@ async function main(): Promise<void> {
   const windows = new Map(generators.map((g) => [g, new Map(targets.map((t) => [t, [] as Window[]]))]));
   const cold = new Map(generators.map((g) => [g, new Map<Target, Window>()]));
   // Round 0 warms up and is reported apart: V8 optimizes a function only after it has run
-  // often, and the log's write path runs ~35 times a second (one BatchWriteItem per ~200
-  // answers), so a server's first 10 s are spent compiling it on V8's helper threads (~7 us
-  // of CPU per answer each, against ~2 us once warm) — a cost a long-running server pays once.
+  // often, and the log's write path runs a few times a second (one BatchWriteItem per ~1,000
+  // answers), so a server's first windows run it unoptimized while V8's helper threads compile
+  // (~7 us of CPU per answer each, against ~2 us once warm): a cost a long-running server pays once.
   for (let round = 0; round <= ROUNDS; round++) {
     for (const g of generators) {
       for (const t of targets) {

@@ -11,13 +11,13 @@ export type FromThread =
 
 /**
  * `startEmulators` with dynalite and s3rver on a worker thread of this process: the same
- * servers, files and endpoints, but their work (parsing requests, LevelDB, the prediction log's
- * writes) no longer shares the thread that answers the API. The local runtime runs them this
- * way: they took ~8 % of that thread's time under single-row prediction load. Measured on this
- * 2-core machine (bench/serving.ts, two runs of 3 rounds): a 10,000-row batch answers in 71-86 ms
- * against 118-129 ms with the emulators on the main thread; single-row throughput is within
- * noise either way (wrk: 6,232 vs 5,654 and 6,416 vs 7,304 req/s) at ~20 % more CPU per answer
- * (180 vs 150 us) — crossing threads costs CPU, and frees the API's thread where cores are spare.
+ * servers, files and endpoints, but their JavaScript (parsing requests, dynalite's item
+ * handling, the prediction log's writes as the emulator sees them) never runs on the thread
+ * that answers the API. The local runtime runs them this way. Measured on this 2-core machine
+ * (bench/serving.ts, four runs on 2026-11-23, wrk, warm): single-row throughput is within noise
+ * of the emulators on the main thread (7,851 vs 7,444; 7,373 vs 6,622; 9,637 vs 9,666; 7,037 vs
+ * 6,914 req/s) at about the same CPU per answer (118-158 vs 111-161 us); a 10,000-row batch took
+ * 106-129 ms against 73-132 ms. Crossing threads costs a little CPU; what it buys is isolation.
  *
  * @example
  * const emu = await startEmulatorsThread({ dataDir: '.cirrus' });

@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PredictionLogRecord } from '../contracts/serving.js';
 import type { CoreDeps } from '../core/deps.js';
-import { queued, RequestIdAllocator } from '../core/serving/log-layout.js';
+import { RequestIdAllocator } from '../core/serving/log-layout.js';
+import { PartBuilder } from '../core/serving/log-parts.js';
 import { type PredictionLogOptions, PredictionLogWriter } from '../core/serving/prediction-log.js';
 import { startEmulatorsThread } from '../local/emulators/thread.js';
 import '../local/polyfills.js';
@@ -93,13 +94,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function measure(setting: Setting, deps: CoreDeps, calls: { n: number }): Promise<Result> {
   const writer = setting.options ? new PredictionLogWriter(deps, setting.options) : undefined;
   const ids = new RequestIdAllocator();
+  const floor = new PartBuilder();
   const callsBefore = calls.n;
   const thread0 = threadCpuSeconds();
   const process0 = process.cpuUsage();
   for (let i = 0; i < RECORDS; i++) {
     const r = record(ids.next());
     if (writer) writer.log(r);
-    else queued(r);
+    else floor.add(r);
+    if (!writer && floor.records >= 1024) floor.take();
     if (i % PER_TICK === PER_TICK - 1) await sleep(TICK_MS);
   }
   await writer?.flush();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FeedbackValue, PredictionLogRecord } from '../../contracts/serving.js';
+import type { BuiltPart } from './log-parts.js';
 
 /**
  * Item layout of the predictions table. Records are stored in *segments*, not one item each:
@@ -89,75 +90,12 @@ export function encodeRecord(record: PredictionLogRecord): string {
   return JSON.stringify(record);
 }
 
-/** A record waiting to be written: its line plus what grouping needs. */
-export interface QueuedRecord {
-  readonly segment: string;
-  readonly endpoint: string;
-  readonly atMs: number;
-  readonly line: string;
-}
-
-export function queued(record: PredictionLogRecord): QueuedRecord {
-  return {
-    segment: segmentOf(record.requestId),
-    endpoint: record.endpoint,
-    atMs: Date.parse(record.at),
-    line: encodeRecord(record),
-  };
-}
-
-/** A part under construction. */
-interface OpenPart {
-  readonly segment: string;
-  readonly endpoint: string;
-  minAt: number;
-  maxAt: number;
-  bytes: number;
-  readonly lines: string[];
-}
-
-function fits(part: OpenPart, r: QueuedRecord): boolean {
-  const min = Math.min(part.minAt, r.atMs);
-  const max = Math.max(part.maxAt, r.atMs);
-  return (
-    part.lines.length < SEGMENT_SIZE &&
-    part.bytes + r.line.length + 1 <= MAX_PART_BYTES &&
-    max - min <= MAX_PART_SPAN_MS
-  );
-}
-
-/**
- * Groups queued records into parts (one segment and endpoint each, in queue order), cutting a
- * part at SEGMENT_SIZE records, MAX_PART_BYTES, or MAX_PART_SPAN_MS between its records.
- */
-export function groupParts(records: readonly QueuedRecord[]): OpenPart[] {
-  const open = new Map<string, OpenPart>();
-  const done: OpenPart[] = [];
-  for (const r of records) {
-    const key = `${r.segment}\n${r.endpoint}`;
-    let part = open.get(key);
-    if (part && !fits(part, r)) {
-      done.push(part);
-      part = undefined;
-    }
-    if (!part) {
-      part = { segment: r.segment, endpoint: r.endpoint, minAt: r.atMs, maxAt: r.atMs, bytes: 0, lines: [] };
-      open.set(key, part);
-    }
-    part.lines.push(r.line);
-    part.bytes += r.line.length + 1;
-    part.minAt = Math.min(part.minAt, r.atMs);
-    part.maxAt = Math.max(part.maxAt, r.atMs);
-  }
-  return [...done, ...open.values()];
-}
-
 /** gzip's fastest level: 27.7 KB of lines -> 4.1 KB in ~170 us here (level 6: 3.9 KB, ~340 us). */
 const GZIP_OPTIONS = { level: 1 } as const;
 
 /** A part's lines as stored: gzip-compressed JSON lines. */
-export function encodeLines(lines: readonly string[]): Uint8Array {
-  return gzipSync(lines.join('\n'), GZIP_OPTIONS);
+export function encodeLines(lines: Uint8Array): Uint8Array {
+  return gzipSync(lines, GZIP_OPTIONS);
 }
 
 /** A stored part's records as JSON-lines text (gzip Binary, or a String from before compression). */
@@ -169,7 +107,7 @@ export function partText(records: unknown): string {
 
 /** The stored item of a part. `n` numbers the writer's parts, so keys never collide. */
 export function partItem(
-  part: ReturnType<typeof groupParts>[number],
+  part: BuiltPart,
   writerId: string,
   n: number,
   ttlSeconds: number,
@@ -180,7 +118,7 @@ export function partItem(
     sk,
     gsi1pk: endpointGsiPk(part.endpoint),
     gsi1sk: `${new Date(part.minAt).toISOString()}#${part.segment}#${sk}`,
-    count: part.lines.length,
+    count: part.count,
     records: encodeLines(part.lines),
     expiresAt: Math.floor(part.maxAt / 1000) + ttlSeconds,
   };

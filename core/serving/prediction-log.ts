@@ -2,14 +2,8 @@ import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PredictionLogRecord } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
 import { isConditionFailed } from '../storage/dynamo.js';
-import {
-  groupParts,
-  partItem,
-  type QueuedRecord,
-  queued,
-  RequestIdAllocator,
-  SEGMENT_SIZE,
-} from './log-layout.js';
+import { partItem, RequestIdAllocator, SEGMENT_SIZE } from './log-layout.js';
+import { PartBuilder } from './log-parts.js';
 
 /** BatchWriteItem's limit. */
 const MAX_BATCH = 25;
@@ -103,7 +97,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * await log.flush();        // all written
  */
 export class PredictionLogWriter {
-  private buffer: QueuedRecord[] = [];
+  /** Logged records, already grouped into parts (see log-parts.ts for why as bytes). */
+  private readonly buffer = new PartBuilder();
   /** Part items built from the buffer, waiting for a write slot. */
   private ready: Item[] = [];
   private readyRecords = 0;
@@ -148,7 +143,7 @@ export class PredictionLogWriter {
 
   /** Records waiting or being written. */
   get pending(): number {
-    return this.buffer.length + this.readyRecords + this.inFlightRecords;
+    return this.buffer.records + this.readyRecords + this.inFlightRecords;
   }
 
   /** Nothing queued, being written or still being produced (shadows). */
@@ -158,8 +153,8 @@ export class PredictionLogWriter {
 
   /** Queues a record; returns at once. */
   log(record: PredictionLogRecord): void {
-    this.buffer.push(queued(record));
-    if (this.buffer.length >= this.opts.fillRecords) this.drain(false);
+    this.buffer.add(record);
+    if (this.buffer.records >= this.opts.fillRecords) this.drain(false);
     else this.schedule();
   }
 
@@ -200,7 +195,7 @@ export class PredictionLogWriter {
   async flush(): Promise<void> {
     while (this.producing.size > 0) await Promise.all(this.producing);
     this.clearTimer();
-    while (this.buffer.length > 0 || this.ready.length > 0 || this.inFlight.size > 0) {
+    while (this.buffer.records > 0 || this.ready.length > 0 || this.inFlight.size > 0) {
       this.drain(true);
       if (this.inFlight.size === 0) break;
       await Promise.race(this.inFlight);
@@ -231,19 +226,18 @@ export class PredictionLogWriter {
     this.timer = undefined;
   }
 
-  /** Turns the buffer into part items (grouping as late as possible makes parts larger). */
+  /** Turns the buffer into part items (cutting as late as possible makes parts larger). */
   private cut(): void {
-    for (const part of groupParts(this.buffer)) {
+    this.readyRecords += this.buffer.records;
+    for (const part of this.buffer.take()) {
       this.ready.push(partItem(part, this.ids.writerId, this.parts++, this.opts.ttlSeconds));
     }
-    this.readyRecords += this.buffer.length;
-    this.buffer = [];
   }
 
   /** Starts writes up to the concurrency limit; a partial buffer is cut only when `all`. */
   private drain(all: boolean): void {
     while (this.inFlight.size < this.opts.concurrency) {
-      if (this.ready.length < MAX_BATCH && this.buffer.length >= (all ? 1 : this.opts.fillRecords))
+      if (this.ready.length < MAX_BATCH && this.buffer.records >= (all ? 1 : this.opts.fillRecords))
         this.cut();
       if (this.ready.length === 0) break;
       const batch = this.ready.splice(0, MAX_BATCH);
@@ -256,14 +250,14 @@ export class PredictionLogWriter {
         // After a failure, wait for the timer (or flush) rather than retry in a tight loop.
         if (
           this.failures.length === 0 &&
-          (this.buffer.length >= this.opts.fillRecords || this.ready.length > 0)
+          (this.buffer.records >= this.opts.fillRecords || this.ready.length > 0)
         )
           this.drain(false);
         else if (this.pending > 0) this.schedule();
       });
       this.inFlight.add(write);
     }
-    if (this.buffer.length > 0 || this.ready.length > 0) this.schedule();
+    if (this.buffer.records > 0 || this.ready.length > 0) this.schedule();
   }
 
   private async writeBatch(batch: Item[]): Promise<void> {

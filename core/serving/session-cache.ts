@@ -87,6 +87,8 @@ async function readBytes(deps: CoreDeps, ref: ModelArtifactRef): Promise<Uint8Ar
  */
 export class SessionCache {
   private readonly entries = new Map<string, Promise<LoadedModel>>();
+  /** The key last in `entries` (the most recently used). */
+  private newest: string | undefined;
   private readonly maxEntries: number;
   private readonly sessionOptions: ort.InferenceSession.SessionOptions;
   readonly stats: SessionCacheStats = { loads: 0, hits: 0, evictions: 0 };
@@ -102,12 +104,17 @@ export class SessionCache {
     const cached = this.entries.get(key);
     if (cached) {
       this.stats.hits++;
-      this.entries.delete(key);
-      this.entries.set(key, cached);
+      // Most recently used moves last; the common case (one hot version) is already there.
+      if (key !== this.newest) {
+        this.entries.delete(key);
+        this.entries.set(key, cached);
+        this.newest = key;
+      }
       return cached;
     }
     const loading = this.load(deps, ref);
     this.entries.set(key, loading);
+    this.newest = key;
     // A failed load is forgotten so the next request retries (e.g. after the artifact is fixed).
     loading.catch(() => {
       if (this.entries.get(key) === loading) this.entries.delete(key);

@@ -8,8 +8,8 @@
  * that answers predictions; Linux's per-thread counters) and of the whole process, the
  * BatchWriteItem calls made and the records each carried. Printed beside, measured in the same
  * rounds: the same writer with the previous defaults (writes of 256 records or every 50 ms)
- * and the floor, encoding the records without writing them. Rounds interleave the three;
- * medians are reported.
+ * and the floor, encoding the records into their parts without writing them. Rounds
+ * interleave the three; medians are reported.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -94,15 +94,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function measure(setting: Setting, deps: CoreDeps, calls: { n: number }): Promise<Result> {
   const writer = setting.options ? new PredictionLogWriter(deps, setting.options) : undefined;
   const ids = new RequestIdAllocator();
-  const floor = new PartBuilder();
+  const parts = new PartBuilder(); // the floor's: records encoded into parts, then dropped
   const callsBefore = calls.n;
   const thread0 = threadCpuSeconds();
   const process0 = process.cpuUsage();
   for (let i = 0; i < RECORDS; i++) {
     const r = record(ids.next());
     if (writer) writer.log(r);
-    else floor.add(r);
-    if (!writer && floor.records >= 1024) floor.take();
+    else {
+      parts.add(r);
+      if (parts.records >= 1024) parts.take();
+    }
     if (i % PER_TICK === PER_TICK - 1) await sleep(TICK_MS);
   }
   await writer?.flush();

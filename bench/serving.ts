@@ -15,10 +15,11 @@
  * run on the main thread. The log goes to the emulated DynamoDB three ways: with the emulators
  * on the main thread (their writes compete with the answers), on a worker thread (as `cirrus
  * local` runs them) and in a child process (storage elsewhere, as on AWS). Rounds interleave
- * all servers and report medians, each ratio taken against the ceiling of its own round (the
- * machine is shared and noisy), after a warm-up round that is printed but not counted (a
- * long-running server is measured warm; see main). Each row reports whether every answer's
- * record was stored, the log's backlog when a window closed and the time to write it.
+ * all servers, each server's window between two of the ceiling's, and report medians, each
+ * ratio taken against the mean of the two ceiling windows around it (the machine is shared and
+ * noisy), after a warm-up round that is printed but not counted (a long-running server is
+ * measured warm; see main). Each row says whether it meets issue 5's goal, whether every
+ * answer's record was stored, the log's backlog when a window closed and the time to write it.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -318,44 +319,61 @@ function logVerdict(w: Window): string {
   return 'MISMATCH';
 }
 
-/** The median window of each target for one generator, with its ratios to the round's ceiling. */
+/** A server's window with the ceiling windows run just before and after it (its yardstick). */
+interface Bracketed {
+  readonly window: Window;
+  readonly beside: readonly [Window, Window];
+}
+
+const mean2 = (a: number, b: number) => (a + b) / 2;
+
+/** The server's req/s as a share of the ceiling's around it (the machine's speed drifts). */
+const shareOfCeiling = (b: Bracketed) =>
+  b.window.result.rps / mean2(b.beside[0].result.rps, b.beside[1].result.rps);
+
+/**
+ * The median window of each server for one generator, with its ratios to the ceiling windows
+ * run just before and after it.
+ */
 function report(
   generator: LoadGenerator,
-  targets: readonly Target[],
-  windows: Map<Target, Window[]>,
-  cold: Map<Target, Window>,
+  ceiling: { readonly target: Target; readonly windows: readonly Window[] },
+  servers: readonly Target[],
+  windows: Map<Target, Bracketed[]>,
+  cold: Map<Target, Bracketed>,
 ): void {
-  const ceiling = windows.get(targets[0])!;
-  console.log(`\nload: ${generator.description}; median of ${ceiling.length} rounds after a warm-up round`);
-  for (const target of targets) {
-    const ws = windows.get(target)!;
+  const rounds = windows.get(servers[0])!.length;
+  console.log(
+    `\nload: ${generator.description}; median of ${rounds} rounds after a warm-up round, each server's window between two of the ceiling's`,
+  );
+  const cw = ceiling.windows;
+  console.log(
+    `  ${ceiling.target.label}${fmt(median(cw.map((w) => w.result.rps)), median(cw.map((w) => w.result.p50)), median(cw.map((w) => w.result.p99)))}   (${cw.length} windows)`,
+  );
+  console.log(
+    `  peer     Flask + scikit-learn (../shared/reference-scores)  ${fmt(PEER.rps, PEER.p50, PEER.p99)}`,
+  );
+  for (const target of servers) {
+    const bs = windows.get(target)!;
+    const ws = bs.map((b) => b.window);
     const rps = median(ws.map((w) => w.result.rps));
-    let line = `  ${target.label}${fmt(rps, median(ws.map((w) => w.result.p50)), median(ws.map((w) => w.result.p99)))}`;
-    if (target !== targets[0]) {
-      // Each round's ratio against the ceiling measured in the same round, then the median.
-      const ratio = median(ws.map((w, i) => w.result.rps / ceiling[i].result.rps));
-      const met = rps >= GOAL.peerTimes * PEER.rps && ratio >= GOAL.ofCeiling;
-      // Truncated, not rounded: a ratio of 0.497 must not print as 0.50 beside "goal NOT met".
-      line += `   = ${truncated(rps / PEER.rps, 1)}x peer, ${truncated(ratio, 2)} of ceiling (${met ? 'goal met' : 'goal NOT met'})`;
-    }
-    console.log(line);
-    if (target === targets[0]) {
-      console.log(
-        `  peer     Flask + scikit-learn (../shared/reference-scores)  ${fmt(PEER.rps, PEER.p50, PEER.p99)}`,
-      );
-      continue;
-    }
-    const first = cold.get(target)!.result.rps;
+    const ratio = median(bs.map(shareOfCeiling));
+    const met = rps >= GOAL.peerTimes * PEER.rps && ratio >= GOAL.ofCeiling;
+    // Truncated, not rounded: a ratio of 0.497 must not print as 0.50 beside "goal NOT met".
     console.log(
-      `      rounds: ${ws.map((w) => w.result.rps.toFixed(0)).join(', ')} req/s (warm-up round: ${first.toFixed(0)}, ${(first / cold.get(targets[0])!.result.rps).toFixed(2)} of its ceiling)`,
+      `  ${target.label}${fmt(rps, median(ws.map((w) => w.result.p50)), median(ws.map((w) => w.result.p99)))}   = ${truncated(rps / PEER.rps, 1)}x peer, ${truncated(ratio, 2)} of ceiling (${met ? 'goal met' : 'goal NOT met'})`,
+    );
+    const warm = cold.get(target)!;
+    console.log(
+      `      rounds: ${ws.map((w) => w.result.rps.toFixed(0)).join(', ')} req/s = ${bs.map((b) => truncated(shareOfCeiling(b), 2)).join(', ')} of ceiling (warm-up round: ${warm.window.result.rps.toFixed(0)}, ${truncated(shareOfCeiling(warm), 2)})`,
     );
     const cpu = ws.map((w) => w.cpuPerAnswerUs);
-    const ceilingCpu = ceiling.map((w) => w.cpuPerAnswerUs);
-    if (cpu.every((c) => c !== undefined) && ceilingCpu.every((c) => c !== undefined)) {
-      // Each round's CPU ratio against the ceiling's in the same round, then the median.
-      const cpuRatio = median(cpu.map((c, i) => ceilingCpu[i]! / c!));
+    const beside = bs.map((b) => b.beside.map((w) => w.cpuPerAnswerUs));
+    if (cpu.every((c) => c !== undefined) && beside.flat().every((c) => c !== undefined)) {
+      const ceilingCpu = beside.map(([x, y]) => mean2(x!, y!));
+      const cpuRatio = median(cpu.map((c, i) => ceilingCpu[i] / c!));
       console.log(
-        `      server CPU per answer: ${median(cpu as number[]).toFixed(0)} us (ceiling ${median(ceilingCpu as number[]).toFixed(0)} us: ${cpuRatio.toFixed(2)} of its efficiency)`,
+        `      server CPU per answer: ${median(cpu as number[]).toFixed(0)} us (ceiling ${median(ceilingCpu).toFixed(0)} us: ${cpuRatio.toFixed(2)} of its efficiency)`,
       );
     }
     for (const w of ws) {
@@ -388,8 +406,8 @@ async function main(): Promise<void> {
   );
   if (generators.length === 1)
     console.log("(wrk is not installed: `apt-get install wrk` adds the peer's load generator)");
-  const targets = [
-    await ceilingTarget(),
+  const ceiling = await ceilingTarget();
+  const servers = [
     await cirrusTarget(
       'cirrus   logging on, emulators on the main thread        ',
       emulatorStorage(startEmulators),
@@ -400,24 +418,37 @@ async function main(): Promise<void> {
     ),
     await cirrusTarget('cirrus   logging on, emulators in a child process        ', childProcessStorage),
   ];
-  // Rounds interleave every target, so a change in the machine's load hits them alike.
-  const windows = new Map(generators.map((g) => [g, new Map(targets.map((t) => [t, [] as Window[]]))]));
-  const cold = new Map(generators.map((g) => [g, new Map<Target, Window>()]));
+  const targets = [ceiling, ...servers];
+  // Every server's window runs between two of the ceiling's and is compared with their mean:
+  // the machine's speed drifts (by a third between runs here), and a ceiling measured 30 s
+  // earlier made a server look better or worse than it was.
+  const windows = new Map(generators.map((g) => [g, new Map(servers.map((t) => [t, [] as Bracketed[]]))]));
+  const ceilings = new Map(generators.map((g) => [g, [] as Window[]]));
+  const cold = new Map(generators.map((g) => [g, new Map<Target, Bracketed>()]));
   // Round 0 warms up and is reported apart: V8 optimizes a function only after it has run
   // often, and the log's write path runs a few times a second (one BatchWriteItem per ~1,000
   // answers), so a server's first windows run it unoptimized while V8's helper threads compile
   // (~7 us of CPU per answer each, against ~2 us once warm): a cost a long-running server pays once.
   for (let round = 0; round <= ROUNDS; round++) {
     for (const g of generators) {
-      for (const t of targets) {
-        const w = await t.load(g);
-        if (round === 0) cold.get(g)!.set(t, w);
-        else windows.get(g)!.get(t)!.push(w);
+      let before = await ceiling.load(g);
+      if (round > 0) ceilings.get(g)!.push(before);
+      for (const t of servers) {
+        const window = await t.load(g);
+        const after = await ceiling.load(g);
+        const bracketed: Bracketed = { window, beside: [before, after] };
+        if (round === 0) cold.get(g)!.set(t, bracketed);
+        else {
+          windows.get(g)!.get(t)!.push(bracketed);
+          ceilings.get(g)!.push(after);
+        }
+        before = after;
       }
     }
     process.stderr.write(round === 0 ? 'warm-up round done\n' : `round ${round}/${ROUNDS} done\n`);
   }
-  for (const g of generators) report(g, targets, windows.get(g)!, cold.get(g)!);
+  for (const g of generators)
+    report(g, { target: ceiling, windows: ceilings.get(g)! }, servers, windows.get(g)!, cold.get(g)!);
 
   console.log('\n10,000-row batch, one request (instances as lists), median of 5:');
   for (const t of targets) {

@@ -86,6 +86,7 @@ function checkExtra(row: FeatureRow, known: ReadonlySet<string>, path: string, e
 interface Layout {
   readonly slots: readonly FeatureSlot[];
   readonly counts: Readonly<Record<FeatureType, number>>;
+  readonly names: readonly string[];
   readonly known: ReadonlySet<string>;
   readonly expected: string;
 }
@@ -97,10 +98,15 @@ function layoutOf(contract: ModelContract): Layout {
   if (!layout) {
     const { slots: featureSlots, counts } = slots(contract);
     const names = featureSlots.map((s) => s.name);
-    layout = { slots: featureSlots, counts, known: new Set(names), expected: names.join(', ') };
+    layout = { slots: featureSlots, counts, names, known: new Set(names), expected: names.join(', ') };
     layouts.set(contract, layout);
   }
   return layout;
+}
+
+/** The contract's feature names in order (computed once per contract object). */
+export function featureNames(contract: ModelContract): readonly string[] {
+  return layoutOf(contract).names;
 }
 
 /** Validated rows as flat, row-major columns per type group: what the input tensors hold. */
@@ -201,6 +207,21 @@ function widthOf(tensor: ort.Tensor): number {
   return tensor.dims.length > 1 ? Number(tensor.dims[tensor.dims.length - 1]) : 1;
 }
 
+const classNameLists = new WeakMap<ModelContract, readonly string[]>();
+
+/**
+ * The probability columns' keys: the contract's class names, else the column index. Cached per
+ * contract: a coalesced run decodes once per request it answers.
+ */
+function classNames(contract: ModelContract, width: number): readonly string[] {
+  let names = classNameLists.get(contract);
+  if (names?.length !== width) {
+    names = Array.from({ length: width }, (_, c) => contract.classes?.[c] ?? String(c));
+    classNameLists.set(contract, names);
+  }
+  return names;
+}
+
 /**
  * Turns the fixed-name ONNX outputs into one Prediction per row: class names from the contract,
  * probabilities keyed by class, regression value, cluster and distances. `start` skips rows
@@ -215,9 +236,7 @@ export function decodeOutputs(
   const classes = contract.classes;
   const { label, probabilities, variable, cluster, distances } = outputs;
   const predictions: Prediction[] = new Array(n);
-  const names = probabilities
-    ? Array.from({ length: widthOf(probabilities) }, (_, c) => classes?.[c] ?? String(c))
-    : [];
+  const names = probabilities ? classNames(contract, widthOf(probabilities)) : [];
   const probs = probabilities?.data as Float32Array | undefined;
   // Widths and data looked up once, not per row (a batch decodes up to 10,000 rows).
   const values = variable?.data as Float32Array | undefined;

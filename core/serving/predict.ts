@@ -7,6 +7,7 @@ import type {
   ShadowVariant,
 } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
+import { featureNames } from '../ml/onnx-io.js';
 import type { PredictionLogWriter } from './prediction-log.js';
 import { normalizeRequest } from './request-rows.js';
 import type { EndpointResolver } from './resolver.js';
@@ -55,11 +56,7 @@ async function score(
 ): Promise<Scored> {
   const ref = await ctx.resolver.artifact(deps, model, version);
   const loaded = await ctx.cache.get(deps, ref);
-  const source = normalizeRequest(
-    body,
-    ref.contract.features.map((f) => f.name),
-    { maxRows: ctx.maxRows, extraKeys },
-  );
+  const source = normalizeRequest(body, featureNames(ref.contract), { maxRows: ctx.maxRows, extraKeys });
   return { loaded, rows: source.rows as FeatureRow[], predictions: await runModel(loaded, source) };
 }
 

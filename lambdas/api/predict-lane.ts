@@ -110,10 +110,13 @@ const decoder = new TextDecoder();
 function readText(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
+    const gone = () => resolve(undefined);
+    // `on`, not `once`: a promise settles once anyway, and each `once` wrapper (a bound
+    // function, removed again when it fires) was per-request work the answer did not need.
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
-    req.once('error', () => resolve(undefined));
-    req.once('aborted', () => resolve(undefined));
+    req.on('end', () => resolve(decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
+    req.on('error', gone);
+    req.on('aborted', gone);
   });
 }
 

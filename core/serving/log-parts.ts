@@ -63,7 +63,9 @@ export class PartBuilder {
         minAt: atMs,
         maxAt: atMs,
         count: 0,
-        bytes: Buffer.allocUnsafe(INITIAL_BYTES),
+        // An id outside the writer's segments is a segment of its own: sized for its one record
+        // (its shadows' records, if any, grow it).
+        bytes: Buffer.allocUnsafe(segment === record.requestId ? maxBytes(line) : INITIAL_BYTES),
         used: 0,
       };
       this.open.set(partKey(segment, record.endpoint), part);

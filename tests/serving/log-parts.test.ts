@@ -80,4 +80,23 @@ describe('PartBuilder', () => {
     expect(part.count).toBe(SEGMENT_SIZE);
     expect(linesOf(part).map((l) => JSON.parse(l))).toEqual(logged);
   });
+
+  it("gives an id outside the writer's segments a part of its own, shadows included", () => {
+    const builder = new PartBuilder();
+    const logged = ['a', 'b', 'c'].flatMap((id) => [
+      record(`client-${id}`),
+      record(`client-${id}`, { variant: 'shadow', shadow: true }),
+    ]);
+    for (const r of logged) builder.add(r);
+    const parts = builder.take();
+    expect(parts.map((p) => [p.segment, p.count])).toEqual([
+      ['client-a', 2],
+      ['client-b', 2],
+      ['client-c', 2],
+    ]);
+    for (const part of parts)
+      expect(linesOf(part).map((l) => JSON.parse(l))).toEqual(
+        logged.filter((r) => r.requestId === part.segment),
+      );
+  });
 });

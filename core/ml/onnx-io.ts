@@ -89,6 +89,8 @@ interface Layout {
   readonly names: readonly string[];
   readonly known: ReadonlySet<string>;
   readonly expected: string;
+  /** The probability columns' keys, set on first decode (see classNames). */
+  probabilityKeys?: readonly string[];
 }
 
 const layouts = new WeakMap<ModelContract, Layout>();
@@ -207,19 +209,15 @@ function widthOf(tensor: ort.Tensor): number {
   return tensor.dims.length > 1 ? Number(tensor.dims[tensor.dims.length - 1]) : 1;
 }
 
-const classNameLists = new WeakMap<ModelContract, readonly string[]>();
-
 /**
- * The probability columns' keys: the contract's class names, else the column index. Cached per
- * contract: a coalesced run decodes once per request it answers.
+ * The probability columns' keys: the contract's class names, else the column index. Kept with
+ * the contract's layout: a coalesced run decodes once per request it answers.
  */
 function classNames(contract: ModelContract, width: number): readonly string[] {
-  let names = classNameLists.get(contract);
-  if (names?.length !== width) {
-    names = Array.from({ length: width }, (_, c) => contract.classes?.[c] ?? String(c));
-    classNameLists.set(contract, names);
-  }
-  return names;
+  const layout = layoutOf(contract);
+  if (layout.probabilityKeys?.length !== width)
+    layout.probabilityKeys = Array.from({ length: width }, (_, c) => contract.classes?.[c] ?? String(c));
+  return layout.probabilityKeys;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface BuiltPart {
 
 /** A part being filled. */
 interface OpenPart {
+  /** Its key in the builder's open parts. */
+  readonly key: string;
   readonly segment: string;
   readonly endpoint: string;
   minAt: number;
@@ -60,6 +62,7 @@ export class PartBuilder {
     }
     if (part === undefined) {
       part = {
+        key: partKey(segment, record.endpoint),
         segment,
         endpoint: record.endpoint,
         minAt: atMs,
@@ -70,7 +73,7 @@ export class PartBuilder {
         bytes: Buffer.allocUnsafe(segment === record.requestId ? maxBytes(line) : INITIAL_BYTES),
         used: 0,
       };
-      this.open.set(partKey(segment, record.endpoint), part);
+      this.open.set(part.key, part);
     }
     append(part, line);
     part.minAt = Math.min(part.minAt, atMs);
@@ -90,7 +93,7 @@ export class PartBuilder {
   }
 
   private finish(part: OpenPart): void {
-    this.open.delete(partKey(part.segment, part.endpoint));
+    this.open.delete(part.key);
     if (this.last === part) this.last = undefined;
     this.done.push({
       segment: part.segment,
@@ -108,8 +111,8 @@ const partKey = (segment: string, endpoint: string) => `${segment}\n${endpoint}`
 /** UTF-8 bytes of a line, at most: 3 per UTF-16 unit. */
 const maxBytes = (line: string) => 3 * line.length;
 
+/** Whether `line` may join `part` (which has room for more records: add() closes full ones). */
 function fits(part: OpenPart, line: string, atMs: number): boolean {
-  if (part.count >= SEGMENT_SIZE) return false;
   if (Math.max(part.maxAt, atMs) - Math.min(part.minAt, atMs) > MAX_PART_SPAN_MS) return false;
   const room = MAX_PART_BYTES - part.used - 1;
   return maxBytes(line) <= room || Buffer.byteLength(line) <= room;

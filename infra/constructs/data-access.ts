@@ -1,4 +1,4 @@
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { TableNames } from '../../core/deps.js';
 import type { ArtifactStore } from './artifact-store.js';
@@ -10,12 +10,28 @@ export interface CirrusData {
   readonly tables: RegistryTables;
 }
 
-export type AccessLevel = 'read' | 'readWrite';
+/** DynamoDB actions Cirrus code sends (the IAM names of its lib-dynamodb commands). */
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'BatchWriteItem';
+/**
+ * S3 actions Cirrus code needs. ListBucket goes with every read: without it S3 answers a
+ * missing key with 403, not the 404 the code handles.
+ */
+export type BucketAction = 'GetObject' | 'ListBucket' | 'PutObject';
 
-/** What a function's code does with the data: the grants follow from it. */
+/** The reads every data-reading function sends. */
+export const READ_ITEMS: readonly TableAction[] = ['GetItem', 'Query'];
+/** Reads plus the single-item conditional writes the registry and tracking are built on. */
+export const WRITE_ITEMS: readonly TableAction[] = [...READ_ITEMS, 'PutItem', 'UpdateItem'];
+export const READ_OBJECTS: readonly BucketAction[] = ['GetObject', 'ListBucket'];
+export const WRITE_OBJECTS: readonly BucketAction[] = [...READ_OBJECTS, 'PutObject'];
+
+/**
+ * What a function's code sends to the data, action by action: the grants are exactly these
+ * (tests/infra/iam.checks.ts compares them with the code's own SDK commands).
+ */
 export interface DataAccess {
-  readonly bucket?: AccessLevel;
-  readonly tables?: Partial<Record<keyof TableNames, AccessLevel>>;
+  readonly bucket?: readonly BucketAction[];
+  readonly tables?: Partial<Record<keyof TableNames, readonly TableAction[]>>;
 }
 
 /**
@@ -31,16 +47,26 @@ export function dataEnvironment(data: CirrusData): Record<string, string> {
   };
 }
 
-/** Grants `grantee` exactly the data access it declares, through the constructs' `grant*` calls. */
+/** Grants `grantee` exactly the actions `access` declares: objects of the bucket, tables and their indexes. */
 export function grantData(grantee: IGrantable, data: CirrusData, access: DataAccess): void {
-  if (access.bucket === 'read') data.store.bucket.grantRead(grantee);
-  if (access.bucket === 'readWrite') data.store.bucket.grantReadWrite(grantee);
+  const { bucket } = data.store;
+  const objectActions = (access.bucket ?? []).filter((a) => a !== 'ListBucket');
+  if (objectActions.length > 0)
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: objectActions.map((a) => `s3:${a}`),
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
+  if (access.bucket?.includes('ListBucket'))
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
   const byRole = data.tables.byRole;
-  for (const [role, level] of Object.entries(access.tables ?? {})) {
+  for (const [role, actions] of Object.entries(access.tables ?? {})) {
     const table = Object.entries(byRole).find(([name]) => name === role)?.[1];
     if (!table) throw new Error(`grantData: unknown table role "${role}"`);
-    if (level === 'read') table.grantReadData(grantee);
-    if (level === 'readWrite') table.grantReadWriteData(grantee);
+    if (actions.length > 0) table.grant(grantee, ...actions.map((a) => `dynamodb:${a}`));
   }
 }
 

@@ -23,18 +23,25 @@ import type { RetrainSchedule } from '../config.js';
 import { FUNCTION_DEFAULTS } from '../defaults.js';
 import { LAMBDA_ENTRIES } from '../entries.js';
 import { CirrusFunction } from './cirrus-function.js';
-import { type CirrusData, type DataAccess, wireData } from './data-access.js';
+import {
+  type CirrusData,
+  type DataAccess,
+  READ_ITEMS,
+  WRITE_ITEMS,
+  WRITE_OBJECTS,
+  wireData,
+} from './data-access.js';
 
 /**
  * Drift reads recent predictions and feedback and the champion's baseline, writes reports and
  * summaries, and reads the champion's run to name the experiment its drift event retrains.
  */
 export const DRIFT_ACCESS: DataAccess = {
-  bucket: 'readWrite',
-  tables: { tracking: 'read', registry: 'readWrite', predictions: 'read' },
+  bucket: WRITE_OBJECTS,
+  tables: { tracking: READ_ITEMS, registry: WRITE_ITEMS, predictions: ['Query'] },
 };
 /** Retrain looks up the experiment's last training request, then starts the state machine. */
-export const RETRAIN_ACCESS: DataAccess = { tables: { tracking: 'read' } };
+export const RETRAIN_ACCESS: DataAccess = { tables: { tracking: READ_ITEMS } };
 
 export interface DriftMonitorProps {
   readonly data: CirrusData;

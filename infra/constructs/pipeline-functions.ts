@@ -6,7 +6,14 @@ import type { LambdaTask } from '../../statemachines/substitutions.js';
 import { FUNCTION_DEFAULTS } from '../defaults.js';
 import { LAMBDA_ENTRIES } from '../entries.js';
 import { CirrusFunction } from './cirrus-function.js';
-import { type CirrusData, type DataAccess, wireData } from './data-access.js';
+import {
+  type CirrusData,
+  type DataAccess,
+  READ_OBJECTS,
+  WRITE_ITEMS,
+  WRITE_OBJECTS,
+  wireData,
+} from './data-access.js';
 
 export interface PipelineFunctionsProps {
   readonly data: CirrusData;
@@ -28,40 +35,40 @@ interface PipelineStep {
 /**
  * What each pipeline step's code reads and writes (the core modules lambdas/pipeline/handlers.ts
  * runs; tests/infra checks the grants against them). Validate reads the dataset and creates the
- * run; Prepare writes the split; Evaluate reads the job output and split, writes the baseline;
- * Register copies the model into `models/` and writes the version; the deploy-policy function
+ * run (the dataset's record, not its file); Prepare writes the split; Evaluate reads the job
+ * output and split, writes the model files and baseline; Register reads them and writes the version; the deploy-policy function
  * moves aliases and starts A/B tests; mark-run closes the run and sets its version's status.
  */
 export const PIPELINE_STEPS = {
   validate: {
     entry: 'validate',
-    access: { bucket: 'read', tables: { tracking: 'readWrite' } },
+    access: { tables: { tracking: WRITE_ITEMS } },
     tasks: ['Validate'],
   },
   prepare: {
     entry: 'prepare',
-    access: { bucket: 'readWrite' },
+    access: { bucket: WRITE_OBJECTS },
     tasks: ['Prepare'],
   },
   evaluate: {
     entry: 'evaluate',
-    access: { bucket: 'readWrite' },
+    access: { bucket: WRITE_OBJECTS },
     tasks: ['Evaluate'],
     onnx: true,
   },
   register: {
     entry: 'register',
-    access: { bucket: 'readWrite', tables: { registry: 'readWrite' } },
+    access: { bucket: READ_OBJECTS, tables: { registry: WRITE_ITEMS } },
     tasks: ['Register'],
   },
   applyPolicy: {
     entry: 'applyPolicy',
-    access: { tables: { registry: 'readWrite' } },
+    access: { tables: { registry: WRITE_ITEMS } },
     tasks: ['ApplyPolicy', 'StartAbTest', 'PickBest'],
   },
   markRun: {
     entry: 'markRun',
-    access: { tables: { tracking: 'readWrite', registry: 'readWrite' } },
+    access: { tables: { tracking: WRITE_ITEMS, registry: WRITE_ITEMS } },
     tasks: ['MarkSucceeded', 'MarkFailed'],
   },
 } as const satisfies Record<string, PipelineStep>;

@@ -12,20 +12,33 @@ import { Construct } from 'constructs';
 import { FUNCTION_DEFAULTS, STACK_DEFAULTS } from '../defaults.js';
 import { LAMBDA_ENTRIES } from '../entries.js';
 import { CirrusFunction } from './cirrus-function.js';
-import { type CirrusData, type DataAccess, wireData } from './data-access.js';
+import {
+  type CirrusData,
+  type DataAccess,
+  READ_ITEMS,
+  READ_OBJECTS,
+  WRITE_ITEMS,
+  WRITE_OBJECTS,
+  wireData,
+} from './data-access.js';
 
 /** The route the predict function serves; every other route goes to the management function. */
 export const PREDICT_ROUTE = '/v1/endpoints/{name}/predict';
 
 /** Predict reads the endpoint's traffic and model versions, loads models, logs predictions. */
 export const PREDICT_ACCESS: DataAccess = {
-  bucket: 'read',
-  tables: { registry: 'read', predictions: 'readWrite' },
+  bucket: READ_OBJECTS,
+  tables: { registry: READ_ITEMS, predictions: ['PutItem', 'BatchWriteItem'] },
 };
 /** Management serves datasets, runs, registry, endpoints, feedback and A/B tests. */
 export const MANAGEMENT_ACCESS: DataAccess = {
-  bucket: 'readWrite',
-  tables: { tracking: 'readWrite', registry: 'readWrite', predictions: 'readWrite' },
+  bucket: WRITE_OBJECTS,
+  tables: {
+    tracking: WRITE_ITEMS,
+    registry: WRITE_ITEMS,
+    // Feedback updates a logged record found by query; the app logs the predictions it answers.
+    predictions: ['Query', 'UpdateItem', 'PutItem', 'BatchWriteItem'],
+  },
 };
 
 /** What the management function may do with the executions it started. */

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { repoPath } from '../../infra/paths.js';
 import { PIPELINE_STEPS } from '../../infra/constructs/pipeline-functions.js';
 import { LAMBDA_ENTRIES } from '../../infra/entries.js';
 import { LAMBDA_TASKS } from '../../statemachines/substitutions.js';
@@ -9,38 +11,16 @@ import {
   logicalRef,
   renderExpression,
 } from './iam-walk.js';
-import { codeAccessOf, type TableRole } from './code-access.js';
+import { codeAccessOf, DYNAMO_HELPER_ACTIONS, type TableRole } from './code-access.js';
 import type { Synthesized } from './synth.js';
 
-// The action sets CDK's grant* calls produce; pinned so that a widened grant fails here.
+// The action sets each function is granted (infra DataAccess); pinned so that a widened grant fails here.
 const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
-const S3_READ = ['s3:GetBucket*', 's3:GetObject*', 's3:List*'];
-const S3_PUT = [
-  's3:Abort*',
-  's3:PutObject',
-  's3:PutObjectLegalHold',
-  's3:PutObjectRetention',
-  's3:PutObjectTagging',
-  's3:PutObjectVersionTagging',
-];
-const S3_RW = [...S3_READ, ...S3_PUT, 's3:DeleteObject*'].sort();
-const DDB_READ = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-  'dynamodb:GetItem',
-  'dynamodb:GetRecords',
-  'dynamodb:GetShardIterator',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-];
-const DDB_RW = [
-  ...DDB_READ,
-  'dynamodb:BatchWriteItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-].sort();
+const S3_READ = ['s3:GetObject', 's3:ListBucket'];
+const S3_RW = [...S3_READ, 's3:PutObject'].sort();
+const DDB_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
+const DDB_RW = [...DDB_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort();
+const DDB_LOG = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'];
 const SFN_RUNS = [
   'states:DescribeExecution',
   'states:GetExecutionHistory',
@@ -54,8 +34,8 @@ const RETRAIN_RULES = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::Accoun
 /**
  * What each function's code does, as AWS actions by target, pinned so a widened grant fails
  * here (CODE_ROOTS below ties the tables and bucket to the code itself): Validate reads the
- * dataset and creates the run; Prepare writes the split; Evaluate reads the job output and
- * writes the baseline; Register copies the model and writes the version; the policy function
+ * dataset's record and creates the run; Prepare writes the split; Evaluate reads the job output and
+ * writes the model files and baseline; Register reads them and writes the version; the policy function
  * moves aliases; mark-run closes the run and sets its version's status; predict reads the
  * registry and models and logs predictions; management serves everything, starts and stops
  * runs, puts events and keeps the retraining rules; drift writes reports, reads the run of the
@@ -63,19 +43,19 @@ const RETRAIN_RULES = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::Accoun
  * (a sweep when the last request was one).
  */
 const EXPECTED: Record<string, Record<string, string[]>> = {
-  validate: { '*': XRAY, bucket: S3_READ, tracking: DDB_RW },
+  validate: { '*': XRAY, tracking: DDB_RW },
   prepare: { '*': XRAY, bucket: S3_RW },
   evaluate: { '*': XRAY, bucket: S3_RW },
-  register: { '*': XRAY, bucket: S3_RW, registry: DDB_RW },
+  register: { '*': XRAY, bucket: S3_READ, registry: DDB_RW },
   applyPolicy: { '*': XRAY, registry: DDB_RW },
   markRun: { '*': XRAY, tracking: DDB_RW, registry: DDB_RW },
-  predict: { '*': XRAY, bucket: S3_READ, registry: DDB_READ, predictions: DDB_RW },
+  predict: { '*': XRAY, bucket: S3_READ, registry: DDB_READ, predictions: DDB_LOG },
   management: {
     '*': XRAY,
     bucket: S3_RW,
     tracking: DDB_RW,
     registry: DDB_RW,
-    predictions: DDB_RW,
+    predictions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     training: SFN_RUNS,
     sweep: SFN_RUNS,
     [DEFAULT_BUS]: ['events:PutEvents'],
@@ -92,7 +72,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     bucket: S3_RW,
     tracking: DDB_READ,
     registry: DDB_RW,
-    predictions: DDB_READ,
+    predictions: ['dynamodb:Query'],
     [DEFAULT_BUS]: ['events:PutEvents'],
   },
   retrain: {
@@ -118,6 +98,14 @@ export const CODE_ROOTS: Record<string, string[]> = {
   retrain: [LAMBDA_ENTRIES.retrain],
 };
 const TABLE_ROLES: readonly TableRole[] = ['tracking', 'registry', 'predictions'];
+
+/**
+ * Data a function's bundle reaches through a shared module but its handler never touches, so
+ * it gets no grant there, each with the reason read from the code.
+ */
+const NOT_CALLED: Record<string, Partial<Record<TableRole | 'bucket', string>>> = {
+  validate: { bucket: "getDataset reads the dataset's record in the tracking table, never its file" },
+};
 
 /** Registers the least-privilege checks on a synthesized default stack. */
 export function iamChecks(synth: Synthesized): void {
@@ -189,22 +177,44 @@ export function iamChecks(synth: Synthesized): void {
     });
 
     it.each(Object.keys(CODE_ROOTS))(
-      'grants the %s function the tables and bucket its code touches, and writes only where it writes',
+      'grants the %s function only actions its code sends, on the data its code touches',
       async (name) => {
         const code = await codeAccessOf(CODE_ROOTS[name] ?? []);
         const granted = actionsByTarget(statements, roleOf(name), names);
-        const grantedTables = TABLE_ROLES.filter((t) => granted[t]);
-        expect(grantedTables, `tables named in ${code.modules.join(', ')}`).toEqual(
-          TABLE_ROLES.filter((t) => code.tables[t]),
-        );
-        for (const table of grantedTables) {
-          if (granted[table]?.includes('dynamodb:PutItem'))
-            expect(code.tables[table]?.write, table).toBe(true);
+        const notCalled = NOT_CALLED[name] ?? {};
+        const where = `${code.modules.length} modules from ${(CODE_ROOTS[name] ?? []).join(', ')}`;
+        for (const table of TABLE_ROLES) {
+          const sent = code.tables[table]?.actions.map((a) => `dynamodb:${a}`) ?? [];
+          const excess = (granted[table] ?? []).filter((a) => !sent.includes(a));
+          expect(excess, `${table}: granted but never sent (${where})`).toEqual([]);
+          if (!notCalled[table]) expect(Boolean(granted[table]), `${table} (${where})`).toBe(sent.length > 0);
         }
-        expect(Boolean(granted.bucket)).toBe(code.bucket !== undefined);
-        if (granted.bucket?.includes('s3:PutObject')) expect(code.bucket?.write).toBe(true);
+        const sentS3 = code.bucket?.actions.map((a) => `s3:${a}`) ?? [];
+        const excessS3 = (granted.bucket ?? []).filter((a) => !sentS3.includes(a));
+        expect(excessS3, `bucket: granted but never sent (${where})`).toEqual([]);
+        if (!notCalled.bucket) expect(Boolean(granted.bucket), where).toBe(sentS3.length > 0);
       },
     );
+
+    it('maps every sending helper of core/storage/dynamo.ts to its action', () => {
+      const source = readFileSync(repoPath('core/storage/dynamo.ts'), 'utf8');
+      const bodies = [...source.matchAll(/export (?:async )?function\*? ?(\w+)[^{]*\{([\s\S]*?)\n\}/g)];
+      // A helper sends if its body sends, or calls a helper that does.
+      const direct = bodies.filter((m) => /\.send\(/.test(m[2] ?? '')).map((m) => m[1] ?? '');
+      const sending = bodies
+        .filter(
+          (m) => direct.includes(m[1] ?? '') || direct.some((d) => new RegExp(`\\b${d}\\(`).test(m[2] ?? '')),
+        )
+        .map((m) => m[1]);
+      expect(sending.sort()).toEqual(Object.keys(DYNAMO_HELPER_ACTIONS).sort());
+    });
+
+    it('lets no role delete objects or items, since no code deletes', () => {
+      const deletes = statements.flatMap((s) =>
+        s.actions.filter((a) => /^(s3:Delete|dynamodb:Delete)/.test(a)),
+      );
+      expect(deletes).toEqual([]);
+    });
 
     it('lets the state machine role run training jobs named cirrus-* and nothing else in SageMaker', () => {
       const sm = actionsByTarget(

@@ -90,6 +90,9 @@ export class CirrusFunction extends NodejsFunction {
         banner: ESM_BANNER,
         externalModules: EXTERNAL_MODULES,
         minify: true,
+        // Errors take their name from their class (core/errors.ts), and a state machine's Catch
+        // and Fail state read that name: minified, ValidationError would arrive as "t".
+        keepNames: true,
         sourceMap: true,
         sourcesContent: false,
         tsconfig: repoPath('tsconfig.json'),

@@ -176,6 +176,40 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
     expect(Array.from(out.label.data)).toEqual([1n, 0n]);
   });
 
+  it('keeps error class names in the bundle: a refused request fails as ValidationError, as locally', async () => {
+    const task = assetDir(functionNamed('TrainingPipelineFunctionsValidateFunction').Properties.Code);
+    const run = await promisify(execFile)(
+      process.execPath,
+      [
+        repoPath('tests/infra/lambda-invoke.mjs'),
+        task,
+        'index.mjs',
+        JSON.stringify({ request: { experiment: 'x' } }),
+      ],
+      {
+        cwd: task,
+        encoding: 'utf8',
+        timeout: 60_000,
+        // Validate refuses the request before any AWS call: the names need not exist.
+        env: {
+          PATH: process.env.PATH ?? '',
+          AWS_REGION: 'us-east-1',
+          CIRRUS_BUCKET: 'b',
+          CIRRUS_TRACKING_TABLE: 't',
+          CIRRUS_REGISTRY_TABLE: 'r',
+          CIRRUS_PREDICTIONS_TABLE: 'p',
+        },
+      },
+    );
+    const marker = run.stdout.lastIndexOf('@@ERROR@@');
+    expect(marker, run.stdout).toBeGreaterThanOrEqual(0);
+    const error = JSON.parse(run.stdout.slice(marker + '@@ERROR@@'.length));
+    expect(error).toMatchObject({
+      errorType: 'ValidationError',
+      errorMessage: expect.stringMatching(/request/),
+    });
+  });
+
   describe('the bundled predict handler, invoked as Lambda invokes it', () => {
     let emu: Emulators;
     let dataDir: string;

@@ -1,6 +1,6 @@
 // Invokes a bundled Lambda handler the way the Node.js runtime does: a fresh process whose
 // working directory is the task root, the function's environment, `handler(event, context)`.
-// Usage: node lambda-invoke.mjs <taskDir> <entryFile> <eventJson>; prints the result as JSON.
+// Usage: node lambda-invoke.mjs <taskDir> <entryFile> <eventJson>; prints the result, or the error as the runtime reports it, as JSON.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -17,7 +17,12 @@ const context = {
   callbackWaitsForEmptyEventLoop: true,
   getRemainingTimeInMillis: () => 30_000,
 };
-const result = await mod.handler(JSON.parse(eventJson), context);
-process.stdout.write(`\n@@RESULT@@${JSON.stringify(result)}\n`);
+try {
+  const result = await mod.handler(JSON.parse(eventJson), context);
+  process.stdout.write(`\n@@RESULT@@${JSON.stringify(result)}\n`);
+} catch (error) {
+  // What the Node.js runtime reports for a failed invocation, and Step Functions' Catch matches.
+  process.stdout.write(`\n@@ERROR@@${JSON.stringify({ errorType: error.name, errorMessage: error.message })}\n`);
+}
 // Lambda freezes the process after the response; end it here (SDK sockets may be kept alive).
 process.exit(0);

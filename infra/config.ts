@@ -43,6 +43,12 @@ export const StackConfigSchema = z.object({
     .regex(/^(rate|cron)\(.+\)$/, 'must be rate(...) or cron(...)')
     .default(STACK_DEFAULTS.driftSchedule),
   retrainSchedules: jsonish(z.array(RetrainScheduleSchema)).default([]),
+  alarmEmail: z.email('must be an email address').optional(),
+  stateMachineLogLevel: z.enum(['OFF', 'FATAL', 'ERROR', 'ALL']).default(STACK_DEFAULTS.stateMachineLogLevel),
+  stateMachineLogExecutionData: booleanish.default(false),
+  predictRateLimit: z.coerce.number().int().positive().default(STACK_DEFAULTS.predictRateLimit),
+  predictBurstLimit: z.coerce.number().int().positive().default(STACK_DEFAULTS.predictBurstLimit),
+  managementConcurrency: z.coerce.number().int().min(0).default(STACK_DEFAULTS.managementConcurrency),
 });
 export type StackConfig = z.infer<typeof StackConfigSchema>;
 
@@ -52,6 +58,12 @@ const CONTEXT_KEYS: Record<keyof StackConfig, string> = {
   retainData: 'cirrus:retainData',
   driftSchedule: 'cirrus:driftSchedule',
   retrainSchedules: 'cirrus:retrainSchedules',
+  alarmEmail: 'cirrus:alarmEmail',
+  stateMachineLogLevel: 'cirrus:stateMachineLogLevel',
+  stateMachineLogExecutionData: 'cirrus:stateMachineLogExecutionData',
+  predictRateLimit: 'cirrus:predictRateLimit',
+  predictBurstLimit: 'cirrus:predictBurstLimit',
+  managementConcurrency: 'cirrus:managementConcurrency',
 };
 
 /**

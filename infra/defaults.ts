@@ -43,9 +43,19 @@ export const STACK_DEFAULTS = {
   noncurrentVersionExpirationDays: 30,
   /** EventBridge schedule expression of the drift evaluation. */
   driftSchedule: DEFAULT_DRIFT_SCHEDULE,
-  /** Steady-state requests per second and burst of the API's default stage. */
+  /** Steady-state requests per second and burst of each management route. */
   apiRateLimit: 50,
   apiBurstLimit: 100,
+  /** The predict route's own throttle, so management traffic cannot use up its share. */
+  predictRateLimit: 500,
+  predictBurstLimit: 1000,
+  /**
+   * Reserved concurrency of the management function: a cap, so a burst of management calls
+   * cannot take the concurrency predictions need. 0 = no reservation (accounts with a low limit).
+   */
+  managementConcurrency: 20,
+  /** Step Functions execution log level; execution data (payloads) stays out unless asked. */
+  stateMachineLogLevel: 'ERROR',
 } as const;
 
 /** Lambda sizing per role; the predict and evaluate functions load onnxruntime. */

@@ -19,6 +19,10 @@ const ANY_FUNCTION_ROLE = /\/\w+Function\/ServiceRole\//;
 const STATE_MACHINE_ROLE = /\/TrainingPipeline\/StateMachineRole\//;
 const SAGEMAKER_ROLE = /\/TrainingPipeline\/SageMakerExecution\/Role\//;
 const AUTO_DELETE_PROVIDER = /\/Custom::S3AutoDeleteObjectsCustomResourceProvider\//;
+const STATE_MACHINES = /\/TrainingPipeline\/(Training|Sweep)StateMachine\//;
+const ANY_FUNCTION = /\/\w+Function\/Resource$/;
+const ACCESS_POLICIES = /\/AccessPolicies\/(PredictOnly|ReadOnly|Admin)\//;
+const DEAD_LETTERS = /\/Alerts\/DeadLetters\//;
 
 /**
  * The findings Cirrus accepts, each with its reason. A finding that matches none of these
@@ -29,17 +33,17 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
     rule: /^AwsSolutions-IAM4\[Policy::arn:(<AWS::Partition>|aws[\w-]*):iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]$/,
     path: ANY_FUNCTION_ROLE,
     reason:
-      'AWSLambdaBasicExecutionRole only allows logs:CreateLogGroup/CreateLogStream/PutLogEvents, which every function needs to write its CloudWatch logs',
+      "AWSLambdaBasicExecutionRole allows logs:CreateLogGroup/CreateLogStream/PutLogEvents on every log group of the account (Resource *), more than the function's own log group; accepted as the standard Lambda logging grant",
   },
   {
-    rule: /^AwsSolutions-IAM5\[Action::s3:(GetObject\*|GetBucket\*|List\*|DeleteObject\*|Abort\*|PutObject\*)\]$/,
-    path: /./,
+    rule: /^AwsSolutions-IAM5\[Action::s3:(GetObject\*|GetBucket\*|List\*|Abort\*|PutObject\*)\]$/,
+    path: SAGEMAKER_ROLE,
     reason:
-      'S3 action groups of Bucket.grantRead/grantReadWrite/grantPut (CDK-curated read and write sets), on the artifact bucket only',
+      "S3 action groups of Bucket.grantRead/grantPut (CDK-curated read and write sets) for the training job's channels and output, on the artifact bucket only",
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::<ArtifactStoreBucket\w+\.Arn>\/(\*|runs\/\*|datasets\/\*)\]$/,
-    path: /./,
+    path: new RegExp(`${ANY_FUNCTION_ROLE.source}|${SAGEMAKER_ROLE.source}`),
     reason:
       'Object keys embed run ids, dataset hashes and model versions known only at run time; the grant is limited to the artifact bucket (SageMaker: to runs/ and datasets/)',
   },
@@ -105,7 +109,7 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
   },
   {
     rule: /^AwsSolutions-L1$/,
-    path: /./,
+    path: ANY_FUNCTION,
     reason:
       'Functions run Node.js 22 (the project supports Node 20+ and onnxruntime-node 1.30 ships N-API binaries for it); Node.js 24 is adopted with the toolchain',
   },
@@ -114,6 +118,26 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
     path: AUTO_DELETE_PROVIDER,
     reason:
       "aws-cdk-lib's auto-delete-objects provider, deployed only with cirrus:retainData=false; it needs only its own logs",
+  },
+  {
+    rule: /^AwsSolutions-SF1$/,
+    path: STATE_MACHINES,
+    reason:
+      'Executions log ERROR by default so that payloads (hyperparameters, S3 URIs, error texts) stay out of the logs; cirrus:stateMachineLogLevel=ALL turns full logging on',
+  },
+  {
+    rule: new RegExp(
+      `^AwsSolutions-IAM5\\[Resource::${ARN}execute-api:${REGION_ACCOUNT}<PredictionApi\\w+>\\/\\*\\/(POST\\/v1\\/endpoints\\/\\*\\/predict|GET\\/\\*|\\*)\\]$`,
+    ),
+    path: ACCESS_POLICIES,
+    reason:
+      'execute-api ARNs match path parameters and stages only by wildcard; each policy names its routes (predict, every GET, every route) of this API only',
+  },
+  {
+    rule: /^AwsSolutions-SQS3$/,
+    path: DEAD_LETTERS,
+    reason:
+      'This queue is the dead-letter queue of the EventBridge targets and async Lambda invocations (cdk-nag recognizes only SQS redrive policies as DLQ use)',
   },
 ];
 

@@ -2,6 +2,8 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { readStackConfig, type StackConfig } from './config.js';
+import { Alerts } from './constructs/alerts.js';
+import { ApiAccessPolicies } from './constructs/api-access-policies.js';
 import { ArtifactStore } from './constructs/artifact-store.js';
 import { DriftMonitor } from './constructs/drift-monitor.js';
 import { Observability } from './constructs/observability.js';
@@ -32,6 +34,8 @@ export class CirrusStack extends Stack {
   readonly api: PredictionApi;
   readonly drift: DriftMonitor;
   readonly observability: Observability;
+  readonly alerts: Alerts;
+  readonly accessPolicies: ApiAccessPolicies;
 
   constructor(scope: Construct, id: string, props: CirrusStackProps = {}) {
     super(scope, id, props);
@@ -40,17 +44,25 @@ export class CirrusStack extends Stack {
     const logRetention: RetentionDays = this.config.logRetentionDays;
     const shared = { namePrefix, retainData, logRetention };
 
+    this.alerts = new Alerts(this, 'Alerts', { email: this.config.alarmEmail });
     this.store = new ArtifactStore(this, 'ArtifactStore', { retainData });
     this.tables = new RegistryTables(this, 'Tables', { retainData });
     const data = { store: this.store, tables: this.tables };
     const onnxLayer = new OnnxRuntimeLayer(this, 'OnnxRuntime').layer;
 
-    this.pipeline = new TrainingPipeline(this, 'TrainingPipeline', { ...shared, data, onnxLayer });
+    this.pipeline = new TrainingPipeline(this, 'TrainingPipeline', {
+      ...shared,
+      data,
+      onnxLayer,
+      logLevel: this.config.stateMachineLogLevel,
+      logExecutionData: this.config.stateMachineLogExecutionData,
+    });
     const machines = { trainingStateMachine: this.pipeline.training, sweepStateMachine: this.pipeline.sweep };
     this.drift = new DriftMonitor(this, 'DriftMonitor', {
       ...shared,
       data,
       ...machines,
+      deadLetters: this.alerts.deadLetters,
       driftSchedule: this.config.driftSchedule,
       retrainSchedules: this.config.retrainSchedules,
     });
@@ -64,8 +76,14 @@ export class CirrusStack extends Stack {
         retrainFunction: this.drift.retrainFunction,
         rulePrefix: this.drift.retrainRulePrefix,
         ruleArnPattern: this.drift.retrainRuleArnPattern,
+        deadLetters: this.alerts.deadLetters,
       },
+      predictRateLimit: this.config.predictRateLimit,
+      predictBurstLimit: this.config.predictBurstLimit,
+      managementConcurrency: this.config.managementConcurrency,
     });
+    this.alerts.admitRules(this.drift.retrainRuleArnPattern);
+    this.accessPolicies = new ApiAccessPolicies(this, 'AccessPolicies', { api: this.api.api });
     this.observability = new Observability(this, 'Observability', {
       namePrefix,
       api: this.api.api,
@@ -77,6 +95,7 @@ export class CirrusStack extends Stack {
         retrain: this.drift.retrainFunction,
       },
       stateMachines: { training: this.pipeline.training, sweep: this.pipeline.sweep },
+      alerts: this.alerts,
     });
     this.addOutputs();
     acknowledgeNagFindings(this);
@@ -93,5 +112,18 @@ export class CirrusStack extends Stack {
     output('StateMachineArn', this.pipeline.training.stateMachineArn, 'Training state machine');
     output('SweepStateMachineArn', this.pipeline.sweep.stateMachineArn, 'Hyperparameter sweep state machine');
     output('DashboardName', this.observability.dashboard.dashboardName, 'CloudWatch dashboard');
+    output('AlarmTopicArn', this.alerts.topic.topicArn, 'SNS topic every alarm notifies (subscribe to it)');
+    output(
+      'DeadLetterQueueUrl',
+      this.alerts.deadLetters.queueUrl,
+      'Failed asynchronous invocations (cirrus dead-letters)',
+    );
+    output(
+      'PredictOnlyPolicyArn',
+      this.accessPolicies.predictOnly.managedPolicyArn,
+      'IAM policy: call predict only',
+    );
+    output('ReadOnlyPolicyArn', this.accessPolicies.readOnly.managedPolicyArn, 'IAM policy: every GET route');
+    output('AdminPolicyArn', this.accessPolicies.admin.managedPolicyArn, 'IAM policy: every route');
   }
 }

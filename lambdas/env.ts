@@ -69,7 +69,8 @@ export function scheduleSyncFromEnv(env: Env = process.env): RetrainScheduleSync
   const retrainFunctionArn = env.CIRRUS_RETRAIN_FUNCTION_ARN;
   if (!rulePrefix || !retrainFunctionArn) return undefined;
   const client = new EventBridgeClient({ region: required(env, 'AWS_REGION') });
-  return eventBridgeScheduleSync({ client, rulePrefix, retrainFunctionArn });
+  const deadLetterArn = env.CIRRUS_RETRAIN_DEAD_LETTER_ARN || undefined;
+  return eventBridgeScheduleSync({ client, rulePrefix, retrainFunctionArn, deadLetterArn });
 }
 
 /**

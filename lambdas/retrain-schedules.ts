@@ -16,6 +16,8 @@ export interface EventBridgeScheduleSyncOptions {
   readonly rulePrefix: string;
   /** The retrain function every schedule rule targets. */
   readonly retrainFunctionArn: string;
+  /** Queue that receives the events a rule could not deliver after its retries. */
+  readonly deadLetterArn?: string;
 }
 
 const TARGET_ID = 'retrain';
@@ -38,7 +40,7 @@ export function scheduleRuleName(prefix: string, experiment: string): string {
  * the same scheduled-retrain event the local scheduler emits (core/events/rules.ts).
  */
 export function eventBridgeScheduleSync(options: EventBridgeScheduleSyncOptions): RetrainScheduleSync {
-  const { client, rulePrefix, retrainFunctionArn } = options;
+  const { client, rulePrefix, retrainFunctionArn, deadLetterArn } = options;
   return {
     async apply(experiment, expression) {
       const Name = scheduleRuleName(rulePrefix, experiment);
@@ -61,6 +63,7 @@ export function eventBridgeScheduleSync(options: EventBridgeScheduleSyncOptions)
               Arn: retrainFunctionArn,
               Input: JSON.stringify(rule.input),
               RetryPolicy: { MaximumRetryAttempts: RULE_RETRY_ATTEMPTS },
+              ...(deadLetterArn ? { DeadLetterConfig: { Arn: deadLetterArn } } : {}),
             },
           ],
         }),

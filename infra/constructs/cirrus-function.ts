@@ -50,6 +50,8 @@ export interface CirrusFunctionProps {
   readonly logRemovalPolicy: RemovalPolicy;
   /** Human-readable description. */
   readonly description?: string;
+  /** Reserved concurrency (a cap and a guarantee). @default - none */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -71,6 +73,7 @@ export class CirrusFunction extends NodejsFunction {
       memorySize: props.memorySize ?? FUNCTION_DEFAULTS.memorySize,
       timeout: props.timeout ?? FUNCTION_DEFAULTS.timeout,
       description: props.description,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       layers: props.layers,
       tracing: Tracing.ACTIVE,
       logGroup,

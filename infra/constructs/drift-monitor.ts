@@ -8,6 +8,9 @@ import {
   Schedule,
 } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -51,6 +54,11 @@ export interface DriftMonitorProps {
   readonly logRetention: RetentionDays;
   readonly retainData: boolean;
   readonly namePrefix: string;
+  /**
+   * Where undeliverable rule events and failed asynchronous invocations of the drift and
+   * retrain functions land, after their retries.
+   */
+  readonly deadLetters: IQueue;
   /**
    * Schedule expression of the drift evaluation.
    * @default 'rate(1 hour)' (core/events/rules.ts DRIFT_SCHEDULE_RULE)
@@ -126,17 +134,20 @@ export class DriftMonitor extends Construct {
     wireData(this.retrainFunction, props.data, RETRAIN_ACCESS);
     props.trainingStateMachine.grantStartExecution(this.retrainFunction);
     props.sweepStateMachine.grantStartExecution(this.retrainFunction);
-    const retrainTarget = (event?: RuleTargetInput) =>
-      new LambdaFunction(this.retrainFunction, {
+    for (const fn of [this.driftFunction, this.retrainFunction]) failInto(fn, props.deadLetters);
+    const target = (fn: IFunction, event?: RuleTargetInput) =>
+      new LambdaFunction(fn, {
         retryAttempts: RULE_RETRY_ATTEMPTS,
         maxEventAge: Duration.hours(2),
+        deadLetterQueue: props.deadLetters,
         event,
       });
+    const retrainTarget = (event?: RuleTargetInput) => target(this.retrainFunction, event);
 
     this.driftSchedule = new Rule(this, DRIFT_SCHEDULE_RULE.id, {
       description: DRIFT_SCHEDULE_RULE.description,
       schedule: Schedule.expression(props.driftSchedule ?? DRIFT_SCHEDULE_RULE.defaultSchedule),
-      targets: [new LambdaFunction(this.driftFunction, { retryAttempts: RULE_RETRY_ATTEMPTS })],
+      targets: [target(this.driftFunction)],
     });
     this.retrainRules = RETRAIN_EVENT_RULES.map(
       (rule) =>
@@ -170,4 +181,9 @@ export class DriftMonitor extends Construct {
       sourceAccount: Stack.of(this).account,
     });
   }
+}
+
+/** Asynchronous invocations (every EventBridge one) that still fail after Lambda's retries go to `queue`. */
+function failInto(fn: CirrusFunction, queue: IQueue): void {
+  fn.configureAsyncInvoke({ onFailure: new SqsDestination(queue), retryAttempts: 2 });
 }

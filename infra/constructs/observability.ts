@@ -13,6 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRIC_NAMES, METRICS_NAMESPACE } from '../defaults.js';
+import type { Alerts } from './alerts.js';
 
 export interface ObservabilityProps {
   readonly namePrefix: string;
@@ -20,6 +21,8 @@ export interface ObservabilityProps {
   /** Every Cirrus function, by a readable name (widget legends, alarm names). */
   readonly functions: Readonly<Record<string, IFunction>>;
   readonly stateMachines: Readonly<Record<string, StateMachine>>;
+  /** Every alarm notifies its topic, when it fires and when it clears. */
+  readonly alerts: Alerts;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -41,6 +44,7 @@ function perVariant(metricName: string, statistic: string, label: string): IMetr
 export class Observability extends Construct {
   readonly dashboard: Dashboard;
   readonly alarms: Alarm[] = [];
+  private readonly alerts: Alerts;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
@@ -97,6 +101,7 @@ export class Observability extends Construct {
       new GraphWidget({ title: 'Drift detected', left: [driftDetected], width: 12 }),
     );
 
+    this.alerts = props.alerts;
     this.alarm('Api5xx', props.api.metricServerError({ period: PERIOD }), 'The API answered 5xx');
     for (const [name, fn] of fnEntries) {
       this.alarm(`${name}Errors`, fn.metricErrors({ period: PERIOD }), `Function ${name} raised errors`);
@@ -120,6 +125,6 @@ export class Observability extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    this.alarms.push(alarm);
+    this.alarms.push(this.alerts.notify(alarm));
   }
 }

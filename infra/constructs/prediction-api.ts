@@ -1,12 +1,19 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  CfnStage,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction, ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTION_DEFAULTS, STACK_DEFAULTS } from '../defaults.js';
@@ -67,6 +74,8 @@ export interface RuntimeRetrainSchedules {
   readonly rulePrefix: string;
   /** ARN pattern matching exactly those rules. */
   readonly ruleArnPattern: string;
+  /** Where those rules send the events they could not deliver. */
+  readonly deadLetters: IQueue;
 }
 
 export interface PredictionApiProps {
@@ -87,6 +96,12 @@ export interface PredictionApiProps {
   readonly rateLimit?: number;
   /** @default 100 requests */
   readonly burstLimit?: number;
+  /** The predict route's own throttle. @default 500 requests per second */
+  readonly predictRateLimit?: number;
+  /** @default 1000 requests */
+  readonly predictBurstLimit?: number;
+  /** Reserved concurrency of the management function; 0 reserves none. @default 20 */
+  readonly managementConcurrency?: number;
 }
 
 /**
@@ -129,6 +144,7 @@ export class PredictionApi extends Construct {
       // `POST /v1/datasets {"builtin": "iris"}` reads the CSVs shipped beside the bundle.
       bundleFolders: ['datasets'],
       environment: { ...common.environment, CIRRUS_BUILTIN_DATASETS_DIR: '/var/task/datasets' },
+      reservedConcurrentExecutions: reservation(props.managementConcurrency),
     });
     wireData(this.predictFunction, props.data, PREDICT_ACCESS);
     wireData(this.managementFunction, props.data, MANAGEMENT_ACCESS);
@@ -167,6 +183,14 @@ export class PredictionApi extends Construct {
         format: AccessLogFormat.jsonWithStandardFields(),
       },
     });
+    // Its own throttle: the stage's applies to each management route, this one to predict.
+    // (RouteSettings is a JSON map in CloudFormation: its keys are written as they deploy.)
+    (this.stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', {
+      [`POST ${PREDICT_ROUTE}`]: {
+        ThrottlingRateLimit: props.predictRateLimit ?? STACK_DEFAULTS.predictRateLimit,
+        ThrottlingBurstLimit: props.predictBurstLimit ?? STACK_DEFAULTS.predictBurstLimit,
+      },
+    });
   }
 
   /**
@@ -180,6 +204,7 @@ export class PredictionApi extends Construct {
     fn.addEnvironment('CIRRUS_EVENT_BUS', props.eventBus.eventBusName);
     fn.addEnvironment('CIRRUS_RETRAIN_RULE_PREFIX', rulePrefix);
     fn.addEnvironment('CIRRUS_RETRAIN_FUNCTION_ARN', retrainFunction.functionArn);
+    fn.addEnvironment('CIRRUS_RETRAIN_DEAD_LETTER_ARN', props.retrainSchedules.deadLetters.queueArn);
     props.eventBus.grantPutEventsTo(fn);
     fn.addToRolePolicy(new PolicyStatement({ actions: SCHEDULE_RULE_ACTIONS, resources: [ruleArnPattern] }));
     fn.addToRolePolicy(
@@ -195,4 +220,8 @@ export class PredictionApi extends Construct {
   get url(): string {
     return this.stage.url;
   }
+}
+
+function reservation(concurrency: number = STACK_DEFAULTS.managementConcurrency): number | undefined {
+  return concurrency > 0 ? concurrency : undefined;
 }

@@ -3,7 +3,7 @@ import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { DefinitionBody, type LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   DEFINITION_FILES,
@@ -43,6 +43,10 @@ export interface TrainingPipelineProps {
   readonly logRetention: RetentionDays;
   readonly retainData: boolean;
   readonly namePrefix: string;
+  /** Execution log level (ERROR by default: failures only). */
+  readonly logLevel: `${LogLevel}`;
+  /** Whether logs carry execution data (payloads: hyperparameters, S3 URIs, error texts). */
+  readonly logExecutionData: boolean;
   /**
    * Dockerfile of the trainer, relative to the repository root (the build context).
    * @default 'training/Dockerfile'
@@ -112,6 +116,7 @@ export class TrainingPipeline extends Construct {
           'sagemaker:DescribeTrainingJob',
           'sagemaker:StopTrainingJob',
           'sagemaker:AddTags', // the Train state tags the job with its run id
+          'sagemaker:ListTags', // `.sync` reads them back (AWS's sample policy, CDK's own task grant it)
         ],
         resources: [trainingJobArnPattern(stack)],
       }),
@@ -137,18 +142,25 @@ export class TrainingPipeline extends Construct {
 
   private buildStateMachine(name: DefinitionName, props: TrainingPipelineProps): StateMachine {
     const id = name === 'training' ? 'Training' : 'Sweep';
+    const machineName = `${props.namePrefix}-${name === 'training' ? 'training' : 'training-sweep'}`;
+    // Under /aws/vendedlogs/: the prefix AWS recommends for vended logs (resource-policy size).
     const logGroup = new LogGroup(this, `${id}Logs`, {
+      logGroupName: `/aws/vendedlogs/states/${machineName}`,
       retention: props.logRetention,
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     return new StateMachine(this, `${id}StateMachine`, {
-      stateMachineName: `${props.namePrefix}-${name === 'training' ? 'training' : 'training-sweep'}`,
+      stateMachineName: machineName,
       // The very file the local runtime executes, uploaded as an asset; Step Functions fills the
       // `${Name}` placeholders from definitionSubstitutions at deploy.
       definitionBody: DefinitionBody.fromFile(DEFINITION_FILES[name]),
       definitionSubstitutions: this.substitutions,
       role: this.stateMachineRole,
-      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+      logs: {
+        destination: logGroup,
+        level: props.logLevel as LogLevel,
+        includeExecutionData: props.logExecutionData,
+      },
       tracingEnabled: true,
     });
   }

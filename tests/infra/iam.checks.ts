@@ -21,6 +21,8 @@ const S3_RW = [...S3_READ, 's3:PutObject'].sort();
 const DDB_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
 const DDB_RW = [...DDB_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort();
 const DDB_LOG = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'];
+/** Lambda sends a failed async invocation to its on-failure destination with the function's role. */
+const DLQ_SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
 const SFN_RUNS = [
   'states:DescribeExecution',
   'states:GetExecutionHistory',
@@ -74,12 +76,14 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     registry: DDB_RW,
     predictions: ['dynamodb:Query'],
     [DEFAULT_BUS]: ['events:PutEvents'],
+    deadLetters: DLQ_SEND,
   },
   retrain: {
     '*': XRAY,
     tracking: DDB_READ,
     training: ['states:StartExecution'],
     sweep: ['states:StartExecution'],
+    deadLetters: DLQ_SEND,
   },
 };
 
@@ -124,6 +128,7 @@ export function iamChecks(synth: Synthesized): void {
         [logicalRef(stack, stack.pipeline.training.stateMachineArn), 'training'],
         [logicalRef(stack, stack.pipeline.sweep.stateMachineArn), 'sweep'],
         [logicalRef(stack, stack.pipeline.sageMakerRole.roleArn), 'sageMakerRole'],
+        [logicalRef(stack, stack.alerts.deadLetters.queueArn), 'deadLetters'],
       ]);
       for (const [name, fn] of Object.entries(stack.pipeline.functions.functions))
         names.set(logicalRef(stack, fn.functionArn), `fn:${name}`);
@@ -227,6 +232,7 @@ export function iamChecks(synth: Synthesized): void {
         'sagemaker:AddTags',
         'sagemaker:CreateTrainingJob',
         'sagemaker:DescribeTrainingJob',
+        'sagemaker:ListTags',
         'sagemaker:StopTrainingJob',
       ]);
       const rule =

@@ -22,7 +22,9 @@ try {
   process.stdout.write(`\n@@RESULT@@${JSON.stringify(result)}\n`);
 } catch (error) {
   // What the Node.js runtime reports for a failed invocation, and Step Functions' Catch matches.
-  process.stdout.write(`\n@@ERROR@@${JSON.stringify({ errorType: error.name, errorMessage: error.message })}\n`);
+  process.stdout.write(
+    `\n@@ERROR@@${JSON.stringify({ errorType: error.name, errorMessage: error.message })}\n`,
+  );
 }
 // Lambda freezes the process after the response; end it here (SDK sockets may be kept alive).
 process.exit(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NAG_ACKNOWLEDGEMENTS } from '../../infra/nag-acknowledgements.js';
+import { alertChecks } from './alerts.checks.js';
 import { iamChecks } from './iam.checks.js';
 import { nagChecks } from './nag.checks.js';
 import { stateMachineChecks } from './state-machine.checks.js';
@@ -14,6 +15,7 @@ describe('CirrusStack, default context', () => {
   iamChecks(synth);
   stateMachineChecks(synth);
   nagChecks(synth);
+  alertChecks(synth);
 
   it('has no two acknowledgement kinds with the same reason', () => {
     const reasons = NAG_ACKNOWLEDGEMENTS.map((a) => a.reason);

@@ -69,12 +69,19 @@ export function stateMachineChecks(synth: Synthesized): void {
       },
     );
 
-    it('logs every execution event and traces with X-Ray', () => {
+    it('logs errors without execution data under /aws/vendedlogs/, and traces with X-Ray', () => {
       for (const name of ['training', 'sweep'] as const) {
         const props = machineFor(name);
         expect(props.TracingConfiguration).toEqual({ Enabled: true });
-        expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+        expect(props.LoggingConfiguration).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
       }
+      const groups = Object.values(synth.template.findResources('AWS::Logs::LogGroup'))
+        .map((g) => g.Properties?.LogGroupName)
+        .filter((n): n is string => typeof n === 'string' && n.includes('states'));
+      expect(groups.sort()).toEqual([
+        '/aws/vendedlogs/states/cirrus-training',
+        '/aws/vendedlogs/states/cirrus-training-sweep',
+      ]);
     });
 
     it('builds the trainer image from training/Dockerfile for linux/amd64, with only what it copies', () => {

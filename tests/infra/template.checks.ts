@@ -237,8 +237,8 @@ export function templateChecks(synth: Synthesized): void {
           expect(body).toContain(text);
       });
 
-      it('alarms on API 5xx, every function, both state machines and drift', () => {
-        synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 1 + 10 + 2 + 1);
+      it('alarms on API 5xx, every function, both state machines, drift and the dead letters', () => {
+        synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 1 + 10 + 2 + 1 + 1);
         synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: '5xx',
           Namespace: 'AWS/ApiGateway',

@@ -41,6 +41,20 @@ describe('eventBridgeScheduleSync', () => {
     });
   });
 
+  it('sends what the rule cannot deliver to the dead-letter queue it is given', async () => {
+    const client = fakeClient();
+    const dlq = 'arn:aws:sqs:eu-west-1:123456789012:cirrus-dead-letters';
+    const sync = eventBridgeScheduleSync({
+      client,
+      rulePrefix: 'cirrus-retrain-',
+      retrainFunctionArn: RETRAIN,
+      deadLetterArn: dlq,
+    });
+    await sync.apply('iris', 'rate(1 day)');
+    const targets = client.sent[1] as PutTargetsCommand;
+    expect(targets.input.Targets?.[0]?.DeadLetterConfig).toEqual({ Arn: dlq });
+  });
+
   it('removes the targets then the rule when the schedule is cleared, and tolerates a missing rule', async () => {
     const client = fakeClient();
     const sync = eventBridgeScheduleSync({

@@ -111,7 +111,7 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
     rule: /^AwsSolutions-L1$/,
     path: ANY_FUNCTION,
     reason:
-      'Functions run Node.js 22 (the project supports Node 20+ and onnxruntime-node 1.30 ships N-API binaries for it); Node.js 24 is adopted with the toolchain',
+      'cdk-nag L1 compares with the newest runtime it knows; functions run Node.js 24, the current LTS, the same major as the trainer image',
   },
   {
     rule: /^AwsSolutions-IAM4\[Policy::arn:(<AWS::Partition>|aws[\w-]*):iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]$/,

@@ -35,14 +35,14 @@ export interface TrainBuiltinOptions {
 }
 
 /**
- * Splits a built-in dataset (stratified for classification), runs the trainer on it in a temp
- * SageMaker root and returns metrics.json; throws the failure line when training fails.
+ * Lays out a SageMaker job root for a built-in dataset (channels `train` and `test`, the
+ * hyperparameters file) in a new temporary directory, as the local runner would.
  */
-export function trainBuiltin(
+export function layoutBuiltinJob(
   dataset: string,
   algorithm: string,
   options: TrainBuiltinOptions = {},
-): { metrics: MetricsFile; root: string } {
+): string {
   const task = BUILTIN_DATASETS[dataset];
   if (!task)
     throw new ValidationError(
@@ -81,6 +81,19 @@ export function trainBuiltin(
     join(root, 'input', 'config', 'hyperparameters.json'),
     JSON.stringify(toHyperparametersFile(job, options.hyperparameters)),
   );
+  return root;
+}
+
+/**
+ * Splits a built-in dataset (stratified for classification), runs the trainer on it in a temp
+ * SageMaker root and returns metrics.json; throws the failure line when training fails.
+ */
+export function trainBuiltin(
+  dataset: string,
+  algorithm: string,
+  options: TrainBuiltinOptions = {},
+): { metrics: MetricsFile; root: string } {
+  const root = layoutBuiltinJob(dataset, algorithm, options);
   try {
     if (runContainer(root, () => {}) !== 0)
       throw new Error(readFileSync(join(root, 'output', 'failure'), 'utf8').trim());

@@ -7,11 +7,11 @@ import { FUNCTION_DEFAULTS, METRICS_NAMESPACE } from '../defaults.js';
 import { REPO_ROOT, repoPath } from '../paths.js';
 
 /**
- * Node.js 22: Lambda deprecated nodejs20.x on 2026-04-30 (creation stops 2027-02-01). The
- * bundle targets node20 syntax, so it runs on 22; onnxruntime-node's N-API addon is
- * ABI-stable across Node versions.
+ * Node.js 24, the current LTS, as the trainer image (training/Dockerfile). The bundle targets
+ * node20 syntax, so the code that runs here on Node 20 runs there too; onnxruntime-node's
+ * N-API addon is ABI-stable across Node versions.
  */
-export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 
 /** Packages left out of the bundle: native addons esbuild cannot bundle (shipped as a layer). */
 export const EXTERNAL_MODULES = ['onnxruntime-node'];
@@ -56,7 +56,7 @@ export interface CirrusFunctionProps {
 
 /**
  * A Cirrus handler as a Lambda function: bundled locally by esbuild (no Docker) to one ESM
- * file, Node.js 22 on x86_64 (the onnxruntime layer ships the linux-x64 binary), X-Ray
+ * file, Node.js 24 on x86_64 (the onnxruntime layer ships the linux-x64 binary), X-Ray
  * tracing active, Powertools configured by environment, and a log group with retention.
  */
 export class CirrusFunction extends NodejsFunction {

@@ -29,12 +29,10 @@ export const SAGEMAKER_SYNC_RULE = 'StepFunctionsGetEventsForSageMakerTrainingJo
 export const TRAINER_IMAGE_CONTEXT = [
   'package.json',
   'package-lock.json',
-  '.npmrc',
   'tsconfig.json',
   'contracts',
   'core',
   'training',
-  'datasets',
 ] as const;
 
 export interface TrainingPipelineProps {

@@ -67,6 +67,13 @@ export const TrainingRequestSchema = TrainingRequestBodySchema.superRefine((r, c
   if (r.task !== 'clustering' && !r.target) {
     ctx.addIssue({ code: 'custom', path: ['target'], message: `required for task '${r.task}'` });
   }
+  if (r.task === 'clustering' && r.target) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['target'],
+      message: `task 'clustering' takes no target (got '${r.target}'): clusters are learned from the features alone`,
+    });
+  }
   if (r.target && r.features?.includes(r.target)) {
     ctx.addIssue({
       code: 'custom',

@@ -6,8 +6,12 @@ export function scalarMetrics(metrics: Record<string, unknown> | undefined): [st
   return Object.entries(metrics ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number');
 }
 
+/** Scalar metrics, then a clustering's sizes (rows per cluster, by cluster id) on one row. */
 export function metricsTable(metrics: Record<string, unknown> | undefined): string {
-  return table(['metric', 'value'], scalarMetrics(metrics));
+  const sizes = metrics?.sizes;
+  const rows: [string, number | string][] = scalarMetrics(metrics);
+  if (Array.isArray(sizes)) rows.push(['cluster sizes', sizes.join(', ')]);
+  return table(['metric', 'value'], rows);
 }
 
 export function runsTable(runs: readonly ApiRun[]): string {

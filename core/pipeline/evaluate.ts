@@ -54,9 +54,14 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
     const [testCsv, trainCsv] = await Promise.all(
       [keys.test, keys.train].map(async (key) => parseCsv(await getArtifact(deps, { key }), { field: key })),
     );
-    const testPredictions = await predictRows(session, contract, csvRows(testCsv, contract));
-    const metrics = scorePredictions(testCsv, contract, testPredictions);
+    const testRows = csvRows(testCsv, contract);
     const trainRows = csvRows(trainCsv, contract);
+    const testPredictions = await predictRows(session, contract, testRows);
+    const metrics = scorePredictions(testCsv, contract, testPredictions, {
+      rows: testRows,
+      trainRows,
+      seed: request.seed,
+    });
     const trainPredictions = await predictRows(session, contract, trainRows);
     const profiled = contract.features.filter((f) => f.type !== 'text');
     const baseline = buildBaselineProfile({

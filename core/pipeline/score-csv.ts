@@ -7,6 +7,7 @@ import { findColumn, parseNumberCell } from '../data/index.js';
 import { ValidationError } from '../errors.js';
 import { classificationMetrics, regressionMetrics } from '../ml/metrics.js';
 import { buildInputTensors, decodeOutputs } from '../ml/onnx-io.js';
+import { clusteringScore } from './score-clusters.js';
 
 /** The contract's features read from a CSV's columns, as the API would receive them. */
 export function csvRows(csv: ParsedCsv, contract: ModelContract): FeatureRow[] {
@@ -45,12 +46,27 @@ export async function predictRows(
   return decodeOutputs(contract, outputs as Record<string, ort.Tensor>, rows.length);
 }
 
-/** Test-set metrics from the ONNX predictions and the CSV's target column. */
+/** The rows scored and the training rows (clustering reads its input space from them). */
+export interface ScoredRows {
+  readonly rows: readonly FeatureRow[];
+  readonly trainRows: readonly FeatureRow[];
+  readonly seed: number;
+}
+
+/**
+ * Test-set metrics from the ONNX predictions: against the CSV's target column, or for
+ * clustering (no target) from the model's clusters and distances.
+ */
 export function scorePredictions(
   csv: ParsedCsv,
   contract: ModelContract,
   predictions: Prediction[],
+  scored?: ScoredRows,
 ): Metrics {
+  if (contract.task === 'clustering') {
+    if (!scored) throw new ValidationError('clustering: scoring needs the rows', 'contract');
+    return clusteringScore(contract, scored.rows, scored.trainRows, predictions, scored.seed);
+  }
   if (!contract.target)
     throw new ValidationError('contract: has no target to score against', 'contract.target');
   const target = findColumn(csv, contract.target, 'target');

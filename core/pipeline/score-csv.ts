@@ -9,16 +9,26 @@ import { classificationMetrics, regressionMetrics } from '../ml/metrics.js';
 import { buildInputTensors, decodeOutputs } from '../ml/onnx-io.js';
 import { clusteringScore } from './score-clusters.js';
 
+const FIELD = /\{([^{}]+)\}/g;
+
+/** A feature's cell reader: one column, or a text template filled from the columns it names. */
+function cellReader(csv: ParsedCsv, f: ModelContract['features'][number]): (r: number) => string | null {
+  const { template, columns } = f.source;
+  if (f.type === 'text' && template) {
+    const cells = new Map(columns.map((c) => [c, findColumn(csv, c, `features.${f.name}`).values]));
+    return (r) => template.replace(FIELD, (_, c: string) => cells.get(c)?.[r] ?? '');
+  }
+  const column = findColumn(csv, columns[0] ?? f.name, `features.${f.name}`);
+  return (r) => column.values[r] ?? null;
+}
+
 /** The contract's features read from a CSV's columns, as the API would receive them. */
 export function csvRows(csv: ParsedCsv, contract: ModelContract): FeatureRow[] {
-  const columns = contract.features.map((f) => ({
-    feature: f,
-    column: findColumn(csv, f.source.columns[0] ?? f.name, `features.${f.name}`),
-  }));
+  const columns = contract.features.map((feature) => ({ feature, read: cellReader(csv, feature) }));
   return Array.from({ length: csv.schema.rowCount }, (_, r) => {
     const row: FeatureRow = {};
-    for (const { feature, column } of columns) {
-      const cell = column.values[r];
+    for (const { feature, read } of columns) {
+      const cell = read(r);
       row[feature.name] =
         cell === null ? null : feature.type === 'numeric' ? (parseNumberCell(cell) ?? null) : cell;
     }

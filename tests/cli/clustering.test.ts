@@ -101,7 +101,7 @@ describe('clustering through the CLI', () => {
     expect((await showRun(await lastRunId())).score).toBeLessThan(v3.score);
     expect(eight.stdout).toMatch(/not deployed/);
     expect(await champion()).toBe(3);
-  });
+  }, 300_000);
 
   it('the endpoint answers cluster and distances', async () => {
     const res = await cli('--json', 'predict', 'k', '--json', JSON.stringify(SETOSA));

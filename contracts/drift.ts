@@ -73,6 +73,18 @@ export const FeatureProfileSchema = z.discriminatedUnion('type', [
 ]);
 export type FeatureProfile = z.infer<typeof FeatureProfileSchema>;
 
+/**
+ * How a text feature is watched: its training vocabulary (for the out-of-vocabulary rate) and top
+ * terms. The profile's `features` hold its descriptor columns (`{name} (words)`,
+ * `{name} (out-of-vocabulary rate)`, `{name} (top term)`), tested like any other column.
+ */
+export const TextDescriptorSpecSchema = z.object({
+  name: z.string().min(1),
+  vocabulary: z.array(z.string()),
+  topTerms: z.array(z.string()),
+});
+export type TextDescriptorSpec = z.infer<typeof TextDescriptorSpecSchema>;
+
 export const DriftTaskSchema = z.enum(['classification', 'regression', 'clustering']);
 
 export const BaselineProfileSchema = z.object({
@@ -84,6 +96,8 @@ export const BaselineProfileSchema = z.object({
   /** Reference rows (with or without missing values): picks the test family (<= 1000 vs above). */
   rowCount: count,
   features: z.array(FeatureProfileSchema).min(1),
+  /** Text features, watched through descriptor columns in `features`. */
+  text: z.array(TextDescriptorSpecSchema).optional(),
   /** Labels (classification, clustering) as a categorical profile; values (regression) as numeric. */
   prediction: FeatureProfileSchema,
   /** Flat test-set metrics, e.g. `{ accuracy: 0.93, f1: 0.92 }` or `{ rmse: 3.1, r2: 0.8 }`. */

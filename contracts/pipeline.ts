@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TuningResultSchema } from './metrics.js';
 import { RunIdSchema } from './tracking.js';
 import { TrainingRequestBodySchema } from './training-request.js';
 
@@ -60,7 +61,10 @@ export const EvaluateOutputSchema = z.object({
   contractUri: z.string(),
   baselineUri: z.string(),
   metricsUri: z.string(),
+  /** The hyperparameters the model was trained with: after defaults, and the chosen ones of a search. */
   hyperparameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  /** A tuned run's candidates with their cross-validation scores (the trainer's metrics.json). */
+  tuning: TuningResultSchema.optional(),
   /** From the trainer's manifest.json: which trainer produced the model (lineage). */
   trainerVersion: z.string().optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DatasetNameSchema, DatasetVersionSchema } from './dataset.js';
+import { TuningResultSchema } from './metrics.js';
 import { TaskSchema } from './model-contract.js';
 import { SplitStrategySchema, TrainingRequestBodySchema } from './training-request.js';
 
@@ -95,6 +96,8 @@ export const RunSchema = RunInputSchema.extend({
   /** Task metrics (shape per `contracts/metrics.ts`), kept as given. */
   metrics: z.record(z.string(), z.unknown()).optional(),
   score: z.number().optional(),
+  /** A tuned run's candidates and their cross-validation scores. */
+  tuning: TuningResultSchema.optional(),
   /** Named artifacts: `model`, `onnx`, `metrics`, `baseline`, `train`, `test`, … → s3:// URIs. */
   artifacts: z.record(z.string(), z.string().startsWith('s3://')).default({}),
   durationMs: z.number().int().min(0).optional(),
@@ -105,6 +108,10 @@ export type Run = z.infer<typeof RunSchema>;
 /** Results recorded on a run alongside (or without) a status change. */
 export const RunResultsSchema = z.object({
   metrics: z.record(z.string(), z.unknown()).optional(),
+  /** The hyperparameters used (after defaults; a search's chosen candidate), replacing the requested ones. */
+  hyperparameters: z.record(z.string(), Scalar).optional(),
+  /** A tuned run's candidates and their cross-validation scores. */
+  tuning: TuningResultSchema.optional(),
   score: z.number().optional(),
   artifacts: z.record(z.string(), z.string().startsWith('s3://')).optional(),
   durationMs: z.number().int().min(0).optional(),

@@ -35,91 +35,6 @@ export const RequestHyperparametersSchema = z.record(
   z.union([scalar, z.record(z.string(), scalar)]),
 );
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-/** The training request as the API receives it (no transforms: safe for OpenAPI generation). */
-export const TrainingRequestBodySchema = z.strictObject({
-  experiment: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(NAME, 'letters, digits, . _ - (starting with a letter or digit)'),
-  task: TaskSchema,
-  /** One algorithm, or a list to train one run per algorithm (a sweep). */
-  algorithm: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(20)]),
-  dataset: DatasetRefSchema,
-  /** Target column; required except for clustering. */
-  target: z.string().min(1).optional(),
-  /** Columns to use as features, in order; default: every column but the target. */
-  features: z.array(z.string().min(1)).min(1).optional(),
-  hyperparameters: RequestHyperparametersSchema.default({}),
-  testSize: z.number().gt(0).lt(1).default(0.25),
-  /** Default: `stratified` for classification, `shuffle` otherwise. */
-  split: SplitStrategySchema.optional(),
-  seed: SeedSchema,
-  policy: DeployPolicySchema.default('best_score'),
-  description: z.string().max(2000).optional(),
-  tags: z.record(z.string(), z.string()).default({}),
-});
-
-/** The training request with its task-dependent defaults applied (parse API bodies with this). */
-export const TrainingRequestSchema = TrainingRequestBodySchema.superRefine((r, ctx) => {
-  if (r.task !== 'clustering' && !r.target) {
-    ctx.addIssue({ code: 'custom', path: ['target'], message: `required for task '${r.task}'` });
-  }
-  if (r.target && r.features?.includes(r.target)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['features'],
-      message: `must not include the target '${r.target}'`,
-    });
-  }
-  if (r.features && new Set(r.features).size !== r.features.length) {
-    ctx.addIssue({ code: 'custom', path: ['features'], message: 'must not repeat a column' });
-  }
-  if (r.split === 'stratified' && r.task !== 'classification') {
-    ctx.addIssue({ code: 'custom', path: ['split'], message: 'stratified needs a classification task' });
-  }
-}).transform((r) => ({ ...r, split: r.split ?? defaultSplit(r.task) }));
-export type TrainingRequest = z.infer<typeof TrainingRequestSchema>;
-export type TrainingRequestInput = z.input<typeof TrainingRequestSchema>;
-
-/** `stratified` for classification, else `shuffle`. */
-export function defaultSplit(task: z.infer<typeof TaskSchema>): SplitStrategy {
-  return task === 'classification' ? 'stratified' : 'shuffle';
-}
-
-/** The request's algorithms as a list (one entry unless it is a sweep). */
-export function requestAlgorithms(r: Pick<TrainingRequest, 'algorithm'>): string[] {
-  return typeof r.algorithm === 'string' ? [r.algorithm] : [...r.algorithm];
-}
-
-/**
- * The hyperparameters for one algorithm of a request: the nested object under its name when
- * present (sweeps), plus every flat scalar entry (shared by all algorithms of a single run).
- */
-export function hyperparametersFor(
-  r: Pick<TrainingRequest, 'hyperparameters'>,
-  algorithm: string,
-): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(r.hyperparameters)) {
-    if (typeof v !== 'object') out[k] = v;
-  }
-  const nested = r.hyperparameters[algorithm];
-  if (nested && typeof nested === 'object') Object.assign(out, nested);
-  return out;
-}
-
-/**
- * Reserved hyperparameters.json keys (JSON strings) for what a trainer needs beyond one
- * algorithm's hyperparameters; `parseHyperparameters` leaves every `cirrus_` key to the trainer.
- * A request carries them in `hyperparameters` as JSON strings (they travel to the trainer as
- * they are), e.g. `{ "C": 1, "cirrus_search": "{\"strategy\":\"grid\",\"space\":{...}}" }`.
- */
-export const TEXT_OPTIONS_KEY = 'cirrus_text';
-export const SEARCH_SPACE_KEY = 'cirrus_search';
-
 /**
  * Text features: every column typed `text` is vectorized inside the graph (TF-IDF over word
  * n-grams); with `template`, the columns it names are joined into one text feature first, as
@@ -163,3 +78,128 @@ export const SearchSpaceSchema = z.strictObject({
   folds: z.number().int().min(2).max(20).default(3),
 });
 export type SearchSpace = z.infer<typeof SearchSpaceSchema>;
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** The training request as the API receives it (no transforms: safe for OpenAPI generation). */
+export const TrainingRequestBodySchema = z.strictObject({
+  experiment: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(NAME, 'letters, digits, . _ - (starting with a letter or digit)'),
+  task: TaskSchema,
+  /** One algorithm, or a list to train one run per algorithm (a sweep). */
+  algorithm: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(20)]),
+  dataset: DatasetRefSchema,
+  /** Target column; required except for clustering. */
+  target: z.string().min(1).optional(),
+  /** Columns to use as features, in order; default: every column but the target. */
+  features: z.array(z.string().min(1)).min(1).optional(),
+  hyperparameters: RequestHyperparametersSchema.default({}),
+  /** Text features: a template joining columns into one text, and the TF-IDF settings. */
+  text: TextOptionsSchema.optional(),
+  /** Tune instead of fixed values: grid or random search, scored by k-fold cross-validation. */
+  search: SearchSpaceSchema.optional(),
+  testSize: z.number().gt(0).lt(1).default(0.25),
+  /** Default: `stratified` for classification, `shuffle` otherwise. */
+  split: SplitStrategySchema.optional(),
+  seed: SeedSchema,
+  policy: DeployPolicySchema.default('best_score'),
+  description: z.string().max(2000).optional(),
+  tags: z.record(z.string(), z.string()).default({}),
+});
+
+/** The training request with its task-dependent defaults applied (parse API bodies with this). */
+export const TrainingRequestSchema = TrainingRequestBodySchema.superRefine((r, ctx) => {
+  if (r.task !== 'clustering' && !r.target) {
+    ctx.addIssue({ code: 'custom', path: ['target'], message: `required for task '${r.task}'` });
+  }
+  if (r.task === 'clustering' && r.target) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['target'],
+      message: `task 'clustering' takes no target (got '${r.target}'): clusters are learned from the features alone`,
+    });
+  }
+  if (r.target && r.features?.includes(r.target)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['features'],
+      message: `must not include the target '${r.target}'`,
+    });
+  }
+  if (r.features && new Set(r.features).size !== r.features.length) {
+    ctx.addIssue({ code: 'custom', path: ['features'], message: 'must not repeat a column' });
+  }
+  for (const [field, key] of [
+    ['text', TEXT_OPTIONS_KEY],
+    ['search', SEARCH_SPACE_KEY],
+  ] as const) {
+    if (r[field] && r.hyperparameters[key] !== undefined)
+      ctx.addIssue({ code: 'custom', path: [field], message: `given twice: also as hyperparameters.${key}` });
+  }
+  if (r.search && Array.isArray(r.algorithm) && r.algorithm.length > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['search'],
+      message: 'tunes one algorithm: name one algorithm, not a list',
+    });
+  }
+  if (r.split === 'stratified' && r.task !== 'classification') {
+    ctx.addIssue({ code: 'custom', path: ['split'], message: 'stratified needs a classification task' });
+  }
+}).transform((r) => ({ ...r, split: r.split ?? defaultSplit(r.task) }));
+export type TrainingRequest = z.infer<typeof TrainingRequestSchema>;
+export type TrainingRequestInput = z.input<typeof TrainingRequestSchema>;
+
+/** `stratified` for classification, else `shuffle`. */
+export function defaultSplit(task: z.infer<typeof TaskSchema>): SplitStrategy {
+  return task === 'classification' ? 'stratified' : 'shuffle';
+}
+
+/** The request's algorithms as a list (one entry unless it is a sweep). */
+export function requestAlgorithms(r: Pick<TrainingRequest, 'algorithm'>): string[] {
+  return typeof r.algorithm === 'string' ? [r.algorithm] : [...r.algorithm];
+}
+
+/**
+ * The hyperparameters for one algorithm of a request: the nested object under its name when
+ * present (sweeps), plus every flat scalar entry (shared by all algorithms of a single run).
+ */
+export function hyperparametersFor(
+  r: Pick<TrainingRequest, 'hyperparameters'>,
+  algorithm: string,
+): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(r.hyperparameters)) {
+    if (typeof v !== 'object') out[k] = v;
+  }
+  const nested = r.hyperparameters[algorithm];
+  if (nested && typeof nested === 'object') Object.assign(out, nested);
+  return out;
+}
+
+/**
+ * What the trainer receives for one algorithm of a request: its hyperparameters, plus the typed
+ * `text` and `search` fields as the reserved `cirrus_text` / `cirrus_search` JSON strings
+ * (SageMaker passes string key/values only).
+ */
+export function trainerHyperparameters(
+  r: Pick<TrainingRequest, 'hyperparameters' | 'text' | 'search'>,
+  algorithm: string,
+): Record<string, string | number | boolean> {
+  const out = hyperparametersFor(r, algorithm);
+  if (r.text) out[TEXT_OPTIONS_KEY] = JSON.stringify(r.text);
+  if (r.search) out[SEARCH_SPACE_KEY] = JSON.stringify(r.search);
+  return out;
+}
+
+/**
+ * Reserved hyperparameters.json keys (JSON strings) for what a trainer needs beyond one
+ * algorithm's hyperparameters; `parseHyperparameters` leaves every `cirrus_` key to the trainer.
+ * A request gives them as the typed `text` and `search` fields; the keys inside `hyperparameters`
+ * (JSON strings) still work, for requests stored before the fields existed.
+ */
+export const TEXT_OPTIONS_KEY = 'cirrus_text';
+export const SEARCH_SPACE_KEY = 'cirrus_search';

@@ -5,6 +5,7 @@ import {
   deploymentLine,
   deploymentOf,
   experimentsTable,
+  candidatesTable,
   metricsTable,
   runsTable,
   runSummary,
@@ -39,6 +40,10 @@ export function registerRunCommands(program: Command): void {
       emit(run, () => {
         say(runSummary(run));
         if (run.metrics) say(metricsTable(run.metrics));
+        if (run.tuning) {
+          say(`${run.tuning.strategy} search: ${run.tuning.candidates.length} candidates`);
+          say(candidatesTable(run.tuning));
+        }
         if (run.execution?.history?.length) say(stateHistoryTable(run.execution.history));
         if (run.status === 'SUCCEEDED') say(deploymentLine(deploymentOf(run.execution?.history)));
       });

@@ -1,13 +1,27 @@
 import { type Command, Option } from 'commander';
 import { ApiError, type CirrusClient, seg } from '../client.js';
 import { clientFor } from '../context.js';
-import { deploymentLine, deploymentOf, metricsTable, runsTable, runSummary } from '../format/runs.js';
+import {
+  candidatesTable,
+  deploymentLine,
+  deploymentOf,
+  metricsTable,
+  runsTable,
+  runSummary,
+} from '../format/runs.js';
 import { emit, output, say, when } from '../output.js';
 import { collect, hyperparameters, number, positiveInt } from '../parse.js';
 import type { Alias, ApiRun, ModelVersion, StartedRun } from '../types.js';
 import { watchRun, watchSweep } from '../watch-run.js';
+import {
+  addSearchOptions,
+  addTextOptions,
+  searchField,
+  type TextAndSearchOptions,
+  textField,
+} from './train-options.js';
 
-interface TrainOptions {
+interface TrainOptions extends TextAndSearchOptions {
   experiment: string;
   task: string;
   algorithm: string;
@@ -34,6 +48,14 @@ Examples:
       --dataset iris --target target --param svc.C=10        # a sweep: the best one is deployed
   $ cirrus train --experiment diabetes --task regression --algorithm ridge --dataset diabetes \\
       --target target --split last --test-size 0.2 --no-wait
+  $ cirrus train --experiment k --task clustering --algorithm kmeans --dataset iris \\
+      --features "petal length (cm),petal width (cm)" --param n_clusters=3      # no target
+  $ cirrus train --experiment reviews --task classification --algorithm logistic_regression \\
+      --dataset reviews --target sentiment --text-template "{author}: {text}" --ngrams 1
+  $ cirrus train --experiment iris --task classification --algorithm svc --dataset iris --target target \\
+      --search grid --grid C=0.1,1,10 --grid kernel=linear,rbf --folds 5        # tuned by 5-fold CV
+  $ cirrus train --experiment iris --task classification --algorithm random_forest --dataset iris \\
+      --target target --range n_estimators=10:200:int --range max_depth=2:10:int --budget 12
 `;
 
 /** The API body from the options (the API validates it and names the field on error). */
@@ -50,6 +72,8 @@ export function trainingBody(o: TrainOptions): Record<string, unknown> {
     ...(o.target ? { target: o.target } : {}),
     ...(o.features ? { features: o.features.split(',').map((f) => f.trim()) } : {}),
     hyperparameters: hyperparameters(o.param ?? [], algorithms),
+    ...withField('text', textField(o)),
+    ...withField('search', searchField(o)),
     ...(o.testSize !== undefined ? { testSize: o.testSize } : {}),
     ...(o.split ? { split: o.split } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
@@ -58,9 +82,13 @@ export function trainingBody(o: TrainOptions): Record<string, unknown> {
   };
 }
 
+function withField(name: string, value: unknown): Record<string, unknown> {
+  return value === undefined ? {} : { [name]: value };
+}
+
 /** `cirrus train`: starts a run (or a sweep), follows its states, ends with metrics and the deploy decision. */
 export function registerTrainCommand(program: Command): void {
-  program
+  const train = program
     .command('train')
     .description('Start a training run and follow it through the pipeline')
     .requiredOption('--experiment <name>', 'experiment (also the registered model name)')
@@ -92,7 +120,8 @@ export function registerTrainCommand(program: Command): void {
       ]),
     )
     .option('--description <text>', 'what this run is about')
-    .option('--no-wait', 'print the run id and return without following it')
+    .option('--no-wait', 'print the run id and return without following it');
+  addSearchOptions(addTextOptions(train))
     .addHelpText('after', EXAMPLES)
     .action(async (opts: TrainOptions, cmd: Command) => {
       const client = clientFor(cmd);
@@ -202,6 +231,7 @@ function printOutcome(
     const run = runs[0]!;
     say(runSummary(run));
     if (run.status === 'SUCCEEDED') say(metricsTable(run.metrics));
+    if (run.tuning) say(candidatesTable(run.tuning));
   } else {
     say(runsTable(runs));
   }

@@ -6,8 +6,12 @@ export function scalarMetrics(metrics: Record<string, unknown> | undefined): [st
   return Object.entries(metrics ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number');
 }
 
+/** Scalar metrics, then a clustering's sizes (rows per cluster, by cluster id) on one row. */
 export function metricsTable(metrics: Record<string, unknown> | undefined): string {
-  return table(['metric', 'value'], scalarMetrics(metrics));
+  const sizes = metrics?.sizes;
+  const rows: [string, number | string][] = scalarMetrics(metrics);
+  if (Array.isArray(sizes)) rows.push(['cluster sizes', sizes.join(', ')]);
+  return table(['metric', 'value'], rows);
 }
 
 export function runsTable(runs: readonly ApiRun[]): string {
@@ -101,3 +105,22 @@ export function experimentsTable(
 }
 
 export const scoreText = (score: number | undefined) => (score === undefined ? 'n/a' : num(score));
+
+/**
+ * A tuned run's candidates: each one's cross-validation score (mean ± std over the folds), the
+ * values it tried, and which one was kept (then refit on the whole training split).
+ */
+export function candidatesTable(tuning: NonNullable<ApiRun['tuning']>): string {
+  const keys = [...new Set(tuning.candidates.flatMap((c) => Object.keys(c.hyperparameters)))];
+  const metric = tuning.folds ? `${tuning.metric} (${tuning.folds}-fold CV)` : tuning.metric;
+  return table(
+    ['#', ...keys, metric, '± std', 'chosen'],
+    tuning.candidates.map((c, i) => [
+      i + 1,
+      ...keys.map((k) => String(c.hyperparameters[k] ?? '')),
+      num(c.score),
+      num(c.std),
+      i === tuning.best ? '✓' : '',
+    ]),
+  );
+}

@@ -14,6 +14,7 @@ import { PerformanceWindow } from './performance.js';
 import { notEnoughDataReport, type ReportHeader } from './report.js';
 import { CategoryCounter } from './sketches/categorical-profile.js';
 import { NumericWindow } from './sketches/numeric-window.js';
+import { type TextDescriber, textDescriber, withTextDescriptors } from './text-descriptors.js';
 
 /** Logged rows one at a time, or in pages (e.g. one DynamoDB Query page per item). */
 export type LoggedRows =
@@ -66,11 +67,12 @@ async function consume(
   sinks: readonly Sink[],
   prediction: Sink,
   performance: PerformanceWindow,
+  describers: readonly TextDescriber[],
 ): Promise<number> {
   let count = 0;
   const take = (row: LoggedRow) => {
     count++;
-    const features = row.features;
+    const features = describers.length ? withTextDescriptors(describers, row.features) : row.features;
     for (let i = 0; i < names.length; i++) sinks[i].add(features[names[i]]);
     prediction.add(row.prediction);
     if (row.actual !== undefined && row.actual !== null) performance.add(row.prediction, row.actual);
@@ -107,7 +109,8 @@ export async function evaluateDrift(input: EvaluateDriftInput): Promise<DriftRep
   const sinks = baseline.features.map((f, i) => sinkFor(f, baseline, options, i));
   const prediction = sinkFor(baseline.prediction, baseline, options, names.length);
   const performance = new PerformanceWindow(baseline.task);
-  const rows = await consume(input.rows, names, sinks, prediction, performance);
+  const describers = (baseline.text ?? []).map(textDescriber);
+  const rows = await consume(input.rows, names, sinks, prediction, performance, describers);
   if (rows < options.minRows) return notEnoughDataReport(header, rows, options.minRows, options.driftShare);
 
   const features = baseline.features.map((f, i) => featureDrift(f, sinks[i], baseline, options));

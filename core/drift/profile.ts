@@ -1,10 +1,10 @@
-import type { BaselineProfile, FeatureProfile } from '../../contracts/drift.js';
+import type { BaselineProfile, FeatureProfile, TextDescriptorSpec } from '../../contracts/drift.js';
 import { ValidationError } from '../errors.js';
 import { deriveSeed } from '../ml/random.js';
 import { CategoricalProfileBuilder } from './sketches/categorical-profile.js';
 import { NumericProfileBuilder } from './sketches/numeric-profile.js';
 
-/** A profiled column. Text features have no drift test here; leave them out. */
+/** A profiled column (a text feature is profiled through its descriptor columns: text-descriptors.ts). */
 export interface ProfileColumn {
   readonly name: string;
   readonly type: 'numeric' | 'categorical';
@@ -15,6 +15,8 @@ export interface BaselineProfileOptions {
   readonly features: readonly ProfileColumn[];
   /** Seeds every reservoir (feature i uses deriveSeed(seed, i)); recorded in the profile. */
   readonly seed: number;
+  /** Text features watched through descriptor columns (their specs are recorded in the profile). */
+  readonly text?: readonly TextDescriptorSpec[];
   /** Reservoir size per numeric feature. Must stay >= 1000 so KS references are complete. @default 5000 */
   readonly sampleSize?: number;
 }
@@ -60,6 +62,7 @@ export class BaselineProfileBuilder {
       seed: this.options.seed,
       rowCount: this.rows,
       features: this.builders.map((b): FeatureProfile => b.finish()),
+      ...(this.options.text?.length ? { text: [...this.options.text] } : {}),
       prediction: this.prediction.finish(),
       metrics: { ...metrics },
       ...(createdAt ? { createdAt: createdAt.toISOString() } : {}),

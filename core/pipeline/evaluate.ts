@@ -1,6 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
-import { ModelContractSchema } from '../../contracts/model-contract.js';
+import { MetricsFileSchema, type TuningResult } from '../../contracts/metrics.js';
+import { type ModelContract, ModelContractSchema } from '../../contracts/model-contract.js';
+import type { FeatureRow } from '../../contracts/serving.js';
 import {
   type EvaluateOutput,
   PipelineRequestSchema,
@@ -12,7 +14,18 @@ import { ModelManifestSchema } from '../../contracts/training-job.js';
 import { getArtifact, putArtifact, putJson } from '../artifacts/index.js';
 import { parseCsv } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
-import { buildBaselineProfile, numericMetrics } from '../drift/profile.js';
+import {
+  type BuildBaselineProfileInput,
+  buildBaselineProfile,
+  numericMetrics,
+  type ProfileColumn,
+} from '../drift/profile.js';
+import {
+  descriptorProfileColumns,
+  textDescriber,
+  textDescriptorSpec,
+  withTextDescriptors,
+} from '../drift/text-descriptors.js';
 import { ValidationError } from '../errors.js';
 import { readModelArchive } from './model-archive.js';
 import { runKeys } from './prepare.js';
@@ -54,21 +67,19 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
     const [testCsv, trainCsv] = await Promise.all(
       [keys.test, keys.train].map(async (key) => parseCsv(await getArtifact(deps, { key }), { field: key })),
     );
-    const testPredictions = await predictRows(session, contract, csvRows(testCsv, contract));
-    const metrics = scorePredictions(testCsv, contract, testPredictions);
+    const testRows = csvRows(testCsv, contract);
     const trainRows = csvRows(trainCsv, contract);
+    const testPredictions = await predictRows(session, contract, testRows);
+    const metrics = scorePredictions(testCsv, contract, testPredictions, {
+      rows: testRows,
+      trainRows,
+      seed: request.seed,
+    });
     const trainPredictions = await predictRows(session, contract, trainRows);
-    const profiled = contract.features.filter((f) => f.type !== 'text');
     const baseline = buildBaselineProfile({
       task: contract.task,
       seed: request.seed,
-      features: profiled.map((f) => ({
-        name: f.name,
-        type: f.type === 'numeric' ? 'numeric' : 'categorical',
-      })),
-      columns: Object.fromEntries(
-        profiled.map((f) => [f.name, trainRows.map((r) => r[f.name] as number | string | null)]),
-      ),
+      ...profiledColumns(contract, trainRows),
       predictions: trainPredictions.map(predictionValue),
       metrics: numericMetrics(metrics),
       createdAt: deps.now(),
@@ -87,12 +98,68 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
       contractUri: contractObj.uri,
       metricsUri: metricsObj.uri,
       baselineUri: baselineObj.uri,
-      hyperparameters: hyperparametersFor(request, request.algorithm),
+      hyperparameters:
+        usedHyperparameters(archive.manifestJson) ?? hyperparametersFor(request, request.algorithm),
+      ...tuningOf(archive.metricsJson),
       ...trainerVersionOf(archive.manifestJson),
     };
   } finally {
     await session.release();
   }
+}
+
+/**
+ * The columns the drift baseline profiles: numeric and categorical features as they are, and
+ * each text feature through its descriptor columns (words, out-of-vocabulary rate, top term).
+ */
+function profiledColumns(
+  contract: ModelContract,
+  rows: readonly FeatureRow[],
+): Pick<BuildBaselineProfileInput, 'features' | 'columns' | 'text'> {
+  const text = contract.features
+    .filter((f) => f.type === 'text')
+    .map((f) =>
+      textDescriptorSpec(
+        f.name,
+        rows.map((r) => r[f.name]),
+      ),
+    );
+  const describers = text.map(textDescriber);
+  const described = describers.length ? rows.map((r) => withTextDescriptors(describers, r)) : rows;
+  const features: ProfileColumn[] = contract.features.flatMap((f) =>
+    f.type === 'text'
+      ? descriptorProfileColumns(f.name)
+      : [{ name: f.name, type: f.type === 'numeric' ? ('numeric' as const) : ('categorical' as const) }],
+  );
+  const columns = Object.fromEntries(
+    features.map((f) => [f.name, described.map((r) => r[f.name] as number | string | null)]),
+  );
+  return { features, columns, text };
+}
+
+type Scalar = string | number | boolean;
+
+/**
+ * The hyperparameters the trainer used (its manifest: defaults applied, a search's chosen
+ * candidate), as scalars (anything else as JSON); undefined for a trainer without a manifest.
+ */
+function usedHyperparameters(manifestJson: string | undefined): Record<string, Scalar> | undefined {
+  if (!manifestJson) return undefined;
+  const parsed = ModelManifestSchema.safeParse(JSON.parse(manifestJson));
+  if (!parsed.success) return undefined;
+  return Object.fromEntries(
+    Object.entries(parsed.data.hyperparameters).map(([k, v]): [string, Scalar] => [
+      k,
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v),
+    ]),
+  );
+}
+
+/** A tuned run's candidates, from the trainer's metrics.json. */
+function tuningOf(metricsJson: string | undefined): { tuning?: TuningResult } {
+  if (!metricsJson) return {};
+  const parsed = MetricsFileSchema.safeParse(JSON.parse(metricsJson));
+  return parsed.success && parsed.data.tuning ? { tuning: parsed.data.tuning } : {};
 }
 
 /** The trainer version from the archive's manifest; a model without one still evaluates. */

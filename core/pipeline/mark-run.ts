@@ -64,6 +64,8 @@ export async function markSucceeded(deps: CoreDeps, input: unknown): Promise<Mar
     results: {
       metrics: ev.metrics,
       score: ev.score,
+      hyperparameters: ev.hyperparameters,
+      ...(ev.tuning ? { tuning: ev.tuning } : {}),
       artifacts: Object.fromEntries(Object.entries(artifacts).filter((e): e is [string, string] => !!e[1])),
       durationMs: durationOf(deps, current),
       ...(ev.trainerVersion ? { trainerVersion: ev.trainerVersion } : {}),

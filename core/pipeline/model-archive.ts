@@ -10,6 +10,8 @@ export interface ModelArchive {
   readonly contractJson: string;
   /** The trainer's manifest.json (trainer version, seed, rows, duration), when the archive has one. */
   readonly manifestJson?: string;
+  /** The trainer's metrics.json (its own scores and, for a tuned run, every candidate), when present. */
+  readonly metricsJson?: string;
   readonly files: readonly string[];
 }
 
@@ -36,13 +38,14 @@ export async function readModelArchive(tarGz: Uint8Array): Promise<ModelArchive>
       }
     };
     const [onnx, contract] = await Promise.all([read('model.onnx'), read('contract.json')]);
-    const manifest = files.includes('manifest.json')
-      ? (await read('manifest.json')).toString('utf8')
-      : undefined;
+    const optional = async (name: string) =>
+      files.includes(name) ? (await read(name)).toString('utf8') : undefined;
+    const [manifest, metrics] = await Promise.all([optional('manifest.json'), optional('metrics.json')]);
     return {
       onnx: new Uint8Array(onnx),
       contractJson: contract.toString('utf8'),
       manifestJson: manifest,
+      metricsJson: metrics,
       files,
     };
   } finally {

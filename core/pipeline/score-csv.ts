@@ -7,17 +7,28 @@ import { findColumn, parseNumberCell } from '../data/index.js';
 import { ValidationError } from '../errors.js';
 import { classificationMetrics, regressionMetrics } from '../ml/metrics.js';
 import { buildInputTensors, decodeOutputs } from '../ml/onnx-io.js';
+import { clusteringScore } from './score-clusters.js';
+
+const FIELD = /\{([^{}]+)\}/g;
+
+/** A feature's cell reader: one column, or a text template filled from the columns it names. */
+function cellReader(csv: ParsedCsv, f: ModelContract['features'][number]): (r: number) => string | null {
+  const { template, columns } = f.source;
+  if (f.type === 'text' && template) {
+    const cells = new Map(columns.map((c) => [c, findColumn(csv, c, `features.${f.name}`).values]));
+    return (r) => template.replace(FIELD, (_, c: string) => cells.get(c)?.[r] ?? '');
+  }
+  const column = findColumn(csv, columns[0] ?? f.name, `features.${f.name}`);
+  return (r) => column.values[r] ?? null;
+}
 
 /** The contract's features read from a CSV's columns, as the API would receive them. */
 export function csvRows(csv: ParsedCsv, contract: ModelContract): FeatureRow[] {
-  const columns = contract.features.map((f) => ({
-    feature: f,
-    column: findColumn(csv, f.source.columns[0] ?? f.name, `features.${f.name}`),
-  }));
+  const columns = contract.features.map((feature) => ({ feature, read: cellReader(csv, feature) }));
   return Array.from({ length: csv.schema.rowCount }, (_, r) => {
     const row: FeatureRow = {};
-    for (const { feature, column } of columns) {
-      const cell = column.values[r];
+    for (const { feature, read } of columns) {
+      const cell = read(r);
       row[feature.name] =
         cell === null ? null : feature.type === 'numeric' ? (parseNumberCell(cell) ?? null) : cell;
     }
@@ -45,12 +56,27 @@ export async function predictRows(
   return decodeOutputs(contract, outputs as Record<string, ort.Tensor>, rows.length);
 }
 
-/** Test-set metrics from the ONNX predictions and the CSV's target column. */
+/** The rows scored and the training rows (clustering reads its input space from them). */
+export interface ScoredRows {
+  readonly rows: readonly FeatureRow[];
+  readonly trainRows: readonly FeatureRow[];
+  readonly seed: number;
+}
+
+/**
+ * Test-set metrics from the ONNX predictions: against the CSV's target column, or for
+ * clustering (no target) from the model's clusters and distances.
+ */
 export function scorePredictions(
   csv: ParsedCsv,
   contract: ModelContract,
   predictions: Prediction[],
+  scored?: ScoredRows,
 ): Metrics {
+  if (contract.task === 'clustering') {
+    if (!scored) throw new ValidationError('clustering: scoring needs the rows', 'contract');
+    return clusteringScore(contract, scored.rows, scored.trainRows, predictions, scored.seed);
+  }
   if (!contract.target)
     throw new ValidationError('contract: has no target to score against', 'contract.target');
   const target = findColumn(csv, contract.target, 'target');

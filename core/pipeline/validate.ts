@@ -10,6 +10,7 @@ import type { Run } from '../../contracts/tracking.js';
 import {
   defaultSplit,
   hyperparametersFor,
+  trainerHyperparameters,
   TrainingRequestBodySchema,
   TrainingRequestSchema,
 } from '../../contracts/training-request.js';
@@ -53,7 +54,7 @@ export async function validate(deps: CoreDeps, input: unknown): Promise<Validate
   if (!state.success) throw fromZodError(state.error, 'state');
   const request = parseRequest(state.data.request);
   const spec = algorithmSpec(request.algorithm, request.task);
-  parseHyperparameters(spec, hyperparametersFor(request, request.algorithm));
+  parseHyperparameters(spec, trainerHyperparameters(request, request.algorithm));
   const dataset = await getDataset(deps, request.dataset.name, request.dataset.version ?? 'latest');
   checkColumns(request, dataset);
   checkSplit(request, dataset);

@@ -2,6 +2,7 @@ import { algorithmSpec, parseHyperparameters } from '../../contracts/algorithms.
 import type { DatasetRecord } from '../../contracts/dataset.js';
 import {
   hyperparametersFor,
+  trainerHyperparameters,
   requestAlgorithms,
   type TrainingRequest,
   TrainingRequestSchema,
@@ -42,7 +43,7 @@ export function parseTrainingRequest(body: Record<string, unknown>, experiment: 
   const request = parsed.data;
   for (const name of requestAlgorithms(request)) {
     const spec = algorithmSpec(name, request.task);
-    parseHyperparameters(spec, hyperparametersFor(request, name));
+    parseHyperparameters(spec, trainerHyperparameters(request, name));
   }
   return request;
 }

@@ -1,48 +1,13 @@
-import { createRng, shuffleInPlace } from '../../../core/ml/random.js';
+import { silhouette } from '../../../core/ml/silhouette.js';
 import type { Matrix } from '../types.js';
+
+export { silhouette };
 
 export interface ClusteringMetrics {
   /** Sum of squared distances of rows to their cluster's centre. */
   readonly inertia: number;
   /** Mean silhouette coefficient (Euclidean), in [-1, 1]; 0 when there is one cluster. */
   readonly silhouette: number;
-}
-
-/** Rows beyond this are sampled (seeded) for the O(n^2) silhouette. */
-const SILHOUETTE_SAMPLE = 3000;
-
-function dist(X: Matrix, i: number, j: number): number {
-  let s = 0;
-  for (let t = 0; t < X.cols; t++) {
-    const d = X.data[i * X.cols + t] - X.data[j * X.cols + t];
-    s += d * d;
-  }
-  return Math.sqrt(s);
-}
-
-/** Mean silhouette over `rows` (all rows, or a seeded sample when there are many). */
-export function silhouette(X: Matrix, labels: ArrayLike<number>, seed = 0): number {
-  let rows = Array.from({ length: X.rows }, (_, i) => i);
-  if (rows.length > SILHOUETTE_SAMPLE)
-    rows = shuffleInPlace(rows, createRng(seed)).slice(0, SILHOUETTE_SAMPLE);
-  const k = Math.max(...rows.map((i) => labels[i])) + 1;
-  let total = 0;
-  for (const i of rows) {
-    const sum = new Float64Array(k);
-    const cnt = new Float64Array(k);
-    for (const j of rows) {
-      if (i === j) continue;
-      sum[labels[j]] += dist(X, i, j);
-      cnt[labels[j]]++;
-    }
-    const own = labels[i];
-    if (cnt[own] === 0) continue; // a singleton cluster scores 0, as scikit-learn
-    const a = sum[own] / cnt[own];
-    let b = Number.POSITIVE_INFINITY;
-    for (let c = 0; c < k; c++) if (c !== own && cnt[c] > 0) b = Math.min(b, sum[c] / cnt[c]);
-    if (Number.isFinite(b)) total += (b - a) / Math.max(a, b);
-  }
-  return rows.length ? total / rows.length : 0;
 }
 
 /** Inertia and silhouette of a clustering (centres row-major [K, F]). */

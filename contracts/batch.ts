@@ -4,7 +4,9 @@ import { z } from 'zod';
 export const BatchFormatSchema = z.enum(['csv', 'jsonl']);
 export type BatchFormat = z.infer<typeof BatchFormatSchema>;
 
-const S3UriSchema = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must be an s3://bucket/key URI');
+const S3UriSchema = z
+  .string()
+  .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*$/, 'must be an s3://bucket/key URI');
 
 /** `POST /v1/endpoints/{name}/batch-predictions`. */
 export const BatchPredictRequestSchema = z.strictObject({
@@ -119,7 +121,9 @@ export const ScoreBatchInputSchema = z.object({
     output: true,
   }).extend({ inputFormat: BatchFormatSchema }),
   /** ItemSelector: `row` is `$$.Map.Item.Index`, `values` the CSV or JSON Lines item. */
-  Items: z.array(z.object({ row: z.number().int().min(0), values: z.record(z.string(), z.unknown()) })).min(1),
+  Items: z
+    .array(z.object({ row: z.number().int().min(0), values: z.record(z.string(), z.unknown()) }))
+    .min(1),
 });
 export type ScoreBatchInput = z.infer<typeof ScoreBatchInputSchema>;
 

@@ -45,7 +45,9 @@ export async function assembleBatch(deps: CoreDeps, payload: unknown): Promise<B
   if (!parsed.success) throw fromZodError(parsed.error, 'payload');
   const { jobId, output, mapRun } = parsed.data;
   const job = await getBatchJob(deps, jobId);
-  const manifest = ManifestSchema.parse(JSON.parse(await readText(deps, mapRun.ResultWriterDetails.Bucket, mapRun.ResultWriterDetails.Key)));
+  const manifest = ManifestSchema.parse(
+    JSON.parse(await readText(deps, mapRun.ResultWriterDetails.Bucket, mapRun.ResultWriterDetails.Key)),
+  );
   const results: ScoreBatchResult[] = [];
   for (const file of manifest.ResultFiles.SUCCEEDED) {
     for await (const line of lines(deps, mapRun.ResultWriterDetails.Bucket, file.Key)) {
@@ -66,8 +68,20 @@ export async function assembleBatch(deps: CoreDeps, payload: unknown): Promise<B
   const version = await getModelVersion(deps, { model: job.model, version: job.version });
   const keys = outputKeys(output.prefix, jobId, output.format);
   const header = output.format === 'csv' ? `${outputColumns(version.contract).join(',')}\n` : '';
-  await concatObjects(deps, output.bucket, keys.predictions, header, results.flatMap((r) => (r.part ? [r.part] : [])));
-  await concatObjects(deps, output.bucket, keys.errors, 'row,reason\n', results.flatMap((r) => (r.errorsPart ? [r.errorsPart] : [])));
+  await concatObjects(
+    deps,
+    output.bucket,
+    keys.predictions,
+    header,
+    results.flatMap((r) => (r.part ? [r.part] : [])),
+  );
+  await concatObjects(
+    deps,
+    output.bucket,
+    keys.errors,
+    'row,reason\n',
+    results.flatMap((r) => (r.errorsPart ? [r.errorsPart] : [])),
+  );
   const finishedAt = deps.now();
   const sum = (f: (r: ScoreBatchResult) => number) => results.reduce((n, r) => n + f(r), 0);
   const fields = {
@@ -77,7 +91,12 @@ export async function assembleBatch(deps: CoreDeps, payload: unknown): Promise<B
     predictionsUri: toS3Uri(output.bucket, keys.predictions),
     errorsUri: toS3Uri(output.bucket, keys.errors),
     manifestUri: toS3Uri(mapRun.ResultWriterDetails.Bucket, mapRun.ResultWriterDetails.Key),
-    rows: { total: sum((r) => r.rows) + failedRows, scored: sum((r) => r.scored), invalid: sum((r) => r.invalid), failed: failedRows },
+    rows: {
+      total: sum((r) => r.rows) + failedRows,
+      scored: sum((r) => r.scored),
+      invalid: sum((r) => r.invalid),
+      failed: failedRows,
+    },
     batches: { total: results.length + failedBatches, failed: failedBatches },
   };
   await finishBatchJob(deps, jobId, fields);
@@ -87,7 +106,10 @@ export async function assembleBatch(deps: CoreDeps, payload: unknown): Promise<B
 /** The MarkFailed state: ends the job FAILED with the Map's or Assemble's error. */
 export async function markBatchFailed(deps: CoreDeps, payload: unknown): Promise<{ jobId: string }> {
   const input = z
-    .object({ jobId: z.string(), failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional() })
+    .object({
+      jobId: z.string(),
+      failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+    })
     .parse(payload);
   const job = await getBatchJob(deps, input.jobId);
   const finishedAt = deps.now();

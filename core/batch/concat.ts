@@ -29,12 +29,15 @@ export async function concatObjects(
   let uploadId: string | undefined;
   const parts: { ETag?: string; PartNumber: number }[] = [];
   const flush = async () => {
-    uploadId ??= (await deps.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: target }))).UploadId;
+    uploadId ??= (await deps.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: target })))
+      .UploadId;
     const PartNumber = parts.length + 1;
     const body = Buffer.concat(pending);
     pending = [];
     pendingBytes = 0;
-    const { ETag } = await deps.s3.send(new UploadPartCommand({ Bucket: bucket, Key: target, UploadId: uploadId, PartNumber, Body: body }));
+    const { ETag } = await deps.s3.send(
+      new UploadPartCommand({ Bucket: bucket, Key: target, UploadId: uploadId, PartNumber, Body: body }),
+    );
     parts.push({ ETag, PartNumber });
   };
   try {
@@ -53,11 +56,19 @@ export async function concatObjects(
     }
     if (pendingBytes > 0) await flush();
     await deps.s3.send(
-      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: target, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: target,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts },
+      }),
     );
     return total;
   } catch (error) {
-    if (uploadId) await deps.s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: target, UploadId: uploadId })).catch(() => undefined);
+    if (uploadId)
+      await deps.s3
+        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: target, UploadId: uploadId }))
+        .catch(() => undefined);
     throw error;
   }
 }

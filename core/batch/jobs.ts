@@ -11,7 +11,11 @@ export async function createBatchJob(deps: CoreDeps, job: BatchJob): Promise<voi
     await deps.ddb.send(
       new PutCommand({
         TableName: deps.tables.tracking,
-        Item: { ...trackingKeys.batchJob(job.jobId), ...trackingKeys.batchJobIndex(job.createdAt, job.jobId), ...job },
+        Item: {
+          ...trackingKeys.batchJob(job.jobId),
+          ...trackingKeys.batchJobIndex(job.createdAt, job.jobId),
+          ...job,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -22,7 +26,9 @@ export async function createBatchJob(deps: CoreDeps, job: BatchJob): Promise<voi
 }
 
 export async function getBatchJob(deps: CoreDeps, jobId: string): Promise<BatchJob> {
-  const { Item } = await deps.ddb.send(new GetCommand({ TableName: deps.tables.tracking, Key: trackingKeys.batchJob(jobId) }));
+  const { Item } = await deps.ddb.send(
+    new GetCommand({ TableName: deps.tables.tracking, Key: trackingKeys.batchJob(jobId) }),
+  );
   if (!Item) throw new NotFoundError('batch job', jobId);
   return parseItem(BatchJobSchema, Item);
 }

@@ -9,12 +9,17 @@ import { parseNumberCell } from '../data/infer.js';
  * as they are. Columns that are not features (a key, the target) are left out. A cell that cannot
  * be a number is kept as the string, so serving's own validation names the field and the rule.
  */
-export function featureRow(contract: ModelContract, values: Record<string, unknown>, csv: boolean): FeatureRow {
+export function featureRow(
+  contract: ModelContract,
+  values: Record<string, unknown>,
+  csv: boolean,
+): FeatureRow {
   const row: FeatureRow = {};
   for (const f of contract.features) {
     if (!Object.hasOwn(values, f.name)) continue; // serving reports the missing feature
     const v = values[f.name];
-    if (csv && typeof v === 'string' && f.type === 'numeric') row[f.name] = v.trim() === '' ? null : (parseNumberCell(v) ?? v);
+    if (csv && typeof v === 'string' && f.type === 'numeric')
+      row[f.name] = v.trim() === '' ? null : (parseNumberCell(v) ?? v);
     else row[f.name] = v;
   }
   return row;

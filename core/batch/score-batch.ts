@@ -26,7 +26,11 @@ export function partKey(partsPrefix: string, firstRow: number, kind: 'rows' | 'e
  * its errors part (`row,reason`; row numbers count data rows from 1). A bad row never fails the
  * batch; a missing model or an S3 failure does (the Map retries or counts it).
  */
-export async function scoreBatch(deps: CoreDeps, ctx: BatchScoringContext, payload: unknown): Promise<ScoreBatchResult> {
+export async function scoreBatch(
+  deps: CoreDeps,
+  ctx: BatchScoringContext,
+  payload: unknown,
+): Promise<ScoreBatchResult> {
   const input = parsePayload(payload);
   const { model, version, keyColumn, output, inputFormat } = input.BatchInput;
   const ref = await ctx.resolver.artifact(deps, model, version);
@@ -38,7 +42,10 @@ export async function scoreBatch(deps: CoreDeps, ctx: BatchScoringContext, paylo
   const lines: string[] = [];
   for (const [i, p] of good) {
     const item = items[i];
-    const key = keyColumn !== null && item.values[keyColumn] !== undefined ? String(item.values[keyColumn]) : item.row + 1;
+    const key =
+      keyColumn !== null && item.values[keyColumn] !== undefined
+        ? String(item.values[keyColumn])
+        : item.row + 1;
     lines.push(outputLine(loaded.contract, output.format, key, p, model, version));
   }
   const firstRow = items[0].row;
@@ -48,7 +55,12 @@ export async function scoreBatch(deps: CoreDeps, ctx: BatchScoringContext, paylo
   await Promise.all([
     part && put(deps, output.bucket, part, body(lines)),
     errorsPart &&
-      put(deps, output.bucket, errorsPart, body(errors.map(([i, reason]) => `${items[i].row + 1},${csvCell(reason)}`))),
+      put(
+        deps,
+        output.bucket,
+        errorsPart,
+        body(errors.map(([i, reason]) => `${items[i].row + 1},${csvCell(reason)}`)),
+      ),
   ]);
   return { firstRow, rows: items.length, scored: lines.length, invalid: errors.length, part, errorsPart };
 }
@@ -57,7 +69,11 @@ type Scored = Awaited<ReturnType<typeof runModel>>[number];
 
 /** Scores the batch in one run; when serving rejects it, finds each bad row and scores the rest. */
 async function scoreValid(loaded: LoadedModel, rows: FeatureRow[]) {
-  const source = (rs: FeatureRow[], index: number[]) => ({ rows: rs, root: 'rows', pathOf: (i: number) => `row ${index[i] + 1}` });
+  const source = (rs: FeatureRow[], index: number[]) => ({
+    rows: rs,
+    root: 'rows',
+    pathOf: (i: number) => `row ${index[i] + 1}`,
+  });
   const all = rows.map((_, i) => i);
   try {
     const predictions = await runModel(loaded, source(rows, all));
@@ -77,7 +93,13 @@ async function scoreValid(loaded: LoadedModel, rows: FeatureRow[]) {
     }
   }
   if (valid.length === 0) return { good: [], errors };
-  const predictions = await runModel(loaded, source(valid.map((i) => rows[i]), valid));
+  const predictions = await runModel(
+    loaded,
+    source(
+      valid.map((i) => rows[i]),
+      valid,
+    ),
+  );
   return { good: predictions.map((p, k) => [valid[k], p] as [number, Scored]), errors };
 }
 
@@ -86,7 +108,8 @@ function parsePayload(payload: unknown): ScoreBatchInput {
   const { Items, ...rest } = (payload ?? {}) as Record<string, unknown>;
   const parsed = ScoreBatchInputSchema.pick({ BatchInput: true }).safeParse(rest);
   if (!parsed.success) throw fromZodError(parsed.error, 'payload');
-  if (!Array.isArray(Items) || Items.length === 0) throw new ValidationError('Items: must be a non-empty array', 'Items');
+  if (!Array.isArray(Items) || Items.length === 0)
+    throw new ValidationError('Items: must be a non-empty array', 'Items');
   for (const item of Items as unknown[]) {
     const ok = typeof item === 'object' && item !== null && Number.isInteger((item as { row?: unknown }).row);
     if (!ok || typeof (item as { values?: unknown }).values !== 'object') {

@@ -15,7 +15,10 @@ import { createBatchJob, finishBatchJob, getBatchJob } from './jobs.js';
 
 /** `20300101T000000Z-3f9a1c`: sorts by start time. */
 function newJobId(now: Date): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}-${randomBytes(3).toString('hex')}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')}-${randomBytes(3).toString('hex')}`;
 }
 
 function formatOf(key: string): BatchFormat {
@@ -83,14 +86,22 @@ export async function startBatchJob(
     await runner.start('batch', jobId, execution);
   } catch (error) {
     const at = deps.now().toISOString();
-    await finishBatchJob(deps, jobId, { status: 'FAILED', finishedAt: at, error: `could not start: ${String(error)}` });
+    await finishBatchJob(deps, jobId, {
+      status: 'FAILED',
+      finishedAt: at,
+      error: `could not start: ${String(error)}`,
+    });
     throw error;
   }
   return job;
 }
 
 /** A job with its live progress while it runs (when the runtime can tell). */
-export async function describeBatchJob(deps: CoreDeps, mapRuns: MapRunReader | undefined, jobId: string): Promise<BatchJobView> {
+export async function describeBatchJob(
+  deps: CoreDeps,
+  mapRuns: MapRunReader | undefined,
+  jobId: string,
+): Promise<BatchJobView> {
   const job = await getBatchJob(deps, jobId);
   if (job.status !== 'RUNNING' || !mapRuns) return job;
   const counts = await mapRuns.mapRunCounts(job.executionId);

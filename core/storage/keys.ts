@@ -37,7 +37,10 @@ export const trackingKeys = {
   datasetLatest: (name: string) => ({ pk: `DATASET#${name}`, sk: 'LATEST' }),
   datasetIndex: (name: string) => ({ gsi1pk: 'DATASETS', gsi1sk: name }),
   batchJob: (jobId: string) => ({ pk: `BATCH#${jobId}`, sk: 'JOB' }),
-  batchJobIndex: (createdAt: string, jobId: string) => ({ gsi1pk: 'BATCHJOBS', gsi1sk: `${createdAt}#${jobId}` }),
+  batchJobIndex: (createdAt: string, jobId: string) => ({
+    gsi1pk: 'BATCHJOBS',
+    gsi1sk: `${createdAt}#${jobId}`,
+  }),
   batchJobs: 'BATCHJOBS',
 } as const;
 

@@ -10,7 +10,9 @@ import type { BatchLambdaTask } from '../../statemachines/substitutions.js';
  * maps them onto the ASL's Lambda tasks. One session cache per process (per Lambda container),
  * so a child loads the pinned model once.
  */
-export function createBatchHandlers(deps: CoreDeps): Record<BatchLambdaTask, (payload: unknown) => Promise<unknown>> {
+export function createBatchHandlers(
+  deps: CoreDeps,
+): Record<BatchLambdaTask, (payload: unknown) => Promise<unknown>> {
   const ctx = { cache: new SessionCache(), resolver: new EndpointResolver() };
   return {
     ScoreBatch: (payload) => scoreBatch(deps, ctx, payload),

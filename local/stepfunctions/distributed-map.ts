@@ -10,7 +10,17 @@ export const LOCAL_DISTRIBUTED_MAP = 'arn:aws:states:::cirrus-local:distributedM
 /** Most child executions run at once in this process, whatever MaxConcurrency asks (AWS: up to 10,000). */
 export const LOCAL_MAX_CHILDREN = 16;
 /** The fields a Map and a Task share: kept on the lowered Task so the interpreter applies them. */
-const TASK_FIELDS = ['Comment', 'InputPath', 'ResultPath', 'ResultSelector', 'OutputPath', 'Retry', 'Catch', 'Next', 'End'];
+const TASK_FIELDS = [
+  'Comment',
+  'InputPath',
+  'ResultPath',
+  'ResultSelector',
+  'OutputPath',
+  'Retry',
+  'Catch',
+  'Next',
+  'End',
+];
 
 type State = Record<string, unknown>;
 
@@ -101,7 +111,9 @@ function limitsOf(state: State, input: unknown): Limits {
 export async function runDistributedMap(state: State, input: unknown, ctx: DistributedMapContext) {
   const limits = limitsOf(state, input);
   const reader = applyTemplate(state.ItemReader, input, {}) as ItemReaderSpec;
-  const writer = state.ResultWriter ? (applyTemplate(state.ResultWriter, input, {}) as ResultWriterSpec) : undefined;
+  const writer = state.ResultWriter
+    ? (applyTemplate(state.ResultWriter, input, {}) as ResultWriterSpec)
+    : undefined;
   const batcher = (state.ItemBatcher ?? undefined) as State | undefined;
   const batchInput = batcher?.BatchInput ? applyTemplate(batcher.BatchInput, input, {}) : undefined;
   const processor = { ...(state.ItemProcessor as State) };
@@ -131,7 +143,12 @@ export async function runDistributedMap(state: State, input: unknown, ctx: Distr
     else inline[index] = result.Status === 'SUCCEEDED' ? JSON.parse(result.Output ?? 'null') : null;
   });
   try {
-    await dispatch(readBatches(ctx.s3, state, input, reader, limits, batchInput, progress), limits, runChild, progress);
+    await dispatch(
+      readBatches(ctx.s3, state, input, reader, limits, batchInput, progress),
+      limits,
+      runChild,
+      progress,
+    );
     checkTolerance(progress, limits);
   } catch (error) {
     progress.status = 'FAILED';
@@ -160,7 +177,9 @@ async function* readBatches(
   let items: unknown[] = [];
   let bytes = fixed;
   const make = (): Batch => ({
-    input: state.ItemBatcher ? { ...(batchInput === undefined ? {} : { BatchInput: batchInput }), Items: items } : items[0],
+    input: state.ItemBatcher
+      ? { ...(batchInput === undefined ? {} : { BatchInput: batchInput }), Items: items }
+      : items[0],
     items: items.length,
   });
   let index = 0;
@@ -184,7 +203,12 @@ async function* readBatches(
 type ChildRun = (index: number, batch: Batch) => Promise<void>;
 
 /** Starts a child per batch, never more than `limits.concurrency` at once (the reader waits). */
-async function dispatch(batches: AsyncIterable<Batch>, limits: Limits, run: ChildRun, progress: MapRunProgress) {
+async function dispatch(
+  batches: AsyncIterable<Batch>,
+  limits: Limits,
+  run: ChildRun,
+  progress: MapRunProgress,
+) {
   const running = new Set<Promise<void>>();
   let index = 0;
   for await (const batch of batches) {
@@ -215,14 +239,27 @@ function childRunner(
       progress.executionsSucceeded++;
       progress.itemsSucceeded += batch.items;
       const Output = JSON.stringify(output);
-      record(index, { ...base, Status: 'SUCCEEDED', Output, StopDate: new Date().toISOString(), StateMachineArn });
+      record(index, {
+        ...base,
+        Status: 'SUCCEEDED',
+        Output,
+        StopDate: new Date().toISOString(),
+        StateMachineArn,
+      });
     } catch (error) {
       progress.executionsFailed++;
       progress.itemsFailed += batch.items;
       const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
       const Error_ = inner instanceof Error ? inner.name : 'States.Runtime';
       const Cause = inner instanceof Error ? inner.message : String(inner);
-      record(index, { ...base, Status: 'FAILED', Error: Error_, Cause, StopDate: new Date().toISOString(), StateMachineArn });
+      record(index, {
+        ...base,
+        Status: 'FAILED',
+        Error: Error_,
+        Cause,
+        StopDate: new Date().toISOString(),
+        StateMachineArn,
+      });
     }
   };
 }

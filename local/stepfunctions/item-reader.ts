@@ -43,7 +43,8 @@ export async function* readItems(s3: S3Client, spec: ItemReaderSpec): AsyncGener
     yield* take(objectItems(s3, Bucket, Key, config.InputType, config.CSVHeaderLocation));
     return;
   }
-  if (spec.Resource !== LIST_OBJECTS) throw readerError(`ItemReader.Resource ${spec.Resource} is not supported`);
+  if (spec.Resource !== LIST_OBJECTS)
+    throw readerError(`ItemReader.Resource ${spec.Resource} is not supported`);
   for await (const object of listObjects(s3, Bucket, Prefix ?? '')) {
     if (config.Transformation !== 'LOAD_AND_FLATTEN') {
       if (count++ >= max) return;
@@ -67,7 +68,9 @@ interface ListedObject {
 async function* listObjects(s3: S3Client, bucket: string, prefix: string): AsyncGenerator<ListedObject> {
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
     for (const o of page.Contents ?? []) {
       yield {
         Key: o.Key ?? '',
@@ -104,7 +107,8 @@ async function* objectItems(
     return;
   }
   if (inputType !== 'CSV') throw readerError(`ReaderConfig.InputType ${inputType} is not supported locally`);
-  if (headerLocation !== 'FIRST_ROW') throw readerError('ReaderConfig.CSVHeaderLocation must be FIRST_ROW locally');
+  if (headerLocation !== 'FIRST_ROW')
+    throw readerError('ReaderConfig.CSVHeaderLocation must be FIRST_ROW locally');
   let header: string[] | undefined;
   for await (const fields of csvRecords(lines)) {
     if (!header) {
@@ -143,12 +147,16 @@ function splitCsv(record: string): string[] {
   for (let i = 0; i < record.length; i++) {
     const c = record[i];
     if (quoted) {
-      if (c === '"' && record[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && record[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') out.push(field), (field = '');
-    else field += c;
+    else if (c === ',') {
+      out.push(field);
+      field = '';
+    } else field += c;
   }
   out.push(field);
   return out;

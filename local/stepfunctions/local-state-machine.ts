@@ -102,7 +102,8 @@ export function createLocalStateMachine(options: LocalStateMachineOptions): Loca
   // the definition with its Distributed Maps lowered to local Tasks (see distributed-map.ts).
   const overrides = jsonOverrides(buildTaskOverrides(rendered, substitutions, options));
   const { definition, maps } = lowerDistributedMaps(rendered);
-  if (maps.size > 0 && !options.s3) throw new Error(`${options.definition}: a Distributed Map needs options.s3`);
+  if (maps.size > 0 && !options.s3)
+    throw new Error(`${options.definition}: a Distributed Map needs options.s3`);
   const retryIntervalOverrides =
     options.retryIntervalMs === undefined
       ? undefined

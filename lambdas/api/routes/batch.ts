@@ -18,7 +18,8 @@ export function mountBatchRoutes(app: OpenAPIHono, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/v1/endpoints/{name}/batch-predictions',
-      summary: "Score every row of an S3 object or prefix (CSV or JSON Lines) with the endpoint's current version",
+      summary:
+        "Score every row of an S3 object or prefix (CSV or JSON Lines) with the endpoint's current version",
       tag,
       params: EndpointParams,
       rawBody: BatchPredictRequestSchema,

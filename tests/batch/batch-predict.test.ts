@@ -154,15 +154,29 @@ describe('batch predictions on the local Distributed Map', () => {
       );
       await put(`batch-in/jsonl/part-${p}.jsonl`, `${lines.join('\n')}\n`);
     }
-    const start = await api<BatchJobView>('POST', '/v1/endpoints/iris/batch-predictions', {
-      input: `s3://${BUCKET}/batch-in/jsonl/`,
-      output: `s3://${BUCKET}/batch-out/jsonl/`,
-      format: 'jsonl',
-      keyColumn: 'id',
-      batchSize: 300,
-    });
-    expect(start.status).toBe(202);
-    const job = await waitFor(start.body.jobId);
+    // Through the CLI, as a user runs it: it waits (progress on stderr), then prints the job.
+    const res = await runCli(
+      [
+        'batch-predict',
+        'iris',
+        '--input',
+        `s3://${BUCKET}/batch-in/jsonl/`,
+        '--output',
+        `s3://${BUCKET}/batch-out/jsonl/`,
+        '--format',
+        'jsonl',
+        '--key-column',
+        'id',
+        '--batch-size',
+        '300',
+        '--json',
+      ],
+      env,
+    );
+    expect(res.code).toBe(0);
+    const job = JSON.parse(res.stdout) as BatchJobView;
+    const list = await runCli(['batch-predict', 'list'], env);
+    expect(list.stdout).toContain(job.jobId);
     expect(job).toMatchObject({
       status: 'SUCCEEDED',
       outputFormat: 'jsonl',

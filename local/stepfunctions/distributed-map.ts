@@ -59,7 +59,9 @@ export function lowerDistributedMaps(definition: StateMachineDefinition): {
       continue;
     }
     maps.set(name, state);
-    const task: State = { Type: 'Task', Resource: LOCAL_DISTRIBUTED_MAP };
+    // A Map has no timeout; a Task's default is 60 s. 2,000,000 s (23 days): the interpreter's
+    // setTimeout overflows above 2^31 ms and would fire at once.
+    const task: State = { Type: 'Task', Resource: LOCAL_DISTRIBUTED_MAP, TimeoutSeconds: 2_000_000 };
     for (const field of TASK_FIELDS) if (state[field] !== undefined) task[field] = state[field];
     states[name] = task;
   }

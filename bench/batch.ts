@@ -238,7 +238,10 @@ async function main() {
     const floorRps = await floor(bytes);
     const rps = ROWS / seconds;
     const perBatchS = median(batchMs) / 1000;
-    const children = Math.ceil(ROWS / BATCH);
+    // Batches as run: MaxInputBytesPerBatch (256 KiB) may split a batch of BATCH rows.
+    const children = batchMs.length;
+    const rowsPerChild = ROWS / children;
+    const perMillion = 1e6 / rowsPerChild;
     console.log(
       `input: ${ROWS.toLocaleString('en-US')} rows x ${F} features, ${(inputBytes / 1e6).toFixed(0)} MB CSV in S3; batch ${BATCH}, MaxConcurrency ${CONCURRENCY} (local cap 16)`,
     );
@@ -255,15 +258,17 @@ async function main() {
     );
     console.log('AWS arithmetic (per-batch time as measured here; Lambda at 1,769 MB = 1 vCPU):');
     console.log(
-      `  rows/s per child = ${BATCH} / ${perBatchS.toFixed(4)} s = ${(BATCH / perBatchS).toFixed(0)}; x MaxConcurrency 1000 = ${((BATCH / perBatchS) * 1000).toFixed(0)} rows/s`,
+      `  rows/s per child = ${rowsPerChild.toFixed(0)} rows / ${perBatchS.toFixed(4)} s = ${(rowsPerChild / perBatchS).toFixed(0)}; x MaxConcurrency 1000 = ${((rowsPerChild / perBatchS) * 1000).toFixed(0)} rows/s`,
     );
     console.log(
-      `  Lambda GB-s per million rows = ${Math.ceil(1e6 / BATCH)} invocations x ${perBatchS.toFixed(4)} s x ${LAMBDA_GB.toFixed(3)} GB = ${((1e6 / BATCH) * perBatchS * LAMBDA_GB).toFixed(1)} GB-s`,
+      `  Lambda GB-s per million rows = ${perMillion.toFixed(0)} invocations x ${perBatchS.toFixed(4)} s x ${LAMBDA_GB.toFixed(3)} GB = ${(perMillion * perBatchS * LAMBDA_GB).toFixed(1)} GB-s`,
     );
     console.log(
-      `  state transitions per million rows (Standard parent; Express children billed per request/duration) = ${Math.ceil(1e6 / BATCH)} child starts + 3 parent states = ${Math.ceil(1e6 / BATCH) + 3}`,
+      `  state transitions per million rows (Standard parent; Express children billed per request and duration) = ${perMillion.toFixed(0)} child starts + 3 parent states`,
     );
-    console.log(`  (this run: ${children} child executions)`);
+    console.log(
+      `  (this run: ${children} ScoreBatch invocations, ${rowsPerChild.toFixed(0)} rows each on average)`,
+    );
   } finally {
     await emulators.stop();
     rmSync(dataDir, { recursive: true, force: true });

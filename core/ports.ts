@@ -5,7 +5,7 @@
  */
 
 /** The two state machines Cirrus deploys. */
-export type PipelineName = 'training' | 'sweep';
+export type PipelineName = 'training' | 'sweep' | 'batch';
 
 export interface ExecutionSummary {
   readonly executionId: string;
@@ -35,4 +35,18 @@ export interface PipelineRunner {
 /** Publishes a Cirrus event (EventBridge source `cirrus`). */
 export interface EventPublisher {
   publish(detailType: string, detail: Record<string, unknown>): Promise<void>;
+}
+
+/** Live counts of a batch job's Distributed Map run (local: the interpreter's; AWS: DescribeMapRun). */
+export interface MapRunCounts {
+  readonly itemsTotal: number;
+  readonly itemsSucceeded: number;
+  readonly itemsFailed: number;
+  readonly executionsTotal: number;
+  readonly executionsFailed: number;
+  readonly readerDone: boolean;
+}
+
+export interface MapRunReader {
+  mapRunCounts(executionId: string): Promise<MapRunCounts | undefined>;
 }

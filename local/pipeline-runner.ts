@@ -18,7 +18,9 @@ export function localPipelineRunner(pipelines: LocalPipelines): LocalPipelineRun
   const inFlight = new Map<string, Promise<unknown>>();
   return {
     async start(pipeline: PipelineName, name: string, input: unknown) {
-      const started = await pipelines[pipeline].start(input, { name });
+      const machine = pipelines[pipeline];
+      if (!machine) throw new Error(`the local runtime has no '${pipeline}' state machine`);
+      const started = await machine.start(input, { name });
       const done = started.done.finally(() => inFlight.delete(started.executionId));
       inFlight.set(started.executionId, done);
       return { executionId: started.executionId };

@@ -6,6 +6,7 @@ import type { PipelineRunner } from '../core/ports.js';
 import { createApp } from '../lambdas/api/app.js';
 import type { ApiContext } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
+import { createBatchHandlers } from '../lambdas/batch/handlers.js';
 import { createPipelineHandlers } from '../lambdas/pipeline/handlers.js';
 import type { Emulators } from './emulators/index.js';
 import { startEmulatorsThread } from './emulators/thread.js';
@@ -86,14 +87,20 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
   });
   const pipelines = createLocalPipelines({
     dataDir,
-    handlers: createPipelineHandlers(deps, { events: events.publisher }),
+    handlers: { ...createPipelineHandlers(deps, { events: events.publisher }), ...createBatchHandlers(deps) },
+    s3: deps.s3,
     trainingJob: createTrainingJobRunner(deps, { dataDir, trainerCommand: options.trainerCommand }),
   });
   const runner = localPipelineRunner(pipelines);
   late.runner = runner;
   const recovered = await closeInterruptedExecutions(deps, pipelines.executions);
 
-  const context: ApiContext = { deps, pipelines: runner, events: events.publisher };
+  const context: ApiContext = {
+    deps,
+    pipelines: runner,
+    events: events.publisher,
+    mapRuns: { mapRunCounts: async (id) => pipelines.batch?.describeMapRuns(id).at(-1) },
+  };
   const appOptions = { token }; // one object for both, so the lane's limits are the app's
   const app = createApp(context, appOptions);
   const server = await listen(
@@ -147,7 +154,8 @@ async function drainOrAbort(runner: LocalPipelineRunner, pipelines: LocalPipelin
   if (outcome === 'drained') return;
   for (const record of await pipelines.executions.list()) {
     if (record.status !== 'RUNNING') continue;
-    if (!pipelines.training.stop(record.executionId)) pipelines.sweep.stop(record.executionId);
+    if (!pipelines.training.stop(record.executionId) && !pipelines.sweep.stop(record.executionId))
+      pipelines.batch?.stop(record.executionId);
   }
   await runner.drain();
 }

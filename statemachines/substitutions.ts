@@ -19,8 +19,13 @@ export const LAMBDA_TASKS = [
 
 export type LambdaTask = (typeof LAMBDA_TASKS)[number];
 
+/** The Lambda tasks of the batch-predict state machine (deployed with it, not with training). */
+export const BATCH_LAMBDA_TASKS = ['ScoreBatch', 'AssembleBatch', 'MarkBatchFailed'] as const;
+export type BatchLambdaTask = (typeof BATCH_LAMBDA_TASKS)[number];
+export type AnyLambdaTask = LambdaTask | BatchLambdaTask;
+
 /** `${Name}` placeholder of the function a Lambda task invokes. */
-export function functionArnSubstitution(task: LambdaTask): `${LambdaTask}FunctionArn` {
+export function functionArnSubstitution<T extends AnyLambdaTask>(task: T): `${T}FunctionArn` {
   return `${task}FunctionArn`;
 }
 
@@ -37,6 +42,8 @@ export const SUBSTITUTION_NAMES = [
 ] as const;
 
 export type SubstitutionName = (typeof SUBSTITUTION_NAMES)[number];
+/** Every `${Name}` of `batch-predict.asl.json`. */
+export const BATCH_SUBSTITUTION_NAMES = BATCH_LAMBDA_TASKS.map(functionArnSubstitution);
 /** Values by placeholder name, as CDK's `definitionSubstitutions` takes them. */
 export type Substitutions = Readonly<Record<string, string>>;
 
@@ -44,6 +51,7 @@ export type Substitutions = Readonly<Record<string, string>>;
 export const DEFINITION_FILES = {
   training: fileURLToPath(new URL('./training.asl.json', import.meta.url)),
   sweep: fileURLToPath(new URL('./training-sweep.asl.json', import.meta.url)),
+  batch: fileURLToPath(new URL('./batch-predict.asl.json', import.meta.url)),
 } as const;
 
 export type DefinitionName = keyof typeof DEFINITION_FILES;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBatchCommands } from './batch.js';
 import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo.js';
 import { registerDriftCommands } from './drift.js';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerPredictCommands(program);
   registerServingCommands(program);
   registerDriftCommands(program);
+  registerBatchCommands(program);
   addJsonFlag(program);
 }
 

@@ -10,6 +10,7 @@
  * | run | `RUN#{id}` | `RUN` | `EXP#{experiment}#RUNS` / `{createdAt}#{id}` |
  * | dataset version | `DATASET#{name}` | `V#{sha256}` | – |
  * | dataset latest pointer | `DATASET#{name}` | `LATEST` | `DATASETS` / `{name}` |
+ * | batch prediction job | `BATCH#{jobId}` | `JOB` | `BATCHJOBS` / `{createdAt}#{jobId}` |
  *
  * registry table
  * | item | pk | sk | gsi1pk / gsi1sk |
@@ -35,6 +36,12 @@ export const trackingKeys = {
   datasetVersion: (name: string, version: string) => ({ pk: `DATASET#${name}`, sk: `V#${version}` }),
   datasetLatest: (name: string) => ({ pk: `DATASET#${name}`, sk: 'LATEST' }),
   datasetIndex: (name: string) => ({ gsi1pk: 'DATASETS', gsi1sk: name }),
+  batchJob: (jobId: string) => ({ pk: `BATCH#${jobId}`, sk: 'JOB' }),
+  batchJobIndex: (createdAt: string, jobId: string) => ({
+    gsi1pk: 'BATCHJOBS',
+    gsi1sk: `${createdAt}#${jobId}`,
+  }),
+  batchJobs: 'BATCHJOBS',
 } as const;
 
 export const registryKeys = {

@@ -1,5 +1,5 @@
 import type { CoreDeps } from '../../core/deps.js';
-import type { EventPublisher, PipelineRunner } from '../../core/ports.js';
+import type { EventPublisher, MapRunReader, PipelineRunner } from '../../core/ports.js';
 import type { PredictContext } from '../../core/serving/predict.js';
 import type { PredictionLogOptions } from '../../core/serving/prediction-log.js';
 
@@ -8,6 +8,8 @@ export interface ApiContext {
   readonly deps: CoreDeps;
   readonly pipelines: PipelineRunner;
   readonly events: EventPublisher;
+  /** Live counts of batch jobs' Map Runs (absent: status shows no progress until the job ends). */
+  readonly mapRuns?: MapRunReader;
   /** Base URL the API is served at (model cards link to it). Read per request: may be set after createApp. */
   readonly publicUrl?: string;
   /** The predict path's per-process state; `createApp` sets one (from `AppOptions.serving`) when absent. */

@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ExecutionStore } from './execution-store.js';
 import { createLocalStateMachine, type LocalStateMachine } from './local-state-machine.js';
 import type { TaskImplementations } from './task-overrides.js';
@@ -6,12 +7,16 @@ export interface LocalPipelinesOptions extends TaskImplementations {
   readonly dataDir: string;
   /** @default the ASL's retry intervals */
   readonly retryIntervalMs?: number;
+  /** The S3 the batch machine's Distributed Map reads and writes; without it there is no batch machine. */
+  readonly s3?: S3Client;
 }
 
-/** Both training state machines over one execution store: what the local runtime serves. */
+/** The state machines over one execution store: what the local runtime serves. */
 export interface LocalPipelines {
   readonly training: LocalStateMachine;
   readonly sweep: LocalStateMachine;
+  /** Present when `s3` and the batch handlers were given. */
+  readonly batch?: LocalStateMachine;
   readonly executions: ExecutionStore;
 }
 
@@ -32,6 +37,7 @@ export function createLocalPipelines(options: LocalPipelinesOptions): LocalPipel
   return {
     training: createLocalStateMachine({ ...shared, definition: 'training' }),
     sweep: createLocalStateMachine({ ...shared, definition: 'sweep' }),
+    ...(options.s3 ? { batch: createLocalStateMachine({ ...shared, definition: 'batch' }) } : {}),
     executions,
   };
 }

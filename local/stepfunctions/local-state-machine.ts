@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   ExecutionAbortedError,
   type RunOptions,
@@ -14,6 +15,7 @@ import {
   type Substitutions,
 } from '../../statemachines/substitutions.js';
 import { type ExecutionRecord, type ExecutionStatus, ExecutionStore } from './execution-store.js';
+import { lowerDistributedMaps, type MapRunProgress, runDistributedMap } from './distributed-map.js';
 import { type LibraryEvent, toHistoryEvent } from './history.js';
 import { localSubstitutions } from './local-substitutions.js';
 import { buildTaskOverrides, listTaskStates, type TaskImplementations } from './task-overrides.js';
@@ -31,6 +33,8 @@ export interface LocalStateMachineOptions extends TaskImplementations {
   readonly region?: string;
   /** @default '000000000000' */
   readonly accountId?: string;
+  /** S3 for Distributed Map ItemReader/ResultWriter (required when the definition has one). */
+  readonly s3?: S3Client;
 }
 
 export interface ExecutionResult {
@@ -66,11 +70,14 @@ export interface LocalStateMachine {
   stop(executionId: string): boolean;
   getExecution(executionId: string): Promise<ExecutionRecord | undefined>;
   listExecutions(): Promise<ExecutionRecord[]>;
+  /** Live counts of an execution's Distributed Map runs (this process only; DescribeMapRun). */
+  describeMapRuns(executionId: string): readonly MapRunProgress[];
 }
 
 const MACHINE_NAMES: Record<DefinitionName, string> = {
   training: 'cirrus-training',
   sweep: 'cirrus-training-sweep',
+  batch: 'cirrus-batch-predict',
 };
 // Step Functions' rule for execution names, narrowed to what is also a safe file name.
 const EXECUTION_NAME = /^[A-Za-z0-9_.-]{1,80}$/;
@@ -88,19 +95,45 @@ export function createLocalStateMachine(options: LocalStateMachineOptions): Loca
   const region = options.region ?? 'us-east-1';
   const account = options.accountId ?? '000000000000';
   const substitutions: Substitutions = localSubstitutions(region, account);
-  const definition: StateMachineDefinition = JSON.parse(
+  const rendered: StateMachineDefinition = JSON.parse(
     renderDefinition(DEFINITION_FILES[options.definition], substitutions),
   );
-  const overrides = jsonOverrides(buildTaskOverrides(definition, substitutions, options));
+  // Task overrides come from the file as written (child tasks included); the interpreter runs
+  // the definition with its Distributed Maps lowered to local Tasks (see distributed-map.ts).
+  const overrides = jsonOverrides(buildTaskOverrides(rendered, substitutions, options));
+  const { definition, maps } = lowerDistributedMaps(rendered);
+  if (maps.size > 0 && !options.s3)
+    throw new Error(`${options.definition}: a Distributed Map needs options.s3`);
   const retryIntervalOverrides =
     options.retryIntervalMs === undefined
       ? undefined
-      : Object.fromEntries(listTaskStates(definition).map((s) => [s.name, options.retryIntervalMs ?? 0]));
+      : Object.fromEntries(listTaskStates(rendered).map((s) => [s.name, options.retryIntervalMs ?? 0]));
   const machine = new StateMachine(definition);
   const name = MACHINE_NAMES[options.definition];
   const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${name}`;
   const store = options.store ?? new ExecutionStore(options.dataDir);
   const running = new Map<string, () => void>();
+  const mapRuns = new Map<string, MapRunProgress[]>();
+
+  /** The lowered Distributed Maps of one execution, each run with the same child overrides. */
+  function mapOverrides(executionArn: string, executionId: string): LocalTaskHandlers {
+    const runOptions = { overrides: { taskResourceLocalHandlers: overrides, retryIntervalOverrides } };
+    const out: LocalTaskHandlers = {};
+    for (const [stateName, state] of maps) {
+      out[stateName] = async (input: unknown) =>
+        toJson(
+          await runDistributedMap(state, input, {
+            s3: options.s3 as S3Client,
+            executionArn,
+            stateMachineName: name,
+            stateName,
+            runOptions,
+            onMapRun: (progress) => mapRuns.set(executionId, [...(mapRuns.get(executionId) ?? []), progress]),
+          }),
+        );
+    }
+    return out;
+  }
 
   async function start(input: unknown, startOptions: StartOptions = {}): Promise<StartedExecution> {
     const executionId = startOptions.name ?? randomUUID();
@@ -126,7 +159,10 @@ export function createLocalStateMachine(options: LocalStateMachineOptions): Loca
     };
     await store.save(record);
     const execution = machine.run(jsonInput, {
-      overrides: { taskResourceLocalHandlers: overrides, retryIntervalOverrides },
+      overrides: {
+        taskResourceLocalHandlers: { ...overrides, ...mapOverrides(executionArn, executionId) },
+        retryIntervalOverrides,
+      },
       context: {
         Execution: { Id: executionArn, Name: executionId },
         StateMachine: { Id: stateMachineArn, Name: name },
@@ -149,6 +185,7 @@ export function createLocalStateMachine(options: LocalStateMachineOptions): Loca
     },
     getExecution: (executionId) => store.get(executionId),
     listExecutions: () => store.list(name),
+    describeMapRuns: (executionId) => mapRuns.get(executionId) ?? [],
   };
 }
 

@@ -1,4 +1,5 @@
 import {
+  BATCH_LAMBDA_TASKS,
   functionArnSubstitution,
   LAMBDA_TASKS,
   type Substitutions,
@@ -10,7 +11,7 @@ import {
  */
 export function localSubstitutions(region = 'us-east-1', accountId = '000000000000'): Substitutions {
   const functions = Object.fromEntries(
-    LAMBDA_TASKS.map((task) => [
+    [...LAMBDA_TASKS, ...BATCH_LAMBDA_TASKS].map((task) => [
       functionArnSubstitution(task),
       `arn:aws:lambda:${region}:${accountId}:function:cirrus-local-${kebab(task)}`,
     ]),

@@ -1,7 +1,8 @@
 import {
+  type AnyLambdaTask,
+  BATCH_LAMBDA_TASKS,
   functionArnSubstitution,
   LAMBDA_TASKS,
-  type LambdaTask,
   type Substitutions,
 } from '../../statemachines/substitutions.js';
 import { type LocalHandler, lambdaInvokeTask } from './lambda-task.js';
@@ -11,7 +12,7 @@ export const SAGEMAKER_TRAINING_SYNC = 'arn:aws:states:::sagemaker:createTrainin
 
 /** Local code for each Lambda task (by function) and for the SageMaker training job. */
 export interface TaskImplementations {
-  readonly handlers: Readonly<Partial<Record<LambdaTask, LocalHandler>>>;
+  readonly handlers: Readonly<Partial<Record<AnyLambdaTask, LocalHandler>>>;
   readonly trainingJob: (request: unknown) => Promise<unknown>;
 }
 
@@ -56,8 +57,8 @@ export function buildTaskOverrides(
   substitutions: Substitutions,
   impl: TaskImplementations,
 ): Record<string, (input: unknown) => Promise<unknown>> {
-  const byArn = new Map<string, LambdaTask>();
-  for (const task of LAMBDA_TASKS) {
+  const byArn = new Map<string, AnyLambdaTask>();
+  for (const task of [...LAMBDA_TASKS, ...BATCH_LAMBDA_TASKS]) {
     const arn = substitutions[functionArnSubstitution(task)];
     if (arn !== undefined) byArn.set(arn, task);
   }

@@ -15,6 +15,9 @@ afterAll(() => api?.close());
 /** The route table of docs/interfaces (the agreed HTTP API). */
 const ROUTES = [
   'get /health',
+  'post /v1/endpoints/{name}/batch-predictions',
+  'get /v1/batch-predictions',
+  'get /v1/batch-predictions/{jobId}',
   'get /v1/algorithms',
   'get /v1/datasets',
   'post /v1/datasets',

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { PredictContext } from '../../../core/serving/predict.js';
 import type { ApiContext } from '../context.js';
 import { mountAbTestRoutes } from './ab-tests.js';
+import { mountBatchRoutes } from './batch.js';
 import { mountCatalogRoutes } from './catalog.js';
 import { mountDatasetRoutes } from './datasets.js';
 import { registerDriftRoutes } from './drift.js';
@@ -24,4 +25,5 @@ export function mountRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictC
   mountPredictionRoutes(app, ctx, serving);
   mountAbTestRoutes(app, ctx, serving);
   registerDriftRoutes(app, ctx);
+  mountBatchRoutes(app, ctx);
 }

@@ -1,0 +1,286 @@
+/**
+ * Batch predictions at scale (issue 21). Run: `npx tsx bench/batch.ts [rows=1000000] [batchSize=1000] [maxConcurrency=4]`.
+ *
+ * A logistic regression on 20 numeric features, trained by the real trainer (the SageMaker
+ * container contract), registered in the emulated registry. ROWS x 20 CSV rows are streamed
+ * into the emulated S3 (multipart, never whole in memory), then scored by
+ * statemachines/batch-predict.asl.json on the local interpreter (Distributed Map semantics in
+ * local/stepfunctions). Printed beside the floor measured in this same run: the same model on
+ * the same rows in this one process with onnxruntime-node, batches of the same size, tensors
+ * built straight from a Float32Array (no parsing, no S3). Peak RSS is taken after the state
+ * machine run, before the floor allocates its matrix. Per-batch times of the ScoreBatch task
+ * give the AWS arithmetic.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import * as ort from 'onnxruntime-node';
+import { toHyperparametersFile } from '../contracts/training-job.js';
+import { ModelContractSchema } from '../contracts/model-contract.js';
+import { startBatchJob } from '../core/batch/start.js';
+import { getBatchJob } from '../core/batch/jobs.js';
+import type { CoreDeps } from '../core/deps.js';
+import { setAlias } from '../core/registry/aliases.js';
+import { registerModelVersion } from '../core/registry/versions.js';
+import { ensureEndpoint } from '../core/serving/endpoints.js';
+import { createBatchHandlers } from '../lambdas/batch/handlers.js';
+import { startEmulatorsThread } from '../local/emulators/thread.js';
+import '../local/polyfills.js';
+import { createLocalStateMachine } from '../local/stepfunctions/index.js';
+import { runContainer } from '../training/container.js';
+
+const ROWS = Number(process.argv[2] ?? 1_000_000);
+const BATCH = Number(process.argv[3] ?? 1000);
+const CONCURRENCY = Number(process.argv[4] ?? 4);
+const F = 20;
+const NAMES = Array.from({ length: F }, (_, j) => `f${j}`);
+/** Lambda memory assumed for the AWS arithmetic (1,769 MB is one full vCPU). */
+const LAMBDA_GB = 1769 / 1024;
+
+/** Row i's features: a cheap hash, so the generator and the floor produce the same rows. */
+function rowValues(i: number, out: Float32Array | number[]): void {
+  for (let j = 0; j < F; j++)
+    out[j] = Math.round(((((i + 1) * 2654435761 + j * 40503) >>> 0) % 20000) / 10 - 1000) / 100;
+}
+
+function trainModel(): { bytes: Buffer; contract: ReturnType<typeof ModelContractSchema.parse> } {
+  const root = mkdtempSync(join(tmpdir(), 'cirrus-bench-batch-'));
+  const v = new Array<number>(F);
+  const csv = (from: number, n: number) => {
+    const lines = [[...NAMES, 'target'].join(',')];
+    for (let i = from; i < from + n; i++) {
+      rowValues(i, v);
+      lines.push([...v, v[0] + v[1] - v[2] > 0 ? 'yes' : 'no'].join(','));
+    }
+    return `${lines.join('\n')}\n`;
+  };
+  for (const [channel, from] of [
+    ['train', 0],
+    ['test', 5000],
+  ] as const) {
+    mkdirSync(join(root, 'input', 'data', channel), { recursive: true });
+    writeFileSync(join(root, 'input', 'data', channel, 'data.csv'), csv(from, 2000));
+  }
+  mkdirSync(join(root, 'input', 'config'), { recursive: true });
+  const job = {
+    task: 'classification' as const,
+    algorithm: 'logistic_regression',
+    target: 'target',
+    dataset: { name: 'bench', version: 'bench' },
+    seed: 0,
+    runId: 'bench',
+    experiment: 'bench',
+  };
+  writeFileSync(
+    join(root, 'input', 'config', 'hyperparameters.json'),
+    JSON.stringify(toHyperparametersFile(job, {})),
+  );
+  if (runContainer(root, () => {}) !== 0)
+    throw new Error(readFileSync(join(root, 'output', 'failure'), 'utf8'));
+  const bytes = readFileSync(join(root, 'model', 'model.onnx'));
+  const contract = ModelContractSchema.parse(
+    JSON.parse(readFileSync(join(root, 'model', 'contract.json'), 'utf8')),
+  );
+  rmSync(root, { recursive: true, force: true });
+  return { bytes, contract };
+}
+
+async function register(
+  deps: CoreDeps,
+  bytes: Buffer,
+  contract: ReturnType<typeof ModelContractSchema.parse>,
+) {
+  const key = 'models/bench/versions/1/model.onnx';
+  await deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: bytes }));
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  await registerModelVersion(deps, {
+    model: 'bench',
+    runId: 'bench',
+    algorithm: contract.algorithm,
+    contract,
+    score: 1,
+    onnxUri: `s3://${deps.bucket}/${key}`,
+    onnxSha256: sha,
+  });
+  await setAlias(deps, {
+    model: 'bench',
+    alias: 'champion',
+    version: 1,
+    reason: 'bench',
+    policy: 'manual',
+    by: 'bench',
+  });
+  await ensureEndpoint(deps, { model: 'bench' });
+}
+
+/** Streams ROWS rows as CSV into S3 in 8 MB parts. */
+async function uploadRows(deps: CoreDeps, key: string): Promise<number> {
+  const { UploadId } = await deps.s3.send(
+    new CreateMultipartUploadCommand({ Bucket: deps.bucket, Key: key }),
+  );
+  const parts: { ETag?: string; PartNumber: number }[] = [];
+  let chunk: string[] = [`${NAMES.join(',')}\n`];
+  let size = 0;
+  let total = 0;
+  const v = new Array<number>(F);
+  const flush = async () => {
+    const Body = Buffer.from(chunk.join(''));
+    total += Body.length;
+    chunk = [];
+    size = 0;
+    const PartNumber = parts.length + 1;
+    const { ETag } = await deps.s3.send(
+      new UploadPartCommand({ Bucket: deps.bucket, Key: key, UploadId, PartNumber, Body }),
+    );
+    parts.push({ ETag, PartNumber });
+  };
+  for (let i = 0; i < ROWS; i++) {
+    rowValues(i, v);
+    const line = `${v.join(',')}\n`;
+    chunk.push(line);
+    size += line.length;
+    if (size >= 8 * 1024 * 1024) await flush();
+  }
+  if (chunk.length > 0) await flush();
+  await deps.s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: deps.bucket,
+      Key: key,
+      UploadId,
+      MultipartUpload: { Parts: parts },
+    }),
+  );
+  return total;
+}
+
+/** The floor: the same model and rows, batches of BATCH, straight Float32 tensors, one session. */
+async function floor(bytes: Buffer): Promise<number> {
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const data = new Float32Array(ROWS * F);
+  const v = new Float32Array(F);
+  for (let i = 0; i < ROWS; i++) {
+    rowValues(i, v);
+    data.set(v, i * F);
+  }
+  const started = performance.now();
+  for (let i = 0; i < ROWS; i += BATCH) {
+    const n = Math.min(BATCH, ROWS - i);
+    const out = await session.run({
+      numeric: new ort.Tensor('float32', data.subarray(i * F, (i + n) * F), [n, F]),
+    });
+    for (const t of Object.values(out)) t.dispose();
+  }
+  return ROWS / ((performance.now() - started) / 1000);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cirrus-bench-batch-data-'));
+  const emulators = await startEmulatorsThread({ dataDir });
+  const { deps } = emulators;
+  try {
+    const { bytes, contract } = trainModel();
+    await register(deps, bytes, contract);
+    const inputBytes = await uploadRows(deps, 'bench-in/rows.csv');
+    const handlers = createBatchHandlers(deps);
+    const batchMs: number[] = [];
+    const machine = createLocalStateMachine({
+      definition: 'batch',
+      dataDir,
+      s3: deps.s3,
+      trainingJob: async () => ({}),
+      handlers: {
+        ...handlers,
+        ScoreBatch: async (payload) => {
+          const t = performance.now();
+          const out = await handlers.ScoreBatch(payload);
+          batchMs.push(performance.now() - t);
+          return out;
+        },
+      },
+    });
+    const runner = {
+      start: async (_p: string, name: string, input: unknown) => ({
+        executionId: (await machine.start(input, { name })).executionId,
+      }),
+      describe: async () => {
+        throw new Error('unused');
+      },
+    };
+    const started = performance.now();
+    const job = await startBatchJob(deps, runner, {
+      endpoint: 'bench',
+      request: {
+        input: `s3://${deps.bucket}/bench-in/rows.csv`,
+        output: `s3://${deps.bucket}/bench-out/`,
+        batchSize: BATCH,
+        maxConcurrency: CONCURRENCY,
+      },
+    });
+    const record = await machine.getExecution(job.jobId);
+    const result = record?.status === 'RUNNING' || !record ? await waitDone(machine, job.jobId) : record;
+    const seconds = (performance.now() - started) / 1000;
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const done = await getBatchJob(deps, job.jobId);
+    if (done.status !== 'SUCCEEDED' || done.rows?.scored !== ROWS)
+      throw new Error(
+        `job ended ${done.status}: ${JSON.stringify(done.rows)} ${done.error ?? result.status}`,
+      );
+    const floorRps = await floor(bytes);
+    const rps = ROWS / seconds;
+    const perBatchS = median(batchMs) / 1000;
+    // Batches as run: MaxInputBytesPerBatch (256 KiB) may split a batch of BATCH rows.
+    const children = batchMs.length;
+    const rowsPerChild = ROWS / children;
+    const perMillion = 1e6 / rowsPerChild;
+    console.log(
+      `input: ${ROWS.toLocaleString('en-US')} rows x ${F} features, ${(inputBytes / 1e6).toFixed(0)} MB CSV in S3; batch ${BATCH}, MaxConcurrency ${CONCURRENCY} (local cap 16)`,
+    );
+    console.log(`state machine (local): ${rps.toFixed(0)} rows/s (${seconds.toFixed(1)} s)`);
+    console.log(
+      `floor (same model, rows, batch size; one process, onnxruntime-node): ${floorRps.toFixed(0)} rows/s`,
+    );
+    console.log(`ratio: ${(rps / floorRps).toFixed(3)} of the floor (goal >= 0.5)`);
+    console.log(
+      `peak RSS after the state machine run: ${peakRssMb.toFixed(0)} MB (input ${(inputBytes / 1e6).toFixed(0)} MB)`,
+    );
+    console.log(
+      `ScoreBatch per batch: median ${(perBatchS * 1000).toFixed(1)} ms, p90 ${([...batchMs].sort((a, b) => a - b)[Math.floor(batchMs.length * 0.9)] ?? 0).toFixed(1)} ms over ${batchMs.length} batches`,
+    );
+    console.log('AWS arithmetic (per-batch time as measured here; Lambda at 1,769 MB = 1 vCPU):');
+    console.log(
+      `  rows/s per child = ${rowsPerChild.toFixed(0)} rows / ${perBatchS.toFixed(4)} s = ${(rowsPerChild / perBatchS).toFixed(0)}; x MaxConcurrency 1000 = ${((rowsPerChild / perBatchS) * 1000).toFixed(0)} rows/s`,
+    );
+    console.log(
+      `  Lambda GB-s per million rows = ${perMillion.toFixed(0)} invocations x ${perBatchS.toFixed(4)} s x ${LAMBDA_GB.toFixed(3)} GB = ${(perMillion * perBatchS * LAMBDA_GB).toFixed(1)} GB-s`,
+    );
+    console.log(
+      `  state transitions per million rows (Standard parent; Express children billed per request and duration) = ${perMillion.toFixed(0)} child starts + 3 parent states`,
+    );
+    console.log(
+      `  (this run: ${children} ScoreBatch invocations, ${rowsPerChild.toFixed(0)} rows each on average)`,
+    );
+  } finally {
+    await emulators.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function waitDone(machine: ReturnType<typeof createLocalStateMachine>, id: string) {
+  for (;;) {
+    const r = await machine.getExecution(id);
+    if (r && r.status !== 'RUNNING') return r;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}
+
+await main();

@@ -1,0 +1,124 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { type ScoreBatchInput, ScoreBatchInputSchema, type ScoreBatchResult } from '../../contracts/batch.js';
+import type { FeatureRow } from '../../contracts/serving.js';
+import type { CoreDeps } from '../deps.js';
+import { fromZodError, ValidationError } from '../errors.js';
+import { encodeRows } from '../ml/onnx-io.js';
+import type { EndpointResolver } from '../serving/resolver.js';
+import { runModel } from '../serving/run-model.js';
+import type { LoadedModel, SessionCache } from '../serving/session-cache.js';
+import { csvCell, featureRow, outputLine } from './rows.js';
+
+/** Per-process state a batch child reuses (the same caches the predict path uses). */
+export interface BatchScoringContext {
+  readonly cache: SessionCache;
+  readonly resolver: EndpointResolver;
+}
+
+/** The part key of a batch: zero-padded first row, so key order is row order. */
+export function partKey(partsPrefix: string, firstRow: number, kind: 'rows' | 'errors'): string {
+  return `${partsPrefix}${String(firstRow).padStart(12, '0')}.${kind}`;
+}
+
+/**
+ * Scores one ItemBatcher batch with the job's pinned version through serving's `runModel`: valid
+ * rows go to the batch's part (output lines in row order), rows that fail serving's validation to
+ * its errors part (`row,reason`; row numbers count data rows from 1). A bad row never fails the
+ * batch; a missing model or an S3 failure does (the Map retries or counts it).
+ */
+export async function scoreBatch(
+  deps: CoreDeps,
+  ctx: BatchScoringContext,
+  payload: unknown,
+): Promise<ScoreBatchResult> {
+  const input = parsePayload(payload);
+  const { model, version, keyColumn, output, inputFormat } = input.BatchInput;
+  const ref = await ctx.resolver.artifact(deps, model, version);
+  const loaded = await ctx.cache.get(deps, ref);
+  const csv = inputFormat === 'csv';
+  const items = input.Items;
+  const rows = items.map((item) => featureRow(loaded.contract, item.values, csv));
+  const { good, errors } = await scoreValid(loaded, rows);
+  const lines: string[] = [];
+  for (const [i, p] of good) {
+    const item = items[i];
+    const key =
+      keyColumn !== null && item.values[keyColumn] !== undefined
+        ? String(item.values[keyColumn])
+        : item.row + 1;
+    lines.push(outputLine(loaded.contract, output.format, key, p, model, version));
+  }
+  const firstRow = items[0].row;
+  const part = lines.length > 0 ? partKey(output.partsPrefix, firstRow, 'rows') : null;
+  const errorsPart = errors.length > 0 ? partKey(output.partsPrefix, firstRow, 'errors') : null;
+  const body = (ls: string[]) => ls.join('\n') + '\n';
+  await Promise.all([
+    part && put(deps, output.bucket, part, body(lines)),
+    errorsPart &&
+      put(
+        deps,
+        output.bucket,
+        errorsPart,
+        body(errors.map(([i, reason]) => `${items[i].row + 1},${csvCell(reason)}`)),
+      ),
+  ]);
+  return { firstRow, rows: items.length, scored: lines.length, invalid: errors.length, part, errorsPart };
+}
+
+type Scored = Awaited<ReturnType<typeof runModel>>[number];
+
+/** Scores the batch in one run; when serving rejects it, finds each bad row and scores the rest. */
+async function scoreValid(loaded: LoadedModel, rows: FeatureRow[]) {
+  const source = (rs: FeatureRow[], index: number[]) => ({
+    rows: rs,
+    root: 'rows',
+    pathOf: (i: number) => `row ${index[i] + 1}`,
+  });
+  const all = rows.map((_, i) => i);
+  try {
+    const predictions = await runModel(loaded, source(rows, all));
+    return { good: predictions.map((p, i) => [i, p] as [number, Scored]), errors: [] as [number, string][] };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+  }
+  const errors: [number, string][] = [];
+  const valid: number[] = [];
+  for (const i of all) {
+    try {
+      encodeRows(loaded.contract, { rows: [rows[i]], root: 'rows', pathOf: () => 'row' });
+      valid.push(i);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      errors.push([i, error.message.replace(/^row\./, '')]);
+    }
+  }
+  if (valid.length === 0) return { good: [], errors };
+  const predictions = await runModel(
+    loaded,
+    source(
+      valid.map((i) => rows[i]),
+      valid,
+    ),
+  );
+  return { good: predictions.map((p, k) => [valid[k], p] as [number, Scored]), errors };
+}
+
+function parsePayload(payload: unknown): ScoreBatchInput {
+  // Items are checked shallowly (arrays of { row, values }); zod on every row would cost more than scoring.
+  const { Items, ...rest } = (payload ?? {}) as Record<string, unknown>;
+  const parsed = ScoreBatchInputSchema.pick({ BatchInput: true }).safeParse(rest);
+  if (!parsed.success) throw fromZodError(parsed.error, 'payload');
+  if (!Array.isArray(Items) || Items.length === 0)
+    throw new ValidationError('Items: must be a non-empty array', 'Items');
+  for (const item of Items as unknown[]) {
+    const ok = typeof item === 'object' && item !== null && Number.isInteger((item as { row?: unknown }).row);
+    if (!ok || typeof (item as { values?: unknown }).values !== 'object') {
+      throw new ValidationError('Items: each item must be { row, values }', 'Items');
+    }
+  }
+  return { BatchInput: parsed.data.BatchInput, Items: Items as ScoreBatchInput['Items'] };
+}
+
+async function put(deps: CoreDeps, bucket: string, key: string, body: string): Promise<void> {
+  await deps.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+}

@@ -1,0 +1,55 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { BatchJobSchema, BatchJobViewSchema, BatchPredictRequestSchema } from '../../../contracts/batch.js';
+import { listBatchJobs } from '../../../core/batch/jobs.js';
+import { describeBatchJob, startBatchJob } from '../../../core/batch/start.js';
+import type { ApiContext } from '../context.js';
+import { defineRoute } from '../route.js';
+import { EndpointParams } from './params.js';
+
+const tag = 'batch predictions';
+const JobParams = z.object({ jobId: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'a batch job id') });
+
+/** Batch predictions: start a job over S3 rows (returns its id), read one with progress, list them. */
+export function mountBatchRoutes(app: OpenAPIHono, ctx: ApiContext): void {
+  const { deps, pipelines } = ctx;
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/v1/endpoints/{name}/batch-predictions',
+      summary:
+        "Score every row of an S3 object or prefix (CSV or JSON Lines) with the endpoint's current version",
+      tag,
+      params: EndpointParams,
+      rawBody: BatchPredictRequestSchema,
+      status: 202,
+      response: BatchJobSchema,
+    },
+    ({ params, body }) => startBatchJob(deps, pipelines, { endpoint: params.name, request: body ?? {} }),
+  );
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/v1/batch-predictions',
+      summary: 'Batch jobs, newest first',
+      tag,
+      query: z.object({ limit: z.coerce.number().int().min(1).max(100).optional() }),
+      response: z.object({ jobs: z.array(BatchJobSchema) }),
+    },
+    async ({ query }) => ({ jobs: await listBatchJobs(deps, query.limit ?? 50) }),
+  );
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/v1/batch-predictions/{jobId}',
+      summary: 'A batch job: status, pinned version, row counts, outputs; live progress while it runs',
+      tag,
+      params: JobParams,
+      response: BatchJobViewSchema,
+    },
+    ({ params }) => describeBatchJob(deps, ctx.mapRuns, params.jobId),
+  );
+}

@@ -12,6 +12,7 @@ import { categoricalFeatureDrift, numericFeatureDrift } from './feature-drift.js
 import { resolveDriftOptions } from './options.js';
 import { PerformanceWindow } from './performance.js';
 import { notEnoughDataReport, type ReportHeader } from './report.js';
+import { decideReport } from './report-rule.js';
 import { CategoryCounter } from './sketches/categorical-profile.js';
 import { NumericWindow } from './sketches/numeric-window.js';
 
@@ -133,6 +134,6 @@ export async function evaluateDrift(input: EvaluateDriftInput): Promise<DriftRep
     share,
     driftShareThreshold: options.driftShare,
     datasetDrift,
-    driftDetected: datasetDrift || predictionDrift.drifted || (performanceDrift?.drifted ?? false),
+    ...decideReport(features, predictionDrift, performanceDrift),
   };
 }

@@ -126,6 +126,12 @@ describe('cirrus demo on a fresh data directory', () => {
         .map((f) => f.name)
         .sort(),
     ).toEqual(Object.keys(DRIFT).sort());
+    // The API and the CLI say which rule fired, not only YES next to the dataset-drift verdict.
+    expect(report.rule).toMatch(/Bonferroni/);
+    for (const name of Object.keys(DRIFT))
+      expect(report.detectedBy).toContainEqual(expect.stringContaining(`feature '${name}'`));
+    expect(tableRow(demo.stdout, 'drift detected')?.[1]).toMatch(/^YES — feature '/);
+    expect(tableRow(demo.stdout, 'rule')?.[1]).toMatch(/^any of 5 signals/);
     expect(demo.stdout).toContain(report.reportId);
 
     const { runs } = await api.get<{ runs: ApiRun[] }>('/v1/experiments/iris/runs');

@@ -166,6 +166,11 @@ export const FeatureDriftSchema = z.object({
   drifted: z.boolean(),
   psi: z.number().min(0),
   psiDrifted: z.boolean(),
+  /**
+   * The window holds no value of this feature (every row missing it): no test ran, statistic 0,
+   * p-value null, and it counts as drifted when the reference had values, whatever the test.
+   */
+  allMissing: z.boolean().optional(),
   reference: sideSchema,
   current: sideSchema,
 });
@@ -211,9 +216,18 @@ export const DriftReportSchema = z.object({
   /** Share of features that drifted (0 when no feature was tested). */
   share: rate,
   driftShareThreshold: rate,
+  /** Evidently's share rule (share >= driftShareThreshold), reported as Evidently does; not a trigger by itself. */
   datasetDrift: z.boolean(),
-  /** datasetDrift, prediction drift or performance drift: what starts retraining. */
+  /**
+   * What starts retraining: some rule in `detectedBy` fired. Features and prediction are one
+   * family held at alpha by Bonferroni (a test fires at p < threshold / signals); distances fire
+   * at their threshold, an all-missing feature always; performance beyond its tolerance.
+   */
   driftDetected: z.boolean(),
+  /** The rule that decides `driftDetected`, in words (absent on reports stored before it). */
+  rule: z.string().optional(),
+  /** Each signal that fired, e.g. "feature 'income': ks p=0.0012 < 0.0167 (0.05 / 3 signals)". */
+  detectedBy: z.array(z.string()).optional(),
 });
 export type DriftReport = z.infer<typeof DriftReportSchema>;
 

@@ -174,11 +174,17 @@ export const AbTestStatusSchema = z.object({
   challenger: ArmStatusSchema,
   /** challenger minus champion in the per-sample score (accuracy, or mean squared error). */
   difference: z.number().nullable(),
-  /** Always-valid (1 - alpha) confidence sequence for the difference. */
+  /**
+   * Always-valid (1 - alpha) confidence sequence for the difference: the intersection over the
+   * looks with `minSamples` per arm (before that, the current look's interval).
+   */
   confidenceInterval: z.tuple([z.number(), z.number()]).nullable(),
-  /** Always-valid p-value (mSPRT): safe to read at every look. */
+  /** Always-valid p-value (mSPRT): the running minimum from the first look with `minSamples` per arm. */
   pValue: z.number().nullable(),
-  /** Classic two-sample z-test p-value, for display only (not valid under repeated looks). */
+  /**
+   * Fixed-horizon p-value, for display only (not valid under repeated looks): the pooled
+   * two-proportion z-test for accuracy, Welch's z-test for RMSE's squared errors.
+   */
   fixedHorizonPValue: z.number().nullable(),
   decision: AbDecisionSchema,
   reason: z.string(),
@@ -250,8 +256,10 @@ export const AbTestRecordSchema = z.object({
   state: z.enum(['running', 'completed', 'stopped']),
   decision: AbDecisionSchema,
   reason: z.string(),
-  /** Running minimum of the always-valid p-value over the looks so far. */
+  /** Running minimum of the always-valid p-value over the looks with `minSamples` per arm. */
   pValue: z.number(),
+  /** Running intersection of the confidence sequence over those looks (absent before the first). */
+  interval: z.tuple([z.number(), z.number()]).optional(),
   championN: z.number().int().min(0),
   championSum: z.number().min(0),
   championSumSquares: z.number().min(0),

@@ -10,12 +10,19 @@ const EVENT_TEXT: Record<string, string> = {
 
 const verdict = (drifted: boolean) => (drifted ? 'DRIFT' : 'ok');
 
+/** YES with every rule that fired (one per line), or no. */
+function detected(report: DriftReport): string {
+  if (!report.driftDetected) return 'no';
+  const by = report.detectedBy ?? [];
+  return by.length ? `YES — ${by.join('; ')}` : 'YES';
+}
+
 /** Every feature's test, statistic, threshold and verdict (and the prediction's). */
 export function driftFeaturesTable(report: DriftReport): string {
   const rows = report.features.map((f) => [
     f.name,
     f.test,
-    f.statistic,
+    f.allMissing ? 'all missing' : f.statistic,
     f.pValue ?? '',
     f.threshold,
     f.psi,
@@ -26,7 +33,7 @@ export function driftFeaturesTable(report: DriftReport): string {
     rows.push([
       `(prediction) ${p.name}`,
       p.test,
-      p.statistic,
+      p.allMissing ? 'all missing' : p.statistic,
       p.pValue ?? '',
       p.threshold,
       p.psi,
@@ -47,11 +54,12 @@ export function driftSummary(report: DriftReportView): string {
     message: report.message,
     rows: report.rows,
     'drifted features': `${report.driftedFeatures}/${report.features.length} (share ${num(report.share)}, threshold ${num(report.driftShareThreshold)})`,
-    'dataset drift': report.datasetDrift ? 'yes' : 'no',
+    'dataset drift': `${report.datasetDrift ? 'yes' : 'no'} (Evidently's share rule; reported, not a trigger)`,
     performance: perf
       ? `${perf.metric} ${num(perf.baseline)} at training, ${perf.current === null ? `n/a (${perf.rows} labelled rows)` : num(perf.current)} now${perf.drifted ? ' — DRIFT' : ''}`
       : undefined,
-    'drift detected': report.driftDetected ? 'YES' : 'no',
+    'drift detected': detected(report),
+    rule: report.rule,
     event: EVENT_TEXT[report.event] ?? report.event,
     stored: report.reportUri,
   });

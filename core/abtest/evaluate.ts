@@ -1,11 +1,12 @@
 import type { AbDecision, AbMetric, ArmCounts, FeedbackValue, Prediction } from '../../contracts/serving.js';
 import {
   alwaysValidPValue,
+  fixedHorizonPValue,
   confidenceSequence,
   estimateArm,
   estimateDifference,
   fixedHorizonInterval,
-  fixedHorizonPValue,
+  pooledProportionPValue,
 } from './stats.js';
 
 /** The mixing scale tau of the mSPRT, in pooled standard deviations of the per-sample score. */
@@ -21,11 +22,26 @@ export interface AbTestPlan {
   readonly tauScale?: number;
 }
 
+/**
+ * What one look hands to the next (kept with the test): the running minimum of the always-valid
+ * p-value and the running intersection of the confidence sequence, both over the looks at which
+ * each arm had `minSamples` — earlier looks, with variances from a handful of samples, would make
+ * the test reject too often (A/A with a look per sample: 5.6% at alpha 0.05 before this rule).
+ */
+export interface AbSequenceState {
+  readonly pValue: number;
+  /** null until a look with `minSamples` per arm. */
+  readonly interval: [number, number] | null;
+}
+
+/** The state of a test no look has counted yet. */
+export const FRESH_SEQUENCE: AbSequenceState = { pValue: 1, interval: null };
+
 export interface AbEvaluationInput extends AbTestPlan {
   readonly champion: ArmCounts;
   readonly challenger: ArmCounts;
-  /** The always-valid p-value of the previous look (kept with the test; it never rises). */
-  readonly previousPValue?: number;
+  /** The previous look's sequence state (FRESH_SEQUENCE when omitted). */
+  readonly previous?: AbSequenceState;
 }
 
 export interface AbEvaluation {
@@ -40,6 +56,8 @@ export interface AbEvaluation {
   readonly confidenceInterval: [number, number] | null;
   readonly fixedHorizonPValue: number | null;
   readonly fixedHorizonInterval: [number, number] | null;
+  /** The state to keep for the next look (unchanged before `minSamples`). */
+  readonly sequence: AbSequenceState;
 }
 
 /** The per-sample score: 1/0 for a correct/incorrect label (accuracy), the squared error (RMSE). */
@@ -77,6 +95,7 @@ const fmt = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toPrecision(4) : 
  */
 export function evaluateAbTest(input: AbEvaluationInput): AbEvaluation {
   const { metric, alpha, champion, challenger } = input;
+  const previous = input.previous ?? FRESH_SEQUENCE;
   const base = {
     championMetric: armMetric(metric, champion),
     challengerMetric: armMetric(metric, challenger),
@@ -91,22 +110,45 @@ export function evaluateAbTest(input: AbEvaluationInput): AbEvaluation {
       confidenceInterval: null,
       fixedHorizonPValue: null,
       fixedHorizonInterval: null,
+      sequence: previous,
     };
   }
   const bernoulli = metric === 'accuracy';
   const diff = estimateDifference(estimateArm(champion, bernoulli), estimateArm(challenger, bernoulli));
   const tau2 = ((input.tauScale ?? DEFAULT_TAU_SCALE) * diff.pooledSd) ** 2;
-  const pValue = alwaysValidPValue(diff.difference, diff.variance, tau2, input.previousPValue);
+  const counted = Math.min(champion.n, challenger.n) >= input.minSamples;
+  const lookP = alwaysValidPValue(diff.difference, diff.variance, tau2);
+  const lookInterval = confidenceSequence(diff.difference, diff.variance, tau2, alpha);
+  // Before minSamples the look is shown but not carried: the running min and intersection start there.
+  const sequence = counted
+    ? { pValue: Math.min(previous.pValue, lookP), interval: intersect(previous.interval, lookInterval) }
+    : previous;
+  const pValue = counted ? sequence.pValue : lookP;
   const stats = {
     ...base,
     difference: diff.difference,
     pValue,
-    confidenceInterval: confidenceSequence(diff.difference, diff.variance, tau2, alpha),
-    fixedHorizonPValue: fixedHorizonPValue(diff.difference, diff.variance),
+    confidenceInterval: counted ? sequence.interval : lookInterval,
+    fixedHorizonPValue: bernoulli
+      ? pooledProportionPValue(champion, challenger)
+      : fixedHorizonPValue(diff.difference, diff.variance),
     fixedHorizonInterval: fixedHorizonInterval(diff.difference, diff.variance, alpha),
+    sequence,
   };
   const { decision, reason } = decide(input, diff.difference, pValue);
   return { ...stats, decision, reason };
+}
+
+/**
+ * Running intersection of the confidence sequence. An empty intersection means every difference
+ * was rejected at some look (as 0 was: the p-value is below alpha too); the current interval is
+ * kept then, so the report never shows an inverted interval.
+ */
+function intersect(previous: [number, number] | null, current: [number, number]): [number, number] {
+  if (!previous) return current;
+  const lo = Math.max(previous[0], current[0]);
+  const hi = Math.min(previous[1], current[1]);
+  return lo <= hi ? [lo, hi] : current;
 }
 
 function decide(

@@ -96,7 +96,7 @@ function evaluateTest(test: AbTestRecord): AbEvaluation {
     ...test,
     champion: armCounts(test, 'champion'),
     challenger: armCounts(test, 'challenger'),
-    previousPValue: test.pValue,
+    previous: { pValue: test.pValue, interval: test.interval ?? null },
   });
 }
 
@@ -150,15 +150,21 @@ export async function evaluateCurrentAbTest(deps: CoreDeps, endpointName: string
   const test = await getAbTest(deps, endpointName, testId);
   if (test.state !== 'running') return toStatus(test, evaluateTest(test));
   const e = evaluateTest(test);
-  const pValue = e.pValue ?? test.pValue;
+  const { pValue, interval } = e.sequence;
   if (e.decision === 'running') {
-    await updateRunningAbTest(deps, endpointName, testId, { pValue, decision: 'running', reason: e.reason });
+    await updateRunningAbTest(deps, endpointName, testId, {
+      pValue,
+      interval,
+      decision: 'running',
+      reason: e.reason,
+    });
     return toStatus({ ...test, pValue }, e);
   }
   const reason = summary(test, e);
   const decidedAt = deps.now().toISOString();
   const won = await updateRunningAbTest(deps, endpointName, testId, {
     pValue,
+    interval,
     decision: e.decision,
     reason,
     state: 'completed',

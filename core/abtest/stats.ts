@@ -9,8 +9,10 @@ import { normalSf } from '../drift/stats/special.js';
  * The decision uses the mixture sequential probability ratio test (mSPRT; Johari, Pekelis and
  * Walsh, "Always valid inference", 2017 — the test behind Optimizely's and Eppo's sequential
  * results) for the difference of means with a normal mixing distribution N(0, tau^2): its
- * p-value and confidence sequence stay valid however often the test is looked at. A classic
- * fixed-horizon z-test is also reported, for display only.
+ * p-value and confidence sequence stay valid however often the test is looked at, from the first
+ * look at which both arms have `minSamples` (the running minimum and intersection start there).
+ * A classic fixed-horizon test is also reported, for display only: the pooled two-proportion
+ * z-test for accuracy, Welch's z-test (unbiased per-arm variances) for squared errors.
  */
 
 export interface ArmEstimate {
@@ -98,6 +100,18 @@ export function confidenceSequence(
 /** Two-sided z-test p-value for difference = 0 (valid only at one pre-planned look). */
 export function fixedHorizonPValue(difference: number, variance: number): number {
   return Math.min(1, 2 * normalSf(Math.abs(difference) / Math.sqrt(variance)));
+}
+
+/**
+ * The standard pooled two-proportion z-test (two-sided; scipy's and R's `prop.test` without
+ * continuity correction): z = (p2 - p1) / sqrt(p(1-p)(1/n1 + 1/n2)) with p the pooled share.
+ * Equal shares of 0 or 1 on both arms give p = 1. Valid only at one pre-planned look.
+ */
+export function pooledProportionPValue(champion: ArmCounts, challenger: ArmCounts): number {
+  const pooled = (champion.sum + challenger.sum) / (champion.n + challenger.n);
+  const variance = pooled * (1 - pooled) * (1 / champion.n + 1 / challenger.n);
+  if (!(variance > 0)) return 1;
+  return fixedHorizonPValue(challenger.sum / challenger.n - champion.sum / champion.n, variance);
 }
 
 /**

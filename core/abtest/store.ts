@@ -80,6 +80,8 @@ export async function addArmScores(
 /** Fields a look or a conclusion writes. */
 export interface AbTestUpdate {
   readonly pValue: number;
+  /** The running confidence-sequence intersection (kept as is when omitted). */
+  readonly interval?: [number, number] | null;
   readonly decision: AbTestRecord['decision'];
   readonly reason: string;
   /** Set to end the test. */
@@ -104,6 +106,12 @@ export async function updateRunningAbTest(
     ':r': update.reason,
     ':running': 'running',
   };
+  const names: Record<string, string> = { '#state': 'state' };
+  if (update.interval) {
+    sets.push('#interval = :ci');
+    names['#interval'] = 'interval';
+    values[':ci'] = update.interval;
+  }
   if (update.state) {
     sets.push('#state = :state', 'decidedAt = :at');
     values[':state'] = update.state;
@@ -116,7 +124,7 @@ export async function updateRunningAbTest(
         Key: endpointKeys.abTest(endpoint, testId),
         UpdateExpression: `SET ${sets.join(', ')}`,
         ConditionExpression: '#state = :running',
-        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
     );

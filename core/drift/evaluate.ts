@@ -12,6 +12,7 @@ import { categoricalFeatureDrift, numericFeatureDrift } from './feature-drift.js
 import { resolveDriftOptions } from './options.js';
 import { PerformanceWindow } from './performance.js';
 import { notEnoughDataReport, type ReportHeader } from './report.js';
+import { decideReport } from './report-rule.js';
 import { CategoryCounter } from './sketches/categorical-profile.js';
 import { NumericWindow } from './sketches/numeric-window.js';
 import { type TextDescriber, textDescriber, withTextDescriptors } from './text-descriptors.js';
@@ -136,6 +137,6 @@ export async function evaluateDrift(input: EvaluateDriftInput): Promise<DriftRep
     share,
     driftShareThreshold: options.driftShare,
     datasetDrift,
-    driftDetected: datasetDrift || predictionDrift.drifted || (performanceDrift?.drifted ?? false),
+    ...decideReport(features, predictionDrift, performanceDrift),
   };
 }

@@ -54,6 +54,35 @@ function categoricalVerdict(counts: AlignedCounts, test: StatTestName, threshold
   return verdict('chisquare', chi.statistic, chi.pValue, thresholds);
 }
 
+/**
+ * A feature with no value in the window (every row missing it) has nothing to test: one answer
+ * for every test family, "all missing" — statistic 0, no p-value, PSI 0 — drifted when the
+ * reference had values (the feature vanished from the traffic). Before, Jensen-Shannon read two
+ * empty histograms as distance 0.589 (drift) while KS, chi-square and z answered p = 1.
+ */
+function allMissingDrift(
+  profile: NumericProfile | CategoricalProfile,
+  type: FeatureDrift['type'],
+  test: StatTestName,
+  window: { readonly count: number; readonly missingRate: number },
+  thresholds: DriftThresholds,
+): FeatureDrift {
+  return {
+    name: profile.name,
+    type,
+    test,
+    statistic: 0,
+    pValue: null,
+    threshold: thresholds[test],
+    drifted: profile.count > 0,
+    allMissing: true,
+    psi: 0,
+    psiDrifted: false,
+    reference: { count: profile.count, missingRate: profile.missingRate },
+    current: { count: window.count, missingRate: window.missingRate },
+  };
+}
+
 function psiVerdict(psi: number, thresholds: DriftThresholds): Pick<FeatureDrift, 'psi' | 'psiDrifted'> {
   return { psi: Math.max(0, psi), psiDrifted: psi >= thresholds.psi };
 }
@@ -75,6 +104,7 @@ export function numericFeatureDrift(
   // Without both value maps there are more than 20 distinct values: certainly above 5.
   const distinctCombined = counts ? counts.ref.length : LOW_CARDINALITY + 1;
   const test = selectTest({ type: 'numeric', referenceRows, distinctCombined });
+  if (window.count === 0) return allMissingDrift(profile, 'numeric', test, window, thresholds);
   let result: Verdict;
   if (test === 'ks' && window.ks) {
     const ks = window.ks.result();
@@ -123,6 +153,7 @@ export function categoricalFeatureDrift(
     withOther(window.counts, window.other),
   );
   const test = selectTest({ type: 'categorical', referenceRows, distinctCombined: counts.ref.length });
+  if (window.count === 0) return allMissingDrift(profile, 'categorical', test, window, thresholds);
   return {
     name: profile.name,
     type: 'categorical',

@@ -7,7 +7,7 @@ export {
   type SetAliasInput,
   setAlias,
 } from './aliases.js';
-export { exportModelCard, type ModelCardOptions, toModelCard } from './model-card.js';
+export { exportModelCard, type ModelCardOptions, toCreateMlModel, toModelCard } from './model-card.js';
 export { allocateVersion, getModel, listModels } from './models.js';
 export {
   type ApplyDeployPolicyInput,

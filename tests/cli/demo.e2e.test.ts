@@ -14,6 +14,7 @@ import type {
   ModelVersion,
 } from '../../cli/types.js';
 import { type LocalPlatform, startLocalPlatform } from '../../local/runtime.js';
+import { openMetadataErrors } from '../registry/openmetadata-schema.js';
 import { type CliResult, closedPort, runCli, tableRow } from './run-cli.js';
 
 // `cirrus demo` as the README's first command runs it: no Cirrus listening, so it starts the
@@ -125,6 +126,12 @@ describe('cirrus demo on a fresh data directory', () => {
         .map((f) => f.name)
         .sort(),
     ).toEqual(Object.keys(DRIFT).sort());
+    // The API and the CLI say which rule fired, not only YES next to the dataset-drift verdict.
+    expect(report.rule).toMatch(/Bonferroni/);
+    for (const name of Object.keys(DRIFT))
+      expect(report.detectedBy).toContainEqual(expect.stringContaining(`feature '${name}'`));
+    expect(tableRow(demo.stdout, 'drift detected')?.[1]).toMatch(/^YES — feature '/);
+    expect(tableRow(demo.stdout, 'rule')?.[1]).toMatch(/^any of 5 signals/);
     expect(demo.stdout).toContain(report.reportId);
 
     const { runs } = await api.get<{ runs: ApiRun[] }>('/v1/experiments/iris/runs');
@@ -140,5 +147,20 @@ describe('cirrus demo on a fresh data directory', () => {
     expect(demo.stdout).toContain(`-H "Authorization: Bearer ${token}"`);
     expect(demo.stdout).toContain('/v1/endpoints/iris/predict');
     expect(demo.stdout).toContain(`cirrus local up --data-dir ${dataDir}`);
+  });
+
+  it("exports every version's model card in OpenMetadata's MlModel shape (entity and create request)", async () => {
+    const { models } = await api.get<{ models: { name: string }[] }>('/v1/models');
+    let cards = 0;
+    for (const { name } of models) {
+      const { versions } = await api.get<{ versions: ModelVersion[] }>(`/v1/models/${name}/versions`);
+      for (const { version } of versions) {
+        const path = `/v1/models/${name}/versions/${version}/card`;
+        expect(openMetadataErrors('entity', await api.get(path))).toEqual([]);
+        expect(openMetadataErrors('create', await api.get(`${path}?form=create`))).toEqual([]);
+        cards++;
+      }
+    }
+    expect(cards).toBeGreaterThanOrEqual(2);
   });
 });

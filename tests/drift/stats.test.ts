@@ -8,6 +8,8 @@ import {
   gammaQ,
   jensenShannonDistance,
   kolmogorovSf,
+  ksAsymptoticPValue,
+  ksExactPValue,
   ksTwoSample,
   lnGamma,
   normalizedWasserstein,
@@ -83,10 +85,12 @@ describe('special functions', () => {
 });
 
 describe('ksTwoSample', () => {
-  it('matches a brute-force ECDF supremum and the Stephens-corrected p (py)', () => {
+  it('matches a brute-force ECDF supremum; p is exact, the Stephens-corrected form as before (py)', () => {
     const result = ksTwoSample(sorted(A), sorted(B));
     expect(result.statistic).toBeCloseTo(0.3563636363636363, 12);
-    expect(result.pValue).toBeCloseTo(0.07812689175408848, 10);
+    expect(ksAsymptoticPValue(result.statistic, A.length, B.length)).toBeCloseTo(0.07812689175408848, 10);
+    // Small samples: the exact distribution, as scipy's ks_2samp(method='auto') (tests/drift/ks-exact.test.ts).
+    expect(result.pValue).toBe(ksExactPValue(result.statistic, A.length, B.length));
   });
 
   it('steps over ties in both samples together (py: 0.25)', () => {

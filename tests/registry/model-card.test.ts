@@ -5,12 +5,15 @@ import {
   exportModelCard,
   getAlias,
   getAliasHistory,
+  getModelVersion,
   promoteVersion,
   registerModelVersion,
+  toCreateMlModel,
 } from '../../core/registry/index.js';
 import { registryKeys } from '../../core/storage/keys.js';
 import { useEmulators } from '../emulators/harness.js';
 import { contract, versionInput } from './fixtures.js';
+import { openMetadataErrors } from './openmetadata-schema.js';
 
 const { deps } = useEmulators();
 
@@ -35,14 +38,23 @@ describe('exportModelCard', () => {
       dashboardUrl: 'http://127.0.0.1:3000/models/card/versions/1',
     });
     expect(ModelCardSchema.parse(card)).toEqual(card);
+    // OpenMetadata's own schemas accept the entity and the request made from it.
+    expect(openMetadataErrors('entity', card)).toEqual([]);
+    expect(openMetadataErrors('create', toCreateMlModel(card))).toEqual([]);
     expect(card).toMatchObject({
       name: 'card',
+      fullyQualifiedName: 'cirrus.card',
       algorithm: 'random_forest',
       target: 'species',
-      version: '1.0',
       mlStore: { storage: 's3://cirrus-artifacts/models/card/versions/x/model.onnx' },
       server: 'http://127.0.0.1:3000/v1/endpoints/card/predict',
+      service: { type: 'mlmodelService', name: 'cirrus' },
+      serviceType: 'CustomMlModel',
+      extension: { cirrus: { version: 1, versionLabel: '1.0', task: 'classification' } },
     });
+    expect(card.extension.cirrus.metrics).toEqual(
+      (await getModelVersion(deps(), { model: 'card', version: 1 })).metrics,
+    );
     expect(card.mlHyperParameters).toEqual([
       { name: 'n_estimators', value: '50' },
       { name: 'max_depth', value: '4' },
@@ -50,11 +62,37 @@ describe('exportModelCard', () => {
     expect(card.mlFeatures[0]).toEqual({
       name: 'sepal_length',
       dataType: 'numerical',
-      featureSources: [{ name: 'sepal_length', dataType: 'number', dataSource: `iris@${'a'.repeat(64)}` }],
+      featureSources: [
+        {
+          name: 'sepal_length',
+          dataType: 'number',
+          description: `column 'sepal_length' of dataset 'iris' version ${'a'.repeat(64)}`,
+          fullyQualifiedName: `iris.${'a'.repeat(64)}.sepal_length`,
+        },
+      ],
     });
     expect(card.mlFeatures[2].featureSources.map((s) => s.name)).toEqual(['a', 'b']);
     expect(card.mlFeatures[2].featureAlgorithm).toBe('{a} {b}');
-    expect(card.tags).toContain('alias:champion');
+    expect(card.tags).toContainEqual({
+      tagFQN: 'CirrusAlias.champion',
+      source: 'Classification',
+      labelType: 'Automated',
+      state: 'Confirmed',
+    });
+    expect(card.tags.map((t) => t.tagFQN)).toContain('CirrusTask.classification');
+    // The same id at every export: a catalog updates one entity.
+    expect((await exportModelCard(deps(), { model: 'card', version: 1 })).id).toBe(card.id);
+  });
+
+  it('is checked by the schemas: plain-string tags and a missing service are refused', () => {
+    const errors = openMetadataErrors('entity', {
+      name: 'iris',
+      algorithm: 'svc',
+      tags: ['task:classification'],
+    });
+    expect(errors.map((e) => e.instancePath || e.params)).toEqual(
+      expect.arrayContaining(['/tags/0', { missingProperty: 'id' }, { missingProperty: 'service' }]),
+    );
   });
 });
 

@@ -4,3 +4,4 @@ export * from './select-test.js';
 export * from './special.js';
 export * from './wasserstein.js';
 export * from './sorted-search.js';
+export * from './ks-exact.js';

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { CardFormSchema } from '../../../contracts/model-card.js';
 import {
   AliasHistoryEntrySchema,
   AliasNameSchema,
@@ -11,6 +12,7 @@ import {
 import {
   applyDeployPolicy,
   exportModelCard,
+  toCreateMlModel,
   getAliasAt,
   getAliasHistory,
   getModel,
@@ -87,16 +89,19 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
     {
       method: 'get',
       path: '/v1/models/{model}/versions/{version}/card',
-      summary: 'Model card (OpenMetadata MlModel shape)',
+      summary: 'Model card: the OpenMetadata MlModel entity, or with form=create the createMlModel request',
       tag,
       params: VersionParams,
+      query: z.object({ form: CardFormSchema.default('entity') }),
     },
-    ({ params }) =>
-      exportModelCard(deps, {
+    async ({ params, query }) => {
+      const card = await exportModelCard(deps, {
         ...params,
         // The endpoint is named after the model unless created otherwise: link its predict URL.
         serverUrl: ctx.publicUrl ? `${ctx.publicUrl}/v1/endpoints/${params.model}/predict` : undefined,
-      }),
+      });
+      return query.form === 'create' ? toCreateMlModel(card) : card;
+    },
   );
   defineRoute(
     app,

@@ -57,3 +57,21 @@ export function fromZodError(
     path || undefined,
   );
 }
+
+/**
+ * A stored item its reader's schema rejects (a foreign write or an old bug). Names the item
+ * and, where one exists, the repair path; 409 because the stored state, not the request, is bad.
+ */
+export class MalformedRecordError extends CirrusError {
+  constructor(
+    readonly item: string,
+    detail: string,
+    readonly repair?: string,
+  ) {
+    super(
+      'MalformedRecord',
+      `stored item ${item} is malformed at ${detail}${repair ? `; repair: ${repair}` : ''}`,
+      409,
+    );
+  }
+}

@@ -75,3 +75,10 @@ export class MalformedRecordError extends CirrusError {
     );
   }
 }
+
+/** The model gave a non-finite output for an input (422: the request is well-formed but cannot be scored). */
+export class NonFiniteOutputError extends CirrusError {
+  constructor(message: string) {
+    super('Unprocessable', message, 422);
+  }
+}

@@ -4,6 +4,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { CoreDeps } from '../core/deps.js';
 import type { PipelineRunner } from '../core/ports.js';
 import { createApp } from '../lambdas/api/app.js';
+import { refuseConnect } from '../lambdas/api/connect.js';
 import type { ApiContext } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
 import { createPipelineHandlers } from '../lambdas/pipeline/handlers.js';
@@ -123,6 +124,7 @@ function requireRunner(runner: LocalPipelineRunner | undefined): LocalPipelineRu
 function listen(listener: RequestListener, port: number, hostname: string) {
   return new Promise<Server>((resolveServer, reject) => {
     const server = createServer(listener);
+    refuseConnect(server);
     server.once('error', reject);
     server.listen(port, hostname, () => resolveServer(server));
   });

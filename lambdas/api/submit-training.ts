@@ -9,6 +9,7 @@ import {
 import { getDataset } from '../../core/datasets/index.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { NotFoundError } from '../../core/errors.js';
+import { assertStorable } from '../../core/storage/storable.js';
 import { newRunId, variantRunId } from '../../core/pipeline/retrain.js';
 import type { PipelineName, PipelineRunner } from '../../core/ports.js';
 import { createRun, ensureExperiment, recordRunResults, transitionRun } from '../../core/tracking/index.js';
@@ -40,6 +41,8 @@ export function parseTrainingRequest(body: Record<string, unknown>, experiment: 
   const parsed = TrainingRequestSchema.safeParse({ ...body, experiment, algorithm: single });
   if (!parsed.success) throw zodToValidation(parsed.error);
   const request = parsed.data;
+  // Before anything is written: a number DynamoDB cannot hold (1e-200) is a 400 naming its field.
+  assertStorable(request);
   for (const name of requestAlgorithms(request)) {
     const spec = algorithmSpec(name, request.task);
     parseHyperparameters(spec, hyperparametersFor(request, name));

@@ -14,6 +14,7 @@ import type {
 import { setAlias } from '../../core/registry/aliases.js';
 import { ensureEndpoint } from '../../core/serving/endpoints.js';
 import { createApp } from '../../lambdas/api/app.js';
+import { refuseConnect } from '../../lambdas/api/connect.js';
 import type { ApiContext, ServingOptions } from '../../lambdas/api/context.js';
 import { nodeListener } from '../../lambdas/api/predict-lane.js';
 import { trainBuiltin } from '../../training/quickstart.js';
@@ -163,6 +164,7 @@ function requestInit(
  */
 export async function serveOverNode(api: ApiHarness): Promise<{ call: Call; close(): Promise<void> }> {
   const server = createServer(nodeListener(api.app, api.ctx, { token: TOKEN }));
+  refuseConnect(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -11,6 +11,7 @@ import type { CoreDeps } from '../../core/deps.js';
 import { NotFoundError } from '../../core/errors.js';
 import { assertStorable } from '../../core/storage/storable.js';
 import { newRunId, variantRunId } from '../../core/pipeline/retrain.js';
+import { checkTrainable } from '../../core/pipeline/trainable.js';
 import type { PipelineName, PipelineRunner } from '../../core/ports.js';
 import { createRun, ensureExperiment, recordRunResults, transitionRun } from '../../core/tracking/index.js';
 import { UnprocessableError, zodToValidation } from './errors.js';
@@ -88,6 +89,7 @@ export async function submitTraining(
 ): Promise<SubmittedTraining> {
   const request = parseTrainingRequest(input.body, input.experiment);
   const dataset = await resolveDataset(deps, request);
+  await checkTrainable(deps, request, dataset);
   await ensureExperiment(deps, { name: request.experiment, task: request.task });
   const runId = newRunId(deps.now());
   const triggeredBy = input.triggeredBy ?? 'api';

@@ -5,7 +5,7 @@ import type { CoreDeps } from '../core/deps.js';
 import type { PipelineRunner } from '../core/ports.js';
 import { createApp } from '../lambdas/api/app.js';
 import { refuseConnect } from '../lambdas/api/connect.js';
-import type { ApiContext } from '../lambdas/api/context.js';
+import type { ApiContext, ServingOptions } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
 import { createPipelineHandlers } from '../lambdas/pipeline/handlers.js';
 import type { Emulators } from './emulators/index.js';
@@ -32,6 +32,8 @@ export interface LocalPlatformOptions {
   readonly trainerCommand?: TrainerCommand;
   /** How long stop() lets running training executions finish before aborting them. @default 15000 */
   readonly drainTimeoutMs?: number;
+  /** Predict-path options (e.g. the prediction log's flush interval; tests set a long one). */
+  readonly serving?: ServingOptions;
 }
 
 export interface LocalPlatform {
@@ -95,7 +97,7 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
   const recovered = await closeInterruptedExecutions(deps, pipelines.executions);
 
   const context: ApiContext = { deps, pipelines: runner, events: events.publisher };
-  const appOptions = { token }; // one object for both, so the lane's limits are the app's
+  const appOptions = { token, serving: options.serving }; // one object for both, so the lane's limits are the app's
   const app = createApp(context, appOptions);
   const server = await listen(
     nodeListener(app, context, appOptions),

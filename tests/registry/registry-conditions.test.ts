@@ -23,7 +23,8 @@ function stallingAliasPut(
   release: Promise<void>,
 ): { deps: CoreDeps; stalled: Promise<void> } {
   let stall = true;
-  const { promise: stalled, resolve } = Promise.withResolvers<void>();
+  let resolve!: () => void;
+  const stalled = new Promise<void>((r) => (resolve = r));
   const ddb = {
     send: async (command: unknown) => {
       const item = command instanceof PutCommand ? command.input.Item : undefined;

@@ -162,12 +162,15 @@ function requestInit(
  * The harness's app behind a real Node server on 127.0.0.1, as the local runtime serves it
  * (`nodeListener`: plain predictions through the predict lane, the rest through Hono).
  */
-export async function serveOverNode(api: ApiHarness): Promise<{ call: Call; close(): Promise<void> }> {
+export async function serveOverNode(
+  api: ApiHarness,
+): Promise<{ url: string; call: Call; close(): Promise<void> }> {
   const server = createServer(nodeListener(api.app, api.ctx, { token: TOKEN }));
   refuseConnect(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
+    url: base,
     call: async (method, path, body, options = {}) =>
       replyOf(await fetch(`${base}${path}`, requestInit(method, body, options))),
     close: () => new Promise((r) => server.close(() => r())),

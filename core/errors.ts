@@ -57,3 +57,28 @@ export function fromZodError(
     path || undefined,
   );
 }
+
+/**
+ * A stored item its reader's schema rejects (a foreign write or an old bug). Names the item
+ * and, where one exists, the repair path; 409 because the stored state, not the request, is bad.
+ */
+export class MalformedRecordError extends CirrusError {
+  constructor(
+    readonly item: string,
+    detail: string,
+    readonly repair?: string,
+  ) {
+    super(
+      'MalformedRecord',
+      `stored item ${item} is malformed at ${detail}${repair ? `; repair: ${repair}` : ''}`,
+      409,
+    );
+  }
+}
+
+/** The model gave a non-finite output for an input (422: the request is well-formed but cannot be scored). */
+export class NonFiniteOutputError extends CirrusError {
+  constructor(message: string) {
+    super('Unprocessable', message, 422);
+  }
+}

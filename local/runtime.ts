@@ -4,7 +4,8 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { CoreDeps } from '../core/deps.js';
 import type { PipelineRunner } from '../core/ports.js';
 import { createApp } from '../lambdas/api/app.js';
-import type { ApiContext } from '../lambdas/api/context.js';
+import { refuseConnect } from '../lambdas/api/connect.js';
+import type { ApiContext, ServingOptions } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
 import { createBatchHandlers } from '../lambdas/batch/handlers.js';
 import { createPipelineHandlers } from '../lambdas/pipeline/handlers.js';
@@ -32,6 +33,8 @@ export interface LocalPlatformOptions {
   readonly trainerCommand?: TrainerCommand;
   /** How long stop() lets running training executions finish before aborting them. @default 15000 */
   readonly drainTimeoutMs?: number;
+  /** Predict-path options (e.g. the prediction log's flush interval; tests set a long one). */
+  readonly serving?: ServingOptions;
 }
 
 export interface LocalPlatform {
@@ -101,7 +104,7 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
     events: events.publisher,
     mapRuns: { mapRunCounts: async (id) => pipelines.batch?.describeMapRuns(id).at(-1) },
   };
-  const appOptions = { token }; // one object for both, so the lane's limits are the app's
+  const appOptions = { token, serving: options.serving }; // one object for both, so the lane's limits are the app's
   const app = createApp(context, appOptions);
   const server = await listen(
     nodeListener(app, context, appOptions),
@@ -130,6 +133,7 @@ function requireRunner(runner: LocalPipelineRunner | undefined): LocalPipelineRu
 function listen(listener: RequestListener, port: number, hostname: string) {
   return new Promise<Server>((resolveServer, reject) => {
     const server = createServer(listener);
+    refuseConnect(server);
     server.once('error', reject);
     server.listen(port, hostname, () => resolveServer(server));
   });

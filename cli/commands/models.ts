@@ -7,7 +7,7 @@ import { emit, kv, say, when } from '../output.js';
 import { version } from '../parse.js';
 import type { Alias, AliasHistoryEntry, ApiModel, ModelVersion, PromotionResult } from '../types.js';
 
-/** `cirrus models list|show|versions|card|promote|rollback|history`. */
+/** `cirrus models list|show|versions|card|promote|rollback|history|repair`. */
 export function registerModelCommands(program: Command): void {
   const models = program.command('models').description('The model registry: versions, aliases, promotion');
 
@@ -151,6 +151,33 @@ export function registerModelCommands(program: Command): void {
       );
       emit(res, () =>
         say(res.history.length ? historyTable(res.history) : `alias ${opts.alias} of ${name} never moved`),
+      );
+    });
+
+  models
+    .command('repair')
+    .description(
+      'Rewrite malformed alias-history entries (named in a MalformedRecord error) so the alias reads again',
+    )
+    .argument('<model>')
+    .option('--alias <alias>', 'alias', 'champion')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ cirrus models repair iris\n  $ cirrus models repair iris --alias challenger\n',
+    )
+    .action(async (name: string, opts: { alias: string }, cmd: Command) => {
+      const res = await clientFor(cmd).post<{ repaired: { revision: number; fields: string[] }[] }>(
+        `/v1/models/${seg(name)}/aliases/${seg(opts.alias)}/repair`,
+        { by: 'cli' },
+      );
+      emit(res, () =>
+        say(
+          res.repaired.length
+            ? res.repaired
+                .map((r) => `${name}@${opts.alias} revision ${r.revision}: repaired ${r.fields.join(', ')}`)
+                .join('\n')
+            : `${name}@${opts.alias}: history is well-formed, nothing to repair`,
+        ),
       );
     });
 }

@@ -25,8 +25,10 @@ function checkHeader(header: string[] | undefined, field: string): string[] {
     throw new ValidationError(`${field}: the file is empty (no header row)`, field);
   }
   const names = header.map((h) => h.trim());
+  checkDelimiter(names, field);
   names.forEach((n, i) => {
     if (n === '') throw new ValidationError(`${field}: header column ${i + 1} has no name`, field);
+    checkColumnName(n, i, field);
     if (names.indexOf(n) !== i)
       throw new ValidationError(`${field}: column '${n}' appears twice in the header`, field);
   });
@@ -34,6 +36,50 @@ function checkHeader(header: string[] | undefined, field: string): string[] {
     throw new ValidationError(`${field}: no header row (the first row is all numbers)`, field);
   }
   return names;
+}
+
+/** Longest column name accepted (a 5 MB header cell is not a name, and would not fit a record). */
+export const MAX_COLUMN_NAME_LENGTH = 256;
+/** Names that would alias an object's prototype wherever columns become keys. */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Refuses names with control characters (NUL, tabs, newlines…), reserved or over-long names. */
+function checkColumnName(name: string, index: number, field: string): void {
+  const where = `${field}: header column ${index + 1}`;
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f]/.exec(name);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).padStart(4, '0');
+    throw new ValidationError(`${where} contains the control character U+${code.toUpperCase()}`, field);
+  }
+  if (RESERVED_NAMES.has(name))
+    throw new ValidationError(`${where} is named '${name}', a reserved name`, field);
+  if (name.length > MAX_COLUMN_NAME_LENGTH) {
+    throw new ValidationError(
+      `${where} is named with ${name.length} characters, at most ${MAX_COLUMN_NAME_LENGTH}`,
+      field,
+    );
+  }
+}
+
+/**
+ * Cirrus reads comma-separated files only: a one-column header holding `;` or a tab is another
+ * delimiter, refused with the reason rather than read as one column named `a;b;target`.
+ */
+function checkDelimiter(names: readonly string[], field: string): void {
+  if (names.length !== 1) return;
+  for (const [delimiter, label] of [
+    [';', "';'"],
+    ['\t', 'tab'],
+    ['|', "'|'"],
+  ] as const) {
+    if (names[0].includes(delimiter)) {
+      throw new ValidationError(
+        `${field}: the header '${names[0].slice(0, 80)}' is ${label}-separated; Cirrus reads comma-separated CSV (re-export it with ',' as the delimiter)`,
+        field,
+      );
+    }
+  }
 }
 
 /**

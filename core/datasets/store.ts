@@ -9,7 +9,9 @@ import {
 import { putArtifact, putJson } from '../artifacts/index.js';
 import { parseCsv } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
-import { fromZodError, NotFoundError } from '../errors.js';
+import { fromZodError, NotFoundError, ValidationError } from '../errors.js';
+import { toS3Uri } from '../artifacts/uri.js';
+import { toItem } from '../storage/storable.js';
 import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
 import { trackingKeys } from '../storage/keys.js';
 
@@ -49,28 +51,42 @@ export async function registerDataset(deps: CoreDeps, input: RegisterDatasetInpu
     await makeLatest(deps, existing);
     return existing;
   }
-  const [data, schemaFile] = await Promise.all([
-    putArtifact(deps, {
-      key: datasetArtifactKeys.data(name.data, version),
-      body: bytes,
-      contentType: 'text/csv',
-    }),
-    putJson(deps, { key: datasetArtifactKeys.schema(name.data, version), value: schema }),
-  ]);
-  const record = DatasetRecordSchema.parse({
+  if (schema.rowCount === 0) throw new ValidationError('csv: the file has a header but no data rows', 'csv');
+  const dataKey = datasetArtifactKeys.data(name.data, version);
+  const schemaKey = datasetArtifactKeys.schema(name.data, version);
+  // Checked before any object is written: a record DynamoDB cannot hold leaves nothing behind.
+  const record = checkedRecord({
     name: name.data,
     version,
     schema,
-    uri: data.uri,
-    schemaUri: schemaFile.uri,
+    uri: toS3Uri(deps.bucket, dataKey),
+    schemaUri: toS3Uri(deps.bucket, schemaKey),
     rowCount: schema.rowCount,
     bytes: schema.bytes,
     createdAt: deps.now().toISOString(),
     description: input.description,
   });
+  await Promise.all([
+    putArtifact(deps, { key: dataKey, body: bytes, contentType: 'text/csv' }),
+    putJson(deps, { key: schemaKey, value: schema }),
+  ]);
   const stored = await putVersion(deps, record);
   await makeLatest(deps, stored);
   return stored;
+}
+
+/** The record as stored; one over DynamoDB's item limit is refused naming the CSV's header. */
+function checkedRecord(record: DatasetRecord): DatasetRecord {
+  try {
+    return toItem(DatasetRecordSchema, record);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const columns = record.schema.columns.length;
+    throw new ValidationError(
+      `csv: the header (${columns} columns) makes a schema too large to record (${error.message})`,
+      'csv',
+    );
+  }
 }
 
 /** Writes the version item once; a concurrent registration of the same bytes wins harmlessly. */

@@ -7,7 +7,7 @@ import {
 import type { PromotionResult } from '../../contracts/registry.js';
 import type { CoreDeps } from '../deps.js';
 import { ValidationError } from '../errors.js';
-import { applyDeployPolicy } from '../registry/index.js';
+import { applyDeployPolicy, CHAMPION, findAlias, getModelVersion } from '../registry/index.js';
 
 /** What the deploy steps return (at `$.deployment.Payload`). */
 export interface DeployOutput extends PromotionResult {
@@ -23,6 +23,22 @@ export type AbTestStarter = (
   input: { model: string; version: number; by: string },
 ) => Promise<{ abTestId: string; reason: string }>;
 
+/** No deploy policy deploys a model scored on fewer held-out rows than this: its score is noise. */
+export const MIN_TEST_ROWS_TO_DEPLOY = 10;
+
+/** Why the version may not be deployed (scored on too few test rows), or undefined. */
+async function tooFewTestRows(deps: CoreDeps, model: string, version: number): Promise<string | undefined> {
+  const mv = await getModelVersion(deps, { model, version });
+  const n = mv.metrics.n;
+  if (typeof n !== 'number' || n >= MIN_TEST_ROWS_TO_DEPLOY) return undefined;
+  return `not deployed: v${version} was scored on ${n} test row${n === 1 ? '' : 's'}, fewer than the ${MIN_TEST_ROWS_TO_DEPLOY} a deploy policy needs (add rows or raise testSize)`;
+}
+
+async function keepChampion(deps: CoreDeps, model: string, reason: string): Promise<PromotionResult> {
+  const champion = (await findAlias(deps, { model, alias: CHAMPION }))?.version ?? null;
+  return { promoted: false, reason, previousChampion: champion, champion };
+}
+
 async function deployVersion(
   deps: CoreDeps,
   input: { model: string; version: number; policy: string },
@@ -30,6 +46,8 @@ async function deployVersion(
 ): Promise<DeployOutput> {
   const { model, version, policy } = input;
   if (policy === 'ab_test') {
+    const tooFew = await tooFewTestRows(deps, model, version);
+    if (tooFew) return { model, version, policy, ...(await keepChampion(deps, model, tooFew)) };
     if (!startAbTest) throw new ValidationError('policy: ab_test is not available in this runtime', 'policy');
     const started = await startAbTest(deps, { model, version, by: 'pipeline' });
     return {
@@ -46,6 +64,8 @@ async function deployVersion(
   if (policy !== 'best_score' && policy !== 'most_recent' && policy !== 'manual') {
     throw new ValidationError(`policy: unknown deploy policy '${policy}'`, 'policy');
   }
+  const tooFew = policy === 'manual' ? undefined : await tooFewTestRows(deps, model, version);
+  if (tooFew) return { model, version, policy, ...(await keepChampion(deps, model, tooFew)) };
   const result = await applyDeployPolicy(deps, { model, version, policy, by: 'pipeline' });
   return { model, version, policy, ...result };
 }

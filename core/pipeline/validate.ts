@@ -15,6 +15,7 @@ import {
   TrainingRequestSchema,
 } from '../../contracts/training-request.js';
 import { getDataset } from '../datasets/index.js';
+import { checkTrainable } from './trainable.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, ValidationError } from '../errors.js';
 import { createRun, ensureExperiment, getRun, transitionRun, updateExperiment } from '../tracking/index.js';
@@ -58,6 +59,7 @@ export async function validate(deps: CoreDeps, input: unknown): Promise<Validate
   const dataset = await getDataset(deps, request.dataset.name, request.dataset.version ?? 'latest');
   checkColumns(request, dataset);
   checkSplit(request, dataset);
+  await checkTrainable(deps, request, dataset);
   const runId = chooseRunId(deps, state.data, request);
   await ensureExperiment(deps, { name: request.experiment, task: request.task });
   const executionId = state.data.executionId ?? request.executionId;

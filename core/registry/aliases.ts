@@ -10,6 +10,7 @@ import {
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError } from '../errors.js';
 import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
+import { toItem } from '../storage/storable.js';
 import { registryKeys } from '../storage/keys.js';
 import { getModel } from './models.js';
 import { getModelVersion } from './versions.js';
@@ -52,7 +53,7 @@ export async function setAlias(deps: CoreDeps, input: SetAliasInput): Promise<Al
       `alias '${label}' points at ${describe(state.version)}, expected ${describe(input.expectedCurrent)}`,
     );
   }
-  const entry: AliasHistoryEntry = {
+  const entry: AliasHistoryEntry = toItem(AliasHistoryEntrySchema, {
     model: input.model,
     alias: input.alias,
     revision: state.revision + 1,
@@ -62,7 +63,7 @@ export async function setAlias(deps: CoreDeps, input: SetAliasInput): Promise<Al
     reason: input.reason,
     policy: input.policy,
     by: input.by,
-  };
+  });
   try {
     await deps.ddb.send(
       new PutCommand({
@@ -85,13 +86,13 @@ function describe(version: number | null): string {
 
 /** Moves the alias item to a claimed history entry (idempotent; a lost condition means someone else did). */
 async function applyEntry(deps: CoreDeps, entry: AliasHistoryEntry): Promise<Alias> {
-  const alias: Alias = {
+  const alias: Alias = toItem(AliasSchema, {
     model: entry.model,
     alias: entry.alias,
     version: entry.to,
     revision: entry.revision,
     updatedAt: entry.at,
-  };
+  });
   try {
     await deps.ddb.send(
       new PutCommand({
@@ -107,6 +108,18 @@ async function applyEntry(deps: CoreDeps, entry: AliasHistoryEntry): Promise<Ali
   return alias;
 }
 
+/** What moving on needs from a history entry; the rest may be malformed without blocking the alias. */
+const EntryHeadSchema = AliasHistoryEntrySchema.pick({ model: true, alias: true, revision: true, to: true });
+
+/** How to repair a malformed alias history (named in every error about one). */
+export function aliasRepairHint(model: string, alias: string): string {
+  return `POST /v1/models/${model}/aliases/${alias}/repair (cirrus models repair ${model} --alias ${alias})`;
+}
+
+/**
+ * The newest history entry, read leniently: an entry whose reason, author or time is malformed
+ * still gives its revision and target, so later moves go on; only a missing head is an error.
+ */
 async function latestEntry(
   deps: CoreDeps,
   model: string,
@@ -122,7 +135,12 @@ async function latestEntry(
       ConsistentRead: true,
     }),
   );
-  return Items?.[0] ? parseItem(AliasHistoryEntrySchema, Items[0]) : undefined;
+  const item = Items?.[0];
+  if (!item) return undefined;
+  const full = AliasHistoryEntrySchema.safeParse(item);
+  if (full.success) return full.data;
+  const head = parseItem(EntryHeadSchema, item, aliasRepairHint(model, alias));
+  return { ...head, from: null, at: deps.now().toISOString(), reason: '', policy: 'manual', by: 'unknown' };
 }
 
 async function readAliasState(deps: CoreDeps, model: string, alias: string): Promise<AliasState> {
@@ -169,18 +187,36 @@ export async function listAliases(deps: CoreDeps, input: { model: string }): Pro
   return items.map((item) => parseItem(AliasSchema, item));
 }
 
-/** Every move of an alias, oldest first. */
+/** Every move of an alias, oldest first. @throws MalformedRecordError naming the item and the repair. */
 export async function getAliasHistory(
   deps: CoreDeps,
   input: { model: string; alias: string },
 ): Promise<AliasHistoryEntry[]> {
-  const items = await queryAll(deps, {
+  const hint = aliasRepairHint(input.model, input.alias);
+  return (await aliasHistoryItems(deps, input)).map((item) => parseItem(AliasHistoryEntrySchema, item, hint));
+}
+
+/** The moves as rollback needs them (target and policy), readable even around a malformed entry. */
+export async function getAliasMoves(
+  deps: CoreDeps,
+  input: { model: string; alias: string },
+): Promise<Pick<AliasHistoryEntry, 'to' | 'policy'>[]> {
+  const hint = aliasRepairHint(input.model, input.alias);
+  const MoveSchema = AliasHistoryEntrySchema.pick({ to: true, policy: true });
+  return (await aliasHistoryItems(deps, input)).map((item) => parseItem(MoveSchema, item, hint));
+}
+
+/** The raw history items, oldest first (the repair reads them as stored). */
+export async function aliasHistoryItems(
+  deps: CoreDeps,
+  input: { model: string; alias: string },
+): Promise<Record<string, unknown>[]> {
+  return queryAll(deps, {
     TableName: deps.tables.registry,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': registryKeys.aliasLogPk(input.model, input.alias) },
     ConsistentRead: true,
   });
-  return items.map((item) => parseItem(AliasHistoryEntrySchema, item));
 }
 
 /**

@@ -1,8 +1,10 @@
+export { type AliasRepair, repairAliasHistory } from './alias-repair.js';
 export {
   findAlias,
   getAlias,
   getAliasAt,
   getAliasHistory,
+  getAliasMoves,
   listAliases,
   type SetAliasInput,
   setAlias,

@@ -1,7 +1,7 @@
 import type { Alias, MetricDirection, PromotionPolicy, PromotionResult } from '../../contracts/registry.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, ValidationError } from '../errors.js';
-import { findAlias, getAliasHistory, setAlias } from './aliases.js';
+import { findAlias, getAliasMoves, setAlias } from './aliases.js';
 import { getModelVersion } from './versions.js';
 
 export const CHAMPION = 'champion';
@@ -128,7 +128,7 @@ export async function championStack(
   deps: CoreDeps,
   input: { model: string; alias?: string },
 ): Promise<number[]> {
-  const history = await getAliasHistory(deps, { model: input.model, alias: input.alias ?? CHAMPION });
+  const history = await getAliasMoves(deps, { model: input.model, alias: input.alias ?? CHAMPION });
   const stack: number[] = [];
   for (const entry of history) {
     if (entry.policy === 'rollback') stack.pop();

@@ -10,6 +10,7 @@ import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError } from '../errors.js';
 import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
 import { pad, registryKeys } from '../storage/keys.js';
+import { toItem } from '../storage/storable.js';
 import { allocateVersion } from './models.js';
 import { nextVersionLabel } from './version-label.js';
 
@@ -28,13 +29,13 @@ export async function registerModelVersion(deps: CoreDeps, input: ModelVersionIn
   const data = parsed.data;
   const version = await allocateVersion(deps, { model: data.model, task: data.contract.task });
   const previous = await latestVersionBelow(deps, data.model, version);
-  const record: ModelVersion = {
+  const record: ModelVersion = toItem(ModelVersionSchema, {
     ...data,
     version,
     versionLabel: nextVersionLabel(previous, data),
     createdAt: deps.now().toISOString(),
     status: 'READY',
-  };
+  });
   try {
     await deps.ddb.send(
       new PutCommand({

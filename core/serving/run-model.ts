@@ -8,6 +8,7 @@ import {
   type RowSource,
   tensorsOf,
 } from '../ml/onnx-io.js';
+import { NonFiniteOutputError } from '../errors.js';
 import type { LoadedModel } from './session-cache.js';
 
 /** Requests with more rows than this run on their own (a big batch gains nothing from company). */
@@ -51,12 +52,15 @@ class Coalescer {
       (outputs) => {
         let start = 0;
         try {
+          // Per waiter: one caller's non-finite answer fails that caller only.
           for (const w of batch) {
-            w.resolve(decodeOutputs(this.loaded.contract, outputs, w.rows.n, start));
+            try {
+              w.resolve(finite(decodeOutputs(this.loaded.contract, outputs, w.rows.n, start)));
+            } catch (error) {
+              w.reject(error);
+            }
             start += w.rows.n;
           }
-        } catch (error) {
-          for (const w of batch) w.reject(error);
         } finally {
           for (const t of Object.values(outputs)) t.dispose();
         }
@@ -95,8 +99,32 @@ export async function runModel(loaded: LoadedModel, source: RowSource): Promise<
   }
   const outputs = await run(loaded, rows);
   try {
-    return decodeOutputs(loaded.contract, outputs, rows.n);
+    return finite(decodeOutputs(loaded.contract, outputs, rows.n));
   } finally {
     for (const t of Object.values(outputs)) t.dispose();
   }
+}
+
+/**
+ * Refuses predictions with a non-finite output (NaN or ±Infinity probabilities, value or
+ * distances: e.g. a feature of 1e308 overflows float32): never answered, never logged, since
+ * JSON turns them into `null` and the logged record could not be read back.
+ */
+function finite(predictions: Prediction[]): Prediction[] {
+  predictions.forEach((p, row) => {
+    const bad = nonFinite(p);
+    if (bad) {
+      throw new NonFiniteOutputError(
+        `row ${row}: the model's ${bad} is not a finite number (an input is out of the model's range, e.g. 1e308)`,
+      );
+    }
+  });
+  return predictions;
+}
+
+function nonFinite(p: Prediction): string | undefined {
+  if (p.value !== undefined && !Number.isFinite(p.value)) return 'value';
+  if (p.probabilities && !Object.values(p.probabilities).every(Number.isFinite)) return 'probabilities';
+  if (p.distances && !p.distances.every(Number.isFinite)) return 'distances';
+  return undefined;
 }

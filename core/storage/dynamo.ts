@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import type { CoreDeps } from '../deps.js';
+import { MalformedRecordError } from '../errors.js';
 
 /** True when a conditional write lost (the caller maps it to ConflictError or ignores it). */
 export function isConditionFailed(error: unknown): boolean {
@@ -33,14 +34,21 @@ export async function queryAll(deps: CoreDeps, input: QueryCommandInput): Promis
 
 /**
  * Parses a stored item with its record schema (zod objects drop the key attributes). A stored
- * item that does not parse is a bug or a foreign write: fail loudly with the item's key.
+ * item that does not parse is a bug or a foreign write: fail loudly with the item's key (and
+ * the repair path, when the caller has one).
  */
-export function parseItem<T extends z.ZodType>(schema: T, item: Record<string, unknown>): z.infer<T> {
+export function parseItem<T extends z.ZodType>(
+  schema: T,
+  item: Record<string, unknown>,
+  repair?: string,
+): z.infer<T> {
   const parsed = schema.safeParse(item);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(
-      `stored item ${String(item.pk)}/${String(item.sk)} is malformed at ${issue?.path.join('.')}: ${issue?.message}`,
+    throw new MalformedRecordError(
+      `${String(item.pk)}/${String(item.sk)}`,
+      `${issue?.path.join('.')}: ${issue?.message}`,
+      repair,
     );
   }
   return parsed.data;

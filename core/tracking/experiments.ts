@@ -10,6 +10,7 @@ import { TaskSchema } from '../../contracts/model-contract.js';
 import { TrainingRequestBodySchema } from '../../contracts/training-request.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError } from '../errors.js';
+import { toItem } from '../storage/storable.js';
 import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
 import { trackingKeys } from '../storage/keys.js';
 
@@ -29,7 +30,10 @@ export type CreateExperimentInput = z.input<typeof CreateExperimentInputSchema>;
 export async function createExperiment(deps: CoreDeps, input: CreateExperimentInput): Promise<Experiment> {
   const parsed = CreateExperimentInputSchema.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error);
-  const experiment: Experiment = { ...parsed.data, createdAt: deps.now().toISOString() };
+  const experiment: Experiment = toItem(ExperimentSchema, {
+    ...parsed.data,
+    createdAt: deps.now().toISOString(),
+  });
   try {
     await deps.ddb.send(
       new PutCommand({

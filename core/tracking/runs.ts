@@ -13,6 +13,7 @@ import {
 import type { MetricDirection } from '../../contracts/registry.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError, ValidationError } from '../errors.js';
+import { toItem } from '../storage/storable.js';
 import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
 import { trackingKeys } from '../storage/keys.js';
 import { getExperiment } from './experiments.js';
@@ -37,7 +38,7 @@ export async function createRun(deps: CoreDeps, input: RunInput): Promise<Run> {
   await getExperiment(deps, { name: parsed.data.experiment });
   const now = deps.now().toISOString();
   const id = parsed.data.id ?? newRunId(deps.now());
-  const run: Run = {
+  const run: Run = toItem(RunSchema, {
     ...parsed.data,
     id,
     status: 'QUEUED',
@@ -45,7 +46,7 @@ export async function createRun(deps: CoreDeps, input: RunInput): Promise<Run> {
     createdAt: now,
     updatedAt: now,
     artifacts: {},
-  };
+  });
   try {
     await deps.ddb.send(
       new PutCommand({

@@ -24,7 +24,21 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}) {
     },
   });
   app.onError((err, c) => toErrorResponse(c, err));
-  app.notFound((c) => c.json(errorBody('NotFound', `route ${c.req.method} ${c.req.path} not found`), 404));
+  app.notFound((c) => {
+    // A known path asked with another method is a 405 naming the methods it takes.
+    const allow = allowedMethods(app, c.req.path);
+    if (allow.length > 0) {
+      c.header('Allow', allow.join(', '));
+      return c.json(
+        errorBody(
+          'MethodNotAllowed',
+          `method ${c.req.method} not allowed on ${c.req.path} (allowed: ${allow.join(', ')})`,
+        ),
+        405,
+      );
+    }
+    return c.json(errorBody('NotFound', `route ${c.req.method} ${c.req.path} not found`), 404);
+  });
 
   // Auth before the body limit: an unauthenticated caller never makes us read its body.
   if (options.token)
@@ -54,3 +68,27 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}) {
 }
 
 export type CirrusApp = ReturnType<typeof createApp>;
+
+const routeTables = new WeakMap<object, { segments: string[]; method: string }[]>();
+
+/** True when a route path (`/v1/models/:model`, `{model}`, or `*`) matches a request path. */
+function matches(segments: readonly string[], path: readonly string[]): boolean {
+  if (segments.at(-1) === '*') return path.length >= segments.length - 1;
+  if (segments.length !== path.length) return false;
+  return segments.every((s, i) => (s.startsWith(':') || s.startsWith('{') ? path[i] !== '' : s === path[i]));
+}
+
+/** The methods the app's routes take on `path` (HEAD with GET), in a stable order. */
+export function allowedMethods(app: OpenAPIHono, path: string): string[] {
+  let routes = routeTables.get(app);
+  if (!routes) {
+    routes = app.routes
+      .filter((r) => r.method !== 'ALL')
+      .map((r) => ({ method: r.method.toUpperCase(), segments: r.path.split('/') }));
+    routeTables.set(app, routes);
+  }
+  const segments = path.split('/');
+  const methods = new Set(routes.filter((r) => matches(r.segments, segments)).map((r) => r.method));
+  if (methods.has('GET')) methods.add('HEAD');
+  return ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => methods.has(m));
+}

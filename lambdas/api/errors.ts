@@ -15,6 +15,29 @@ export class UnprocessableError extends CirrusError {
   }
 }
 
+/** A body sent as something other than JSON (415, naming the header). */
+export class UnsupportedMediaTypeError extends CirrusError {
+  constructor(contentType: string) {
+    super(
+      'UnsupportedMediaType',
+      `content-type: '${contentType.slice(0, 100)}' is not JSON; send application/json`,
+      415,
+      'content-type',
+    );
+  }
+}
+
+/**
+ * Refuses a declared Content-Type other than JSON (application/json, application/*+json, any
+ * parameters); an absent one is read as JSON, as curl --json and fetch without headers send.
+ */
+export function requireJsonContentType(contentType: string | undefined): void {
+  if (contentType === undefined || contentType === '') return;
+  const media = contentType.split(';')[0].trim().toLowerCase();
+  if (media === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(media)) return;
+  throw new UnsupportedMediaTypeError(contentType);
+}
+
 interface ZodIssueLike {
   readonly path: readonly PropertyKey[];
   readonly message: string;

@@ -4,7 +4,7 @@ import type { CoreDeps } from '../../core/deps.js';
 import { type PredictContext, predict } from '../../core/serving/predict.js';
 import { type CirrusApp, DEFAULT_MAX_BODY } from './app.js';
 import type { ApiContext, AppOptions } from './context.js';
-import { errorBody, errorReply, zodToValidation } from './errors.js';
+import { errorBody, errorReply, requireJsonContentType, zodToValidation } from './errors.js';
 import { bearerProblem, bodyTooLarge } from './middleware.js';
 import { parseRawJson } from './route.js';
 import { EndpointParams } from './routes/params.js';
@@ -85,6 +85,12 @@ async function answer(
   if (!params.success) {
     const v = zodToValidation(params.error);
     return refuse(req, res, 400, errorBody(v.code, v.message, v.field));
+  }
+  try {
+    requireJsonContentType(req.headers['content-type']);
+  } catch (error) {
+    const { status, body } = errorReply(error);
+    return refuse(req, res, status, body);
   }
   const text = await readText(req);
   if (text === undefined) return; // the client went away

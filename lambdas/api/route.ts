@@ -2,6 +2,8 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { requireJsonContentType } from './errors.js';
+import { headerOf } from './middleware.js';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -115,6 +117,7 @@ export function defineRoute<
   app.openapi(route, (async (c: Context) => {
     // Bound call: `valid` reads the request's private validated data through `this`.
     const valid = (target: string): unknown => c.req.valid(target as never);
+    if (spec.rawBody) requireJsonContentType(headerOf(c, 'content-type'));
     const body = spec.body ? valid('json') : spec.rawBody ? await readRawJson(c) : undefined;
     const result = await handler({
       params: (spec.params ? valid('param') : {}) as z.infer<P>,

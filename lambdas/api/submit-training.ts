@@ -10,7 +10,9 @@ import {
 import { getDataset } from '../../core/datasets/index.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { NotFoundError } from '../../core/errors.js';
+import { assertStorable } from '../../core/storage/storable.js';
 import { newRunId, variantRunId } from '../../core/pipeline/retrain.js';
+import { checkTrainable } from '../../core/pipeline/trainable.js';
 import type { PipelineName, PipelineRunner } from '../../core/ports.js';
 import { createRun, ensureExperiment, recordRunResults, transitionRun } from '../../core/tracking/index.js';
 import { UnprocessableError, zodToValidation } from './errors.js';
@@ -41,6 +43,8 @@ export function parseTrainingRequest(body: Record<string, unknown>, experiment: 
   const parsed = TrainingRequestSchema.safeParse({ ...body, experiment, algorithm: single });
   if (!parsed.success) throw zodToValidation(parsed.error);
   const request = parsed.data;
+  // Before anything is written: a number DynamoDB cannot hold (1e-200) is a 400 naming its field.
+  assertStorable(request);
   for (const name of requestAlgorithms(request)) {
     const spec = algorithmSpec(name, request.task);
     parseHyperparameters(spec, trainerHyperparameters(request, name));
@@ -86,6 +90,7 @@ export async function submitTraining(
 ): Promise<SubmittedTraining> {
   const request = parseTrainingRequest(input.body, input.experiment);
   const dataset = await resolveDataset(deps, request);
+  await checkTrainable(deps, request, dataset);
   await ensureExperiment(deps, { name: request.experiment, task: request.task });
   const runId = newRunId(deps.now());
   const triggeredBy = input.triggeredBy ?? 'api';

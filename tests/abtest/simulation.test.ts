@@ -46,8 +46,11 @@ function simulate(o: SimOptions): { decision: AbDecision; samples: number } {
       return { decision: 'promote_challenger', samples: i };
     }
     if (!o.naivePeeking && e.decision !== 'running') return { decision: e.decision, samples: i };
-    if (Math.min(champion.n, challenger.n) >= o.plan.maxSamples)
-      return { decision: 'no_difference', samples: i };
+    // The horizon is the product's rule too: evaluateAbTest must say no_difference itself.
+    if (o.naivePeeking && e.decision === 'no_difference') return { decision: e.decision, samples: i };
+    // A product that never decides fails the test (reported as still running), never loops.
+    if (Math.min(champion.n, challenger.n) >= 2 * o.plan.maxSamples)
+      return { decision: 'running', samples: i };
   }
 }
 

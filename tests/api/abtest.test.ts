@@ -1,5 +1,9 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelContractSchema } from '../../contracts/model-contract.js';
 import { createRng } from '../../core/ml/random.js';
+import { trainBuiltin } from '../../training/quickstart.js';
 import { type ApiHarness, deployModel, IRIS, startApi, type TrainedModel, trainIris } from './fixtures.js';
 
 let api: ApiHarness;
@@ -118,5 +122,81 @@ describe('A/B tests over HTTP', () => {
     expect(stopped.status).toBe(200);
     expect(stopped.body.state).toBe('stopped');
     expect((await api.call('DELETE', '/v1/endpoints/ab-stop/ab-tests/current')).status).toBe(404);
+  });
+});
+
+/** A diabetes regressor from the real trainer. */
+function trainDiabetes(algorithm: string): TrainedModel {
+  const { root } = trainBuiltin('diabetes', algorithm, { keep: true });
+  try {
+    return {
+      bytes: new Uint8Array(readFileSync(join(root, 'model', 'model.onnx'))),
+      contract: ModelContractSchema.parse(
+        JSON.parse(readFileSync(join(root, 'model', 'contract.json'), 'utf8')),
+      ),
+      accuracy: Number.NaN,
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const DIABETES = (() => {
+  const [header, ...lines] = readFileSync(new URL('../../datasets/diabetes.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n');
+  const names = header.split(',');
+  return lines.map((line) => {
+    const values = line.split(',').map(Number);
+    return {
+      features: Object.fromEntries(names.slice(0, -1).map((n, i) => [n, values[i]])),
+      target: values.at(-1),
+    };
+  });
+})();
+
+describe('A/B tests of regression models over HTTP', () => {
+  it('compares RMSE and promotes the challenger with the lower error (linear regression over the mean)', async () => {
+    await deployModel(
+      api.deps,
+      'ab-regression',
+      [trainDiabetes('dummy'), trainDiabetes('linear_regression')],
+      1,
+    );
+    const start = await api.call('POST', '/v1/endpoints/ab-regression/ab-tests', {
+      challengerVersion: 2,
+      minSamples: 30,
+      maxSamples: 1000,
+    });
+    expect(start.status, JSON.stringify(start.body)).toBe(201);
+    expect(start.body.metric).toBe('rmse');
+    let sent = 0;
+    let status = start;
+    while (sent < 3000 && status.body.state === 'running') {
+      const rows = Array.from({ length: 20 }, (_, k) => DIABETES[((sent + k) * 37) % DIABETES.length]);
+      for (const r of rows) {
+        const a = await api.call('POST', '/v1/endpoints/ab-regression/predict', { features: r.features });
+        expect(a.status, JSON.stringify(a.body)).toBe(200);
+        expect(typeof a.body.predictions[0].value).toBe('number');
+        const fb = await api.call('PUT', `/v1/predictions/${a.body.requestId}/feedback`, {
+          actual: r.target,
+        });
+        expect(fb.status, JSON.stringify(fb.body)).toBe(200);
+      }
+      sent += rows.length;
+      status = await api.call('GET', '/v1/endpoints/ab-regression/ab-tests/current');
+    }
+    expect(status.body).toMatchObject({ state: 'completed', decision: 'promote_challenger' });
+    // RMSE per arm: the root of the mean squared error, the mean predictor's near the target's spread.
+    const { champion, challenger } = status.body;
+    expect(champion.metric).toBeCloseTo(Math.sqrt(champion.sum / champion.n), 9);
+    expect(challenger.metric).toBeCloseTo(Math.sqrt(challenger.sum / challenger.n), 9);
+    expect(champion.metric).toBeGreaterThan(65);
+    expect(challenger.metric).toBeLessThan(62);
+    // Each sample scored by its squared error: the arm's sum of scores is the mean RMSE² times n.
+    expect(status.body.difference).toBeCloseTo(challenger.sum / challenger.n - champion.sum / champion.n, 6);
+    const history = await api.call('GET', '/v1/models/ab-regression/aliases/champion/history');
+    expect(history.body.history.at(-1)).toMatchObject({ from: 1, to: 2, policy: 'ab_test' });
+    expect(history.body.history.at(-1).reason).toMatch(/rmse difference .* in mean squared error/);
   });
 });

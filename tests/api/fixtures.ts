@@ -14,6 +14,7 @@ import type {
 import { setAlias } from '../../core/registry/aliases.js';
 import { ensureEndpoint } from '../../core/serving/endpoints.js';
 import { createApp } from '../../lambdas/api/app.js';
+import { refuseConnect } from '../../lambdas/api/connect.js';
 import type { ApiContext, ServingOptions } from '../../lambdas/api/context.js';
 import { nodeListener } from '../../lambdas/api/predict-lane.js';
 import { trainBuiltin } from '../../training/quickstart.js';
@@ -161,11 +162,15 @@ function requestInit(
  * The harness's app behind a real Node server on 127.0.0.1, as the local runtime serves it
  * (`nodeListener`: plain predictions through the predict lane, the rest through Hono).
  */
-export async function serveOverNode(api: ApiHarness): Promise<{ call: Call; close(): Promise<void> }> {
+export async function serveOverNode(
+  api: ApiHarness,
+): Promise<{ url: string; call: Call; close(): Promise<void> }> {
   const server = createServer(nodeListener(api.app, api.ctx, { token: TOKEN }));
+  refuseConnect(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
+    url: base,
     call: async (method, path, body, options = {}) =>
       replyOf(await fetch(`${base}${path}`, requestInit(method, body, options))),
     close: () => new Promise((r) => server.close(() => r())),

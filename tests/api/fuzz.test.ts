@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../core/ml/random.js';
 import { registerOnnx } from '../serving/fixtures/register.js';
@@ -329,5 +330,137 @@ describe('fuzzing the API with malformed requests', () => {
     const good = await api.call('POST', '/v1/endpoints/iris/predict', { instances: rows.slice(0, 10_000) });
     expect(good.status).toBe(200);
     expect(good.body.predictions).toHaveLength(10_000);
+  });
+});
+
+/** A raw HTTP/1.1 exchange: the reply's text, or '' when the server closed without one. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk.toString()));
+    socket.on('end', () => resolve(text));
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
+/** Issue 17's shapes: every one answered (no socket closed without a reply), none with a 5xx. */
+function issue17Cases(): Case[] {
+  const cases: Case[] = [];
+  for (const body of [
+    { version: 1, by: '' },
+    { version: 1, by: 'x'.repeat(129) },
+    { version: 0 },
+    { version: 1e-200 },
+    { version: 1, reason: 'r'.repeat(501) },
+    { version: 1, expectedCurrent: 1e300 },
+  ]) {
+    cases.push({
+      what: `alias ${JSON.stringify(body).slice(0, 60)}`,
+      method: 'PUT',
+      path: '/v1/models/iris/aliases/champion',
+      body,
+    });
+  }
+  const run = {
+    task: 'classification',
+    algorithm: 'logistic_regression',
+    dataset: { name: 'iris' },
+    target: 'target',
+  };
+  for (const [field, extra] of [
+    ['hyperparameters.C', { hyperparameters: { C: 1e-200 } }],
+    ['hyperparameters.C', { hyperparameters: { C: -1e-300 } }],
+    ['hyperparameters.C', { hyperparameters: { C: 1e300 } }],
+    ['testSize', { testSize: 5e-324 }],
+    ['testSize', { testSize: 1e-131 }],
+  ] as const) {
+    cases.push({
+      what: `run ${field}=${JSON.stringify(extra)}`,
+      path: '/v1/experiments/fuzzed/runs',
+      body: { ...run, ...extra },
+      field,
+    });
+  }
+  for (const csv of [
+    'a,b,target\n',
+    'a;b;target\n1;2;0\n',
+    'a\u0000b,target\n1,0\n',
+    'a\u0007,target\n1,0\n',
+    '__proto__,target\n1,0\n',
+    `${'n'.repeat(300)},target\n1,0\n`,
+    `${Array.from({ length: 9000 }, (_, i) => `c${i}_${'x'.repeat(40)}`).join(',')}\n${'1,'.repeat(8999)}1\n`,
+  ]) {
+    cases.push({
+      what: `dataset ${JSON.stringify(csv.slice(0, 30))}`,
+      path: '/v1/datasets',
+      body: { name: 'fuzzed', csv },
+      field: 'csv',
+    });
+  }
+  for (const big of [1e308, -1e308, 1e39, -3.5e38]) {
+    cases.push({ what: `feature ${big}`, body: { features: { ...row(), [names[0]]: big } } });
+    cases.push({
+      what: `feature ${big} (app)`,
+      path: '/v1/endpoints/iris/predict?via=app',
+      body: { instances: [row(), { ...row(), [names[0]]: big }] },
+    });
+  }
+  for (const method of ['PATCH', 'DELETE', 'PUT', 'OPTIONS']) {
+    for (const path of [
+      '/v1/endpoints/iris/predict',
+      '/v1/models',
+      '/v1/datasets',
+      '/v1/models/iris/aliases/champion/history',
+    ]) {
+      cases.push({ what: `${method} ${path}`, method, path, body: method === 'OPTIONS' ? undefined : {} });
+    }
+  }
+  return cases;
+}
+
+describe('issue 17 shapes through the local Node server', () => {
+  it('answers every one with a 4xx (405 with Allow for methods, 415 for media types), never a 5xx or a closed socket', async () => {
+    const node = await serveOverNode(api);
+    try {
+      const statuses = new Map<number, number>();
+      const cases = issue17Cases();
+      for (const c of cases) {
+        const res = await send(c, node.call);
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        expectClientError(c, res);
+        if (c.what.startsWith('PATCH') || c.what.startsWith('DELETE')) expect(res.status, c.what).toBe(405);
+      }
+      for (const contentType of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'text/csv',
+        'application/xml',
+      ]) {
+        for (const path of ['/v1/endpoints/iris/predict', '/v1/endpoints/iris/predict?via=app']) {
+          const res = await node.call(
+            'POST',
+            path,
+            { features: row() },
+            { headers: { 'content-type': contentType } },
+          );
+          expect(res.status, `${contentType} ${path}`).toBe(415);
+        }
+      }
+      const port = Number(new URL(node.url).port);
+      for (const request of [
+        'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+        'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n',
+      ]) {
+        const reply = await rawExchange(port, request);
+        expect(reply, request).toMatch(/^HTTP\/1\.1 405 .*\r\nAllow: /s);
+      }
+      expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
+      const good = await node.call('POST', '/v1/endpoints/iris/predict', { features: row() });
+      expect(good.status).toBe(200);
+    } finally {
+      await node.close();
+    }
   });
 });

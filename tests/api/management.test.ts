@@ -37,6 +37,7 @@ const ROUTES = [
   'get /v1/models/{model}/aliases',
   'put /v1/models/{model}/aliases/{alias}',
   'get /v1/models/{model}/aliases/{alias}/history',
+  'post /v1/models/{model}/aliases/{alias}/repair',
   'post /v1/models/{model}/rollback',
   'get /v1/endpoints',
   'get /v1/endpoints/{name}',

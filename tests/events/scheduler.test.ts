@@ -114,16 +114,52 @@ describe('LocalScheduler', () => {
     expect(await make().tick()).toEqual([]); // re-created at this tick
   });
 
-  it('ticks on its own once started, and stop() ends the ticking', async () => {
-    const { clock, fired, make } = setup();
-    const scheduler = make();
-    await scheduler.tick();
-    clock.advance(5 * MINUTE);
-    scheduler.start();
-    await vi.waitFor(() => expect(fired).toHaveLength(1), { timeout: 5000, interval: 5 });
-    await scheduler.stop();
-    clock.advance(5 * MINUTE);
-    await new Promise((r) => setTimeout(r, 30));
-    expect(fired).toHaveLength(1);
+  it('ticks on its own once started, and stop() ends the ticking (fake timers, no sleeping)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { clock, fired, make } = setup();
+      const scheduler = make();
+      await scheduler.tick();
+      const ticks = vi.spyOn(scheduler, 'tick');
+      clock.advance(5 * MINUTE);
+      scheduler.start();
+      expect(fired).toHaveLength(0); // nothing fires before the first tick interval
+      await vi.advanceTimersByTimeAsync(5);
+      await vi.waitFor(() => expect(fired).toHaveLength(1));
+      await vi.advanceTimersByTimeAsync(5);
+      expect(ticks.mock.calls.length).toBeGreaterThanOrEqual(2); // it keeps ticking while started
+      // Stop between ticks, with the next tick's timer pending (setImmediate is not faked).
+      await ticks.mock.results.at(-1)?.value;
+      for (let i = 0; i < 10_000 && vi.getTimerCount() === 0; i++) await new Promise((r) => setImmediate(r));
+      expect(vi.getTimerCount()).toBe(1);
+      await scheduler.stop();
+      const ticksAtStop = ticks.mock.calls.length;
+      expect(vi.getTimerCount()).toBe(0);
+      clock.advance(5 * MINUTE);
+      await vi.advanceTimersByTimeAsync(10 * MINUTE);
+      expect(ticks.mock.calls.length).toBe(ticksAtStop);
+      expect(fired).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('stop() during a tick leaves no next tick scheduled (fake timers)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { make } = setup();
+      const scheduler = make();
+      const ticks = vi.spyOn(scheduler, 'tick');
+      scheduler.start();
+      await vi.advanceTimersByTimeAsync(5);
+      expect(ticks).toHaveBeenCalledTimes(1); // its file I/O is still in flight
+      await scheduler.stop();
+      for (let i = 0; i < 100; i++) await new Promise((r) => setImmediate(r));
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(10 * MINUTE);
+      expect(ticks).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -20,6 +20,7 @@ import {
   listAliases,
   listModels,
   listModelVersions,
+  repairAliasHistory,
   setAlias,
 } from '../../../core/registry/index.js';
 import type { PredictContext } from '../../../core/serving/predict.js';
@@ -148,7 +149,7 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
       body: z.strictObject({
         version: z.number().int().positive(),
         reason: z.string().max(500).optional(),
-        by: z.string().max(128).optional(),
+        by: z.string().min(1).max(128).optional(),
         /** Refuse (409) unless the alias points here now; null = only if unset. */
         expectedCurrent: z.number().int().positive().nullable().optional(),
       }),
@@ -165,6 +166,25 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
       });
       await invalidateModelEndpoints(deps, serving, params.model);
       return alias;
+    },
+  );
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/v1/models/{model}/aliases/{alias}/repair',
+      summary: 'Rewrite malformed alias-history entries so history, moves and rollback read again',
+      tag,
+      params: AliasParams,
+      body: z.strictObject({ by: z.string().min(1).max(128).optional() }),
+      response: z.object({
+        repaired: z.array(z.object({ revision: z.number(), fields: z.array(z.string()) })),
+      }),
+    },
+    async ({ params, body }) => {
+      const result = await repairAliasHistory(deps, { ...params, by: body.by ?? 'api' });
+      await invalidateModelEndpoints(deps, serving, params.model);
+      return result;
     },
   );
   defineRoute(

@@ -41,7 +41,7 @@ describe('decision boundaries', () => {
       ...plan,
       champion: arm(200, 160),
       challenger: arm(200, 162),
-      previousPValue: 0.05,
+      previous: { pValue: 0.05, interval: null },
     });
     expect(e.pValue).toBe(0.05);
     expect(e.decision).toBe('running');
@@ -52,7 +52,7 @@ describe('decision boundaries', () => {
       ...plan,
       champion: arm(200, 160),
       challenger: arm(200, 162),
-      previousPValue: 0.0499999,
+      previous: { pValue: 0.0499999, interval: null },
     });
     expect(e.decision).toBe('promote_challenger');
   });

@@ -15,14 +15,16 @@ export function isConsolePath(path: string): boolean {
 /**
  * Wraps an API listener so `/` serves the console and `/console/*` its assets; everything else
  * goes to `api`. The page and assets are public (they hold no data); the API keeps its token.
- * The bundle is built once, on the first request for it.
+ * The bundle is built once, on the first request for it. `proxied`: the page needs no token
+ * (`cirrus console` signs its calls).
  */
-export function withConsole(api: RequestListener): RequestListener {
+export function withConsole(api: RequestListener, options: { proxied?: boolean } = {}): RequestListener {
+  const page = consoleHtml(options);
   let bundle: Promise<ConsoleBundle> | undefined;
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (!isConsolePath(path) || (req.method !== 'GET' && req.method !== 'HEAD')) return api(req, res);
-    if (path === '/' || path === '/index.html') return send(res, 'text/html; charset=utf-8', consoleHtml());
+    if (path === '/' || path === '/index.html') return send(res, 'text/html; charset=utf-8', page);
     bundle ??= bundleConsole();
     bundle.then(
       (b) => send(res, ASSETS[path].type, ASSETS[path].pick(b)),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerConsoleCommand } from './console.js';
 import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo.js';
 import { registerDriftCommands } from './drift.js';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerPredictCommands(program);
   registerServingCommands(program);
   registerDriftCommands(program);
+  registerConsoleCommand(program);
   addJsonFlag(program);
 }
 

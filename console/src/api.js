@@ -28,7 +28,8 @@ export class ApiError extends Error {
 
 /** One API call; JSON in and out. A 401 forgets the token and returns to the login page. */
 export async function api(path, { method = 'GET', body } = {}) {
-  const headers = {};
+  // A header a cross-site page cannot send without a CORS preflight: `cirrus console` relays only calls that carry it.
+  const headers = { 'x-cirrus-console': '1' };
   const t = token();
   if (t && !proxied()) headers.authorization = `Bearer ${t}`;
   if (body !== undefined) headers['content-type'] = 'application/json';

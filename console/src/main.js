@@ -46,7 +46,7 @@ const PAGES = {
     </section>`,
 };
 
-function Login({ onToken }) {
+function Login({ onToken, refused }) {
   const [value, setValue] = useState('');
   return html`<main class="login">
     <form
@@ -60,6 +60,7 @@ function Login({ onToken }) {
         Paste the API token that <code>cirrus local up</code> printed (it is also in
         <code>&lt;data-dir&gt;/token</code>).
       </p>
+      ${refused && html`<p class="error" role="alert">The API refused that token.</p>`}
       <label for="token">API token</label>
       <input
         id="token"
@@ -106,13 +107,18 @@ function Shell({ onLogout }) {
 
 function App() {
   const [authed, setAuthed] = useState(() => proxied() || Boolean(token()));
+  const [refused, setRefused] = useState(false);
   useEffect(() => {
-    const out = () => setAuthed(false);
+    const out = () => {
+      setAuthed(false);
+      setRefused(true);
+    };
     window.addEventListener('cirrus:logout', out);
     return () => window.removeEventListener('cirrus:logout', out);
   }, []);
   if (!authed)
     return html`<${Login}
+      refused=${refused}
       onToken=${(t) => {
         setToken(t);
         setAuthed(true);

@@ -17,7 +17,7 @@ export async function consolePages(url: string, token: string): Promise<[string,
   const { endpoints } = await get<{ endpoints: Named[] }>(url, token, '/v1/endpoints');
   const { models } = await get<{ models: Named[] }>(url, token, '/v1/models');
   const { experiments } = await get<{ experiments: Named[] }>(url, token, '/v1/experiments');
-  const { runs } = await get<{ runs: { id: string }[] }>(
+  const { runs } = await get<{ runs: { id: string; algorithm: string }[] }>(
     url,
     token,
     `/v1/experiments/${experiments[0].name}/runs`,
@@ -57,7 +57,7 @@ export async function takeScreenshots(url: string, token: string, outDir: string
     for (const [name, hash] of await consolePages(url, token)) {
       await page.goto(`${url}/${hash}`);
       await page.waitForSelector('.page-head h1');
-      await page.waitForFunction(() => !document.querySelector('.loading'));
+      await page.waitForFunction("!document.querySelector('.loading')");
       const file = join(outDir, `console-${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
       files.push(file);

@@ -49,8 +49,9 @@ export function PipelineGraph({ definition, history, execution, mapIndex, label 
         return html`<path
           class=${caught ? 'link caught' : 'link'}
           marker-end="url(#arrow)"
-          d="M ${a.x + W / 2} ${a.y + H} C ${a.x + W / 2} ${a.y + H + GAP_Y / 2}, ${b.x + W / 2} ${b.y -
-          GAP_Y / 2}, ${b.x + W / 2} ${b.y}"
+          d="M ${a.x + W / 2} ${a.y + H} C ${a.x + W / 2} ${a.y + H + GAP_Y / 2}, ${b.x + W / 2} ${
+            b.y - GAP_Y / 2
+          }, ${b.x + W / 2} ${b.y}"
         />`;
       })}
       ${nodes.map((n) => {

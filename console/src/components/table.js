@@ -22,10 +22,12 @@ export function Table({ columns, rows, rowKey, caption, initialSort, rowClass })
     : rows;
   const toggle = (key) => setSort((s) => ({ key, dir: s.key === key ? -s.dir : 1 }));
   return html`<table class="table">
-    ${caption &&
-    html`<caption>
+    ${
+      caption &&
+      html`<caption>
       ${caption}
-    </caption>`}
+    </caption>`
+    }
     <thead>
       <tr>
         ${columns.map(
@@ -34,20 +36,24 @@ export function Table({ columns, rows, rowKey, caption, initialSort, rowClass })
               scope="col"
               aria-sort=${sort.key === c.key ? (sort.dir > 0 ? 'ascending' : 'descending') : undefined}
             >
-              ${c.sortable === false
-                ? c.label
-                : html`<button type="button" class="sort" onClick=${() => toggle(c.key)}>
+              ${
+                c.sortable === false
+                  ? c.label
+                  : html`<button type="button" class="sort" onClick=${() => toggle(c.key)}>
                     ${c.label}${sort.key === c.key ? (sort.dir > 0 ? ' ▲' : ' ▼') : ''}
-                  </button>`}
+                  </button>`
+              }
             </th>`,
         )}
       </tr>
     </thead>
     <tbody>
-      ${sorted.length === 0 &&
-      html`<tr>
+      ${
+        sorted.length === 0 &&
+        html`<tr>
         <td colspan=${columns.length} class="empty">Nothing yet.</td>
-      </tr>`}
+      </tr>`
+      }
       ${sorted.map(
         (r) =>
           html`<tr key=${rowKey(r)} class=${rowClass?.(r)}>

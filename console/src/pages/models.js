@@ -117,13 +117,7 @@ export function Model({ name }) {
           <ol class="timeline" aria-label="alias history, newest first">
             ${d.history.map(
               (h) =>
-                html`<li>
-                  <time>${when(h.at)}</time> <span class="tag">${h.alias}</span> ${h.from
-                    ? `v${h.from}`
-                    : '–'}
-                  → <strong>v${h.to ?? '–'}</strong>
-                  by ${h.by ?? '–'} (${h.policy ?? 'manual'}): ${h.reason}
-                </li>`,
+                html`<li><time>${when(h.at)}</time> <span class="tag">${h.alias}</span> ${`${h.from ? `v${h.from}` : '–'} → `}<strong>v${h.to ?? '–'}</strong>${` by ${h.by ?? '–'} (${h.policy ?? 'manual'}): ${h.reason}`}</li>`,
             )}
           </ol>
         </${Card}>

@@ -64,8 +64,7 @@ export function Overview() {
             .map(
               (e) =>
                 html`<li>
-                  <a href=${href('ab-tests') + `?endpoint=${enc(e.name)}`}>${e.name}</a>:
-                  ${e.abTest.state}${e.abTest.decision ? ` — ${e.abTest.decision.replace('_', ' ')}` : ''}
+                  <a href=${href('ab-tests')}>${e.name}</a>${`: ${e.abTest.state}${e.abTest.decision ? ` — ${e.abTest.decision.replace(/_/g, ' ')}` : ''}`}
                 </li>`,
             )}
         </ul>
@@ -78,11 +77,12 @@ export function Overview() {
             .map(
               (e) =>
                 html`<li>
-                  <a href=${href('drift', e.name, e.drift.reportId)}>${e.name}</a>:
-                  ${e.drift.driftDetected
-                    ? html`<strong class="bad">drift detected</strong>`
-                    : html`<span class="good">no drift</span>`}
-                  (${e.drift.driftedFeatures}/${e.drift.features} features, ${when(e.drift.createdAt)})
+                  <a href=${href('drift', e.name, e.drift.reportId)}>${e.name}</a>${': '}${
+                    e.drift.driftDetected
+                      ? html`<strong class="bad">drift detected</strong>`
+                      : html`<span class="good">no drift</span>`
+                  }
+${` (${e.drift.driftedFeatures}/${e.drift.features} features, ${when(e.drift.createdAt)})`}
                 </li>`,
             )}
         </ul>

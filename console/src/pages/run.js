@@ -80,7 +80,7 @@ function RunBody({ run }) {
 
 function SweepBranches({ history, execution }) {
   const branches = sweepBranches(history);
-  return html`<table class="table compact">
+  return html`<table class="table compact branches">
     <caption>
       Sweep branches (one per algorithm)
     </caption>
@@ -95,9 +95,9 @@ function SweepBranches({ history, execution }) {
       ${branches.map(
         (b) =>
           html`<tr>
-            <td>${b.index}</td>
-            <td>${b.algorithm ?? '–'}</td>
-            <td>${b.status ?? (execution?.status === 'RUNNING' ? 'running' : '–')}</td>
+            <td data-col="index">${b.index}</td>
+            <td data-col="algorithm">${b.algorithm ?? '–'}</td>
+            <td data-col="outcome">${b.status ?? (execution?.status === 'RUNNING' ? 'running' : '–')}</td>
           </tr>`,
       )}
     </tbody>

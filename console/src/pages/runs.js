@@ -108,10 +108,12 @@ export function Runs() {
             { key: 'createdAt', label: 'started', render: (r) => when(r.createdAt) },
           ]}
         />
-        ${scored.length > 0 &&
-        html`<${Card} title="Score by run" wide>
+        ${
+          scored.length > 0 &&
+          html`<${Card} title="Score by run" wide>
           <${ScoreChart} runs=${scored} />
-        </${Card}>`}`;
+        </${Card}>`
+        }`;
     }}</${Loaded}>
   </${Page}>`;
 }

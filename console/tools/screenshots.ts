@@ -38,7 +38,7 @@ export async function consolePages(url: string, token: string): Promise<[string,
         .map((r) => r.id)
         .join(',')}`,
     ],
-    ['run', `#/runs/${runs.at(-1)!.id}`],
+    ['run', `#/runs/${runs[0].id}`],
     ['models', `#/models/${models[0].name}`],
     ['endpoints', `#/endpoints/${endpoints[0].name}`],
     ['ab-tests', '#/ab-tests'],

@@ -65,11 +65,18 @@ describe('each page shows the demo platform', () => {
       .map((v) => `${v.name} v${v.version} ${v.weight}%`)
       .join(' · ');
     expect(await texts('section[aria-label="Endpoints"] td[data-col="traffic"]')).toEqual([split]);
+    const ab = await h.api.get<AbTestStatus>('/v1/endpoints/iris/ab-tests/current');
     expect(await page.locator('section[aria-label="A/B tests"] li').innerText()).toBe(
-      'iris: completed — keep champion',
+      `iris: completed — ${ab.decision!.replace(/_/g, ' ')}`,
     );
+    const [latest] = (
+      await h.api.get<{ reports: { driftDetected: boolean; driftedFeatures: number; features: number }[] }>(
+        '/v1/endpoints/iris/drift?limit=1',
+      )
+    ).reports;
+    expect(latest.driftDetected).toBe(true); // the demo drifts two features on purpose
     expect(await page.locator('section[aria-label="Latest drift"] li').innerText()).toMatch(
-      /^iris: drift detected \(2\/4 features/,
+      new RegExp(`^iris: drift detected \\(${latest.driftedFeatures}/${latest.features} features`),
     );
     const runs = await runsOf();
     expect(
@@ -163,6 +170,47 @@ describe('each page shows the demo platform', () => {
       'target',
     ]);
     expect(await axeViolations(page)).toEqual([]);
+  });
+});
+
+describe('endpoint traffic from the prediction log', () => {
+  it("shows a new prediction with its ground truth, and each variant's volume as the API counts it", async () => {
+    const answer = await h.api.post<{ requestId: string; predictions: { label: string }[] }>(
+      '/v1/endpoints/iris/predict',
+      {
+        features: {
+          'sepal length (cm)': 6.1,
+          'sepal width (cm)': 2.8,
+          'petal length (cm)': 4.7,
+          'petal width (cm)': 1.2,
+        },
+      },
+    );
+    await h.api.put(`/v1/predictions/${answer.requestId}/feedback`, { actual: '1' });
+    await openConsole(page, h.platform, '#/endpoints/iris');
+    const row = page.locator('section[aria-label="Recent predictions"] tbody tr').first();
+    expect(await row.locator('td[data-col="requestId"]').innerText()).toBe(answer.requestId);
+    expect(await row.locator('td[data-col="prediction"]').innerText()).toBe(
+      String(answer.predictions[0].label),
+    );
+    expect(await row.locator('td[data-col="actual"]').innerText()).toBe('1');
+    const activity = await h.api.get<{ variants: { variant: string; requests: number; rows: number }[] }>(
+      '/v1/endpoints/iris/predictions',
+    );
+    expect(
+      await texts('section[aria-label="Latency and volume per variant"] td[data-col="requests"]'),
+    ).toEqual(activity.variants.map((v) => String(v.requests)));
+    // The demo's traffic, in rows: a batch of 30, the A/B samples, then 150 drifted rows.
+    expect(activity.variants.reduce((a, v) => a + v.rows, 0)).toBeGreaterThan(180);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('the activity route names a bad query field, and 404s an unknown endpoint', async () => {
+    await expect(h.api.get('/v1/endpoints/iris/predictions?minutes=0')).rejects.toMatchObject({
+      status: 400,
+      field: 'minutes',
+    });
+    await expect(h.api.get('/v1/endpoints/nope/predictions')).rejects.toMatchObject({ status: 404 });
   });
 });
 
@@ -264,6 +312,10 @@ describe('clicking through', () => {
       .waitFor();
     await row.locator(`a[title="${runId}"]`).click();
     await page.locator('.graph [data-state="Variants"][data-status="running"]').waitFor();
+    // Each branch's own graph: held at the gate, its training job is running.
+    await page
+      .locator('[data-branch="0"] .graph [data-state="TrainVariant"][data-status="running"]')
+      .waitFor();
     expect(await page.getByText('Live: updates every second while the run is going.').count()).toBe(1);
     await h.openGate();
     // No reload: the page polls while the execution runs.

@@ -1,5 +1,6 @@
 // The pipeline as a graph of its ASL states, coloured by status, with durations (as the Step
 // Functions console draws it). Each node is also listed in the table beside it for screen readers.
+import { useMemo } from 'preact/hooks';
 import { html } from '../html.js';
 import { duration } from '../format.js';
 import { layout, stateRuns } from '../pipeline.js';
@@ -8,8 +9,10 @@ const W = 168;
 const H = 46;
 const GAP_X = 24;
 const GAP_Y = 30;
+let graphs = 0; // each graph's arrow marker needs its own id on the page
 
 export function PipelineGraph({ definition, history, execution, mapIndex, label }) {
+  const arrow = useMemo(() => `arrow-${++graphs}`, []);
   const { nodes, links, levels } = layout(definition);
   const runs = stateRuns(history, execution, mapIndex);
   const widest = Math.max(...nodes.map((n) => n.width));
@@ -31,7 +34,7 @@ export function PipelineGraph({ definition, history, execution, mapIndex, label 
     >
       <defs>
         <marker
-          id="arrow"
+          id=${arrow}
           viewBox="0 0 10 10"
           refX="9"
           refY="5"
@@ -48,7 +51,7 @@ export function PipelineGraph({ definition, history, execution, mapIndex, label 
         if (!a || !b) return null;
         return html`<path
           class=${caught ? 'link caught' : 'link'}
-          marker-end="url(#arrow)"
+          marker-end=${`url(#${arrow})`}
           d="M ${a.x + W / 2} ${a.y + H} C ${a.x + W / 2} ${a.y + H + GAP_Y / 2}, ${b.x + W / 2} ${
             b.y - GAP_Y / 2
           }, ${b.x + W / 2} ${b.y}"

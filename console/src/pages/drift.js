@@ -89,7 +89,7 @@ export function DriftReport({ endpoint, id }) {
             [
               'performance drift',
               r.performance
-                ? `${r.performance.metric ?? ''} ${num(r.performance.current)} vs ${num(r.performance.reference)}${r.performance.drifted ? ' (drifted)' : ''}`
+                ? `${r.performance.metric} ${num(r.performance.current)} on ${r.performance.rows} labelled rows vs ${num(r.performance.baseline)} at training (tolerance ${num(r.performance.tolerance, 2)}): ${r.performance.drifted ? 'drifted' : 'no drift'}`
                 : 'no feedback in the window',
             ],
             [

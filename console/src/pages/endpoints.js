@@ -7,6 +7,7 @@ import { Card, KeyValues, Loaded, Page } from '../components/common.js';
 import { ConfirmButton } from '../components/confirm.js';
 import { Table } from '../components/table.js';
 import { splitText } from './overview.js';
+import { EndpointActivity } from './endpoint-activity.js';
 import { when } from '../format.js';
 
 export function Endpoints() {
@@ -70,6 +71,7 @@ export function Endpoint({ name }) {
       <${Card} title="Traffic split" wide>
         <${TrafficEditor} name=${name} traffic=${d.endpoint.serving?.traffic} versions=${d.versions} onSaved=${state.reload} />
       </${Card}>
+          <${EndpointActivity} name=${name} />
     </div>`}</${Loaded}>
   </${Page}>`;
 }

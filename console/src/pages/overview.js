@@ -5,6 +5,7 @@ import { href } from '../router.js';
 import { Card, Loaded, Page, Status } from '../components/common.js';
 import { Table } from '../components/table.js';
 import { num, shortId, when } from '../format.js';
+import { VolumeChart, loadActivity } from './endpoint-activity.js';
 
 const optional = (p) => p.catch((e) => (e.status === 404 ? null : Promise.reject(e)));
 
@@ -15,6 +16,7 @@ async function loadOverview() {
       ...(await api(`/v1/endpoints/${enc(e.name)}`)),
       abTest: await optional(api(`/v1/endpoints/${enc(e.name)}/ab-tests/current`)),
       drift: (await api(`/v1/endpoints/${enc(e.name)}/drift?limit=1`)).reports?.[0] ?? null,
+      activity: await loadActivity(e.name),
     })),
   );
   const { experiments } = await api('/v1/experiments');
@@ -31,7 +33,7 @@ export function Overview() {
   const state = useLoad(loadOverview, 'overview', { pollMs: 2000, keepPolling: live });
   return html`<${Page} title="Overview">
     <${Loaded} state=${state}>${(d) => html`<div class="grid">
-      <${Card} title="Endpoints">
+      <${Card} title="Endpoints" wide>
         <${Table}
           caption="Each endpoint's traffic"
           rowKey=${(e) => e.name}
@@ -52,6 +54,16 @@ export function Overview() {
               label: 'traffic split',
               sortable: false,
               render: (e) => splitText(e.serving?.traffic),
+            },
+            {
+              key: 'hour',
+              label: 'requests, last hour',
+              sortable: false,
+              render: (e) =>
+                e.activity.variants
+                  .filter((v) => !v.shadow)
+                  .map((v) => `${v.variant} ${v.requests}`)
+                  .join(' · ') || '0',
             },
           ]}
         />
@@ -87,6 +99,7 @@ ${` (${e.drift.driftedFeatures}/${e.drift.features} features, ${when(e.drift.cre
             )}
         </ul>
       </${Card}>
+      ${d.endpoints.map((e) => html`<${Card} title=${`${e.name}: requests per minute (last hour)`} wide><${VolumeChart} activity=${e.activity} /></${Card}>`)}
       <${Card} title="Running and recent training runs" wide>
         <${Table}
           caption="Training runs, newest first"

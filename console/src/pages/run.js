@@ -59,6 +59,7 @@ function RunBody({ run }) {
           <${StateTable} definition=${definition} history=${history} execution=${run.execution} />
         </div>
         ${isSweep && html`<${SweepBranches} history=${history} execution=${run.execution} />`}
+        ${isSweep && html`<${BranchGraphs} history=${history} execution=${run.execution} />`}
       </${Card}>
       <${Card} title="Parameters">
         <${KeyValues} label="hyperparameters" items=${Object.entries(run.hyperparameters ?? {}).map(([k, v]) => [k, JSON.stringify(v)])} />
@@ -102,6 +103,19 @@ function SweepBranches({ history, execution }) {
       )}
     </tbody>
   </table>`;
+}
+
+/** Each Map iteration's own graph (the ASL's ItemProcessor), titled with the algorithm it trained. */
+function BranchGraphs({ history, execution }) {
+  const inner = DEFINITIONS.sweep.States.Variants.ItemProcessor ?? DEFINITIONS.sweep.States.Variants.Iterator;
+  return html`<div class="branch-graphs">
+    ${sweepBranches(history).map(
+      (b) => html`<figure class="branch" data-branch=${b.index}>
+        <figcaption>Branch ${b.index}: <strong>${b.algorithm ?? '–'}</strong></figcaption>
+        <${PipelineGraph} definition=${inner} history=${history} execution=${execution} mapIndex=${b.index} label=${`Branch ${b.index} (${b.algorithm}) pipeline graph`} />
+      </figure>`,
+    )}
+  </div>`;
 }
 
 function Confusion({ metrics }) {

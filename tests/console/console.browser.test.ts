@@ -332,3 +332,45 @@ describe('clicking through', () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 });
+
+describe('promote and roll back from the models page', () => {
+  it('moves the champion only after a confirmation, and rolls it back', async () => {
+    const before = (
+      await h.api.get<{ aliases: { alias: string; version: number }[] }>('/v1/models/iris')
+    ).aliases.find((a) => a.alias === 'champion')!.version;
+    const target = before === 1 ? 2 : 1;
+    await openConsole(page, h.platform, '#/models/iris');
+    await page.getByRole('button', { name: `Promote v${target}` }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Cancel' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    const champion = async () =>
+      (await h.api.get<{ aliases: { alias: string; version: number }[] }>('/v1/models/iris')).aliases.find(
+        (a) => a.alias === 'champion',
+      )!.version;
+    expect(await champion()).toBe(before); // cancelled: nothing moved
+
+    await page.getByRole('button', { name: `Promote v${target}` }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page
+      .locator('section[aria-label="Alias history"] li')
+      .first()
+      .getByText(`console: promote v${target}`)
+      .waitFor();
+    expect(await champion()).toBe(target);
+
+    await page.getByRole('button', { name: 'Roll back champion' }).click();
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page
+      .locator('section[aria-label="Alias history"] li')
+      .first()
+      .getByText('console: rollback')
+      .waitFor();
+    expect(await champion()).toBe(before);
+  });
+});

@@ -1,6 +1,8 @@
 // A confirmation before any change: a native modal <dialog> (focus is trapped, Esc cancels).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
+
+let dialogs = 0; // each dialog's title needs its own id on the page
 
 /**
  * Renders a button labelled `label`; activating it opens a dialog showing `message` and, on
@@ -8,6 +10,7 @@ import { html } from '../html.js';
  */
 export function ConfirmButton({ label, title, message, action, confirmLabel = 'Confirm', disabled }) {
   const ref = useRef();
+  const titleId = useMemo(() => `confirm-title-${++dialogs}`, []);
   const [state, setState] = useState({ busy: false, error: undefined });
   useEffect(() => {
     if (state.open) ref.current?.showModal();
@@ -28,8 +31,8 @@ export function ConfirmButton({ label, title, message, action, confirmLabel = 'C
   return html`<button type="button" disabled=${disabled} onClick=${() => setState({ open: true })}>
       ${label}
     </button>
-    <dialog ref=${ref} aria-labelledby="confirm-title" onClose=${() => state.open && close()}>
-      <h2 id="confirm-title">${title ?? label}</h2>
+    <dialog ref=${ref} aria-labelledby=${titleId} onClose=${() => state.open && close()}>
+      <h2 id=${titleId}>${title ?? label}</h2>
       <p>${message}</p>
       ${state.error && html`<p class="error" role="alert">${state.error}</p>`}
       <div class="dialog-actions">

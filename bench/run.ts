@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['gbm', 'algorithms', 'serving', 'prediction-log', 'drift'] as const;
+const BENCHES = ['gbm', 'algorithms', 'serving', 'prediction-log', 'drift', 'console'] as const;
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((b) => !(BENCHES as readonly string[]).includes(b));

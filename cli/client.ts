@@ -148,6 +148,28 @@ export class CirrusClient {
     return headers;
   }
 
+  /**
+   * Sends one request as it came (path with query, raw body) with this client's credentials
+   * (SigV4 or bearer) and returns the raw answer: what `cirrus console`'s local proxy relays.
+   */
+  async forward(
+    method: string,
+    pathAndQuery: string,
+    body?: string,
+  ): Promise<{ status: number; contentType: string; body: string }> {
+    const url = new URL(pathAndQuery.replace(/^\//, ''), this.baseUrl.toString().replace(/\/?$/, '/'));
+    const headers = await this.headers(method, url, body);
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body });
+    } catch (error) {
+      const reason = networkReason(error);
+      if (reason) throw new ConnectionError(this.url, reason);
+      throw error;
+    }
+    return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() };
+  }
+
   /** True when a Cirrus answers `/health` at the base URL. */
   async healthy(): Promise<boolean> {
     try {

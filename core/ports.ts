@@ -19,6 +19,8 @@ export interface ExecutionSummary {
 export interface ExecutionEvent {
   readonly type: string;
   readonly state?: string;
+  /** The Map iteration (a sweep's variant) the event belongs to; absent at the top level. */
+  readonly mapIndex?: number;
   readonly at: string;
   readonly input?: unknown;
   readonly output?: unknown;

@@ -58,6 +58,7 @@ function toExecutionEvent(event: HistoryEvent): ExecutionEvent {
     type: event.type,
     at: event.timestamp,
     ...(event.stateName ? { state: event.stateName } : {}),
+    ...(event.mapIndex !== undefined ? { mapIndex: event.mapIndex } : {}),
     ...(event.input !== undefined ? { input: event.input } : {}),
     ...(event.output !== undefined ? { output: event.output } : {}),
     ...(event.error ? { error: event.error } : {}),

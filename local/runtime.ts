@@ -4,6 +4,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { CoreDeps } from '../core/deps.js';
 import type { PipelineRunner } from '../core/ports.js';
 import { createApp } from '../lambdas/api/app.js';
+import { withConsole } from '../console/serve.js';
 import { refuseConnect } from '../lambdas/api/connect.js';
 import type { ApiContext, ServingOptions } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
@@ -107,7 +108,7 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
   const appOptions = { token, serving: options.serving }; // one object for both, so the lane's limits are the app's
   const app = createApp(context, appOptions);
   const server = await listen(
-    nodeListener(app, context, appOptions),
+    withConsole(nodeListener(app, context, appOptions)),
     options.port ?? 8787,
     options.host ?? '127.0.0.1',
   );

@@ -4,7 +4,7 @@ import { runDemo } from '../demo/run-demo.js';
 import { ensurePlatform } from '../demo/platform.js';
 import { emit, say } from '../output.js';
 import { positiveInt } from '../parse.js';
-import { untilSignal } from './local.js';
+import { consoleUrl, untilSignal } from './local.js';
 
 /** `cirrus demo`: the whole lifecycle, narrated, on the Cirrus at --url or an embedded one. */
 export function registerDemoCommand(program: Command): void {
@@ -41,7 +41,16 @@ Examples:
       const platform = await ensurePlatform({ ...globals, demoDataDir: opts.dataDir, port: opts.port });
       try {
         const summary = await runDemo(platform, { keep: opts.keep });
-        emit(summary, () => say('\ndemo finished.'));
+        const restart = platform.embedded && !opts.keep;
+        const url = consoleUrl(restart ? 'http://127.0.0.1:8787' : platform.url, platform.client.token ?? '');
+        emit(summary, () => {
+          say('\ndemo finished.');
+          say(
+            restart
+              ? `web console (after \`cirrus local up --data-dir ${platform.dataDir}\`): ${url}`
+              : `web console: ${url}`,
+          );
+        });
         if (opts.keep && platform.embedded) {
           say(`the platform keeps serving at ${platform.url} — Ctrl-C stops it`);
           await untilSignal();

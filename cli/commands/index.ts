@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBatchCommands } from './batch.js';
+import { registerConsoleCommand } from './console.js';
 import { registerDatasetCommands } from './datasets.js';
 import { registerDemoCommand } from './demo.js';
 import { registerDriftCommands } from './drift.js';
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   registerServingCommands(program);
   registerDriftCommands(program);
   registerBatchCommands(program);
+  registerConsoleCommand(program);
   addJsonFlag(program);
 }
 

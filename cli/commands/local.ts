@@ -52,6 +52,7 @@ function printBanner(p: {
 }): void {
   say('Cirrus is running on this machine');
   say(`  API       ${p.url}`);
+  say(`  console   ${consoleUrl(p.url, p.token)}   (the link carries the token once)`);
   say(`  docs      ${p.url}/docs   (OpenAPI: ${p.url}/openapi.json)`);
   say(`  token     ${p.token}`);
   say(`  data dir  ${p.dataDir}`);
@@ -61,6 +62,11 @@ function printBanner(p: {
   say(`  CIRRUS_URL=${p.url} CIRRUS_DATA_DIR=${p.dataDir} cirrus models list`);
   say(`  curl -H "Authorization: Bearer ${p.token}" ${p.url}/v1/models`);
   say('Ctrl-C stops it cleanly.');
+}
+
+/** The console's address with the token in the fragment: the page keeps it for the tab and drops it from the URL. */
+export function consoleUrl(url: string, token: string): string {
+  return `${url}/#token=${encodeURIComponent(token)}`;
 }
 
 /** Resolves on the first SIGINT or SIGTERM (a second one exits at once). */

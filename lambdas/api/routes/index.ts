@@ -10,6 +10,7 @@ import { mountEndpointRoutes } from './endpoints.js';
 import { mountExperimentRoutes } from './experiments.js';
 import { mountModelRoutes } from './models.js';
 import { mountPredictRoutes } from './predict.js';
+import { mountPredictionActivityRoutes } from './prediction-activity.js';
 import { mountPredictionRoutes } from './predictions.js';
 import { mountRunRoutes } from './runs.js';
 
@@ -23,6 +24,7 @@ export function mountRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictC
   mountEndpointRoutes(app, ctx, serving);
   mountPredictRoutes(app, ctx, serving);
   mountPredictionRoutes(app, ctx, serving);
+  mountPredictionActivityRoutes(app, ctx, serving);
   mountAbTestRoutes(app, ctx, serving);
   registerDriftRoutes(app, ctx);
   mountBatchRoutes(app, ctx);

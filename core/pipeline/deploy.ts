@@ -23,7 +23,7 @@ export type AbTestStarter = (
   input: { model: string; version: number; by: string },
 ) => Promise<{ abTestId: string; reason: string }>;
 
-async function deployVersion(
+export async function deployVersion(
   deps: CoreDeps,
   input: { model: string; version: number; policy: string },
   startAbTest?: AbTestStarter,

@@ -30,6 +30,19 @@ function mlFeature(feature: Feature): ModelCard['mlFeatures'][number] {
   };
 }
 
+/** Where the version came from: its run, or the imported file's producer and opsets. */
+function lineageTags(version: ModelVersion): string[] {
+  const source = version.source;
+  if (!source) return [`run:${version.runId}`];
+  const producer = [source.producerName, source.producerVersion].filter(Boolean).join(' ');
+  return [
+    `${source.kind === 'import' ? 'import' : 'run'}:${version.runId}`,
+    ...(producer ? [`producer:${producer}`] : []),
+    ...Object.entries(source.opsets).map(([domain, v]) => `opset:${domain}=${v}`),
+    ...(source.trainer ? [`trainer:${source.trainer}`] : []),
+  ];
+}
+
 /** A version as an OpenMetadata MlModel entity (pure: no I/O). */
 export function toModelCard(version: ModelVersion, options: ModelCardOptions = {}): ModelCard {
   const card = ModelCardSchema.safeParse({
@@ -50,7 +63,7 @@ export function toModelCard(version: ModelVersion, options: ModelCardOptions = {
     tags: [
       `task:${version.contract.task}`,
       `version:${version.version}`,
-      `run:${version.runId}`,
+      ...lineageTags(version),
       ...(options.aliases ?? []).map((alias) => `alias:${alias}`),
     ],
   });

@@ -102,13 +102,14 @@ function produceOutputs(plan: ImportPlan, rename: (x: string) => string, adds: A
     adds.notes.push(`'${out.source}' reshaped to 'variable' [N, 1]`);
     return [valueInfo('variable', ElemType.FLOAT, ['N', 1])];
   }
-  if (out.zipmap) adds.notes.push(`dropped ZipMap '${out.zipmap}': probabilities read from '${out.source}'`);
+  const named = rename(out.source);
+  if (out.zipmap) adds.notes.push(`dropped ZipMap '${out.zipmap}': probabilities read from '${named}'`);
   if (out.logits) {
     adds.nodes.push(node('Softmax', [source], ['probabilities'], [int('axis', 1)]));
-    adds.notes.push(`softmax over the logits '${out.source}' gives 'probabilities'`);
+    adds.notes.push(`softmax over the logits '${named}' gives 'probabilities'`);
   } else {
     adds.nodes.push(node('Identity', [source], ['probabilities']));
-    adds.notes.push(`'${out.source}' is 'probabilities'`);
+    adds.notes.push(`'${named}' is 'probabilities'`);
   }
   adds.nodes.push(node('ArgMax', ['probabilities'], ['label'], [int('axis', 1), int('keepdims', 0)]));
   adds.notes.push(`'label' is the argmax of 'probabilities'`);

@@ -37,6 +37,20 @@ export const RequestHyperparametersSchema = z.record(
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/**
+ * A custom trainer under the SageMaker container contract: on AWS an ECR image (under the
+ * repository prefix the stack allows), locally a command run by the local training-job runner
+ * with `{root}` standing for /opt/ml. It writes model.onnx (and optionally contract.json).
+ */
+export const CustomTrainerSchema = z.strictObject({
+  image: z.string().min(1).max(512).optional(),
+  command: z.array(z.string().min(1)).min(1).max(64).optional(),
+});
+export type CustomTrainer = z.infer<typeof CustomTrainerSchema>;
+
+/** The TrainingImage that tells the local runner to run a command instead of Cirrus's trainer. */
+export const LOCAL_COMMAND_IMAGE_PREFIX = 'cirrus-local-command:';
+
 /** The training request as the API receives it (no transforms: safe for OpenAPI generation). */
 export const TrainingRequestBodySchema = z.strictObject({
   experiment: z
@@ -60,6 +74,8 @@ export const TrainingRequestBodySchema = z.strictObject({
   policy: DeployPolicySchema.default('best_score'),
   description: z.string().max(2000).optional(),
   tags: z.record(z.string(), z.string()).default({}),
+  /** Train with your own container or command instead of Cirrus's algorithms. */
+  trainer: CustomTrainerSchema.optional(),
 });
 
 /** The training request with its task-dependent defaults applied (parse API bodies with this). */
@@ -76,6 +92,16 @@ export const TrainingRequestSchema = TrainingRequestBodySchema.superRefine((r, c
   }
   if (r.features && new Set(r.features).size !== r.features.length) {
     ctx.addIssue({ code: 'custom', path: ['features'], message: 'must not repeat a column' });
+  }
+  if (r.trainer && (r.trainer.image === undefined) === (r.trainer.command === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['trainer'], message: 'give exactly one of image or command' });
+  }
+  if (r.trainer && typeof r.algorithm !== 'string') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['algorithm'],
+      message: 'a custom trainer trains one algorithm (a name)',
+    });
   }
   if (r.split === 'stratified' && r.task !== 'classification') {
     ctx.addIssue({ code: 'custom', path: ['split'], message: 'stratified needs a classification task' });
@@ -163,3 +189,8 @@ export const SearchSpaceSchema = z.strictObject({
   folds: z.number().int().min(2).max(20).default(3),
 });
 export type SearchSpace = z.infer<typeof SearchSpaceSchema>;
+
+/** Whether Cirrus's own algorithms apply (their names and hyperparameters are checked). */
+export function usesCirrusTrainer(r: { trainer?: CustomTrainer }): boolean {
+  return r.trainer === undefined;
+}

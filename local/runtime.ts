@@ -93,7 +93,9 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
   late.runner = runner;
   const recovered = await closeInterruptedExecutions(deps, pipelines.executions);
 
-  const context: ApiContext = { deps, pipelines: runner, events: events.publisher };
+  // Local custom trainers are commands the training-job runner starts under the /opt/ml contract.
+  const trainers = { imagePrefixes: [], commands: true };
+  const context: ApiContext = { deps, pipelines: runner, events: events.publisher, trainers };
   const appOptions = { token }; // one object for both, so the lane's limits are the app's
   const app = createApp(context, appOptions);
   const server = await listen(

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ApiError, type CirrusClient, seg } from '../client.js';
 import { clientFor } from '../context.js';
@@ -21,7 +23,20 @@ interface TrainOptions {
   seed?: number;
   policy?: string;
   description?: string;
+  trainerCommand?: string;
+  trainerImage?: string;
   wait: boolean;
+}
+
+/**
+ * A custom trainer: an ECR image, or a local command split on spaces, its existing file
+ * arguments made absolute (the local runtime runs it from its own working directory).
+ */
+function trainerOf(o: TrainOptions): Record<string, unknown> {
+  if (o.trainerImage) return { trainer: { image: o.trainerImage } };
+  if (!o.trainerCommand) return {};
+  const argv = o.trainerCommand.split(/\s+/).filter(Boolean);
+  return { trainer: { command: argv.map((a, i) => (i > 0 && existsSync(a) ? resolve(a) : a)) } };
 }
 
 const EXAMPLES = `
@@ -34,6 +49,8 @@ Examples:
       --dataset iris --target target --param svc.C=10        # a sweep: the best one is deployed
   $ cirrus train --experiment diabetes --task regression --algorithm ridge --dataset diabetes \\
       --target target --split last --test-size 0.2 --no-wait
+  $ cirrus train --experiment iris --task classification --algorithm numpy-softmax --dataset iris \\
+      --target target --trainer-command "/usr/bin/python3 examples/custom-trainer/train.py"
 `;
 
 /** The API body from the options (the API validates it and names the field on error). */
@@ -55,6 +72,7 @@ export function trainingBody(o: TrainOptions): Record<string, unknown> {
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.policy ? { policy: o.policy } : {}),
     ...(o.description ? { description: o.description } : {}),
+    ...trainerOf(o),
   };
 }
 
@@ -92,6 +110,11 @@ export function registerTrainCommand(program: Command): void {
       ]),
     )
     .option('--description <text>', 'what this run is about')
+    .option(
+      '--trainer-command <command>',
+      'local runtime: train with this command under the /opt/ml contract',
+    )
+    .option('--trainer-image <uri>', 'AWS: train with this ECR image (under the allowed repository prefix)')
     .option('--no-wait', 'print the run id and return without following it')
     .addHelpText('after', EXAMPLES)
     .action(async (opts: TrainOptions, cmd: Command) => {

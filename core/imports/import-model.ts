@@ -32,7 +32,8 @@ export interface ImportModelResult {
   readonly deployment: DeployOutput;
 }
 
-function decode(onnx: Uint8Array): ModelInfo {
+/** Decodes a file to import; throws a ValidationError (field `file`) when it is not ONNX. */
+export function decodeImport(onnx: Uint8Array): ModelInfo {
   let model: ModelInfo;
   try {
     model = decodeModel(onnx);
@@ -132,7 +133,7 @@ export async function importModel(
   const name = ModelNameSchema.safeParse(input.model);
   if (!name.success) throw fromZodError(name.error, 'model');
   const { options } = input;
-  const decoded = decode(input.onnx);
+  const decoded = decodeImport(input.onnx);
   await (await loadForImport(input.onnx, 'the file')).release();
   const csv = input.reference !== undefined ? parseCsv(input.reference, { field: 'reference' }) : undefined;
   if (options.target && !csv)

@@ -7,7 +7,8 @@ import { ValidationError } from '../errors.js';
 /** The files Cirrus's trainer writes into /opt/ml/model, as SageMaker tars them. */
 export interface ModelArchive {
   readonly onnx: Uint8Array;
-  readonly contractJson: string;
+  /** Absent only from a custom trainer's archive (Evaluate infers the contract from the graph). */
+  readonly contractJson?: string;
   /** The trainer's manifest.json (trainer version, seed, rows, duration), when the archive has one. */
   readonly manifestJson?: string;
   readonly files: readonly string[];
@@ -35,13 +36,16 @@ export async function readModelArchive(tarGz: Uint8Array): Promise<ModelArchive>
         );
       }
     };
-    const [onnx, contract] = await Promise.all([read('model.onnx'), read('contract.json')]);
+    const [onnx, contract] = await Promise.all([
+      read('model.onnx'),
+      files.includes('contract.json') ? read('contract.json') : undefined,
+    ]);
     const manifest = files.includes('manifest.json')
       ? (await read('manifest.json')).toString('utf8')
       : undefined;
     return {
       onnx: new Uint8Array(onnx),
-      contractJson: contract.toString('utf8'),
+      contractJson: contract?.toString('utf8'),
       manifestJson: manifest,
       files,
     };

@@ -10,6 +10,7 @@ import type { Run } from '../../contracts/tracking.js';
 import {
   defaultSplit,
   hyperparametersFor,
+  usesCirrusTrainer,
   TrainingRequestBodySchema,
   TrainingRequestSchema,
 } from '../../contracts/training-request.js';
@@ -52,8 +53,10 @@ export async function validate(deps: CoreDeps, input: unknown): Promise<Validate
   const state = ValidateStateSchema.safeParse(input);
   if (!state.success) throw fromZodError(state.error, 'state');
   const request = parseRequest(state.data.request);
-  const spec = algorithmSpec(request.algorithm, request.task);
-  parseHyperparameters(spec, hyperparametersFor(request, request.algorithm));
+  if (usesCirrusTrainer(request)) {
+    const spec = algorithmSpec(request.algorithm, request.task);
+    parseHyperparameters(spec, hyperparametersFor(request, request.algorithm));
+  }
   const dataset = await getDataset(deps, request.dataset.name, request.dataset.version ?? 'latest');
   checkColumns(request, dataset);
   checkSplit(request, dataset);

@@ -5,10 +5,16 @@ import {
   requestAlgorithms,
   type TrainingRequest,
   TrainingRequestSchema,
+  usesCirrusTrainer,
 } from '../../contracts/training-request.js';
 import { getDataset } from '../../core/datasets/index.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { NotFoundError } from '../../core/errors.js';
+import {
+  NO_CUSTOM_TRAINERS,
+  resolveCustomTrainer,
+  type TrainerPolicy,
+} from '../../core/pipeline/custom-trainer.js';
 import { newRunId, variantRunId } from '../../core/pipeline/retrain.js';
 import type { PipelineName, PipelineRunner } from '../../core/ports.js';
 import { createRun, ensureExperiment, recordRunResults, transitionRun } from '../../core/tracking/index.js';
@@ -40,6 +46,7 @@ export function parseTrainingRequest(body: Record<string, unknown>, experiment: 
   const parsed = TrainingRequestSchema.safeParse({ ...body, experiment, algorithm: single });
   if (!parsed.success) throw zodToValidation(parsed.error);
   const request = parsed.data;
+  if (!usesCirrusTrainer(request)) return request;
   for (const name of requestAlgorithms(request)) {
     const spec = algorithmSpec(name, request.task);
     parseHyperparameters(spec, hyperparametersFor(request, name));
@@ -81,9 +88,17 @@ async function resolveDataset(deps: CoreDeps, request: TrainingRequest): Promise
 export async function submitTraining(
   deps: CoreDeps,
   runner: PipelineRunner,
-  input: { experiment: string; body: Record<string, unknown>; triggeredBy?: string },
+  input: {
+    experiment: string;
+    body: Record<string, unknown>;
+    triggeredBy?: string;
+    trainers?: TrainerPolicy;
+  },
 ): Promise<SubmittedTraining> {
-  const request = parseTrainingRequest(input.body, input.experiment);
+  const parsed = parseTrainingRequest(input.body, input.experiment);
+  const request = parsed.trainer
+    ? { ...parsed, trainer: resolveCustomTrainer(parsed.trainer, input.trainers ?? NO_CUSTOM_TRAINERS) }
+    : parsed;
   const dataset = await resolveDataset(deps, request);
   await ensureExperiment(deps, { name: request.experiment, task: request.task });
   const runId = newRunId(deps.now());

@@ -90,16 +90,16 @@ def main():
     with open(os.path.join(ROOT, "input", "config", "hyperparameters.json")) as f:
         hyper = json.load(f)
     job = json.loads(hyper["cirrus_job"])
+    if job["task"] not in ("classification", "regression"):
+        raise ValueError(f"task {job['task']}: this trainer fits classifiers and regressors")
     features, x, y = read_train(job)
     mean, std = standardize(x)
     xs = (x - mean) / std
     if job["task"] == "classification":
         w, b = fit_classifier(xs, y, int(hyper.get("steps", "500")), float(hyper.get("learning_rate", "0.5")))
-    elif job["task"] == "regression":
+    else:
         coef = np.linalg.lstsq(np.c_[xs, np.ones(len(xs))], np.array(y, dtype=float), rcond=None)[0]
         w, b = coef[:-1].reshape(-1, 1), coef[-1:]
-    else:
-        raise ValueError(f"task {job['task']}: this trainer fits classifiers and regressors")
     os.makedirs(os.path.join(ROOT, "model"), exist_ok=True)
     save(graph(len(features), mean, std, w, b, job["task"] == "classification"),
          os.path.join(ROOT, "model", "model.onnx"))

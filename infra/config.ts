@@ -43,6 +43,17 @@ export const StackConfigSchema = z.object({
     .regex(/^(rate|cron)\(.+\)$/, 'must be rate(...) or cron(...)')
     .default(STACK_DEFAULTS.driftSchedule),
   retrainSchedules: jsonish(z.array(RetrainScheduleSchema)).default([]),
+  /**
+   * ECR repository-name prefix (e.g. `ml-team/`) whose images a training request may name as
+   * its custom trainer; only those the SageMaker role may pull. Absent: no custom images.
+   */
+  customTrainerRepositoryPrefix: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9._/-]{0,200}$/,
+      'must be an ECR repository-name prefix (lowercase, digits, . _ / -)',
+    )
+    .optional(),
 });
 export type StackConfig = z.infer<typeof StackConfigSchema>;
 
@@ -52,6 +63,7 @@ const CONTEXT_KEYS: Record<keyof StackConfig, string> = {
   retainData: 'cirrus:retainData',
   driftSchedule: 'cirrus:driftSchedule',
   retrainSchedules: 'cirrus:retrainSchedules',
+  customTrainerRepositoryPrefix: 'cirrus:customTrainerRepositoryPrefix',
 };
 
 /**

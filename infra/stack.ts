@@ -45,7 +45,13 @@ export class CirrusStack extends Stack {
     const data = { store: this.store, tables: this.tables };
     const onnxLayer = new OnnxRuntimeLayer(this, 'OnnxRuntime').layer;
 
-    this.pipeline = new TrainingPipeline(this, 'TrainingPipeline', { ...shared, data, onnxLayer });
+    const customTrainerRepositoryPrefix = this.config.customTrainerRepositoryPrefix;
+    this.pipeline = new TrainingPipeline(this, 'TrainingPipeline', {
+      ...shared,
+      data,
+      onnxLayer,
+      customTrainerRepositoryPrefix,
+    });
     const machines = { trainingStateMachine: this.pipeline.training, sweepStateMachine: this.pipeline.sweep };
     this.drift = new DriftMonitor(this, 'DriftMonitor', {
       ...shared,
@@ -60,6 +66,9 @@ export class CirrusStack extends Stack {
       onnxLayer,
       ...machines,
       eventBus: this.drift.bus,
+      customTrainerImagePrefix: customTrainerRepositoryPrefix
+        ? `${this.account}.dkr.ecr.${this.region}.${this.urlSuffix}/${customTrainerRepositoryPrefix}`
+        : undefined,
       retrainSchedules: {
         retrainFunction: this.drift.retrainFunction,
         rulePrefix: this.drift.retrainRulePrefix,

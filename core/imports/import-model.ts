@@ -181,7 +181,7 @@ export async function importModel(
   await ensureEndpoint(deps, { model: input.model });
   const deployment = await deployVersion(
     deps,
-    { model: input.model, version: version.version, policy },
+    { model: input.model, version: version.version, policy, by: 'import' },
     startAbTest,
   );
   return { version, deployment };

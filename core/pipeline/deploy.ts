@@ -25,13 +25,14 @@ export type AbTestStarter = (
 
 export async function deployVersion(
   deps: CoreDeps,
-  input: { model: string; version: number; policy: string },
+  input: { model: string; version: number; policy: string; by?: string },
   startAbTest?: AbTestStarter,
 ): Promise<DeployOutput> {
   const { model, version, policy } = input;
+  const by = input.by ?? 'pipeline';
   if (policy === 'ab_test') {
     if (!startAbTest) throw new ValidationError('policy: ab_test is not available in this runtime', 'policy');
-    const started = await startAbTest(deps, { model, version, by: 'pipeline' });
+    const started = await startAbTest(deps, { model, version, by });
     return {
       model,
       version,
@@ -46,7 +47,7 @@ export async function deployVersion(
   if (policy !== 'best_score' && policy !== 'most_recent' && policy !== 'manual') {
     throw new ValidationError(`policy: unknown deploy policy '${policy}'`, 'policy');
   }
-  const result = await applyDeployPolicy(deps, { model, version, policy, by: 'pipeline' });
+  const result = await applyDeployPolicy(deps, { model, version, policy, by });
   return { model, version, policy, ...result };
 }
 

@@ -48,6 +48,8 @@ export interface TrainingPipelineProps {
    * @default 'training/Dockerfile'
    */
   readonly trainerDockerfile?: string;
+  /** ECR repository-name prefix of the custom trainer images SageMaker may pull (none when absent). */
+  readonly customTrainerRepositoryPrefix?: string;
 }
 
 /**
@@ -78,6 +80,7 @@ export class TrainingPipeline extends Construct {
     this.sageMakerRole = new SageMakerExecutionRole(this, 'SageMakerExecution', {
       store: props.data.store,
       trainerImage: this.trainerImage,
+      customTrainerRepositoryPrefix: props.customTrainerRepositoryPrefix,
     }).role;
     this.functions = new PipelineFunctions(this, 'Functions', props);
     this.substitutions = this.buildSubstitutions();

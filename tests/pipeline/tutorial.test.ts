@@ -95,6 +95,8 @@ describe('the Datasette ML tutorial through the training state machine', () => {
     expect(entered).toEqual([
       'Validate',
       'Prepare',
+      'ChooseTrainer',
+      'UseCirrusTrainer',
       'Train',
       'Evaluate',
       'Register',

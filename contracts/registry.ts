@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModelSourceSchema } from './model-import.js';
 import { ModelContractSchema, TaskSchema } from './model-contract.js';
 
 /*
@@ -61,12 +62,17 @@ export const ModelVersionInputSchema = z.object({
   contract: ModelContractSchema,
   /** Task metrics as evaluated (shape per `contracts/metrics.ts`); kept as given. */
   metrics: z.record(z.string(), z.unknown()).default({}),
-  /** The promotion score (higher is better unless the policy says `minimize`). */
-  score: z.number(),
+  /**
+   * The promotion score (higher is better unless the policy says `minimize`); absent only for
+   * a version imported without a reference set (nothing to score it on).
+   */
+  score: z.number().optional(),
   onnxUri: z.string().startsWith('s3://'),
   onnxSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in lowercase hex'),
   baselineUri: z.string().startsWith('s3://').optional(),
   description: z.string().max(2000).optional(),
+  /** Lineage of a version Cirrus did not train itself (an import or a custom trainer). */
+  source: ModelSourceSchema.optional(),
 });
 export type ModelVersionInput = z.input<typeof ModelVersionInputSchema>;
 

@@ -36,6 +36,20 @@ export const RequestHyperparametersSchema = z.record(
 );
 
 /**
+ * A custom trainer under the SageMaker container contract: on AWS an ECR image (under the
+ * repository prefix the stack allows), locally a command run by the local training-job runner
+ * with `{root}` standing for /opt/ml. It writes model.onnx (and optionally contract.json).
+ */
+export const CustomTrainerSchema = z.strictObject({
+  image: z.string().min(1).max(512).optional(),
+  command: z.array(z.string().min(1)).min(1).max(64).optional(),
+});
+export type CustomTrainer = z.infer<typeof CustomTrainerSchema>;
+
+/** The TrainingImage that tells the local runner to run a command instead of Cirrus's trainer. */
+export const LOCAL_COMMAND_IMAGE_PREFIX = 'cirrus-local-command:';
+
+/**
  * Text features: every column typed `text` is vectorized inside the graph (TF-IDF over word
  * n-grams); with `template`, the columns it names are joined into one text feature first, as
  * binnr does, e.g. `Author: {author}, Tweet: {text}`.
@@ -108,6 +122,8 @@ export const TrainingRequestBodySchema = z.strictObject({
   policy: DeployPolicySchema.default('best_score'),
   description: z.string().max(2000).optional(),
   tags: z.record(z.string(), z.string()).default({}),
+  /** Train with your own container or command instead of Cirrus's algorithms. */
+  trainer: CustomTrainerSchema.optional(),
 });
 
 /** The training request with its task-dependent defaults applied (parse API bodies with this). */
@@ -144,6 +160,16 @@ export const TrainingRequestSchema = TrainingRequestBodySchema.superRefine((r, c
       code: 'custom',
       path: ['search'],
       message: 'tunes one algorithm: name one algorithm, not a list',
+    });
+  }
+  if (r.trainer && (r.trainer.image === undefined) === (r.trainer.command === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['trainer'], message: 'give exactly one of image or command' });
+  }
+  if (r.trainer && typeof r.algorithm !== 'string') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['algorithm'],
+      message: 'a custom trainer trains one algorithm (a name)',
     });
   }
   if (r.split === 'stratified' && r.task !== 'classification') {
@@ -203,3 +229,8 @@ export function trainerHyperparameters(
  */
 export const TEXT_OPTIONS_KEY = 'cirrus_text';
 export const SEARCH_SPACE_KEY = 'cirrus_search';
+
+/** Whether Cirrus's own algorithms apply (their names and hyperparameters are checked). */
+export function usesCirrusTrainer(r: { trainer?: CustomTrainer }): boolean {
+  return r.trainer === undefined;
+}

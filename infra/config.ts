@@ -49,6 +49,17 @@ export const StackConfigSchema = z.object({
   predictRateLimit: z.coerce.number().int().positive().default(STACK_DEFAULTS.predictRateLimit),
   predictBurstLimit: z.coerce.number().int().positive().default(STACK_DEFAULTS.predictBurstLimit),
   managementConcurrency: z.coerce.number().int().min(0).default(STACK_DEFAULTS.managementConcurrency),
+  /**
+   * ECR repository-name prefix (e.g. `ml-team/`) whose images a training request may name as
+   * its custom trainer; only those the SageMaker role may pull. Absent: no custom images.
+   */
+  customTrainerRepositoryPrefix: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9._/-]{0,200}$/,
+      'must be an ECR repository-name prefix (lowercase, digits, . _ / -)',
+    )
+    .optional(),
 });
 export type StackConfig = z.infer<typeof StackConfigSchema>;
 
@@ -64,6 +75,7 @@ const CONTEXT_KEYS: Record<keyof StackConfig, string> = {
   predictRateLimit: 'cirrus:predictRateLimit',
   predictBurstLimit: 'cirrus:predictBurstLimit',
   managementConcurrency: 'cirrus:managementConcurrency',
+  customTrainerRepositoryPrefix: 'cirrus:customTrainerRepositoryPrefix',
 };
 
 /**

@@ -86,6 +86,14 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
   },
   {
     rule: new RegExp(
+      `^AwsSolutions-IAM5\\[Resource::${ARN}ecr:${REGION_ACCOUNT}repository\\/[a-z0-9][a-z0-9._/-]*\\*\\]$`,
+    ),
+    path: SAGEMAKER_ROLE,
+    reason:
+      'Custom trainer images (cirrus:customTrainerRepositoryPrefix): SageMaker may pull from the repositories under the one prefix the stack allows, and no others',
+  },
+  {
+    rule: new RegExp(
       `^AwsSolutions-IAM5\\[Resource::${ARN}logs:${REGION_ACCOUNT}log-group:\\/aws\\/sagemaker\\/TrainingJobs:\\*\\]$`,
     ),
     path: SAGEMAKER_ROLE,

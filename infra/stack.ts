@@ -50,12 +50,14 @@ export class CirrusStack extends Stack {
     const data = { store: this.store, tables: this.tables };
     const onnxLayer = new OnnxRuntimeLayer(this, 'OnnxRuntime').layer;
 
+    const customTrainerRepositoryPrefix = this.config.customTrainerRepositoryPrefix;
     this.pipeline = new TrainingPipeline(this, 'TrainingPipeline', {
       ...shared,
       data,
       onnxLayer,
       logLevel: this.config.stateMachineLogLevel,
       logExecutionData: this.config.stateMachineLogExecutionData,
+      customTrainerRepositoryPrefix,
     });
     const machines = { trainingStateMachine: this.pipeline.training, sweepStateMachine: this.pipeline.sweep };
     this.drift = new DriftMonitor(this, 'DriftMonitor', {
@@ -72,6 +74,9 @@ export class CirrusStack extends Stack {
       onnxLayer,
       ...machines,
       eventBus: this.drift.bus,
+      customTrainerImagePrefix: customTrainerRepositoryPrefix
+        ? `${this.account}.dkr.ecr.${this.region}.${this.urlSuffix}/${customTrainerRepositoryPrefix}`
+        : undefined,
       retrainSchedules: {
         retrainFunction: this.drift.retrainFunction,
         rulePrefix: this.drift.retrainRulePrefix,

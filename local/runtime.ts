@@ -99,10 +99,13 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
   late.runner = runner;
   const recovered = await closeInterruptedExecutions(deps, pipelines.executions);
 
+  // Local custom trainers are commands the training-job runner starts under the /opt/ml contract.
+  const trainers = { imagePrefixes: [], commands: true };
   const context: ApiContext = {
     deps,
     pipelines: runner,
     events: events.publisher,
+    trainers,
     mapRuns: { mapRunCounts: async (id) => pipelines.batch?.describeMapRuns(id).at(-1) },
   };
   const appOptions = { token, serving: options.serving }; // one object for both, so the lane's limits are the app's

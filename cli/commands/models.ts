@@ -5,11 +5,14 @@ import { historyTable, modelDetail, modelsTable, versionsTable } from '../format
 import { metricsTable } from '../format/runs.js';
 import { emit, kv, say, when } from '../output.js';
 import { version } from '../parse.js';
+import { registerImportCommand } from './import.js';
 import type { Alias, AliasHistoryEntry, ApiModel, ModelVersion, PromotionResult } from '../types.js';
 
 /** `cirrus models list|show|versions|card|promote|rollback|history|repair`. */
 export function registerModelCommands(program: Command): void {
   const models = program.command('models').description('The model registry: versions, aliases, promotion');
+
+  registerImportCommand(models);
 
   models
     .command('list')

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ApiError, type CirrusClient, seg } from '../client.js';
 import { clientFor } from '../context.js';
@@ -35,7 +37,20 @@ interface TrainOptions extends TextAndSearchOptions {
   seed?: number;
   policy?: string;
   description?: string;
+  trainerCommand?: string;
+  trainerImage?: string;
   wait: boolean;
+}
+
+/**
+ * A custom trainer: an ECR image, or a local command split on spaces, its existing file
+ * arguments made absolute (the local runtime runs it from its own working directory).
+ */
+function trainerOf(o: TrainOptions): Record<string, unknown> {
+  if (o.trainerImage) return { trainer: { image: o.trainerImage } };
+  if (!o.trainerCommand) return {};
+  const argv = o.trainerCommand.split(/\s+/).filter(Boolean);
+  return { trainer: { command: argv.map((a, i) => (i > 0 && existsSync(a) ? resolve(a) : a)) } };
 }
 
 const EXAMPLES = `
@@ -56,6 +71,8 @@ Examples:
       --search grid --grid C=0.1,1,10 --grid kernel=linear,rbf --folds 5        # tuned by 5-fold CV
   $ cirrus train --experiment iris --task classification --algorithm random_forest --dataset iris \\
       --target target --range n_estimators=10:200:int --range max_depth=2:10:int --budget 12
+  $ cirrus train --experiment iris --task classification --algorithm numpy-softmax --dataset iris \\
+      --target target --trainer-command "/usr/bin/python3 examples/custom-trainer/train.py"
 `;
 
 /** The API body from the options (the API validates it and names the field on error). */
@@ -79,6 +96,7 @@ export function trainingBody(o: TrainOptions): Record<string, unknown> {
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.policy ? { policy: o.policy } : {}),
     ...(o.description ? { description: o.description } : {}),
+    ...trainerOf(o),
   };
 }
 
@@ -120,6 +138,11 @@ export function registerTrainCommand(program: Command): void {
       ]),
     )
     .option('--description <text>', 'what this run is about')
+    .option(
+      '--trainer-command <command>',
+      'local runtime: train with this command under the /opt/ml contract',
+    )
+    .option('--trainer-image <uri>', 'AWS: train with this ECR image (under the allowed repository prefix)')
     .option('--no-wait', 'print the run id and return without following it');
   addSearchOptions(addTextOptions(train))
     .addHelpText('after', EXAMPLES)

@@ -39,17 +39,18 @@ async function keepChampion(deps: CoreDeps, model: string, reason: string): Prom
   return { promoted: false, reason, previousChampion: champion, champion };
 }
 
-async function deployVersion(
+export async function deployVersion(
   deps: CoreDeps,
-  input: { model: string; version: number; policy: string },
+  input: { model: string; version: number; policy: string; by?: string },
   startAbTest?: AbTestStarter,
 ): Promise<DeployOutput> {
   const { model, version, policy } = input;
+  const by = input.by ?? 'pipeline';
   if (policy === 'ab_test') {
     const tooFew = await tooFewTestRows(deps, model, version);
     if (tooFew) return { model, version, policy, ...(await keepChampion(deps, model, tooFew)) };
     if (!startAbTest) throw new ValidationError('policy: ab_test is not available in this runtime', 'policy');
-    const started = await startAbTest(deps, { model, version, by: 'pipeline' });
+    const started = await startAbTest(deps, { model, version, by });
     return {
       model,
       version,
@@ -66,7 +67,7 @@ async function deployVersion(
   }
   const tooFew = policy === 'manual' ? undefined : await tooFewTestRows(deps, model, version);
   if (tooFew) return { model, version, policy, ...(await keepChampion(deps, model, tooFew)) };
-  const result = await applyDeployPolicy(deps, { model, version, policy, by: 'pipeline' });
+  const result = await applyDeployPolicy(deps, { model, version, policy, by });
   return { model, version, policy, ...result };
 }
 

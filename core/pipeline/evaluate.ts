@@ -27,6 +27,8 @@ import {
   withTextDescriptors,
 } from '../drift/text-descriptors.js';
 import { ValidationError } from '../errors.js';
+import { checkPredictions } from '../imports/check.js';
+import { adaptCustomModel } from './custom-model.js';
 import { readModelArchive } from './model-archive.js';
 import { runKeys } from './prepare.js';
 import { csvRows, predictionValue, predictRows, scorePredictions } from './score-csv.js';
@@ -60,16 +62,29 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
   const { request, run, training } = EvaluateInputSchema.parse(input);
   const runId = run.Payload.runId;
   const archive = await readModelArchive(await getArtifact(deps, { uri: training.S3ModelArtifacts }));
-  const contract = ModelContractSchema.parse(JSON.parse(archive.contractJson));
-  const session = await loadSession(archive.onnx);
-  try {
-    const keys = runKeys(runId);
-    const [testCsv, trainCsv] = await Promise.all(
-      [keys.test, keys.train].map(async (key) => parseCsv(await getArtifact(deps, { key }), { field: key })),
+  const keys = runKeys(runId);
+  const [testCsv, trainCsv] = await Promise.all(
+    [keys.test, keys.train].map(async (key) => parseCsv(await getArtifact(deps, { key }), { field: key })),
+  );
+  // A custom trainer's model goes through the import's checks and serving adapter.
+  const custom = request.trainer
+    ? await adaptCustomModel(archive, request, run.Payload, trainCsv)
+    : undefined;
+  if (!custom && archive.contractJson === undefined)
+    throw new ValidationError(
+      `model.tar.gz: has no contract.json (found: ${archive.files.join(', ')})`,
+      'model',
     );
+  const contract = custom?.contract ?? ModelContractSchema.parse(JSON.parse(archive.contractJson ?? ''));
+  const onnxBytes = custom?.onnx ?? archive.onnx;
+  const session = await loadSession(onnxBytes);
+  try {
     const testRows = csvRows(testCsv, contract);
     const trainRows = csvRows(trainCsv, contract);
-    const testPredictions = await predictRows(session, contract, testRows);
+    // A custom trainer's predictions go through the import's checks (a NaN is refused by name).
+    const testPredictions = custom
+      ? await checkPredictions(session, contract, testRows, false)
+      : await predictRows(session, contract, testRows);
     const metrics = scorePredictions(testCsv, contract, testPredictions, {
       rows: testRows,
       trainRows,
@@ -85,7 +100,7 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
       createdAt: deps.now(),
     });
     const [onnx, contractObj, metricsObj, baselineObj] = await Promise.all([
-      putArtifact(deps, { key: keys.model('model.onnx'), body: archive.onnx }),
+      putArtifact(deps, { key: keys.model('model.onnx'), body: onnxBytes }),
       putJson(deps, { key: keys.model('contract.json'), value: contract }),
       putJson(deps, { key: keys.model('metrics.json'), value: metrics }),
       putJson(deps, { key: keys.model('baseline.json'), value: baseline }),

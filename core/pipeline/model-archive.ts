@@ -7,7 +7,8 @@ import { ValidationError } from '../errors.js';
 /** The files Cirrus's trainer writes into /opt/ml/model, as SageMaker tars them. */
 export interface ModelArchive {
   readonly onnx: Uint8Array;
-  readonly contractJson: string;
+  /** Absent only from a custom trainer's archive (Evaluate infers the contract from the graph). */
+  readonly contractJson?: string;
   /** The trainer's manifest.json (trainer version, seed, rows, duration), when the archive has one. */
   readonly manifestJson?: string;
   /** The trainer's metrics.json (its own scores and, for a tuned run, every candidate), when present. */
@@ -37,13 +38,16 @@ export async function readModelArchive(tarGz: Uint8Array): Promise<ModelArchive>
         );
       }
     };
-    const [onnx, contract] = await Promise.all([read('model.onnx'), read('contract.json')]);
+    const [onnx, contract] = await Promise.all([
+      read('model.onnx'),
+      files.includes('contract.json') ? read('contract.json') : undefined,
+    ]);
     const optional = async (name: string) =>
       files.includes(name) ? (await read(name)).toString('utf8') : undefined;
     const [manifest, metrics] = await Promise.all([optional('manifest.json'), optional('metrics.json')]);
     return {
       onnx: new Uint8Array(onnx),
-      contractJson: contract.toString('utf8'),
+      contractJson: contract?.toString('utf8'),
       manifestJson: manifest,
       metricsJson: metrics,
       files,

@@ -1,7 +1,7 @@
 import { algorithmSpec, parseHyperparameters } from '../../contracts/algorithms.js';
 import { type PrepareOutput, PipelineRequestSchema, ValidateOutputSchema } from '../../contracts/pipeline.js';
 import { toHyperparametersFile } from '../../contracts/training-job.js';
-import { defaultSplit, trainerHyperparameters } from '../../contracts/training-request.js';
+import { defaultSplit, trainerHyperparameters, usesCirrusTrainer } from '../../contracts/training-request.js';
 import { getArtifact, putArtifact, toS3Uri } from '../artifacts/index.js';
 import { findColumn, parseCsv, splitRows, toCsv, toStrings } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
@@ -45,10 +45,9 @@ export async function prepare(deps: CoreDeps, input: unknown): Promise<PrepareOu
     putArtifact(deps, { key: keys.train, body: toCsv(csv.columns, split.train), contentType: 'text/csv' }),
     putArtifact(deps, { key: keys.test, body: toCsv(csv.columns, split.test), contentType: 'text/csv' }),
   ]);
-  const spec = algorithmSpec(request.algorithm, request.task);
   const raw = trainerHyperparameters(request, request.algorithm);
   // Validated again by the trainer; parsed here so a bad value fails before a job is paid for.
-  parseHyperparameters(spec, raw);
+  if (usesCirrusTrainer(request)) parseHyperparameters(algorithmSpec(request.algorithm, request.task), raw);
   const job = {
     task: request.task,
     algorithm: request.algorithm,

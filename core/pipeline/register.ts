@@ -42,5 +42,5 @@ export async function register(deps: CoreDeps, input: unknown): Promise<Register
     description: request.description,
   });
   await ensureEndpoint(deps, { model: run.Payload.model });
-  return { model: version.model, version: version.version, score: version.score };
+  return { model: version.model, version: version.version, score: ev.score };
 }

@@ -11,6 +11,7 @@ import {
   defaultSplit,
   hyperparametersFor,
   trainerHyperparameters,
+  usesCirrusTrainer,
   TrainingRequestBodySchema,
   TrainingRequestSchema,
 } from '../../contracts/training-request.js';
@@ -54,8 +55,10 @@ export async function validate(deps: CoreDeps, input: unknown): Promise<Validate
   const state = ValidateStateSchema.safeParse(input);
   if (!state.success) throw fromZodError(state.error, 'state');
   const request = parseRequest(state.data.request);
-  const spec = algorithmSpec(request.algorithm, request.task);
-  parseHyperparameters(spec, trainerHyperparameters(request, request.algorithm));
+  if (usesCirrusTrainer(request)) {
+    const spec = algorithmSpec(request.algorithm, request.task);
+    parseHyperparameters(spec, trainerHyperparameters(request, request.algorithm));
+  }
   const dataset = await getDataset(deps, request.dataset.name, request.dataset.version ?? 'latest');
   checkColumns(request, dataset);
   checkSplit(request, dataset);

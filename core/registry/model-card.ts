@@ -61,6 +61,20 @@ function mlFeature(feature: Feature): ModelCard['mlFeatures'][number] {
   };
 }
 
+/** Where the version came from: its run, or the imported file's producer and opsets. */
+/** Where the version came from: its run or import, and an imported graph's producer and opsets. */
+function lineageTags(version: ModelVersion): TagLabel[] {
+  const source = version.source;
+  if (!source) return [tag('CirrusRun', version.runId)];
+  const producer = [source.producerName, source.producerVersion].filter(Boolean).join(' ');
+  return [
+    tag(source.kind === 'import' ? 'CirrusImport' : 'CirrusRun', version.runId),
+    ...(producer ? [tag('CirrusProducer', producer)] : []),
+    ...Object.entries(source.opsets).map(([domain, v]) => tag('CirrusOpset', `${domain}=${v}`)),
+    ...(source.trainer ? [tag('CirrusTrainer', source.trainer)] : []),
+  ];
+}
+
 /** A version as an OpenMetadata MlModel entity (pure: no I/O). */
 export function toModelCard(version: ModelVersion, options: ModelCardOptions = {}): ModelCard {
   const card = ModelCardSchema.safeParse({
@@ -80,6 +94,7 @@ export function toModelCard(version: ModelVersion, options: ModelCardOptions = {
     server: options.serverUrl,
     tags: [
       tag('CirrusTask', version.contract.task),
+      ...lineageTags(version),
       ...(options.aliases ?? []).map((alias) => tag('CirrusAlias', alias)),
     ],
     service: {

@@ -79,6 +79,10 @@ async function decide(deps: CoreDeps, input: ApplyDeployPolicyInput): Promise<Pr
   } else {
     const direction = input.metricDirection ?? 'maximize';
     const champion = await getModelVersion(deps, { model: input.model, version: current.version });
+    if (candidate.score === undefined || champion.score === undefined) {
+      const unscored = candidate.score === undefined ? `v${version}` : `${alias} v${champion.version}`;
+      return keep(`${unscored} has no score (imported without a reference set): best_score cannot compare`);
+    }
     const better =
       direction === 'maximize' ? candidate.score > champion.score : candidate.score < champion.score;
     const [mine, theirs] = distinctScores(candidate.score, champion.score);

@@ -92,6 +92,8 @@ export interface PredictionApiProps {
   readonly logRetention: RetentionDays;
   readonly retainData: boolean;
   readonly namePrefix: string;
+  /** ECR image prefix a training request's custom trainer must start with (none allowed when absent). */
+  readonly customTrainerImagePrefix?: string;
   /** @default 50 requests per second */
   readonly rateLimit?: number;
   /** @default 100 requests */
@@ -148,6 +150,8 @@ export class PredictionApi extends Construct {
     });
     wireData(this.predictFunction, props.data, PREDICT_ACCESS);
     wireData(this.managementFunction, props.data, MANAGEMENT_ACCESS);
+    if (props.customTrainerImagePrefix)
+      this.managementFunction.addEnvironment('CIRRUS_TRAINER_IMAGE_PREFIX', props.customTrainerImagePrefix);
     for (const machine of [props.trainingStateMachine, props.sweepStateMachine]) {
       machine.grantStartExecution(this.managementFunction);
       // Run status and cancel: DescribeExecution, history, StopExecution on this machine's executions only.

@@ -8,6 +8,8 @@ import type { ArtifactStore } from './artifact-store.js';
 export interface SageMakerExecutionRoleProps {
   readonly store: ArtifactStore;
   readonly trainerImage: DockerImageAsset;
+  /** ECR repository-name prefix of allowed custom trainer images. */
+  readonly customTrainerRepositoryPrefix?: string;
 }
 
 /** Log group SageMaker writes training-job container logs to. */
@@ -32,6 +34,21 @@ export class SageMakerExecutionRole extends Construct {
     bucket.grantRead(this.role, `${ARTIFACT_PREFIXES.datasets}*`);
     bucket.grantPut(this.role, `${ARTIFACT_PREFIXES.runs}*`);
     props.trainerImage.repository.grantPull(this.role);
+    if (props.customTrainerRepositoryPrefix) {
+      // Custom trainers: pull only from repositories under the allowed prefix.
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+          resources: [
+            Stack.of(this).formatArn({
+              service: 'ecr',
+              resource: 'repository',
+              resourceName: `${props.customTrainerRepositoryPrefix}*`,
+            }),
+          ],
+        }),
+      );
+    }
 
     const stack = Stack.of(this);
     const logGroupArn = stack.formatArn({

@@ -50,6 +50,8 @@ export interface TrainingPipelineProps {
    * @default 'training/Dockerfile'
    */
   readonly trainerDockerfile?: string;
+  /** ECR repository-name prefix of the custom trainer images SageMaker may pull (none when absent). */
+  readonly customTrainerRepositoryPrefix?: string;
 }
 
 /**
@@ -80,6 +82,7 @@ export class TrainingPipeline extends Construct {
     this.sageMakerRole = new SageMakerExecutionRole(this, 'SageMakerExecution', {
       store: props.data.store,
       trainerImage: this.trainerImage,
+      customTrainerRepositoryPrefix: props.customTrainerRepositoryPrefix,
     }).role;
     this.functions = new PipelineFunctions(this, 'Functions', props);
     this.substitutions = this.buildSubstitutions();

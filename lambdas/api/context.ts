@@ -1,4 +1,5 @@
 import type { CoreDeps } from '../../core/deps.js';
+import type { TrainerPolicy } from '../../core/pipeline/custom-trainer.js';
 import type { EventPublisher, MapRunReader, PipelineRunner } from '../../core/ports.js';
 import type { PredictContext } from '../../core/serving/predict.js';
 import type { PredictionLogOptions } from '../../core/serving/prediction-log.js';
@@ -19,6 +20,8 @@ export interface ApiContext {
    * EventBridge rule per experiment). Absent locally: the local scheduler reads the experiments.
    */
   readonly schedules?: RetrainScheduleSync;
+  /** Custom trainers this runtime accepts (none when absent). */
+  readonly trainers?: TrainerPolicy;
   /** Where the built-in dataset CSVs are (a Lambda bundle ships them beside its code). @default the repository's datasets/ */
   readonly builtinDatasetsDir?: string;
   /**

@@ -27,6 +27,11 @@ const container = lazy(() => {
     publicUrl: process.env.CIRRUS_PUBLIC_URL || undefined,
     schedules: scheduleSyncFromEnv(),
     builtinDatasetsDir: process.env.CIRRUS_BUILTIN_DATASETS_DIR || undefined,
+    trainers: {
+      // CDK context key cirrus:customTrainerRepositoryPrefix, as an ECR image prefix.
+      imagePrefixes: (process.env.CIRRUS_TRAINER_IMAGE_PREFIX || '').split(',').filter(Boolean),
+      commands: false,
+    },
   };
   const app = createApp(ctx);
   return { ctx, handler: handle(app) };

@@ -6,11 +6,17 @@ import {
   requestAlgorithms,
   type TrainingRequest,
   TrainingRequestSchema,
+  usesCirrusTrainer,
 } from '../../contracts/training-request.js';
 import { getDataset } from '../../core/datasets/index.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { NotFoundError } from '../../core/errors.js';
 import { assertStorable } from '../../core/storage/storable.js';
+import {
+  NO_CUSTOM_TRAINERS,
+  resolveCustomTrainer,
+  type TrainerPolicy,
+} from '../../core/pipeline/custom-trainer.js';
 import { newRunId, variantRunId } from '../../core/pipeline/retrain.js';
 import { checkTrainable } from '../../core/pipeline/trainable.js';
 import type { PipelineName, PipelineRunner } from '../../core/ports.js';
@@ -45,6 +51,7 @@ export function parseTrainingRequest(body: Record<string, unknown>, experiment: 
   const request = parsed.data;
   // Before anything is written: a number DynamoDB cannot hold (1e-200) is a 400 naming its field.
   assertStorable(request);
+  if (!usesCirrusTrainer(request)) return request;
   for (const name of requestAlgorithms(request)) {
     const spec = algorithmSpec(name, request.task);
     parseHyperparameters(spec, trainerHyperparameters(request, name));
@@ -86,9 +93,17 @@ async function resolveDataset(deps: CoreDeps, request: TrainingRequest): Promise
 export async function submitTraining(
   deps: CoreDeps,
   runner: PipelineRunner,
-  input: { experiment: string; body: Record<string, unknown>; triggeredBy?: string },
+  input: {
+    experiment: string;
+    body: Record<string, unknown>;
+    triggeredBy?: string;
+    trainers?: TrainerPolicy;
+  },
 ): Promise<SubmittedTraining> {
-  const request = parseTrainingRequest(input.body, input.experiment);
+  const parsed = parseTrainingRequest(input.body, input.experiment);
+  const request = parsed.trainer
+    ? { ...parsed, trainer: resolveCustomTrainer(parsed.trainer, input.trainers ?? NO_CUSTOM_TRAINERS) }
+    : parsed;
   const dataset = await resolveDataset(deps, request);
   await checkTrainable(deps, request, dataset);
   await ensureExperiment(deps, { name: request.experiment, task: request.task });

@@ -55,7 +55,7 @@ export function runTrainer(command: TrainerCommand, options: RunTrainerOptions):
     };
     const child = spawn(command.command, args, {
       cwd: command.cwd ?? PROJECT_ROOT,
-      env: { ...process.env, ...options.env, ...command.env },
+      env: { ...process.env, ...options.env, CIRRUS_ML_ROOT: options.root, ...command.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(log, { end: false });

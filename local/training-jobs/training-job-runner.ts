@@ -1,6 +1,7 @@
 import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CoreDeps } from '../../core/deps.js';
+import { localCommandOf } from '../../core/pipeline/custom-trainer.js';
 import { type JobLayout, jobLayout, packModel, readFailureReason, writeJobConfig } from './job-layout.js';
 import { downloadPrefix, joinS3Uri, uploadFile } from './s3-transfer.js';
 import {
@@ -68,7 +69,7 @@ export async function runTrainingJob(
   let artifacts: string | undefined;
   if (!failure) {
     clock.enter('Training', 'Training image download completed. Training in progress.');
-    const exit = await runTrainer(options.trainerCommand ?? DEFAULT_TRAINER_COMMAND, {
+    const exit = await runTrainer(trainerCommandOf(request, options), {
       root: layout.root,
       logFile: layout.logFile,
       env: { TRAINING_JOB_NAME: request.TrainingJobName, TRAINING_JOB_ARN: jobArn(request, options) },
@@ -216,4 +217,15 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * The process a job runs: a custom trainer's command (encoded in its TrainingImage, run from the
+ * runtime's working directory, with `{root}` and $CIRRUS_ML_ROOT standing for /opt/ml), else
+ * Cirrus's trainer.
+ */
+function trainerCommandOf(request: TrainingJobRequest, options: TrainingJobRunnerOptions): TrainerCommand {
+  const argv = localCommandOf(request.AlgorithmSpecification.TrainingImage);
+  if (!argv) return options.trainerCommand ?? DEFAULT_TRAINER_COMMAND;
+  return { command: argv[0], args: argv.slice(1), cwd: process.cwd() };
 }

@@ -61,6 +61,8 @@ describe('cirrus commands against a local platform', () => {
     expect(entered).toEqual([
       'Validate',
       'Prepare',
+      'ChooseTrainer',
+      'UseCirrusTrainer',
       'Train',
       'Evaluate',
       'Register',

@@ -70,15 +70,15 @@ describe('cirrus demo on a fresh data directory', () => {
     expect([lr.algorithm, svc.algorithm]).toEqual(['logistic_regression', 'svc']);
     // The demo's baseline is a strongly regularized logistic regression: svc must beat it,
     // and best_score must have deployed it.
-    expect(svc.score).toBeGreaterThan(lr.score);
+    expect(svc.score).toBeGreaterThan(lr.score!);
     const better = 2;
     const { history } = await api.get<{ history: AliasHistoryEntry[] }>(
       '/v1/models/iris/aliases/champion/history',
     );
     const byTraining = history.filter((h) => h.policy === 'best_score' && h.by === 'pipeline' && h.to <= 2);
     expect(byTraining.at(-1)?.to).toBe(better);
-    expect(tableRow(demo.stdout, 'logistic_regression')?.[3]).toBe(lr.score.toFixed(4));
-    expect(tableRow(demo.stdout, 'svc')?.[3]).toBe(svc.score.toFixed(4));
+    expect(tableRow(demo.stdout, 'logistic_regression')?.[3]).toBe(lr.score!.toFixed(4));
+    expect(tableRow(demo.stdout, 'svc')?.[3]).toBe(svc.score!.toFixed(4));
     expect(demo.stdout).toContain(`champion: v${better} (`);
   });
 

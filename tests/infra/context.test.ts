@@ -16,6 +16,7 @@ describe('CirrusStack, settings from context', () => {
       'cirrus:namePrefix': 'mlops',
       'cirrus:driftSchedule': 'rate(1 day)',
       'cirrus:retrainSchedules': '[{"experiment":"iris","schedule":"cron(0 3 ? * MON *)"}]',
+      'cirrus:customTrainerRepositoryPrefix': 'ml-team/',
     },
   });
   nagChecks(synth);
@@ -28,6 +29,23 @@ describe('CirrusStack, settings from context', () => {
       Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
     });
     synth.template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
+  });
+
+  it('lets SageMaker pull custom trainer images only under cirrus:customTrainerRepositoryPrefix', () => {
+    const policies = Object.values(synth.template.findResources('AWS::IAM::Policy'));
+    const ecr = policies.flatMap((p) =>
+      (p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]).filter((s) =>
+        JSON.stringify(s.Action).includes('ecr:BatchGetImage'),
+      ),
+    );
+    const resources = ecr.map((s) => JSON.stringify(s.Resource));
+    expect(resources.some((r) => r.includes(':repository/ml-team/*'))).toBe(true);
+    const fns = Object.values(synth.template.findResources('AWS::Lambda::Function'));
+    const prefixes = fns
+      .map((f) => f.Properties.Environment?.Variables?.CIRRUS_TRAINER_IMAGE_PREFIX)
+      .filter(Boolean);
+    expect(prefixes).toHaveLength(1);
+    expect(JSON.stringify(prefixes[0])).toContain('ml-team/');
   });
 
   it('applies the log retention, name prefix and drift schedule', () => {

@@ -178,6 +178,8 @@ describe('training executions', () => {
     expect(record?.events.filter((e) => e.type === 'StateEntered').map((e) => e.stateName)).toEqual([
       'Validate',
       'Prepare',
+      'ChooseTrainer',
+      'UseCirrusTrainer',
       'Train',
       'Evaluate',
       'Register',

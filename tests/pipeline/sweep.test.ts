@@ -71,7 +71,7 @@ describe('a sweep over three algorithms', () => {
     expect(versions.map((v) => v.runId).sort()).toEqual(runs.map((r) => r.id).sort());
     const best = versions.reduce((a, b) => (b.score > a.score ? b : a));
     expect(best.score).toBeGreaterThan(
-      (await getModelVersion(deps, { model: EXPERIMENT, version: 1 })).score,
+      (await getModelVersion(deps, { model: EXPERIMENT, version: 1 })).score!,
     );
     expect(deployment.Payload).toMatchObject({
       promoted: true,

@@ -51,14 +51,14 @@ async function tutorial(input: {
 
   const second = await train({ ...base, algorithm: input.second });
   expect(second.run.score).toBe(second.version.score);
-  const secondWins = second.version.score > first.version.score;
+  const secondWins = second.version.score! > first.version.score!;
   expect(second.deployment.promoted).toBe(secondWins);
   expect(await championOf(deps, input.experiment)).toBe(secondWins ? 2 : 1);
   const champion = secondWins ? second.version : first.version;
 
   const worse = await train({ ...base, ...input.worse });
   expect(worse.run.status).toBe('SUCCEEDED');
-  expect(worse.version.score).toBeLessThan(champion.score);
+  expect(worse.version.score).toBeLessThan(champion.score!);
   expect(worse.version).toMatchObject({ version: 3, status: 'READY' });
   expect(worse.deployment).toMatchObject({ promoted: false, champion: champion.version });
   expect(await championOf(deps, input.experiment)).toBe(champion.version);
@@ -95,6 +95,8 @@ describe('the Datasette ML tutorial through the training state machine', () => {
     expect(entered).toEqual([
       'Validate',
       'Prepare',
+      'ChooseTrainer',
+      'UseCirrusTrainer',
       'Train',
       'Evaluate',
       'Register',

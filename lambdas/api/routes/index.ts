@@ -8,6 +8,7 @@ import { mountDatasetRoutes } from './datasets.js';
 import { registerDriftRoutes } from './drift.js';
 import { mountEndpointRoutes } from './endpoints.js';
 import { mountExperimentRoutes } from './experiments.js';
+import { mountImportRoutes } from './imports.js';
 import { mountModelRoutes } from './models.js';
 import { mountPredictRoutes } from './predict.js';
 import { mountPredictionActivityRoutes } from './prediction-activity.js';
@@ -21,6 +22,7 @@ export function mountRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictC
   mountExperimentRoutes(app, ctx);
   mountRunRoutes(app, ctx);
   mountModelRoutes(app, ctx, serving);
+  mountImportRoutes(app, ctx, serving);
   mountEndpointRoutes(app, ctx, serving);
   mountPredictRoutes(app, ctx, serving);
   mountPredictionRoutes(app, ctx, serving);

@@ -61,7 +61,7 @@ export function mountRunRoutes(app: OpenAPIHono, ctx: ApiContext): void {
           'experiment',
         );
       }
-      return submitTraining(deps, pipelines, { experiment: params.experiment, body });
+      return submitTraining(deps, pipelines, { experiment: params.experiment, body, trainers: ctx.trainers });
     },
   );
   defineRoute(

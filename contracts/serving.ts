@@ -110,6 +110,17 @@ export const TrafficConfigSchema = z
   });
 export type TrafficConfig = z.infer<typeof TrafficConfigSchema>;
 
+/** What an endpoint serves now (`GET /v1/endpoints/{name}/traffic`, and after a promotion). */
+export const TrafficViewSchema = z.object({
+  endpoint: z.string(),
+  model: z.string(),
+  /** `config`: an explicit split (it does not follow the champion); `champion`: 100 % to the champion alias. */
+  source: z.enum(['config', 'champion']),
+  traffic: TrafficConfigSchema.nullable(),
+  abTestId: z.string().optional(),
+});
+export type TrafficView = z.infer<typeof TrafficViewSchema>;
+
 /** Ground truth: a class name or number, or one per row for a batch request. */
 export const FeedbackValueSchema = z.union([z.string().min(1), z.number().finite()]);
 export type FeedbackValue = z.infer<typeof FeedbackValueSchema>;

@@ -39,6 +39,7 @@ const ROUTES = [
   'get /v1/endpoints/{name}',
   'post /v1/endpoints/{name}/predict',
   'put /v1/endpoints/{name}/traffic',
+  'delete /v1/endpoints/{name}/traffic',
   'get /v1/endpoints/{name}/traffic',
   'get /v1/predictions/{requestId}',
   'put /v1/predictions/{requestId}/feedback',

@@ -1,0 +1,139 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalPlatform, startLocalPlatform } from '../../local/runtime.js';
+import { runCli, tableRow } from './run-cli.js';
+
+// Issue 16, next to the demo path: traffic and aliases, feedback and prediction input, and the
+// CLI's manners, run as a user runs them (the `cirrus` child process) against one embedded
+// platform: emulated S3/DynamoDB, the real pipelines and trainer, the HTTP API.
+let platform: LocalPlatform;
+let dir: string;
+let env: Record<string, string>;
+const cli = (...args: string[]) => runCli(args, env);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cirrus-paths-'));
+  platform = await startLocalPlatform({ dataDir: join(dir, 'data'), port: 0, scheduler: false });
+  env = { CIRRUS_URL: platform.url, CIRRUS_TOKEN: platform.token };
+  expect((await cli('datasets', 'load', 'iris')).code).toBe(0);
+  const train = (algorithm: string, policy: string) =>
+    cli(
+      'train',
+      '--experiment',
+      'iris',
+      '--task',
+      'classification',
+      '--dataset',
+      'iris',
+      '--target',
+      'target',
+      '--algorithm',
+      algorithm,
+      '--policy',
+      policy,
+      '--json',
+    );
+  // v1 champion, v2 registered beside it.
+  for (const [algorithm, policy] of [
+    ['logistic_regression', 'best_score'],
+    ['svc', 'manual'],
+  ] as const) {
+    const res = await train(algorithm, policy);
+    expect(res.code, res.stderr).toBe(0);
+  }
+}, 600_000);
+afterAll(async () => {
+  await platform?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ROW = {
+  'sepal length (cm)': 5.1,
+  'sepal width (cm)': 3.5,
+  'petal length (cm)': 1.4,
+  'petal width (cm)': 0.2,
+};
+
+/** The version that answered one prediction on the iris endpoint. */
+async function servedVersion(): Promise<number> {
+  const res = await cli('--json', 'predict', 'iris', '--json', JSON.stringify(ROW));
+  expect(res.code, res.stderr).toBe(0);
+  return JSON.parse(res.stdout).version;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads the answer's fields
+type Json = any;
+
+async function api(method: string, path: string): Promise<{ status: number; body: Json }> {
+  const res = await fetch(`${platform.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${platform.token}` },
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+describe('traffic and aliases', () => {
+  it('a promotion under a manual split says what the endpoint serves; champion=100 goes back to the champion', async () => {
+    expect(await servedVersion()).toBe(1);
+    expect((await cli('traffic', 'set', 'iris', 'v2=100')).code).toBe(0);
+    expect(await servedVersion()).toBe(2);
+
+    const promote = await cli('models', 'promote', 'iris', '1');
+    expect(promote.code, promote.stderr).toBe(0);
+    expect(promote.stdout).toContain('iris: champion → v1');
+    expect(promote.stdout).toContain(
+      'note: endpoint iris still serves v2=100, not the champion (it has a manual split); `cirrus traffic reset iris` serves the champion',
+    );
+    const json = JSON.parse((await cli('--json', 'models', 'promote', 'iris', '1')).stdout);
+    expect(json.endpoints).toEqual([expect.objectContaining({ endpoint: 'iris', source: 'config' })]);
+
+    const back = await cli('traffic', 'set', 'iris', 'champion=100');
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toContain('all traffic to the champion alias');
+    expect(await servedVersion()).toBe(1);
+    const mixed = await cli('traffic', 'set', 'iris', 'champion=50', 'v2=50');
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toContain("'champion' can only take all the traffic");
+  });
+
+  it('`traffic reset` (DELETE /traffic over the API) returns the endpoint to the champion', async () => {
+    await cli('traffic', 'set', 'iris', 'v2=100');
+    const reset = await cli('traffic', 'reset', 'iris');
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toContain('endpoint iris (model iris): all traffic to the champion alias');
+    expect(await servedVersion()).toBe(1);
+
+    await cli('traffic', 'set', 'iris', 'v2=100');
+    const del = await api('DELETE', '/v1/endpoints/iris/traffic');
+    expect(del.status).toBe(200);
+    expect(del.body).toMatchObject({
+      source: 'champion',
+      traffic: { variants: [{ version: 1, weight: 100 }] },
+    });
+    expect(await servedVersion()).toBe(1);
+    // With no split, a promotion needs no note: the endpoint follows the champion.
+    const promote = await cli('models', 'promote', 'iris', '1');
+    expect(promote.stdout).not.toContain('note:');
+  });
+
+  it('promoting the challenger clears the challenger alias (recorded in its history)', async () => {
+    expect((await cli('models', 'promote', 'iris', '2', '--alias', 'challenger')).code).toBe(0);
+    expect(tableRow((await cli('models', 'show', 'iris')).stdout, 'aliases')?.[1]).toBe(
+      'challenger=v2, champion=v1',
+    );
+    expect((await cli('models', 'promote', 'iris', '2')).code).toBe(0);
+    expect(tableRow((await cli('models', 'show', 'iris')).stdout, 'aliases')).toEqual([
+      'aliases',
+      'champion=v2',
+    ]);
+    const history = await cli('models', 'history', 'iris', '--alias', 'challenger');
+    expect(tableRow(history.stdout, '2')?.slice(2, 4)).toEqual(['v2', 'cleared']);
+    const { body } = await api('GET', '/v1/models/iris/aliases');
+    expect(body.aliases.map((a: { alias: string }) => a.alias)).toEqual(['champion']);
+    expect(await servedVersion()).toBe(2);
+    // Back to v1 as champion for the tests below.
+    expect((await cli('models', 'promote', 'iris', '1')).code).toBe(0);
+  });
+});

@@ -90,6 +90,7 @@ export function registerModelCommands(program: Command): void {
             sha256: mv.onnxSha256,
             features: mv.contract.features.map((f) => f.name),
             target: mv.contract.target,
+            ...(mv.contract.classes ? { classes: mv.contract.classes } : {}),
             created: when(mv.createdAt),
           }),
         );

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,5 +135,66 @@ describe('traffic and aliases', () => {
     expect(await servedVersion()).toBe(2);
     // Back to v1 as champion for the tests below.
     expect((await cli('models', 'promote', 'iris', '1')).code).toBe(0);
+  });
+});
+
+describe('feedback and prediction input', () => {
+  it('refuses a label the classifier does not know, naming its classes (CLI and API)', async () => {
+    const one = JSON.parse((await cli('--json', 'predict', 'iris', '--json', JSON.stringify(ROW))).stdout);
+    const bad = await cli('feedback', one.requestId, '7');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('actual: 7 is not a class of this model; expected one of "0", "1", "2"');
+    expect(bad.stderr).toMatch(/\[400 /);
+    const res = await fetch(`${platform.url}/v1/predictions/${one.requestId}/feedback`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${platform.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ actual: 'maybe' }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { field: 'actual' } });
+    // Nothing was written: a known class is still accepted.
+    expect((await cli('feedback', one.requestId, '0')).stdout).toContain('recorded');
+  });
+
+  it('requires a number for a regression model', async () => {
+    expect((await cli('datasets', 'load', 'diabetes')).code).toBe(0);
+    const train = await cli(
+      'train',
+      '--experiment',
+      'diabetes',
+      '--task',
+      'regression',
+      '--dataset',
+      'diabetes',
+      '--target',
+      'target',
+      '--algorithm',
+      'linear_regression',
+    );
+    expect(train.code, train.stderr).toBe(0);
+    const { versions } = JSON.parse((await cli('--json', 'models', 'versions', 'diabetes')).stdout);
+    const features = versions[0].contract.features.map((f: { name: string }) => f.name);
+    const row = Object.fromEntries(features.map((f: string) => [f, 0.01]));
+    const one = JSON.parse(
+      (await cli('--json', 'predict', 'diabetes', '--json', JSON.stringify(row))).stdout,
+    );
+    const bad = await cli('feedback', one.requestId, 'high');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('actual: "high" is not a number');
+    expect((await cli('feedback', one.requestId, '151.5')).code).toBe(0);
+  });
+
+  it('`feedback --help` shows the labels iris really has', async () => {
+    const help = await cli('feedback', '--help');
+    expect(help.stdout).toContain('$ cirrus feedback 6f1c…e2 2 ');
+    expect(help.stdout).not.toMatch(/feedback \S+ setosa/);
+  });
+
+  it('predicts a CSV with an empty cell: sent as null (a missing value), not dropped', async () => {
+    const csv = join(dir, 'gaps.csv');
+    await writeFile(csv, `${Object.keys(ROW).join(',')}\n5.1,3.5,1.4,\n6.7,,5.2,2.3\n`);
+    const res = await cli('--json', 'predict', 'iris', '--file', csv);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout).predictions).toHaveLength(2);
   });
 });

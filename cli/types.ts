@@ -61,6 +61,10 @@ export interface StartedRun {
   readonly executionId: string;
   readonly experiment: string;
   readonly pipeline: 'training' | 'sweep';
+  /** Retraining: what was replayed, the pinned dataset version, rows appended by continuous training. */
+  readonly replays?: string;
+  readonly datasetVersion?: string;
+  readonly appendedRows?: number;
 }
 
 export type ApiModel = RegisteredModel & { readonly aliases?: readonly Alias[] };

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  type DatasetAppended,
   type DatasetRecord,
   DatasetNameSchema,
   DatasetRecordSchema,
@@ -24,6 +25,8 @@ export interface RegisterDatasetInput {
   /** The CSV file's bytes (or text, taken as UTF-8): the version is their sha256. */
   readonly csv: Uint8Array | string;
   readonly description?: string;
+  /** Continuous training's origin of the version (see DatasetAppendedSchema). */
+  readonly appended?: DatasetAppended;
 }
 
 /**
@@ -67,6 +70,7 @@ export async function registerDataset(deps: CoreDeps, input: RegisterDatasetInpu
     bytes: schema.bytes,
     createdAt: deps.now().toISOString(),
     description: input.description,
+    appended: input.appended,
   });
   const stored = await putVersion(deps, record);
   await makeLatest(deps, stored);

@@ -106,6 +106,8 @@ export async function submitTraining(
     dataset: { name: dataset.name, version: dataset.version, target: request.target },
     split: { strategy: request.split, testSize: request.testSize, seed: request.seed },
     triggeredBy,
+    // What retraining replays when this run's version is champion.
+    request: { ...request, algorithm, hyperparameters: hyperparametersFor(request, algorithm) },
   });
   let executionId: string;
   try {

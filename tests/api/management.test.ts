@@ -26,6 +26,7 @@ const ROUTES = [
   'get /v1/experiments/{experiment}/runs',
   'get /v1/runs/{runId}',
   'put /v1/experiments/{experiment}/schedule',
+  'put /v1/experiments/{experiment}/continuous-training',
   'get /v1/models',
   'get /v1/models/{model}',
   'get /v1/models/{model}/versions',

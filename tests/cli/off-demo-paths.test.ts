@@ -198,3 +198,65 @@ describe('feedback and prediction input', () => {
     expect(JSON.parse(res.stdout).predictions).toHaveLength(2);
   });
 });
+
+describe('retraining that means something', () => {
+  let appendedVersion: string;
+
+  it("`cirrus retrain` retrains the serving champion's configuration, not the last request", async () => {
+    // v1 (logistic_regression) is champion; the last request was svc with policy manual.
+    const res = await cli('retrain', 'iris', '--json');
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out.replays).toMatch(/^champion v1 \(run \S+\)$/);
+    expect(out.runs[0]).toMatchObject({ algorithm: 'logistic_regression', status: 'SUCCEEDED' });
+    expect(out.runs[0].request).toMatchObject({ algorithm: 'logistic_regression', policy: 'best_score' });
+  });
+
+  it('continuous training: production rows with feedback become a dataset version the run names', async () => {
+    const on = await cli('experiments', 'continuous-training', 'iris', 'on');
+    expect(on.code, on.stderr).toBe(0);
+    expect(on.stdout).toContain('experiment iris: continuous training on');
+    expect(tableRow((await cli('experiments', 'show', 'iris')).stdout, 'continuous training')?.[1]).toBe(
+      'on',
+    );
+    const before = JSON.parse((await cli('--json', 'datasets', 'show', 'iris')).stdout);
+
+    const rows = [
+      [5.0, 3.4, 1.5, 0.2],
+      [6.3, 2.9, 5.6, 1.8],
+      [5.7, 2.8, 4.1, 1.3],
+    ].map((r) => Object.fromEntries(Object.keys(ROW).map((k, i) => [k, r[i]])));
+    const batch = JSON.parse((await cli('--json', 'predict', 'iris', '--json', JSON.stringify(rows))).stdout);
+    expect((await cli('feedback', batch.requestId, '[0, 2, 1]')).code).toBe(0);
+
+    const res = await cli('retrain', 'iris', '--json');
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout);
+    // The batch's three rows, plus any single-row prediction an earlier test gave feedback to.
+    expect(out.appendedRows).toBeGreaterThanOrEqual(3);
+    appendedVersion = out.datasetVersion;
+    expect(appendedVersion).toMatch(/^[0-9a-f]{64}$/);
+    expect(appendedVersion).not.toBe(before.version);
+    // The run's lineage names the new version.
+    expect(out.runs[0]).toMatchObject({
+      status: 'SUCCEEDED',
+      dataset: { name: 'iris', version: appendedVersion },
+    });
+    const after = JSON.parse((await cli('--json', 'datasets', 'show', 'iris')).stdout);
+    expect(after).toMatchObject({
+      version: appendedVersion,
+      rowCount: before.rowCount + out.appendedRows,
+      appended: { base: before.version, endpoint: 'iris', rows: out.appendedRows },
+    });
+  });
+
+  it('a second retraining without new feedback appends nothing and trains on the appended version', async () => {
+    const res = await cli('retrain', 'iris');
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(
+      /retraining champion v\d+ \(run \S+\); continuous training: no new production rows with ground truth/,
+    );
+    const { runs } = JSON.parse((await cli('runs', 'list', '--experiment', 'iris', '--json')).stdout);
+    expect(runs[0].dataset.version).toBe(appendedVersion);
+  });
+});

@@ -152,7 +152,14 @@ export const AbTestStartSchema = z
   });
 export type AbTestStart = z.infer<typeof AbTestStartSchema>;
 
-export const AbDecisionSchema = z.enum(['running', 'promote_challenger', 'keep_champion', 'no_difference']);
+/** `no_decision`: the test was stopped by request before the evidence decided it. */
+export const AbDecisionSchema = z.enum([
+  'running',
+  'promote_challenger',
+  'keep_champion',
+  'no_difference',
+  'no_decision',
+]);
 export type AbDecision = z.infer<typeof AbDecisionSchema>;
 
 /** Sufficient statistics of one arm: labelled samples, sum and sum of squares of the per-sample score. */

@@ -71,7 +71,10 @@ export function registerTrainCommand(program: Command): void {
     )
     .requiredOption('--algorithm <names>', 'algorithm, or a comma-separated list to train several (a sweep)')
     .requiredOption('--dataset <name>', 'dataset name')
-    .option('--dataset-version <sha256>', 'a dataset version (default: the latest)')
+    .option(
+      '--dataset-version <sha256>',
+      'a dataset version: its sha256 or a unique prefix of 6+ characters, as tables show (default: the latest)',
+    )
     .option('--target <column>', 'target column (not for clustering)')
     .option('--features <columns>', 'comma-separated feature columns (default: all but the target)')
     .option('--param <key=value>', 'hyperparameter (repeatable; `algo.key=value` in a sweep)', collect, [])

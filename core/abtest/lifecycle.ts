@@ -212,7 +212,7 @@ export async function stopAbTest(
   const test = await getAbTest(deps, endpointName, endpoint.abTestId);
   await updateRunningAbTest(deps, endpointName, test.testId, {
     pValue: test.pValue,
-    decision: test.decision,
+    decision: 'no_decision',
     reason,
     state: 'stopped',
   });

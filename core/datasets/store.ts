@@ -10,7 +10,7 @@ import {
 import { putArtifact, putJson } from '../artifacts/index.js';
 import { parseCsv } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
-import { fromZodError, NotFoundError } from '../errors.js';
+import { fromZodError, NotFoundError, ValidationError } from '../errors.js';
 import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
 import { trackingKeys } from '../storage/keys.js';
 
@@ -140,7 +140,8 @@ async function getRecord(deps: CoreDeps, key: { pk: string; sk: string }): Promi
 }
 
 /**
- * One dataset version, or the latest one of the name.
+ * One dataset version (its sha256 or a unique prefix of it, 6 characters or more), or the
+ * latest one of the name.
  * @throws NotFoundError('dataset', name) / ('dataset', 'name@version'); ValidationError for a
  * version that is neither a sha256 nor `latest`.
  */
@@ -154,11 +155,33 @@ export async function getDataset(
     if (!latest) throw new NotFoundError('dataset', name);
     return latest;
   }
+  if (VERSION_PREFIX.test(version) && version.length < 64) return versionByPrefix(deps, name, version);
   const parsed = DatasetVersionSchema.safeParse(version);
   if (!parsed.success) throw fromZodError(parsed.error, 'version');
   const record = await findVersion(deps, name, parsed.data);
   if (!record) throw new NotFoundError('dataset', `${name}@${parsed.data}`);
   return record;
+}
+
+/** A version may be named by a prefix of its sha256 (tables show 12 characters), at least 6 long. */
+const VERSION_PREFIX = /^[0-9a-f]{6,64}$/;
+
+/** The one version whose sha256 starts with `prefix`; ValidationError naming the candidates when several do. */
+async function versionByPrefix(deps: CoreDeps, name: string, prefix: string): Promise<DatasetRecord> {
+  let versions: DatasetRecord[];
+  try {
+    versions = await listDatasetVersions(deps, name);
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError('dataset', `${name}@${prefix}`);
+    throw error;
+  }
+  const matches = versions.filter((v) => v.version.startsWith(prefix));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) throw new NotFoundError('dataset', `${name}@${prefix}`);
+  throw new ValidationError(
+    `version: '${prefix}' matches ${matches.length} versions of '${name}' (${matches.map((m) => m.version.slice(0, 16)).join(', ')}); give more characters`,
+    'version',
+  );
 }
 
 /** The latest version of every dataset, by name. */

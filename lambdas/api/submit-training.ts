@@ -8,7 +8,7 @@ import {
 } from '../../contracts/training-request.js';
 import { getDataset } from '../../core/datasets/index.js';
 import type { CoreDeps } from '../../core/deps.js';
-import { NotFoundError } from '../../core/errors.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { newRunId, variantRunId } from '../../core/pipeline/retrain.js';
 import type { PipelineName, PipelineRunner } from '../../core/ports.js';
 import { createRun, ensureExperiment, recordRunResults, transitionRun } from '../../core/tracking/index.js';
@@ -54,6 +54,9 @@ async function resolveDataset(deps: CoreDeps, request: TrainingRequest): Promise
   try {
     dataset = await getDataset(deps, name, version ?? 'latest');
   } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new ValidationError(`dataset.${error.message}`, 'dataset.version');
+    }
     if (!(error instanceof NotFoundError)) throw error;
     const field = version ? 'dataset.version' : 'dataset.name';
     throw new UnprocessableError(`${field}: ${error.message} (register it with POST /v1/datasets)`, field);
@@ -83,8 +86,12 @@ export async function submitTraining(
   runner: PipelineRunner,
   input: { experiment: string; body: Record<string, unknown>; triggeredBy?: string },
 ): Promise<SubmittedTraining> {
-  const request = parseTrainingRequest(input.body, input.experiment);
-  const dataset = await resolveDataset(deps, request);
+  const parsed = parseTrainingRequest(input.body, input.experiment);
+  const dataset = await resolveDataset(deps, parsed);
+  // A pinned version may be given as a unique prefix: the run and its replays carry the whole sha256.
+  const request = parsed.dataset.version
+    ? { ...parsed, dataset: { name: dataset.name, version: dataset.version } }
+    : parsed;
   await ensureExperiment(deps, { name: request.experiment, task: request.task });
   const runId = newRunId(deps.now());
   const triggeredBy = input.triggeredBy ?? 'api';

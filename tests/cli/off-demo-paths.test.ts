@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalPlatform, startLocalPlatform } from '../../local/runtime.js';
 import { runCli, tableRow } from './run-cli.js';
@@ -8,6 +10,7 @@ import { runCli, tableRow } from './run-cli.js';
 // Issue 16, next to the demo path: traffic and aliases, feedback and prediction input, and the
 // CLI's manners, run as a user runs them (the `cirrus` child process) against one embedded
 // platform: emulated S3/DynamoDB, the real pipelines and trainer, the HTTP API.
+const BIN = fileURLToPath(new URL('../../bin/cirrus.js', import.meta.url));
 let platform: LocalPlatform;
 let dir: string;
 let env: Record<string, string>;
@@ -258,5 +261,73 @@ describe('retraining that means something', () => {
     );
     const { runs } = JSON.parse((await cli('runs', 'list', '--experiment', 'iris', '--json')).stdout);
     expect(runs[0].dataset.version).toBe(appendedVersion);
+  });
+});
+
+describe('CLI manners', () => {
+  it('`cirrus runs show ID | head`: a reader that closes the pipe ends the command quietly', async () => {
+    const { runs } = JSON.parse((await cli('runs', 'list', '--experiment', 'iris', '--json')).stdout);
+    const child = spawn(process.execPath, [BIN, 'runs', 'show', runs[0].id], {
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reader goes away before the command writes a byte: every write hits a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  });
+
+  it('`--dataset-version` takes a unique prefix of the sha256, as the tables show it', async () => {
+    const { versions } = JSON.parse((await cli('--json', 'datasets', 'show', 'iris')).stdout);
+    const full = versions[0].version as string;
+    const res = await cli(
+      '--json',
+      'train',
+      '--experiment',
+      'iris-pinned',
+      '--task',
+      'classification',
+      '--dataset',
+      'iris',
+      '--dataset-version',
+      full.slice(0, 12),
+      '--target',
+      'target',
+      '--algorithm',
+      'logistic_regression',
+    );
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout).runs[0]).toMatchObject({ status: 'SUCCEEDED', dataset: { version: full } });
+    const none = await cli(
+      'train',
+      '--experiment',
+      'iris-pinned',
+      '--task',
+      'classification',
+      '--dataset',
+      'iris',
+      '--dataset-version',
+      'abcdef0123',
+      '--target',
+      'target',
+      '--algorithm',
+      'logistic_regression',
+      '--no-wait',
+    );
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("dataset.version: dataset 'iris@abcdef0123' not found");
+  });
+
+  it('after `ab stop` the decision no longer reads running', async () => {
+    const started = await cli('ab', 'start', 'iris', '--challenger', '2');
+    expect(started.code, started.stderr).toBe(0);
+    const stopped = await cli('ab', 'stop', 'iris');
+    expect(tableRow(stopped.stdout, 'state')).toEqual(['state', 'stopped']);
+    expect(tableRow(stopped.stdout, 'decision')).toEqual(['decision', 'no_decision']);
+    const status = JSON.parse((await cli('ab', 'status', 'iris', '--json')).stdout);
+    expect(status).toMatchObject({ state: 'stopped', decision: 'no_decision' });
   });
 });

@@ -61,6 +61,10 @@ export interface StartedRun {
   readonly executionId: string;
   readonly experiment: string;
   readonly pipeline: 'training' | 'sweep';
+  /** Retraining: what was replayed, the pinned dataset version, rows appended by continuous training. */
+  readonly replays?: string;
+  readonly datasetVersion?: string;
+  readonly appendedRows?: number;
 }
 
 export type ApiModel = RegisteredModel & { readonly aliases?: readonly Alias[] };
@@ -76,15 +80,8 @@ export interface AlgorithmView {
 export type DriftSummary = DriftReportSummary;
 export type DriftReportView = StoredDriftReport;
 
-/** `GET|PUT /v1/endpoints/{name}/traffic`: what the endpoint serves now. */
-export interface TrafficView {
-  readonly endpoint: string;
-  readonly model: string;
-  /** `config`: an explicit split; `champion`: 100 % to the champion alias. */
-  readonly source: 'config' | 'champion';
-  readonly traffic: TrafficConfig | null;
-  readonly abTestId?: string;
-}
+/** `GET|PUT|DELETE /v1/endpoints/{name}/traffic`: what the endpoint serves now. */
+export type { TrafficView } from '../contracts/serving.js';
 
 export interface FeedbackView {
   readonly requestId?: string;

@@ -24,6 +24,21 @@ export const DatasetNameSchema = z
 export const DatasetVersionSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in lowercase hex');
 
 /**
+ * How continuous training made a dataset version: the version it appended to, and the
+ * production rows with ground truth (logged request plus feedback) it appended.
+ */
+export const DatasetAppendedSchema = z.object({
+  /** The version the rows were appended to. */
+  base: DatasetVersionSchema,
+  /** The endpoint whose prediction log gave the rows. */
+  endpoint: z.string().min(1),
+  rows: z.number().int().min(1),
+  /** The latest feedback time included: the next append takes only feedback after it. */
+  feedbackThrough: z.iso.datetime(),
+});
+export type DatasetAppended = z.infer<typeof DatasetAppendedSchema>;
+
+/**
  * One registered dataset version (tracking table). `uri` points at
  * `datasets/{name}/{version}/data.csv`, `schemaUri` at the `schema.json` beside it.
  */
@@ -37,6 +52,8 @@ export const DatasetRecordSchema = z.object({
   bytes: z.number().int().min(0),
   createdAt: z.iso.datetime(),
   description: z.string().max(2000).optional(),
+  /** Set on a version continuous training appended production rows to. */
+  appended: DatasetAppendedSchema.optional(),
 });
 export type DatasetRecord = z.infer<typeof DatasetRecordSchema>;
 

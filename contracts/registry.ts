@@ -95,13 +95,16 @@ export const AliasSchema = z.object({
 });
 export type Alias = z.infer<typeof AliasSchema>;
 
-/** One immutable alias move. `from` is null for the first assignment. */
+/**
+ * One immutable alias move. `from` is null for the first assignment; `to` is null when the alias
+ * was cleared (the `challenger` alias once its version became champion).
+ */
 export const AliasHistoryEntrySchema = z.object({
   model: ModelNameSchema,
   alias: AliasNameSchema,
   revision: z.number().int().positive(),
   from: VersionNumberSchema.nullable(),
-  to: VersionNumberSchema,
+  to: VersionNumberSchema.nullable(),
   at: z.iso.datetime(),
   reason: z.string(),
   policy: AliasPolicySchema,

@@ -110,6 +110,17 @@ export const TrafficConfigSchema = z
   });
 export type TrafficConfig = z.infer<typeof TrafficConfigSchema>;
 
+/** What an endpoint serves now (`GET /v1/endpoints/{name}/traffic`, and after a promotion). */
+export const TrafficViewSchema = z.object({
+  endpoint: z.string(),
+  model: z.string(),
+  /** `config`: an explicit split (it does not follow the champion); `champion`: 100 % to the champion alias. */
+  source: z.enum(['config', 'champion']),
+  traffic: TrafficConfigSchema.nullable(),
+  abTestId: z.string().optional(),
+});
+export type TrafficView = z.infer<typeof TrafficViewSchema>;
+
 /** Ground truth: a class name or number, or one per row for a batch request. */
 export const FeedbackValueSchema = z.union([z.string().min(1), z.number().finite()]);
 export type FeedbackValue = z.infer<typeof FeedbackValueSchema>;
@@ -141,7 +152,14 @@ export const AbTestStartSchema = z
   });
 export type AbTestStart = z.infer<typeof AbTestStartSchema>;
 
-export const AbDecisionSchema = z.enum(['running', 'promote_challenger', 'keep_champion', 'no_difference']);
+/** `no_decision`: the test was stopped by request before the evidence decided it. */
+export const AbDecisionSchema = z.enum([
+  'running',
+  'promote_challenger',
+  'keep_champion',
+  'no_difference',
+  'no_decision',
+]);
 export type AbDecision = z.infer<typeof AbDecisionSchema>;
 
 /** Sufficient statistics of one arm: labelled samples, sum and sum of squares of the per-sample score. */

@@ -27,8 +27,13 @@ export const ExperimentSchema = z.object({
   description: z.string().max(2000).optional(),
   tags: z.record(z.string(), z.string()).default({}),
   retrainSchedule: RetrainScheduleSchema.optional(),
-  /** The last training request of this experiment: retraining replays it on fresh data. */
+  /** The last training request of this experiment (retraining falls back to it without a champion). */
   lastRequest: TrainingRequestBodySchema.optional(),
+  /**
+   * Continuous training: before each retraining, production rows with ground truth (logged
+   * request plus feedback) are appended to the dataset as a new version, which the run trains on.
+   */
+  continuousTraining: z.boolean().optional(),
 });
 export type Experiment = z.infer<typeof ExperimentSchema>;
 
@@ -84,6 +89,11 @@ export const RunInputSchema = z.object({
   executionId: z.string().optional(),
   /** What started the run: `api`, `schedule:<expression>`, a drift report URI, … */
   triggeredBy: z.string().optional(),
+  /**
+   * The one-algorithm request that produced the run (a sweep variant's with the sweep's deploy
+   * policy): retraining replays the serving champion's.
+   */
+  request: TrainingRequestBodySchema.optional(),
 });
 export type RunInput = z.input<typeof RunInputSchema>;
 

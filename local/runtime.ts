@@ -16,6 +16,7 @@ import { createLocalEvents } from './events/index.js';
 import { type LocalPipelineRunner, localPipelineRunner } from './pipeline-runner.js';
 import { closeInterruptedExecutions } from './recovery.js';
 import { createLocalPipelines, type LocalPipelines } from './stepfunctions/index.js';
+import { assertNotRunning, forgetInstance, recordInstance } from './instance-file.js';
 import { resolveToken } from './token.js';
 import { createTrainingJobRunner, type TrainerCommand } from './training-jobs/index.js';
 
@@ -64,6 +65,7 @@ export interface LocalPlatform {
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
   const dataDir = resolve(options.dataDir ?? '.cirrus');
   const token = await resolveToken(dataDir, options.token);
+  await assertNotRunning(dataDir);
   // On a worker thread, so their work does not share the thread that answers the API.
   const emulators = await startEmulatorsThread({ dataDir });
   try {
@@ -118,6 +120,7 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
   const url = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   Object.assign(context, { publicUrl: url });
   if (options.scheduler !== false) events.scheduler.start();
+  await recordInstance(dataDir, url);
 
   const stop = once(async () => {
     await closeServer(server);
@@ -125,6 +128,7 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
     await drainOrAbort(runner, pipelines, options.drainTimeoutMs ?? 15_000);
     await context.close?.();
     await emulators.stop();
+    await forgetInstance(dataDir);
   });
   return { url, token, dataDir, deps, runner, pipelines, recovered, stop };
 }

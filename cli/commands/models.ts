@@ -6,7 +6,17 @@ import { metricsTable } from '../format/runs.js';
 import { emit, kv, say, when } from '../output.js';
 import { version } from '../parse.js';
 import { registerImportCommand } from './import.js';
-import type { Alias, AliasHistoryEntry, ApiModel, ModelVersion, PromotionResult } from '../types.js';
+import type {
+  Alias,
+  AliasHistoryEntry,
+  ApiModel,
+  ModelVersion,
+  PromotionResult,
+  TrafficView,
+} from '../types.js';
+import { servingAfterPromotion } from './serving.js';
+
+type ServingAfter = { readonly endpoints?: readonly TrafficView[] };
 
 /** `cirrus models list|show|versions|card|promote|rollback|history|repair`. */
 export function registerModelCommands(program: Command): void {
@@ -83,6 +93,7 @@ export function registerModelCommands(program: Command): void {
             sha256: mv.onnxSha256,
             features: mv.contract.features.map((f) => f.name),
             target: mv.contract.target,
+            ...(mv.contract.classes ? { classes: mv.contract.classes } : {}),
             created: when(mv.createdAt),
           }),
         );
@@ -116,11 +127,15 @@ export function registerModelCommands(program: Command): void {
       '\nExamples:\n  $ cirrus models promote iris 3\n  $ cirrus models promote iris 4 --alias challenger --reason "try the deeper forest"\n',
     )
     .action(async (name: string, v: number, opts: { alias: string; reason?: string }, cmd: Command) => {
-      const alias = await clientFor(cmd).put<Alias>(`/v1/models/${seg(name)}/aliases/${seg(opts.alias)}`, {
-        version: v,
-        ...(opts.reason ? { reason: opts.reason } : {}),
+      const alias = await clientFor(cmd).put<Alias & ServingAfter>(
+        `/v1/models/${seg(name)}/aliases/${seg(opts.alias)}`,
+        { version: v, ...(opts.reason ? { reason: opts.reason } : {}) },
+      );
+      emit(alias, () => {
+        say(`${name}: ${alias.alias} → v${alias.version} (revision ${alias.revision})`);
+        if (alias.alias === 'champion')
+          for (const note of servingAfterPromotion(alias.endpoints ?? [])) say(note);
       });
-      emit(alias, () => say(`${name}: ${alias.alias} → v${alias.version} (revision ${alias.revision})`));
     });
 
   models
@@ -129,14 +144,18 @@ export function registerModelCommands(program: Command): void {
     .argument('<model>')
     .addHelpText('after', '\nExamples:\n  $ cirrus models rollback iris\n')
     .action(async (name: string, _opts: unknown, cmd: Command) => {
-      const res = await clientFor(cmd).post<PromotionResult>(`/v1/models/${seg(name)}/rollback`, {});
-      emit(res, () =>
+      const res = await clientFor(cmd).post<PromotionResult & ServingAfter>(
+        `/v1/models/${seg(name)}/rollback`,
+        {},
+      );
+      emit(res, () => {
         say(
           res.promoted
             ? `${name}: champion v${res.previousChampion} → v${res.champion} (${res.reason})`
             : `${name}: nothing rolled back (${res.reason})`,
-        ),
-      );
+        );
+        for (const note of servingAfterPromotion(res.endpoints ?? [])) say(note);
+      });
     });
 
   models

@@ -25,7 +25,10 @@ export function predictBody(text: string): Record<string, unknown> {
   return FORMAT_KEYS.some((k) => k in obj) ? obj : { features: obj };
 }
 
-/** CSV rows as instances: numbers typed, empty cells missing, `drop` columns left out. */
+/**
+ * CSV rows as instances: numbers typed, an empty cell null (a missing value, as the dataset
+ * upload reads it: the model imputes it), `drop` columns left out.
+ */
 export function csvInstances(text: string, drop: readonly string[] = []): Record<string, unknown>[] {
   const records = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<
     string,
@@ -34,8 +37,8 @@ export function csvInstances(text: string, drop: readonly string[] = []): Record
   return records.map((r) =>
     Object.fromEntries(
       Object.entries(r)
-        .filter(([k, v]) => !drop.includes(k) && v !== '')
-        .map(([k, v]) => [k, scalar(v)]),
+        .filter(([k]) => !drop.includes(k))
+        .map(([k, v]) => [k, v === '' ? null : scalar(v)]),
     ),
   );
 }
@@ -90,10 +93,21 @@ Examples:
     .command('feedback')
     .description('Attach ground truth to a logged prediction (idempotent); counts toward a running A/B test')
     .argument('<requestId>', 'the requestId a prediction answered with')
-    .argument('<value>', 'the actual label or value; a JSON list for a batch request')
+    .argument(
+      '<value>',
+      'the actual class (one the model knows) or number (regression); a JSON list for a batch request',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ cirrus feedback 6f1c…e2 setosa\n  $ cirrus feedback 6f1c…e2 151.0\n  $ cirrus feedback 6f1c…e2 \'["setosa","virginica"]\'\n',
+      `
+The built-in iris labels are 0, 1, 2 (setosa, versicolor, virginica); \`cirrus models version iris 1\`
+shows a model's classes. A label the model does not know is refused.
+
+Examples:
+  $ cirrus feedback 6f1c…e2 2              # iris: the flower was a virginica
+  $ cirrus feedback 6f1c…e2 151.0          # diabetes (regression): the measured value
+  $ cirrus feedback 6f1c…e2 '[0, 2]'       # a batch request of two rows
+`,
     )
     .action(async (requestId: string, value: string, _opts: unknown, cmd: Command) => {
       const res = await clientFor(cmd).put<FeedbackView>(`/v1/predictions/${seg(requestId)}/feedback`, {

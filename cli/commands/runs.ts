@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { seg } from '../client.js';
 import { clientFor } from '../context.js';
 import {
@@ -78,8 +78,37 @@ export function registerRunCommands(program: Command): void {
             task: e.task,
             created: when(e.createdAt),
             schedule: e.retrainSchedule?.expression,
+            'continuous training': e.continuousTraining ? 'on' : 'off',
             'last request': e.lastRequest,
           }),
+        ),
+      );
+    });
+
+  experiments
+    .command('continuous-training')
+    .description(
+      'Turn continuous training on or off: each retraining (drift, schedule, `cirrus retrain`) first appends production rows with ground truth to the dataset, as a new version',
+    )
+    .argument('<experiment>')
+    .argument('<state>', 'on or off', (v: string) => {
+      if (v !== 'on' && v !== 'off') throw new InvalidArgumentError(`state: expected on or off, got '${v}'`);
+      return v;
+    })
+    .addHelpText(
+      'after',
+      '\nA production row has ground truth once `cirrus feedback` answered its request.\n\nExamples:\n  $ cirrus experiments continuous-training iris on\n  $ cirrus experiments continuous-training iris off\n',
+    )
+    .action(async (experiment: string, state: string, _opts: unknown, cmd: Command) => {
+      const e = await clientFor(cmd).put<Experiment>(
+        `/v1/experiments/${seg(experiment)}/continuous-training`,
+        { enabled: state === 'on' },
+      );
+      emit(e, () =>
+        say(
+          e.continuousTraining
+            ? `experiment ${e.name}: continuous training on (retraining appends production rows with ground truth to the dataset)`
+            : `experiment ${e.name}: continuous training off`,
         ),
       );
     });

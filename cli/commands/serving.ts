@@ -34,7 +34,21 @@ export function trafficBody(
   return { variants: variants.map(parseVariant), shadows, ...(stickyKey ? { stickyKey } : {}) };
 }
 
-/** `cirrus endpoints`, `cirrus traffic set|show`, `cirrus ab start|status|stop`. */
+/**
+ * `traffic set E champion=100` means "serve the champion alias" (the same as `traffic reset`):
+ * true for that form, an error for `champion` beside other variants or with another weight (a
+ * split pins versions; the champion alias moves).
+ */
+export function isChampionOnly(variants: readonly string[]): boolean {
+  const champion = variants.filter((v) => /^champion=/.test(v));
+  if (champion.length === 0) return false;
+  if (variants.length === 1 && /^champion=100(\.0*)?$/.test(variants[0]!)) return true;
+  throw new InvalidArgumentError(
+    `variant: 'champion' can only take all the traffic (champion=100, the same as \`cirrus traffic reset\`); a split names versions, like v1=90 v2=10`,
+  );
+}
+
+/** `cirrus endpoints`, `cirrus traffic set|show|reset`, `cirrus ab start|status|stop`. */
 export function registerServingCommands(program: Command): void {
   const endpoints = program.command('endpoints').description('Prediction endpoints');
   endpoints
@@ -59,7 +73,7 @@ export function registerServingCommands(program: Command): void {
     .command('set')
     .description('Weighted variants (weights sum to 100), shadow versions, sticky routing')
     .argument('<endpoint>')
-    .argument('<variants...>', 'vVERSION=WEIGHT, e.g. v1=90 v2=10')
+    .argument('<variants...>', 'vVERSION=WEIGHT, e.g. v1=90 v2=10; champion=100 serves the champion alias')
     .option(
       '--shadow <version>',
       'also score this version on every request, logged but never returned (repeatable)',
@@ -70,7 +84,7 @@ export function registerServingCommands(program: Command): void {
     .option('--sticky-header <header>', 'route by this request header instead')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ cirrus traffic set iris v1=90 v2=10\n  $ cirrus traffic set iris v2=100 --shadow v3\n  $ cirrus traffic set iris v1=50 v2=50 --sticky-key user\n',
+      '\nA split pins versions: it keeps serving them after a promotion, until `cirrus traffic reset`.\n\nExamples:\n  $ cirrus traffic set iris v1=90 v2=10\n  $ cirrus traffic set iris v2=100 --shadow v3\n  $ cirrus traffic set iris v1=50 v2=50 --sticky-key user\n  $ cirrus traffic set iris champion=100   # same as: cirrus traffic reset iris\n',
     )
     .action(
       async (
@@ -79,13 +93,22 @@ export function registerServingCommands(program: Command): void {
         opts: { shadow: string[]; stickyKey?: string; stickyHeader?: string },
         cmd: Command,
       ) => {
-        const view = await clientFor(cmd).put<TrafficView>(
-          `/v1/endpoints/${seg(endpoint)}/traffic`,
-          trafficBody(variants, opts),
-        );
+        const path = `/v1/endpoints/${seg(endpoint)}/traffic`;
+        const view = isChampionOnly(variants)
+          ? await clientFor(cmd).delete<TrafficView>(path)
+          : await clientFor(cmd).put<TrafficView>(path, trafficBody(variants, opts));
         emit(view, () => say(trafficText(view)));
       },
     );
+  traffic
+    .command('reset')
+    .description('Drop the explicit split: serve the champion alias again, and follow its promotions')
+    .argument('<endpoint>')
+    .addHelpText('after', '\nExamples:\n  $ cirrus traffic reset iris\n')
+    .action(async (endpoint: string, _opts: unknown, cmd: Command) => {
+      const view = await clientFor(cmd).delete<TrafficView>(`/v1/endpoints/${seg(endpoint)}/traffic`);
+      emit(view, () => say(trafficText(view)));
+    });
   traffic
     .command('show')
     .description("Show an endpoint's traffic split")
@@ -178,6 +201,21 @@ export function registerServingCommands(program: Command): void {
         say(`A/B test ${status.testId} stopped`);
         say(abStatusTable(status));
       });
+    });
+}
+
+/**
+ * After a promotion: one line per endpoint that does not follow the champion (an explicit split
+ * or an A/B test), naming what it serves and how to serve the champion instead.
+ */
+export function servingAfterPromotion(views: readonly TrafficView[]): string[] {
+  return views
+    .filter((v) => v.source === 'config' && v.traffic)
+    .map((v) => {
+      const split = v.traffic!.variants.map((x) => `v${x.version}=${x.weight}`).join(' ');
+      const why = v.abTestId ? `A/B test ${v.abTestId} is running` : 'it has a manual split';
+      const back = v.abTestId ? '`cirrus ab stop`' : `\`cirrus traffic reset ${v.endpoint}\``;
+      return `note: endpoint ${v.endpoint} still serves ${split}, not the champion (${why}); ${back} serves the champion`;
     });
 }
 

@@ -117,7 +117,10 @@ export function registerTrainCommand(program: Command): void {
     )
     .requiredOption('--algorithm <names>', 'algorithm, or a comma-separated list to train several (a sweep)')
     .requiredOption('--dataset <name>', 'dataset name')
-    .option('--dataset-version <sha256>', 'a dataset version (default: the latest)')
+    .option(
+      '--dataset-version <sha256>',
+      'a dataset version: its sha256 or a unique prefix of 6+ characters, as tables show (default: the latest)',
+    )
     .option('--target <column>', 'target column (not for clustering)')
     .option('--features <columns>', 'comma-separated feature columns (default: all but the target)')
     .option('--param <key=value>', 'hyperparameter (repeatable; `algo.key=value` in a sweep)', collect, [])
@@ -156,7 +159,7 @@ export function registerTrainCommand(program: Command): void {
 
 const RETRAIN_EXAMPLES = `
 Examples:
-  $ cirrus retrain iris                 # replay iris's last training request on the latest data
+  $ cirrus retrain iris                 # retrain iris's champion configuration on the latest data
   $ cirrus retrain iris --no-wait --json
 `;
 
@@ -164,15 +167,29 @@ Examples:
 export function registerRetrainCommand(program: Command): void {
   program
     .command('retrain')
-    .description("Retrain now: replay the experiment's last training request on the dataset's latest version")
+    .description(
+      "Retrain now: the serving champion's configuration (its run's request) on the dataset's latest version",
+    )
     .argument('<experiment>', 'experiment to retrain (trained at least once)')
     .option('--no-wait', 'print the run id and return without following it')
     .addHelpText('after', RETRAIN_EXAMPLES)
     .action(async (experiment: string, opts: { wait: boolean }, cmd: Command) => {
       const client = clientFor(cmd);
       const started = await client.post<StartedRun>(`/v1/experiments/${seg(experiment)}/retrain`, {});
+      if (!output.json) say(retrainLine(started));
       await reportTraining(client, started, experiment, opts.wait);
     });
+}
+
+/** `retraining champion v2 (run …); 12 production rows appended as iris@3f2a…` */
+export function retrainLine(started: StartedRun): string {
+  const appended =
+    started.appendedRows === undefined
+      ? ''
+      : started.appendedRows > 0
+        ? `; continuous training appended ${started.appendedRows} production rows as dataset version ${started.datasetVersion?.slice(0, 12)}`
+        : '; continuous training: no new production rows with ground truth';
+  return `retraining ${started.replays ?? 'the last request'}${appended}`;
 }
 
 /** Prints where a started training is, or follows it to its metrics and deploy decision. */

@@ -50,7 +50,7 @@ export function historyTable(history: readonly AliasHistoryEntry[]): string {
       h.revision,
       h.alias,
       h.from === null ? '-' : `v${h.from}`,
-      `v${h.to}`,
+      h.to === null ? 'cleared' : `v${h.to}`,
       h.policy,
       h.by,
       when(h.at),

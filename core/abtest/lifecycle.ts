@@ -218,7 +218,7 @@ export async function stopAbTest(
   const test = await getAbTest(deps, endpointName, endpoint.abTestId);
   await updateRunningAbTest(deps, endpointName, test.testId, {
     pValue: test.pValue,
-    decision: test.decision,
+    decision: 'no_decision',
     reason,
     state: 'stopped',
   });

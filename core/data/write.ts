@@ -1,6 +1,7 @@
 import type { Column } from './types.js';
 
-function quote(cell: string): string {
+/** One CSV cell, quoted when it holds a quote, comma, line break or edge whitespace. */
+export function quote(cell: string): string {
   return /[",\r\n]/.test(cell) || cell !== cell.trim() ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  type DatasetAppended,
   type DatasetRecord,
   DatasetNameSchema,
   DatasetRecordSchema,
@@ -26,6 +27,8 @@ export interface RegisterDatasetInput {
   /** The CSV file's bytes (or text, taken as UTF-8): the version is their sha256. */
   readonly csv: Uint8Array | string;
   readonly description?: string;
+  /** Continuous training's origin of the version (see DatasetAppendedSchema). */
+  readonly appended?: DatasetAppended;
 }
 
 /**
@@ -65,6 +68,7 @@ export async function registerDataset(deps: CoreDeps, input: RegisterDatasetInpu
     bytes: schema.bytes,
     createdAt: deps.now().toISOString(),
     description: input.description,
+    appended: input.appended,
   });
   await Promise.all([
     putArtifact(deps, { key: dataKey, body: bytes, contentType: 'text/csv' }),
@@ -152,7 +156,8 @@ async function getRecord(deps: CoreDeps, key: { pk: string; sk: string }): Promi
 }
 
 /**
- * One dataset version, or the latest one of the name.
+ * One dataset version (its sha256 or a unique prefix of it, 6 characters or more), or the
+ * latest one of the name.
  * @throws NotFoundError('dataset', name) / ('dataset', 'name@version'); ValidationError for a
  * version that is neither a sha256 nor `latest`.
  */
@@ -166,11 +171,33 @@ export async function getDataset(
     if (!latest) throw new NotFoundError('dataset', name);
     return latest;
   }
+  if (VERSION_PREFIX.test(version) && version.length < 64) return versionByPrefix(deps, name, version);
   const parsed = DatasetVersionSchema.safeParse(version);
   if (!parsed.success) throw fromZodError(parsed.error, 'version');
   const record = await findVersion(deps, name, parsed.data);
   if (!record) throw new NotFoundError('dataset', `${name}@${parsed.data}`);
   return record;
+}
+
+/** A version may be named by a prefix of its sha256 (tables show 12 characters), at least 6 long. */
+const VERSION_PREFIX = /^[0-9a-f]{6,64}$/;
+
+/** The one version whose sha256 starts with `prefix`; ValidationError naming the candidates when several do. */
+async function versionByPrefix(deps: CoreDeps, name: string, prefix: string): Promise<DatasetRecord> {
+  let versions: DatasetRecord[];
+  try {
+    versions = await listDatasetVersions(deps, name);
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError('dataset', `${name}@${prefix}`);
+    throw error;
+  }
+  const matches = versions.filter((v) => v.version.startsWith(prefix));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) throw new NotFoundError('dataset', `${name}@${prefix}`);
+  throw new ValidationError(
+    `version: '${prefix}' matches ${matches.length} versions of '${name}' (${matches.map((m) => m.version.slice(0, 16)).join(', ')}); give more characters`,
+    'version',
+  );
 }
 
 /** The latest version of every dataset, by name. */

@@ -10,7 +10,12 @@ import {
 import type { CoreDeps } from '../deps.js';
 import { fromZodError, ValidationError } from '../errors.js';
 import type { PipelineName, PipelineRunner } from '../ports.js';
+import { findAlias } from '../registry/aliases.js';
+import { getModelVersion } from '../registry/versions.js';
 import { getExperiment } from '../tracking/experiments.js';
+import { getRun } from '../tracking/runs.js';
+import { appendProductionRows } from './continuous-training.js';
+import type { Experiment } from '../../contracts/tracking.js';
 
 export const RetrainInputSchema = z.object({
   experiment: ExperimentNameSchema,
@@ -29,6 +34,16 @@ export interface RetrainResult {
   readonly runIds: readonly string[];
   /** The request the execution was started with. */
   readonly request: PipelineRequest | SweepRequest;
+  /** What was replayed: `champion v3 (run …)`, or `last request` when there is no champion. */
+  readonly replays: string;
+  /** Continuous training: production rows appended as the dataset version this run trains on. */
+  readonly appendedRows?: number;
+}
+
+/** The request retraining replays, and a line saying where it came from. */
+interface ReplaySource {
+  readonly request: z.infer<typeof TrainingRequestBodySchema>;
+  readonly replays: string;
 }
 
 /** A sweep's execution request: the training request with its algorithm list, run and trigger. */
@@ -39,17 +54,20 @@ export type SweepRequest = z.infer<typeof TrainingRequestBodySchema> & {
 };
 
 /**
- * Starts an execution that replays an experiment's last training request on the latest
- * version of its dataset: the request's explicit dataset version is dropped, so Validate
- * resolves the latest one (and records it as the run's lineage). A request with several
- * algorithms replays as a sweep (each algorithm its own run, the best deployed by the request's
- * policy). The run id is allocated here, so the caller can link to it at once.
+ * Starts an execution that retrains the configuration of the serving champion: the request its
+ * run recorded (algorithm, hyperparameters, features, split, seed, deploy policy), on the latest
+ * version of its dataset (the explicit version is dropped; Validate records the one it resolves
+ * as the run's lineage). Without a champion (or a champion whose run predates recorded requests)
+ * it replays the experiment's last request; a last request with several algorithms replays as a
+ * sweep. With continuous training on, production rows with ground truth are first appended as a
+ * new dataset version, which the run is pinned to. The run id is allocated here, so the caller
+ * can link to it at once.
  *
  * @throws NotFoundError('experiment', name) when the experiment does not exist
- * @throws ValidationError (field `experiment`) when it has never been trained (no `lastRequest`)
+ * @throws ValidationError (field `experiment`) when it has never been trained
  *
  * @example
- * const { runId } = await retrain(deps, runner, { experiment: 'iris', triggeredBy: report.uri });
+ * const { runId, replays } = await retrain(deps, runner, { experiment: 'iris', triggeredBy: report.uri });
  */
 export async function retrain(
   deps: CoreDeps,
@@ -60,34 +78,55 @@ export async function retrain(
   if (!parsed.success) throw fromZodError(parsed.error);
   const { experiment: name, triggeredBy } = parsed.data;
   const experiment = await getExperiment(deps, { name });
-  const last = experiment.lastRequest;
-  if (!last) {
-    throw new ValidationError(
-      `experiment: '${name}' has no lastRequest to retrain (train it once first)`,
-      'experiment',
-    );
+  const { request: source, replays } = await replaySource(deps, experiment);
+  let dataset = latestVersion(source.dataset);
+  let appendedRows: number | undefined;
+  if (experiment.continuousTraining) {
+    const appended = await appendProductionRows(deps, {
+      experiment,
+      dataset: source.dataset.name,
+      target: source.target,
+      endpoint: name,
+    });
+    appendedRows = appended.rows;
+    dataset = { name: appended.dataset.name, version: appended.dataset.version };
   }
   const runId = newRunId(deps.now());
   // The execution is named after the run, so the run can record it before the ARN is known.
-  const replay = {
-    ...last,
-    experiment: name,
-    dataset: latestVersion(last.dataset),
-    runId,
-    executionId: runId,
-    triggeredBy,
-  };
-  const algorithms = requestAlgorithms(last);
+  const replay = { ...source, experiment: name, dataset, runId, executionId: runId, triggeredBy };
+  const extra = { replays, ...(appendedRows !== undefined ? { appendedRows } : {}) };
+  const algorithms = requestAlgorithms(source);
   if (algorithms.length > 1) {
     const request: SweepRequest = { ...replay, algorithm: algorithms };
     const { executionId } = await runner.start('sweep', runId, { request });
     const runIds = algorithms.map((_, i) => variantRunId(runId, i));
-    return { pipeline: 'sweep', executionId, runId, runIds, request };
+    return { pipeline: 'sweep', executionId, runId, runIds, request, ...extra };
   }
   const request = PipelineRequestSchema.safeParse({ ...replay, algorithm: algorithms[0] });
   if (!request.success) throw fromZodError(request.error, 'lastRequest');
   const { executionId } = await runner.start('training', runId, { request: request.data });
-  return { pipeline: 'training', executionId, runId, runIds: [runId], request: request.data };
+  return { pipeline: 'training', executionId, runId, runIds: [runId], request: request.data, ...extra };
+}
+
+/**
+ * The serving champion's run request (the model is named after the experiment), else the
+ * experiment's last request.
+ */
+async function replaySource(deps: CoreDeps, experiment: Experiment): Promise<ReplaySource> {
+  const champion = await findAlias(deps, { model: experiment.name, alias: 'champion' });
+  if (champion) {
+    const version = await getModelVersion(deps, { model: experiment.name, version: champion.version });
+    const run = await getRun(deps, { runId: version.runId });
+    if (run.request)
+      return { request: run.request, replays: `champion v${champion.version} (run ${run.id})` };
+  }
+  if (!experiment.lastRequest) {
+    throw new ValidationError(
+      `experiment: '${experiment.name}' has no champion and no lastRequest to retrain (train it once first)`,
+      'experiment',
+    );
+  }
+  return { request: experiment.lastRequest, replays: 'last request (no champion with a recorded request)' };
 }
 
 /** The same dataset without a pinned version: the pipeline reads the latest one. */

@@ -66,7 +66,7 @@ export async function validate(deps: CoreDeps, input: unknown): Promise<Validate
   const runId = chooseRunId(deps, state.data, request);
   await ensureExperiment(deps, { name: request.experiment, task: request.task });
   const executionId = state.data.executionId ?? request.executionId;
-  await startRun(deps, request, dataset, { runId, executionId });
+  await startRun(deps, request, dataset, { runId, executionId, request: runRequestOf(state.data, request) });
   // Retraining replays the last request the user sent: a sweep variant records its sweep's.
   const lastRequest = lastRequestOf(state.data, request);
   if (lastRequest) await updateExperiment(deps, { name: request.experiment, lastRequest });
@@ -92,6 +92,21 @@ function lastRequestOf(
   // A sweep's request is not this step's to refuse (its variant was checked above).
   const parsed = TrainingRequestBodySchema.safeParse(withoutRun(state.sweep));
   return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * The request a run records (what retraining its version replays): one algorithm with its own
+ * hyperparameters; a sweep variant's with the sweep's deploy policy (the variant runs `manual`
+ * only because PickBest deploys for it).
+ */
+function runRequestOf(
+  state: z.infer<typeof ValidateStateSchema>,
+  request: PipelineRequest,
+): z.infer<typeof TrainingRequestBodySchema> {
+  const body = { ...withoutRun(request), hyperparameters: hyperparametersFor(request, request.algorithm) };
+  if (state.variantIndex === undefined || !isRecord(state.sweep)) return body;
+  const policy = TrainingRequestBodySchema.shape.policy.safeParse(state.sweep.policy);
+  return policy.success ? { ...body, policy: policy.data } : body;
 }
 
 function withoutRun<T extends Record<string, unknown>>(request: T) {
@@ -180,7 +195,7 @@ async function startRun(
   deps: CoreDeps,
   request: PipelineRequest,
   dataset: DatasetRecord,
-  ids: { runId: string; executionId?: string },
+  ids: { runId: string; executionId?: string; request: z.infer<typeof TrainingRequestBodySchema> },
 ): Promise<Run> {
   let run: Run;
   try {
@@ -197,6 +212,7 @@ async function startRun(
       },
       executionId: ids.executionId,
       triggeredBy: request.triggeredBy,
+      request: ids.request,
     });
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;

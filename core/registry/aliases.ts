@@ -46,6 +46,17 @@ export async function setAlias(deps: CoreDeps, input: SetAliasInput): Promise<Al
   const aliasName = AliasNameSchema.safeParse(input.alias);
   if (!aliasName.success) throw fromZodError(aliasName.error, 'alias');
   await getModelVersion(deps, { model: input.model, version: input.version });
+  const alias = await moveAlias(deps, input, input.version);
+  if (input.alias === CHAMPION_ALIAS) await retireChallenger(deps, input, input.version);
+  return alias as Alias;
+}
+
+/** Claims the next history entry of an alias (to a version, or null to clear it) and applies it. */
+async function moveAlias(
+  deps: CoreDeps,
+  input: Omit<SetAliasInput, 'version'>,
+  to: number | null,
+): Promise<Alias | null> {
   const state = await readAliasState(deps, input.model, input.alias);
   const label = `${input.model}@${input.alias}`;
   if (input.expectedCurrent !== undefined && input.expectedCurrent !== state.version) {
@@ -58,7 +69,7 @@ export async function setAlias(deps: CoreDeps, input: SetAliasInput): Promise<Al
     alias: input.alias,
     revision: state.revision + 1,
     from: state.version,
-    to: input.version,
+    to,
     at: deps.now().toISOString(),
     reason: input.reason,
     policy: input.policy,
@@ -80,24 +91,50 @@ export async function setAlias(deps: CoreDeps, input: SetAliasInput): Promise<Al
   return applyEntry(deps, entry);
 }
 
+const CHAMPION_ALIAS = 'champion';
+const CHALLENGER_ALIAS = 'challenger';
+
+/**
+ * A challenger that became champion is no longer a challenger: the `challenger` alias is cleared
+ * when it points at the new champion (recorded in its history). A concurrent move of the
+ * challenger wins: it no longer points here.
+ */
+async function retireChallenger(deps: CoreDeps, move: SetAliasInput, champion: number): Promise<void> {
+  const challenger = await findAlias(deps, { model: move.model, alias: CHALLENGER_ALIAS });
+  if (challenger?.version !== champion) return;
+  try {
+    await moveAlias(
+      deps,
+      {
+        ...move,
+        alias: CHALLENGER_ALIAS,
+        reason: `cleared: v${champion} became ${CHAMPION_ALIAS}`,
+        expectedCurrent: champion,
+      },
+      null,
+    );
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+  }
+}
+
 function describe(version: number | null): string {
   return version === null ? 'nothing' : `v${version}`;
 }
 
-/** Moves the alias item to a claimed history entry (idempotent; a lost condition means someone else did). */
-async function applyEntry(deps: CoreDeps, entry: AliasHistoryEntry): Promise<Alias> {
-  const alias: Alias = toItem(AliasSchema, {
-    model: entry.model,
-    alias: entry.alias,
-    version: entry.to,
-    revision: entry.revision,
-    updatedAt: entry.at,
-  });
+/**
+ * Moves the alias item to a claimed history entry (idempotent; a lost condition means someone
+ * else did). A cleared alias keeps its item as a tombstone (`cleared`, no version), so its
+ * revision still orders late writers. A set alias is written through its read schema.
+ */
+async function applyEntry(deps: CoreDeps, entry: AliasHistoryEntry): Promise<Alias | null> {
+  const head = { model: entry.model, alias: entry.alias, revision: entry.revision, updatedAt: entry.at };
+  const alias: Alias | null = entry.to === null ? null : toItem(AliasSchema, { ...head, version: entry.to });
   try {
     await deps.ddb.send(
       new PutCommand({
         TableName: deps.tables.registry,
-        Item: { ...registryKeys.alias(entry.model, entry.alias), ...alias },
+        Item: { ...registryKeys.alias(entry.model, entry.alias), ...(alias ?? { ...head, cleared: true }) },
         ConditionExpression: 'attribute_not_exists(pk) OR revision < :revision',
         ExpressionAttributeValues: { ':revision': entry.revision },
       }),
@@ -120,6 +157,11 @@ export function aliasRepairHint(model: string, alias: string): string {
  * The newest history entry, read leniently: an entry whose reason, author or time is malformed
  * still gives its revision and target, so later moves go on; only a missing head is an error.
  */
+/** An alias item as read: null for a cleared alias's tombstone. */
+function parseAliasItem(item: Record<string, unknown>): Alias | null {
+  return item.cleared === true ? null : parseItem(AliasSchema, item);
+}
+
 async function latestEntry(
   deps: CoreDeps,
   model: string,
@@ -174,7 +216,7 @@ export async function findAlias(
       ConsistentRead: true,
     }),
   );
-  return Item ? parseItem(AliasSchema, Item) : null;
+  return Item ? parseAliasItem(Item) : null;
 }
 
 /** Every alias of a model. */
@@ -184,7 +226,7 @@ export async function listAliases(deps: CoreDeps, input: { model: string }): Pro
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': registryKeys.modelPk(input.model), ':prefix': 'ALIAS#' },
   });
-  return items.map((item) => parseItem(AliasSchema, item));
+  return items.map(parseAliasItem).filter((alias) => alias !== null);
 }
 
 /** Every move of an alias, oldest first. @throws MalformedRecordError naming the item and the repair. */
@@ -231,7 +273,7 @@ export async function getAliasAt(
   const at = new Date(input.at).getTime();
   const history = await getAliasHistory(deps, input);
   const entry = history.findLast((e) => new Date(e.at).getTime() <= at);
-  if (!entry) {
+  if (!entry || entry.to === null) {
     throw new NotFoundError('alias', `${input.model}@${input.alias} at ${new Date(input.at).toISOString()}`);
   }
   return { version: entry.to, since: entry.at, entry };

@@ -136,7 +136,7 @@ export async function championStack(
   const stack: number[] = [];
   for (const entry of history) {
     if (entry.policy === 'rollback') stack.pop();
-    if (stack.at(-1) !== entry.to) stack.push(entry.to);
+    if (entry.to !== null && stack.at(-1) !== entry.to) stack.push(entry.to);
   }
   return stack;
 }

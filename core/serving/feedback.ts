@@ -4,8 +4,10 @@ import {
   FeedbackRequestSchema,
   type PredictionLogRecord,
 } from '../../contracts/serving.js';
+import type { ModelContract } from '../../contracts/model-contract.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError, ValidationError } from '../errors.js';
+import { getModelVersion } from '../registry/versions.js';
 import { isConditionFailed } from '../storage/dynamo.js';
 import { feedbackAttribute, type StoredFeedback } from './log-layout.js';
 import { getPrediction, locatePredictionRecords } from './prediction-store.js';
@@ -24,7 +26,9 @@ function sameActual(a: FeedbackRequest['actual'] | undefined, b: FeedbackRequest
  * Attaches ground truth to a logged prediction. Idempotent: the same `actual` again answers the
  * stored record with `changed: false`; a different one is a ConflictError (ground truth is
  * write-once, so A/B counts cannot be skewed by resubmission). Unknown id -> NotFoundError.
- * A batch request takes one `actual` per row.
+ * A batch request takes one `actual` per row. The ground truth must be one the serving model can
+ * be scored against: a classifier's known class (ValidationError naming the classes), a
+ * regressor's number; otherwise an A/B test would silently count it as an error.
  */
 export async function attachFeedback(
   deps: CoreDeps,
@@ -45,6 +49,8 @@ export async function attachFeedback(
       'actual',
     );
   }
+  const { contract } = await getModelVersion(deps, { model: record.model, version: record.version });
+  checkActual(contract, Array.isArray(actual) ? actual : [actual], rows > 1 || Array.isArray(actual));
   const feedback: StoredFeedback = { actual, at: deps.now().toISOString() };
   try {
     await deps.ddb.send(
@@ -75,4 +81,25 @@ function repeated(
   throw new ConflictError(
     `prediction '${requestId}' already has feedback ${JSON.stringify(record.actual)}; ground truth is write-once`,
   );
+}
+
+/** Each value must be a class of a classifier, a finite number for a regressor. */
+function checkActual(contract: ModelContract, values: readonly unknown[], batch: boolean): void {
+  values.forEach((value, i) => {
+    const field = batch ? `actual[${i}]` : 'actual';
+    if (contract.task === 'classification') {
+      const classes = contract.classes ?? [];
+      if (!classes.includes(String(value))) {
+        throw new ValidationError(
+          `${field}: ${JSON.stringify(value)} is not a class of this model; expected one of ${classes.map((c) => JSON.stringify(c)).join(', ')}`,
+          field,
+        );
+      }
+    } else if (contract.task === 'regression' && (typeof value !== 'number' || !Number.isFinite(value))) {
+      throw new ValidationError(
+        `${field}: ${JSON.stringify(value)} is not a number; a regression model is scored against a numeric actual value`,
+        field,
+      );
+    }
+  });
 }

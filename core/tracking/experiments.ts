@@ -112,8 +112,10 @@ export const UpdateExperimentInputSchema = z.object({
   tags: z.record(z.string(), z.string()).optional(),
   /** `null` removes the schedule. */
   retrainSchedule: RetrainScheduleSchema.nullable().optional(),
-  /** The request that last trained this experiment (retraining replays it). */
+  /** The request that last trained this experiment (retraining replays it without a champion). */
   lastRequest: TrainingRequestBodySchema.optional(),
+  /** Opt in to (or out of) continuous training. */
+  continuousTraining: z.boolean().optional(),
 });
 export type UpdateExperimentInput = z.input<typeof UpdateExperimentInputSchema>;
 

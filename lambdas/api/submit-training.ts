@@ -10,7 +10,7 @@ import {
 } from '../../contracts/training-request.js';
 import { getDataset } from '../../core/datasets/index.js';
 import type { CoreDeps } from '../../core/deps.js';
-import { NotFoundError } from '../../core/errors.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { assertStorable } from '../../core/storage/storable.js';
 import {
   NO_CUSTOM_TRAINERS,
@@ -66,6 +66,9 @@ async function resolveDataset(deps: CoreDeps, request: TrainingRequest): Promise
   try {
     dataset = await getDataset(deps, name, version ?? 'latest');
   } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new ValidationError(`dataset.${error.message}`, 'dataset.version');
+    }
     if (!(error instanceof NotFoundError)) throw error;
     const field = version ? 'dataset.version' : 'dataset.name';
     throw new UnprocessableError(`${field}: ${error.message} (register it with POST /v1/datasets)`, field);
@@ -101,10 +104,14 @@ export async function submitTraining(
   },
 ): Promise<SubmittedTraining> {
   const parsed = parseTrainingRequest(input.body, input.experiment);
-  const request = parsed.trainer
+  const resolved = parsed.trainer
     ? { ...parsed, trainer: resolveCustomTrainer(parsed.trainer, input.trainers ?? NO_CUSTOM_TRAINERS) }
     : parsed;
-  const dataset = await resolveDataset(deps, request);
+  const dataset = await resolveDataset(deps, resolved);
+  // A pinned version may be given as a unique prefix: the run and its replays carry the whole sha256.
+  const request = resolved.dataset.version
+    ? { ...resolved, dataset: { name: dataset.name, version: dataset.version } }
+    : resolved;
   await checkTrainable(deps, request, dataset);
   await ensureExperiment(deps, { name: request.experiment, task: request.task });
   const runId = newRunId(deps.now());
@@ -127,6 +134,8 @@ export async function submitTraining(
     dataset: { name: dataset.name, version: dataset.version, target: request.target },
     split: { strategy: request.split, testSize: request.testSize, seed: request.seed },
     triggeredBy,
+    // What retraining replays when this run's version is champion.
+    request: { ...request, algorithm, hyperparameters: hyperparametersFor(request, algorithm) },
   });
   let executionId: string;
   try {

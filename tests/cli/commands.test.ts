@@ -175,21 +175,23 @@ describe('cirrus commands against a local platform', () => {
     expect(experiments[0].retrainSchedule.expression).toBe('rate(1 day)');
   });
 
-  it('retrains now: replays the last request (svc, C=2) as a new run triggered by the API', async () => {
+  it("retrains now: replays the champion's request as a new run triggered by the API", async () => {
+    const svcWon = scores.svc! > scores.logistic_regression!;
     const res = await cli('retrain', 'iris', '--json');
     expect(res.code, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout);
     expect(out.pipeline).toBe('training');
+    expect(out.replays).toMatch(new RegExp(`^champion v${svcWon ? 2 : 1} \\(run `));
     expect(out.runs).toHaveLength(1);
     expect(out.runs[0]).toMatchObject({
       id: out.runId,
-      algorithm: 'svc',
-      hyperparameters: { C: 2 },
+      algorithm: svcWon ? 'svc' : 'logistic_regression',
+      hyperparameters: svcWon ? { C: 2 } : {},
       status: 'SUCCEEDED',
       triggeredBy: 'api',
     });
     // The same request on the same data scores the same: a strict best_score keeps the champion.
-    expect(out.runs[0].score).toBe(scores.svc);
+    expect(out.runs[0].score).toBe(svcWon ? scores.svc : scores.logistic_regression);
     const never = await cli('retrain', 'nope');
     expect(never.code).toBe(1);
     expect(never.stderr).toMatch(/experiment.*nope.*\[404 /);

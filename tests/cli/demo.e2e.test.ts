@@ -75,7 +75,9 @@ describe('cirrus demo on a fresh data directory', () => {
     const { history } = await api.get<{ history: AliasHistoryEntry[] }>(
       '/v1/models/iris/aliases/champion/history',
     );
-    const byTraining = history.filter((h) => h.policy === 'best_score' && h.by === 'pipeline' && h.to <= 2);
+    const byTraining = history.filter(
+      (h) => h.policy === 'best_score' && h.by === 'pipeline' && h.to !== null && h.to <= 2,
+    );
     expect(byTraining.at(-1)?.to).toBe(better);
     expect(tableRow(demo.stdout, 'logistic_regression')?.[3]).toBe(lr.score!.toFixed(4));
     expect(tableRow(demo.stdout, 'svc')?.[3]).toBe(svc.score!.toFixed(4));

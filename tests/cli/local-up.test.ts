@@ -62,6 +62,13 @@ describe('cirrus local up', () => {
     expect(load.code).toBe(0);
     expect(JSON.parse(load.stdout)).toMatchObject({ name: 'iris', rowCount: 150 });
 
+    // A second platform on the same data dir says which one runs, instead of failing in the database.
+    const second = await runCli(['local', 'up', '--port', '0', '--data-dir', dataDir, '--no-scheduler']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(
+      `error: Cirrus is already running on data dir ${dataDir}: ${url} (pid ${child.pid})`,
+    );
+
     const exited = new Promise<number | null>((resolve) => child!.once('close', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -92,7 +92,7 @@ function shiftedTraffic(): PredictionLogRecord[] {
   });
 }
 
-describe('drift → ModelDriftDetected → retraining, offline', () => {
+describe('drift → ModelDriftDetected → retraining of the champion, offline', () => {
   let report: StoredDriftReport;
 
   it('trains the first champion through the real pipeline', async () => {
@@ -102,6 +102,15 @@ describe('drift → ModelDriftDetected → retraining, offline', () => {
     const { executionId } = await runner.start('training', runId, { request: { ...request, runId } });
     const done = await runner.wait(executionId);
     expect(done, JSON.stringify(done)).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await getAlias(deps, { model: 'iris', alias: 'champion' })).version).toBe(1);
+  });
+
+  it('a later request (svc, policy manual) registers v2 without serving it: the last request is not the champion', async () => {
+    const { deps } = emulators;
+    const runId = newRunId(deps.now());
+    const later = { ...request, algorithm: 'svc', policy: 'manual' as const, runId };
+    const { executionId } = await runner.start('training', runId, { request: later });
+    expect(await runner.wait(executionId)).toMatchObject({ status: 'SUCCEEDED' });
     expect((await getAlias(deps, { model: 'iris', alias: 'champion' })).version).toBe(1);
   });
 
@@ -134,8 +143,11 @@ describe('drift → ModelDriftDetected → retraining, offline', () => {
         experiment: 'iris',
       },
     });
-    const { runId, executionId, request: replayed } = delivery.result as RetrainResult;
+    const { runId, executionId, request: replayed, replays } = delivery.result as RetrainResult;
     expect(replayed.triggeredBy).toBe(report.reportUri);
+    // The serving champion's configuration is retrained, not the experiment's last request (svc).
+    expect(replays).toMatch(/^champion v1 \(run /);
+    expect(replayed.algorithm).toBe('logistic_regression');
 
     const execution = await runner.wait(executionId);
     expect(execution.status).toBe('SUCCEEDED');
@@ -143,6 +155,7 @@ describe('drift → ModelDriftDetected → retraining, offline', () => {
     expect(run.triggeredBy).toBe(report.reportUri);
     expect(run.status).toBe('SUCCEEDED');
     expect(run.experiment).toBe('iris');
+    expect(run.algorithm).toBe('logistic_regression');
     const versions = await listModelVersions(deps, { model: 'iris' });
     expect(versions.map((v) => v.runId)).toContain(runId);
   });

@@ -82,7 +82,7 @@ describe('a sweep over three algorithms', () => {
     expect(await championOf(deps, EXPERIMENT)).toBe(best.version);
   });
 
-  it('records the sweep as the last request, and retraining replays it as a sweep', async () => {
+  it("records the sweep as the last request; retraining replays the champion variant's request", async () => {
     const deps = harness.deps();
     const { lastRequest } = await getExperiment(deps, { name: EXPERIMENT });
     // The request the user sent (all algorithms, its policy), not one variant's (policy manual).
@@ -93,22 +93,28 @@ describe('a sweep over three algorithms', () => {
     expect(lastRequest?.policy).not.toBe('manual');
     expect(lastRequest).not.toHaveProperty('runId');
 
+    // The champion is one variant: its run recorded its own request, with the sweep's policy.
+    const champion = await getModelVersion(deps, {
+      model: EXPERIMENT,
+      version: (await championOf(deps, EXPERIMENT))!,
+    });
+    const championRun = await getRun(deps, { runId: champion.runId });
+    expect(championRun.request).toMatchObject({ algorithm: champion.algorithm, policy: lastRequest?.policy });
+
     const runner = localPipelineRunner(harness.pipelines());
     const replay = await retrain(deps, runner, {
       experiment: EXPERIMENT,
       triggeredBy: 'schedule:rate(1 day)',
     });
-    expect(replay.pipeline).toBe('sweep');
-    expect(replay.runIds).toEqual([0, 1, 2].map((i) => `${replay.runId}-v${i}`));
+    expect(replay.pipeline).toBe('training');
+    expect(replay.replays).toBe(`champion v${champion.version} (run ${champion.runId})`);
     expect((await runner.wait(replay.executionId)).status).toBe('SUCCEEDED');
-    const runs = await Promise.all(replay.runIds.map((runId) => getRun(deps, { runId })));
-    expect(runs.map((r) => [r.algorithm, r.status, r.triggeredBy])).toEqual(
-      ['logistic_regression', 'naive_bayes', 'decision_tree'].map((a) => [
-        a,
-        'SUCCEEDED',
-        'schedule:rate(1 day)',
-      ]),
-    );
+    const run = await getRun(deps, { runId: replay.runId });
+    expect([run.algorithm, run.status, run.triggeredBy]).toEqual([
+      champion.algorithm,
+      'SUCCEEDED',
+      'schedule:rate(1 day)',
+    ]);
   });
 
   it('goes on when one variant is refused, and deploys among the others', async () => {

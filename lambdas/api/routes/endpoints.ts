@@ -1,16 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import {
-  type Endpoint,
-  EndpointSchema,
-  StickyKeySchema,
-  TrafficConfigSchema,
-} from '../../../contracts/serving.js';
-import { CirrusError } from '../../../core/errors.js';
+import { EndpointSchema, StickyKeySchema, TrafficViewSchema } from '../../../contracts/serving.js';
 import { getEndpoint, listEndpoints, setTraffic } from '../../../core/serving/endpoints.js';
 import type { PredictContext } from '../../../core/serving/predict.js';
-import { resolveEndpoint } from '../../../core/serving/resolver.js';
-import type { CoreDeps } from '../../../core/deps.js';
+import { trafficView } from '../../../core/serving/traffic-view.js';
 import type { ApiContext } from '../context.js';
 import { defineRoute } from '../route.js';
 import { EndpointParams } from './params.js';
@@ -34,34 +27,6 @@ const TrafficBodySchema = z.strictObject({
   /** A request header or a top-level body field: one key always gets one variant. */
   stickyKey: StickyKeySchema.optional(),
 });
-
-const TrafficViewSchema = z.object({
-  endpoint: z.string(),
-  model: z.string(),
-  /** `config`: an explicit split; `champion`: 100 % to the model's champion alias. */
-  source: z.enum(['config', 'champion']),
-  traffic: TrafficConfigSchema.nullable(),
-  abTestId: z.string().optional(),
-});
-
-/** The traffic the endpoint serves now; null when it has no config and no champion yet. */
-async function trafficView(deps: CoreDeps, endpoint: Endpoint) {
-  let traffic: z.infer<typeof TrafficConfigSchema> | null = endpoint.traffic ?? null;
-  if (!traffic) {
-    try {
-      traffic = (await resolveEndpoint(deps, endpoint.name)).traffic;
-    } catch (error) {
-      if (!(error instanceof CirrusError && error.status === 404)) throw error;
-    }
-  }
-  return {
-    endpoint: endpoint.name,
-    model: endpoint.model,
-    source: endpoint.traffic ? ('config' as const) : ('champion' as const),
-    traffic,
-    ...(endpoint.abTestId ? { abTestId: endpoint.abTestId } : {}),
-  };
-}
 
 /** Endpoints and their traffic configuration (weighted variants, shadows, sticky key). */
 export function mountEndpointRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictContext): void {
@@ -122,6 +87,23 @@ export function mountEndpointRoutes(app: OpenAPIHono, ctx: ApiContext, serving: 
         ...(body.stickyKey ? { stickyKey: body.stickyKey } : {}),
       };
       const endpoint = await setTraffic(deps, params.name, config);
+      serving.resolver.invalidate(params.name);
+      return trafficView(deps, endpoint);
+    },
+  );
+  defineRoute(
+    app,
+    {
+      method: 'delete',
+      path: '/v1/endpoints/{name}/traffic',
+      summary:
+        'Drop the explicit split: the endpoint serves the champion alias again (and follows its promotions)',
+      tag,
+      params: EndpointParams,
+      response: TrafficViewSchema,
+    },
+    async ({ params }) => {
+      const endpoint = await setTraffic(deps, params.name, null);
       serving.resolver.invalidate(params.name);
       return trafficView(deps, endpoint);
     },

@@ -14,7 +14,12 @@ const ScheduleBodySchema = z.strictObject({
   schedule: z.string().min(1).max(256).nullable(),
 });
 
-/** Experiments and their retraining schedule. */
+const ContinuousTrainingBodySchema = z.strictObject({
+  /** On: each retraining first appends production rows with ground truth as a new dataset version. */
+  enabled: z.boolean(),
+});
+
+/** Experiments, their retraining schedule and continuous training. */
 export function mountExperimentRoutes(app: OpenAPIHono, ctx: ApiContext): void {
   const { deps } = ctx;
   defineRoute(
@@ -60,5 +65,20 @@ export function mountExperimentRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       await ctx.schedules?.apply(params.experiment, body.schedule);
       return experiment;
     },
+  );
+  defineRoute(
+    app,
+    {
+      method: 'put',
+      path: '/v1/experiments/{experiment}/continuous-training',
+      summary:
+        'Continuous training on or off: retraining appends production rows with ground truth (logged request + feedback) to the dataset as a new version and trains on it',
+      tag,
+      params: ExperimentParams,
+      body: ContinuousTrainingBodySchema,
+      response: ExperimentSchema,
+    },
+    ({ params, body }) =>
+      updateExperiment(deps, { name: params.experiment, continuousTraining: body.enabled }),
   );
 }

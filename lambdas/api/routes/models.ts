@@ -23,7 +23,9 @@ import {
   repairAliasHistory,
   setAlias,
 } from '../../../core/registry/index.js';
+import { TrafficViewSchema } from '../../../contracts/serving.js';
 import type { PredictContext } from '../../../core/serving/predict.js';
+import { modelTrafficViews } from '../../../core/serving/traffic-view.js';
 import type { ApiContext } from '../context.js';
 import { defineRoute } from '../route.js';
 import { invalidateModelEndpoints } from '../serving.js';
@@ -32,6 +34,8 @@ import { ModelParams } from './params.js';
 const VersionParams = ModelParams.extend({ version: z.coerce.number().int().positive() });
 const AliasParams = ModelParams.extend({ alias: AliasNameSchema });
 const tag = 'registry';
+/** After a promotion: what each endpoint of the model serves now (a manual split does not follow it). */
+const ServingAfterSchema = z.object({ endpoints: z.array(TrafficViewSchema) });
 
 /** Registry routes: models, versions, model cards, aliases and their history, rollback. */
 export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictContext): void {
@@ -153,7 +157,7 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
         /** Refuse (409) unless the alias points here now; null = only if unset. */
         expectedCurrent: z.number().int().positive().nullable().optional(),
       }),
-      response: AliasSchema,
+      response: AliasSchema.extend(ServingAfterSchema.shape),
     },
     async ({ params, body }) => {
       const alias = await setAlias(deps, {
@@ -165,7 +169,7 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
         expectedCurrent: body.expectedCurrent,
       });
       await invalidateModelEndpoints(deps, serving, params.model);
-      return alias;
+      return { ...alias, endpoints: await modelTrafficViews(deps, params.model) };
     },
   );
   defineRoute(
@@ -196,7 +200,7 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
       tag,
       params: ModelParams,
       body: z.strictObject({ reason: z.string().max(500).optional() }),
-      response: PromotionResultSchema,
+      response: PromotionResultSchema.extend(ServingAfterSchema.shape),
     },
     async ({ params, body }) => {
       const result = await applyDeployPolicy(deps, {
@@ -206,7 +210,7 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
         reason: body.reason,
       });
       await invalidateModelEndpoints(deps, serving, params.model);
-      return result;
+      return { ...result, endpoints: await modelTrafficViews(deps, params.model) };
     },
   );
 }

@@ -70,16 +70,33 @@ export function mountRunRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       method: 'post',
       path: '/v1/experiments/{experiment}/retrain',
       summary:
-        "Retrain now: replays the experiment's last training request (or sweep) on the dataset's latest version",
+        "Retrain now: the serving champion's configuration (its run's request; without a champion the last request) on the dataset's latest version, with production rows appended under continuous training",
       tag,
       params: ExperimentParams,
       status: 202,
-      response: SubmittedSchema,
+      response: SubmittedSchema.extend({
+        /** What was replayed: `champion v3 (run …)`, or the last request without a champion. */
+        replays: z.string(),
+        /** The dataset version the run trains on (sha256; absent: the latest at Validate). */
+        datasetVersion: z.string().optional(),
+        /** Continuous training: production rows appended to the dataset for this run. */
+        appendedRows: z.number().int().optional(),
+      }),
     },
     async ({ params }) => {
       const started = await retrain(deps, pipelines, { experiment: params.experiment, triggeredBy: 'api' });
-      const { pipeline, executionId, runId, runIds } = started;
-      return { experiment: params.experiment, pipeline, executionId, runId, runIds: [...runIds] };
+      const { pipeline, executionId, runId, runIds, replays, appendedRows } = started;
+      const datasetVersion = started.request.dataset.version;
+      return {
+        experiment: params.experiment,
+        pipeline,
+        executionId,
+        runId,
+        runIds: [...runIds],
+        replays,
+        ...(datasetVersion ? { datasetVersion } : {}),
+        ...(appendedRows !== undefined ? { appendedRows } : {}),
+      };
     },
   );
   defineRoute(

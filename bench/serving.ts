@@ -20,6 +20,10 @@
  * noisy), after a warm-up round that is printed but not counted (a long-running server is
  * measured warm; see main). Each row says whether it meets issue 5's goal, whether every
  * answer's record was stored, the log's backlog when a window closed and the time to write it.
+ * A fourth server is the second plus the durable prediction log `cirrus local up` runs (every
+ * record written ahead to a journal file before its answer leaves, local/prediction-journal.ts):
+ * its row is printed beside the one without, with the time the journal's writes took on the
+ * answering thread per answer.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -43,6 +47,7 @@ import { nodeListener } from '../lambdas/api/predict-lane.js';
 import { createServingState } from '../lambdas/api/serving.js';
 import { createDeps, type EmulatorEndpoints, startEmulators } from '../local/emulators/index.js';
 import { startEmulatorsThread } from '../local/emulators/thread.js';
+import { FileLogJournal } from '../local/prediction-journal.js';
 import '../local/polyfills.js';
 import { trainBuiltin } from '../training/quickstart.js';
 import {
@@ -188,6 +193,24 @@ interface Window {
   readonly flushMs?: number;
   /** CPU time the server spent per answer (us), when the generator runs in another process. */
   readonly cpuPerAnswerUs?: number;
+  /** Time the journal's writes took on the answering thread, per answer (us). */
+  readonly journalUsPerAnswer?: number;
+}
+
+/** The durable log's journal, timed: what its writes cost the thread that answers. */
+class TimedJournal extends FileLogJournal {
+  ns = 0n;
+  override append(line: string): void {
+    const t0 = process.hrtime.bigint();
+    super.append(line);
+    this.ns += process.hrtime.bigint() - t0;
+  }
+  override rotate(): number {
+    const t0 = process.hrtime.bigint();
+    const generation = super.rotate();
+    this.ns += process.hrtime.bigint() - t0;
+    return generation;
+  }
 }
 
 /** CPU seconds of a process by pid (Linux /proc; utime + stime at 100 ticks/s), 0 elsewhere. */
@@ -248,12 +271,17 @@ async function ceilingTarget(): Promise<Target> {
 }
 
 /** Cirrus's API app serving the trained model on `storage`, logging every prediction. */
-async function cirrusTarget(label: string, start: (dir: string) => Promise<Storage>): Promise<Target> {
+async function cirrusTarget(
+  label: string,
+  start: (dir: string) => Promise<Storage>,
+  durable = false,
+): Promise<Target> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cirrus-bench-serving-'));
   const storage = await start(dataDir);
   const { deps } = storage;
   const features = await deployIris(deps);
-  const serving = createServingState(deps);
+  const journal = durable ? new TimedJournal(join(dataDir, 'prediction-journal')) : undefined;
+  const serving = createServingState(deps, { log: { journal } });
   const refuse = () => Promise.reject(new Error('not in this bench'));
   const ctx: ApiContext = {
     deps,
@@ -275,16 +303,19 @@ async function cirrusTarget(label: string, start: (dir: string) => Promise<Stora
     label,
     load: async (generator) => {
       const before = await countLogged(deps);
+      const journalNs = journal?.ns ?? 0n;
       const { result, cpuPerAnswerUs } = await measured(
         generator,
         () => generator.run(url, body, HEADERS),
         storage.pids,
       );
+      const journalUsPerAnswer = journal && Number(journal.ns - journalNs) / 1000 / Math.max(result.ok, 1);
       const backlog = serving.log.pending;
       const flushStart = performance.now();
       await ctx.close?.();
       const flushMs = performance.now() - flushStart;
-      return { result, backlog, flushMs, cpuPerAnswerUs, logged: (await countLogged(deps)) - before };
+      const logged = (await countLogged(deps)) - before;
+      return { result, backlog, flushMs, cpuPerAnswerUs, journalUsPerAnswer, logged };
     },
     batch: async () => {
       const batch = JSON.stringify({
@@ -383,6 +414,11 @@ function report(
       if (verdict === 'MISMATCH')
         console.log(`      log MISMATCH: ${w.logged} records stored for ${r.ok} answers`);
     }
+    const journalUs = ws.map((w) => w.journalUsPerAnswer);
+    if (journalUs.every((us) => us !== undefined))
+      console.log(
+        `      durable log: journal writes took ${median(journalUs as number[]).toFixed(2)} us per answer on the answering thread (rounds: ${(journalUs as number[]).map((us) => us.toFixed(2)).join(', ')})`,
+      );
     const stored = ws.reduce((n, w) => n + (w.logged ?? 0), 0);
     const answered = ws.reduce((n, w) => n + w.result.ok, 0);
     const lost = ws.some((w) => logVerdict(w) === 'MISMATCH');
@@ -415,6 +451,11 @@ async function main(): Promise<void> {
     await cirrusTarget(
       'cirrus   logging on, emulators on a worker (cirrus local)',
       emulatorStorage(startEmulatorsThread),
+    ),
+    await cirrusTarget(
+      'cirrus   durable log (journal), emulators on a worker    ',
+      emulatorStorage(startEmulatorsThread),
+      true,
     ),
     await cirrusTarget('cirrus   logging on, emulators in a child process        ', childProcessStorage),
   ];

@@ -11,6 +11,7 @@ import type { Emulators } from './emulators/index.js';
 import { startEmulatorsThread } from './emulators/thread.js';
 import { createLocalEvents } from './events/index.js';
 import { type LocalPipelineRunner, localPipelineRunner } from './pipeline-runner.js';
+import { FileLogJournal, journalDir, replayLogJournal } from './prediction-journal.js';
 import { closeInterruptedExecutions } from './recovery.js';
 import { createLocalPipelines, type LocalPipelines } from './stepfunctions/index.js';
 import { resolveToken } from './token.js';
@@ -42,6 +43,8 @@ export interface LocalPlatform {
   readonly pipelines: LocalPipelines;
   /** Executions a previous process left RUNNING, closed at start-up. */
   readonly recovered: readonly string[];
+  /** Answered predictions a previous process journaled but had not stored, stored at start-up. */
+  readonly replayedPredictions: number;
   /** Stops accepting requests, lets work finish, flushes logs, then stops the emulators. */
   stop(): Promise<void>;
 }
@@ -94,8 +97,11 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
   const recovered = await closeInterruptedExecutions(deps, pipelines.executions);
 
   const context: ApiContext = { deps, pipelines: runner, events: events.publisher };
-  const appOptions = { token }; // one object for both, so the lane's limits are the app's
+  // Every answered prediction is journaled before it leaves, so a killed process loses none.
+  const journal = new FileLogJournal(journalDir(dataDir));
+  const appOptions = { token, serving: { log: { journal } } }; // one object: the lane's limits are the app's
   const app = createApp(context, appOptions);
+  const replayedPredictions = await replayLogJournal(journal, context.serving!.log, deps);
   const server = await listen(
     nodeListener(app, context, appOptions),
     options.port ?? 8787,
@@ -110,9 +116,10 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
     await events.scheduler.stop();
     await drainOrAbort(runner, pipelines, options.drainTimeoutMs ?? 15_000);
     await context.close?.();
+    journal.close();
     await emulators.stop();
   });
-  return { url, token, dataDir, deps, runner, pipelines, recovered, stop };
+  return { url, token, dataDir, deps, runner, pipelines, recovered, replayedPredictions, stop };
 }
 
 function requireRunner(runner: LocalPipelineRunner | undefined): LocalPipelineRunner {

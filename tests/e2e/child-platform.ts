@@ -58,10 +58,17 @@ export async function callApi(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${p.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+  const send = () =>
+    fetch(`${p.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  // A keep-alive connection the server closed as idle just as it was reused resets: an
+  // idempotent call (GET, PUT) is sent again once; a POST's failure is the caller's to judge.
+  const response = await send().catch((error: unknown) => {
+    if (method === 'POST' || !String((error as Error).cause).includes('ECONNRESET')) throw error;
+    return send();
   });
   const text = await response.text();
   let json: Record<string, unknown> = {};

@@ -45,4 +45,43 @@ describe('crash safety of the local platform', () => {
     }
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
   });
+
+  it('keeps every prediction answered 200 when the process is SIGKILLed under load', async () => {
+    const first = platform!;
+    const answered: string[] = [];
+    let killed = false;
+    const client = async () => {
+      while (!killed) {
+        const answer = await callApi(first, 'POST', '/v1/endpoints/iris/predict', {
+          features: IRIS_ROW,
+        }).catch(() => undefined);
+        if (answer?.status === 200) answered.push(answer.json.requestId as string);
+      }
+    };
+    const clients = Array.from({ length: 8 }, client);
+    while (answered.length < 400) await new Promise((r) => setTimeout(r, 5));
+    first.child.kill('SIGKILL'); // with requests in flight and answers still in the log's buffer
+    killed = true;
+    expect(await first.exited).toBe('SIGKILL');
+    await Promise.all(clients);
+
+    platform = await startChildPlatform(first.dataDir);
+    const second = platform;
+    const lost: string[] = [];
+    const refused: string[] = [];
+    const queue = [...answered];
+    const checker = async () => {
+      for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+        if ((await callApi(second, 'GET', `/v1/predictions/${id}`)).status !== 200) lost.push(id);
+        const feedback = await callApi(second, 'PUT', `/v1/predictions/${id}/feedback`, { actual: 1 });
+        if (feedback.status !== 200) refused.push(`${id}: ${feedback.status}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, checker));
+    expect({ answered: answered.length, lost, refused }).toEqual({
+      answered: answered.length,
+      lost: [],
+      refused: [],
+    });
+  }, 240_000);
 });

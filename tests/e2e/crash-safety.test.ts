@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,4 +85,58 @@ describe('crash safety of the local platform', () => {
       refused: [],
     });
   }, 240_000);
+
+  it("fails a killed sweep's variant runs on restart, and its trainers die with the runtime, writing no model", async () => {
+    const first = platform!;
+    const started = await callApi(first, 'POST', '/v1/experiments/sweep/runs', {
+      task: 'classification',
+      algorithm: ['logistic_regression', 'decision_tree'],
+      dataset: { name: 'iris' },
+      target: 'target',
+    });
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    const runIds = started.json.runIds as string[];
+    let trainers: number[] = [];
+    while (trainers.length === 0) {
+      await new Promise((r) => setTimeout(r, 20));
+      trainers = await trainerPids(first.child.pid!);
+    }
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Each trainer must end with its runtime (a zombie has ended: only its exit status is left).
+    while ((await Promise.all(trainers.map(isRunning))).some(Boolean))
+      await new Promise((r) => setTimeout(r, 50));
+    for (const runId of runIds) {
+      const model = join(first.dataDir, 'jobs', `cirrus-${runId}`, 'model', 'model.onnx');
+      expect(existsSync(model), `${model} written after the runtime died`).toBe(false);
+    }
+
+    platform = await startChildPlatform(first.dataDir);
+    const statuses = await Promise.all(
+      runIds.map(async (runId) => (await callApi(platform!, 'GET', `/v1/runs/${runId}`)).json.status),
+    );
+    expect(statuses).toContain('FAILED'); // the variants that had started
+    expect(statuses.filter((s) => s === 'RUNNING' || s === 'QUEUED')).toEqual([]);
+  }, 240_000);
 });
+
+/** Processes whose parent is `parent` and that run the trainer (training/main.ts). */
+async function trainerPids(parent: number): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const [stat, cmdline] = await Promise.all([
+      readFile(`/proc/${name}/stat`, 'utf8').catch(() => ''),
+      readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => ''),
+    ]);
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === parent && cmdline.includes('training/main.ts')) pids.push(Number(name));
+  }
+  return pids;
+}
+
+/** Whether `pid` is a live process (not gone, not a zombie). */
+async function isRunning(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+}

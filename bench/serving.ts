@@ -45,7 +45,12 @@ import { createApp } from '../lambdas/api/app.js';
 import type { ApiContext } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
 import { createServingState } from '../lambdas/api/serving.js';
-import { createDeps, type EmulatorEndpoints, startEmulators } from '../local/emulators/index.js';
+import {
+  createDeps,
+  type EmulatorEndpoints,
+  type LocalCredentials,
+  startEmulators,
+} from '../local/emulators/index.js';
 import { startEmulatorsThread } from '../local/emulators/thread.js';
 import { FileLogJournal } from '../local/prediction-journal.js';
 import '../local/polyfills.js';
@@ -164,11 +169,14 @@ async function childProcessStorage(dataDir: string): Promise<Storage> {
   const child = fork(fileURLToPath(new URL('./emulators-process.ts', import.meta.url)), [dataDir], {
     execArgv: ['--import', 'tsx'],
   });
-  const endpoints = await new Promise<EmulatorEndpoints>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { endpoints: EmulatorEndpoints }).endpoints));
+  const { endpoints, credentials } = await new Promise<{
+    endpoints: EmulatorEndpoints;
+    credentials: LocalCredentials;
+  }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { endpoints: EmulatorEndpoints; credentials: LocalCredentials }));
     child.once('exit', (code) => reject(new Error(`emulator process exited with ${code}`)));
   });
-  const deps = createDeps({ endpoints });
+  const deps = createDeps({ endpoints, credentials });
   return {
     deps,
     pids: child.pid === undefined ? [] : [child.pid],

@@ -7,13 +7,14 @@ import { createApp } from '../lambdas/api/app.js';
 import type { ApiContext } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
 import { createPipelineHandlers } from '../lambdas/pipeline/handlers.js';
-import type { Emulators } from './emulators/index.js';
+import { credentialsFile, type EmulatorEndpoints, type Emulators } from './emulators/index.js';
 import { startEmulatorsThread } from './emulators/thread.js';
 import { createLocalEvents } from './events/index.js';
 import { type LocalPipelineRunner, localPipelineRunner } from './pipeline-runner.js';
 import { FileLogJournal, journalDir, replayLogJournal } from './prediction-journal.js';
 import { closeInterruptedExecutions } from './recovery.js';
 import { createLocalPipelines, type LocalPipelines } from './stepfunctions/index.js';
+import { makePrivate } from './private-files.js';
 import { resolveToken } from './token.js';
 import { createTrainingJobRunner, type TrainerCommand } from './training-jobs/index.js';
 
@@ -32,12 +33,20 @@ export interface LocalPlatformOptions {
   readonly trainerCommand?: TrainerCommand;
   /** How long stop() lets running training executions finish before aborting them. @default 15000 */
   readonly drainTimeoutMs?: number;
+  /** The S3 emulator's port; 0 picks a free one. @default 0 */
+  readonly s3Port?: number;
+  /** The DynamoDB emulator's port; 0 picks a free one. @default 0 */
+  readonly dynamoPort?: number;
 }
 
 export interface LocalPlatform {
   readonly url: string;
   readonly token: string;
   readonly dataDir: string;
+  /** The S3 and DynamoDB emulators (requests must be signed with the data dir's credentials). */
+  readonly endpoints: EmulatorEndpoints;
+  /** The AWS shared-credentials file holding those credentials (profile `cirrus-local`). */
+  readonly credentialsFile: string;
   readonly deps: CoreDeps;
   readonly runner: LocalPipelineRunner;
   readonly pipelines: LocalPipelines;
@@ -61,9 +70,14 @@ export interface LocalPlatform {
  */
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
   const dataDir = resolve(options.dataDir ?? '.cirrus');
+  await makePrivate(dataDir);
   const token = await resolveToken(dataDir, options.token);
   // On a worker thread, so their work does not share the thread that answers the API.
-  const emulators = await startEmulatorsThread({ dataDir });
+  const emulators = await startEmulatorsThread({
+    dataDir,
+    s3Port: options.s3Port,
+    dynamoPort: options.dynamoPort,
+  });
   try {
     return await startOnEmulators(emulators, { ...options, dataDir, token });
   } catch (error) {
@@ -119,7 +133,20 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
     journal.close();
     await emulators.stop();
   });
-  return { url, token, dataDir, deps, runner, pipelines, recovered, replayedPredictions, stop };
+  const { endpoints } = emulators;
+  return {
+    url,
+    token,
+    dataDir,
+    endpoints,
+    credentialsFile: credentialsFile(dataDir),
+    deps,
+    runner,
+    pipelines,
+    recovered,
+    replayedPredictions,
+    stop,
+  };
 }
 
 function requireRunner(runner: LocalPipelineRunner | undefined): LocalPipelineRunner {

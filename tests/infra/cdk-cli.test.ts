@@ -21,7 +21,6 @@ import { LAYER_MODULES_DIR } from '../../infra/assets/onnx-runtime-layer.js';
 import { REPO_ROOT, repoPath } from '../../infra/paths.js';
 import {
   type Emulators,
-  LOCAL_CREDENTIALS,
   LOCAL_REGION,
   startEmulators,
 } from '../../local/emulators/index.js';
@@ -230,8 +229,8 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
         PATH: process.env.PATH ?? '',
         LAMBDA_TASK_ROOT: task,
         AWS_REGION: LOCAL_REGION,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_ACCESS_KEY_ID: emu.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: emu.credentials.secretAccessKey,
         AWS_ENDPOINT_URL_S3: emu.endpoints.s3,
         AWS_ENDPOINT_URL_DYNAMODB: emu.endpoints.dynamodb,
         ...env,

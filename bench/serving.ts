@@ -1,5 +1,6 @@
 /**
- * Serving throughput (issue 5). Run: `npx tsx bench/serving.ts [seconds=10] [rounds=3]`.
+ * Serving throughput (issue 5). Run: `npx tsx bench/serving.ts [seconds=10] [rounds=3]`
+ * (`npx tsx bench/serving.ts journal`: only the durable log's CPU per record, the last line).
  *
  * Single-row `POST /v1/endpoints/iris/predict` over local HTTP (the local runtime's Node
  * listener on 127.0.0.1, with its predict lane; bearer token; prediction logging ON into the
@@ -173,7 +174,9 @@ async function childProcessStorage(dataDir: string): Promise<Storage> {
     endpoints: EmulatorEndpoints;
     credentials: LocalCredentials;
   }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { endpoints: EmulatorEndpoints; credentials: LocalCredentials }));
+    child.once('message', (m) =>
+      resolve(m as { endpoints: EmulatorEndpoints; credentials: LocalCredentials }),
+    );
     child.once('exit', (code) => reject(new Error(`emulator process exited with ${code}`)));
   });
   const deps = createDeps({ endpoints, credentials });
@@ -436,6 +439,56 @@ function report(
   }
 }
 
+/**
+ * The durable log's journal alone, on this thread with nothing else running: CPU per record
+ * (process.cpuUsage, so the box's contention is not counted as the journal's), appending the
+ * line of a logged single-row answer and closing a generation every 1,024 records, as a busy
+ * writer does; beside it, the same loop without the journal's writes (encoding the line only).
+ */
+async function journalCost(records = 50_000): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'cirrus-bench-journal-'));
+  const journal = new FileLogJournal(join(dir, 'journal'));
+  const record = {
+    requestId: 'abcdefabcdef-1.0',
+    endpoint: 'iris',
+    model: 'iris',
+    version: 1,
+    variant: 'champion',
+    shadow: false,
+    inputs: [
+      {
+        'sepal length (cm)': 5.1,
+        'sepal width (cm)': 3.5,
+        'petal length (cm)': 1.4,
+        'petal width (cm)': 0.2,
+      },
+    ],
+    outputs: [{ label: '0', probabilities: { '0': 0.97, '1': 0.02, '2': 0.01 } }],
+    rowCount: 1,
+    latencyMs: 0.12,
+    at: new Date().toISOString(),
+  };
+  const run = (write: boolean) => {
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < records; i++) {
+      const line = JSON.stringify({ ...record, requestId: `abcdefabcdef-1.${i}` });
+      if (!write) continue;
+      journal.append(line);
+      if (i % 1024 === 1023) journal.release(journal.rotate());
+    }
+    const { user, system } = process.cpuUsage(t0);
+    return (user + system) / records;
+  };
+  run(true); // warm-up
+  const without = run(false);
+  const withJournal = run(true);
+  journal.close();
+  await rm(dir, { recursive: true, force: true });
+  console.log(
+    `\ndurable log alone (${records} records, this thread, CPU): ${withJournal.toFixed(2)} us per record with the journal's write, ${without.toFixed(2)} us encoding only: the journal costs ${(withJournal - without).toFixed(2)} us of CPU per answer`,
+  );
+}
+
 async function main(): Promise<void> {
   const generators = [nodeLoadGenerator(SECONDS, CONNECTIONS), wrkLoadGenerator(SECONDS, CONNECTIONS)].filter(
     (g): g is LoadGenerator => g !== undefined,
@@ -506,7 +559,10 @@ async function main(): Promise<void> {
     console.log(`  ${t.label} ${ms[2].toFixed(0)} ms (min ${ms[0].toFixed(0)}, max ${ms[4].toFixed(0)})`);
   }
   for (const t of targets) await t.stop();
+  await journalCost();
   console.log(`\ngoals (issue 5): >= ${GOAL.peerTimes}x the peer and >= ${GOAL.ofCeiling} of the ceiling`);
 }
 
-await main();
+// `npx tsx bench/serving.ts journal`: the durable log's CPU figure alone (seconds, not minutes).
+if (process.argv[2] === 'journal') await journalCost();
+else await main();

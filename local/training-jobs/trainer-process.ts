@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** How to start the trainer; `{root}` in `args` becomes the job's `/opt/ml` stand-in. */
@@ -49,7 +50,10 @@ const SETPRIV = '/usr/bin/setpriv';
  * it is told this process's pid and writes no model once its parent is gone (training/main.ts).
  */
 function withParentDeath(command: string, args: readonly string[]): [string, string[]] {
-  if (process.platform !== 'linux' || !existsSync(SETPRIV)) return [command, [...args]];
+  // Only a command known to exist: a missing one must still fail to spawn (a clear spawnError),
+  // not become setpriv's exit code.
+  const wrappable = isAbsolute(command) && existsSync(command);
+  if (process.platform !== 'linux' || !existsSync(SETPRIV) || !wrappable) return [command, [...args]];
   return [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]];
 }
 

@@ -12,11 +12,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TABLE_NAMES } from '../../core/deps.js';
 import { createServer } from 'node:net';
-import {
-  type Emulators,
-  type StartEmulatorsOptions,
-  startEmulators,
-} from '../../local/emulators/index.js';
+import { type Emulators, type StartEmulatorsOptions, startEmulators } from '../../local/emulators/index.js';
 import { startEmulatorsThread } from '../../local/emulators/thread.js';
 
 let dataDir = '';

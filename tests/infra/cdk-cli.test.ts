@@ -19,11 +19,7 @@ import { ensureEndpoint } from '../../core/serving/endpoints.js';
 import { getPrediction } from '../../core/serving/prediction-store.js';
 import { LAYER_MODULES_DIR } from '../../infra/assets/onnx-runtime-layer.js';
 import { REPO_ROOT, repoPath } from '../../infra/paths.js';
-import {
-  type Emulators,
-  LOCAL_REGION,
-  startEmulators,
-} from '../../local/emulators/index.js';
+import { type Emulators, LOCAL_REGION, startEmulators } from '../../local/emulators/index.js';
 import { registerOnnx } from '../serving/fixtures/register.js';
 import { classifierContract, tinyClassifierBytes } from '../serving/fixtures/tiny-models.js';
 import { apiGatewayEvent } from './api-event.js';

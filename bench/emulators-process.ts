@@ -5,7 +5,7 @@
 import { startEmulators } from '../local/emulators/index.js';
 
 const emulators = await startEmulators({ dataDir: process.argv[2] });
-process.send?.({ endpoints: emulators.endpoints });
+process.send?.({ endpoints: emulators.endpoints, credentials: emulators.credentials });
 process.on('message', (message) => {
   if (message === 'stop') void emulators.stop().then(() => process.exit(0));
 });

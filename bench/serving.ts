@@ -1,5 +1,6 @@
 /**
- * Serving throughput (issue 5). Run: `npx tsx bench/serving.ts [seconds=10] [rounds=3]`.
+ * Serving throughput (issue 5). Run: `npx tsx bench/serving.ts [seconds=10] [rounds=3]`
+ * (`npx tsx bench/serving.ts journal`: only the durable log's CPU per record, the last line).
  *
  * Single-row `POST /v1/endpoints/iris/predict` over local HTTP (the local runtime's Node
  * listener on 127.0.0.1, with its predict lane; bearer token; prediction logging ON into the
@@ -20,6 +21,10 @@
  * noisy), after a warm-up round that is printed but not counted (a long-running server is
  * measured warm; see main). Each row says whether it meets issue 5's goal, whether every
  * answer's record was stored, the log's backlog when a window closed and the time to write it.
+ * A fourth server is the second plus the durable prediction log `cirrus local up` runs (every
+ * record written ahead to a journal file before its answer leaves, local/prediction-journal.ts):
+ * its row is printed beside the one without, with the time the journal's writes took on the
+ * answering thread per answer.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -41,8 +46,14 @@ import { createApp } from '../lambdas/api/app.js';
 import type { ApiContext } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
 import { createServingState } from '../lambdas/api/serving.js';
-import { createDeps, type EmulatorEndpoints, startEmulators } from '../local/emulators/index.js';
+import {
+  createDeps,
+  type EmulatorEndpoints,
+  type LocalCredentials,
+  startEmulators,
+} from '../local/emulators/index.js';
 import { startEmulatorsThread } from '../local/emulators/thread.js';
+import { FileLogJournal } from '../local/prediction-journal.js';
 import '../local/polyfills.js';
 import { trainBuiltin } from '../training/quickstart.js';
 import {
@@ -159,11 +170,16 @@ async function childProcessStorage(dataDir: string): Promise<Storage> {
   const child = fork(fileURLToPath(new URL('./emulators-process.ts', import.meta.url)), [dataDir], {
     execArgv: ['--import', 'tsx'],
   });
-  const endpoints = await new Promise<EmulatorEndpoints>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { endpoints: EmulatorEndpoints }).endpoints));
+  const { endpoints, credentials } = await new Promise<{
+    endpoints: EmulatorEndpoints;
+    credentials: LocalCredentials;
+  }>((resolve, reject) => {
+    child.once('message', (m) =>
+      resolve(m as { endpoints: EmulatorEndpoints; credentials: LocalCredentials }),
+    );
     child.once('exit', (code) => reject(new Error(`emulator process exited with ${code}`)));
   });
-  const deps = createDeps({ endpoints });
+  const deps = createDeps({ endpoints, credentials });
   return {
     deps,
     pids: child.pid === undefined ? [] : [child.pid],
@@ -188,6 +204,24 @@ interface Window {
   readonly flushMs?: number;
   /** CPU time the server spent per answer (us), when the generator runs in another process. */
   readonly cpuPerAnswerUs?: number;
+  /** Time the journal's writes took on the answering thread, per answer (us). */
+  readonly journalUsPerAnswer?: number;
+}
+
+/** The durable log's journal, timed: what its writes cost the thread that answers. */
+class TimedJournal extends FileLogJournal {
+  ns = 0n;
+  override append(line: string): void {
+    const t0 = process.hrtime.bigint();
+    super.append(line);
+    this.ns += process.hrtime.bigint() - t0;
+  }
+  override rotate(): number {
+    const t0 = process.hrtime.bigint();
+    const generation = super.rotate();
+    this.ns += process.hrtime.bigint() - t0;
+    return generation;
+  }
 }
 
 /** CPU seconds of a process by pid (Linux /proc; utime + stime at 100 ticks/s), 0 elsewhere. */
@@ -248,12 +282,17 @@ async function ceilingTarget(): Promise<Target> {
 }
 
 /** Cirrus's API app serving the trained model on `storage`, logging every prediction. */
-async function cirrusTarget(label: string, start: (dir: string) => Promise<Storage>): Promise<Target> {
+async function cirrusTarget(
+  label: string,
+  start: (dir: string) => Promise<Storage>,
+  durable = false,
+): Promise<Target> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cirrus-bench-serving-'));
   const storage = await start(dataDir);
   const { deps } = storage;
   const features = await deployIris(deps);
-  const serving = createServingState(deps);
+  const journal = durable ? new TimedJournal(join(dataDir, 'prediction-journal')) : undefined;
+  const serving = createServingState(deps, { log: { journal } });
   const refuse = () => Promise.reject(new Error('not in this bench'));
   const ctx: ApiContext = {
     deps,
@@ -275,16 +314,19 @@ async function cirrusTarget(label: string, start: (dir: string) => Promise<Stora
     label,
     load: async (generator) => {
       const before = await countLogged(deps);
+      const journalNs = journal?.ns ?? 0n;
       const { result, cpuPerAnswerUs } = await measured(
         generator,
         () => generator.run(url, body, HEADERS),
         storage.pids,
       );
+      const journalUsPerAnswer = journal && Number(journal.ns - journalNs) / 1000 / Math.max(result.ok, 1);
       const backlog = serving.log.pending;
       const flushStart = performance.now();
       await ctx.close?.();
       const flushMs = performance.now() - flushStart;
-      return { result, backlog, flushMs, cpuPerAnswerUs, logged: (await countLogged(deps)) - before };
+      const logged = (await countLogged(deps)) - before;
+      return { result, backlog, flushMs, cpuPerAnswerUs, journalUsPerAnswer, logged };
     },
     batch: async () => {
       const batch = JSON.stringify({
@@ -383,6 +425,11 @@ function report(
       if (verdict === 'MISMATCH')
         console.log(`      log MISMATCH: ${w.logged} records stored for ${r.ok} answers`);
     }
+    const journalUs = ws.map((w) => w.journalUsPerAnswer);
+    if (journalUs.every((us) => us !== undefined))
+      console.log(
+        `      durable log: journal writes took ${median(journalUs as number[]).toFixed(2)} us per answer on the answering thread (rounds: ${(journalUs as number[]).map((us) => us.toFixed(2)).join(', ')})`,
+      );
     const stored = ws.reduce((n, w) => n + (w.logged ?? 0), 0);
     const answered = ws.reduce((n, w) => n + w.result.ok, 0);
     const lost = ws.some((w) => logVerdict(w) === 'MISMATCH');
@@ -390,6 +437,56 @@ function report(
       `      log: ${stored} records stored for ${answered} answers (${lost ? 'MISMATCH' : 'none lost'}); at most ${Math.max(...ws.map((w) => w.backlog ?? 0))} still queued when a window closed, written within ${Math.max(...ws.map((w) => w.flushMs ?? 0)).toFixed(0)} ms`,
     );
   }
+}
+
+/**
+ * The durable log's journal alone, on this thread with nothing else running: CPU per record
+ * (process.cpuUsage, so the box's contention is not counted as the journal's), appending the
+ * line of a logged single-row answer and closing a generation every 1,024 records, as a busy
+ * writer does; beside it, the same loop without the journal's writes (encoding the line only).
+ */
+async function journalCost(records = 50_000): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'cirrus-bench-journal-'));
+  const journal = new FileLogJournal(join(dir, 'journal'));
+  const record = {
+    requestId: 'abcdefabcdef-1.0',
+    endpoint: 'iris',
+    model: 'iris',
+    version: 1,
+    variant: 'champion',
+    shadow: false,
+    inputs: [
+      {
+        'sepal length (cm)': 5.1,
+        'sepal width (cm)': 3.5,
+        'petal length (cm)': 1.4,
+        'petal width (cm)': 0.2,
+      },
+    ],
+    outputs: [{ label: '0', probabilities: { '0': 0.97, '1': 0.02, '2': 0.01 } }],
+    rowCount: 1,
+    latencyMs: 0.12,
+    at: new Date().toISOString(),
+  };
+  const run = (write: boolean) => {
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < records; i++) {
+      const line = JSON.stringify({ ...record, requestId: `abcdefabcdef-1.${i}` });
+      if (!write) continue;
+      journal.append(line);
+      if (i % 1024 === 1023) journal.release(journal.rotate());
+    }
+    const { user, system } = process.cpuUsage(t0);
+    return (user + system) / records;
+  };
+  run(true); // warm-up
+  const without = run(false);
+  const withJournal = run(true);
+  journal.close();
+  await rm(dir, { recursive: true, force: true });
+  console.log(
+    `\ndurable log alone (${records} records, this thread, CPU): ${withJournal.toFixed(2)} us per record with the journal's write, ${without.toFixed(2)} us encoding only: the journal costs ${(withJournal - without).toFixed(2)} us of CPU per answer`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -415,6 +512,11 @@ async function main(): Promise<void> {
     await cirrusTarget(
       'cirrus   logging on, emulators on a worker (cirrus local)',
       emulatorStorage(startEmulatorsThread),
+    ),
+    await cirrusTarget(
+      'cirrus   durable log (journal), emulators on a worker    ',
+      emulatorStorage(startEmulatorsThread),
+      true,
     ),
     await cirrusTarget('cirrus   logging on, emulators in a child process        ', childProcessStorage),
   ];
@@ -457,7 +559,10 @@ async function main(): Promise<void> {
     console.log(`  ${t.label} ${ms[2].toFixed(0)} ms (min ${ms[0].toFixed(0)}, max ${ms[4].toFixed(0)})`);
   }
   for (const t of targets) await t.stop();
+  await journalCost();
   console.log(`\ngoals (issue 5): >= ${GOAL.peerTimes}x the peer and >= ${GOAL.ofCeiling} of the ceiling`);
 }
 
-await main();
+// `npx tsx bench/serving.ts journal`: the durable log's CPU figure alone (seconds, not minutes).
+if (process.argv[2] === 'journal') await journalCost();
+else await main();

@@ -52,3 +52,17 @@ export interface MapRunCounts {
 export interface MapRunReader {
   mapRunCounts(executionId: string): Promise<MapRunCounts | undefined>;
 }
+
+/**
+ * A write-ahead journal of the prediction log (the local runtime keeps one in a file): each
+ * record is appended before its answer leaves, and dropped once DynamoDB holds it, so a process
+ * that dies with records still queued loses none (they are replayed on the next start).
+ */
+export interface LogJournal {
+  /** Appends one record's JSON line; when this returns, the line outlives the process. */
+  append(line: string): void;
+  /** Closes the current generation (the lines appended since the last rotate); returns its id. */
+  rotate(): number;
+  /** Every line of generation `generation` is stored: the journal may forget it. */
+  release(generation: number): void;
+}

@@ -1,5 +1,5 @@
 import type { CoreDeps } from '../core/deps.js';
-import { getRun, transitionRun } from '../core/tracking/index.js';
+import { getRun, listRuns, transitionRun } from '../core/tracking/index.js';
 import type { ExecutionStore } from './stepfunctions/index.js';
 
 export const INTERRUPTED_CAUSE = 'the local runtime stopped while this execution was running';
@@ -21,16 +21,34 @@ export async function closeInterruptedExecutions(deps: CoreDeps, store: Executio
       error: 'Cirrus.Interrupted',
       cause: INTERRUPTED_CAUSE,
     });
-    const runId = runIdOf(record.input);
-    if (runId) await failRun(deps, runId);
+    for (const runId of await runsOf(deps, record.executionId, record.input)) await failRun(deps, runId);
   }
   return interrupted.map((record) => record.executionId);
 }
 
-function runIdOf(input: unknown): string | undefined {
-  if (typeof input !== 'object' || input === null) return undefined;
-  const runId = (input as { runId?: unknown }).runId;
-  return typeof runId === 'string' ? runId : undefined;
+/**
+ * The runs an execution owns: the one its input names (`runId`, also inside `request`), and
+ * every run of its experiment recorded with its execution id (a sweep's variant runs, created
+ * by the execution itself, are named nowhere in its input).
+ */
+async function runsOf(deps: CoreDeps, executionId: string, input: unknown): Promise<Set<string>> {
+  const top = asObject(input);
+  const request = asObject(top?.request);
+  const ids = new Set<string>();
+  for (const runId of [top?.runId, request?.runId]) if (typeof runId === 'string') ids.add(runId);
+  const experiment = request?.experiment;
+  if (typeof experiment !== 'string') return ids;
+  let pageToken: string | undefined;
+  do {
+    const page = await listRuns(deps, { experiment, pageToken }).catch(() => undefined);
+    for (const run of page?.runs ?? []) if (run.executionId === executionId) ids.add(run.id);
+    pageToken = page?.nextToken;
+  } while (pageToken);
+  return ids;
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
 }
 
 async function failRun(deps: CoreDeps, runId: string): Promise<void> {

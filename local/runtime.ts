@@ -10,13 +10,15 @@ import type { ApiContext, ServingOptions } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
 import { createBatchHandlers } from '../lambdas/batch/handlers.js';
 import { createPipelineHandlers } from '../lambdas/pipeline/handlers.js';
-import type { Emulators } from './emulators/index.js';
+import { credentialsFile, type EmulatorEndpoints, type Emulators } from './emulators/index.js';
 import { startEmulatorsThread } from './emulators/thread.js';
 import { createLocalEvents } from './events/index.js';
 import { type LocalPipelineRunner, localPipelineRunner } from './pipeline-runner.js';
+import { FileLogJournal, journalDir, replayLogJournal } from './prediction-journal.js';
 import { closeInterruptedExecutions } from './recovery.js';
 import { createLocalPipelines, type LocalPipelines } from './stepfunctions/index.js';
 import { assertNotRunning, forgetInstance, recordInstance } from './instance-file.js';
+import { makePrivate } from './private-files.js';
 import { resolveToken } from './token.js';
 import { createTrainingJobRunner, type TrainerCommand } from './training-jobs/index.js';
 
@@ -37,17 +39,27 @@ export interface LocalPlatformOptions {
   readonly drainTimeoutMs?: number;
   /** Predict-path options (e.g. the prediction log's flush interval; tests set a long one). */
   readonly serving?: ServingOptions;
+  /** The S3 emulator's port; 0 picks a free one. @default 0 */
+  readonly s3Port?: number;
+  /** The DynamoDB emulator's port; 0 picks a free one. @default 0 */
+  readonly dynamoPort?: number;
 }
 
 export interface LocalPlatform {
   readonly url: string;
   readonly token: string;
   readonly dataDir: string;
+  /** The S3 and DynamoDB emulators (requests must be signed with the data dir's credentials). */
+  readonly endpoints: EmulatorEndpoints;
+  /** The AWS shared-credentials file holding those credentials (profile `cirrus-local`). */
+  readonly credentialsFile: string;
   readonly deps: CoreDeps;
   readonly runner: LocalPipelineRunner;
   readonly pipelines: LocalPipelines;
   /** Executions a previous process left RUNNING, closed at start-up. */
   readonly recovered: readonly string[];
+  /** Answered predictions a previous process journaled but had not stored, stored at start-up. */
+  readonly replayedPredictions: number;
   /** Stops accepting requests, lets work finish, flushes logs, then stops the emulators. */
   stop(): Promise<void>;
 }
@@ -64,10 +76,15 @@ export interface LocalPlatform {
  */
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
   const dataDir = resolve(options.dataDir ?? '.cirrus');
+  await makePrivate(dataDir);
   const token = await resolveToken(dataDir, options.token);
   await assertNotRunning(dataDir);
   // On a worker thread, so their work does not share the thread that answers the API.
-  const emulators = await startEmulatorsThread({ dataDir });
+  const emulators = await startEmulatorsThread({
+    dataDir,
+    s3Port: options.s3Port,
+    dynamoPort: options.dynamoPort,
+  });
   try {
     return await startOnEmulators(emulators, { ...options, dataDir, token });
   } catch (error) {
@@ -110,8 +127,12 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
     trainers,
     mapRuns: { mapRunCounts: async (id) => pipelines.batch?.describeMapRuns(id).at(-1) },
   };
-  const appOptions = { token, serving: options.serving }; // one object for both, so the lane's limits are the app's
+  // Every answered prediction is journaled before it leaves, so a killed process loses none.
+  const journal = new FileLogJournal(journalDir(dataDir));
+  const serving = { ...options.serving, log: { ...options.serving?.log, journal } };
+  const appOptions = { token, serving }; // one object for both, so the lane's limits are the app's
   const app = createApp(context, appOptions);
+  const replayedPredictions = await replayLogJournal(journal, context.serving!.log, deps);
   const server = await listen(
     withConsole(nodeListener(app, context, appOptions)),
     options.port ?? 8787,
@@ -127,10 +148,24 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
     await events.scheduler.stop();
     await drainOrAbort(runner, pipelines, options.drainTimeoutMs ?? 15_000);
     await context.close?.();
+    journal.close();
     await emulators.stop();
     await forgetInstance(dataDir);
   });
-  return { url, token, dataDir, deps, runner, pipelines, recovered, stop };
+  const { endpoints } = emulators;
+  return {
+    url,
+    token,
+    dataDir,
+    endpoints,
+    credentialsFile: credentialsFile(dataDir),
+    deps,
+    runner,
+    pipelines,
+    recovered,
+    replayedPredictions,
+    stop,
+  };
 }
 
 function requireRunner(runner: LocalPipelineRunner | undefined): LocalPipelineRunner {

@@ -49,7 +49,10 @@ function writeModel(dir: string, result: TrainResult, manifest: ModelManifest): 
 }
 
 /** Runs one training job from the container layout; returns the result (throws on bad input). */
-export function runTrainingJob(root: string): { result: TrainResult; manifest: ModelManifest } {
+export function runTrainingJob(
+  root: string,
+  mayWrite: () => boolean = () => true,
+): { result: TrainResult; manifest: ModelManifest } {
   const started = performance.now();
   const paths = containerPaths(root);
   const config = readConfig(paths.hyperparameters);
@@ -73,6 +76,7 @@ export function runTrainingJob(root: string): { result: TrainResult; manifest: M
     durationMs: Math.round(performance.now() - started),
     files: ['model.onnx', 'contract.json', 'metrics.json', 'manifest.json'],
   };
+  if (!mayWrite()) throw new Error('the runtime that started this job is gone: model not written');
   writeModel(paths.model, result, manifest);
   return { result, manifest };
 }
@@ -90,10 +94,14 @@ export function failureLine(error: unknown): string {
  * The container's main: trains, or writes the one-line reason to output/failure and removes
  * any partial model files. Returns the process exit code.
  */
-export function runContainer(root: string, log: (line: string) => void = console.log): number {
+export function runContainer(
+  root: string,
+  log: (line: string) => void = console.log,
+  mayWrite?: () => boolean,
+): number {
   const paths = containerPaths(root);
   try {
-    const { result, manifest } = runTrainingJob(root);
+    const { result, manifest } = runTrainingJob(root, mayWrite);
     log(
       `trained ${manifest.algorithm} on ${manifest.rows.train} rows in ${manifest.durationMs} ms; score ${result.metrics.score.toFixed(4)} (${result.metrics.evaluatedOn})`,
     );

@@ -12,5 +12,19 @@ function rootFrom(argv: readonly string[]): string {
   return process.env.CIRRUS_ML_ROOT ?? process.env.SM_ROOT ?? '/opt/ml';
 }
 
+/**
+ * Whether the process that started this trainer (the local runtime, which sets
+ * CIRRUS_PARENT_PID) is still its parent; true when none is named (SageMaker). A trainer whose
+ * runtime died writes no model: nobody would collect it, and a restart already failed its run.
+ */
+function parentAlive(): boolean {
+  const parent = process.env.CIRRUS_PARENT_PID;
+  return parent === undefined || process.ppid === Number(parent);
+}
+
 const args = process.argv.slice(2).filter((a) => a !== 'train');
-process.exitCode = runContainer(rootFrom(args));
+if (!parentAlive()) {
+  console.error('the runtime that started this training job is gone: not training');
+  process.exit(1);
+}
+process.exitCode = runContainer(rootFrom(args), console.log, parentAlive);

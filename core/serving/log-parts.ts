@@ -49,7 +49,8 @@ export class PartBuilder {
   /** Records held (open and finished parts). */
   records = 0;
 
-  add(record: PredictionLogRecord): void {
+  /** Adds a record; returns its line (the journal writes the same one). */
+  add(record: PredictionLogRecord): string {
     const line = encodeRecord(record);
     const segment = segmentOf(record.requestId);
     const atMs = Date.parse(record.at);
@@ -81,6 +82,7 @@ export class PartBuilder {
     this.last = part;
     this.records++;
     if (part.count === SEGMENT_SIZE) this.finish(part); // a segment holds no more ids
+    return line;
   }
 
   /** Every part built so far, finished first, then the open ones in the order they opened. */

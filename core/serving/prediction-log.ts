@@ -1,6 +1,7 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PredictionLogRecord } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
+import type { LogJournal } from '../ports.js';
 import { isConditionFailed } from '../storage/dynamo.js';
 import { partItem, RequestIdAllocator, SEGMENT_SIZE } from './log-layout.js';
 import { PartBuilder } from './log-parts.js';
@@ -39,6 +40,11 @@ export interface PredictionLogOptions {
   readonly maxPending?: number;
   /** Called when a batch exhausts its attempts; the records go back to the buffer. */
   readonly onError?: (error: unknown, pending: number) => void;
+  /**
+   * Where each record is written ahead, before `log()` returns (the local runtime: a file,
+   * replayed on start). Without one (Lambda), a handler flushes before it answers.
+   */
+  readonly journal?: LogJournal;
 }
 
 type Item = Record<string, unknown>;
@@ -79,6 +85,13 @@ function summarizeLogInput(command: BatchWriteCommand): BatchWriteCommand {
   return command;
 }
 
+/** The parts of `ours` that `reported` names by key (pk, sk). */
+function sameParts(ours: readonly Item[], reported: readonly Item[]): Item[] {
+  if (reported.length === 0) return [];
+  const keys = new Set(reported.map((item) => `${String(item.pk)}\n${String(item.sk)}`));
+  return ours.filter((item) => keys.has(`${String(item.pk)}\n${String(item.sk)}`));
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -115,8 +128,11 @@ export class PredictionLogWriter {
    * part that has had ground truth attached since. UnprocessedItems were not written; they batch.
    */
   private readonly maybeStored = new WeakSet<Item>();
-  private readonly opts: Required<Omit<PredictionLogOptions, 'onError'>> &
-    Pick<PredictionLogOptions, 'onError'>;
+  /** The journal generation of each part item, and how many parts of each are not stored yet. */
+  private readonly generationOf = new Map<Item, number>();
+  private readonly unstored = new Map<number, number>();
+  private readonly opts: Required<Omit<PredictionLogOptions, 'onError' | 'journal'>> &
+    Pick<PredictionLogOptions, 'onError' | 'journal'>;
   /** Records stored so far (for metrics and tests). */
   written = 0;
 
@@ -133,6 +149,7 @@ export class PredictionLogWriter {
       ttlSeconds: options.ttlSeconds ?? 90 * 24 * 3600,
       maxPending: options.maxPending ?? 50_000,
       onError: options.onError,
+      journal: options.journal,
     };
   }
 
@@ -153,7 +170,8 @@ export class PredictionLogWriter {
 
   /** Queues a record; returns at once. */
   log(record: PredictionLogRecord): void {
-    this.buffer.add(record);
+    const line = this.buffer.add(record);
+    this.opts.journal?.append(line);
     if (this.buffer.records >= this.opts.fillRecords) this.drain(false);
     else this.schedule();
   }
@@ -229,8 +247,31 @@ export class PredictionLogWriter {
   /** Turns the buffer into part items (cutting as late as possible makes parts larger). */
   private cut(): void {
     this.readyRecords += this.buffer.records;
-    for (const part of this.buffer.take()) {
-      this.ready.push(partItem(part, this.ids.writerId, this.parts++, this.opts.ttlSeconds));
+    // The journal's generation holds exactly the records cut now (both happen synchronously).
+    const generation = this.opts.journal?.rotate();
+    const parts = this.buffer.take();
+    for (const part of parts) {
+      const item = partItem(part, this.ids.writerId, this.parts++, this.opts.ttlSeconds);
+      if (generation !== undefined) this.generationOf.set(item, generation);
+      this.ready.push(item);
+    }
+    if (generation !== undefined) this.unstored.set(generation, parts.length);
+  }
+
+  /** Parts now in DynamoDB: a journal generation with no part left to store is released. */
+  private markStored(sent: readonly Item[], left: readonly Item[]): void {
+    const journal = this.opts.journal;
+    if (!journal) return;
+    for (const item of sent) {
+      const generation = this.generationOf.get(item);
+      if (generation === undefined || left.includes(item)) continue;
+      this.generationOf.delete(item);
+      const remaining = (this.unstored.get(generation) ?? 1) - 1;
+      if (remaining > 0) this.unstored.set(generation, remaining);
+      else {
+        this.unstored.delete(generation);
+        journal.release(generation);
+      }
     }
   }
 
@@ -268,8 +309,11 @@ export class PredictionLogWriter {
       try {
         const ambiguous = items.some((item) => this.maybeStored.has(item));
         const left = ambiguous ? await this.putIfAbsent(items) : await this.batchPut(items);
-        this.written += recordsIn(items) - recordsIn(left.items);
-        items = left.items;
+        // UnprocessedItems come back as new objects: keep ours (their identity is tracked).
+        const unstored = sameParts(items, left.items);
+        this.written += recordsIn(items) - recordsIn(unstored);
+        this.markStored(items, unstored);
+        items = unstored;
         if (left.error !== undefined) lastError = left.error;
       } catch (error) {
         lastError = error;

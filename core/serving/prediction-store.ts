@@ -55,6 +55,17 @@ export async function locatePredictionRecords(deps: CoreDeps, requestId: string)
   return out;
 }
 
+/** Every record stored in a segment's partition (answers and shadows), e.g. to replay a journal without duplicates. */
+export async function segmentRecords(deps: CoreDeps, segment: string): Promise<PredictionLogRecord[]> {
+  const items = await queryAll(deps, {
+    TableName: deps.tables.predictions,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': logPk(segment) },
+    ConsistentRead: true,
+  });
+  return items.flatMap((item) => [...partRecords(item)]);
+}
+
 /** Every record of a request: the answer and its shadows. */
 export async function getPredictionRecords(
   deps: CoreDeps,

@@ -1,13 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import type { ApiContext, AppOptions } from './context.js';
+import { DOCS_ASSET_PATHS, mountDocs } from './docs.js';
 import { errorBody, toErrorResponse, zodToValidation } from './errors.js';
 import { limitBody, requireBearer } from './middleware.js';
 import { mountRoutes } from './routes/index.js';
 import { createServingState } from './serving.js';
 
 export const DEFAULT_MAX_BODY = 6 * 1024 * 1024;
-const OPEN_PATHS = new Set(['/health', '/docs', '/openapi.json']);
+const OPEN_PATHS = new Set(['/health', '/docs', '/openapi.json', ...DOCS_ASSET_PATHS]);
 
 /**
  * The Cirrus HTTP API as one Hono app. The Lambda adapter (`handler.ts`) and the local Node
@@ -63,7 +63,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}) {
     },
     security: [{ bearerAuth: [] }],
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  mountDocs(app);
   return app;
 }
 

@@ -3,10 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { destroyDeps, makeDeps } from '../../core/clients.js';
 import { type CoreDeps, DEFAULT_BUCKET, DEFAULT_TABLE_NAMES, type TableNames } from '../../core/deps.js';
 import { ensureTables } from './create-tables.js';
+import { credentialsFile, LOCAL_PROFILE, resolveLocalCredentials } from './credentials.js';
 import { type RunningServer, startDynalite, startS3rver } from './servers.js';
+import type { LocalCredentials } from './sigv4-verify.js';
 
-/** Any credentials work against the emulators; these are what the AWS CLI can be given too. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export { credentialsFile, LOCAL_PROFILE, resolveLocalCredentials, type LocalCredentials };
 export const LOCAL_REGION = 'us-east-1';
 
 export interface EmulatorEndpoints {
@@ -16,6 +17,8 @@ export interface EmulatorEndpoints {
 
 export interface CreateDepsOptions {
   readonly endpoints: EmulatorEndpoints;
+  /** The emulators' credentials (`Emulators.credentials`): they refuse any other signature. */
+  readonly credentials: LocalCredentials;
   /** @default DEFAULT_BUCKET */
   readonly bucket?: string;
   /** @default DEFAULT_TABLE_NAMES */
@@ -24,7 +27,7 @@ export interface CreateDepsOptions {
   readonly now?: () => Date;
 }
 
-/** CoreDeps pointed at running emulators (real SDK v3 clients, dummy credentials). */
+/** CoreDeps pointed at running emulators (real SDK v3 clients, the data dir's credentials). */
 export function createDeps(options: CreateDepsOptions): CoreDeps {
   return makeDeps({
     region: LOCAL_REGION,
@@ -32,7 +35,7 @@ export function createDeps(options: CreateDepsOptions): CoreDeps {
     dynamoEndpoint: options.endpoints.dynamodb,
     bucket: options.bucket,
     tables: options.tables,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: options.credentials,
     now: options.now,
   });
 }
@@ -50,11 +53,15 @@ export interface StartEmulatorsOptions {
   readonly tables?: TableNames;
   /** Clock handed to core (tests move time). @default () => new Date() */
   readonly now?: () => Date;
+  /** The credentials requests must be signed with. @default the data dir's (resolveLocalCredentials) */
+  readonly credentials?: LocalCredentials;
 }
 
 export interface Emulators {
   readonly deps: CoreDeps;
   readonly endpoints: EmulatorEndpoints;
+  /** What a client must sign with (also in `credentialsFile(dataDir)`, for the AWS CLI). */
+  readonly credentials: LocalCredentials;
   readonly dataDir: string;
   /** Closes the clients, then both servers after their in-flight writes finish. */
   stop(): Promise<void>;
@@ -74,18 +81,20 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   const dataDir = resolve(options.dataDir ?? '.cirrus');
   const bucket = options.bucket ?? DEFAULT_BUCKET;
   const tables = options.tables ?? DEFAULT_TABLE_NAMES;
+  const credentials = options.credentials ?? resolveLocalCredentials(dataDir);
   const started: RunningServer[] = [];
   try {
-    const dynamo = await startDynalite(join(dataDir, 'dynamodb'), options.dynamoPort);
+    const dynamo = await startDynalite(join(dataDir, 'dynamodb'), credentials, options.dynamoPort);
     started.push(dynamo);
-    const s3 = await startS3rver(join(dataDir, 's3'), bucket, options.s3Port);
+    const s3 = await startS3rver(join(dataDir, 's3'), bucket, credentials, options.s3Port);
     started.push(s3);
     const endpoints = { s3: s3.endpoint, dynamodb: dynamo.endpoint };
-    await createTables(endpoints.dynamodb, tables);
-    const deps = createDeps({ endpoints, bucket, tables, now: options.now });
+    await createTables(endpoints.dynamodb, tables, credentials);
+    const deps = createDeps({ endpoints, bucket, tables, now: options.now, credentials });
     return {
       deps,
       endpoints,
+      credentials,
       dataDir,
       stop: async () => {
         destroyDeps(deps);
@@ -98,8 +107,12 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   }
 }
 
-async function createTables(endpoint: string, tables: TableNames): Promise<void> {
-  const client = new DynamoDBClient({ region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS });
+async function createTables(
+  endpoint: string,
+  tables: TableNames,
+  credentials: LocalCredentials,
+): Promise<void> {
+  const client = new DynamoDBClient({ region: LOCAL_REGION, endpoint, credentials });
   try {
     await ensureTables(client, tables);
   } finally {

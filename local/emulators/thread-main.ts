@@ -18,7 +18,12 @@ try {
       (error: unknown) => post({ type: 'stopped', error: String(error) }),
     );
   });
-  post({ type: 'ready', endpoints: emulators.endpoints, dataDir: emulators.dataDir });
+  post({
+    type: 'ready',
+    endpoints: emulators.endpoints,
+    credentials: emulators.credentials,
+    dataDir: emulators.dataDir,
+  });
 } catch (error) {
   post({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
 }

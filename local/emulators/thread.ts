@@ -1,11 +1,22 @@
 import { Worker } from 'node:worker_threads';
 import { destroyDeps } from '../../core/clients.js';
-import { createDeps, type EmulatorEndpoints, type Emulators, type StartEmulatorsOptions } from './index.js';
+import {
+  createDeps,
+  type EmulatorEndpoints,
+  type Emulators,
+  type LocalCredentials,
+  type StartEmulatorsOptions,
+} from './index.js';
 
 /** Messages between the main thread and the emulators' thread. */
 export type ToThread = { readonly type: 'stop' };
 export type FromThread =
-  | { readonly type: 'ready'; readonly endpoints: EmulatorEndpoints; readonly dataDir: string }
+  | {
+      readonly type: 'ready';
+      readonly endpoints: EmulatorEndpoints;
+      readonly credentials: LocalCredentials;
+      readonly dataDir: string;
+    }
   | { readonly type: 'failed'; readonly error: string }
   | { readonly type: 'stopped'; readonly error?: string };
 
@@ -35,12 +46,13 @@ export async function startEmulatorsThread(options: StartEmulatorsOptions = {}):
     await worker.terminate();
     throw new Error(`the emulators did not start: ${ready.type === 'failed' ? ready.error : ready.type}`);
   }
-  const { endpoints, dataDir } = ready;
-  const deps = createDeps({ endpoints, bucket: options.bucket, tables: options.tables, now });
+  const { endpoints, dataDir, credentials } = ready;
+  const deps = createDeps({ endpoints, credentials, bucket: options.bucket, tables: options.tables, now });
   let stopping: Promise<void> | undefined;
   return {
     deps,
     endpoints,
+    credentials,
     dataDir,
     stop: () =>
       (stopping ??= (async () => {

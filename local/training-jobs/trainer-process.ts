@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** How to start the trainer; `{root}` in `args` becomes the job's `/opt/ml` stand-in. */
@@ -37,12 +38,40 @@ export interface RunTrainerOptions {
   readonly maxRuntimeSeconds?: number;
 }
 
+/** The environment variable that tells the trainer which process started it (see training/main.ts). */
+export const PARENT_PID_ENV = 'CIRRUS_PARENT_PID';
+
+/** util-linux's setpriv, which sets the parent-death signal and then execs the command. */
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * The trainer dies with the runtime, even a SIGKILLed one: on Linux it is started through
+ * `setpriv --pdeathsig KILL` (the kernel kills it when this process dies, mid-computation); everywhere
+ * it is told this process's pid and writes no model once its parent is gone (training/main.ts).
+ */
+function withParentDeath(command: string, args: readonly string[]): [string, string[]] {
+  // Only a command known to exist: a missing one must still fail to spawn (a clear spawnError),
+  // not become setpriv's exit code.
+  const wrappable = isAbsolute(command) && existsSync(command);
+  if (process.platform !== 'linux' || !existsSync(SETPRIV) || !wrappable) return [command, [...args]];
+  return [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]];
+}
+
+/** This process's environment without the API token: a trainer has no use for it, and its log is a file. */
+function trainerEnv(): NodeJS.ProcessEnv {
+  const { CIRRUS_TOKEN: _token, ...env } = process.env;
+  return env;
+}
+
 /**
  * Runs the trainer as a child process with stdout and stderr appended to `logFile` (the
  * CloudWatch log stream stand-in) and resolves when it exits; never rejects.
  */
 export function runTrainer(command: TrainerCommand, options: RunTrainerOptions): Promise<TrainerExit> {
-  const args = command.args.map((a) => a.replaceAll('{root}', options.root));
+  const [program, args] = withParentDeath(
+    command.command,
+    command.args.map((a) => a.replaceAll('{root}', options.root)),
+  );
   const log = createWriteStream(options.logFile, { flags: 'a' });
   return new Promise((resolve) => {
     let timedOut = false;
@@ -53,9 +82,15 @@ export function runTrainer(command: TrainerCommand, options: RunTrainerOptions):
       clearTimeout(timer);
       log.end(() => resolve(exit));
     };
-    const child = spawn(command.command, args, {
+    const child = spawn(program, args, {
       cwd: command.cwd ?? PROJECT_ROOT,
-      env: { ...process.env, ...options.env, CIRRUS_ML_ROOT: options.root, ...command.env },
+      env: {
+        ...trainerEnv(),
+        ...options.env,
+        CIRRUS_ML_ROOT: options.root,
+        ...command.env,
+        [PARENT_PID_ENV]: String(process.pid),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(log, { end: false });

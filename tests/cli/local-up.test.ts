@@ -33,7 +33,7 @@ function waitFor(proc: ChildProcess, pattern: RegExp, out: { text: string }): Pr
 }
 
 describe('cirrus local up', () => {
-  it('serves in the foreground, prints URL, token and data dir, and stops cleanly on SIGTERM', async () => {
+  it('serves in the foreground, prints URL, where the token is (never the token) and data dir, and stops cleanly on SIGTERM', async () => {
     dir = await mkdtemp(join(tmpdir(), 'cirrus-up-'));
     const dataDir = join(dir, 'data');
     child = spawn(
@@ -50,7 +50,8 @@ describe('cirrus local up', () => {
     const url = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out.text)?.[1];
     expect(url).toBeDefined();
     const token = (await readFile(join(dataDir, 'token'), 'utf8')).trim();
-    expect(out.text).toContain(`token     ${token}`);
+    expect(out.text).toContain(`token     in ${join(dataDir, 'token')}`);
+    expect(out.text).not.toContain(token);
     expect(out.text).toContain(`data dir  ${dataDir}`);
     expect(out.text).toContain(`${url}/docs`);
 

@@ -14,7 +14,6 @@ import {
   sha256Hex,
 } from '../../core/artifacts/index.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
-import { LOCAL_CREDENTIALS } from '../../local/emulators/index.js';
 import { useEmulators } from './harness.js';
 
 const { deps, emulators } = useEmulators();
@@ -43,7 +42,7 @@ describe('putArtifact / getArtifact', () => {
       region: 'us-east-1',
       endpoint: emulators().endpoints.s3,
       forcePathStyle: true,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: emulators().credentials,
     });
     try {
       await raw.send(

@@ -12,12 +12,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TABLE_NAMES } from '../../core/deps.js';
 import { createServer } from 'node:net';
-import {
-  type Emulators,
-  LOCAL_CREDENTIALS,
-  type StartEmulatorsOptions,
-  startEmulators,
-} from '../../local/emulators/index.js';
+import { type Emulators, type StartEmulatorsOptions, startEmulators } from '../../local/emulators/index.js';
 import { startEmulatorsThread } from '../../local/emulators/thread.js';
 
 let dataDir = '';
@@ -44,11 +39,11 @@ describe.each<[string, Starter]>([
   }
 
   it('creates the three tables with the gsi1 index and the bucket (catches a table/definition mismatch)', async () => {
-    const { endpoints, deps } = await start();
+    const { endpoints, deps, credentials } = await start();
     const raw = new DynamoDBClient({
       region: 'us-east-1',
       endpoint: endpoints.dynamodb,
-      credentials: LOCAL_CREDENTIALS,
+      credentials,
     });
     try {
       const { TableNames } = await raw.send(new ListTablesCommand({}));
@@ -90,7 +85,7 @@ describe.each<[string, Starter]>([
   });
 
   it('serves the same data to a plain client configured like the AWS CLI (catches deps-only state)', async () => {
-    const { deps, endpoints } = await start();
+    const { deps, endpoints, credentials } = await start();
     await deps.ddb.send(
       new PutCommand({ TableName: deps.tables.registry, Item: { pk: 'M#x', sk: 'MODEL', v: 3 } }),
     );
@@ -101,13 +96,13 @@ describe.each<[string, Starter]>([
     const ddb = new DynamoDBClient({
       region: 'us-east-1',
       endpoint: endpoints.dynamodb,
-      credentials: LOCAL_CREDENTIALS,
+      credentials,
     });
     const s3 = new S3Client({
       region: 'us-east-1',
       endpoint: endpoints.s3,
       forcePathStyle: true,
-      credentials: LOCAL_CREDENTIALS,
+      credentials,
     });
     try {
       const { Item } = await ddb.send(

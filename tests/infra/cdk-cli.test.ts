@@ -19,12 +19,7 @@ import { ensureEndpoint } from '../../core/serving/endpoints.js';
 import { getPrediction } from '../../core/serving/prediction-store.js';
 import { LAYER_MODULES_DIR } from '../../infra/assets/onnx-runtime-layer.js';
 import { REPO_ROOT, repoPath } from '../../infra/paths.js';
-import {
-  type Emulators,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  startEmulators,
-} from '../../local/emulators/index.js';
+import { type Emulators, LOCAL_REGION, startEmulators } from '../../local/emulators/index.js';
 import { registerOnnx } from '../serving/fixtures/register.js';
 import { classifierContract, tinyClassifierBytes } from '../serving/fixtures/tiny-models.js';
 import { apiGatewayEvent } from './api-event.js';
@@ -264,8 +259,8 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
         PATH: process.env.PATH ?? '',
         LAMBDA_TASK_ROOT: task,
         AWS_REGION: LOCAL_REGION,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_ACCESS_KEY_ID: emu.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: emu.credentials.secretAccessKey,
         AWS_ENDPOINT_URL_S3: emu.endpoints.s3,
         AWS_ENDPOINT_URL_DYNAMODB: emu.endpoints.dynamodb,
         ...env,

@@ -17,8 +17,8 @@ beforeAll(async () => {
   const { endpoints } = emulators();
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ACCESS_KEY_ID: emulators().credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: emulators().credentials.secretAccessKey,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     CIRRUS_BUCKET: deps().bucket,

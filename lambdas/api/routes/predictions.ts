@@ -13,13 +13,15 @@ const tag = 'serving';
 
 /**
  * A just-answered prediction may still be in this process's log buffer: on a miss, write the
- * buffer out and look once more, so a client can read or label its answer right away.
+ * buffer out and look once more, so a client can read or label its answer right away. Always
+ * once more: the write that held the record may have landed while the first read ran (the
+ * queue is empty by the time it misses), and that read did not see it.
  */
 async function afterFlushOnMiss<T>(serving: PredictContext, read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    if (!(error instanceof NotFoundError) || serving.log.pending === 0) throw error;
+    if (!(error instanceof NotFoundError)) throw error;
     await serving.log.flush();
     return read();
   }

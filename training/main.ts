@@ -13,13 +13,21 @@ function rootFrom(argv: readonly string[]): string {
 }
 
 /**
- * Whether the process that started this trainer (the local runtime, which sets
- * CIRRUS_PARENT_PID) is still its parent; true when none is named (SageMaker). A trainer whose
- * runtime died writes no model: nobody would collect it, and a restart already failed its run.
+ * Whether the runtime that started this job (the local runtime sets CIRRUS_PARENT_PID) still
+ * runs; true when none is named (SageMaker). Alive, not necessarily the direct parent: a
+ * wrapper command may start this trainer. A trainer whose runtime died writes no model:
+ * nobody would collect it, and a restart already failed its run.
  */
 function parentAlive(): boolean {
   const parent = process.env.CIRRUS_PARENT_PID;
-  return parent === undefined || process.ppid === Number(parent);
+  if (parent === undefined) return true;
+  try {
+    process.kill(Number(parent), 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists under another user; ESRCH: it is gone.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 const args = process.argv.slice(2).filter((a) => a !== 'train');

@@ -123,6 +123,10 @@ Examples:
     .command('status')
     .description('A batch job: status, progress, counts, outputs')
     .argument('<jobId>')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ cirrus batch-predict status 20261207T050000Z-3f9a1c\n  $ cirrus --json batch-predict status 20261207T050000Z-3f9a1c\n',
+    )
     .action(async (jobId: string, _o: unknown, cmd: Command) => {
       const job = await clientFor(cmd).get<BatchJobView>(`/v1/batch-predictions/${seg(jobId)}`);
       emit(job, () => say(job.status === 'RUNNING' ? `${summary(job)}\n${progressLine(job)}` : summary(job)));
@@ -130,6 +134,10 @@ Examples:
   batch
     .command('list')
     .description('Batch jobs, newest first')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ cirrus batch-predict list\n  $ cirrus --json batch-predict list\n',
+    )
     .action(async (_o: unknown, cmd: Command) => {
       const { jobs } = await clientFor(cmd).get<{ jobs: BatchJobView[] }>('/v1/batch-predictions');
       emit({ jobs }, () =>

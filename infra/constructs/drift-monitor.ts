@@ -43,8 +43,15 @@ export const DRIFT_ACCESS: DataAccess = {
   bucket: WRITE_OBJECTS,
   tables: { tracking: READ_ITEMS, registry: WRITE_ITEMS, predictions: ['Query'] },
 };
-/** Retrain looks up the experiment's last training request, then starts the state machine. */
-export const RETRAIN_ACCESS: DataAccess = { tables: { tracking: READ_ITEMS } };
+/**
+ * Retrain replays the serving champion's run request (registry, tracking), appending production
+ * rows with feedback first when the experiment opted in, then starts the state machine.
+ */
+export const RETRAIN_ACCESS: DataAccess = {
+  // Continuous training appends production rows with feedback as a new dataset version.
+  bucket: WRITE_OBJECTS,
+  tables: { tracking: WRITE_ITEMS, registry: READ_ITEMS, predictions: ['Query'] },
+};
 
 export interface DriftMonitorProps {
   readonly data: CirrusData;

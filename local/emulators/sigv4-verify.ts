@@ -30,8 +30,9 @@ const AUTH =
   /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 
 /**
- * Verifies an AWS Signature Version 4 `Authorization` header against `credentials`, the way
- * S3 and DynamoDB do (header auth only; presigned URLs are refused). `host` must be signed.
+ * Verifies an AWS Signature Version 4 request against `credentials`, the way S3 and DynamoDB
+ * do: an `Authorization` header, or a presigned URL's query (S3's `X-Amz-*` parameters, within
+ * `X-Amz-Expires`). `host` must be signed.
  * @returns undefined when the signature holds, else why not.
  */
 export function verifySigV4(
@@ -40,25 +41,97 @@ export function verifySigV4(
   now = Date.now(),
 ): Refusal | undefined {
   const auth = headerValue(request.headers.authorization);
-  if (!auth)
-    return { code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token' };
+  if (!auth) {
+    const presigned = presignedParts(request, now);
+    if (!presigned)
+      return { code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token' };
+    if ('code' in presigned) return presigned;
+    // Its age is bounded by X-Amz-Expires (checked above), not by the clock skew of a header.
+    return checkSignature(presigned.request, presigned.parts, presigned.amzDate, credentials, undefined);
+  }
   const m = AUTH.exec(auth);
   if (!m) return { code: 'SignatureDoesNotMatch', message: 'Authorization header is not AWS4-HMAC-SHA256' };
   const [, keyId, day, region, service, signedHeaderList, signature] = m;
+  const amzDate = headerValue(request.headers['x-amz-date']) ?? '';
+  return checkSignature(
+    request,
+    { keyId, day, region, service, signedHeaderList, signature },
+    amzDate,
+    credentials,
+    now,
+  );
+}
+
+interface SignatureParts {
+  readonly keyId: string;
+  readonly day: string;
+  readonly region: string;
+  readonly service: string;
+  readonly signedHeaderList: string;
+  readonly signature: string;
+}
+
+/**
+ * A presigned URL's signature parts, and the request as it was signed (the query without
+ * `X-Amz-Signature`, an unsigned payload); a Refusal when it has expired.
+ */
+function presignedParts(
+  request: SignedRequest,
+  now: number,
+): { request: SignedRequest; parts: SignatureParts; amzDate: string } | Refusal | undefined {
+  const q = request.url.indexOf('?');
+  if (q === -1) return undefined;
+  const params = new URLSearchParams(request.url.slice(q + 1));
+  const signature = params.get('X-Amz-Signature');
+  const credential = params.get('X-Amz-Credential')?.split('/');
+  if (!signature || params.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || credential?.length !== 5)
+    return undefined;
+  const [keyId = '', day = '', region = '', service = ''] = credential;
+  const amzDate = params.get('X-Amz-Date') ?? '';
+  const expires = Number(params.get('X-Amz-Expires') ?? '0');
+  if (now > parseAmzDate(amzDate) + expires * 1000)
+    return { code: 'SignatureDoesNotMatch', message: 'Request has expired' };
+  const unsigned = request.url
+    .slice(q + 1)
+    .split('&')
+    .filter((p) => !p.startsWith('X-Amz-Signature='))
+    .join('&');
+  return {
+    request: { ...request, url: `${request.url.slice(0, q)}?${unsigned}`, payloadHash: 'UNSIGNED-PAYLOAD' },
+    parts: {
+      keyId,
+      day,
+      region,
+      service,
+      signedHeaderList: params.get('X-Amz-SignedHeaders') ?? '',
+      signature,
+    },
+    amzDate,
+  };
+}
+
+const parseAmzDate = (amzDate: string) =>
+  Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+
+function checkSignature(
+  request: SignedRequest,
+  parts: SignatureParts,
+  amzDate: string,
+  credentials: LocalCredentials,
+  now: number | undefined,
+): Refusal | undefined {
+  const { keyId, day, region, service, signedHeaderList, signature } = parts;
   if (keyId !== credentials.accessKeyId)
     return {
       code: 'InvalidAccessKeyId',
       message: 'The AWS access key Id you provided does not exist in our records.',
     };
-  const amzDate = headerValue(request.headers['x-amz-date']) ?? '';
-  const at = Date.parse(
-    amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
-  );
+  const at = parseAmzDate(amzDate);
   const signedHeaders = signedHeaderList.split(';');
   if (
     !amzDate.startsWith(day) ||
     Number.isNaN(at) ||
-    Math.abs(now - at) > MAX_SKEW_MS ||
+    (now !== undefined && Math.abs(now - at) > MAX_SKEW_MS) ||
     !signedHeaders.includes('host')
   )
     return {
@@ -71,7 +144,7 @@ export function verifySigV4(
   let key: Buffer = hmac(`AWS4${credentials.secretAccessKey}`, day);
   for (const part of [region, service, 'aws4_request']) key = hmac(key, part);
   const expected = hmac(key, toSign);
-  const given = Buffer.from(signature, 'hex');
+  const given = /^[0-9a-f]{64}$/.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(0);
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return {
       code: 'SignatureDoesNotMatch',

@@ -39,6 +39,8 @@ const ROUTES = [
   'put /v1/models/{model}/aliases/{alias}',
   'get /v1/models/{model}/aliases/{alias}/history',
   'post /v1/models/{model}/aliases/{alias}/repair',
+  'post /v1/models/{model}/import',
+  'post /v1/models/{model}/import/uploads',
   'post /v1/models/{model}/rollback',
   'get /v1/endpoints',
   'get /v1/endpoints/{name}',
@@ -54,6 +56,7 @@ const ROUTES = [
   'get /v1/endpoints/{name}/drift',
   'post /v1/endpoints/{name}/drift',
   'get /v1/endpoints/{name}/drift/{reportId}',
+  'get /v1/endpoints/{name}/predictions',
 ];
 
 const trainBody = {

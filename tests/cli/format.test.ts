@@ -82,8 +82,11 @@ describe('CLI argument parsing', () => {
     expect(() => predictBody('3')).toThrow(/expected an object/);
   });
 
-  it('turns CSV rows into typed instances without the dropped columns or empty cells', () => {
-    expect(csvInstances('a,b,target\n1.5,x,0\n2,,1\n', ['target'])).toEqual([{ a: 1.5, b: 'x' }, { a: 2 }]);
+  it('turns CSV rows into typed instances without the dropped columns, an empty cell as null (missing)', () => {
+    expect(csvInstances('a,b,target\n1.5,x,0\n2,,1\n', ['target'])).toEqual([
+      { a: 1.5, b: 'x' },
+      { a: 2, b: null },
+    ]);
   });
 
   it('sends feedback numbers as numbers, JSON lists as lists, anything else as a label', () => {

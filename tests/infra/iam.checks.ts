@@ -80,7 +80,10 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   },
   retrain: {
     '*': XRAY,
-    tracking: DDB_READ,
+    bucket: S3_RW,
+    tracking: DDB_RW,
+    registry: DDB_READ,
+    predictions: ['dynamodb:Query'],
     training: ['states:StartExecution'],
     sweep: ['states:StartExecution'],
     deadLetters: DLQ_SEND,
@@ -108,7 +111,14 @@ const TABLE_ROLES: readonly TableRole[] = ['tracking', 'registry', 'predictions'
  * it gets no grant there, each with the reason read from the code.
  */
 const NOT_CALLED: Record<string, Partial<Record<TableRole | 'bucket', string>>> = {
-  validate: { bucket: "getDataset reads the dataset's record in the tracking table, never its file" },
+  validate: {
+    bucket: "getDataset reads the dataset's record in the tracking table, never its file",
+    registry: 'reached through the run-id helpers of core/pipeline/retrain.ts, never called',
+    predictions: 'reached through the run-id helpers of core/pipeline/retrain.ts, never called',
+  },
+  evaluate: {
+    registry: "reached through core/imports (a custom trainer's model is adapted as an import), never called",
+  },
 };
 
 /** Registers the least-privilege checks on a synthesized default stack. */

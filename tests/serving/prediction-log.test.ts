@@ -14,10 +14,23 @@ import {
   queryPredictions,
 } from '../../core/serving/prediction-store.js';
 import { startTestEmulators, type TestEmulators } from './emulators.js';
+import { registerOnnx } from './fixtures/register.js';
+import {
+  classifierContract,
+  regressorContract,
+  tinyClassifierBytes,
+  tinyRegressorBytes,
+} from './fixtures/tiny-models.js';
 
 let emu: TestEmulators;
 beforeAll(async () => {
   emu = await startTestEmulators();
+  // Feedback is checked against the logged version's contract (classes no/yes).
+  await registerOnnx(emu.deps, 'iris', tinyClassifierBytes(), classifierContract);
+  // Tests about storing ground truth use labels of their own, and one a regressor.
+  const labels = ['a', 'b', 'c', 'd', 'e', 'c0', 'c1', 'c2', 'c3', 'c4'];
+  await registerOnnx(emu.deps, 'labels', tinyClassifierBytes(), { ...classifierContract, classes: labels });
+  await registerOnnx(emu.deps, 'reg', tinyRegressorBytes(), regressorContract);
 });
 afterAll(() => emu?.close());
 
@@ -320,7 +333,7 @@ describe('attachFeedback', () => {
   it('keeps each answer of a shared part apart, and a window query returns the ground truth', async () => {
     const writer = new PredictionLogWriter(emu.deps);
     const rs = Array.from({ length: 10 }, () =>
-      record({ requestId: writer.newRequestId(), endpoint: 'labelled' }),
+      record({ requestId: writer.newRequestId(), endpoint: 'labelled', model: 'labels' }),
     );
     for (const r of rs) writer.log(r);
     await writer.flush();
@@ -350,7 +363,7 @@ describe('attachFeedback', () => {
 
   it('lets only one of many concurrent different answers win', async () => {
     const writer = new PredictionLogWriter(emu.deps);
-    const r = record();
+    const r = record({ model: 'labels' });
     writer.log(r);
     await writer.flush();
     const results = await Promise.allSettled(
@@ -364,7 +377,12 @@ describe('attachFeedback', () => {
 
   it('takes one value per row for a batch and names actual otherwise', async () => {
     const writer = new PredictionLogWriter(emu.deps);
-    const r = record({ rowCount: 2, inputs: [{ a: 1 }, { a: 2 }], outputs: [{ value: 1 }, { value: 2 }] });
+    const r = record({
+      model: 'reg',
+      rowCount: 2,
+      inputs: [{ a: 1 }, { a: 2 }],
+      outputs: [{ value: 1 }, { value: 2 }],
+    });
     writer.log(r);
     await writer.flush();
     await expect(attachFeedback(emu.deps, r.requestId, { actual: 3 })).rejects.toMatchObject({

@@ -68,4 +68,28 @@ describe('an imported version is a version like any other', () => {
     const petal = report.body.features.find((f: { name: string }) => f.name === 'petal length (cm)');
     expect(petal.drifted).toBe(true);
   });
+
+  it('scores as a shadow beside a trained champion, logged and never answered', async () => {
+    await deployModel(api.deps, 'shadow-import', [trainIris('dummy')], 1);
+    const imported = await importZipmap('shadow-import', { policy: 'manual' });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    const put = await api.call('PUT', '/v1/endpoints/shadow-import/traffic', {
+      variants: [{ name: 'main', version: 1, weight: 100 }],
+      shadows: [{ version: 2 }],
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const shadowLabels = new Set<string>();
+    for (const row of Array.from({ length: 30 }, (_, i) => IRIS[(i * 37) % IRIS.length])) {
+      const answer = await api.call('POST', '/v1/endpoints/shadow-import/predict', {
+        features: row.features,
+      });
+      expect(answer.body).toMatchObject({ variant: 'main', version: 1 });
+      const logged = await api.call('GET', `/v1/predictions/${answer.body.requestId}`);
+      expect(logged.body.shadows).toHaveLength(1);
+      expect(logged.body.shadows[0]).toMatchObject({ version: 2, shadow: true, inputs: logged.body.inputs });
+      shadowLabels.add(String(logged.body.shadows[0].outputs[0].label));
+    }
+    // The imported logistic regression tells the classes apart where the dummy champion cannot.
+    expect(shadowLabels.size).toBe(3);
+  });
 });

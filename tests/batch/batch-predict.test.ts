@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchJobView } from '../../contracts/batch.js';
 import { type LocalPlatform, startLocalPlatform } from '../../local/runtime.js';
-import { runCli } from '../cli/run-cli.js';
+import { IRIS_TRAIN_ARGS, runCli } from '../cli/run-cli.js';
 
 // Batch predictions through the HTTP API on the local runtime: batch-predict.asl.json on the
 // local interpreter (Distributed Map semantics in local/stepfunctions), real emulated S3 and
@@ -90,17 +90,7 @@ beforeAll(async () => {
   platform = await startLocalPlatform({ dataDir: join(dir, 'data'), port: 0, scheduler: false });
   env = { CIRRUS_URL: platform.url, CIRRUS_TOKEN: platform.token };
   expect((await runCli(['datasets', 'load', 'iris'], env)).code).toBe(0);
-  const train = [
-    'train',
-    '--experiment',
-    'iris',
-    '--task',
-    'classification',
-    '--dataset',
-    'iris',
-    '--target',
-    'target',
-  ];
+  const train = IRIS_TRAIN_ARGS;
   expect((await runCli([...train, '--algorithm', 'logistic_regression'], env)).code).toBe(0);
   // Version 2 is registered but not deployed: the champion moves to it during the first job.
   expect((await runCli([...train, '--algorithm', 'random_forest', '--policy', 'manual'], env)).code).toBe(0);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalPlatform, startLocalPlatform } from '../../local/runtime.js';
-import { closedPort, runCli, tableRow } from './run-cli.js';
+import { closedPort, IRIS_TRAIN_ARGS, runCli, tableRow } from './run-cli.js';
 
 // The `cirrus` command run as a user runs it (a child process) against a real embedded
 // platform: emulated S3/DynamoDB, the real pipelines and trainer, the HTTP API.
@@ -22,17 +22,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const TRAIN = [
-  'train',
-  '--experiment',
-  'iris',
-  '--task',
-  'classification',
-  '--dataset',
-  'iris',
-  '--target',
-  'target',
-];
+const TRAIN = IRIS_TRAIN_ARGS;
 const ROW = {
   'sepal length (cm)': 5.1,
   'sepal width (cm)': 3.5,

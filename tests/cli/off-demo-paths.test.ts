@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalPlatform, startLocalPlatform } from '../../local/runtime.js';
-import { runCli, tableRow } from './run-cli.js';
+import { IRIS_TRAIN_ARGS, runCli, tableRow } from './run-cli.js';
 
 // Issue 16, next to the demo path: traffic and aliases, feedback and prediction input, and the
 // CLI's manners, run as a user runs them (the `cirrus` child process) against one embedded
@@ -22,22 +22,7 @@ beforeAll(async () => {
   env = { CIRRUS_URL: platform.url, CIRRUS_TOKEN: platform.token };
   expect((await cli('datasets', 'load', 'iris')).code).toBe(0);
   const train = (algorithm: string, policy: string) =>
-    cli(
-      'train',
-      '--experiment',
-      'iris',
-      '--task',
-      'classification',
-      '--dataset',
-      'iris',
-      '--target',
-      'target',
-      '--algorithm',
-      algorithm,
-      '--policy',
-      policy,
-      '--json',
-    );
+    cli(...IRIS_TRAIN_ARGS, '--algorithm', algorithm, '--policy', policy, '--json');
   // v1 champion, v2 registered beside it.
   for (const [algorithm, policy] of [
     ['logistic_regression', 'best_score'],

@@ -4,6 +4,19 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/cirrus.js', import.meta.url));
 
+/** `cirrus train` on the built-in iris dataset (target `target`), the algorithm still to add. */
+export const IRIS_TRAIN_ARGS: readonly string[] = [
+  'train',
+  '--experiment',
+  'iris',
+  '--task',
+  'classification',
+  '--dataset',
+  'iris',
+  '--target',
+  'target',
+];
+
 export interface CliResult {
   readonly code: number;
   readonly stdout: string;

@@ -1,17 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPlatform, startLocalPlatform } from '../../local/runtime.js';
-import { runCli, tableRow } from './run-cli.js';
+import { type CliPlatform, startCliPlatform, tableRow } from './run-cli.js';
 
 // Clustering as a user runs it: `cirrus train --task clustering` through the real pipeline
 // (trainer, Evaluate on onnxruntime, Register, best_score), then predict and drift, on one
 // embedded platform for the whole file.
-let platform: LocalPlatform;
-let dir: string;
-let env: Record<string, string>;
-const cli = (...args: string[]) => runCli(args, env);
+let p: CliPlatform;
+const cli = (...args: string[]) => p.cli(...args);
 
 const FEATURES = 'sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)';
 const KMEANS = ['train', '--experiment', 'k', '--task', 'clustering', '--algorithm', 'kmeans'];
@@ -38,15 +34,10 @@ const champion = async (): Promise<number> => {
 };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cirrus-clustering-'));
-  platform = await startLocalPlatform({ dataDir: join(dir, 'data'), port: 0, scheduler: false });
-  env = { CIRRUS_URL: platform.url, CIRRUS_TOKEN: platform.token };
+  p = await startCliPlatform('cirrus-clustering-');
   expect((await cli('datasets', 'load', 'iris')).code).toBe(0);
 });
-afterAll(async () => {
-  await platform?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => p?.stop());
 
 describe('clustering through the CLI', () => {
   it('refuses --target at submit, naming the field, before any run exists', async () => {
@@ -118,7 +109,7 @@ describe('clustering through the CLI', () => {
       ...SETOSA,
       'sepal width (cm)': 3.2 + (i % 6) / 10,
     }));
-    const csv = join(dir, 'setosa.csv');
+    const csv = join(p.dir, 'setosa.csv');
     await writeFile(csv, [FEATURES, ...rows.map((r) => Object.values(r).join(','))].join('\n'));
     expect((await cli('predict', 'k', '--file', csv)).code).toBe(0);
     const drift = await cli('--json', 'drift', 'run', 'k');

@@ -1,6 +1,10 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type LocalPlatform, startLocalPlatform } from '../../local/runtime.js';
 
 const BIN = fileURLToPath(new URL('../../bin/cirrus.js', import.meta.url));
 
@@ -64,4 +68,31 @@ export function closedPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** One embedded platform in a temporary directory, driven through the CLI by a test file. */
+export interface CliPlatform {
+  readonly dir: string;
+  readonly platform: LocalPlatform;
+  readonly env: Record<string, string>;
+  cli(...args: string[]): Promise<CliResult>;
+  /** Stops the platform and removes the directory. */
+  stop(): Promise<void>;
+}
+
+/** Starts a platform (no scheduler, a free port) under a new temp dir named `prefix…`. */
+export async function startCliPlatform(prefix: string): Promise<CliPlatform> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const platform = await startLocalPlatform({ dataDir: join(dir, 'data'), port: 0, scheduler: false });
+  const env = { CIRRUS_URL: platform.url, CIRRUS_TOKEN: platform.token };
+  return {
+    dir,
+    platform,
+    env,
+    cli: (...args) => runCli(args, env),
+    stop: async () => {
+      await platform.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

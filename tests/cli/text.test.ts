@@ -1,17 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPlatform, startLocalPlatform } from '../../local/runtime.js';
-import { runCli, tableRow } from './run-cli.js';
+import { type CliPlatform, startCliPlatform, tableRow } from './run-cli.js';
 
 // A text model as a user runs it: upload a CSV with a text column, train on the text alone,
 // serve it, and watch it for drift through its text descriptors; the text options are flags.
-let platform: LocalPlatform;
-let dir: string;
-let env: Record<string, string>;
-const cli = (...args: string[]) => runCli(args, env);
+let p: CliPlatform;
+const cli = (...args: string[]) => p.cli(...args);
 const REVIEWS = fileURLToPath(new URL('../../datasets/reviews.csv', import.meta.url));
 const TRAIN = [
   'train',
@@ -24,15 +20,10 @@ const TRAIN = [
 ];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cirrus-text-'));
-  platform = await startLocalPlatform({ dataDir: join(dir, 'data'), port: 0, scheduler: false });
-  env = { CIRRUS_URL: platform.url, CIRRUS_TOKEN: platform.token };
+  p = await startCliPlatform('cirrus-text-');
   expect((await cli('datasets', 'upload', REVIEWS, '--name', 'reviews')).code).toBe(0);
 });
-afterAll(async () => {
-  await platform?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => p?.stop());
 
 interface DriftRow {
   name: string;
@@ -74,7 +65,7 @@ describe('a text-only model through the CLI', () => {
       { length: 200 },
       (_, i) => `"zxq${i} plorf wibble quux frobnicate gazonk snark ${i}"`,
     );
-    const csv = join(dir, 'odd.csv');
+    const csv = join(p.dir, 'odd.csv');
     await writeFile(csv, ['text', ...odd].join('\n'));
     expect((await cli('predict', 'rev', '--file', csv)).code).toBe(0);
     const moved = JSON.parse((await cli('--json', 'drift', 'run', 'rev')).stdout);

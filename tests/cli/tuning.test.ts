@@ -1,16 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPlatform, startLocalPlatform } from '../../local/runtime.js';
-import { runCli, tableRow } from './run-cli.js';
+import { type CliPlatform, startCliPlatform, tableRow } from './run-cli.js';
 
 // Hyperparameter tuning as a user runs it: typed search flags on `cirrus train`, the candidates
 // table in `cirrus runs show`, and the chosen values (not the search spec) on the run and the card.
-let platform: LocalPlatform;
-let dir: string;
-let env: Record<string, string>;
-const cli = (...args: string[]) => runCli(args, env);
+let p: CliPlatform;
+const cli = (...args: string[]) => p.cli(...args);
 const IRIS = ['--task', 'classification', '--dataset', 'iris', '--target', 'target'];
 
 interface Candidate {
@@ -36,15 +30,10 @@ const cardParams = async (model: string): Promise<Record<string, string>> => {
 };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cirrus-tuning-'));
-  platform = await startLocalPlatform({ dataDir: join(dir, 'data'), port: 0, scheduler: false });
-  env = { CIRRUS_URL: platform.url, CIRRUS_TOKEN: platform.token };
+  p = await startCliPlatform('cirrus-tuning-');
   expect((await cli('datasets', 'load', 'iris')).code).toBe(0);
 });
-afterAll(async () => {
-  await platform?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => p?.stop());
 
 describe('tuning through the CLI', () => {
   it('grid search: every candidate cross-validated, the best one kept and recorded', async () => {

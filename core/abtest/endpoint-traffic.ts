@@ -1,8 +1,9 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Endpoint, TrafficConfig } from '../../contracts/serving.js';
+import { type Endpoint, EndpointSchema, type TrafficConfig } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError } from '../errors.js';
 import { endpointKeys } from '../serving/endpoints.js';
+import { checkUpdate } from '../storage/checked-update.js';
 import { isConditionFailed } from '../storage/dynamo.js';
 
 /**
@@ -15,6 +16,9 @@ export async function attachAbTest(
   testId: string,
   traffic: TrafficConfig,
 ): Promise<void> {
+  const now = deps.now().toISOString();
+  const next = endpoint.revision + 1;
+  checkUpdate(EndpointSchema, { set: { traffic, abTestId: testId, revision: next, updatedAt: now } });
   try {
     await deps.ddb.send(
       new UpdateCommand({
@@ -26,8 +30,8 @@ export async function attachAbTest(
           ':traffic': traffic,
           ':id': testId,
           ':rev': endpoint.revision,
-          ':next': endpoint.revision + 1,
-          ':now': deps.now().toISOString(),
+          ':next': next,
+          ':now': now,
         },
       }),
     );
@@ -53,6 +57,10 @@ export async function detachAbTest(
 ): Promise<void> {
   const values: Record<string, unknown> = { ':id': testId, ':one': 1, ':now': deps.now().toISOString() };
   if (previous) values[':traffic'] = previous;
+  checkUpdate(EndpointSchema, {
+    set: { traffic: previous, lastAbTestId: testId, revision: values[':one'], updatedAt: values[':now'] },
+    remove: previous ? ['abTestId'] : ['abTestId', 'traffic'],
+  });
   try {
     await deps.ddb.send(
       new UpdateCommand({

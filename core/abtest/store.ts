@@ -3,7 +3,9 @@ import { type AbTestRecord, AbTestRecordSchema, type ArmCounts } from '../../con
 import type { CoreDeps } from '../deps.js';
 import { NotFoundError } from '../errors.js';
 import { endpointKeys } from '../serving/endpoints.js';
+import { checkUpdate } from '../storage/checked-update.js';
 import { isConditionFailed } from '../storage/dynamo.js';
+import { toItem } from '../storage/storable.js';
 
 export type Arm = 'champion' | 'challenger';
 
@@ -22,7 +24,7 @@ export async function putAbTest(deps: CoreDeps, test: AbTestRecord): Promise<voi
   await deps.ddb.send(
     new PutCommand({
       TableName: deps.tables.registry,
-      Item: { ...endpointKeys.abTest(test.endpoint, test.testId), ...test },
+      Item: { ...endpointKeys.abTest(test.endpoint, test.testId), ...toItem(AbTestRecordSchema, test) },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
@@ -53,6 +55,10 @@ export async function addArmScores(
 ): Promise<AbTestRecord | null> {
   const sum = scores.reduce((a, s) => a + s, 0);
   const sumSquares = scores.reduce((a, s) => a + s * s, 0);
+  // The operands of the in-place additions: non-negative operands keep the counters valid.
+  checkUpdate(AbTestRecordSchema, {
+    set: { [`${arm}N`]: scores.length, [`${arm}Sum`]: sum, [`${arm}SumSquares`]: sumSquares },
+  });
   try {
     const res = await deps.ddb.send(
       new UpdateCommand({
@@ -117,6 +123,16 @@ export async function updateRunningAbTest(
     values[':state'] = update.state;
     values[':at'] = update.decidedAt ?? deps.now().toISOString();
   }
+  checkUpdate(AbTestRecordSchema, {
+    set: {
+      pValue: update.pValue,
+      decision: update.decision,
+      reason: update.reason,
+      interval: update.interval ?? undefined,
+      state: update.state,
+      decidedAt: values[':at'],
+    },
+  });
   try {
     await deps.ddb.send(
       new UpdateCommand({
@@ -143,6 +159,7 @@ export async function overrideAbTestOutcome(
   reason: string,
   state: 'completed' | 'stopped',
 ): Promise<void> {
+  checkUpdate(AbTestRecordSchema, { set: { reason, state } });
   await deps.ddb.send(
     new UpdateCommand({
       TableName: deps.tables.registry,

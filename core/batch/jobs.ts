@@ -2,7 +2,9 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type BatchJob, BatchJobSchema } from '../../contracts/batch.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, NotFoundError } from '../errors.js';
+import { checkUpdate } from '../storage/checked-update.js';
 import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
+import { toItem } from '../storage/storable.js';
 import { trackingKeys } from '../storage/keys.js';
 
 /** Stores a new RUNNING job; its id is never reused. */
@@ -14,7 +16,7 @@ export async function createBatchJob(deps: CoreDeps, job: BatchJob): Promise<voi
         Item: {
           ...trackingKeys.batchJob(job.jobId),
           ...trackingKeys.batchJobIndex(job.createdAt, job.jobId),
-          ...job,
+          ...toItem(BatchJobSchema, job),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
@@ -56,6 +58,7 @@ export async function finishBatchJob(
   jobId: string,
   fields: Partial<BatchJob> & Pick<BatchJob, 'status' | 'finishedAt'>,
 ): Promise<boolean> {
+  checkUpdate(BatchJobSchema, { set: fields });
   const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
   const names = Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k]));
   const values = Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v]));

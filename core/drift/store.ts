@@ -13,6 +13,7 @@ import { toS3Uri } from '../artifacts/uri.js';
 import type { CoreDeps } from '../deps.js';
 import { NotFoundError } from '../errors.js';
 import { parseItem } from '../storage/dynamo.js';
+import { toItem } from '../storage/storable.js';
 import { driftKeys } from '../storage/keys.js';
 
 /** `drift/{endpoint}/{reportId}.json` (docs/conventions.md, artifact store layout). */
@@ -62,7 +63,10 @@ export async function putDriftSummary(deps: CoreDeps, summary: DriftReportSummar
   await deps.ddb.send(
     new PutCommand({
       TableName: deps.tables.registry,
-      Item: { ...driftKeys.summary(summary.endpoint, summary.reportId), ...summary },
+      Item: {
+        ...driftKeys.summary(summary.endpoint, summary.reportId),
+        ...toItem(DriftReportSummarySchema, summary),
+      },
     }),
   );
 }

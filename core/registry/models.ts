@@ -3,6 +3,7 @@ import type { Task } from '../../contracts/model-contract.js';
 import { type RegisteredModel, RegisteredModelSchema } from '../../contracts/registry.js';
 import type { CoreDeps } from '../deps.js';
 import { NotFoundError } from '../errors.js';
+import { checkUpdate } from '../storage/checked-update.js';
 import { parseItem, queryAll } from '../storage/dynamo.js';
 import { registryKeys } from '../storage/keys.js';
 
@@ -14,6 +15,17 @@ export async function allocateVersion(
   deps: CoreDeps,
   input: { model: string; task?: Task; description?: string },
 ): Promise<number> {
+  const now = deps.now().toISOString();
+  checkUpdate(RegisteredModelSchema, {
+    set: {
+      latestVersion: 1,
+      name: input.model,
+      createdAt: now,
+      tags: {},
+      task: input.task,
+      description: input.description,
+    },
+  });
   const result = await deps.ddb.send(
     new UpdateCommand({
       TableName: deps.tables.registry,
@@ -27,7 +39,7 @@ export async function allocateVersion(
       ExpressionAttributeValues: {
         ':one': 1,
         ':name': input.model,
-        ':now': deps.now().toISOString(),
+        ':now': now,
         ':tags': {},
         ':gpk': registryKeys.modelIndex(input.model).gsi1pk,
         ':gsk': registryKeys.modelIndex(input.model).gsi1sk,

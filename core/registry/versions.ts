@@ -8,6 +8,7 @@ import {
 } from '../../contracts/registry.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError } from '../errors.js';
+import { checkUpdate } from '../storage/checked-update.js';
 import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
 import { pad, registryKeys } from '../storage/keys.js';
 import { toItem } from '../storage/storable.js';
@@ -128,6 +129,7 @@ export async function setModelVersionStatus(
   deps: CoreDeps,
   input: { model: string; version: number; status: ModelVersionStatus },
 ): Promise<ModelVersion> {
+  checkUpdate(ModelVersionSchema, { set: { status: input.status } });
   try {
     const { Attributes } = await deps.ddb.send(
       new UpdateCommand({

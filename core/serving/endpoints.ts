@@ -9,7 +9,9 @@ import {
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError } from '../errors.js';
 import { getModelVersion } from '../registry/versions.js';
+import { checkUpdate } from '../storage/checked-update.js';
 import { isConditionFailed, queryAll } from '../storage/dynamo.js';
+import { toItem } from '../storage/storable.js';
 
 /**
  * Endpoint items in the registry table:
@@ -52,7 +54,13 @@ export async function ensureEndpoint(
   const parsedName = EndpointNameSchema.safeParse(name);
   if (!parsedName.success) throw fromZodError(parsedName.error, 'name');
   const now = deps.now().toISOString();
-  const endpoint: Endpoint = { name, model: input.model, createdAt: now, updatedAt: now, revision: 1 };
+  const endpoint: Endpoint = toItem(EndpointSchema, {
+    name,
+    model: input.model,
+    createdAt: now,
+    updatedAt: now,
+    revision: 1,
+  });
   try {
     await deps.ddb.send(
       new PutCommand({
@@ -123,6 +131,10 @@ export async function setTraffic(
     ':now': deps.now().toISOString(),
   };
   if (traffic) values[':traffic'] = traffic;
+  checkUpdate(EndpointSchema, {
+    set: { traffic, revision: values[':next'], updatedAt: values[':now'] },
+    remove: traffic ? [] : ['traffic'],
+  });
   try {
     const res = await deps.ddb.send(
       new UpdateCommand({

@@ -3,11 +3,13 @@ import {
   type FeedbackRequest,
   FeedbackRequestSchema,
   type PredictionLogRecord,
+  PredictionLogRecordSchema,
 } from '../../contracts/serving.js';
 import type { ModelContract } from '../../contracts/model-contract.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError, ValidationError } from '../errors.js';
 import { getModelVersion } from '../registry/versions.js';
+import { checkUpdate } from '../storage/checked-update.js';
 import { isConditionFailed } from '../storage/dynamo.js';
 import { feedbackAttribute, type StoredFeedback } from './log-layout.js';
 import { getPrediction, locatePredictionRecords } from './prediction-store.js';
@@ -52,6 +54,8 @@ export async function attachFeedback(
   const { contract } = await getModelVersion(deps, { model: record.model, version: record.version });
   checkActual(contract, Array.isArray(actual) ? actual : [actual], rows > 1 || Array.isArray(actual));
   const feedback: StoredFeedback = { actual, at: deps.now().toISOString() };
+  // Stored beside the record, read back as its `actual` and `feedbackAt`.
+  checkUpdate(PredictionLogRecordSchema, { set: { actual: feedback.actual, feedbackAt: feedback.at } });
   try {
     await deps.ddb.send(
       new UpdateCommand({

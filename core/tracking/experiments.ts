@@ -11,6 +11,7 @@ import { TrainingRequestBodySchema } from '../../contracts/training-request.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError } from '../errors.js';
 import { toItem } from '../storage/storable.js';
+import { checkUpdate } from '../storage/checked-update.js';
 import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
 import { trackingKeys } from '../storage/keys.js';
 
@@ -141,6 +142,10 @@ export async function updateExperiment(deps: CoreDeps, input: UpdateExperimentIn
     }
   }
   if (set.length + remove.length === 0) return getExperiment(deps, { name });
+  checkUpdate(ExperimentSchema, {
+    set: Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null)),
+    remove: Object.keys(fields).filter((field) => fields[field as keyof typeof fields] === null),
+  });
   const expression = [
     set.length ? `SET ${set.join(', ')}` : '',
     remove.length ? `REMOVE ${remove.join(', ')}` : '',

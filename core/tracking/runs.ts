@@ -14,6 +14,7 @@ import type { MetricDirection } from '../../contracts/registry.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError, ValidationError } from '../errors.js';
 import { toItem } from '../storage/storable.js';
+import { checkUpdate } from '../storage/checked-update.js';
 import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
 import { trackingKeys } from '../storage/keys.js';
 import { getExperiment } from './experiments.js';
@@ -95,6 +96,11 @@ export async function transitionRun(deps: CoreDeps, input: TransitionRunInput): 
     throw new ConflictError(`run '${run.id}' is ${run.status}; it cannot move to ${input.status}`);
   }
   const now = deps.now().toISOString();
+  const change = { status: input.status, at: now, reason: input.reason };
+  // The appended history entry is checked as a one-entry history.
+  checkUpdate(RunSchema, {
+    set: { ...results, status: input.status, statusHistory: [change], updatedAt: now },
+  });
   const parts = resultUpdates(results, now);
   try {
     const { Attributes } = await deps.ddb.send(
@@ -107,7 +113,7 @@ export async function transitionRun(deps: CoreDeps, input: TransitionRunInput): 
         ExpressionAttributeValues: {
           ':to': input.status,
           ':from': run.status,
-          ':change': [{ status: input.status, at: now, reason: input.reason }],
+          ':change': [change],
           ...parts.values,
         },
         ReturnValues: 'ALL_NEW',
@@ -134,7 +140,10 @@ function parseResults(results: RunResults): RunResults {
  */
 export async function recordRunResults(deps: CoreDeps, input: { runId: string } & RunResults): Promise<Run> {
   const { runId, ...rest } = input;
-  const parts = resultUpdates(parseResults(rest), deps.now().toISOString());
+  const results = parseResults(rest);
+  const now = deps.now().toISOString();
+  checkUpdate(RunSchema, { set: { ...results, updatedAt: now } });
+  const parts = resultUpdates(results, now);
   try {
     const { Attributes } = await deps.ddb.send(
       new UpdateCommand({

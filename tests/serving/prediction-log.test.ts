@@ -396,4 +396,19 @@ describe('attachFeedback', () => {
     });
     await expect(attachFeedback(emu.deps, r.requestId, { nope: 1 })).rejects.toBeInstanceOf(ValidationError);
   });
+
+  it('refuses ground truth DynamoDB cannot store (1e-200) with a 400 naming actual, and writes nothing', async () => {
+    const writer = new PredictionLogWriter(emu.deps);
+    const r = record({ model: 'reg', outputs: [{ value: 1 }] });
+    writer.log(r);
+    await writer.flush();
+    await expect(attachFeedback(emu.deps, r.requestId, { actual: 1e-200 })).rejects.toMatchObject({
+      status: 400,
+      field: 'actual',
+    });
+    expect((await getPrediction(emu.deps, r.requestId)).actual).toBeUndefined();
+    await expect(attachFeedback(emu.deps, r.requestId, { actual: 0.5 })).resolves.toMatchObject({
+      changed: true,
+    });
+  });
 });

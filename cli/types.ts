@@ -7,6 +7,7 @@ import type { DriftReport, DriftReportSummary, StoredDriftReport } from '../cont
 import type {
   Alias,
   AliasHistoryEntry,
+  MalformedItem,
   ModelVersion,
   PromotionResult,
   RegisteredModel,
@@ -23,6 +24,7 @@ export type {
   DriftReport,
   Endpoint,
   Experiment,
+  MalformedItem,
   ModelVersion,
   PredictResponse,
   PromotionResult,

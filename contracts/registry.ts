@@ -112,6 +112,17 @@ export const AliasHistoryEntrySchema = z.object({
 });
 export type AliasHistoryEntry = z.infer<typeof AliasHistoryEntrySchema>;
 
+/** A stored item its reader rejects, named with what is wrong and how to repair it. */
+export const MalformedItemSchema = z.object({
+  /** The item's key, `pk/sk`. */
+  item: z.string(),
+  /** `field: rule` of the first field the reader's schema rejects. */
+  problem: z.string(),
+  /** The API route and CLI command that repair it. */
+  repair: z.string(),
+});
+export type MalformedItem = z.infer<typeof MalformedItemSchema>;
+
 /** The result of a deploy policy. */
 export const PromotionResultSchema = z.object({
   promoted: z.boolean(),

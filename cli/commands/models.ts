@@ -10,6 +10,7 @@ import type {
   Alias,
   AliasHistoryEntry,
   ApiModel,
+  MalformedItem,
   ModelVersion,
   PromotionResult,
   TrafficView,
@@ -168,18 +169,21 @@ export function registerModelCommands(program: Command): void {
       '\nExamples:\n  $ cirrus models history iris\n  $ cirrus models history iris --alias challenger\n',
     )
     .action(async (name: string, opts: { alias: string }, cmd: Command) => {
-      const res = await clientFor(cmd).get<{ history: AliasHistoryEntry[] }>(
+      const res = await clientFor(cmd).get<{ history: AliasHistoryEntry[]; malformed?: MalformedItem[] }>(
         `/v1/models/${seg(name)}/aliases/${seg(opts.alias)}/history`,
       );
-      emit(res, () =>
-        say(res.history.length ? historyTable(res.history) : `alias ${opts.alias} of ${name} never moved`),
-      );
+      emit(res, () => {
+        say(res.history.length ? historyTable(res.history) : `alias ${opts.alias} of ${name} never moved`);
+        for (const bad of res.malformed ?? []) {
+          say(`malformed: ${bad.item} (${bad.problem}); repair: ${bad.repair}`);
+        }
+      });
     });
 
   models
     .command('repair')
     .description(
-      'Rewrite malformed alias-history entries (named in a MalformedRecord error) so the alias reads again',
+      'Rewrite malformed alias-history entries and rebuild a malformed alias item (named in a MalformedRecord error or by `history`) so the alias reads again',
     )
     .argument('<model>')
     .option('--alias <alias>', 'alias', 'champion')
@@ -188,18 +192,28 @@ export function registerModelCommands(program: Command): void {
       '\nExamples:\n  $ cirrus models repair iris\n  $ cirrus models repair iris --alias challenger\n',
     )
     .action(async (name: string, opts: { alias: string }, cmd: Command) => {
-      const res = await clientFor(cmd).post<{ repaired: { revision: number; fields: string[] }[] }>(
+      const res = await clientFor(cmd).post<AliasRepairResult>(
         `/v1/models/${seg(name)}/aliases/${seg(opts.alias)}/repair`,
         { by: 'cli' },
       );
-      emit(res, () =>
-        say(
-          res.repaired.length
-            ? res.repaired
-                .map((r) => `${name}@${opts.alias} revision ${r.revision}: repaired ${r.fields.join(', ')}`)
-                .join('\n')
-            : `${name}@${opts.alias}: history is well-formed, nothing to repair`,
-        ),
-      );
+      emit(res, () => say(repairLines(name, opts.alias, res).join('\n')));
     });
+}
+
+interface AliasRepairResult {
+  readonly repaired: { revision: number; fields: string[] }[];
+  readonly head?: { item: string; fields: string[]; version: number | null };
+}
+
+/** One line per repaired history entry and for a rebuilt alias item; one line when all was well. */
+function repairLines(model: string, alias: string, res: AliasRepairResult): string[] {
+  const label = `${model}@${alias}`;
+  const lines = res.repaired.map((r) => `${label} revision ${r.revision}: repaired ${r.fields.join(', ')}`);
+  if (res.head) {
+    const now = res.head.version === null ? 'unset' : `v${res.head.version}`;
+    lines.push(
+      `${label} alias item ${res.head.item}: rebuilt (malformed ${res.head.fields.join(', ')}); now ${now}`,
+    );
+  }
+  return lines.length ? lines : [`${label}: history and alias item are well-formed, nothing to repair`];
 }

@@ -6,9 +6,10 @@ import {
   AliasNameSchema,
   type AliasPolicy,
   AliasSchema,
+  type MalformedItem,
 } from '../../contracts/registry.js';
 import type { CoreDeps } from '../deps.js';
-import { ConflictError, fromZodError, NotFoundError } from '../errors.js';
+import { ConflictError, fromZodError, MalformedRecordError, NotFoundError } from '../errors.js';
 import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
 import { toItem } from '../storage/storable.js';
 import { registryKeys } from '../storage/keys.js';
@@ -126,8 +127,14 @@ function describe(version: number | null): string {
  * Moves the alias item to a claimed history entry (idempotent; a lost condition means someone
  * else did). A cleared alias keeps its item as a tombstone (`cleared`, no version), so its
  * revision still orders late writers. A set alias is written through its read schema.
+ * `healUpTo` rebuilds a malformed item: it may then also replace an item whose revision is not
+ * a number, or is at most that revision (a malformed item's own), never a newer move.
  */
-async function applyEntry(deps: CoreDeps, entry: AliasHistoryEntry): Promise<Alias | null> {
+async function applyEntry(
+  deps: CoreDeps,
+  entry: AliasHistoryEntry,
+  healUpTo?: number,
+): Promise<Alias | null> {
   const head = { model: entry.model, alias: entry.alias, revision: entry.revision, updatedAt: entry.at };
   const alias: Alias | null = entry.to === null ? null : toItem(AliasSchema, { ...head, version: entry.to });
   try {
@@ -135,8 +142,14 @@ async function applyEntry(deps: CoreDeps, entry: AliasHistoryEntry): Promise<Ali
       new PutCommand({
         TableName: deps.tables.registry,
         Item: { ...registryKeys.alias(entry.model, entry.alias), ...(alias ?? { ...head, cleared: true }) },
-        ConditionExpression: 'attribute_not_exists(pk) OR revision < :revision',
-        ExpressionAttributeValues: { ':revision': entry.revision },
+        ConditionExpression:
+          healUpTo === undefined
+            ? 'attribute_not_exists(pk) OR revision < :revision'
+            : 'attribute_not_exists(pk) OR revision < :revision OR revision <= :upTo OR NOT attribute_type(revision, :number)',
+        ExpressionAttributeValues:
+          healUpTo === undefined
+            ? { ':revision': entry.revision }
+            : { ':revision': entry.revision, ':upTo': healUpTo, ':number': 'N' },
       }),
     );
   } catch (error) {
@@ -153,16 +166,67 @@ export function aliasRepairHint(model: string, alias: string): string {
   return `POST /v1/models/${model}/aliases/${alias}/repair (cirrus models repair ${model} --alias ${alias})`;
 }
 
+/** An alias item as read; `malformed` says why its reader's schema rejects it. */
+export interface AliasHead {
+  /** The item's key, `MODEL#{model}/ALIAS#{alias}`. */
+  readonly item: string;
+  readonly exists: boolean;
+  /** Null when unset, cleared (a tombstone) or malformed. */
+  readonly alias: Alias | null;
+  /** `field: rule` of the first field the schema rejects. */
+  readonly malformed?: string;
+  /** The stored revision when it is a positive integer, else 0 (it still orders later moves). */
+  readonly revision: number;
+  readonly raw?: Record<string, unknown>;
+}
+
+/** The current-alias item as stored, without failing on a malformed one. */
+export async function readAliasHead(
+  deps: CoreDeps,
+  input: { model: string; alias: string },
+): Promise<AliasHead> {
+  const key = registryKeys.alias(input.model, input.alias);
+  const item = `${key.pk}/${key.sk}`;
+  const { Item } = await deps.ddb.send(
+    new GetCommand({ TableName: deps.tables.registry, Key: key, ConsistentRead: true }),
+  );
+  if (!Item) return { item, exists: false, alias: null, revision: 0 };
+  const stored = Item.revision;
+  const revision = typeof stored === 'number' && Number.isInteger(stored) && stored > 0 ? stored : 0;
+  if (Item.cleared === true) return { item, exists: true, alias: null, revision, raw: Item };
+  const parsed = AliasSchema.safeParse(Item);
+  if (parsed.success) return { item, exists: true, alias: parsed.data, revision, raw: Item };
+  const issue = parsed.error.issues[0];
+  const malformed = `${issue?.path.join('.')}: ${issue?.message}`;
+  return { item, exists: true, alias: null, malformed, revision, raw: Item };
+}
+
+/**
+ * Rebuilds a malformed alias item from its history (the log is the truth, the item its
+ * materialized head) and answers the alias the history says.
+ * @throws MalformedRecordError naming the item and the repair when there is no history to use.
+ */
+export async function healAliasHead(
+  deps: CoreDeps,
+  input: { model: string; alias: string },
+  head: AliasHead,
+): Promise<Alias | null> {
+  const entry = await latestEntry(deps, input.model, input.alias);
+  if (!entry) {
+    throw new MalformedRecordError(
+      head.item,
+      `${head.malformed ?? 'unknown'} (and the alias has no history to rebuild it from)`,
+      aliasRepairHint(input.model, input.alias),
+    );
+  }
+  return applyEntry(deps, entry, Math.max(head.revision, entry.revision));
+}
+
 /**
  * The newest history entry, read leniently: an entry whose reason, author or time is malformed
  * still gives its revision and target, so later moves go on; only a missing head is an error.
  */
-/** An alias item as read: null for a cleared alias's tombstone. */
-function parseAliasItem(item: Record<string, unknown>): Alias | null {
-  return item.cleared === true ? null : parseItem(AliasSchema, item);
-}
-
-async function latestEntry(
+export async function latestEntry(
   deps: CoreDeps,
   model: string,
   alias: string,
@@ -185,11 +249,16 @@ async function latestEntry(
   return { ...head, from: null, at: deps.now().toISOString(), reason: '', policy: 'manual', by: 'unknown' };
 }
 
+/**
+ * Where the alias points and its revision, from the history. A head behind the history is rolled
+ * forward; a malformed head is rebuilt from it.
+ */
 async function readAliasState(deps: CoreDeps, model: string, alias: string): Promise<AliasState> {
   const entry = await latestEntry(deps, model, alias);
-  if (!entry) return { version: null, revision: 0 };
-  const current = await findAlias(deps, { model, alias });
-  if (!current || current.revision < entry.revision) await applyEntry(deps, entry);
+  const head = await readAliasHead(deps, { model, alias });
+  if (!entry) return { version: head.alias?.version ?? null, revision: head.revision };
+  if (head.malformed) await applyEntry(deps, entry, Math.max(head.revision, entry.revision));
+  else if (!head.alias || head.revision < entry.revision) await applyEntry(deps, entry);
   return { version: entry.to, revision: entry.revision };
 }
 
@@ -209,24 +278,51 @@ export async function findAlias(
   deps: CoreDeps,
   input: { model: string; alias: string },
 ): Promise<Alias | null> {
-  const { Item } = await deps.ddb.send(
-    new GetCommand({
-      TableName: deps.tables.registry,
-      Key: registryKeys.alias(input.model, input.alias),
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? parseAliasItem(Item) : null;
+  const head = await readAliasHead(deps, input);
+  return head.malformed ? healAliasHead(deps, input, head) : head.alias;
 }
 
-/** Every alias of a model. */
+/** Every alias of a model (a malformed alias item is rebuilt from its history). */
 export async function listAliases(deps: CoreDeps, input: { model: string }): Promise<Alias[]> {
   const items = await queryAll(deps, {
     TableName: deps.tables.registry,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': registryKeys.modelPk(input.model), ':prefix': 'ALIAS#' },
   });
-  return items.map(parseAliasItem).filter((alias) => alias !== null);
+  const aliases = await Promise.all(
+    items.map((item) => {
+      if (item.cleared === true) return null;
+      const parsed = AliasSchema.safeParse(item);
+      if (parsed.success) return parsed.data;
+      return findAlias(deps, { model: input.model, alias: String(item.sk).slice('ALIAS#'.length) });
+    }),
+  );
+  return aliases.filter((alias) => alias !== null);
+}
+
+/**
+ * Every readable move of an alias, oldest first, and the malformed items (history entries and
+ * the current-alias item) named beside them: one bad record never hides the rest.
+ */
+export async function readAliasHistory(
+  deps: CoreDeps,
+  input: { model: string; alias: string },
+): Promise<{ history: AliasHistoryEntry[]; malformed: MalformedItem[] }> {
+  const repair = aliasRepairHint(input.model, input.alias);
+  const history: AliasHistoryEntry[] = [];
+  const malformed: MalformedItem[] = [];
+  for (const item of await aliasHistoryItems(deps, input)) {
+    const parsed = AliasHistoryEntrySchema.safeParse(item);
+    if (parsed.success) history.push(parsed.data);
+    else {
+      const issue = parsed.error.issues[0];
+      const problem = `${issue?.path.join('.')}: ${issue?.message}`;
+      malformed.push({ item: `${String(item.pk)}/${String(item.sk)}`, problem, repair });
+    }
+  }
+  const head = await readAliasHead(deps, input);
+  if (head.malformed) malformed.push({ item: head.item, problem: head.malformed, repair });
+  return { history, malformed };
 }
 
 /** Every move of an alias, oldest first. @throws MalformedRecordError naming the item and the repair. */

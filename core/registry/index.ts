@@ -1,4 +1,4 @@
-export { type AliasRepair, repairAliasHistory } from './alias-repair.js';
+export { type AliasHeadRepair, type AliasRepair, repairAliasHistory } from './alias-repair.js';
 export {
   findAlias,
   getAlias,
@@ -6,6 +6,7 @@ export {
   getAliasHistory,
   getAliasMoves,
   listAliases,
+  readAliasHistory,
   type SetAliasInput,
   setAlias,
 } from './aliases.js';

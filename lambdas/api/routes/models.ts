@@ -2,9 +2,12 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { CardFormSchema } from '../../../contracts/model-card.js';
 import {
+  type AliasHistoryEntry,
   AliasHistoryEntrySchema,
   AliasNameSchema,
   AliasSchema,
+  type MalformedItem,
+  MalformedItemSchema,
   ModelVersionSchema,
   PromotionResultSchema,
   RegisteredModelSchema,
@@ -14,12 +17,12 @@ import {
   exportModelCard,
   toCreateMlModel,
   getAliasAt,
-  getAliasHistory,
   getModel,
   getModelVersion,
   listAliases,
   listModels,
   listModelVersions,
+  readAliasHistory,
   repairAliasHistory,
   setAlias,
 } from '../../../core/registry/index.js';
@@ -36,6 +39,11 @@ const AliasParams = ModelParams.extend({ alias: AliasNameSchema });
 const tag = 'registry';
 /** After a promotion: what each endpoint of the model serves now (a manual split does not follow it). */
 const ServingAfterSchema = z.object({ endpoints: z.array(TrafficViewSchema) });
+
+/** The history answer: `malformed` only when some stored item is. */
+function historyView(read: { history: AliasHistoryEntry[]; malformed: MalformedItem[] }) {
+  return read.malformed.length ? read : { history: read.history };
+}
 
 /** Registry routes: models, versions, model cards, aliases and their history, rollback. */
 export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictContext): void {
@@ -125,12 +133,17 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
     {
       method: 'get',
       path: '/v1/models/{model}/aliases/{alias}/history',
-      summary: 'Alias moves with their reasons; with ?at=ISO-time, which version it pointed at then',
+      summary:
+        'Alias moves with their reasons (malformed stored items named beside them); with ?at=ISO-time, which version it pointed at then',
       tag,
       params: AliasParams,
       query: z.object({ at: z.iso.datetime().optional() }),
       response: z.union([
-        z.object({ history: z.array(AliasHistoryEntrySchema) }),
+        z.object({
+          history: z.array(AliasHistoryEntrySchema),
+          /** Stored items the reader rejects (history entries, the alias item), with the repair. */
+          malformed: z.array(MalformedItemSchema).optional(),
+        }),
         z.object({
           at: z.string(),
           alias: z.object({ version: z.number(), since: z.string(), entry: AliasHistoryEntrySchema }),
@@ -140,7 +153,7 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
     async ({ params, query }) =>
       query.at
         ? { at: query.at, alias: await getAliasAt(deps, { ...params, at: new Date(query.at) }) }
-        : { history: await getAliasHistory(deps, params) },
+        : historyView(await readAliasHistory(deps, params)),
   );
   defineRoute(
     app,
@@ -177,12 +190,17 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
     {
       method: 'post',
       path: '/v1/models/{model}/aliases/{alias}/repair',
-      summary: 'Rewrite malformed alias-history entries so history, moves and rollback read again',
+      summary:
+        'Rewrite malformed alias-history entries and rebuild a malformed alias item, so history, moves and rollback read again',
       tag,
       params: AliasParams,
       body: z.strictObject({ by: z.string().min(1).max(128).optional() }),
       response: z.object({
         repaired: z.array(z.object({ revision: z.number(), fields: z.array(z.string()) })),
+        /** The alias item, when it was malformed: its bad fields and where it points now. */
+        head: z
+          .object({ item: z.string(), fields: z.array(z.string()), version: z.number().nullable() })
+          .optional(),
       }),
     },
     async ({ params, body }) => {

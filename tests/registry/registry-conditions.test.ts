@@ -2,7 +2,7 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { CoreDeps } from '../../core/deps.js';
 import { ConflictError } from '../../core/errors.js';
-import { getAlias, registerModelVersion, setAlias } from '../../core/registry/index.js';
+import { findAlias, getAlias, registerModelVersion, setAlias } from '../../core/registry/index.js';
 import { registryKeys } from '../../core/storage/keys.js';
 import { testClock, useEmulators } from '../emulators/harness.js';
 import { versionInput } from './fixtures.js';
@@ -66,6 +66,42 @@ describe('the alias head', () => {
     await slow;
     // A's late apply of revision 2 must not move the champion back to v2.
     expect(await getAlias(deps(), { model: 'stale', alias: 'champion' })).toMatchObject({
+      version: 3,
+      revision: 3,
+    });
+  });
+});
+
+describe('rebuilding a malformed alias head', () => {
+  it('never overwrites a move made while the rebuild was in flight', async () => {
+    for (const score of [0.1, 0.2, 0.3]) await registerModelVersion(deps(), versionInput('heal', score));
+    const to = (version: number) => ({ ...move(version, 'setup'), model: 'heal' });
+    await setAlias(deps(), to(1));
+    await setAlias(deps(), to(2));
+    // An item the reader rejects, at the history's revision (as an old writer could leave it).
+    await deps().ddb.send(
+      new PutCommand({
+        TableName: deps().tables.registry,
+        Item: {
+          ...registryKeys.alias('heal', 'champion'),
+          model: 'heal',
+          alias: 'champion',
+          version: 'two',
+          revision: 2,
+        },
+      }),
+    );
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // A reader rebuilds the item from revision 2 and stalls before writing it.
+    const a = stallingAliasPut(deps(), gate);
+    const healing = findAlias(a.deps, { model: 'heal', alias: 'champion' });
+    await a.stalled;
+    await setAlias(deps(), to(3));
+    release();
+    expect(await healing).toMatchObject({ version: 2 });
+    // The late rebuild of revision 2 must not replace revision 3.
+    expect(await getAlias(deps(), { model: 'heal', alias: 'champion' })).toMatchObject({
       version: 3,
       revision: 3,
     });

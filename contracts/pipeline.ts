@@ -37,8 +37,10 @@ export type ValidateOutput = z.infer<typeof ValidateOutputSchema>;
 
 /** Output of Prepare (at `$.prepared.Payload`): what the Train state hands SageMaker. */
 export const PrepareOutputSchema = z.object({
-  channels: z.object({ train: z.string(), test: z.string() }),
+  /** S3 prefixes of the input channels; `cirrus` holds the job description (JOB_CHANNEL). */
+  channels: z.object({ train: z.string(), test: z.string(), cirrus: z.string() }),
   outputPath: z.string(),
+  /** What CreateTrainingJob gets inline: each value at most 2,500 characters, as SageMaker allows. */
   hyperparameters: z.record(z.string(), z.string()),
   rows: z.object({ train: z.number().int(), test: z.number().int() }),
 });

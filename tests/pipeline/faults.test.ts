@@ -8,6 +8,7 @@ import { BUILTIN_DATASETS_DIR, registerDataset } from '../../core/datasets/index
 import { describeTaskError } from '../../core/pipeline/task-error.js';
 import { getExperiment, listRuns } from '../../core/tracking/index.js';
 import type { ExecutionResult } from '../../local/stepfunctions/index.js';
+import { describeTrainingJob, TaskError } from '../../local/training-jobs/index.js';
 import {
   championOf,
   fixtureTrainer,
@@ -111,6 +112,43 @@ describe('a training run that fails', () => {
 
     expect(result.status).toBe('SUCCEEDED');
     expect(outputOf(result).registration.Payload.version).toBe(2);
+  });
+});
+
+describe('a Train attempt that fails after its job was created', () => {
+  it('is retried under a new job name (SageMaker never accepts a name twice) and the run succeeds', async () => {
+    const iris = await readFile(join(BUILTIN_DATASETS_DIR, 'iris.csv'));
+    await registerDataset(harness.deps(), { name: 'flowers-retry', csv: iris });
+    const names: string[] = [];
+    const pipelines = harness.pipelines({
+      wrapTrainingJob: (real) => async (request) => {
+        names.push((request as { TrainingJobName: string }).TrainingJobName);
+        const job = await real(request);
+        // The job exists (and completed), but the first answer is lost: what a retry must survive.
+        if (names.length === 1)
+          throw new TaskError('SageMaker.AmazonSageMakerException', 'InternalFailure (fault injection)');
+        return job;
+      },
+    });
+
+    const result = await pipelines.training.run({
+      request: request({ algorithm: 'naive_bayes', dataset: { name: 'flowers-retry' } }),
+    });
+
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    const runId = outputOf(result).run.Payload.runId;
+    expect(names).toHaveLength(2);
+    for (const name of names) {
+      expect(name).toMatch(new RegExp(`^cirrus-${runId}-[0-9a-f]{8}$`));
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect((await describeTrainingJob(harness.dataDir(), name))?.TrainingJobStatus).toBe('Completed');
+    }
+    expect(names[1]).not.toBe(names[0]);
+    expect(outputOf(result).training.TrainingJobName).toBe(names[1]);
+    const retried = (await pipelines.training.getExecution(result.executionId))?.events.filter(
+      (e) => e.type === 'StateRetried',
+    );
+    expect(retried?.map((e) => e.stateName)).toEqual(['Train']);
   });
 });
 

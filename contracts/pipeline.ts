@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { TuningResultSchema } from './metrics.js';
 import { RunIdSchema } from './tracking.js';
 import { TrainingRequestBodySchema } from './training-request.js';
 

@@ -107,11 +107,14 @@ describe('crash safety of the local platform', () => {
     while ((await Promise.all(trainers.map(isRunning))).some(Boolean))
       await new Promise((r) => setTimeout(r, 50));
     const jobs = existsSync(join(first.dataDir, 'jobs')) ? readdirSync(join(first.dataDir, 'jobs')) : [];
-    for (const runId of runIds) {
-      for (const job of jobs.filter((name) => name.startsWith(`cirrus-${runId}-`))) {
-        const model = join(first.dataDir, 'jobs', job, 'model', 'model.onnx');
-        expect(existsSync(model), `${model} written after the runtime died`).toBe(false);
-      }
+    // Each attempt's job is cirrus-{runId}-{8 hex}; the trainers seen above had their job roots.
+    const jobRoots = jobs.filter((name) =>
+      runIds.some((runId) => new RegExp(`^cirrus-${runId}-[0-9a-f]{8}$`).test(name)),
+    );
+    expect(jobRoots.length).toBeGreaterThan(0);
+    for (const job of jobRoots) {
+      const model = join(first.dataDir, 'jobs', job, 'model', 'model.onnx');
+      expect(existsSync(model), `${model} written after the runtime died`).toBe(false);
     }
 
     platform = await startChildPlatform(first.dataDir);

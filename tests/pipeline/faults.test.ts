@@ -194,6 +194,29 @@ describe('Validate refuses a bad request before any training job', () => {
     );
   });
 
+  it("refuses a custom trainer hyperparameter over SageMaker's 2,500 characters, naming it, before any job", async () => {
+    const iris = await readFile(join(BUILTIN_DATASETS_DIR, 'iris.csv'));
+    await registerDataset(harness.deps(), { name: 'flowers-long', csv: iris });
+    const pipelines = harness.pipelines();
+
+    const result = await pipelines.training.run({
+      request: request({
+        experiment: 'long-param',
+        dataset: { name: 'flowers-long' },
+        trainer: { command: [process.execPath, '-e', '0'] },
+        hyperparameters: { note: 'n'.repeat(2501) },
+      }),
+    });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('ValidationError');
+    const { reason } = describeTaskError({ Error: result.error, Cause: result.cause });
+    expect(reason).toMatch(
+      /^hyperparameters\.note: 2501 characters; SageMaker allows at most 2500 per value$/,
+    );
+    expect(pipelines.jobsStarted()).toBe(0);
+  });
+
   it('refuses a dataset that does not exist, naming it', async () => {
     const pipelines = harness.pipelines();
 

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { TuningResultSchema } from './metrics.js';
 import { RunIdSchema } from './tracking.js';
 import { TrainingRequestBodySchema } from './training-request.js';
 
@@ -37,8 +36,10 @@ export type ValidateOutput = z.infer<typeof ValidateOutputSchema>;
 
 /** Output of Prepare (at `$.prepared.Payload`): what the Train state hands SageMaker. */
 export const PrepareOutputSchema = z.object({
-  channels: z.object({ train: z.string(), test: z.string() }),
+  /** S3 prefixes of the input channels; `cirrus` holds the job description (JOB_CHANNEL). */
+  channels: z.object({ train: z.string(), test: z.string(), cirrus: z.string() }),
   outputPath: z.string(),
+  /** What CreateTrainingJob gets inline: each value at most 2,500 characters, as SageMaker allows. */
   hyperparameters: z.record(z.string(), z.string()),
   rows: z.object({ train: z.number().int(), test: z.number().int() }),
 });
@@ -52,9 +53,14 @@ export const TrainingOutputSchema = z.object({
   S3ModelArtifacts: z.string(),
 });
 
-/** Output of Evaluate (at `$.evaluation.Payload`). */
+/**
+ * Output of Evaluate (at `$.evaluation.Payload`). State data is capped at 256 KiB and a sweep's
+ * Map gathers every variant's, so what grows with the data stays in S3: `metrics` holds the
+ * scalar metrics only (the whole set, confusion matrix included, is at `metricsUri`), and a
+ * search's candidates are at `tuningUri`.
+ */
 export const EvaluateOutputSchema = z.object({
-  metrics: z.record(z.string(), z.unknown()),
+  metrics: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   score: z.number(),
   onnxUri: z.string(),
   onnxSha256: z.string(),
@@ -63,8 +69,8 @@ export const EvaluateOutputSchema = z.object({
   metricsUri: z.string(),
   /** The hyperparameters the model was trained with: after defaults, and the chosen ones of a search. */
   hyperparameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
-  /** A tuned run's candidates with their cross-validation scores (the trainer's metrics.json). */
-  tuning: TuningResultSchema.optional(),
+  /** A tuned run's candidates with their cross-validation scores (TuningResult JSON). */
+  tuningUri: z.string().optional(),
   /** From the trainer's manifest.json: which trainer produced the model (lineage). */
   trainerVersion: z.string().optional(),
 });

@@ -29,19 +29,52 @@ export type TrainingJobSpecInput = z.input<typeof TrainingJobSpecSchema>;
 /** hyperparameters.json as SageMaker writes it: every value a string. */
 export const HyperparametersFileSchema = z.record(z.string(), z.string());
 
+/** SageMaker's cap on each HyperParameters value of CreateTrainingJob (characters). */
+export const MAX_HYPERPARAMETER_VALUE_LENGTH = 2500;
+
+/**
+ * The input channel that carries the job description: Prepare writes the reserved `cirrus_*`
+ * keys (job, text options, search space: unbounded in size) as one JSON object to S3, and the
+ * training job downloads it to `/opt/ml/input/data/cirrus/job.json`; hyperparameters.json keeps
+ * the algorithm's own values and `cirrus_job_uri` (where the object lives).
+ */
+export const JOB_CHANNEL = 'cirrus';
+export const JOB_FILE = 'job.json';
+export const JOB_URI_KEY = 'cirrus_job_uri';
+
+/** Splits a hyperparameters file into what travels inline and what goes in the job channel's file. */
+export function splitHyperparametersFile(file: Readonly<Record<string, string>>): {
+  inline: Record<string, string>;
+  reserved: Record<string, string>;
+} {
+  const inline: Record<string, string> = {};
+  const reserved: Record<string, string> = {};
+  for (const [k, v] of Object.entries(file)) (k.startsWith('cirrus_') ? reserved : inline)[k] = v;
+  return { inline, reserved };
+}
+
 /** A parsed hyperparameters.json: the job, and the algorithm's hyperparameters (still strings). */
 export interface TrainingJobConfig {
   readonly job: TrainingJobSpec;
   readonly hyperparameters: Record<string, string>;
 }
 
-/** Parses hyperparameters.json; errors name the field (`cirrus_job.target`, ...). */
-export function parseTrainingJobConfig(raw: unknown): TrainingJobConfig {
+/**
+ * Parses hyperparameters.json, merged over the job channel's file when there is one (its
+ * reserved keys win); errors name the field (`cirrus_job.target`, ...).
+ */
+export function parseTrainingJobConfig(raw: unknown, jobFile?: unknown): TrainingJobConfig {
   const file = HyperparametersFileSchema.safeParse(raw);
   if (!file.success) throw fromZodError(file.error, 'hyperparameters');
-  const { [CIRRUS_JOB_KEY]: jobText, ...hyperparameters } = file.data;
+  const channel = HyperparametersFileSchema.safeParse(jobFile ?? {});
+  if (!channel.success) throw fromZodError(channel.error, `${JOB_CHANNEL} channel ${JOB_FILE}`);
+  const { [JOB_URI_KEY]: _uri, ...merged } = { ...file.data, ...channel.data };
+  const { [CIRRUS_JOB_KEY]: jobText, ...hyperparameters } = merged;
   if (jobText === undefined)
-    throw new ValidationError(`${CIRRUS_JOB_KEY}: missing from hyperparameters.json`, CIRRUS_JOB_KEY);
+    throw new ValidationError(
+      `${CIRRUS_JOB_KEY}: missing from hyperparameters.json and from the '${JOB_CHANNEL}' channel's ${JOB_FILE}`,
+      CIRRUS_JOB_KEY,
+    );
   let json: unknown;
   try {
     json = JSON.parse(jobText);

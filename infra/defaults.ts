@@ -17,7 +17,7 @@ export const METRIC_NAMES = {
   driftDetected: 'DriftDetected',
 } as const;
 
-/** Prefix of every SageMaker training job the state machines start (`cirrus-{runId}`). */
+/** Prefix of every SageMaker training job the state machines start (`cirrus-{runId}-{attempt}`). */
 export const TRAINING_JOB_PREFIX = 'cirrus-';
 
 /** Artifact-store key prefixes (docs/conventions.md, "Artifact store layout"). */

@@ -76,7 +76,7 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
       `^AwsSolutions-IAM5\\[Resource::${ARN}sagemaker:${REGION_ACCOUNT}training-job\\/cirrus-\\*\\]$`,
     ),
     path: STATE_MACHINE_ROLE,
-    reason: 'Training jobs are named cirrus-{runId} per run; the pattern admits only Cirrus training jobs',
+    reason: 'Training jobs are named cirrus-{runId}-{attempt} per run; the pattern admits only Cirrus training jobs',
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::\*\]$/,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelManifest } from '../contracts/training-job.js';
-import { parseTrainingJobConfig } from '../contracts/training-job.js';
+import { JOB_CHANNEL, JOB_FILE, parseTrainingJobConfig } from '../contracts/training-job.js';
 import { CirrusError, ValidationError } from '../core/errors.js';
 import { type TrainResult, train } from './train.js';
 import { TRAINER_VERSION } from './version.js';
@@ -26,16 +26,22 @@ export function channelFile(dir: string, field: string): string {
   return join(dir, files[0]);
 }
 
-function readConfig(path: string) {
-  if (!existsSync(path))
-    throw new ValidationError(`hyperparameters: ${path} does not exist`, 'hyperparameters');
-  let raw: unknown;
+/** hyperparameters.json, with the job channel's `job.json` (the job description) when present. */
+function readConfig(paths: ReturnType<typeof containerPaths>) {
+  if (!existsSync(paths.hyperparameters))
+    throw new ValidationError(`hyperparameters: ${paths.hyperparameters} does not exist`, 'hyperparameters');
+  const raw = readJson(paths.hyperparameters, 'hyperparameters');
+  const jobFile = join(paths.channel(JOB_CHANNEL), JOB_FILE);
+  const job = existsSync(jobFile) ? readJson(jobFile, JOB_CHANNEL) : undefined;
+  return parseTrainingJobConfig(raw, job);
+}
+
+function readJson(path: string, field: string): unknown {
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    throw new ValidationError('hyperparameters: hyperparameters.json is not valid JSON', 'hyperparameters');
+    throw new ValidationError(`${field}: ${path} is not valid JSON`, field);
   }
-  return parseTrainingJobConfig(raw);
 }
 
 function writeModel(dir: string, result: TrainResult, manifest: ModelManifest): void {
@@ -55,7 +61,7 @@ export function runTrainingJob(
 ): { result: TrainResult; manifest: ModelManifest } {
   const started = performance.now();
   const paths = containerPaths(root);
-  const config = readConfig(paths.hyperparameters);
+  const config = readConfig(paths);
   const trainBytes = readFileSync(channelFile(paths.channel('train'), 'train'));
   const testDir = paths.channel('test');
   const testBytes = existsSync(testDir) ? readFileSync(channelFile(testDir, 'test')) : undefined;

@@ -99,14 +99,16 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
       metrics: numericMetrics(metrics),
       createdAt: deps.now(),
     });
-    const [onnx, contractObj, metricsObj, baselineObj] = await Promise.all([
+    const tuning = tuningOf(archive.metricsJson);
+    const [onnx, contractObj, metricsObj, baselineObj, tuningObj] = await Promise.all([
       putArtifact(deps, { key: keys.model('model.onnx'), body: onnxBytes }),
       putJson(deps, { key: keys.model('contract.json'), value: contract }),
       putJson(deps, { key: keys.model('metrics.json'), value: metrics }),
       putJson(deps, { key: keys.model('baseline.json'), value: baseline }),
+      tuning ? putJson(deps, { key: keys.model('tuning.json'), value: tuning }) : undefined,
     ]);
     return {
-      metrics,
+      metrics: scalarMetrics(metrics),
       score: metrics.score,
       onnxUri: onnx.uri,
       onnxSha256: onnx.sha256,
@@ -115,7 +117,7 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
       baselineUri: baselineObj.uri,
       hyperparameters:
         usedHyperparameters(archive.manifestJson) ?? hyperparametersFor(request, request.algorithm),
-      ...tuningOf(archive.metricsJson),
+      ...(tuningObj ? { tuningUri: tuningObj.uri } : {}),
       ...trainerVersionOf(archive.manifestJson),
     };
   } finally {
@@ -170,11 +172,20 @@ function usedHyperparameters(manifestJson: string | undefined): Record<string, S
   );
 }
 
+/** The metrics that stay in the state: scalars (arrays such as the confusion matrix stay in S3). */
+function scalarMetrics(metrics: Readonly<Record<string, unknown>>): Record<string, Scalar> {
+  return Object.fromEntries(
+    Object.entries(metrics).filter((e): e is [string, Scalar] =>
+      ['number', 'string', 'boolean'].includes(typeof e[1]),
+    ),
+  );
+}
+
 /** A tuned run's candidates, from the trainer's metrics.json. */
-function tuningOf(metricsJson: string | undefined): { tuning?: TuningResult } {
-  if (!metricsJson) return {};
+function tuningOf(metricsJson: string | undefined): TuningResult | undefined {
+  if (!metricsJson) return undefined;
   const parsed = MetricsFileSchema.safeParse(JSON.parse(metricsJson));
-  return parsed.success && parsed.data.tuning ? { tuning: parsed.data.tuning } : {};
+  return parsed.success ? parsed.data.tuning : undefined;
 }
 
 /** The trainer version from the archive's manifest; a model without one still evaluates. */

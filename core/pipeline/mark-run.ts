@@ -7,7 +7,9 @@ import {
   TrainingOutputSchema,
   ValidateOutputSchema,
 } from '../../contracts/pipeline.js';
+import { TuningResultSchema } from '../../contracts/metrics.js';
 import type { Run, RunStatus } from '../../contracts/tracking.js';
+import { getJson } from '../artifacts/index.js';
 import type { CoreDeps } from '../deps.js';
 import { fromZodError, NotFoundError } from '../errors.js';
 import { setModelVersionStatus } from '../registry/index.js';
@@ -47,13 +49,19 @@ export async function markSucceeded(deps: CoreDeps, input: unknown): Promise<Mar
   const ev = evaluation.Payload;
   const { model, version } = registration.Payload;
   const reason = `registered ${model} v${version} (score ${ev.score}); ${deploymentText(deployment?.Payload)}`;
-  const current = await getRun(deps, { runId: run.Payload.runId });
+  // The full metrics and a search's candidates live in S3 (the state carries scalars and URIs).
+  const [current, metrics, tuning] = await Promise.all([
+    getRun(deps, { runId: run.Payload.runId }),
+    getJson(deps, { uri: ev.metricsUri, schema: z.record(z.string(), z.unknown()) }),
+    ev.tuningUri ? getJson(deps, { uri: ev.tuningUri, schema: TuningResultSchema }) : undefined,
+  ]);
   const artifacts: Record<string, string | undefined> = {
     model: training?.S3ModelArtifacts,
     onnx: ev.onnxUri,
     contract: ev.contractUri,
     metrics: ev.metricsUri,
     baseline: ev.baselineUri,
+    tuning: ev.tuningUri,
     train: prepared?.Payload.channels?.train,
     test: prepared?.Payload.channels?.test,
   };
@@ -62,10 +70,10 @@ export async function markSucceeded(deps: CoreDeps, input: unknown): Promise<Mar
     status: 'SUCCEEDED',
     reason,
     results: {
-      metrics: ev.metrics,
+      metrics,
       score: ev.score,
       hyperparameters: ev.hyperparameters,
-      ...(ev.tuning ? { tuning: ev.tuning } : {}),
+      ...(tuning ? { tuning } : {}),
       artifacts: Object.fromEntries(Object.entries(artifacts).filter((e): e is [string, string] => !!e[1])),
       durationMs: durationOf(deps, current),
       ...(ev.trainerVersion ? { trainerVersion: ev.trainerVersion } : {}),

@@ -1,10 +1,17 @@
 import { algorithmSpec, parseHyperparameters } from '../../contracts/algorithms.js';
 import { type PrepareOutput, PipelineRequestSchema, ValidateOutputSchema } from '../../contracts/pipeline.js';
-import { toHyperparametersFile } from '../../contracts/training-job.js';
+import {
+  JOB_FILE,
+  JOB_URI_KEY,
+  MAX_HYPERPARAMETER_VALUE_LENGTH,
+  splitHyperparametersFile,
+  toHyperparametersFile,
+} from '../../contracts/training-job.js';
 import { defaultSplit, trainerHyperparameters, usesCirrusTrainer } from '../../contracts/training-request.js';
 import { getArtifact, putArtifact, toS3Uri } from '../artifacts/index.js';
 import { findColumn, parseCsv, splitRows, toCsv, toStrings } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
+import { ValidationError } from '../errors.js';
 import { z } from 'zod';
 
 const PrepareInputSchema = z
@@ -16,13 +23,16 @@ export const runKeys = (runId: string) => ({
   train: `runs/${runId}/split/train/data.csv`,
   test: `runs/${runId}/split/test/data.csv`,
   jobs: `runs/${runId}/jobs`,
+  job: `runs/${runId}/job/${JOB_FILE}`,
   model: (file: string) => `runs/${runId}/model/${file}`,
 });
 
 /**
  * Pipeline step Prepare: reads the validated dataset version, splits it as the request says
  * (seeded), writes the train/test channels, and returns what the Train state hands SageMaker:
- * channel prefixes, output path, and hyperparameters.json (all strings, with `cirrus_job`).
+ * channel prefixes, output path, and the inline hyperparameters (all strings). The job
+ * description and the other reserved `cirrus_*` values, whose size grows with the request, go to
+ * `runs/{runId}/job/job.json`, delivered as the `cirrus` channel; inline stays its URI.
  */
 export async function prepare(deps: CoreDeps, input: unknown): Promise<PrepareOutput> {
   const { request, run } = PrepareInputSchema.parse(input);
@@ -58,13 +68,28 @@ export async function prepare(deps: CoreDeps, input: unknown): Promise<PrepareOu
     runId: v.runId,
     experiment: v.experiment,
   };
+  const { inline, reserved } = splitHyperparametersFile(toHyperparametersFile(job, raw));
+  checkInlineLengths(inline);
+  await putArtifact(deps, { key: keys.job, body: JSON.stringify(reserved), contentType: 'application/json' });
   return {
     channels: {
       train: toS3Uri(deps.bucket, keys.train.replace(/data\.csv$/, '')),
       test: toS3Uri(deps.bucket, keys.test.replace(/data\.csv$/, '')),
+      cirrus: toS3Uri(deps.bucket, keys.job.replace(/[^/]+$/, '')),
     },
     outputPath: toS3Uri(deps.bucket, keys.jobs),
-    hyperparameters: toHyperparametersFile(job, raw),
+    hyperparameters: { ...inline, [JOB_URI_KEY]: toS3Uri(deps.bucket, keys.job) },
     rows: { train: split.train.length, test: split.test.length },
   };
+}
+
+/** SageMaker refuses a CreateTrainingJob whose hyperparameter value is longer: fail here instead. */
+function checkInlineLengths(inline: Readonly<Record<string, string>>): void {
+  for (const [key, value] of Object.entries(inline)) {
+    if (value.length > MAX_HYPERPARAMETER_VALUE_LENGTH)
+      throw new ValidationError(
+        `hyperparameters.${key}: ${value.length} characters; SageMaker allows at most ${MAX_HYPERPARAMETER_VALUE_LENGTH} per value`,
+        `hyperparameters.${key}`,
+      );
+  }
 }

@@ -27,14 +27,18 @@ const RegisterInputSchema = z
 export async function register(deps: CoreDeps, input: unknown): Promise<RegisterOutput> {
   const { request, run, evaluation } = RegisterInputSchema.parse(input);
   const ev = evaluation.Payload;
-  const contract = await getJson(deps, { uri: ev.contractUri, schema: ModelContractSchema });
+  // The full metrics (confusion matrix too) live in S3; the state carries only the scalars.
+  const [contract, metrics] = await Promise.all([
+    getJson(deps, { uri: ev.contractUri, schema: ModelContractSchema }),
+    getJson(deps, { uri: ev.metricsUri, schema: z.record(z.string(), z.unknown()) }),
+  ]);
   const version = await registerModelVersion(deps, {
     model: run.Payload.model,
     runId: run.Payload.runId,
     algorithm: request.algorithm,
     hyperparameters: ev.hyperparameters,
     contract,
-    metrics: ev.metrics,
+    metrics,
     score: ev.score,
     onnxUri: ev.onnxUri,
     onnxSha256: ev.onnxSha256,

@@ -140,8 +140,11 @@ export function variantRunId(runId: string, index: number): string {
   return `${runId}-v${index}`;
 }
 
-/** Longest run id: it becomes the SageMaker job name `cirrus-<runId>` (at most 63 characters). */
-export const MAX_RUN_ID_LENGTH = 56;
+/**
+ * Longest run id: each training attempt is the SageMaker job `cirrus-<runId>-<8 hex>` (at most
+ * 63 characters; the suffix makes a retried attempt's name new).
+ */
+export const MAX_RUN_ID_LENGTH = 47;
 
 /**
  * A time-ordered run id, `YYYYMMDD-HHMMSS-mmm-<8 hex>` (28 characters): ids sort by creation

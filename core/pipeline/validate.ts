@@ -38,7 +38,7 @@ const ValidateStateSchema = z
   })
   .loose();
 
-// SageMaker job names (`cirrus-{runId}`) allow letters, digits and hyphens only.
+// SageMaker job names (`cirrus-{runId}-{attempt}`) allow letters, digits and hyphens only.
 const JOB_SAFE_RUN_ID = /^[A-Za-z0-9](-*[A-Za-z0-9])*$/;
 
 /**

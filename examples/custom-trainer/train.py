@@ -4,7 +4,10 @@ fitted with numpy, written as ONNX with onnx.helper.
 
 It honours the SageMaker training-container contract under /opt/ml (locally the runner points
 $CIRRUS_ML_ROOT at a temp stand-in):
-  input/config/hyperparameters.json  strings; `cirrus_job` holds the task, target and features
+  input/config/hyperparameters.json  strings: the algorithm's own values
+  input/data/cirrus/job.json         strings; `cirrus_job` holds the task, target and features
+                                     (an S3 object delivered as a channel: it outgrows
+                                     SageMaker's 2,500-character hyperparameter cap)
   input/data/train/*.csv             the train channel (header row)
   model/model.onnx                   what Cirrus evaluates, registers and serves
   output/failure                     the reason, when training fails
@@ -89,6 +92,10 @@ def graph(n, mean, std, w, b, classification):
 def main():
     with open(os.path.join(ROOT, "input", "config", "hyperparameters.json")) as f:
         hyper = json.load(f)
+    job_file = os.path.join(ROOT, "input", "data", "cirrus", "job.json")
+    if os.path.exists(job_file):
+        with open(job_file) as f:
+            hyper.update(json.load(f))
     job = json.loads(hyper["cirrus_job"])
     if job["task"] not in ("classification", "regression"):
         raise ValueError(f"task {job['task']}: this trainer fits classifiers and regressors")

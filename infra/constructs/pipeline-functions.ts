@@ -37,7 +37,7 @@ interface PipelineStep {
  * runs; tests/infra checks the grants against them). Validate reads the dataset and creates the
  * run (the dataset's record, not its file); Prepare writes the split; Evaluate reads the job
  * output and split, writes the model files and baseline; Register reads them and writes the version; the deploy-policy function
- * moves aliases and starts A/B tests; mark-run closes the run and sets its version's status.
+ * moves aliases and starts A/B tests; mark-run closes the run (reading its metrics and search candidates from S3) and sets its version's status.
  */
 export const PIPELINE_STEPS = {
   validate: {
@@ -68,7 +68,7 @@ export const PIPELINE_STEPS = {
   },
   markRun: {
     entry: 'markRun',
-    access: { tables: { tracking: WRITE_ITEMS, registry: WRITE_ITEMS } },
+    access: { bucket: READ_OBJECTS, tables: { tracking: WRITE_ITEMS, registry: WRITE_ITEMS } },
     tasks: ['MarkSucceeded', 'MarkFailed'],
   },
 } as const satisfies Record<string, PipelineStep>;

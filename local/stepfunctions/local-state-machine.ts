@@ -15,6 +15,7 @@ import {
   type Substitutions,
 } from '../../statemachines/substitutions.js';
 import { type ExecutionRecord, type ExecutionStatus, ExecutionStore } from './execution-store.js';
+import { checkDataLimit } from './data-limit.js';
 import { lowerDistributedMaps, type MapRunProgress, runDistributedMap } from './distributed-map.js';
 import { type LibraryEvent, toHistoryEvent } from './history.js';
 import { localSubstitutions } from './local-substitutions.js';
@@ -196,11 +197,17 @@ function toJson(value: unknown): ReturnType<typeof JSON.parse> {
   return JSON.parse(JSON.stringify(value ?? null));
 }
 
+/** Each task's handler behind the JSON boundary and the 256 KiB state-data limit (data-limit.ts). */
 function jsonOverrides(handlers: Record<string, (input: unknown) => Promise<unknown>>): LocalTaskHandlers {
   return Object.fromEntries(
     Object.entries(handlers).map(([state, handler]) => [
       state,
-      async (input: unknown) => toJson(await handler(input)),
+      async (input: unknown) => {
+        checkDataLimit(input, state, 'input');
+        const result = toJson(await handler(input));
+        checkDataLimit(result, state, 'result');
+        return result;
+      },
     ]),
   );
 }

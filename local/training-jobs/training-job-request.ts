@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_HYPERPARAMETER_VALUE_LENGTH } from '../../contracts/training-job.js';
 
 /**
  * The part of SageMaker's `CreateTrainingJob` request the local runner honours, as the state
@@ -15,8 +16,19 @@ export const TrainingJobRequestSchema = z.object({
     TrainingInputMode: z.literal('File'),
   }),
   RoleArn: z.string().min(1),
-  // The container contract: every hyperparameter value arrives as a string.
-  HyperParameters: z.record(z.string(), z.string()).default({}),
+  // The container contract: every hyperparameter value arrives as a string, at most 2,500
+  // characters (SageMaker's API limit, enforced here so a longer value fails locally too).
+  HyperParameters: z
+    .record(
+      z.string(),
+      z
+        .string()
+        .max(
+          MAX_HYPERPARAMETER_VALUE_LENGTH,
+          `must be at most ${MAX_HYPERPARAMETER_VALUE_LENGTH} characters (SageMaker's HyperParameters value limit)`,
+        ),
+    )
+    .default({}),
   InputDataConfig: z
     .array(
       z.object({

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,8 +106,14 @@ describe('crash safety of the local platform', () => {
     // Each trainer must end with its runtime (a zombie has ended: only its exit status is left).
     while ((await Promise.all(trainers.map(isRunning))).some(Boolean))
       await new Promise((r) => setTimeout(r, 50));
-    for (const runId of runIds) {
-      const model = join(first.dataDir, 'jobs', `cirrus-${runId}`, 'model', 'model.onnx');
+    const jobs = existsSync(join(first.dataDir, 'jobs')) ? readdirSync(join(first.dataDir, 'jobs')) : [];
+    // Each attempt's job is cirrus-{runId}-{8 hex}; the trainers seen above had their job roots.
+    const jobRoots = jobs.filter((name) =>
+      runIds.some((runId) => new RegExp(`^cirrus-${runId}-[0-9a-f]{8}$`).test(name)),
+    );
+    expect(jobRoots.length).toBeGreaterThan(0);
+    for (const job of jobRoots) {
+      const model = join(first.dataDir, 'jobs', job, 'model', 'model.onnx');
       expect(existsSync(model), `${model} written after the runtime died`).toBe(false);
     }
 

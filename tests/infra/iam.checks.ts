@@ -50,7 +50,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   evaluate: { '*': XRAY, bucket: S3_RW },
   register: { '*': XRAY, bucket: S3_READ, registry: DDB_RW },
   applyPolicy: { '*': XRAY, registry: DDB_RW },
-  markRun: { '*': XRAY, tracking: DDB_RW, registry: DDB_RW },
+  markRun: { '*': XRAY, bucket: S3_READ, tracking: DDB_RW, registry: DDB_RW },
   predict: { '*': XRAY, bucket: S3_READ, registry: DDB_READ, predictions: DDB_LOG },
   management: {
     '*': XRAY,

@@ -55,22 +55,20 @@ export function createPipelineDoubles(
     },
     async Prepare(p) {
       const runId = p.run.Payload.runId;
-      for (const [channel, rows] of [
-        ['train', '1,0\n2,1\n3,0\n'],
-        ['test', '4,1\n'],
+      for (const [key, body] of [
+        ['split/train/data.csv', 'x,y\n1,0\n2,1\n3,0\n'],
+        ['split/test/data.csv', 'x,y\n4,1\n'],
+        ['job/job.json', '{}'],
       ]) {
         await emulator.s3.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: `runs/${runId}/split/${channel}/data.csv`,
-            Body: `x,y\n${rows}`,
-          }),
+          new PutObjectCommand({ Bucket: bucket, Key: `runs/${runId}/${key}`, Body: body }),
         );
       }
       return {
         channels: {
           train: `s3://${bucket}/runs/${runId}/split/train`,
           test: `s3://${bucket}/runs/${runId}/split/test`,
+          cirrus: `s3://${bucket}/runs/${runId}/job/`,
         },
         outputPath: `s3://${bucket}/runs/${runId}/jobs`,
         hyperparameters: asStrings(hyperparametersFor(p.request, p.request.algorithm)),

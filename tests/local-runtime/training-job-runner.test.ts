@@ -146,6 +146,22 @@ describe('runTrainingJob', () => {
     expect(error.message).toContain('HyperParameters.max_depth');
   });
 
+  it('refuses a hyperparameter value over 2,500 characters, as CreateTrainingJob does, before any job exists', async () => {
+    const fits = await runTrainingJob(
+      deps(),
+      request('cirrus-cap-1', { fake_mode: 'ok', note: 'n'.repeat(2500) }),
+      options,
+    );
+    expect(fits.TrainingJobStatus).toBe('Completed');
+
+    const long = { fake_mode: 'ok', note: 'n'.repeat(2501) };
+    const error = await caught(runTrainingJob(deps(), request('cirrus-cap-2', long), options));
+
+    expect(error.name).toBe('SageMaker.ValidationException');
+    expect(error.message).toMatch(/^HyperParameters\.note: must be at most 2500 characters/);
+    expect(await describeTrainingJob(options.dataDir, 'cirrus-cap-2')).toBeUndefined();
+  });
+
   it('refuses a second job with the same name', async () => {
     await runTrainingJob(deps(), request('cirrus-dup-1', { fake_mode: 'ok' }), options);
     const error = await caught(runTrainingJob(deps(), request('cirrus-dup-1', { fake_mode: 'ok' }), options));

@@ -59,11 +59,13 @@ describe('training state machine (local)', () => {
     ]);
     const output = asPayload(result.output);
     const runId = output.run.Payload.runId;
+    const job: string = output.training.TrainingJobName;
+    expect(job).toMatch(new RegExp(`^cirrus-${runId}-[0-9a-f]{8}$`));
     expect(output.training).toEqual({
-      TrainingJobName: `cirrus-${runId}`,
-      TrainingJobArn: `arn:aws:sagemaker:us-east-1:000000000000:training-job/cirrus-${runId}`,
+      TrainingJobName: job,
+      TrainingJobArn: `arn:aws:sagemaker:us-east-1:000000000000:training-job/${job}`,
       TrainingJobStatus: 'Completed',
-      S3ModelArtifacts: `s3://${emulator.bucket}/runs/${runId}/jobs/cirrus-${runId}/output/model.tar.gz`,
+      S3ModelArtifacts: `s3://${emulator.bucket}/runs/${runId}/jobs/${job}/output/model.tar.gz`,
     });
     expect(output.evaluation.Payload.archiveBytes).toBeGreaterThan(0);
     expect(Object.keys(output)).toEqual(

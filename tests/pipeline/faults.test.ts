@@ -8,6 +8,7 @@ import { BUILTIN_DATASETS_DIR, registerDataset } from '../../core/datasets/index
 import { describeTaskError } from '../../core/pipeline/task-error.js';
 import { getExperiment, listRuns } from '../../core/tracking/index.js';
 import type { ExecutionResult } from '../../local/stepfunctions/index.js';
+import { describeTrainingJob, TaskError } from '../../local/training-jobs/index.js';
 import {
   championOf,
   fixtureTrainer,
@@ -114,6 +115,43 @@ describe('a training run that fails', () => {
   });
 });
 
+describe('a Train attempt that fails after its job was created', () => {
+  it('is retried under a new job name (SageMaker never accepts a name twice) and the run succeeds', async () => {
+    const iris = await readFile(join(BUILTIN_DATASETS_DIR, 'iris.csv'));
+    await registerDataset(harness.deps(), { name: 'flowers-retry', csv: iris });
+    const names: string[] = [];
+    const pipelines = harness.pipelines({
+      wrapTrainingJob: (real) => async (request) => {
+        names.push((request as { TrainingJobName: string }).TrainingJobName);
+        const job = await real(request);
+        // The job exists (and completed), but the first answer is lost: what a retry must survive.
+        if (names.length === 1)
+          throw new TaskError('SageMaker.AmazonSageMakerException', 'InternalFailure (fault injection)');
+        return job;
+      },
+    });
+
+    const result = await pipelines.training.run({
+      request: request({ algorithm: 'naive_bayes', dataset: { name: 'flowers-retry' } }),
+    });
+
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    const runId = outputOf(result).run.Payload.runId;
+    expect(names).toHaveLength(2);
+    for (const name of names) {
+      expect(name).toMatch(new RegExp(`^cirrus-${runId}-[0-9a-f]{8}$`));
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect((await describeTrainingJob(harness.dataDir(), name))?.TrainingJobStatus).toBe('Completed');
+    }
+    expect(names[1]).not.toBe(names[0]);
+    expect(outputOf(result).training.TrainingJobName).toBe(names[1]);
+    const retried = (await pipelines.training.getExecution(result.executionId))?.events.filter(
+      (e) => e.type === 'StateRetried',
+    );
+    expect(retried?.map((e) => e.stateName)).toEqual(['Train']);
+  });
+});
+
 describe('Validate refuses a bad request before any training job', () => {
   it.each([
     [
@@ -154,6 +192,29 @@ describe('Validate refuses a bad request before any training job', () => {
     await expect(getExperiment(harness.deps(), { name: 'refused' })).rejects.toThrow(
       "experiment 'refused' not found",
     );
+  });
+
+  it("refuses a custom trainer hyperparameter over SageMaker's 2,500 characters, naming it, before any job", async () => {
+    const iris = await readFile(join(BUILTIN_DATASETS_DIR, 'iris.csv'));
+    await registerDataset(harness.deps(), { name: 'flowers-long', csv: iris });
+    const pipelines = harness.pipelines();
+
+    const result = await pipelines.training.run({
+      request: request({
+        experiment: 'long-param',
+        dataset: { name: 'flowers-long' },
+        trainer: { command: [process.execPath, '-e', '0'] },
+        hyperparameters: { note: 'n'.repeat(2501) },
+      }),
+    });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('ValidationError');
+    const { reason } = describeTaskError({ Error: result.error, Cause: result.cause });
+    expect(reason).toMatch(
+      /^hyperparameters\.note: 2501 characters; SageMaker allows at most 2500 per value$/,
+    );
+    expect(pipelines.jobsStarted()).toBe(0);
   });
 
   it('refuses a dataset that does not exist, naming it', async () => {

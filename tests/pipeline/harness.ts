@@ -33,6 +33,10 @@ export interface PipelineOptions {
   readonly trainerCommand?: TrainerCommand;
   /** Wraps individual handlers (e.g. to act between two states). */
   readonly wrap?: Partial<Record<LambdaTask, (real: LocalHandler) => LocalHandler>>;
+  /** Wraps the local training-job runner (e.g. to fail an attempt after the job was created). */
+  readonly wrapTrainingJob?: (
+    real: (request: unknown) => Promise<unknown>,
+  ) => (request: unknown) => Promise<unknown>;
 }
 
 export interface PipelineHarness {
@@ -72,7 +76,8 @@ export function usePipelineHarness(): PipelineHarness {
           return [task, wrap ? wrap(handler) : handler];
         }),
       );
-      const runJob = createTrainingJobRunner(deps(), { dataDir, trainerCommand: options.trainerCommand });
+      const realJob = createTrainingJobRunner(deps(), { dataDir, trainerCommand: options.trainerCommand });
+      const runJob = options.wrapTrainingJob ? options.wrapTrainingJob(realJob) : realJob;
       let jobs = 0;
       const pipelines = createLocalPipelines({
         dataDir,

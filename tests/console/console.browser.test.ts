@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleUrl } from '../../cli/commands/local.js';
@@ -169,6 +170,14 @@ describe('each page shows the demo platform', () => {
       'petal width (cm)',
       'target',
     ]);
+    // The preview: the first rows of the CSV as the file on disk holds them.
+    const csv = readFileSync(new URL('../../datasets/iris.csv', import.meta.url), 'utf8').split('\n');
+    const preview = page.locator('section[aria-label="Preview"] table.preview');
+    expect(await preview.locator('caption').innerText()).toMatch(/^First 20 of 150 rows of version /);
+    const cells = await preview.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
+    expect(cells).toEqual(csv.slice(1, 21).map((line) => line.split(',')));
     expect(await axeViolations(page)).toEqual([]);
   });
 });

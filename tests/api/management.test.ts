@@ -54,6 +54,7 @@ const ROUTES = [
   'put /v1/predictions/{requestId}/feedback',
   'post /v1/endpoints/{name}/ab-tests',
   'get /v1/endpoints/{name}/ab-tests/current',
+  'get /v1/endpoints/{name}/ab-tests/current/looks',
   'delete /v1/endpoints/{name}/ab-tests/current',
   'get /v1/endpoints/{name}/drift',
   'post /v1/endpoints/{name}/drift',

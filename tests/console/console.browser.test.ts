@@ -154,6 +154,26 @@ describe('each page shows the demo platform', () => {
     expect(await page.locator('.decision').first().innerText()).toBe(ab.decision!.replace(/_/g, ' '));
     expect(await page.locator('section[aria-label="Decision"]').innerText()).toContain(ab.reason);
     expect(await texts('td[data-col="n"]')).toEqual([String(ab.champion.n), String(ab.challenger.n)]);
+    // Each arm's metric and the always-valid band over samples: the evaluator's looks, the last
+    // of them the decision's interval.
+    const { looks } = await h.api.get<{
+      looks: { championN: number; challengerN: number; interval: [number, number]; pValue: number }[];
+    }>('/v1/endpoints/iris/ab-tests/current/looks');
+    expect(looks.length).toBeGreaterThan(1);
+    const last = looks.at(-1)!;
+    expect(last.interval).toEqual(ab.confidenceInterval);
+    const band = `[${four(last.interval[0])}, ${four(last.interval[1])}]`;
+    const evidence = page.locator('section[aria-label="Evidence over samples"]');
+    const captions = await evidence.locator('figcaption').allTextContents();
+    expect(captions[0]).toContain(
+      `over ${looks.length} looks; at ${last.championN + last.challengerN} samples`,
+    );
+    expect(captions[1]).toContain(`band ${band}, always-valid p ${four(last.pValue)}`);
+    expect(await evidence.locator('canvas').count()).toBe(2);
+    await evidence.getByText(`The ${looks.length} looks`).click();
+    const rows = await evidence.locator('table.looks tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(looks.length);
+    expect(rows.at(-1)).toContain(band);
     expect(await axeViolations(page)).toEqual([]);
 
     await openConsole(page, h.platform, '#/drift');
@@ -174,9 +194,9 @@ describe('each page shows the demo platform', () => {
     const csv = readFileSync(new URL('../../datasets/iris.csv', import.meta.url), 'utf8').split('\n');
     const preview = page.locator('section[aria-label="Preview"] table.preview');
     expect(await preview.locator('caption').innerText()).toMatch(/^First 20 of 150 rows of version /);
-    const cells = await preview.locator('tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
-    );
+    const cells = await preview
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(cells).toEqual(csv.slice(1, 21).map((line) => line.split(',')));
     expect(await axeViolations(page)).toEqual([]);
   });

@@ -313,7 +313,27 @@ describe('clicking through', () => {
       expect(cells[1]).toBe(four(f.statistic));
       expect(cells[3]).toBe(four(f.psi!));
       expect(cells.at(-1)).toBe(f.drifted ? 'yes' : 'no');
+      // Its distributions overlaid: each bin's share of the baseline and of the window.
+      const card = page.locator(`section[aria-label="Distribution: ${f.name}"]`);
+      expect(await card.locator('.feature-verdict').innerText()).toBe(
+        `${f.test} ${four(f.statistic)}${f.pValue === null ? '' : `, p ${four(f.pValue)}`} · PSI ${four(f.psi!)} · ${f.drifted ? 'drifted' : 'no drift'}`,
+      );
+      const d = f.distribution!;
+      const share = (counts: number[], i: number) =>
+        `${((counts[i] / counts.reduce((a, b) => a + b, 0)) * 100).toFixed(1)}%`;
+      const bins = await card
+        .locator('table tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      expect(bins).toEqual(d.reference.map((_c, i) => [share(d.reference, i), share(d.current, i)]));
+      expect(await card.locator('svg rect.ref').count()).toBe(d.reference.length);
     }
+    // The demo shifts petal length by +2.5: more of the window lies above the baseline's top decile.
+    const petal = report.features.find((f) => f.name === 'petal length (cm)')!.distribution!;
+    const sum = (c: number[]) => c.reduce((a, b) => a + b, 0);
+    expect(petal.kind).toBe('histogram');
+    expect(petal.current.at(-1)! / sum(petal.current)).toBeGreaterThan(
+      petal.reference.at(-1)! / sum(petal.reference),
+    );
     const retrain = (await runsOf()).find((r) => r.triggeredBy === report.reportUri)!;
     expect(await page.locator('section[aria-label="Performance and retraining"]').innerText()).toContain(
       retrain.id.slice(-4),

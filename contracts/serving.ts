@@ -230,6 +230,12 @@ export const PredictionLogRecordSchema = z.object({
   abTestId: z.string().optional(),
   actual: z.union([FeedbackValueSchema, z.array(FeedbackValueSchema)]).optional(),
   feedbackAt: z.string().optional(),
+  /**
+   * Set when the request failed after it was routed to this variant (its body did not fit the
+   * version's contract, too many rows, the model failed): no inputs or outputs, rowCount 0.
+   * Failures before routing (unknown endpoint, malformed JSON) name no variant and are not logged.
+   */
+  error: z.object({ status: z.number().int(), code: z.string() }).optional(),
 });
 export type PredictionLogRecord = z.infer<typeof PredictionLogRecordSchema>;
 

@@ -57,8 +57,34 @@ describe('each page shows the demo platform', () => {
     await probe.close();
   });
 
-  it('overview: the endpoint split, the A/B decision, the drift verdict, the runs', async () => {
+  it('overview: the endpoint split, errors per minute, the A/B decision, the drift verdict, the runs', async () => {
+    // A request that fails on its variant (a feature is not a number): an error in the prediction log.
+    await expect(
+      h.api.post('/v1/endpoints/iris/predict', {
+        features: {
+          'sepal length (cm)': 'long',
+          'sepal width (cm)': 2.8,
+          'petal length (cm)': 4.7,
+          'petal width (cm)': 1.2,
+        },
+      }),
+    ).rejects.toMatchObject({ status: 400 });
     await openConsole(page, h.platform);
+    const activity = await h.api.get<{
+      variants: { variant: string; shadow: boolean; errors: number }[];
+      perMinute: { variant: string; errors: number }[];
+    }>('/v1/endpoints/iris/predictions');
+    const served = activity.variants.filter((v) => !v.shadow);
+    expect(served.reduce((a, v) => a + v.errors, 0)).toBe(1);
+    expect(await texts('section[aria-label="Endpoints"] td[data-col="errors"]')).toEqual([
+      served.map((v) => `${v.variant} ${v.errors}`).join(' · '),
+    ]);
+    const failed = served.find((v) => v.errors === 1)!.variant;
+    expect(
+      await page
+        .locator('section[aria-label="iris: errors per minute (last hour)"] figcaption')
+        .textContent(),
+    ).toContain(`${failed} 1 in total`);
     const endpoint = await h.api.get<{
       serving: { traffic: { variants: { name: string; version: number; weight: number }[] } };
     }>('/v1/endpoints/iris');

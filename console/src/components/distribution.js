@@ -3,7 +3,7 @@
 import { html } from '../html.js';
 
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
-const short = (v) => (Math.abs(v) >= 1000 || Number.isInteger(v) ? String(v) : v.toPrecision(3));
+const short = (v) => String(Math.abs(v) >= 1000 || Number.isInteger(v) ? v : Number(v.toPrecision(3)));
 
 /** Bin labels: `≤ e0`, `(e0, e1]`, …, `> eLast` for a histogram; the values themselves otherwise. */
 export function binLabels(d) {
@@ -30,22 +30,30 @@ export function DistributionOverlay({ name, distribution: d }) {
   const cur = shares(d.current);
   const top = Math.max(0.01, ...ref, ...cur);
   const W = 560;
-  const H = 150;
+  const H = 160;
   const slot = (W - 40) / labels.length;
   const bar = Math.max(2, slot / 2 - 3);
-  const y = (v) => H - 20 - (v / top) * (H - 34);
+  const y = (v) => H - 22 - (v / top) * (H - 36);
   return html`<figure class="overlay" data-feature=${name}>
     <svg viewBox=${`0 0 ${W} ${H}`} role="img" aria-label=${`${name}: baseline and current share per bin`}>
-      <line x1="30" x2=${W - 6} y1=${H - 20} y2=${H - 20} class="axis" />
+      <line x1="30" x2=${W - 6} y1=${H - 22} y2=${H - 22} class="axis" />
       ${labels.map((label, i) => {
         const x = 34 + i * slot;
         return html`<g>
-          <rect class="ref" x=${x} y=${y(ref[i])} width=${bar} height=${H - 20 - y(ref[i])}><title>${`${label}: baseline ${pct(ref[i])}`}</title></rect>
-          <rect class="cur" x=${x + bar + 2} y=${y(cur[i])} width=${bar} height=${H - 20 - y(cur[i])}><title>${`${label}: current ${pct(cur[i])}`}</title></rect>
-          ${labels.length <= 12 && html`<text x=${x + bar} y=${H - 6} text-anchor="middle">${label}</text>`}
+          <rect class="ref" x=${x} y=${y(ref[i])} width=${bar} height=${H - 22 - y(ref[i])}><title>${`${label}: baseline ${pct(ref[i])}`}</title></rect>
+          <rect class="cur" x=${x + bar + 2} y=${y(cur[i])} width=${bar} height=${H - 22 - y(cur[i])}><title>${`${label}: current ${pct(cur[i])}`}</title></rect>
+          ${d.kind === 'values' && labels.length <= 12 && html`<text x=${x + bar} y=${H - 4} text-anchor="middle">${label}</text>`}
         </g>`;
       })}
-      <text x="2" y="12">${pct(top)}</text>
+      ${
+        d.kind === 'histogram' &&
+        d.edges.map(
+          (edge, i) =>
+            (d.edges.length <= 6 || i % 2 === 0) &&
+            html`<text x=${30 + (i + 1) * slot} y=${H - 4} text-anchor="middle">${short(edge)}</text>`,
+        )
+      }
+      <text x="2" y="14">${pct(top)}</text>
     </svg>
     <figcaption><span class="key ref"></span> baseline <span class="key cur"></span> current</figcaption>
     <table class="sr-only">

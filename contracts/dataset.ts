@@ -60,3 +60,17 @@ export type DatasetRecord = z.infer<typeof DatasetRecordSchema>;
 /** Which version to read: a sha256 or the latest registered one. */
 export const DatasetVersionRefSchema = z.union([DatasetVersionSchema, z.literal('latest')]);
 export type DatasetVersionRef = z.infer<typeof DatasetVersionRefSchema>;
+
+/**
+ * The first rows of one dataset version, as the CSV holds them (cells are text; an empty cell
+ * is null), in the schema's column order. Read-only, for people (the console's preview).
+ */
+export const DatasetPreviewSchema = z.object({
+  name: DatasetNameSchema,
+  version: DatasetVersionSchema,
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.string().nullable())),
+  /** The version's row count: how many rows the preview is the start of. */
+  rowCount: z.number().int().min(0),
+});
+export type DatasetPreview = z.infer<typeof DatasetPreviewSchema>;

@@ -153,6 +153,27 @@ export type DriftOptionsInput = z.input<typeof DriftOptionsSchema>;
 
 const sideSchema = z.object({ count, missingRate: rate });
 
+/**
+ * The bins PSI was computed on, both sides as counts: the reference's decile histogram (see
+ * HistogramSchema: `edges`, one more count than edges), or value/category counts aligned on
+ * their union (`labels`; `other` = values beyond the category cap). What a person compares.
+ */
+export const DistributionSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('histogram'),
+    edges: z.array(z.number()),
+    reference: z.array(z.number().min(0)),
+    current: z.array(z.number().min(0)),
+  }),
+  z.object({
+    kind: z.literal('values'),
+    labels: z.array(z.string()),
+    reference: z.array(z.number().min(0)),
+    current: z.array(z.number().min(0)),
+  }),
+]);
+export type Distribution = z.infer<typeof DistributionSchema>;
+
 export const FeatureDriftSchema = z.object({
   name: z.string().min(1),
   type: z.enum(['numeric', 'categorical']),
@@ -173,6 +194,8 @@ export const FeatureDriftSchema = z.object({
   allMissing: z.boolean().optional(),
   reference: sideSchema,
   current: sideSchema,
+  /** Absent on reports written before it was kept, and when the window held no value. */
+  distribution: DistributionSchema.optional(),
 });
 export type FeatureDrift = z.infer<typeof FeatureDriftSchema>;
 

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { FeedbackValueSchema, PredictionSchema } from './serving.js';
 
-/** One variant's requests in one minute of the window. */
+/** One variant's requests in one minute of the window: answered (`requests`) and failed (`errors`). */
 export const MinuteVolumeSchema = z.object({
   minute: z.string(),
   variant: z.string(),
   requests: z.number().int().min(0),
   rows: z.number().int().min(0),
+  errors: z.number().int().min(0),
 });
 
 /** One variant's traffic over the whole window. */
@@ -16,6 +17,9 @@ export const VariantActivitySchema = z.object({
   shadow: z.boolean(),
   requests: z.number().int().min(0),
   rows: z.number().int().min(0),
+  /** Requests routed to this variant that failed: all, and those answered 5xx. */
+  errors: z.number().int().min(0),
+  serverErrors: z.number().int().min(0),
   p50LatencyMs: z.number().min(0),
   p95LatencyMs: z.number().min(0),
   /** Requests with ground truth, and how many of their first rows matched it (classification). */

@@ -230,6 +230,12 @@ export const PredictionLogRecordSchema = z.object({
   abTestId: z.string().optional(),
   actual: z.union([FeedbackValueSchema, z.array(FeedbackValueSchema)]).optional(),
   feedbackAt: z.string().optional(),
+  /**
+   * Set when the request failed after it was routed to this variant (its body did not fit the
+   * version's contract, too many rows, the model failed): no inputs or outputs, rowCount 0.
+   * Failures before routing (unknown endpoint, malformed JSON) name no variant and are not logged.
+   */
+  error: z.object({ status: z.number().int(), code: z.string() }).optional(),
 });
 export type PredictionLogRecord = z.infer<typeof PredictionLogRecordSchema>;
 
@@ -260,6 +266,34 @@ export type Endpoint = z.infer<typeof EndpointSchema>;
 export { EndpointNameSchema };
 
 /** A stored A/B test (registry table, under its endpoint). Arm counters are top-level for atomic adds. */
+/**
+ * One look of an A/B evaluation, as the evaluator saw it: each arm's samples and metric, the
+ * difference, and the always-valid interval shown at that look (the running intersection once
+ * both arms have `minSamples`, before that the look's own interval), with the p-value.
+ */
+export const AbLookSchema = z.object({
+  at: z.string(),
+  championN: z.number().int().min(0),
+  challengerN: z.number().int().min(0),
+  championMetric: z.number().nullable(),
+  challengerMetric: z.number().nullable(),
+  difference: z.number(),
+  interval: z.tuple([z.number(), z.number()]),
+  pValue: z.number(),
+});
+export type AbLook = z.infer<typeof AbLookSchema>;
+
+/** A test's looks in order: the evidence over samples (`GET .../ab-tests/current/looks`). */
+export const AbLooksSchema = z.object({
+  testId: z.string(),
+  endpoint: z.string(),
+  metric: AbMetricSchema,
+  alpha: z.number(),
+  minSamples: z.number().int(),
+  looks: z.array(AbLookSchema),
+});
+export type AbLooks = z.infer<typeof AbLooksSchema>;
+
 export const AbTestRecordSchema = z.object({
   testId: z.string().min(1),
   endpoint: z.string().min(1),
@@ -286,6 +320,8 @@ export const AbTestRecordSchema = z.object({
   challengerSumSquares: z.number().min(0),
   /** The endpoint's traffic before the test (restored when it ends). */
   previousTraffic: TrafficConfigSchema.optional(),
+  /** Each evaluation with new samples, oldest first (at most MAX_AB_LOOKS; absent on older tests). */
+  looks: z.array(AbLookSchema).optional(),
   startedAt: z.string(),
   decidedAt: z.string().optional(),
 });

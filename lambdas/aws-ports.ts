@@ -87,7 +87,7 @@ function summaryOf(executionId: string, d: DescribeExecutionCommandOutput): Exec
 }
 
 async function historyOf(client: Pick<SFNClient, 'send'>, executionArn: string): Promise<ExecutionEvent[]> {
-  const events: ExecutionEvent[] = [];
+  const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
     const page = await client.send(
@@ -98,10 +98,56 @@ async function historyOf(client: Pick<SFNClient, 'send'>, executionArn: string):
         includeExecutionData: true,
       }),
     );
-    events.push(...(page.events ?? []).map(toExecutionEvent));
+    events.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
-  return events;
+  return toExecutionEvents(events);
+}
+
+const ITERATION_EVENT = /^MapIteration(Started|Succeeded|Failed|Aborted)$/;
+// A Task state's own events (TaskScheduled, TaskFailed, LambdaFunctionFailed, …) carry no state name.
+const TASK_EVENT = /^(?:Task|LambdaFunction|Activity)(?!State)[A-Z]/;
+
+/**
+ * A whole history in the local shape, each event inside a Map iteration tagged with its
+ * `mapIndex` (the sweep's branch). Step Functions names the iteration only on its
+ * `MapIteration*` events (`mapIterationStartedEventDetails.index`); an event inside it is found
+ * by following `previousEventId` back to its `MapIterationStarted`. An iteration's closing
+ * event ends the chain, so the Map's own `MapStateSucceeded`/`Exited` stay at the top level.
+ * A Task state's events (`TaskFailed`, …) name no state: they take the state their chain entered,
+ * so a failed training job colours its own node.
+ */
+export function toExecutionEvents(events: readonly HistoryEvent[]): ExecutionEvent[] {
+  const within = new Map<number, number>(); // event id → the iteration its successors are in
+  const stateAt = new Map<number, string>(); // event id → the state its chain is in
+  return [...events]
+    .sort((a, b) => (a.id ?? 0) - (b.id ?? 0))
+    .map((event) => {
+      const named = toExecutionEvent(event);
+      const state =
+        named.state ??
+        (TASK_EVENT.test(String(event.type)) ? stateAt.get(event.previousEventId ?? -1) : undefined);
+      if (state !== undefined && event.id !== undefined) stateAt.set(event.id, state);
+      const mapped = state === undefined || named.state ? named : { ...named, state };
+      const iteration = ITERATION_EVENT.exec(String(event.type));
+      const index = iteration
+        ? iterationIndexOf(event)
+        : event.previousEventId !== undefined
+          ? within.get(event.previousEventId)
+          : undefined;
+      if (index !== undefined && event.id !== undefined && (!iteration || iteration[1] === 'Started'))
+        within.set(event.id, index);
+      return index === undefined ? mapped : { ...mapped, mapIndex: index };
+    });
+}
+
+function iterationIndexOf(event: HistoryEvent): number | undefined {
+  const details =
+    event.mapIterationStartedEventDetails ??
+    event.mapIterationSucceededEventDetails ??
+    event.mapIterationFailedEventDetails ??
+    event.mapIterationAbortedEventDetails;
+  return details?.index;
 }
 
 // `TaskStateEntered`, `ChoiceStateExited`, …: the local interpreter says `StateEntered` / `StateExited`.

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type AbLook,
+  type AbLooks,
   type AbTestRecord,
   AbTestStartSchema,
   type AbTestStatus,
@@ -12,7 +14,14 @@ import { getModelVersion } from '../registry/versions.js';
 import { getEndpoint } from '../serving/endpoints.js';
 import { attachAbTest, detachAbTest } from './endpoint-traffic.js';
 import { type AbEvaluation, evaluateAbTest } from './evaluate.js';
-import { armCounts, getAbTest, overrideAbTestOutcome, putAbTest, updateRunningAbTest } from './store.js';
+import {
+  armCounts,
+  getAbTest,
+  MAX_AB_LOOKS,
+  overrideAbTestOutcome,
+  putAbTest,
+  updateRunningAbTest,
+} from './store.js';
 
 /** Who moves the champion alias when a test promotes. */
 export const AB_EVALUATOR = 'ab-evaluator';
@@ -120,7 +129,8 @@ function toStatus(test: AbTestRecord, e: AbEvaluation): AbTestStatus {
     champion: arm('champion', test.championVersion, e.championMetric),
     challenger: arm('challenger', test.challengerVersion, e.challengerMetric),
     difference: e.difference,
-    confidenceInterval: e.confidenceInterval,
+    // An ended test shows its decision's evidence, not a look at samples that landed after it.
+    confidenceInterval: ended && test.interval ? test.interval : e.confidenceInterval,
     pValue: ended ? test.pValue : e.pValue,
     fixedHorizonPValue: e.fixedHorizonPValue,
     decision: ended ? test.decision : e.decision,
@@ -151,12 +161,14 @@ export async function evaluateCurrentAbTest(deps: CoreDeps, endpointName: string
   if (test.state !== 'running') return toStatus(test, evaluateTest(test));
   const e = evaluateTest(test);
   const { pValue, interval } = e.sequence;
+  const look = newLook(deps, test, e);
   if (e.decision === 'running') {
     await updateRunningAbTest(deps, endpointName, testId, {
       pValue,
       interval,
       decision: 'running',
       reason: e.reason,
+      look,
     });
     return toStatus({ ...test, pValue }, e);
   }
@@ -169,6 +181,7 @@ export async function evaluateCurrentAbTest(deps: CoreDeps, endpointName: string
     reason,
     state: 'completed',
     decidedAt,
+    look,
   });
   if (won && e.decision === 'promote_challenger') {
     await promote(deps, test, reason);
@@ -181,6 +194,44 @@ export async function evaluateCurrentAbTest(deps: CoreDeps, endpointName: string
       e.decision === 'promote_challenger' ? undefined : test.previousTraffic,
     );
   return toStatus(await getAbTest(deps, endpointName, testId), e);
+}
+
+/**
+ * The look to record: only with new samples since the last one (a repeated read adds nothing),
+ * with both arms scored, and while the test holds fewer than MAX_AB_LOOKS.
+ */
+function newLook(deps: CoreDeps, test: AbTestRecord, e: AbEvaluation): AbLook | undefined {
+  const looks = test.looks ?? [];
+  const last = looks.at(-1);
+  if (e.difference === null || e.confidenceInterval === null || e.pValue === null) return undefined;
+  if (looks.length >= MAX_AB_LOOKS) return undefined;
+  if (last && last.championN === test.championN && last.challengerN === test.challengerN) return undefined;
+  return {
+    at: deps.now().toISOString(),
+    championN: test.championN,
+    challengerN: test.challengerN,
+    championMetric: e.championMetric,
+    challengerMetric: e.challengerMetric,
+    difference: e.difference,
+    interval: e.confidenceInterval,
+    pValue: e.pValue,
+  };
+}
+
+/** The current (else the last) test's looks: its evidence over samples, for the console's chart. */
+export async function abTestLooks(deps: CoreDeps, endpointName: string): Promise<AbLooks> {
+  const endpoint = await getEndpoint(deps, endpointName);
+  const testId = endpoint.abTestId ?? endpoint.lastAbTestId;
+  if (!testId) throw new NotFoundError('A/B test', `${endpointName}/current`);
+  const test = await getAbTest(deps, endpointName, testId);
+  return {
+    testId,
+    endpoint: endpointName,
+    metric: test.metric,
+    alpha: test.alpha,
+    minSamples: test.minSamples,
+    looks: test.looks ?? [],
+  };
 }
 
 async function promote(deps: CoreDeps, test: AbTestRecord, reason: string): Promise<void> {

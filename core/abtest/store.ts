@@ -1,5 +1,10 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type AbTestRecord, AbTestRecordSchema, type ArmCounts } from '../../contracts/serving.js';
+import {
+  type AbLook,
+  type AbTestRecord,
+  AbTestRecordSchema,
+  type ArmCounts,
+} from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
 import { NotFoundError } from '../errors.js';
 import { endpointKeys } from '../serving/endpoints.js';
@@ -93,7 +98,12 @@ export interface AbTestUpdate {
   /** Set to end the test. */
   readonly state?: 'completed' | 'stopped';
   readonly decidedAt?: string;
+  /** Appended to the test's looks. */
+  readonly look?: AbLook;
 }
+
+/** Looks kept per test: one DynamoDB item holds them (a look is ~200 bytes of the 400 KB). */
+export const MAX_AB_LOOKS = 500;
 
 /**
  * Records a look (running p-value) or ends the test — only while it still runs, so of several
@@ -117,6 +127,11 @@ export async function updateRunningAbTest(
     sets.push('#interval = :ci');
     names['#interval'] = 'interval';
     values[':ci'] = update.interval;
+  }
+  if (update.look) {
+    sets.push('looks = list_append(if_not_exists(looks, :none), :look)');
+    values[':none'] = [];
+    values[':look'] = [update.look];
   }
   if (update.state) {
     sets.push('#state = :state', 'decidedAt = :at');

@@ -14,3 +14,4 @@ export {
   type RegisterDatasetInput,
   registerDataset,
 } from './store.js';
+export { PREVIEW_BYTES, previewDataset } from './preview.js';

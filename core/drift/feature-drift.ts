@@ -1,5 +1,6 @@
 import type {
   CategoricalProfile,
+  Distribution,
   DriftThresholds,
   FeatureDrift,
   NumericProfile,
@@ -16,8 +17,9 @@ import {
 import { hasPValue, LOW_CARDINALITY, selectTest } from './stats/select-test.js';
 import { normalizedWasserstein } from './stats/wasserstein.js';
 
-/** Reference and current counts over the union of their categories. */
+/** Reference and current counts over the union of their categories (`keys`, sorted). */
 interface AlignedCounts {
+  readonly keys: string[];
   readonly ref: number[];
   readonly cur: number[];
 }
@@ -26,7 +28,19 @@ type Verdict = Pick<FeatureDrift, 'test' | 'statistic' | 'pValue' | 'threshold' 
 
 function align(ref: ReadonlyMap<string, number>, cur: ReadonlyMap<string, number>): AlignedCounts {
   const keys = [...new Set([...ref.keys(), ...cur.keys()])].sort();
-  return { ref: keys.map((k) => ref.get(k) ?? 0), cur: keys.map((k) => cur.get(k) ?? 0) };
+  return { keys, ref: keys.map((k) => ref.get(k) ?? 0), cur: keys.map((k) => cur.get(k) ?? 0) };
+}
+
+const OTHER = '\u0000other';
+
+/** The aligned counts as the report keeps them (the lumped category is labelled `other`). */
+function valuesDistribution(counts: AlignedCounts): Distribution {
+  return {
+    kind: 'values',
+    labels: counts.keys.map((k) => (k === OTHER ? 'other' : k)),
+    reference: counts.ref,
+    current: counts.cur,
+  };
 }
 
 function verdict(
@@ -121,23 +135,29 @@ export function numericFeatureDrift(
   } else {
     throw new Error(`no sketch kept for test '${test}' of feature '${profile.name}'`);
   }
-  const psi = counts
-    ? populationStabilityIndex(counts.ref, counts.cur)
-    : populationStabilityIndex(profile.histogram.counts, window.histogram());
+  const distribution: Distribution = counts
+    ? valuesDistribution(counts)
+    : {
+        kind: 'histogram',
+        edges: profile.histogram.edges,
+        reference: profile.histogram.counts,
+        current: window.histogram(),
+      };
   return {
     name: profile.name,
     type: 'numeric',
     ...result,
-    ...psiVerdict(psi, thresholds),
+    ...psiVerdict(populationStabilityIndex(distribution.reference, distribution.current), thresholds),
     reference: { count: profile.count, missingRate: profile.missingRate },
     current: { count: window.count, missingRate: window.missingRate },
+    distribution,
   };
 }
 
 function withOther(counts: ReadonlyMap<string, number>, other: number): Map<string, number> {
   const all = new Map(counts);
   // A key no real category can collide with: lumped values beyond the category cap.
-  if (other > 0) all.set('\u0000other', other);
+  if (other > 0) all.set(OTHER, other);
   return all;
 }
 
@@ -161,5 +181,6 @@ export function categoricalFeatureDrift(
     ...psiVerdict(populationStabilityIndex(counts.ref, counts.cur), thresholds),
     reference: { count: profile.count, missingRate: profile.missingRate },
     current: { count: window.count, missingRate: window.missingRate },
+    distribution: valuesDistribution(counts),
   };
 }

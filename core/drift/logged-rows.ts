@@ -43,6 +43,7 @@ export async function* versionRows(
   stats: LogReadStats,
 ): AsyncGenerator<LoggedRow[]> {
   for await (const record of records) {
+    if (record.error) continue; // a failed request: no rows were answered
     if (record.version !== version) {
       stats.otherVersions++;
       continue;

@@ -43,6 +43,10 @@ export async function attachFeedback(
   const served = (await locatePredictionRecords(deps, requestId)).find((r) => !r.record.shadow);
   if (!served) throw new NotFoundError('prediction', requestId);
   const { record } = served;
+  if (record.error)
+    throw new ConflictError(
+      `request '${requestId}' failed (${record.error.status} ${record.error.code}): it has no prediction to give ground truth for`,
+    );
   if (record.actual !== undefined) return repeated(requestId, record, actual);
   const rows = Array.isArray(actual) ? actual.length : 1;
   if (record.rowCount !== rows) {

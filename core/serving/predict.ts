@@ -7,6 +7,7 @@ import type {
   ShadowVariant,
 } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
+import { CirrusError } from '../errors.js';
 import { featureNames } from '../ml/onnx-io.js';
 import type { PredictionLogWriter } from './prediction-log.js';
 import { normalizeRequest } from './request-rows.js';
@@ -89,6 +90,25 @@ function logRecord(
   };
 }
 
+/** The log record of a request that failed on its variant: the error's status and code, no rows. */
+function failureRecord(
+  base: RecordBase,
+  variant: { readonly name: string; readonly version: number },
+  error: unknown,
+  latencyMs: number,
+): PredictionLogRecord {
+  const known = error instanceof CirrusError;
+  return {
+    ...base,
+    version: variant.version,
+    variant: variant.name,
+    shadow: false,
+    rowCount: 0,
+    latencyMs,
+    error: { status: known ? error.status : 500, code: known ? error.code : 'InternalError' },
+  };
+}
+
 /** Scores shadow variants after the answer; a failing shadow is reported and skipped. */
 async function scoreShadows(
   deps: CoreDeps,
@@ -133,17 +153,23 @@ export async function predict(
   const sticky = traffic.stickyKey;
   const extraKeys = sticky?.from === 'field' ? [sticky.name] : [];
   const choice = chooseVariant(traffic, stickyKeyOf(sticky, input), ctx.random, endpoint.name);
-  const served = await score(deps, ctx, endpoint.model, choice.variant.version, input.body, extraKeys);
-  const latencyMs = performance.now() - started;
-  const requestId = ctx.newRequestId ? ctx.newRequestId() : ctx.log.newRequestId();
-  const at = deps.now().toISOString();
-  const base: RecordBase = {
-    requestId,
+  const baseOf = (): RecordBase => ({
+    requestId: ctx.newRequestId ? ctx.newRequestId() : ctx.log.newRequestId(),
     endpoint: endpoint.name,
     model: endpoint.model,
-    at,
+    at: deps.now().toISOString(),
     abTestId: endpoint.abTestId,
-  };
+  });
+  let served: Scored;
+  try {
+    served = await score(deps, ctx, endpoint.model, choice.variant.version, input.body, extraKeys);
+  } catch (error) {
+    ctx.log.log(failureRecord(baseOf(), choice.variant, error, performance.now() - started));
+    throw error;
+  }
+  const latencyMs = performance.now() - started;
+  const base = baseOf();
+  const { requestId } = base;
   ctx.log.log(logRecord(base, choice.variant, false, served, latencyMs));
   if (ctx.log.overloaded) await ctx.log.waitForCapacity();
   if (choice.shadows.length > 0)

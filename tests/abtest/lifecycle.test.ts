@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PredictResponse } from '../../contracts/serving.js';
-import { evaluateCurrentAbTest, startAbTest, stopAbTest } from '../../core/abtest/lifecycle.js';
+import { abTestLooks, evaluateCurrentAbTest, startAbTest, stopAbTest } from '../../core/abtest/lifecycle.js';
 import { recordFeedback } from '../../core/abtest/outcomes.js';
 import { ConflictError, NotFoundError } from '../../core/errors.js';
 import { createRng, type Rng } from '../../core/ml/random.js';
@@ -93,6 +93,30 @@ describe('A/B test lifecycle', () => {
     const endpoint = await getEndpoint(emu.deps, 'ab');
     expect(endpoint.abTestId).toBeUndefined();
     expect(endpoint.traffic).toBeUndefined();
+
+    // The evidence over samples: one look per evaluation with new samples, the last one the decision's.
+    const { looks } = await abTestLooks(emu.deps, 'ab');
+    expect(looks.length).toBeGreaterThan(5);
+    const totals = looks.map((l) => l.championN + l.challengerN);
+    expect(totals).toEqual([...totals].sort((a, b) => a - b));
+    expect(new Set(totals).size).toBe(totals.length);
+    // The deciding look holds the decision's interval and p-value; feedback that landed while it
+    // was being written still counts toward the arms (the record's n), not toward that look.
+    const decisive = looks.at(-1)!;
+    expect(decisive).toMatchObject({ interval: status.confidenceInterval, pValue: status.pValue });
+    expect(decisive.championN).toBeLessThanOrEqual(status.champion.n);
+    expect(decisive.challengerN).toBeLessThanOrEqual(status.challenger.n);
+    expect(decisive.championN + decisive.challengerN).toBeGreaterThan(
+      status.champion.n + status.challenger.n - 20,
+    );
+    // Once both arms have minSamples the band is a running intersection: it only narrows.
+    const counted = looks.filter((l) => Math.min(l.championN, l.challengerN) >= 100);
+    for (let i = 1; i < counted.length; i++) {
+      expect(counted[i].interval[0]).toBeGreaterThanOrEqual(counted[i - 1].interval[0]);
+      expect(counted[i].interval[1]).toBeLessThanOrEqual(counted[i - 1].interval[1]);
+    }
+    await evaluateCurrentAbTest(emu.deps, 'ab');
+    expect((await abTestLooks(emu.deps, 'ab')).looks).toHaveLength(looks.length);
   });
 
   it('ends equal versions with no difference at the planned horizon and keeps the champion', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, deployModel, IRIS, startApi, TOKEN, trainIris } from './fixtures.js';
+import { PREVIEW_BYTES } from '../../core/datasets/index.js';
 
 let api: ApiHarness;
 
@@ -22,6 +23,7 @@ const ROUTES = [
   'get /v1/datasets',
   'post /v1/datasets',
   'get /v1/datasets/{name}',
+  'get /v1/datasets/{name}/preview',
   'get /v1/experiments',
   'get /v1/experiments/{experiment}',
   'post /v1/experiments/{experiment}/runs',
@@ -52,6 +54,7 @@ const ROUTES = [
   'put /v1/predictions/{requestId}/feedback',
   'post /v1/endpoints/{name}/ab-tests',
   'get /v1/endpoints/{name}/ab-tests/current',
+  'get /v1/endpoints/{name}/ab-tests/current/looks',
   'delete /v1/endpoints/{name}/ab-tests/current',
   'get /v1/endpoints/{name}/drift',
   'post /v1/endpoints/{name}/drift',
@@ -137,6 +140,44 @@ describe('catalog, datasets and training runs', () => {
     const both = await api.call('POST', '/v1/datasets', { name: 'x', builtin: 'iris', csv: 'a\n1\n' });
     expect(both.status).toBe(400);
     expect((await api.call('GET', '/v1/datasets/nope')).status).toBe(404);
+  });
+
+  it('previews the first rows of a dataset version, reading only the start of a large CSV', async () => {
+    const first = await api.call('POST', '/v1/datasets', {
+      name: 'shops',
+      csv: 'city,note,sales\nOslo,"big, busy",10\nBergen,,7\nTromsø,quiet,3\n',
+    });
+    const rows = Array.from({ length: 20_000 }, (_, i) => `City${i},row ${i} of a long file,${i}`);
+    const big = await api.call('POST', '/v1/datasets', {
+      name: 'shops',
+      csv: `city,note,sales\n${rows.join('\n')}\n`,
+    });
+    expect(big.body.bytes).toBeGreaterThan(PREVIEW_BYTES);
+
+    const old = await api.call(
+      'GET',
+      `/v1/datasets/shops/preview?version=${first.body.version.slice(0, 8)}&limit=2`,
+    );
+    expect(old.status).toBe(200);
+    expect(old.body).toEqual({
+      name: 'shops',
+      version: first.body.version,
+      columns: ['city', 'note', 'sales'],
+      rows: [
+        ['Oslo', 'big, busy', '10'],
+        ['Bergen', null, '7'],
+      ],
+      rowCount: 3,
+    });
+    const latest = await api.call('GET', '/v1/datasets/shops/preview?limit=500');
+    expect(latest.body.rowCount).toBe(20_000);
+    expect(latest.body.rows).toHaveLength(500);
+    expect(latest.body.rows.at(-1)).toEqual(['City499', 'row 499 of a long file', '499']);
+
+    const bad = await api.call('GET', '/v1/datasets/shops/preview?limit=0');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('limit');
+    expect((await api.call('GET', '/v1/datasets/shops/preview?version=ffffffff')).status).toBe(404);
   });
 
   it('starts a training run: 202 with the run id, the run readable at once with its execution', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleUrl } from '../../cli/commands/local.js';
@@ -56,8 +57,34 @@ describe('each page shows the demo platform', () => {
     await probe.close();
   });
 
-  it('overview: the endpoint split, the A/B decision, the drift verdict, the runs', async () => {
+  it('overview: the endpoint split, errors per minute, the A/B decision, the drift verdict, the runs', async () => {
+    // A request that fails on its variant (a feature is not a number): an error in the prediction log.
+    await expect(
+      h.api.post('/v1/endpoints/iris/predict', {
+        features: {
+          'sepal length (cm)': 'long',
+          'sepal width (cm)': 2.8,
+          'petal length (cm)': 4.7,
+          'petal width (cm)': 1.2,
+        },
+      }),
+    ).rejects.toMatchObject({ status: 400 });
     await openConsole(page, h.platform);
+    const activity = await h.api.get<{
+      variants: { variant: string; shadow: boolean; errors: number }[];
+      perMinute: { variant: string; errors: number }[];
+    }>('/v1/endpoints/iris/predictions');
+    const served = activity.variants.filter((v) => !v.shadow);
+    expect(served.reduce((a, v) => a + v.errors, 0)).toBe(1);
+    expect(await texts('section[aria-label="Endpoints"] td[data-col="errors"]')).toEqual([
+      served.map((v) => `${v.variant} ${v.errors}`).join(' · '),
+    ]);
+    const failed = served.find((v) => v.errors === 1)!.variant;
+    expect(
+      await page
+        .locator('section[aria-label="iris: errors per minute (last hour)"] figcaption')
+        .textContent(),
+    ).toContain(`${failed} 1 in total`);
     const endpoint = await h.api.get<{
       serving: { traffic: { variants: { name: string; version: number; weight: number }[] } };
     }>('/v1/endpoints/iris');
@@ -153,6 +180,26 @@ describe('each page shows the demo platform', () => {
     expect(await page.locator('.decision').first().innerText()).toBe(ab.decision!.replace(/_/g, ' '));
     expect(await page.locator('section[aria-label="Decision"]').innerText()).toContain(ab.reason);
     expect(await texts('td[data-col="n"]')).toEqual([String(ab.champion.n), String(ab.challenger.n)]);
+    // Each arm's metric and the always-valid band over samples: the evaluator's looks, the last
+    // of them the decision's interval.
+    const { looks } = await h.api.get<{
+      looks: { championN: number; challengerN: number; interval: [number, number]; pValue: number }[];
+    }>('/v1/endpoints/iris/ab-tests/current/looks');
+    expect(looks.length).toBeGreaterThan(1);
+    const last = looks.at(-1)!;
+    expect(last.interval).toEqual(ab.confidenceInterval);
+    const band = `[${four(last.interval[0])}, ${four(last.interval[1])}]`;
+    const evidence = page.locator('section[aria-label="Evidence over samples"]');
+    const captions = await evidence.locator('figcaption').allTextContents();
+    expect(captions[0]).toContain(
+      `over ${looks.length} looks; at ${last.championN + last.challengerN} samples`,
+    );
+    expect(captions[1]).toContain(`band ${band}, always-valid p ${four(last.pValue)}`);
+    expect(await evidence.locator('canvas').count()).toBe(2);
+    await evidence.getByText(`The ${looks.length} looks`).click();
+    const rows = await evidence.locator('table.looks tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(looks.length);
+    expect(rows.at(-1)).toContain(band);
     expect(await axeViolations(page)).toEqual([]);
 
     await openConsole(page, h.platform, '#/drift');
@@ -169,6 +216,14 @@ describe('each page shows the demo platform', () => {
       'petal width (cm)',
       'target',
     ]);
+    // The preview: the first rows of the CSV as the file on disk holds them.
+    const csv = readFileSync(new URL('../../datasets/iris.csv', import.meta.url), 'utf8').split('\n');
+    const preview = page.locator('section[aria-label="Preview"] table.preview');
+    expect(await preview.locator('caption').innerText()).toMatch(/^First 20 of 150 rows of version /);
+    const cells = await preview
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(cells).toEqual(csv.slice(1, 21).map((line) => line.split(',')));
     expect(await axeViolations(page)).toEqual([]);
   });
 });
@@ -284,7 +339,27 @@ describe('clicking through', () => {
       expect(cells[1]).toBe(four(f.statistic));
       expect(cells[3]).toBe(four(f.psi!));
       expect(cells.at(-1)).toBe(f.drifted ? 'yes' : 'no');
+      // Its distributions overlaid: each bin's share of the baseline and of the window.
+      const card = page.locator(`section[aria-label="Distribution: ${f.name}"]`);
+      expect(await card.locator('.feature-verdict').innerText()).toBe(
+        `${f.test} ${four(f.statistic)}${f.pValue === null ? '' : `, p ${four(f.pValue)}`} · PSI ${four(f.psi!)} · ${f.drifted ? 'drifted' : 'no drift'}`,
+      );
+      const d = f.distribution!;
+      const share = (counts: number[], i: number) =>
+        `${((counts[i] / counts.reduce((a, b) => a + b, 0)) * 100).toFixed(1)}%`;
+      const bins = await card
+        .locator('table tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      expect(bins).toEqual(d.reference.map((_c, i) => [share(d.reference, i), share(d.current, i)]));
+      expect(await card.locator('svg rect.ref').count()).toBe(d.reference.length);
     }
+    // The demo shifts petal length by +2.5: more of the window lies above the baseline's top decile.
+    const petal = report.features.find((f) => f.name === 'petal length (cm)')!.distribution!;
+    const sum = (c: number[]) => c.reduce((a, b) => a + b, 0);
+    expect(petal.kind).toBe('histogram');
+    expect(petal.current.at(-1)! / sum(petal.current)).toBeGreaterThan(
+      petal.reference.at(-1)! / sum(petal.reference),
+    );
     const retrain = (await runsOf()).find((r) => r.triggeredBy === report.reportUri)!;
     expect(await page.locator('section[aria-label="Performance and retraining"]').innerText()).toContain(
       retrain.id.slice(-4),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DriftReport, DriftReportSchema } from '../../contracts/drift.js';
 import { driftWindow, evaluateDrift } from '../../core/drift/index.js';
+import { populationStabilityIndex } from '../../core/drift/stats/categorical.js';
 import { ValidationError } from '../../core/errors.js';
 import { baselineOf, streamOf } from './fixtures/baseline.js';
 import { COLUMNS, makeRows, SHIFTED } from './fixtures/drift-data.js';
@@ -26,6 +27,7 @@ async function evaluatePair(
   return report;
 }
 
+const f0 = (counts: readonly number[]) => counts.reduce((a, b) => a + b, 0);
 const flagged = (report: DriftReport) =>
   report.features
     .filter((f) => f.drifted)
@@ -67,6 +69,25 @@ describe('evaluateDrift on a drift pair', () => {
     expect(income?.statistic).toBeLessThan(0.6);
     expect(income?.pValue).toBeNull();
     expect(income?.psiDrifted).toBe(true);
+  });
+
+  it("keeps each feature's bins, both sides, and its PSI is the PSI of those bins", async () => {
+    const report = await evaluatePair(800, 3000, 11, true);
+    for (const f of [...report.features, report.prediction!]) {
+      const d = f.distribution!;
+      expect(d.reference).toHaveLength(d.kind === 'histogram' ? d.edges.length + 1 : d.labels.length);
+      expect(d.current).toHaveLength(d.reference.length);
+      // Each side's bins hold every non-missing value it saw.
+      expect(d.reference.reduce((a, b) => a + b, 0)).toBe(f.reference.count);
+      expect(d.current.reduce((a, b) => a + b, 0)).toBe(f.current.count);
+      expect(populationStabilityIndex(d.reference, d.current)).toBeCloseTo(f.psi, 12);
+    }
+    const kind = (name: string) => report.features.find((f) => f.name === name)!.distribution!.kind;
+    expect(kind('income')).toBe('histogram'); // continuous: the reference's deciles
+    expect(kind('plan')).toBe('values'); // categorical: its categories
+    const income = report.features.find((f) => f.name === 'income')!.distribution!;
+    // Shifted up by half a std: the current side leaves the reference's low deciles.
+    expect(income.current[0] / f0(income.current)).toBeLessThan(income.reference[0] / f0(income.reference));
   });
 
   it('catches both shifts with the small-reference tests on every one of 20 seeds', async () => {

@@ -5,7 +5,10 @@ import {
   GetExecutionHistoryCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { readFileSync } from 'node:fs';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
+import type { ExecutionEvent } from '../../core/ports.js';
 import { eventBridgePublisher, sfnPipelineRunner } from '../../lambdas/aws-ports.js';
 import { fakeClient } from './fake-aws-client.js';
 
@@ -113,6 +116,82 @@ describe('sfnPipelineRunner', () => {
     const runner = sfnPipelineRunner({ client, stateMachineArns: { training: TRAINING } });
 
     await expect(runner.describe('nope')).rejects.toThrow("execution 'nope' not found");
+  });
+});
+
+/**
+ * A sweep's GetExecutionHistory in the shape Step Functions documents (typed from the SDK's
+ * HistoryEvent; written by hand, as no AWS account is reachable from here): two Map iterations
+ * interleaved, linked only by previousEventId; branch 1's training job fails and is caught.
+ */
+function sweepHistory(): HistoryEvent[] {
+  const url = new URL('./fixtures/sweep-execution-history.json', import.meta.url);
+  const raw = JSON.parse(readFileSync(url, 'utf8')) as (HistoryEvent & { timestamp: string })[];
+  return raw.map((e) => ({ ...e, timestamp: new Date(e.timestamp) }));
+}
+
+interface ConsolePipeline {
+  sweepBranches(history: readonly ExecutionEvent[]): { index: number; algorithm?: string; status?: string }[];
+  stateRuns(
+    history: readonly ExecutionEvent[],
+    execution: { status: string },
+    mapIndex?: number,
+  ): Record<string, { status: string }>;
+}
+
+describe('a sweep execution history from Step Functions', () => {
+  it('tags each event inside a Map iteration with its branch, so the console shows each branch’s algorithm', async () => {
+    const events = sweepHistory();
+    const execution = 'arn:aws:states:eu-west-1:123456789012:execution:cirrus-training-sweep:run-3';
+    const client = fakeClient((command) => {
+      if (command instanceof DescribeExecutionCommand)
+        return { executionArn: execution, status: 'SUCCEEDED', startDate: at, stopDate: at };
+      if (command instanceof GetExecutionHistoryCommand) {
+        // Two pages, split inside the interleaved iterations.
+        return command.input.nextToken === undefined
+          ? { events: events.slice(0, 30), nextToken: 'page-2' }
+          : { events: events.slice(30) };
+      }
+      throw new Error(`unexpected ${command.constructor.name}`);
+    });
+    const runner = sfnPipelineRunner({ client, stateMachineArns: { sweep: SWEEP } });
+
+    const { history } = await runner.describe(execution);
+
+    const branchStates = (i: number) =>
+      history.filter((e) => e.mapIndex === i && e.type === 'StateEntered').map((e) => e.state);
+    expect(branchStates(0)).toEqual([
+      'BuildVariantRequest',
+      'ValidateVariant',
+      'PrepareVariant',
+      'TrainVariant',
+      'EvaluateVariant',
+      'RegisterVariant',
+      'MarkVariantSucceeded',
+      'VariantSucceeded',
+    ]);
+    expect(branchStates(1)).toEqual([
+      'BuildVariantRequest',
+      'ValidateVariant',
+      'PrepareVariant',
+      'TrainVariant',
+      'MarkVariantFailed',
+      'VariantFailed',
+    ]);
+    // The Map's own closing events and the states after it are the top level again.
+    const topLevel = history.filter((e) => e.mapIndex === undefined && e.type === 'StateEntered');
+    expect(topLevel.map((e) => e.state)).toEqual(['Variants', 'PickBest', 'Succeeded']);
+
+    // What the run page draws from it (console/src/pipeline.js, the same functions as locally).
+    const pipeline = (await import('../../console/src/pipeline.js' as string)) as ConsolePipeline;
+    expect(pipeline.sweepBranches(history)).toEqual([
+      { index: 0, algorithm: 'logistic_regression', status: 'succeeded' },
+      { index: 1, algorithm: 'decision_tree', status: 'failed' },
+    ]);
+    const branch1 = pipeline.stateRuns(history, { status: 'SUCCEEDED' }, 1);
+    expect(branch1.TrainVariant.status).toBe('failed');
+    expect(branch1.EvaluateVariant).toBeUndefined();
+    expect(pipeline.stateRuns(history, { status: 'SUCCEEDED' }).PickBest.status).toBe('succeeded');
   });
 });
 

@@ -6,9 +6,10 @@ import { html } from '../html.js';
 
 /**
  * data: uPlot's column data ([xs, ys1, ys2…]); series: [{ label, stroke }]; xLabels: tick
- * labels for an index x axis. `summary` is the text alternative.
+ * labels for an index x axis. `bands`: uPlot bands (series index pairs, 1-based, to fill
+ * between). `summary` is the text alternative.
  */
-export function Chart({ data, series, xLabels, summary, height = 220, yRange }) {
+export function Chart({ data, series, xLabels, summary, height = 220, yRange, bands }) {
   const ref = useRef();
   useEffect(() => {
     const el = ref.current;
@@ -27,6 +28,7 @@ export function Chart({ data, series, xLabels, summary, height = 220, yRange }) 
       ],
       scales: { x: { time: false }, ...(yRange ? { y: { range: yRange } } : {}) },
       legend: { show: true },
+      ...(bands ? { bands } : {}),
     };
     const plot = new uPlot(opts, data, el);
     return () => plot.destroy();

@@ -5,6 +5,7 @@ import { api, all, enc, useLoad } from '../api.js';
 import { href } from '../router.js';
 import { Card, KeyValues, Loaded, Page, Status } from '../components/common.js';
 import { Table } from '../components/table.js';
+import { DistributionOverlay } from '../components/distribution.js';
 import { num, shortId, when } from '../format.js';
 
 async function loadReports() {
@@ -129,7 +130,25 @@ export function DriftReport({ endpoint, id }) {
             </tbody>
           </table>
         </${Card}>
+        ${tests.map((f) => html`<${FeatureCard} feature=${f} />`)}
       </div>`;
     }}</${Loaded}>
   </${Page}>`;
+}
+
+/** One feature: baseline and current overlaid, with its test statistic and PSI. */
+function FeatureCard({ feature: f }) {
+  const p = f.pValue === null || f.pValue === undefined ? '' : `, p ${num(f.pValue, 4)}`;
+  return html`<${Card} title=${`Distribution: ${f.name}`}>
+    <p class="feature-verdict">
+      ${`${f.test} ${num(f.statistic)}${p} · PSI ${num(f.psi)} · `}${
+        f.drifted ? html`<strong class="bad">drifted</strong>` : html`<span class="good">no drift</span>`
+      }
+    </p>
+    ${
+      f.distribution
+        ? html`<${DistributionOverlay} name=${f.name} distribution=${f.distribution} />`
+        : html`<p>${f.allMissing ? 'No value of this feature in the window.' : 'This report kept no bins (written before they were kept).'}</p>`
+    }
+  </${Card}>`;
 }

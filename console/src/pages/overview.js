@@ -1,11 +1,12 @@
-// Overview: each endpoint's champion and split, open A/B tests, latest drift verdicts, running and recent runs.
+// Overview: each endpoint's champion and split, requests and errors per minute, open A/B tests,
+// latest drift verdicts, running and recent runs.
 import { html } from '../html.js';
 import { api, all, enc, useLoad } from '../api.js';
 import { href } from '../router.js';
 import { Card, Loaded, Page, Status } from '../components/common.js';
 import { Table } from '../components/table.js';
 import { num, shortId, when } from '../format.js';
-import { VolumeChart, loadActivity } from './endpoint-activity.js';
+import { ErrorChart, VolumeChart, loadActivity } from './endpoint-activity.js';
 
 const optional = (p) => p.catch((e) => (e.status === 404 ? null : Promise.reject(e)));
 
@@ -65,6 +66,16 @@ export function Overview() {
                   .map((v) => `${v.variant} ${v.requests}`)
                   .join(' · ') || '0',
             },
+            {
+              key: 'errors',
+              label: 'errors, last hour',
+              sortable: false,
+              render: (e) =>
+                e.activity.variants
+                  .filter((v) => !v.shadow)
+                  .map((v) => `${v.variant} ${v.errors}`)
+                  .join(' · ') || '0',
+            },
           ]}
         />
       </${Card}>
@@ -99,7 +110,12 @@ ${` (${e.drift.driftedFeatures}/${e.drift.features} features, ${when(e.drift.cre
             )}
         </ul>
       </${Card}>
-      ${d.endpoints.map((e) => html`<${Card} title=${`${e.name}: requests per minute (last hour)`} wide><${VolumeChart} activity=${e.activity} /></${Card}>`)}
+      ${d.endpoints.map(
+        (
+          e,
+        ) => html`<${Card} title=${`${e.name}: requests per minute (last hour)`}><${VolumeChart} activity=${e.activity} /></${Card}>
+          <${Card} title=${`${e.name}: errors per minute (last hour)`}><${ErrorChart} activity=${e.activity} /></${Card}>`,
+      )}
       <${Card} title="Running and recent training runs" wide>
         <${Table}
           caption="Training runs, newest first"

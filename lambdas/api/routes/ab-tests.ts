@@ -1,6 +1,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { AbTestStartSchema, AbTestStatusSchema } from '../../../contracts/serving.js';
-import { evaluateCurrentAbTest, startAbTest, stopAbTest } from '../../../core/abtest/lifecycle.js';
+import { AbLooksSchema, AbTestStartSchema, AbTestStatusSchema } from '../../../contracts/serving.js';
+import {
+  abTestLooks,
+  evaluateCurrentAbTest,
+  startAbTest,
+  stopAbTest,
+} from '../../../core/abtest/lifecycle.js';
 import type { CoreDeps } from '../../../core/deps.js';
 import { getAlias } from '../../../core/registry/aliases.js';
 import { getModelVersion } from '../../../core/registry/versions.js';
@@ -60,6 +65,19 @@ export function mountAbTestRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pr
       if (status.state !== 'running') serving.resolver.invalidate(params.name);
       return status;
     },
+  );
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/v1/endpoints/{name}/ab-tests/current/looks',
+      summary:
+        "The running (else the last) test's looks: each arm's metric and the always-valid interval over samples",
+      tag,
+      params: EndpointParams,
+      response: AbLooksSchema,
+    },
+    ({ params }) => abTestLooks(deps, params.name),
   );
   defineRoute(
     app,

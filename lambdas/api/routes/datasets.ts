@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { DatasetNameSchema, DatasetRecordSchema } from '../../../contracts/dataset.js';
+import { DatasetNameSchema, DatasetPreviewSchema, DatasetRecordSchema } from '../../../contracts/dataset.js';
 import {
   BUILTIN_DATASETS,
   BUILTIN_DATASETS_DIR,
@@ -10,6 +10,7 @@ import {
   listDatasets,
   listDatasetVersions,
   loadBuiltinDataset,
+  previewDataset,
   registerDataset,
 } from '../../../core/datasets/index.js';
 import { ValidationError } from '../../../core/errors.js';
@@ -18,6 +19,12 @@ import { defineRoute } from '../route.js';
 
 const BuiltinNameSchema = z.enum(BUILTIN_DATASETS.map((d) => d.name) as [string, ...string[]]);
 const tag = 'datasets';
+
+const PreviewQuery = z.object({
+  /** A sha256, a unique prefix of one (6+ characters), or `latest`. */
+  version: z.string().min(1).default('latest'),
+  limit: z.coerce.number().int().min(1).max(500).default(20),
+});
 
 const CreateDatasetSchema = z
   .strictObject({
@@ -88,5 +95,18 @@ export function mountDatasetRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       ]);
       return { ...latest, versions };
     },
+  );
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/v1/datasets/{name}/preview',
+      summary: 'The first rows of a dataset version (cells as the CSV holds them)',
+      tag,
+      params: z.object({ name: DatasetNameSchema }),
+      query: PreviewQuery,
+      response: DatasetPreviewSchema,
+    },
+    ({ params, query }) => previewDataset(deps, { name: params.name, ...query }),
   );
 }

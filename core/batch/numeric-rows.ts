@@ -1,0 +1,42 @@
+import type { ModelContract } from '../../contracts/model-contract.js';
+import type { EncodedRows } from '../ml/onnx-io.js';
+import { featureNames } from '../ml/onnx-io.js';
+
+/** First characters of a number Number() and the CSV number rule both read the same way. */
+const NUMBER_START = /^[-+.0-9]/;
+/** Prefixes Number() reads (hex, binary, octal) that the CSV number rule refuses. */
+const RADIX_PREFIX = /^0[xXbBoO]/;
+
+/**
+ * The batch's rows laid out for the input tensor when every feature is numeric and every cell is
+ * a plain finite number (a JSON number, or a CSV string that `parseNumberCell` reads as that same
+ * number): the common case, with no per-row objects. Undefined as soon as any row is not that
+ * plain (a missing feature, an empty or malformed cell, a non-numeric feature): the caller then
+ * takes serving's validating path, which names the field and the rule.
+ */
+export function plainNumericRows(
+  contract: ModelContract,
+  items: readonly { readonly values: Record<string, unknown> }[],
+  csv: boolean,
+): EncodedRows | undefined {
+  if (contract.features.some((f) => f.type !== 'numeric')) return undefined;
+  const names = featureNames(contract);
+  const width = names.length;
+  const numeric = new Float32Array(items.length * width);
+  for (let i = 0; i < items.length; i++) {
+    const values = items[i].values;
+    for (let j = 0; j < width; j++) {
+      const n = plainNumber(values[names[j]], csv);
+      if (n === undefined) return undefined;
+      numeric[i * width + j] = n;
+    }
+  }
+  return { n: items.length, numeric, categorical: [], text: [] };
+}
+
+function plainNumber(v: unknown, csv: boolean): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (!csv || typeof v !== 'string' || !NUMBER_START.test(v) || RADIX_PREFIX.test(v)) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}

@@ -8,7 +8,7 @@ import type { EndpointResolver } from '../serving/resolver.js';
 import { runEncoded, runModel } from '../serving/run-model.js';
 import type { LoadedModel, SessionCache } from '../serving/session-cache.js';
 import { plainNumericRows } from './numeric-rows.js';
-import { csvCell, featureRow, outputLine } from './rows.js';
+import { csvCell, featureRow, lineFormatter } from './rows.js';
 
 /** Per-process state a batch child reuses (the same caches the predict path uses). */
 export interface BatchScoringContext {
@@ -46,13 +46,14 @@ export async function scoreBatch(
         items.map((item) => featureRow(loaded.contract, item.values, csv)),
       );
   const lines: string[] = [];
+  const line = lineFormatter(loaded.contract, output.format, model, version);
   for (const [i, p] of good) {
     const item = items[i];
     const key =
       keyColumn !== null && item.values[keyColumn] !== undefined
         ? String(item.values[keyColumn])
         : item.row + 1;
-    lines.push(outputLine(loaded.contract, output.format, key, p, model, version));
+    lines.push(line(key, p));
   }
   const firstRow = items[0].row;
   const part = lines.length > 0 ? partKey(output.partsPrefix, firstRow, 'rows') : null;

@@ -2,11 +2,6 @@ import type { ModelContract } from '../../contracts/model-contract.js';
 import type { EncodedRows } from '../ml/onnx-io.js';
 import { featureNames } from '../ml/onnx-io.js';
 
-/** First characters of a number Number() and the CSV number rule both read the same way. */
-const NUMBER_START = /^[-+.0-9]/;
-/** Prefixes Number() reads (hex, binary, octal) that the CSV number rule refuses. */
-const RADIX_PREFIX = /^0[xXbBoO]/;
-
 /**
  * The batch's rows laid out for the input tensor when every feature is numeric and every cell is
  * a plain finite number (a JSON number, or a CSV string that `parseNumberCell` reads as that same
@@ -36,7 +31,19 @@ export function plainNumericRows(
 
 function plainNumber(v: unknown, csv: boolean): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (!csv || typeof v !== 'string' || !NUMBER_START.test(v) || RADIX_PREFIX.test(v)) return undefined;
+  if (!csv || typeof v !== 'string' || !numberStart(v)) return undefined;
   const n = Number(v);
   return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Starts with + - . or a digit, and not with a radix prefix (0x 0b 0o) that Number() reads but
+ * the CSV number rule refuses. Char codes, not regular expressions: this runs once per cell.
+ */
+function numberStart(v: string): boolean {
+  const c = v.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return false;
+  if (c !== 48 || v.length < 2) return true;
+  const next = v.charCodeAt(1) | 0x20; // lower case
+  return next !== 120 && next !== 98 && next !== 111;
 }

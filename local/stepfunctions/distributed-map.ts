@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { directChild } from './direct-task.js';
-import { type ItemReaderSpec, readItems } from './item-reader.js';
+import { type ItemReaderSpec, readItemChunks } from './item-reader.js';
 import { compileSelector, jsonLength } from './item-selector.js';
 import { applyTemplate, staticOrPath, StatesError } from './payload-template.js';
 import { type ChildResult, ResultExport, type ResultWriterSpec } from './result-writer.js';
@@ -190,17 +190,19 @@ async function* readBatches(
     items: items.length,
   });
   let index = 0;
-  for await (const value of readItems(s3, reader)) {
-    const item = select ? select(index++, value) : value;
-    const size = jsonLength(item) + 1;
-    if (items.length > 0 && (items.length >= limits.maxItems || bytes + size > limits.maxBytes)) {
-      yield make();
-      items = [];
-      bytes = fixed;
+  for await (const values of readItemChunks(s3, reader)) {
+    for (const value of values) {
+      const item = select ? select(index++, value) : value;
+      const size = jsonLength(item) + 1;
+      if (items.length > 0 && (items.length >= limits.maxItems || bytes + size > limits.maxBytes)) {
+        yield make();
+        items = [];
+        bytes = fixed;
+      }
+      items.push(item);
+      bytes += size;
+      progress.itemsTotal++;
     }
-    items.push(item);
-    bytes += size;
-    progress.itemsTotal++;
   }
   if (items.length > 0) yield make();
   progress.readerDone = true;

@@ -38,9 +38,14 @@ function compilePath(path: string, input: unknown): SelectItem {
   return () => constant;
 }
 
-/** Characters JSON.stringify may escape (controls, quote, backslash; lone surrogates lie above U+007F). */
-// eslint-disable-next-line no-control-regex -- the control characters are exactly what JSON escapes
-const ESCAPED = /["\\\u0000-\u001f\u007f-\uffff]/;
+/** True when JSON.stringify may escape a character of `s` (controls, quote, backslash, or above U+007E: lone surrogates). */
+function mayEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 34 || c === 92 || c > 126) return true;
+  }
+  return false;
+}
 
 /**
  * The length of `JSON.stringify(value)` (UTF-16 units, as the batcher has always counted), without
@@ -48,7 +53,7 @@ const ESCAPED = /["\\\u0000-\u001f\u007f-\uffff]/;
  * escaping is measured by JSON.stringify itself.
  */
 export function jsonLength(value: unknown): number {
-  if (typeof value === 'string') return ESCAPED.test(value) ? JSON.stringify(value).length : value.length + 2;
+  if (typeof value === 'string') return mayEscape(value) ? JSON.stringify(value).length : value.length + 2;
   if (typeof value === 'number') return Number.isFinite(value) ? String(value).length : 4;
   if (typeof value === 'boolean') return value ? 4 : 5;
   if (value === null) return 4;

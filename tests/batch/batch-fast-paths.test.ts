@@ -4,7 +4,10 @@ import type { ModelContract } from '../../contracts/model-contract.js';
 import { plainNumericRows } from '../../core/batch/numeric-rows.js';
 import { featureRow, lineFormatter } from '../../core/batch/rows.js';
 import { encodeRows } from '../../core/ml/onnx-io.js';
+import { Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
 import { directChild } from '../../local/stepfunctions/direct-task.js';
+import { lineChunks } from '../../local/stepfunctions/item-reader.js';
 import { compileSelector, jsonLength } from '../../local/stepfunctions/item-selector.js';
 import { applyTemplate, StatesError } from '../../local/stepfunctions/payload-template.js';
 import { classifierContract } from '../serving/fixtures/tiny-models.js';
@@ -187,5 +190,23 @@ describe('directChild (a one-Task ItemProcessor run without the interpreter)', (
     await expect(run?.({}, {})).rejects.toMatchObject({ name: 'States.Timeout' });
     expect(directChild(processor([], { ResultPath: '$.r' }), options(never))).toBeUndefined();
     expect(directChild(processor([], { Catch: [] }), options(never))).toBeUndefined();
+  });
+});
+
+describe('lineChunks', () => {
+  it('splits lines as readline does, wherever the chunks break', async () => {
+    const texts = ['a,b\nc,d\n', 'a\r\nb\rc\n\nd', 'x\r', 'é,"q\nq"\r\n中\n', '', '\n\n', 'last'];
+    for (const text of texts) {
+      const bytes = Buffer.from(text);
+      const expected: string[] = [];
+      const rl = createInterface({ input: Readable.from([bytes]), crlfDelay: Number.POSITIVE_INFINITY });
+      for await (const line of rl) expected.push(line);
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const got: string[] = [];
+        for await (const lines of lineChunks(Readable.from([bytes.subarray(0, cut), bytes.subarray(cut)])))
+          got.push(...lines);
+        expect(got, `${JSON.stringify(text)} cut at ${cut}`).toEqual(expected);
+      }
+    }
   });
 });

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
   CompleteMultipartUploadCommand,
@@ -44,6 +44,8 @@ const F = 20;
 const NAMES = Array.from({ length: F }, (_, j) => `f${j}`);
 /** Lambda memory assumed for the AWS arithmetic (1,769 MB is one full vCPU). */
 const LAMBDA_GB = 1769 / 1024;
+/** Batches re-scored alone after the run for the per-child time. */
+const SOLO_BATCHES = 20;
 
 /** Row i's features: a cheap hash, so the generator and the floor produce the same rows. */
 function rowValues(i: number, out: Float32Array | number[]): void {
@@ -162,7 +164,7 @@ async function uploadRows(deps: CoreDeps, key: string): Promise<number> {
 }
 
 /** The floor: the same model and rows, batches of BATCH, straight Float32 tensors, one session. */
-async function floor(bytes: Buffer): Promise<number> {
+async function floor(bytes: Buffer): Promise<{ rps: number; cpuSeconds: number }> {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const data = new Float32Array(ROWS * F);
   const v = new Float32Array(F);
@@ -171,6 +173,7 @@ async function floor(bytes: Buffer): Promise<number> {
     data.set(v, i * F);
   }
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   for (let i = 0; i < ROWS; i += BATCH) {
     const n = Math.min(BATCH, ROWS - i);
     const out = await session.run({
@@ -178,7 +181,29 @@ async function floor(bytes: Buffer): Promise<number> {
     });
     for (const t of Object.values(out)) t.dispose();
   }
-  return ROWS / ((performance.now() - started) / 1000);
+  const cpu = process.cpuUsage(cpuStart);
+  return { rps: ROWS / ((performance.now() - started) / 1000), cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+/** Counts the S3 calls made through deps.s3 from now on, with their summed time in flight. */
+function timeS3(deps: CoreDeps): () => string {
+  const stats = new Map<string, { n: number; ms: number }>();
+  const send = deps.s3.send.bind(deps.s3) as (command: object) => Promise<unknown>;
+  (deps.s3 as { send: unknown }).send = async (command: object) => {
+    const t = performance.now();
+    try {
+      return await send(command);
+    } finally {
+      const s = stats.get(command.constructor.name) ?? { n: 0, ms: 0 };
+      s.n++;
+      s.ms += performance.now() - t;
+      stats.set(command.constructor.name, s);
+    }
+  };
+  return () =>
+    [...stats]
+      .map(([name, s]) => `${name.replace(/Command$/, '')} ${s.n} / ${s.ms.toFixed(0)} ms`)
+      .join(', ');
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -191,8 +216,11 @@ async function main() {
     const { bytes, contract } = trainModel();
     await register(deps, bytes, contract);
     const inputBytes = await uploadRows(deps, 'bench-in/rows.csv');
+    const s3Calls = timeS3(deps);
     const handlers = createBatchHandlers(deps);
     const batchMs: number[] = [];
+    /** A few batches as the children received them, scored again alone after the run. */
+    const samples: unknown[] = [];
     const machine = createLocalStateMachine({
       definition: 'batch',
       dataDir,
@@ -201,6 +229,7 @@ async function main() {
       handlers: {
         ...handlers,
         ScoreBatch: async (payload) => {
+          if (samples.length < SOLO_BATCHES) samples.push(payload);
           const t = performance.now();
           const out = await handlers.ScoreBatch(payload);
           batchMs.push(performance.now() - t);
@@ -217,6 +246,7 @@ async function main() {
       },
     };
     const started = performance.now();
+    const cpuStart = process.cpuUsage();
     const job = await startBatchJob(deps, runner, {
       endpoint: 'bench',
       request: {
@@ -229,15 +259,25 @@ async function main() {
     const record = await machine.getExecution(job.jobId);
     const result = record?.status === 'RUNNING' || !record ? await waitDone(machine, job.jobId) : record;
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const done = await getBatchJob(deps, job.jobId);
     if (done.status !== 'SUCCEEDED' || done.rows?.scored !== ROWS)
       throw new Error(
         `job ended ${done.status}: ${JSON.stringify(done.rows)} ${done.error ?? result.status}`,
       );
-    const floorRps = await floor(bytes);
+    const { rps: floorRps, cpuSeconds: floorCpu } = await floor(bytes);
     const rps = ROWS / seconds;
-    const perBatchS = median(batchMs) / 1000;
+    // A Lambda child scores one batch at a time: time batches alone (warm, one after another),
+    // not while 16 share this thread, for the per-child figures.
+    const soloMs: number[] = [];
+    for (const payload of samples) {
+      const t = performance.now();
+      await handlers.ScoreBatch(payload);
+      soloMs.push(performance.now() - t);
+    }
+    const perBatchS = median(soloMs) / 1000;
     // Batches as run: MaxInputBytesPerBatch (256 KiB) may split a batch of BATCH rows.
     const children = batchMs.length;
     const rowsPerChild = ROWS / children;
@@ -251,11 +291,20 @@ async function main() {
     );
     console.log(`ratio: ${(rps / floorRps).toFixed(3)} of the floor (goal >= 0.5)`);
     console.log(
+      `CPU (user+sys, every thread of the process, emulators included): state machine ${cpuSeconds.toFixed(1)} s = ${((cpuSeconds / ROWS) * 1e6).toFixed(1)} us/row; floor ${floorCpu.toFixed(2)} s = ${((floorCpu / ROWS) * 1e6).toFixed(2)} us/row; CPU ratio ${(floorCpu / cpuSeconds).toFixed(3)}`,
+    );
+    console.log(
+      `load average at the end: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (2 cores; other processes share them)`,
+    );
+    console.log(
       `peak RSS after the state machine run: ${peakRssMb.toFixed(0)} MB (input ${(inputBytes / 1e6).toFixed(0)} MB)`,
     );
     console.log(
-      `ScoreBatch per batch: median ${(perBatchS * 1000).toFixed(1)} ms, p90 ${([...batchMs].sort((a, b) => a - b)[Math.floor(batchMs.length * 0.9)] ?? 0).toFixed(1)} ms over ${batchMs.length} batches`,
+      `ScoreBatch per batch, alone: median ${(perBatchS * 1000).toFixed(1)} ms over ${soloMs.length} batches; during the run (${CONCURRENCY} sharing one thread): median ${median(batchMs).toFixed(1)} ms, p90 ${([...batchMs].sort((a, b) => a - b)[Math.floor(batchMs.length * 0.9)] ?? 0).toFixed(1)} ms over ${batchMs.length} batches`,
     );
+    console.log(`S3 calls during the job (count, summed ms in flight): ${s3Calls()}`);
     console.log('AWS arithmetic (per-batch time as measured here; Lambda at 1,769 MB = 1 vCPU):');
     console.log(
       `  rows/s per child = ${rowsPerChild.toFixed(0)} rows / ${perBatchS.toFixed(4)} s = ${(rowsPerChild / perBatchS).toFixed(0)}; x MaxConcurrency 1000 = ${((rowsPerChild / perBatchS) * 1000).toFixed(0)} rows/s`,

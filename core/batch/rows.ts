@@ -46,24 +46,44 @@ export function outputLine(
   model: string,
   version: number,
 ): string {
-  if (format === 'jsonl') {
-    const record: Record<string, unknown> = { key };
-    if (p.label !== undefined) record.label = p.label;
-    if (p.probabilities !== undefined) record.probabilities = p.probabilities;
-    if (p.value !== undefined) record.value = p.value;
-    if (p.cluster !== undefined) record.cluster = p.cluster;
-    record.model = model;
-    record.version = version;
-    return JSON.stringify(record);
-  }
-  const cells: (string | number)[] = [key];
+  return lineFormatter(contract, format, model, version)(key, p);
+}
+
+/**
+ * The output line writer for one batch (model, version and format fixed): the same lines as
+ * `outputLine`, with the constant tail and the class cells quoted once per batch, not per row.
+ */
+export function lineFormatter(
+  contract: ModelContract,
+  format: BatchFormat,
+  model: string,
+  version: number,
+): (key: string | number, p: Prediction) => string {
+  if (format === 'jsonl') return (key, p) => jsonLine(key, p, model, version);
+  const tail = `,${csvCell(model)},${csvCell(version)}`;
+  const classes = contract.classes ?? [];
+  const cell = (v: string | number | undefined) =>
+    v === undefined ? '' : typeof v === 'number' ? String(v) : csvCell(v);
   if (contract.task === 'classification') {
-    cells.push(p.label ?? '');
-    for (const c of contract.classes ?? []) cells.push(p.probabilities?.[c] ?? '');
-  } else if (contract.task === 'regression') cells.push(p.value ?? '');
-  else cells.push(p.cluster ?? '');
-  cells.push(model, version);
-  return cells.map(csvCell).join(',');
+    return (key, p) => {
+      let line = `${cell(key)},${cell(p.label)}`;
+      for (const c of classes) line += `,${cell(p.probabilities?.[c])}`;
+      return line + tail;
+    };
+  }
+  if (contract.task === 'regression') return (key, p) => `${cell(key)},${cell(p.value)}${tail}`;
+  return (key, p) => `${cell(key)},${cell(p.cluster)}${tail}`;
+}
+
+function jsonLine(key: string | number, p: Prediction, model: string, version: number): string {
+  const record: Record<string, unknown> = { key };
+  if (p.label !== undefined) record.label = p.label;
+  if (p.probabilities !== undefined) record.probabilities = p.probabilities;
+  if (p.value !== undefined) record.value = p.value;
+  if (p.cluster !== undefined) record.cluster = p.cluster;
+  record.model = model;
+  record.version = version;
+  return JSON.stringify(record);
 }
 
 export function csvCell(value: string | number): string {

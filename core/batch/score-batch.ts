@@ -5,9 +5,10 @@ import type { CoreDeps } from '../deps.js';
 import { fromZodError, ValidationError } from '../errors.js';
 import { encodeRows } from '../ml/onnx-io.js';
 import type { EndpointResolver } from '../serving/resolver.js';
-import { runModel } from '../serving/run-model.js';
+import { runEncoded, runModel } from '../serving/run-model.js';
 import type { LoadedModel, SessionCache } from '../serving/session-cache.js';
-import { csvCell, featureRow, outputLine } from './rows.js';
+import { plainNumericRows } from './numeric-rows.js';
+import { csvCell, featureRow, lineFormatter } from './rows.js';
 
 /** Per-process state a batch child reuses (the same caches the predict path uses). */
 export interface BatchScoringContext {
@@ -37,16 +38,22 @@ export async function scoreBatch(
   const loaded = await ctx.cache.get(deps, ref);
   const csv = inputFormat === 'csv';
   const items = input.Items;
-  const rows = items.map((item) => featureRow(loaded.contract, item.values, csv));
-  const { good, errors } = await scoreValid(loaded, rows);
+  const plain = plainNumericRows(loaded.contract, items, csv);
+  const { good, errors } = plain
+    ? { good: (await runEncoded(loaded, plain)).map((p, i) => [i, p] as [number, Scored]), errors: [] }
+    : await scoreValid(
+        loaded,
+        items.map((item) => featureRow(loaded.contract, item.values, csv)),
+      );
   const lines: string[] = [];
+  const line = lineFormatter(loaded.contract, output.format, model, version);
   for (const [i, p] of good) {
     const item = items[i];
     const key =
       keyColumn !== null && item.values[keyColumn] !== undefined
         ? String(item.values[keyColumn])
         : item.row + 1;
-    lines.push(outputLine(loaded.contract, output.format, key, p, model, version));
+    lines.push(line(key, p));
   }
   const firstRow = items[0].row;
   const part = lines.length > 0 ? partKey(output.partsPrefix, firstRow, 'rows') : null;

@@ -97,6 +97,14 @@ export async function runModel(loaded: LoadedModel, source: RowSource): Promise<
     }
     return coalescer.add(rows);
   }
+  return runEncoded(loaded, rows);
+}
+
+/**
+ * Runs rows already validated and laid out for the contract (see `encodeRows`) in one session
+ * run, without coalescing: for callers that build the tensors' data themselves (batch scoring).
+ */
+export async function runEncoded(loaded: LoadedModel, rows: EncodedRows): Promise<Prediction[]> {
   const outputs = await run(loaded, rows);
   try {
     return finite(decodeOutputs(loaded.contract, outputs, rows.n));

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { type ItemReaderSpec, readItems } from './item-reader.js';
+import { directChild } from './direct-task.js';
+import { type ItemReaderSpec, readItemChunks } from './item-reader.js';
+import { compileSelector, jsonLength } from './item-selector.js';
 import { applyTemplate, staticOrPath, StatesError } from './payload-template.js';
 import { type ChildResult, ResultExport, type ResultWriterSpec } from './result-writer.js';
 
@@ -120,9 +122,10 @@ export async function runDistributedMap(state: State, input: unknown, ctx: Distr
   const batchInput = batcher?.BatchInput ? applyTemplate(batcher.BatchInput, input, {}) : undefined;
   const processor = { ...(state.ItemProcessor as State) };
   delete processor.ProcessorConfig;
-  const child = new StateMachine(processor as unknown as StateMachineDefinition, {
-    validationOptions: { noValidate: true },
-  });
+  const direct = directChild(processor, ctx.runOptions);
+  const child: ChildExecution = direct
+    ? (input, context) => direct(input, context)
+    : interpreted(processor, ctx.runOptions);
   const region = ctx.executionArn.split(':')[3];
   const account = ctx.executionArn.split(':')[4];
   const mapRunArn = `arn:aws:states:${region}:${account}:mapRun:${ctx.stateMachineName}/${ctx.stateName}:${randomUUID()}`;
@@ -140,7 +143,9 @@ export async function runDistributedMap(state: State, input: unknown, ctx: Distr
   ctx.onMapRun?.(progress);
   const exporter = writer?.Parameters ? new ResultExport(ctx.s3, writer, mapRunArn) : undefined;
   const inline: unknown[] = [];
-  const runChild = childRunner(child, ctx, mapRunArn, progress, (index, result) => {
+  // COMPACT result files keep a success's Output alone: its Input is never written.
+  const keepInput = exporter !== undefined && writer?.WriterConfig?.Transformation !== 'COMPACT';
+  const runChild = childRunner(child, ctx, mapRunArn, progress, keepInput, (index, result) => {
     if (exporter) exporter.add(result);
     else inline[index] = result.Status === 'SUCCEEDED' ? JSON.parse(result.Output ?? 'null') : null;
   });
@@ -174,7 +179,7 @@ async function* readBatches(
   batchInput: unknown,
   progress: MapRunProgress,
 ): AsyncGenerator<Batch> {
-  const selector = state.ItemSelector;
+  const select = state.ItemSelector === undefined ? undefined : compileSelector(state.ItemSelector, input);
   const fixed = batchInput === undefined ? 0 : JSON.stringify(batchInput).length + 32;
   let items: unknown[] = [];
   let bytes = fixed;
@@ -185,18 +190,19 @@ async function* readBatches(
     items: items.length,
   });
   let index = 0;
-  for await (const value of readItems(s3, reader)) {
-    const context = { Map: { Item: { Index: index++, Value: value } } };
-    const item = selector ? applyTemplate(selector, input, context) : value;
-    const size = JSON.stringify(item).length + 1;
-    if (items.length > 0 && (items.length >= limits.maxItems || bytes + size > limits.maxBytes)) {
-      yield make();
-      items = [];
-      bytes = fixed;
+  for await (const values of readItemChunks(s3, reader)) {
+    for (const value of values) {
+      const item = select ? select(index++, value) : value;
+      const size = jsonLength(item) + 1;
+      if (items.length > 0 && (items.length >= limits.maxItems || bytes + size > limits.maxBytes)) {
+        yield make();
+        items = [];
+        bytes = fixed;
+      }
+      items.push(item);
+      bytes += size;
+      progress.itemsTotal++;
     }
-    items.push(item);
-    bytes += size;
-    progress.itemsTotal++;
   }
   if (items.length > 0) yield make();
   progress.readerDone = true;
@@ -222,11 +228,22 @@ async function dispatch(
   await Promise.all(running);
 }
 
+/** One child execution: its output, or a throw shaped as the interpreter's (`cause` or the error). */
+type ChildExecution = (input: unknown, context: unknown) => Promise<unknown>;
+
+function interpreted(processor: State, runOptions: RunOptions): ChildExecution {
+  const machine = new StateMachine(processor as unknown as StateMachineDefinition, {
+    validationOptions: { noValidate: true },
+  });
+  return (input) => machine.run(input as never, runOptions).result;
+}
+
 function childRunner(
-  child: StateMachine,
+  child: ChildExecution,
   ctx: DistributedMapContext,
   mapRunArn: string,
   progress: MapRunProgress,
+  keepInput: boolean,
   record: (index: number, result: ChildResult) => void,
 ): ChildRun {
   const childArn = mapRunArn.replace(':mapRun:', ':express:');
@@ -234,15 +251,18 @@ function childRunner(
     progress.executionsTotal++;
     const Name = `${index}-${randomUUID().slice(0, 8)}`;
     const StartDate = new Date().toISOString();
-    const base = { ExecutionArn: `${childArn}:${Name}`, Name, Input: JSON.stringify(batch.input), StartDate };
+    const ExecutionArn = `${childArn}:${Name}`;
+    const base = { ExecutionArn, Name, StartDate };
     const StateMachineArn = mapRunArn;
+    const context = { Execution: { Id: ExecutionArn, Name, StartTime: StartDate } };
     try {
-      const output = await child.run(batch.input as never, ctx.runOptions).result;
+      const output = await child(batch.input, context);
       progress.executionsSucceeded++;
       progress.itemsSucceeded += batch.items;
       const Output = JSON.stringify(output);
       record(index, {
         ...base,
+        Input: keepInput ? JSON.stringify(batch.input) : '',
         Status: 'SUCCEEDED',
         Output,
         StopDate: new Date().toISOString(),
@@ -256,6 +276,7 @@ function childRunner(
       const Cause = inner instanceof Error ? inner.message : String(inner);
       record(index, {
         ...base,
+        Input: JSON.stringify(batch.input),
         Status: 'FAILED',
         Error: Error_,
         Cause,

@@ -25,6 +25,11 @@ const context = {
 
 /** ms since this process started (performance's time origin). */
 const since = () => performance.now();
+/** CPU ms this process has used (user + system): steadier than wall time on a shared machine. */
+const cpu = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 const out = { mode };
 const ort = () => createRequire(join(taskDir, 'index.mjs'))('onnxruntime-node');
@@ -46,12 +51,15 @@ async function timed(n, fn) {
 if (mode === 'ort') {
   ort();
   out.ortLoadedAt = since();
+  out.ortLoadedCpu = cpu();
 } else if (mode === 'import' || mode === 'cold' || mode === 'warm') {
   const { handler } = await import(pathToFileURL(join(taskDir, 'index.mjs')).href);
   out.importedAt = since();
+  out.importedCpu = cpu();
   if (mode === 'cold') {
     out.firstMs = await invoke(handler, args.single);
     out.answeredAt = since();
+    out.answeredCpu = cpu();
   }
   if (mode === 'warm') {
     for (let i = 0; i < 200; i++) await invoke(handler, i % 2 ? args.batch : args.single);
@@ -83,6 +91,7 @@ if (mode === 'ort') {
   throw new Error(`unknown mode ${mode}`);
 }
 out.exitAt = since();
+out.exitCpu = cpu();
 process.stdout.write(`${JSON.stringify(out)}\n`);
 // Lambda freezes the process after the answer; end it here (SDK sockets may be kept alive).
 process.exit(0);

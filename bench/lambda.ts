@@ -43,6 +43,10 @@ interface RunnerOut {
   readonly firstMs?: number;
   readonly answeredAt?: number;
   readonly exitAt: number;
+  readonly ortLoadedCpu?: number;
+  readonly importedCpu?: number;
+  readonly answeredCpu?: number;
+  readonly exitCpu: number;
   readonly createMs?: number;
   readonly single?: number[];
   readonly batch?: number[];
@@ -82,7 +86,7 @@ async function prepareTask(root: string): Promise<{ task: string; bundleBytes: n
   const task = join(root, 'task');
   const layer = join(root, 'layer');
   mkdirSync(task, { recursive: true });
-  await build(lambdaBuildOptions(LAMBDA_ENTRIES.api, join(task, 'index.mjs')));
+  await build(lambdaBuildOptions(process.env.ENTRY ?? LAMBDA_ENTRIES.predict, join(task, 'index.mjs')));
   prepareOnnxRuntimeLayer(layer);
   // Lambda resolves a layer's nodejs/node_modules for ES module imports; a link reproduces that.
   symlinkSync(join(layer, LAYER_MODULES_DIR), join(task, 'node_modules'), 'dir');
@@ -153,29 +157,38 @@ async function main(): Promise<void> {
         `${MEMORY_MB} MB configured, node ${process.version}`,
     );
 
-    const cold = { bare: [] as number[], ort: [] as number[], imported: [] as number[], answered: [] as number[], first: [] as number[] };
-    const wall = { bare: [] as number[], cold: [] as number[] };
+    // Wall and CPU ms since each process began, per step; rounds interleave the steps.
+    const steps = { bare: [] as RunnerOut[], ort: [] as RunnerOut[], imported: [] as RunnerOut[], cold: [] as RunnerOut[] };
+    const spawnToExit = { bare: [] as number[], cold: [] as number[] };
     for (let i = 0; i < COLD_RUNS; i++) {
-      // Interleaved: each round starts a bare process, then each step of the cold start.
       const bare = await runner('bare', task, env);
-      cold.bare.push(bare.out.exitAt);
-      wall.bare.push(bare.wallMs);
-      cold.ort.push((await runner('ort', task, env)).out.ortLoadedAt ?? NaN);
-      cold.imported.push((await runner('import', task, env)).out.importedAt ?? NaN);
-      const first = await runner('cold', task, env, { single });
-      cold.answered.push(first.out.answeredAt ?? NaN);
-      cold.first.push(first.out.firstMs ?? NaN);
-      wall.cold.push(first.wallMs);
+      steps.bare.push(bare.out);
+      spawnToExit.bare.push(bare.wallMs);
+      steps.ort.push((await runner('ort', task, env)).out);
+      steps.imported.push((await runner('import', task, env)).out);
+      const cold = await runner('cold', task, env, { single });
+      steps.cold.push(cold.out);
+      spawnToExit.cold.push(cold.wallMs);
     }
-    const bareAt = median(cold.bare);
-    console.log(`\ncold start, median of ${COLD_RUNS} fresh processes (ms since the process began)`);
-    console.log(`  bare node start           ${ms(bareAt)}   (spawn to exit ${ms(median(wall.bare))})`);
-    console.log(`  + onnxruntime-node loaded ${ms(median(cold.ort))}   (+${ms(median(cold.ort) - bareAt)})`);
-    console.log(`  + bundle imported         ${ms(median(cold.imported))}   (+${ms(median(cold.imported) - bareAt)})`);
-    console.log(`  + first answer            ${ms(median(cold.answered))}   (first invocation ${ms(median(cold.first))})`);
+    const at = (outs: RunnerOut[], wall: keyof RunnerOut, cpuKey: keyof RunnerOut) => ({
+      wall: median(outs.map((o) => Number(o[wall]))),
+      cpu: median(outs.map((o) => Number(o[cpuKey]))),
+    });
+    const bareAt = at(steps.bare, 'exitAt', 'exitCpu');
+    const row = (label: string, t: { wall: number; cpu: number }) =>
+      console.log(
+        `  ${label.padEnd(26)} wall ${ms(t.wall)} (+${ms(t.wall - bareAt.wall)})   ` +
+          `cpu ${ms(t.cpu)} (+${ms(t.cpu - bareAt.cpu)})`,
+      );
+    console.log(`\ncold start, median of ${COLD_RUNS} fresh processes: ms since the process began (over a bare start)`);
+    row('bare node start', bareAt);
+    row('onnxruntime-node loaded', at(steps.ort, 'ortLoadedAt', 'ortLoadedCpu'));
+    row('bundle imported', at(steps.imported, 'importedAt', 'importedCpu'));
+    row('first answer (cold start)', at(steps.cold, 'answeredAt', 'answeredCpu'));
     console.log(
-      `  cold start over bare      ${ms(median(cold.answered) - bareAt)}   ` +
-        `(spawn to exit: ${ms(median(wall.cold) - median(wall.bare))}; goal: within 300 ms)`,
+      `  first invocation alone     wall ${ms(median(steps.cold.map((o) => o.firstMs ?? NaN)))}; ` +
+        `spawn to exit over bare ${ms(median(spawnToExit.cold) - median(spawnToExit.bare))} ` +
+        `(goal: cold start within 300 ms of a bare start)`,
     );
 
     const warm = await runner('warm', task, env, { single, batch, n: WARM_N });

@@ -1,10 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { CoreDeps } from '../../core/deps.js';
+import { LinePredictionLog } from '../../core/serving/log-lines.js';
 import { type PredictContext, predict } from '../../core/serving/predict.js';
+import { EndpointResolver } from '../../core/serving/resolver.js';
+import { SessionCache } from '../../core/serving/session-cache.js';
 import { lambdaDeps, lazy } from '../env-deps.js';
 import { errorBody, errorReply } from './errors.js';
 import { admitPredict, DEFAULT_MAX_BODY, parseRawJson } from './predict-admission.js';
-import { createServingState } from './serving.js';
 
 /** The predict route's path; its `{name}` is the only path parameter. */
 const PREDICT_PATH = /^\/v1\/endpoints\/([^/]+)\/predict$/;
@@ -69,24 +71,35 @@ export function predictAdapter(
   };
 }
 
-/** One serving state per container (cold start), reused by every invocation. */
+/** A log line on stdout: one write(2) to the runtime's pipe, synchronous on Linux. */
+const toStdout = (line: string) => void process.stdout.write(`${line}\n`);
+
+/**
+ * One serving state per container (cold start), reused by every invocation. Its prediction log
+ * is lines on stdout (CloudWatch Logs), which the log-ingest function stores: the answer never
+ * waits for DynamoDB, and a record is out of the process before its answer is.
+ */
 const container = lazy(() => {
   const deps = lambdaDeps();
-  const serving = createServingState(deps);
+  const serving: PredictContext = {
+    cache: new SessionCache(),
+    resolver: new EndpointResolver({}),
+    log: new LinePredictionLog(toStdout, (error) => console.error('shadow scoring failed', error)),
+    onShadowError: (shadow, error) => console.error(`shadow variant ${shadow.name} (v${shadow.version}) failed`, error),
+  };
   return { serving, answer: predictAdapter(deps, serving) };
 });
 
 /**
  * Lambda entry of the predict function (the route `POST /v1/endpoints/{name}/predict`; IAM
- * guards it). The prediction log is flushed before returning: Lambda freezes the sandbox once
- * the handler resolves, so records left in the buffer would wait for the next invocation.
+ * guards it). Shadows are scored before returning: Lambda freezes the sandbox once the handler
+ * resolves, so their records would otherwise wait for the next invocation.
  */
 export async function handler(event: APIGatewayProxyEventV2): Promise<Answer> {
   const { serving, answer } = container();
   try {
     return await answer(event);
   } finally {
-    // A failed write keeps its records queued for the next invocation; the answer still goes out.
-    await serving.log.flush().catch((error: unknown) => console.error('prediction log flush failed', error));
+    await serving.log.flush();
   }
 }

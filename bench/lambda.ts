@@ -36,6 +36,15 @@ const MEMORY_MB = FUNCTION_DEFAULTS.onnxMemorySize;
 const PRICE = { gbSecond: 0.0000166667, request: 0.2 / 1e6 };
 const RUNNER = fileURLToPath(new URL('./lambda-runner.mjs', import.meta.url));
 
+/** A timed series, summarized by the runner (ms). */
+interface Timings {
+  readonly p50: number;
+  readonly p99: number;
+  readonly mean: number;
+  /** Mean of the durations rounded up to the millisecond, as Lambda bills them. */
+  readonly billedMean: number;
+}
+
 interface RunnerOut {
   readonly mode: string;
   readonly ortLoadedAt?: number;
@@ -48,8 +57,8 @@ interface RunnerOut {
   readonly answeredCpu?: number;
   readonly exitCpu: number;
   readonly createMs?: number;
-  readonly single?: number[];
-  readonly batch?: number[];
+  readonly single?: Timings;
+  readonly batch?: Timings;
   readonly rssMb?: number;
 }
 
@@ -117,11 +126,10 @@ function quantile(xs: readonly number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 const ms = (x: number) => `${x.toFixed(x < 10 ? 3 : 0).padStart(8)} ms`;
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Cost of a million invocations at MEMORY_MB, billed per started millisecond. */
-function costPerMillion(durations: readonly number[]): number {
-  const billedSeconds = mean(durations.map((d) => Math.ceil(d))) / 1000;
+function costPerMillion(t: Timings | undefined): number {
+  const billedSeconds = (t?.billedMean ?? NaN) / 1000;
   return 1e6 * (billedSeconds * (MEMORY_MB / 1024) * PRICE.gbSecond + PRICE.request);
 }
 
@@ -193,24 +201,24 @@ async function main(): Promise<void> {
 
     const warm = await runner('warm', task, env, { single, batch, n: WARM_N });
     const bare = await runner('session', task, env, { model: modelPath, rows: rows.map(Object.values), n: WARM_N });
-    const line = (label: string, xs: readonly number[], ref: readonly number[]) =>
+    const line = (label: string, t: Timings | undefined, ref: Timings | undefined) =>
       console.log(
-        `  ${label.padEnd(10)} p50 ${ms(median(xs))}  p99 ${ms(quantile(xs, 0.99))}   ` +
-          `bare session.run p50 ${ms(median(ref))}  p99 ${ms(quantile(ref, 0.99))}   ` +
-          `p50 over bare ${ms(median(xs) - median(ref))}`,
+        `  ${label.padEnd(10)} p50 ${ms(t?.p50 ?? NaN)}  p99 ${ms(t?.p99 ?? NaN)}   ` +
+          `bare session.run p50 ${ms(ref?.p50 ?? NaN)}  p99 ${ms(ref?.p99 ?? NaN)}   ` +
+          `p50 over bare ${ms((t?.p50 ?? NaN) - (ref?.p50 ?? NaN))}`,
       );
     console.log(`\nwarm, ${WARM_N} invocations of one process (goal: p50 within 1 ms of the bare run)`);
-    line('single', warm.out.single ?? [], bare.out.single ?? []);
-    line('batch100', warm.out.batch ?? [], bare.out.batch ?? []);
+    line('single', warm.out.single, bare.out.single);
+    line('batch100', warm.out.batch, bare.out.batch);
     console.log(
       `  RSS ${warm.out.rssMb?.toFixed(0)} MB (bare session ${bare.out.rssMb?.toFixed(0)} MB); ` +
         `session creation ${ms(bare.out.createMs ?? NaN)}`,
     );
     console.log(
       `\ncost per million predictions at ${MEMORY_MB} MB, from the measured warm durations: ` +
-        `single $${costPerMillion(warm.out.single ?? []).toFixed(2)}, ` +
-        `100-row batch $${costPerMillion(warm.out.batch ?? []).toFixed(2)} per million requests ` +
-        `($${(costPerMillion(warm.out.batch ?? []) / 100).toFixed(3)} per million rows)`,
+        `single $${costPerMillion(warm.out.single).toFixed(2)}, ` +
+        `100-row batch $${costPerMillion(warm.out.batch).toFixed(2)} per million requests ` +
+        `($${(costPerMillion(warm.out.batch) / 100).toFixed(3)} per million rows)`,
     );
   } finally {
     await emulators.stop();

@@ -1,15 +1,16 @@
 // One fresh process of bench/lambda.ts, run as Lambda's Node.js runtime runs a function: cwd is
 // the task root, the layer's modules resolve from node_modules, `handler(event, context)`.
-// Usage: node lambda-runner.mjs <mode> <taskDir> <argsJson>; prints one JSON line.
+// Usage: node lambda-runner.mjs <mode> <taskDir> <argsJson> <resultFile>; writes its figures
+// as JSON to resultFile (stdout is the function's: the prediction log's lines go there).
 // Modes: bare (start only) | ort (+ onnxruntime-node's load) | import (+ the bundle's import) |
 // cold (import, then one invocation) | warm (invocations, timed) | session (bare session.run, timed).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
-const [mode, taskDir, argsJson = '{}'] = process.argv.slice(2);
+const [mode, taskDir, argsJson = '{}', resultFile] = process.argv.slice(2);
 const args = JSON.parse(argsJson);
 const context = {
   awsRequestId: 'bench',
@@ -101,6 +102,6 @@ if (mode === 'ort') {
 }
 out.exitAt = since();
 out.exitCpu = cpu();
-process.stdout.write(`${JSON.stringify(out)}\n`);
+writeFileSync(resultFile, JSON.stringify(out));
 // Lambda freezes the process after the answer; end it here (SDK sockets may be kept alive).
 process.exit(0);

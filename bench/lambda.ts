@@ -15,7 +15,7 @@
  * single row and 100-row batch, beside the bare `session.run` of the same model.
  */
 import { fork, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,19 +103,19 @@ async function prepareTask(root: string): Promise<{ task: string; bundleBytes: n
 }
 
 function runner(mode: string, task: string, env: NodeJS.ProcessEnv, args: unknown = {}) {
+  const resultFile = join(task, '..', `result-${mode}.json`);
   return new Promise<{ out: RunnerOut; wallMs: number }>((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [RUNNER, mode, task, JSON.stringify(args)], { cwd: task, env });
+    const child = spawn(process.execPath, [RUNNER, mode, task, JSON.stringify(args), resultFile], { cwd: task, env });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-4000)));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
       const wallMs = performance.now() - t0;
-      const line = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !line.startsWith('{')) reject(new Error(`${mode} exited ${code}:\n${stdout}\n${stderr}`));
-      else resolve({ out: JSON.parse(line) as RunnerOut, wallMs });
+      if (code !== 0) reject(new Error(`${mode} exited ${code}:\n${stdout.slice(-2000)}\n${stderr}`));
+      else resolve({ out: JSON.parse(readFileSync(resultFile, 'utf8')) as RunnerOut, wallMs });
     });
   });
 }

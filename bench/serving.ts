@@ -26,8 +26,7 @@
  * its row is printed beside the one without, with the time the journal's writes took on the
  * answering thread per answer.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,13 +34,8 @@ import { join } from 'node:path';
 import { fork } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ModelContractSchema } from '../contracts/model-contract.js';
 import type { CoreDeps } from '../core/deps.js';
-import { setAlias } from '../core/registry/aliases.js';
-import { registerModelVersion } from '../core/registry/versions.js';
-import { ensureEndpoint } from '../core/serving/endpoints.js';
 import { createApp } from '../lambdas/api/app.js';
 import type { ApiContext } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
@@ -55,13 +49,13 @@ import {
 import { startEmulatorsThread } from '../local/emulators/thread.js';
 import { FileLogJournal } from '../local/prediction-journal.js';
 import '../local/polyfills.js';
-import { trainBuiltin } from '../training/quickstart.js';
 import {
   type LoadGenerator,
   type LoadResult,
   nodeLoadGenerator,
   wrkLoadGenerator,
 } from './load-generators.js';
+import { deployIris } from './iris-endpoint.js';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -78,41 +72,6 @@ function listen(server: Server): Promise<string> {
       resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
     ),
   );
-}
-
-/** Trains gradient boosting on iris with the real trainer and serves it as the endpoint `iris`. */
-async function deployIris(deps: CoreDeps): Promise<Record<string, number>> {
-  const { root } = trainBuiltin('iris', 'gradient_boosting', { keep: true });
-  const bytes = readFileSync(join(root, 'model', 'model.onnx'));
-  const contract = ModelContractSchema.parse(
-    JSON.parse(readFileSync(join(root, 'model', 'contract.json'), 'utf8')),
-  );
-  rmSync(root, { recursive: true, force: true });
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  const key = `models/iris/versions/1/model.onnx`;
-  await deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: bytes }));
-  await registerModelVersion(deps, {
-    model: 'iris',
-    runId: 'bench',
-    algorithm: contract.algorithm,
-    contract,
-    score: 1,
-    onnxUri: `s3://${deps.bucket}/${key}`,
-    onnxSha256: sha,
-  });
-  await setAlias(deps, {
-    model: 'iris',
-    alias: 'champion',
-    version: 1,
-    reason: 'bench',
-    policy: 'manual',
-    by: 'bench',
-  });
-  await ensureEndpoint(deps, { model: 'iris' });
-  const [header, first] = readFileSync(new URL('../datasets/iris.csv', import.meta.url), 'utf8').split('\n');
-  const names = header.split(',').slice(0, -1);
-  const values = first.split(',').map(Number);
-  return Object.fromEntries(names.map((n, i) => [n, values[i]]));
 }
 
 async function countLogged(deps: CoreDeps): Promise<number> {
@@ -290,7 +249,7 @@ async function cirrusTarget(
   const dataDir = await mkdtemp(join(tmpdir(), 'cirrus-bench-serving-'));
   const storage = await start(dataDir);
   const { deps } = storage;
-  const features = await deployIris(deps);
+  const { features } = await deployIris(deps);
   const journal = durable ? new TimedJournal(join(dataDir, 'prediction-journal')) : undefined;
   const serving = createServingState(deps, { log: { journal } });
   const refuse = () => Promise.reject(new Error('not in this bench'));

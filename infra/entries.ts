@@ -4,6 +4,8 @@
  */
 export const LAMBDA_ENTRIES = {
   api: 'lambdas/api/handler.ts',
+  predict: 'lambdas/api/predict-handler.ts',
+  logIngest: 'lambdas/log-ingest/handler.ts',
   validate: 'lambdas/pipeline/validate.ts',
   prepare: 'lambdas/pipeline/prepare.ts',
   evaluate: 'lambdas/pipeline/evaluate.ts',

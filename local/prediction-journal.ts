@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { type PredictionLogRecord, PredictionLogRecordSchema } from '../contracts/serving.js';
 import type { CoreDeps } from '../core/deps.js';
 import type { LogJournal } from '../core/ports.js';
-import { segmentOf } from '../core/serving/log-layout.js';
 import type { PredictionLogWriter } from '../core/serving/prediction-log.js';
-import { segmentRecords } from '../core/serving/prediction-store.js';
+import { storeUnlogged } from '../core/serving/log-ingest.js';
 
 /** Where the local runtime keeps the prediction log's journal. */
 export const journalDir = (dataDir: string) => join(dataDir, 'prediction-journal');
@@ -62,7 +61,7 @@ export class FileLogJournal implements LogJournal {
 /**
  * Replays what earlier processes journaled but did not store: every record not already in its
  * segment is logged again (journaled by `writer`'s own journal first, so the old files can go),
- * then the old files are deleted and the log flushed. A line cut short by the crash is skipped
+ * then the log is flushed and the old files deleted. A line cut short by the crash is skipped
  * (its answer never left: the line is written whole before answering).
  * @returns how many records were logged again.
  */
@@ -74,30 +73,12 @@ export async function replayLogJournal(
   const files = (await readdir(journal.dir))
     .filter((name) => name.endsWith('.jsonl') && !name.startsWith(`${journal.prefix}-`))
     .map((name) => join(journal.dir, name));
-  const bySegment = new Map<string, PredictionLogRecord[]>();
-  for (const file of files) {
-    for (const record of journalRecords(await readFile(file, 'utf8'))) {
-      const segment = segmentOf(record.requestId);
-      bySegment.set(segment, [...(bySegment.get(segment) ?? []), record]);
-    }
-  }
-  let replayed = 0;
-  for (const [segment, records] of bySegment) {
-    const stored = new Set((await segmentRecords(deps, segment)).map(recordKey));
-    for (const record of records) {
-      if (stored.has(recordKey(record))) continue;
-      stored.add(recordKey(record));
-      writer.log(record);
-      replayed++;
-    }
-  }
+  const records: PredictionLogRecord[] = [];
+  for (const file of files) records.push(...journalRecords(await readFile(file, 'utf8')));
+  const replayed = await storeUnlogged(deps, writer, records);
   await Promise.all(files.map((file) => unlinkAsync(file)));
-  await writer.flush();
   return replayed;
 }
-
-/** A record's identity in the log: its request, variant and whether it is a shadow. */
-const recordKey = (r: PredictionLogRecord) => `${r.requestId}\n${r.variant}\n${r.shadow ? 1 : 0}`;
 
 function journalRecords(text: string): PredictionLogRecord[] {
   const records: PredictionLogRecord[] = [];

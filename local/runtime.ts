@@ -4,6 +4,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { CoreDeps } from '../core/deps.js';
 import type { PipelineRunner } from '../core/ports.js';
 import { createApp } from '../lambdas/api/app.js';
+import { createServingState } from '../lambdas/api/serving.js';
 import { withConsole } from '../console/serve.js';
 import { refuseConnect } from '../lambdas/api/connect.js';
 import type { ApiContext, ServingOptions } from '../lambdas/api/context.js';
@@ -131,8 +132,10 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
   const journal = new FileLogJournal(journalDir(dataDir));
   const serving = { ...options.serving, log: { ...options.serving?.log, journal } };
   const appOptions = { token, serving }; // one object for both, so the lane's limits are the app's
+  const servingState = createServingState(deps, serving);
+  context.serving = servingState;
   const app = createApp(context, appOptions);
-  const replayedPredictions = await replayLogJournal(journal, context.serving!.log, deps);
+  const replayedPredictions = await replayLogJournal(journal, servingState.log, deps);
   const server = await listen(
     withConsole(nodeListener(app, context, appOptions)),
     options.port ?? 8787,

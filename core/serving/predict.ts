@@ -9,7 +9,7 @@ import type {
 import type { CoreDeps } from '../deps.js';
 import { CirrusError } from '../errors.js';
 import { featureNames } from '../ml/onnx-io.js';
-import type { PredictionLogWriter } from './prediction-log.js';
+import type { PredictionLog } from './prediction-log.js';
 import { normalizeRequest } from './request-rows.js';
 import type { EndpointResolver } from './resolver.js';
 import { chooseVariant, type RequestHeaders, stickyKeyOf } from './router.js';
@@ -20,7 +20,7 @@ import type { LoadedModel, SessionCache } from './session-cache.js';
 export interface PredictContext {
   readonly cache: SessionCache;
   readonly resolver: EndpointResolver;
-  readonly log: PredictionLogWriter;
+  readonly log: PredictionLog;
   /** Random draw for unsticky routing. @default Math.random */
   readonly random?: () => number;
   /** @default the log writer's segmented ids (`log.newRequestId()`, see log-layout.ts) */

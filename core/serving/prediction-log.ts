@@ -49,6 +49,23 @@ export interface PredictionLogOptions {
 
 type Item = Record<string, unknown>;
 
+/** What the predict path needs of a prediction log (PredictionLogWriter, LinePredictionLog). */
+export interface PredictionLog {
+  /** A new request id (`<segment>.<index>`, see log-layout.ts). */
+  newRequestId(): string;
+  /** Logs a record; returns at once. */
+  log(record: PredictionLogRecord): void;
+  /** Logs records still being produced (shadows); `flush()` waits for them. */
+  logLater(records: Promise<readonly PredictionLogRecord[]>): void;
+  /** True while callers should wait (`waitForCapacity`) before answering more. */
+  readonly overloaded: boolean;
+  waitForCapacity(): Promise<void>;
+  /** Nothing queued or still being produced. */
+  readonly idle: boolean;
+  /** Resolves once everything logged so far is where this log keeps it. */
+  flush(): Promise<void>;
+}
+
 /** Parts an attempt did not store, and why when it was an error. */
 interface Left {
   readonly items: Item[];
@@ -109,7 +126,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * log.log(record);          // returns at once
  * await log.flush();        // all written
  */
-export class PredictionLogWriter {
+export class PredictionLogWriter implements PredictionLog {
   /** Logged records, already grouped into parts (see log-parts.ts for why as bytes). */
   private readonly buffer = new PartBuilder();
   /** Part items built from the buffer, waiting for a write slot. */

@@ -3,6 +3,7 @@ import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 import { FUNCTION_DEFAULTS, METRICS_NAMESPACE } from '../defaults.js';
 import { REPO_ROOT, repoPath } from '../paths.js';
 
@@ -25,6 +26,54 @@ const ESM_BANNER = [
   'const __filename = __cirrusFileURLToPath(import.meta.url);',
   'const __dirname = __cirrusDirname(__filename);',
 ].join(' ');
+
+/**
+ * How every function is bundled (esbuild through NodejsFunction): one source for the construct
+ * and for whatever must reproduce its asset without a synth (bench/lambda.ts).
+ */
+export const LAMBDA_BUNDLE = {
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  banner: ESM_BANNER,
+  externalModules: EXTERNAL_MODULES,
+  minify: true,
+  // Errors take their name from their class (core/errors.ts), and a state machine's Catch
+  // and Fail state read that name: minified, ValidationError would arrive as "t".
+  keepNames: true,
+  sourceMap: true,
+  sourcesContent: false,
+} as const;
+
+/** LAMBDA_BUNDLE as esbuild's own build options: the function's `index.mjs` at `outfile`. */
+export function lambdaBuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [repoPath(entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: LAMBDA_BUNDLE.target,
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    banner: { js: LAMBDA_BUNDLE.banner },
+    external: [...LAMBDA_BUNDLE.externalModules],
+    minify: LAMBDA_BUNDLE.minify,
+    keepNames: LAMBDA_BUNDLE.keepNames,
+    sourcemap: LAMBDA_BUNDLE.sourceMap,
+    sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+    tsconfig: repoPath('tsconfig.json'),
+    logLevel: 'warning',
+  };
+}
+
+/** The environment every function starts with: Powertools' settings and Node's options. */
+export function functionEnvironment(serviceName: string): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: serviceName,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}
 
 export interface CirrusFunctionProps {
   /** Repository-relative entry file exporting `handler` (see infra/entries.ts). */
@@ -79,25 +128,12 @@ export class CirrusFunction extends NodejsFunction {
       logGroup,
       projectRoot: REPO_ROOT,
       depsLockFilePath: repoPath('package-lock.json'),
-      environment: {
-        POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
-      },
+      environment: { ...functionEnvironment(props.serviceName), ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node20',
-        mainFields: ['module', 'main'],
-        banner: ESM_BANNER,
-        externalModules: EXTERNAL_MODULES,
-        minify: true,
-        // Errors take their name from their class (core/errors.ts), and a state machine's Catch
-        // and Fail state read that name: minified, ValidationError would arrive as "t".
-        keepNames: true,
-        sourceMap: true,
-        sourcesContent: false,
+        ...LAMBDA_BUNDLE,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        externalModules: [...LAMBDA_BUNDLE.externalModules],
         tsconfig: repoPath('tsconfig.json'),
         commandHooks: {
           beforeBundling: () => [],

@@ -12,11 +12,14 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction, ILayerVersion } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, type RetentionDays, SubscriptionFilter } from 'aws-cdk-lib/aws-logs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTION_DEFAULTS, STACK_DEFAULTS } from '../defaults.js';
+import { PREDICTION_LINE_KEY } from '../../core/serving/log-lines.js';
 import { LAMBDA_ENTRIES } from '../entries.js';
 import { CirrusFunction } from './cirrus-function.js';
 import {
@@ -35,7 +38,11 @@ export const PREDICT_ROUTE = '/v1/endpoints/{name}/predict';
 /** Predict reads the endpoint's traffic and model versions, loads models, logs predictions. */
 export const PREDICT_ACCESS: DataAccess = {
   bucket: READ_OBJECTS,
-  tables: { registry: READ_ITEMS, predictions: ['PutItem', 'BatchWriteItem'] },
+  tables: { registry: READ_ITEMS },
+};
+/** Log ingest stores the predict function's records, each once (a Query of the segment first). */
+export const LOG_INGEST_ACCESS: DataAccess = {
+  tables: { predictions: ['Query', 'PutItem', 'BatchWriteItem'] },
 };
 /** Management serves datasets, runs, registry, endpoints, feedback and A/B tests. */
 export const MANAGEMENT_ACCESS: DataAccess = {
@@ -108,14 +115,17 @@ export interface PredictionApiProps {
 
 /**
  * The HTTPS prediction and management API: an HTTP API whose every route requires SigV4 (IAM
- * authorization), the predict route on its own function (sized for onnxruntime) and the rest on
- * the management function — both run the same Hono app (`lambdas/api/handler.ts`).
+ * authorization), the predict route on its own function (sized for onnxruntime; its adapter
+ * `lambdas/api/predict-handler.ts` admits and answers as the app does) and the rest on the
+ * management function, the Hono app (`lambdas/api/handler.ts`).
  */
 export class PredictionApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly predictFunction: CirrusFunction;
   readonly managementFunction: CirrusFunction;
+  /** Stores the prediction records the predict function writes to its log group. */
+  readonly logIngestFunction: CirrusFunction;
   readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: PredictionApiProps) {
@@ -134,6 +144,8 @@ export class PredictionApi extends Construct {
     };
     this.predictFunction = new CirrusFunction(this, 'PredictFunction', {
       ...common,
+      // The predict route alone, without the Hono app: a smaller bundle, a shorter cold start.
+      entry: LAMBDA_ENTRIES.predict,
       serviceName: `${props.namePrefix}-predict`,
       description: 'Cirrus API: POST /v1/endpoints/{name}/predict',
       memorySize: FUNCTION_DEFAULTS.onnxMemorySize,
@@ -148,6 +160,7 @@ export class PredictionApi extends Construct {
       environment: { ...common.environment, CIRRUS_BUILTIN_DATASETS_DIR: '/var/task/datasets' },
       reservedConcurrentExecutions: reservation(props.managementConcurrency),
     });
+    this.logIngestFunction = this.ingestPredictionLogs(props, removal);
     wireData(this.predictFunction, props.data, PREDICT_ACCESS);
     wireData(this.managementFunction, props.data, MANAGEMENT_ACCESS);
     if (props.customTrainerImagePrefix)
@@ -195,6 +208,30 @@ export class PredictionApi extends Construct {
         ThrottlingBurstLimit: props.predictBurstLimit ?? STACK_DEFAULTS.predictBurstLimit,
       },
     });
+  }
+
+  /**
+   * The predict function logs each prediction as a line on stdout (core/serving/log-lines.ts)
+   * and never waits for DynamoDB; a subscription on its log group hands those lines to this
+   * function, which stores them. A batch that still fails after Lambda's retries goes to the
+   * dead-letter queue, from where it can be redriven.
+   */
+  private ingestPredictionLogs(props: PredictionApiProps, removal: RemovalPolicy): CirrusFunction {
+    const fn = new CirrusFunction(this, 'LogIngestFunction', {
+      entry: LAMBDA_ENTRIES.logIngest,
+      serviceName: `${props.namePrefix}-log-ingest`,
+      description: 'Cirrus prediction log: stores the predict function’s logged records in DynamoDB',
+      logRetention: props.logRetention,
+      logRemovalPolicy: removal,
+    });
+    wireData(fn, props.data, LOG_INGEST_ACCESS);
+    fn.configureAsyncInvoke({ onFailure: new SqsDestination(props.retrainSchedules.deadLetters), retryAttempts: 2 });
+    new SubscriptionFilter(this, 'PredictionLogLines', {
+      logGroup: this.predictFunction.logGroup,
+      destination: new LambdaDestination(fn),
+      filterPattern: FilterPattern.exists(`$.${PREDICTION_LINE_KEY}`),
+    });
+    return fn;
   }
 
   /**

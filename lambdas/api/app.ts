@@ -3,10 +3,11 @@ import type { ApiContext, AppOptions } from './context.js';
 import { DOCS_ASSET_PATHS, mountDocs } from './docs.js';
 import { errorBody, toErrorResponse, zodToValidation } from './errors.js';
 import { limitBody, requireBearer } from './middleware.js';
+import { DEFAULT_MAX_BODY } from './predict-admission.js';
 import { mountRoutes } from './routes/index.js';
 import { createServingState } from './serving.js';
 
-export const DEFAULT_MAX_BODY = 6 * 1024 * 1024;
+export { DEFAULT_MAX_BODY };
 const OPEN_PATHS = new Set(['/health', '/docs', '/openapi.json', ...DOCS_ASSET_PATHS]);
 
 /**

@@ -2,12 +2,10 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { getRequestListener } from '@hono/node-server';
 import type { CoreDeps } from '../../core/deps.js';
 import { type PredictContext, predict } from '../../core/serving/predict.js';
-import { type CirrusApp, DEFAULT_MAX_BODY } from './app.js';
+import type { CirrusApp } from './app.js';
 import type { ApiContext, AppOptions } from './context.js';
-import { errorBody, errorReply, requireJsonContentType, zodToValidation } from './errors.js';
-import { bearerProblem, bodyTooLarge } from './middleware.js';
-import { parseRawJson } from './route.js';
-import { EndpointParams } from './routes/params.js';
+import { errorReply } from './errors.js';
+import { admitPredict, DEFAULT_MAX_BODY, parseRawJson } from './predict-admission.js';
 
 export interface PredictLaneOptions {
   readonly deps: CoreDeps;
@@ -23,12 +21,11 @@ const PLAIN_PREDICT_PATH = /^\/v1\/endpoints\/([A-Za-z0-9._-]+)\/predict$/;
 
 /**
  * Node's request listener for the API with a lane for predictions: a plain
- * `POST /v1/endpoints/{name}/predict` (declared Content-Length) is answered here, by the same
- * checks in the same order as the app (bearer token, body size, endpoint name, JSON body) and
- * the same core `predict`, with the same error bodies; every other request goes to `fallback`
- * (the Hono app). Why: the framework's request/response plumbing cost a quarter to a third of a
- * single-row prediction's CPU on the local server (bench/serving.ts: ~4,800 -> 6,100-7,200 req/s
- * with wrk); the Lambda handler is unaffected.
+ * `POST /v1/endpoints/{name}/predict` (declared Content-Length) is answered here, admitted as
+ * the app admits it (`admitPredict`) and answered by the same core `predict`, with the same error
+ * bodies; every other request goes to `fallback` (the Hono app). Why: the framework's
+ * request/response plumbing was a large share of a single-row prediction's CPU on the local
+ * server (bench/serving.ts measures it).
  * tests/api/predict-lane.test.ts holds the lane to the app's answers, request for request.
  */
 export function withPredictLane(fallback: RequestListener, options: PredictLaneOptions): RequestListener {
@@ -75,31 +72,24 @@ async function answer(
   name: string,
   options: PredictLaneOptions,
 ): Promise<void> {
-  // The app's order: token, then size (so an unauthenticated caller never makes us read), then
-  // the path parameter, then the body.
-  const unauthorized = options.token ? bearerProblem(req.headers.authorization, options.token) : undefined;
-  if (unauthorized) return refuse(req, res, 401, errorBody('Unauthorized', unauthorized));
-  if (Number(req.headers['content-length']) > options.maxBodyBytes)
-    return refuse(req, res, 413, bodyTooLarge(options.maxBodyBytes));
-  const params = EndpointParams.safeParse({ name });
-  if (!params.success) {
-    const v = zodToValidation(params.error);
-    return refuse(req, res, 400, errorBody(v.code, v.message, v.field));
-  }
-  try {
-    requireJsonContentType(req.headers['content-type']);
-  } catch (error) {
-    const { status, body } = errorReply(error);
-    return refuse(req, res, status, body);
-  }
+  const admitted = admitPredict(
+    {
+      name,
+      authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
+      bodyBytes: Number(req.headers['content-length']),
+    },
+    options,
+  );
+  if (!('endpoint' in admitted)) return refuse(req, res, admitted.status, admitted.body);
   const text = await readText(req);
   if (text === undefined) return; // the client went away
   try {
     const body = parseRawJson(text);
-    // node:http's headers as they are: a per-request reader closure cost ~2 % of the CPU
-    // under tsx, which names every named closure as it is created (esbuild's keepNames).
+    // node:http's headers as they are: a per-request reader closure was measurable CPU under
+    // tsx, which names every named closure as it is created (esbuild's keepNames).
     const result = await predict(options.deps, options.serving, {
-      endpoint: params.data.name,
+      endpoint: admitted.endpoint,
       body,
       headers: req.headers,
     });

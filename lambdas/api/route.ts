@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { requireJsonContentType } from './errors.js';
 import { headerOf } from './middleware.js';
+import { parseRawJson } from './predict-admission.js';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -65,10 +66,6 @@ function requestOf(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>) {
   };
 }
 
-/** A raw JSON body: empty is `undefined`, malformed JSON a SyntaxError (a 400 naming `body`). */
-export function parseRawJson(text: string): unknown {
-  return text.trim() === '' ? undefined : (JSON.parse(text) as unknown);
-}
 
 async function readRawJson(c: Context): Promise<unknown> {
   return parseRawJson(await c.req.text());

@@ -10,7 +10,10 @@ import type { ServingOptions } from './context.js';
  * The per-process state of the predict path: ONNX sessions, resolved endpoints and the
  * buffered prediction log. One per app, so a warm container reuses all three.
  */
-export function createServingState(deps: CoreDeps, options: ServingOptions = {}): PredictContext {
+/** The predict path's state with its DynamoDB log writer (the app's, the local server's). */
+export type ServingState = PredictContext & { readonly log: PredictionLogWriter };
+
+export function createServingState(deps: CoreDeps, options: ServingOptions = {}): ServingState {
   return {
     cache: new SessionCache(),
     resolver: new EndpointResolver({ ttlMs: options.endpointTtlMs }),

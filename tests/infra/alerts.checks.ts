@@ -36,18 +36,30 @@ export function alertChecks(synth: Synthesized): void {
       for (const target of targets) expect(target.DeadLetterConfig, target.Id).toEqual({ Arn: dlq });
     });
 
-    it('sends the failed async invocations of every EventBridge-invoked function to the queue', () => {
+    it('sends the failed async invocations of every function invoked by a rule or a log subscription to the queue', () => {
       const dlq = ref(synth.stack.alerts.deadLetters.queueArn);
       // Targets name a function by its Arn, invoke configs by a Ref: both render `<Logical>`.
-      const invokedByRules = new Set(
-        resources('AWS::Events::Rule').flatMap(([, rule]) =>
+      const invokedAsync = new Set([
+        ...resources('AWS::Events::Rule').flatMap(([, rule]) =>
           (rule.Properties.Targets ?? []).map((t: { Arn: unknown }) => renderExpression(t.Arn)),
         ),
-      );
+        ...resources('AWS::Logs::SubscriptionFilter').map(([, f]) => renderExpression(f.Properties.DestinationArn)),
+      ]);
+      expect(invokedAsync.size).toBeGreaterThanOrEqual(3);
       const configs = resources('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
-      expect(configs.map((c) => renderExpression(c.FunctionName)).sort()).toEqual([...invokedByRules].sort());
+      expect(configs.map((c) => renderExpression(c.FunctionName)).sort()).toEqual([...invokedAsync].sort());
       for (const config of configs)
         expect(config.DestinationConfig).toEqual({ OnFailure: { Destination: dlq } });
+    });
+
+    it('subscribes log ingest to the predict function’s prediction lines, and only to those', () => {
+      const [filter, ...others] = resources('AWS::Logs::SubscriptionFilter').map(([, f]) => f.Properties);
+      expect(others).toEqual([]);
+      const { api } = synth.stack;
+      expect(filter.LogGroupName).toEqual(ref(api.predictFunction.logGroup.logGroupName));
+      expect(renderExpression(filter.DestinationArn)).toEqual(renderExpression(ref(api.logIngestFunction.functionArn)));
+      // FilterPattern.exists: matches the lines that have the field, whatever its value.
+      expect(filter.FilterPattern).toBe('{ $.cirrusPrediction = "*" }');
     });
 
     it('points runtime retraining rules at the queue, and lets only those rules send to it', () => {

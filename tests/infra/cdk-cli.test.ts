@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setAlias } from '../../core/registry/aliases.js';
 import { ensureEndpoint } from '../../core/serving/endpoints.js';
@@ -121,7 +122,7 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
     const fns = Object.values(resources).filter(
       (r) => r.Type === 'AWS::Lambda::Function' && /^nodejs/.test(r.Properties.Runtime),
     );
-    expect(fns).toHaveLength(10);
+    expect(fns).toHaveLength(11);
     for (const fn of fns) {
       const dir = assetDir(fn.Properties.Code);
       expect(existsSync(join(dir, 'index.mjs')), fn.Properties.Description).toBe(true);
@@ -235,8 +236,8 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
       rmSync(task, { recursive: true, force: true });
     });
 
-    /** The function's template environment, with the stack's references set to the emulators'. */
-    const lambdaEnv = (): Record<string, string> => {
+    /** A function's template environment, with the stack's references set to the emulators'. */
+    const lambdaEnv = (fn: Resource, taskRoot: string): Record<string, string> => {
       const local: Record<string, string> = {
         CIRRUS_BUCKET: emu.deps.bucket,
         CIRRUS_TRACKING_TABLE: emu.deps.tables.tracking,
@@ -246,7 +247,7 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
         CIRRUS_SWEEP_STATE_MACHINE_ARN:
           'arn:aws:states:us-east-1:123456789012:stateMachine:cirrus-training-sweep',
       };
-      const vars: Record<string, unknown> = predict().Properties.Environment.Variables;
+      const vars: Record<string, unknown> = fn.Properties.Environment.Variables;
       const env = Object.fromEntries(
         Object.entries(vars).map(([name, value]) => {
           if (typeof value === 'string') return [name, value];
@@ -257,7 +258,7 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
       );
       return {
         PATH: process.env.PATH ?? '',
-        LAMBDA_TASK_ROOT: task,
+        LAMBDA_TASK_ROOT: taskRoot,
         AWS_REGION: LOCAL_REGION,
         AWS_ACCESS_KEY_ID: emu.credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: emu.credentials.secretAccessKey,
@@ -268,28 +269,50 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
     };
 
     // Asynchronous: the emulators serve from this process, so it must not block while waiting.
-    const invoke = async (event: unknown) => {
+    const invokeIn = async (fn: Resource, taskRoot: string, event: unknown) => {
       const run = await promisify(execFile)(
         process.execPath,
-        [repoPath('tests/infra/lambda-invoke.mjs'), task, 'index.mjs', JSON.stringify(event)],
-        { cwd: task, env: lambdaEnv(), encoding: 'utf8', timeout: 60_000 },
+        [repoPath('tests/infra/lambda-invoke.mjs'), taskRoot, 'index.mjs', JSON.stringify(event)],
+        { cwd: taskRoot, env: lambdaEnv(fn, taskRoot), encoding: 'utf8', timeout: 60_000 },
       );
       const marker = run.stdout.lastIndexOf('@@RESULT@@');
       if (marker < 0) throw new Error(`invocation returned nothing:\n${run.stdout}\n${run.stderr}`);
-      return JSON.parse(run.stdout.slice(marker + '@@RESULT@@'.length)) as {
+      const text = run.stdout.slice(marker + '@@RESULT@@'.length).trim();
+      // A handler that returns nothing (log ingest) prints `undefined`.
+      const result = (text === 'undefined' ? null : JSON.parse(text)) as {
         statusCode: number;
         body: string;
-      };
+      } | null;
+      return { result, stdout: run.stdout.slice(0, marker) };
     };
+    const invoke = async (event: unknown) => (await invokeIn(predict(), task, event)).result!;
 
-    it('answers POST /v1/endpoints/{name}/predict with the model’s prediction and logs it', async () => {
-      const result = await invoke(
+    it('answers POST /v1/endpoints/{name}/predict, logs it as a line, and the log-ingest function stores it', async () => {
+      const { result, stdout } = await invokeIn(
+        predict(),
+        task,
         apiGatewayEvent('POST', '/v1/endpoints/clf/predict', { features: { x1: 5, color: 'red', x2: 1 } }),
       );
-      expect(result.statusCode, result.body).toBe(200);
-      const body = JSON.parse(result.body);
+      expect(result!.statusCode, result!.body).toBe(200);
+      const body = JSON.parse(result!.body);
       expect(body).toMatchObject({ model: 'clf', version: 1, predictions: [{ label: 'yes' }] });
-      // The log record is in the emulator once the invocation returned (nothing left buffered).
+      // The predict function wrote nothing to DynamoDB: its record is a line on stdout.
+      await expect(getPrediction(emu.deps, body.requestId)).rejects.toThrow(/not found/i);
+      const lines = stdout.split('\n').filter((l) => l.startsWith('{"cirrusPrediction"'));
+      expect(lines).toHaveLength(1);
+      // CloudWatch Logs' subscription (AWS's control plane) hands the line to log ingest.
+      const ingest = functionNamed('PredictionApiLogIngestFunction');
+      const payload = {
+        messageType: 'DATA_MESSAGE',
+        owner: '123456789012',
+        logGroup: '/aws/lambda/predict',
+        logStream: '2026/12/07/[$LATEST]abc',
+        subscriptionFilters: ['PredictionLogLines'],
+        logEvents: lines.map((message, i) => ({ id: `e${i}`, timestamp: Date.now(), message })),
+      };
+      const event = { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } };
+      const ingested = await invokeIn(ingest, assetDir(ingest.Properties.Code), event);
+      expect(ingested.stdout).toContain('"ingested":1');
       const logged = await getPrediction(emu.deps, body.requestId);
       expect(logged).toMatchObject({ requestId: body.requestId, endpoint: 'clf', version: 1 });
     });

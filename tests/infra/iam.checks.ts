@@ -39,7 +39,7 @@ const RETRAIN_RULES = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::Accoun
  * dataset's record and creates the run; Prepare writes the split; Evaluate reads the job output and
  * writes the model files and baseline; Register reads them and writes the version; the policy function
  * moves aliases; mark-run closes the run and sets its version's status; predict reads the
- * registry and models and logs predictions; management serves everything, starts and stops
+ * registry and models (its log is lines on stdout); log ingest stores those lines; management serves everything, starts and stops
  * runs, puts events and keeps the retraining rules; drift writes reports, reads the run of the
  * drifted version and puts ModelDriftDetected; retrain reads the experiment and starts training
  * (a sweep when the last request was one).
@@ -51,7 +51,8 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   register: { '*': XRAY, bucket: S3_READ, registry: DDB_RW },
   applyPolicy: { '*': XRAY, registry: DDB_RW },
   markRun: { '*': XRAY, bucket: S3_READ, tracking: DDB_RW, registry: DDB_RW },
-  predict: { '*': XRAY, bucket: S3_READ, registry: DDB_READ, predictions: DDB_LOG },
+  predict: { '*': XRAY, bucket: S3_READ, registry: DDB_READ },
+  logIngest: { '*': XRAY, predictions: [...DDB_LOG, 'dynamodb:Query'].sort(), deadLetters: DLQ_SEND },
   management: {
     '*': XRAY,
     bucket: S3_RW,
@@ -92,14 +93,14 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
 
 /**
  * Where each function's code starts: its Lambda entry (each pipeline entry imports only the
- * core functions of its own tasks). The predict function runs the whole API bundle but serves
- * only the predict route, so its code is read from the predict path.
+ * core functions of its own tasks).
  */
 export const CODE_ROOTS: Record<string, string[]> = {
   ...Object.fromEntries(
     Object.entries(PIPELINE_STEPS).map(([name, step]) => [name, [LAMBDA_ENTRIES[step.entry]]]),
   ),
-  predict: ['core/serving/predict.ts', 'lambdas/api/serving.ts'],
+  predict: [LAMBDA_ENTRIES.predict],
+  logIngest: [LAMBDA_ENTRIES.logIngest],
   management: [LAMBDA_ENTRIES.api],
   drift: [LAMBDA_ENTRIES.drift],
   retrain: [LAMBDA_ENTRIES.retrain],
@@ -149,6 +150,7 @@ export function iamChecks(synth: Synthesized): void {
       const fns = {
         ...stack.pipeline.functions.functions,
         predict: stack.api.predictFunction,
+        logIngest: stack.api.logIngestFunction,
         management: stack.api.managementFunction,
         drift: stack.drift.driftFunction,
         retrain: stack.drift.retrainFunction,

@@ -148,7 +148,7 @@ export function templateChecks(synth: Synthesized): void {
         const fns = synth.template.findResources('AWS::Lambda::Function', {
           Properties: { Runtime: Match.stringLikeRegexp('^nodejs') },
         });
-        expect(Object.keys(fns)).toHaveLength(10);
+        expect(Object.keys(fns)).toHaveLength(11);
         for (const fn of Object.values(fns)) {
           expect(fn.Properties).toMatchObject({
             Architectures: ['x86_64'],

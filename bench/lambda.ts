@@ -1,0 +1,229 @@
+/**
+ * The deployed predict path (issue 23): the predict function as Lambda runs it.
+ * Run: `npx tsx bench/lambda.ts [coldRuns=10] [warmInvocations=10000]`.
+ *
+ * The API entry is bundled exactly as CDK bundles it (LAMBDA_BUNDLE), the onnxruntime layer is
+ * built as the stack builds it, and each measurement is a fresh `node` process started in the
+ * task directory with the function's environment (bench/lambda-runner.mjs), answering API
+ * Gateway v2 events. The model (gradient boosting on iris, under 1 MB) is in the emulated S3
+ * and the prediction log goes to the emulated DynamoDB, both in a child process.
+ *
+ * Cold start is the process's time to its first answer, median of fresh processes, printed
+ * beside a bare `node` start measured in the same rounds (interleaved), and split into its
+ * parts: onnxruntime-node's load, the bundle's import, and the first invocation (S3 read,
+ * session creation, run, log write). Warm latency is p50/p99 over invocations of one process,
+ * single row and 100-row batch, beside the bare `session.run` of the same model.
+ */
+import { fork, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { LAYER_MODULES_DIR, prepareOnnxRuntimeLayer } from '../infra/assets/onnx-runtime-layer.js';
+import { functionEnvironment, lambdaBuildOptions } from '../infra/constructs/cirrus-function.js';
+import { FUNCTION_DEFAULTS } from '../infra/defaults.js';
+import { LAMBDA_ENTRIES } from '../infra/entries.js';
+import { createDeps, type EmulatorEndpoints, type LocalCredentials } from '../local/emulators/index.js';
+import { LOCAL_REGION } from '../local/emulators/index.js';
+import { apiGatewayEvent } from '../tests/infra/api-event.js';
+import { deployIris } from './iris-endpoint.js';
+
+const COLD_RUNS = Number(process.argv[2] ?? 10);
+const WARM_N = Number(process.argv[3] ?? 10_000);
+const MEMORY_MB = FUNCTION_DEFAULTS.onnxMemorySize;
+/** Lambda's x86_64 price in us-east-1: per GB-second of billed duration, per request. */
+const PRICE = { gbSecond: 0.0000166667, request: 0.2 / 1e6 };
+const RUNNER = fileURLToPath(new URL('./lambda-runner.mjs', import.meta.url));
+
+/** A timed series, summarized by the runner (ms). */
+interface Timings {
+  readonly p50: number;
+  readonly p99: number;
+  readonly mean: number;
+  /** Mean of the durations rounded up to the millisecond, as Lambda bills them. */
+  readonly billedMean: number;
+}
+
+interface RunnerOut {
+  readonly mode: string;
+  readonly ortLoadedAt?: number;
+  readonly importedAt?: number;
+  readonly firstMs?: number;
+  readonly answeredAt?: number;
+  readonly exitAt: number;
+  readonly ortLoadedCpu?: number;
+  readonly importedCpu?: number;
+  readonly answeredCpu?: number;
+  readonly exitCpu: number;
+  readonly createMs?: number;
+  readonly single?: Timings;
+  readonly batch?: Timings;
+  readonly rssMb?: number;
+}
+
+interface Emulators {
+  readonly endpoints: EmulatorEndpoints;
+  readonly credentials: LocalCredentials;
+  stop(): Promise<void>;
+}
+
+/** The emulators in a process of their own, so this process's CPU is not theirs. */
+async function startEmulatorProcess(dataDir: string): Promise<Emulators> {
+  const child = fork(fileURLToPath(new URL('./emulators-process.ts', import.meta.url)), [dataDir], {
+    execArgv: ['--import', 'tsx'],
+  });
+  const started = await new Promise<{ endpoints: EmulatorEndpoints; credentials: LocalCredentials }>(
+    (resolve, reject) => {
+      child.once('message', (m) => resolve(m as { endpoints: EmulatorEndpoints; credentials: LocalCredentials }));
+      child.once('exit', (code) => reject(new Error(`emulator process exited with ${code}`)));
+    },
+  );
+  return {
+    ...started,
+    stop: async () => {
+      child.removeAllListeners('exit');
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send('stop');
+      await exited;
+    },
+  };
+}
+
+/** The function's code and layer as Lambda unpacks them: /var/task with the layer's modules. */
+async function prepareTask(root: string): Promise<{ task: string; bundleBytes: number }> {
+  const task = join(root, 'task');
+  const layer = join(root, 'layer');
+  mkdirSync(task, { recursive: true });
+  await build(lambdaBuildOptions(process.env.ENTRY ?? LAMBDA_ENTRIES.predict, join(task, 'index.mjs')));
+  prepareOnnxRuntimeLayer(layer);
+  // Lambda resolves a layer's nodejs/node_modules for ES module imports; a link reproduces that.
+  symlinkSync(join(layer, LAYER_MODULES_DIR), join(task, 'node_modules'), 'dir');
+  return { task, bundleBytes: statSync(join(task, 'index.mjs')).size };
+}
+
+function runner(mode: string, task: string, env: NodeJS.ProcessEnv, args: unknown = {}) {
+  const resultFile = join(task, '..', `result-${mode}.json`);
+  return new Promise<{ out: RunnerOut; wallMs: number }>((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [RUNNER, mode, task, JSON.stringify(args), resultFile], { cwd: task, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-4000)));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const wallMs = performance.now() - t0;
+      if (code !== 0) reject(new Error(`${mode} exited ${code}:\n${stdout.slice(-2000)}\n${stderr}`));
+      else resolve({ out: JSON.parse(readFileSync(resultFile, 'utf8')) as RunnerOut, wallMs });
+    });
+  });
+}
+
+const median = (xs: readonly number[]) => quantile(xs, 0.5);
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+const ms = (x: number) => `${x.toFixed(x < 10 ? 3 : 0).padStart(8)} ms`;
+
+/** Cost of a million invocations at MEMORY_MB, billed per started millisecond. */
+function costPerMillion(t: Timings | undefined): number {
+  const billedSeconds = (t?.billedMean ?? NaN) / 1000;
+  return 1e6 * (billedSeconds * (MEMORY_MB / 1024) * PRICE.gbSecond + PRICE.request);
+}
+
+async function main(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'cirrus-bench-lambda-'));
+  const emulators = await startEmulatorProcess(join(root, 'data'));
+  try {
+    const deps = createDeps({ endpoints: emulators.endpoints, credentials: emulators.credentials });
+    const iris = await deployIris(deps);
+    const modelPath = join(root, 'model.onnx');
+    writeFileSync(modelPath, iris.onnx);
+    const { task, bundleBytes } = await prepareTask(root);
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      LAMBDA_TASK_ROOT: task,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: emulators.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: emulators.credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
+      AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
+      CIRRUS_BUCKET: deps.bucket,
+      CIRRUS_TRACKING_TABLE: deps.tables.tracking,
+      CIRRUS_REGISTRY_TABLE: deps.tables.registry,
+      CIRRUS_PREDICTIONS_TABLE: deps.tables.predictions,
+      ...functionEnvironment('cirrus-predict'),
+    };
+    const path = '/v1/endpoints/iris/predict';
+    const rows = iris.rows.slice(0, 100);
+    const single = apiGatewayEvent('POST', path, { features: iris.features });
+    const batch = apiGatewayEvent('POST', path, { instances: rows });
+    console.log(
+      `bundle ${(bundleBytes / 1024).toFixed(0)} KiB, model ${iris.onnx.byteLength} bytes, ` +
+        `${MEMORY_MB} MB configured, node ${process.version}`,
+    );
+
+    // Wall and CPU ms since each process began, per step; rounds interleave the steps.
+    const steps = { bare: [] as RunnerOut[], ort: [] as RunnerOut[], imported: [] as RunnerOut[], cold: [] as RunnerOut[] };
+    const spawnToExit = { bare: [] as number[], cold: [] as number[] };
+    for (let i = 0; i < COLD_RUNS; i++) {
+      const bare = await runner('bare', task, env);
+      steps.bare.push(bare.out);
+      spawnToExit.bare.push(bare.wallMs);
+      steps.ort.push((await runner('ort', task, env)).out);
+      steps.imported.push((await runner('import', task, env)).out);
+      const cold = await runner('cold', task, env, { single });
+      steps.cold.push(cold.out);
+      spawnToExit.cold.push(cold.wallMs);
+    }
+    const at = (outs: RunnerOut[], wall: keyof RunnerOut, cpuKey: keyof RunnerOut) => ({
+      wall: median(outs.map((o) => Number(o[wall]))),
+      cpu: median(outs.map((o) => Number(o[cpuKey]))),
+    });
+    const bareAt = at(steps.bare, 'exitAt', 'exitCpu');
+    const row = (label: string, t: { wall: number; cpu: number }) =>
+      console.log(
+        `  ${label.padEnd(26)} wall ${ms(t.wall)} (+${ms(t.wall - bareAt.wall)})   ` +
+          `cpu ${ms(t.cpu)} (+${ms(t.cpu - bareAt.cpu)})`,
+      );
+    console.log(`\ncold start, median of ${COLD_RUNS} fresh processes: ms since the process began (over a bare start)`);
+    row('bare node start', bareAt);
+    row('onnxruntime-node loaded', at(steps.ort, 'ortLoadedAt', 'ortLoadedCpu'));
+    row('bundle imported', at(steps.imported, 'importedAt', 'importedCpu'));
+    row('first answer (cold start)', at(steps.cold, 'answeredAt', 'answeredCpu'));
+    console.log(
+      `  first invocation alone     wall ${ms(median(steps.cold.map((o) => o.firstMs ?? NaN)))}; ` +
+        `spawn to exit over bare ${ms(median(spawnToExit.cold) - median(spawnToExit.bare))} ` +
+        `(goal: cold start within 300 ms of a bare start)`,
+    );
+
+    const warm = await runner('warm', task, env, { single, batch, n: WARM_N });
+    const bare = await runner('session', task, env, { model: modelPath, rows: rows.map(Object.values), n: WARM_N });
+    const line = (label: string, t: Timings | undefined, ref: Timings | undefined) =>
+      console.log(
+        `  ${label.padEnd(10)} p50 ${ms(t?.p50 ?? NaN)}  p99 ${ms(t?.p99 ?? NaN)}   ` +
+          `bare session.run p50 ${ms(ref?.p50 ?? NaN)}  p99 ${ms(ref?.p99 ?? NaN)}   ` +
+          `p50 over bare ${ms((t?.p50 ?? NaN) - (ref?.p50 ?? NaN))}`,
+      );
+    console.log(`\nwarm, ${WARM_N} invocations of one process (goal: p50 within 1 ms of the bare run)`);
+    line('single', warm.out.single, bare.out.single);
+    line('batch100', warm.out.batch, bare.out.batch);
+    console.log(
+      `  RSS ${warm.out.rssMb?.toFixed(0)} MB (bare session ${bare.out.rssMb?.toFixed(0)} MB); ` +
+        `session creation ${ms(bare.out.createMs ?? NaN)}`,
+    );
+    console.log(
+      `\ncost per million predictions at ${MEMORY_MB} MB, from the measured warm durations: ` +
+        `single $${costPerMillion(warm.out.single).toFixed(2)}, ` +
+        `100-row batch $${costPerMillion(warm.out.batch).toFixed(2)} per million requests ` +
+        `($${(costPerMillion(warm.out.batch) / 100).toFixed(3)} per million rows)`,
+    );
+  } finally {
+    await emulators.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -8,7 +8,8 @@ export const CIRRUS_JOB_KEY = 'cirrus_job';
 
 /**
  * What the trainer needs beyond the algorithm's hyperparameters. Travels as JSON under
- * `cirrus_job` in hyperparameters.json, because SageMaker passes only string key/values.
+ * `cirrus_job` in the `cirrus` channel's job.json (JOB_CHANNEL below), not inline: SageMaker
+ * passes only string values of at most 2,500 characters.
  */
 export const TrainingJobSpecSchema = z.strictObject({
   task: TaskSchema,

@@ -103,7 +103,9 @@ function fitXgboost(dir: string, rows: number, cols: number, cut: number): Run |
   const args = ['bench/xgboost-fit.py', dir, rows, cols, cut, XGBOOST_THREADS].map(String);
   const out = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (out.status !== 0) {
-    console.log(`xgboost peer unavailable (${PYTHON} with numpy and xgboost): ${out.stderr.trim().split('\n').pop()}`);
+    console.log(
+      `xgboost peer unavailable (${PYTHON} with numpy and xgboost): ${out.stderr.trim().split('\n').pop()}`,
+    );
     return undefined;
   }
   return JSON.parse(out.stdout.trim().split('\n').pop()!) as Run;
@@ -149,7 +151,14 @@ function main(): void {
   report(train, test, threads, cirrus, xgb, memory.grew);
 }
 
-function report(train: FitData, test: FitData, threads: number, cirrus: Run[], xgb: Run[], grew?: number): void {
+function report(
+  train: FitData,
+  test: FitData,
+  threads: number,
+  cirrus: Run[],
+  xgb: Run[],
+  grew?: number,
+): void {
   const { rows, cols } = train.X;
   console.log(
     `gradient_boosting: ${rows} x ${cols} train, ${test.X.rows} test, 100 iterations, 31 leaves, lr 0.1, threads ${threads === 0 ? 'auto' : threads}`,
@@ -163,11 +172,15 @@ function report(train: FitData, test: FitData, threads: number, cirrus: Run[], x
       `ratio to xgboost (same run, medians) ${ratio.toFixed(2)}x; accuracy gap ${gap >= 0 ? '+' : ''}${gap.toFixed(4)}`,
     );
     const met = ratio <= 1 && gap >= -0.002;
-    console.log(`goal (issue 23): fit <= 1.0x xgboost and accuracy >= xgboost's - 0.002 -> ${met ? 'met' : 'NOT met'}`);
+    console.log(
+      `goal (issue 23): fit <= 1.0x xgboost and accuracy >= xgboost's - 0.002 -> ${met ? 'met' : 'NOT met'}`,
+    );
   }
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   if (grew !== undefined)
-    console.log(`fit memory: peak resident growth ${mb(grew)} beside the binned matrix's ${mb(rows * cols)} (uint8 codes)`);
+    console.log(
+      `fit memory: peak resident growth ${mb(grew)} beside the binned matrix's ${mb(rows * cols)} (uint8 codes)`,
+    );
   const pass = histogramPassSeconds(train);
   console.log(
     `same-run floor: one full histogram pass (${cols} features x ${rows} rows) ${(pass * 1000).toFixed(1)} ms; x100 trees = ${(pass * 100).toFixed(2)} s`,

@@ -69,7 +69,8 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
   const n = data.X.rows;
   const K = loss.outputs;
   const base = loss.baseline(data.y);
-  const raw = new Float64Array(n * K);
+  // In the kernel's memory, so leaf values are added there.
+  const raw = ws.allocate(n * K);
   for (let k = 0; k < K; k++) raw.fill(base[k], k * n, (k + 1) * n);
   // Per output, blocks of n values: output k's gradient of row r at k * n + r.
   const grad = new Float64Array(n * K);
@@ -88,9 +89,7 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
       const grown = growTree(ws, gv, options, K > 1 ? k : undefined);
       trees.push(grown.tree);
       const out = raw.subarray(k * n, (k + 1) * n);
-      for (const leaf of grown.leaves) {
-        for (let i = leaf.start; i < leaf.end; i++) out[ws.rows[i]] += leaf.value;
-      }
+      for (const leaf of grown.leaves) ws.addLeaf(out, leaf.start, leaf.end, leaf.value);
     }
   }
   return trees;

@@ -52,6 +52,16 @@ export class GrowerWorkspace {
     this.mem.subtract(parent, child);
   }
 
+  /** A zeroed float64 array in the kernel's memory (see `addLeaf`). */
+  allocate(length: number): Float64Array {
+    return this.mem.allocate(length);
+  }
+
+  /** out[rows[i]] += value over rows[start, end); `out` from `allocate`. */
+  addLeaf(out: Float64Array, start: number, end: number, value: number): void {
+    this.mem.addLeaf(out, start, end, value);
+  }
+
   /** Sets the gradients the next histograms sum. */
   loadGradients(gv: GradientView): void {
     this.mem.loadGradients(gv);
@@ -64,6 +74,7 @@ export class GrowerWorkspace {
 
   /** Stable partition of rows[start, end) by a split; returns the first right position. */
   partition(start: number, end: number, s: SplitInfo): number {
+    if (this.parallel) return this.parallel.partition(start, end, s.feature, s.bin, s.missingLeft);
     return this.mem.partition(start, end, s.feature, s.bin, s.missingLeft);
   }
 }

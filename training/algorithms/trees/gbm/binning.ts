@@ -55,23 +55,11 @@ export function binEdges(sorted: Float32Array, maxBins: number): Float32Array {
   return Float32Array.from(edges);
 }
 
-/** Rows per block of the transpose: a block of X stays in cache while each column is written. */
-const TRANSPOSE_BLOCK = 1024;
-
-/**
- * The float32 columns of a row-major matrix, column-major, block by block: writing one row
- * at a time would touch `cols` pages megabytes apart per row.
- */
+/** The float32 columns of a row-major matrix, column-major: one sequential pass over X. */
 function float32Columns(X: Matrix): Float32Array {
   const { rows, cols, data } = X;
   const out = new Float32Array(rows * cols);
-  for (let r0 = 0; r0 < rows; r0 += TRANSPOSE_BLOCK) {
-    const r1 = Math.min(rows, r0 + TRANSPOSE_BLOCK);
-    for (let f = 0; f < cols; f++) {
-      const base = f * rows;
-      for (let r = r0; r < r1; r++) out[base + r] = data[r * cols + f];
-    }
-  }
+  for (let r = 0; r < rows; r++) for (let f = 0; f < cols; f++) out[f * rows + r] = data[r * cols + f];
   return out;
 }
 

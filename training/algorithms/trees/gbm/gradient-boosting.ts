@@ -13,12 +13,11 @@ import { binaryLogistic, type Loss, multinomial, squaredError } from './loss.js'
 import { ParallelHistograms } from './parallel.js';
 
 /**
- * Below this many matrix cells a second thread costs more than it saves. With the
- * WebAssembly kernel, histograms are under half of a fit (binning, split search and
- * gradients stay on one thread), and on a 2-core machine shared with other work two threads
- * were no faster at 1.5M and 6M cells (75,000 and 300,000 x 20) while using 30% more CPU.
+ * Below this many matrix cells the worker thread's start (tens of milliseconds) is a large
+ * share of a fit. Above it, the worker sums half of each large node's histogram and
+ * partitions half of its rows; small nodes stay on one thread (see parallel.ts).
  */
-const PARALLEL_MIN_CELLS = 20_000_000;
+const PARALLEL_MIN_CELLS = 1_000_000;
 
 function lossFor(data: FitData): Loss {
   if (data.task === 'regression') return squaredError;

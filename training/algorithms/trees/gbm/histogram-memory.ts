@@ -101,7 +101,7 @@ export class HistogramMemory {
     this.accumulate(hist, start, end - start, 0, this.data.cols);
   }
 
-  /** Features [f0, f1) of rows[start, start + m) into a cleared histogram, four per pass. */
+  /** Features [f0, f1) of rows[start, start + m) into a cleared histogram, up to four per pass. */
   accumulate(hist: Histogram, start: number, m: number, f0: number, f1: number): void {
     const n = this.data.rows;
     const h = hist.byteOffset;
@@ -110,7 +110,9 @@ export class HistogramMemory {
     const featureBytes = HISTOGRAM_BYTES(1);
     let f = f0;
     for (; f + 4 <= f1; f += 4) this.kernel.acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
-    for (; f < f1; f++) this.kernel.acc1(h + f * featureBytes, f * n, n, rows, m, pairs);
+    // The last one to three features in one pass too (each feature's sums are the same).
+    const rest = [undefined, this.kernel.acc1, this.kernel.acc2, this.kernel.acc3][f1 - f];
+    rest?.(h + f * featureBytes, f * n, n, rows, m, pairs);
   }
 
   /**

@@ -25,7 +25,8 @@ const PARTITION_TASK = 1;
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, ctrl, args, n, rowsAt, pairs, featureBytes, table, scratch } = workerData;
-const { acc4, acc1, part } = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+const { acc4, acc1, acc2, acc3, part } = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+const rest = [undefined, acc1, acc2, acc3];
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, 0, seen);
@@ -35,7 +36,7 @@ for (;;) {
     const h = args[1], rows = rowsAt + args[2] * 4, m = args[3], f1 = args[5];
     let f = args[4];
     for (; f + 4 <= f1; f += 4) acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
-    for (; f < f1; f++) acc1(h + f * featureBytes, f * n, n, rows, m, pairs);
+    if (f < f1) rest[f1 - f](h + f * featureBytes, f * n, n, rows, m, pairs);
   } else {
     ctrl[2] = part(rowsAt + args[1] * 4, args[2], args[3] * n, table, scratch + args[4] * 4);
   }

@@ -71,20 +71,22 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
   // In the kernel's memory, so leaf values are added there.
   const raw = ws.allocate(n * K);
   for (let k = 0; k < K; k++) raw.fill(base[k], k * n, (k + 1) * n);
-  // Per output, blocks of n values: output k's gradient of row r at k * n + r.
-  const grad = new Float64Array(n * K);
-  const hess = new Float64Array(n * K);
+  // Single-output losses write the kernel's gradient pairs directly; the others fill, per
+  // output, blocks of n values (output k's gradient of row r at k * n + r) copied in per tree.
+  const fused = K === 1 && loss.pairs !== undefined;
+  const grad = new Float64Array(fused ? 0 : n * K);
+  const hess = new Float64Array(fused ? 0 : n * K);
   // Losses with constant hessians never write them: the histograms then sum ones.
   if (loss.constantHessian) hess.fill(1);
   const options = growOptions(p);
   const trees: Tree[] = [];
   for (let it = 0; it < p.max_iter; it++) {
-    loss.gradients(data.y, raw, grad, hess);
+    if (fused) loss.pairs!(data.y, raw, ws.gradientPairs);
+    else loss.gradients(data.y, raw, grad, hess);
     for (let k = 0; k < K; k++) {
-      const gv = {
-        grad: grad.subarray(k * n, (k + 1) * n),
-        hess: hess.subarray(k * n, (k + 1) * n),
-      };
+      const gv = fused
+        ? null
+        : { grad: grad.subarray(k * n, (k + 1) * n), hess: hess.subarray(k * n, (k + 1) * n) };
       const grown = growTree(ws, gv, options, K > 1 ? k : undefined);
       trees.push(grown.tree);
       const out = raw.subarray(k * n, (k + 1) * n);

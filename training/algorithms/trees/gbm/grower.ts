@@ -62,6 +62,11 @@ export class GrowerWorkspace {
     this.mem.addLeaf(out, start, end, value);
   }
 
+  /** The gradient pairs the next histograms sum, to fill in place (see HistogramMemory). */
+  get gradientPairs(): Float64Array {
+    return this.mem.gradientPairs;
+  }
+
   /** Sets the gradients the next histograms sum. */
   loadGradients(gv: GradientView): void {
     this.mem.loadGradients(gv);
@@ -94,11 +99,17 @@ function threshold(data: BinnedData, s: SplitInfo): number {
  * Grows one tree leaf-wise (best gain first) up to `maxLeafNodes`. The smaller child's
  * histogram is built from its rows; the larger one's is the parent's minus the smaller's.
  */
-export function growTree(ws: GrowerWorkspace, gv: GradientView, o: GrowOptions, target?: number): GrownTree {
+/** `gv` null: the gradients are already in `ws.gradientPairs`. */
+export function growTree(
+  ws: GrowerWorkspace,
+  gv: GradientView | null,
+  o: GrowOptions,
+  target?: number,
+): GrownTree {
   const data = ws.data;
   const builder = new TreeBuilder(1);
   for (let i = 0; i < data.rows; i++) ws.rows[i] = i;
-  ws.loadGradients(gv);
+  if (gv) ws.loadGradients(gv);
   const rootHist = ws.take();
   ws.build(rootHist, 0, data.rows);
   const [g, h] = totals(rootHist);

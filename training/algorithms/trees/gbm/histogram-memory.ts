@@ -90,6 +90,11 @@ export class HistogramMemory {
     }
   }
 
+  /** Row r's gradient and hessian at 2r and 2r + 1: what histograms sum (a loss may fill it directly). */
+  get gradientPairs(): Float64Array {
+    return this.pairs;
+  }
+
   /** Byte address of the gradient pairs (for a worker running the kernel). */
   get pairsAddress(): number {
     return this.pairs.byteOffset;

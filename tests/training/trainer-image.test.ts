@@ -71,6 +71,29 @@ describe('the trainer image', () => {
     expect(size).toBeLessThan(5e6);
   });
 
+  it('fits gradient boosting on two threads from the bundle (its histogram worker starts and answers)', () => {
+    // digits: 1,347 training rows x 64 features, so the root histograms cross the per-node
+    // threshold and go to the worker; a worker that cannot start fails the fit.
+    const root = layoutBuiltinJob('digits', 'gradient_boosting', {
+      hyperparameters: { threads: 2, max_iter: 10 },
+    });
+    try {
+      const run = spawnSync(process.execPath, [join(program, TRAINER_BUNDLE_FILE), 'train', '--root', root], {
+        cwd: '/',
+        encoding: 'utf8',
+      });
+      const failure = join(root, 'output', 'failure');
+      expect(run.status, `${run.stderr}\n${existsSync(failure) ? readFileSync(failure, 'utf8') : ''}`).toBe(
+        0,
+      );
+      const metrics = JSON.parse(readFileSync(join(root, 'model', 'metrics.json'), 'utf8'));
+      expect(metrics.evaluatedOn).toBe('test');
+      expect(metrics.score).toBeGreaterThan(0.85);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('trains from the bundle as an unprivileged user writing only under /opt/ml', () => {
     const run = spawnSync(
       'setpriv',

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/ml/random.js';
+import { OnnxGraph } from '../../core/ml/onnx/index.js';
+import { binMatrix } from '../../training/algorithms/trees/gbm/binning.js';
 import { gradientBoosting } from '../../training/algorithms/trees/gbm/gradient-boosting.js';
-import type { FitData } from '../../training/algorithms/types.js';
+import { HistogramMemory } from '../../training/algorithms/trees/gbm/histogram-memory.js';
+import { ParallelHistograms } from '../../training/algorithms/trees/gbm/parallel.js';
+import type { FitData, FittedModel } from '../../training/algorithms/types.js';
 
-/** 12,000 x 20 rows: large enough that nodes cross the two-thread threshold. */
-function synthetic(rows: number, cols: number, seed: number): FitData {
+/**
+ * 30,000 x 20 rows with 5% missing: large enough that nodes cross both two-thread
+ * thresholds (histogram updates, and rows of a partition).
+ */
+function synthetic(rows: number, cols: number, nClasses: number, seed: number): FitData {
   const rng = createRng(seed);
   const data = Float64Array.from({ length: rows * cols }, () =>
     rng.next() < 0.05 ? Number.NaN : rng.normal(),
@@ -13,22 +20,56 @@ function synthetic(rows: number, cols: number, seed: number): FitData {
   for (let r = 0; r < rows; r++) {
     const a = data[r * cols] || 0;
     const b = data[r * cols + 1] || 0;
-    y[r] = a * b + 0.5 * (data[r * cols + 2] || 0) + 0.3 * rng.normal() > 0 ? 1 : 0;
+    const score = a * b + 0.5 * (data[r * cols + 2] || 0) + 0.3 * rng.normal();
+    y[r] = nClasses === 2 ? (score > 0 ? 1 : 0) : score < -0.5 ? 0 : score < 0.5 ? 1 : 2;
   }
-  return { X: { data, rows, cols }, y, task: 'classification', nClasses: 2, seed };
+  return { X: { data, rows, cols }, y, task: 'classification', nClasses, seed };
+}
+
+/** The model's ONNX graph bytes (every tree's features, thresholds, branches and leaf values). */
+function onnxBytes(model: FittedModel, cols: number): Buffer {
+  const g = new OnnxGraph('threads-test');
+  const out = model.exportOnnx(g, g.input('numeric', { type: 'FLOAT', dims: ['N', cols] }));
+  g.output(out.probabilities!, 'probabilities', { type: 'FLOAT', dims: ['N', 0] });
+  return Buffer.from(g.toBytes());
 }
 
 describe('gradient_boosting histogram threads', () => {
-  it('grows the same trees with one thread and with two (no races, same sums)', () => {
-    const data = synthetic(12_000, 20, 4);
-    const one = gradientBoosting.fit(data, gradientBoosting.params.parse({ max_iter: 8, threads: 1 }));
-    const two = gradientBoosting.fit(data, gradientBoosting.params.parse({ max_iter: 8, threads: 2 }));
-    const p1 = one.predict(data.X).probabilities!;
-    const p2 = two.predict(data.X).probabilities!;
-    expect(Array.from(p2)).toEqual(Array.from(p1));
-    let hits = 0;
-    const labels = two.predict(data.X).labels!;
-    for (let i = 0; i < labels.length; i++) hits += labels[i] === data.y[i] ? 1 : 0;
-    expect(hits / labels.length).toBeGreaterThan(0.8);
+  it('partitions a large node on two threads into exactly the single-thread order', () => {
+    const data = synthetic(50_000, 3, 2, 8);
+    const [one, two] = [0, 1].map(() => new HistogramMemory(binMatrix(data.X, 255)));
+    const parallel = new ParallelHistograms(two);
+    try {
+      for (const mem of [one, two]) for (let i = 0; i < 50_000; i++) mem.rows[i] = (i * 7919) % 50_000;
+      for (const [feature, bin, missingLeft] of [
+        [1, 90, true],
+        [2, 200, false],
+        [0, 3, true],
+      ] as const) {
+        const mid = one.partition(1_000, 49_000, feature, bin, missingLeft);
+        expect(parallel.partition(1_000, 49_000, feature, bin, missingLeft)).toBe(mid);
+        expect(
+          Buffer.from(two.rows.buffer, two.rows.byteOffset, two.rows.byteLength).equals(
+            Buffer.from(one.rows.buffer, one.rows.byteOffset, one.rows.byteLength),
+          ),
+        ).toBe(true);
+      }
+    } finally {
+      parallel.close();
+    }
   });
+
+  for (const nClasses of [2, 3]) {
+    it(`exports byte-identical ONNX with one thread and with two (${nClasses} classes)`, () => {
+      const data = synthetic(30_000, 20, nClasses, 4);
+      const params = (threads: number) => gradientBoosting.params.parse({ max_iter: 6, threads });
+      const one = gradientBoosting.fit(data, params(1));
+      const two = gradientBoosting.fit(data, params(2));
+      expect(onnxBytes(two, 20).equals(onnxBytes(one, 20))).toBe(true);
+      let hits = 0;
+      const labels = two.predict(data.X).labels!;
+      for (let i = 0; i < labels.length; i++) hits += labels[i] === data.y[i] ? 1 : 0;
+      expect(hits / labels.length).toBeGreaterThan(nClasses === 2 ? 0.8 : 0.6);
+    });
+  }
 });

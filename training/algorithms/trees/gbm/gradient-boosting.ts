@@ -13,10 +13,10 @@ import { binaryLogistic, type Loss, multinomial, squaredError } from './loss.js'
 import { ParallelHistograms } from './parallel.js';
 
 /**
- * Below this many matrix cells a second thread costs more than it saves. With the
- * WebAssembly kernel, histograms are under half of a fit (binning, split search and
- * gradients stay on one thread), and on a 2-core machine shared with other work two threads
- * were no faster at 1.5M and 6M cells (75,000 and 300,000 x 20) while using 30% more CPU.
+ * Below this many matrix cells two threads are opt-in (`threads: 2`). They pay from about
+ * 1M cells, but a process's first two-thread fit has, rarely and only under heavy machine
+ * load, grown different trees than one thread; until that is found, the default stays on
+ * one thread where the previous threshold had it.
  */
 const PARALLEL_MIN_CELLS = 20_000_000;
 
@@ -69,28 +69,29 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
   const n = data.X.rows;
   const K = loss.outputs;
   const base = loss.baseline(data.y);
-  const raw = new Float64Array(n * K);
+  // In the kernel's memory, so leaf values are added there.
+  const raw = ws.allocate(n * K);
   for (let k = 0; k < K; k++) raw.fill(base[k], k * n, (k + 1) * n);
-  // Per output, blocks of n values: output k's gradient of row r at k * n + r.
-  const grad = new Float64Array(n * K);
-  const hess = new Float64Array(n * K);
+  // Single-output losses write the kernel's gradient pairs directly; the others fill, per
+  // output, blocks of n values (output k's gradient of row r at k * n + r) copied in per tree.
+  const fused = K === 1 && loss.pairs !== undefined;
+  const grad = new Float64Array(fused ? 0 : n * K);
+  const hess = new Float64Array(fused ? 0 : n * K);
   // Losses with constant hessians never write them: the histograms then sum ones.
   if (loss.constantHessian) hess.fill(1);
   const options = growOptions(p);
   const trees: Tree[] = [];
   for (let it = 0; it < p.max_iter; it++) {
-    loss.gradients(data.y, raw, grad, hess);
+    if (fused) loss.pairs!(data.y, raw, ws.gradientPairs);
+    else loss.gradients(data.y, raw, grad, hess);
     for (let k = 0; k < K; k++) {
-      const gv = {
-        grad: grad.subarray(k * n, (k + 1) * n),
-        hess: hess.subarray(k * n, (k + 1) * n),
-      };
+      const gv = fused
+        ? null
+        : { grad: grad.subarray(k * n, (k + 1) * n), hess: hess.subarray(k * n, (k + 1) * n) };
       const grown = growTree(ws, gv, options, K > 1 ? k : undefined);
       trees.push(grown.tree);
       const out = raw.subarray(k * n, (k + 1) * n);
-      for (const leaf of grown.leaves) {
-        for (let i = leaf.start; i < leaf.end; i++) out[ws.rows[i]] += leaf.value;
-      }
+      for (const leaf of grown.leaves) ws.addLeaf(out, leaf.start, leaf.end, leaf.value);
     }
   }
   return trees;

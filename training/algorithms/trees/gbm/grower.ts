@@ -52,6 +52,21 @@ export class GrowerWorkspace {
     this.mem.subtract(parent, child);
   }
 
+  /** A zeroed float64 array in the kernel's memory (see `addLeaf`). */
+  allocate(length: number): Float64Array {
+    return this.mem.allocate(length);
+  }
+
+  /** out[rows[i]] += value over rows[start, end); `out` from `allocate`. */
+  addLeaf(out: Float64Array, start: number, end: number, value: number): void {
+    this.mem.addLeaf(out, start, end, value);
+  }
+
+  /** The gradient pairs the next histograms sum, to fill in place (see HistogramMemory). */
+  get gradientPairs(): Float64Array {
+    return this.mem.gradientPairs;
+  }
+
   /** Sets the gradients the next histograms sum. */
   loadGradients(gv: GradientView): void {
     this.mem.loadGradients(gv);
@@ -64,6 +79,7 @@ export class GrowerWorkspace {
 
   /** Stable partition of rows[start, end) by a split; returns the first right position. */
   partition(start: number, end: number, s: SplitInfo): number {
+    if (this.parallel) return this.parallel.partition(start, end, s.feature, s.bin, s.missingLeft);
     return this.mem.partition(start, end, s.feature, s.bin, s.missingLeft);
   }
 }
@@ -83,11 +99,17 @@ function threshold(data: BinnedData, s: SplitInfo): number {
  * Grows one tree leaf-wise (best gain first) up to `maxLeafNodes`. The smaller child's
  * histogram is built from its rows; the larger one's is the parent's minus the smaller's.
  */
-export function growTree(ws: GrowerWorkspace, gv: GradientView, o: GrowOptions, target?: number): GrownTree {
+/** `gv` null: the gradients are already in `ws.gradientPairs`. */
+export function growTree(
+  ws: GrowerWorkspace,
+  gv: GradientView | null,
+  o: GrowOptions,
+  target?: number,
+): GrownTree {
   const data = ws.data;
   const builder = new TreeBuilder(1);
   for (let i = 0; i < data.rows; i++) ws.rows[i] = i;
-  ws.loadGradients(gv);
+  if (gv) ws.loadGradients(gv);
   const rootHist = ws.take();
   ws.build(rootHist, 0, data.rows);
   const [g, h] = totals(rootHist);

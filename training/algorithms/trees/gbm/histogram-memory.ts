@@ -57,15 +57,23 @@ export class HistogramMemory {
 
   /** A histogram from the pool (contents undefined: `build` clears it). */
   take(): Histogram {
-    const reused = this.free.pop();
-    if (reused) return reused;
-    const bytes = HISTOGRAM_BYTES(this.data.cols);
+    return this.free.pop() ?? this.allocate(HISTOGRAM_BYTES(this.data.cols) / 8);
+  }
+
+  /** A zeroed float64 array of `length` in the shared memory, kept for the memory's life. */
+  allocate(length: number): Float64Array {
+    const bytes = align8(length * 8);
     const needed = Math.ceil((this.top + bytes) / PAGE) - this.memory.buffer.byteLength / PAGE;
     if (needed > 0) this.memory.grow(needed);
     // Views made before a grow stay valid: a shared memory never moves.
-    const h = new Float64Array(this.memory.buffer, this.top, bytes / 8);
+    const h = new Float64Array(this.memory.buffer, this.top, length);
     this.top += bytes;
     return h;
+  }
+
+  /** out[rows[i]] += value for i in [start, end): a leaf's value into its rows' raw scores (`out` from `allocate`). */
+  addLeaf(out: Float64Array, start: number, end: number, value: number): void {
+    this.kernel.addLeaf(out.byteOffset, this.rows.byteOffset + start * 4, end - start, value);
   }
 
   give(h: Histogram): void {
@@ -82,6 +90,11 @@ export class HistogramMemory {
     }
   }
 
+  /** Row r's gradient and hessian at 2r and 2r + 1: what histograms sum (a loss may fill it directly). */
+  get gradientPairs(): Float64Array {
+    return this.pairs;
+  }
+
   /** Byte address of the gradient pairs (for a worker running the kernel). */
   get pairsAddress(): number {
     return this.pairs.byteOffset;
@@ -93,7 +106,7 @@ export class HistogramMemory {
     this.accumulate(hist, start, end - start, 0, this.data.cols);
   }
 
-  /** Features [f0, f1) of rows[start, start + m) into a cleared histogram, four per pass. */
+  /** Features [f0, f1) of rows[start, start + m) into a cleared histogram, up to four per pass. */
   accumulate(hist: Histogram, start: number, m: number, f0: number, f1: number): void {
     const n = this.data.rows;
     const h = hist.byteOffset;
@@ -102,7 +115,9 @@ export class HistogramMemory {
     const featureBytes = HISTOGRAM_BYTES(1);
     let f = f0;
     for (; f + 4 <= f1; f += 4) this.kernel.acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
-    for (; f < f1; f++) this.kernel.acc1(h + f * featureBytes, f * n, n, rows, m, pairs);
+    // The last one to three features in one pass too (each feature's sums are the same).
+    const rest = [undefined, this.kernel.acc1, this.kernel.acc2, this.kernel.acc3][f1 - f];
+    rest?.(h + f * featureBytes, f * n, n, rows, m, pairs);
   }
 
   /**
@@ -110,14 +125,53 @@ export class HistogramMemory {
    * `missingLeft`); returns the first right position.
    */
   partition(start: number, end: number, feature: number, bin: number, missingLeft: boolean): number {
-    const { rows, goLeft, scratch } = this;
+    this.setSplit(bin, missingLeft);
+    const m = end - start;
+    const left = this.partLeft(start, m, feature, 0);
+    this.rows.set(this.scratch.subarray(0, m - left), start + left);
+    return start + left;
+  }
+
+  /** Fills the partition table for "code <= bin", missing codes by `missingLeft`. */
+  setSplit(bin: number, missingLeft: boolean): void {
+    const { goLeft } = this;
     for (let c = 0; c < 256; c++) goLeft[c] = c <= bin ? 1 : 0;
     goLeft[MISSING_BIN] = missingLeft ? 1 : 0;
-    const m = end - start;
-    const at = rows.byteOffset + start * 4;
-    const left = this.kernel.part(at, m, feature * this.data.rows, goLeft.byteOffset, scratch.byteOffset);
-    rows.set(scratch.subarray(0, m - left), start + left);
-    return start + left;
+  }
+
+  /**
+   * Packs the left rows of rows[start, start + m) at start and the right ones at
+   * scratch[at, ...) by the table `setSplit` filled; returns the left count.
+   */
+  partLeft(start: number, m: number, feature: number, at: number): number {
+    const rowsAt = this.rows.byteOffset + start * 4;
+    return this.kernel.part(
+      rowsAt,
+      m,
+      feature * this.data.rows,
+      this.goLeft.byteOffset,
+      this.scratch.byteOffset + at * 4,
+    );
+  }
+
+  /** Where the kernel reads partition tables and writes right rows (for a worker). */
+  get partitionAddresses(): { table: number; scratch: number } {
+    return { table: this.goLeft.byteOffset, scratch: this.scratch.byteOffset };
+  }
+
+  /**
+   * Joins two halves partitioned by `partLeft` (rows [start, start + half) with right rows at
+   * scratch 0, the rest with right rows at scratch `half`) into one stable partition; returns
+   * the first right position.
+   */
+  joinHalves(start: number, m: number, half: number, leftA: number, leftB: number): number {
+    const { rows, scratch } = this;
+    rows.copyWithin(start + leftA, start + half, start + half + leftB);
+    let at = start + leftA + leftB;
+    rows.set(scratch.subarray(0, half - leftA), at);
+    at += half - leftA;
+    rows.set(scratch.subarray(half, half + (m - half - leftB)), at);
+    return start + leftA + leftB;
   }
 
   /**

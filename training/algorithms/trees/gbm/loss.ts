@@ -10,6 +10,11 @@ export interface Loss {
   /** The initial raw score per output (sklearn's baseline prediction). */
   baseline(y: Float64Array): Float64Array;
   gradients(y: Float64Array, raw: Float64Array, grad: Float64Array, hess: Float64Array): void;
+  /**
+   * Single-output losses: the same gradients and hessians written side by side
+   * (pairs[2r], pairs[2r + 1]), as the histogram kernel reads them, in one pass.
+   */
+  pairs?(y: Float64Array, raw: Float64Array, pairs: Float64Array): void;
 }
 
 export const squaredError: Loss = {
@@ -22,6 +27,12 @@ export const squaredError: Loss = {
   },
   gradients(y, raw, grad) {
     for (let i = 0; i < y.length; i++) grad[i] = raw[i] - y[i];
+  },
+  pairs(y, raw, pairs) {
+    for (let i = 0; i < y.length; i++) {
+      pairs[2 * i] = raw[i] - y[i];
+      pairs[2 * i + 1] = 1;
+    }
   },
 };
 
@@ -41,6 +52,13 @@ export const binaryLogistic: Loss = {
       const p = 1 / (1 + Math.exp(-raw[i]));
       grad[i] = p - y[i];
       hess[i] = p * (1 - p);
+    }
+  },
+  pairs(y, raw, pairs) {
+    for (let i = 0; i < y.length; i++) {
+      const p = 1 / (1 + Math.exp(-raw[i]));
+      pairs[2 * i] = p - y[i];
+      pairs[2 * i + 1] = p * (1 - p);
     }
   },
 };

@@ -5,6 +5,7 @@
  */
 
 export const I32 = 0x7f;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 /** Unsigned LEB128, as every count, index, size and memarg offset is encoded. */

@@ -9,14 +9,17 @@
  * [gradient, hessian, count] as three float64, 256 slots per feature):
  * - `acc4(hist, col, n, rows, m, pairs)`: features col .. col + 3n (four column-major
  *   code columns of n rows) of rows[0 .. m) into the four histograms at hist, hist + 6144, ...
- * - `acc1(...)`: the same for one feature.
+ * - `acc1`, `acc2`, `acc3` `(...)`: the same for one, two or three features.
  * - `sub(parent, child, bytes)`: parent -= child, two float64 per SIMD instruction.
  * - `part(rows, m, col, table, scratch)`: a node's rows split by a threshold (see below).
+ * - `addLeaf(out, rows, m, value)`: out[rows[i]] += value for i < m (float64 out): a leaf's
+ *   value into the raw scores of its rows.
  * Row r's gradient and hessian are pairs[2r], pairs[2r + 1] (one interleaved float64 array).
  */
 
 import {
   I32,
+  F64,
   uleb,
   SHR_U,
   storeI32,
@@ -226,6 +229,47 @@ function partitionBody(): number[] {
   ];
 }
 
+/** `addLeaf(out, rows, m, value)`: out[rows[i]] += value over the m row ids at rows. */
+function addLeafBody(): number[] {
+  const [OUT, ROWS, M, VALUE, STOP, AT] = [0, 1, 2, 3, 4, 5];
+  return [
+    ...[1, 2, I32], // STOP AT
+    ...get(ROWS),
+    ...get(M),
+    ...i32(4),
+    MUL,
+    ADD,
+    ...set(STOP),
+    ...BLOCK,
+    ...LOOP,
+    ...get(ROWS),
+    ...get(STOP),
+    GE_U,
+    ...brIf(1),
+    ...get(OUT),
+    ...get(ROWS),
+    ...loadI32(0),
+    ...i32(8),
+    MUL,
+    ADD,
+    ...set(AT),
+    ...get(AT),
+    ...get(AT),
+    ...loadF64(0),
+    ...get(VALUE),
+    F64_ADD,
+    ...storeF64(0),
+    ...get(ROWS),
+    ...i32(4),
+    ADD,
+    ...set(ROWS),
+    ...br(0),
+    END_OP, // loop
+    END_OP, // block
+    END_OP, // function
+  ];
+}
+
 /** The largest memory the module imports (4 GiB of 64 KiB pages, wasm32's limit). */
 export const MAX_MEMORY_PAGES = 65_536;
 
@@ -233,16 +277,22 @@ function moduleBytes(): Uint8Array {
   const accumulateType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0];
   const subtractType = [0x60, ...vec([[I32], [I32], [I32]]), 0];
   const partitionType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([[I32]])];
+  const addLeafType = [0x60, ...vec([[I32], [I32], [I32], [F64]]), 0];
   const memoryLimits = [0x02, 0x03, ...uleb(1), ...uleb(MAX_MEMORY_PAGES)];
-  const bodies = [accumulateBody(4), accumulateBody(1), subtractBody(), partitionBody()].map((b) => [
-    ...uleb(b.length),
-    ...b,
-  ]);
+  const bodies = [
+    accumulateBody(4),
+    accumulateBody(1),
+    subtractBody(),
+    partitionBody(),
+    addLeafBody(),
+    accumulateBody(2),
+    accumulateBody(3),
+  ].map((b) => [...uleb(b.length), ...b]);
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([accumulateType, subtractType, partitionType])),
+    ...section(1, vec([accumulateType, subtractType, partitionType, addLeafType])),
     ...section(2, vec([[...name('env'), ...name('mem'), ...memoryLimits]])),
-    ...section(3, vec([[0], [0], [1], [2]])),
+    ...section(3, vec([[0], [0], [1], [2], [3], [0], [0]])),
     ...section(
       7,
       vec([
@@ -250,6 +300,9 @@ function moduleBytes(): Uint8Array {
         [...name('acc1'), 0x00, 1],
         [...name('sub'), 0x00, 2],
         [...name('part'), 0x00, 3],
+        [...name('addLeaf'), 0x00, 4],
+        [...name('acc2'), 0x00, 5],
+        [...name('acc3'), 0x00, 6],
       ]),
     ),
     ...section(10, vec(bodies)),
@@ -285,8 +338,11 @@ export function histogramKernel(): object {
 export interface HistogramKernel {
   acc4(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
   acc1(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
+  acc2(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
+  acc3(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
   sub(parent: number, child: number, bytes: number): void;
   part(rows: number, m: number, col: number, table: number, scratch: number): number;
+  addLeaf(out: number, rows: number, m: number, value: number): void;
 }
 
 /** A zeroed shared memory of `initial` 64 KiB pages that can grow to `maximum`. */

@@ -40,7 +40,7 @@ export function depsFromEnv(env: Env = process.env): CoreDeps {
 
 /**
  * The Step Functions runner: `CIRRUS_STATE_MACHINE_ARN` (training) and, where the function
- * starts sweeps, `CIRRUS_SWEEP_STATE_MACHINE_ARN`.
+ * starts sweeps and batch jobs, `CIRRUS_SWEEP_STATE_MACHINE_ARN`, `CIRRUS_BATCH_STATE_MACHINE_ARN`.
  */
 export function pipelineRunnerFromEnv(env: Env = process.env): PipelineRunner {
   return sfnPipelineRunner({
@@ -48,6 +48,7 @@ export function pipelineRunnerFromEnv(env: Env = process.env): PipelineRunner {
     stateMachineArns: {
       training: required(env, 'CIRRUS_STATE_MACHINE_ARN'),
       sweep: env.CIRRUS_SWEEP_STATE_MACHINE_ARN || undefined,
+      batch: env.CIRRUS_BATCH_STATE_MACHINE_ARN || undefined,
     },
   });
 }

@@ -26,7 +26,12 @@ export function mountBatchRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       status: 202,
       response: BatchJobSchema,
     },
-    ({ params, body }) => startBatchJob(deps, pipelines, { endpoint: params.name, request: body ?? {} }),
+    ({ params, body }) =>
+      startBatchJob(deps, pipelines, {
+        endpoint: params.name,
+        request: body ?? {},
+        locations: ctx.batchLocations,
+      }),
   );
   defineRoute(
     app,

@@ -104,7 +104,13 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
     expect(synth.status, `${synth.stdout}\n${synth.stderr}`).toBe(0);
     const template = JSON.parse(readFileSync(join(outdir, 'Cirrus.template.json'), 'utf8'));
     expect(Object.keys(template.Outputs)).toEqual(
-      expect.arrayContaining(['ApiUrl', 'BucketName', 'StateMachineArn', 'SweepStateMachineArn']),
+      expect.arrayContaining([
+        'ApiUrl',
+        'BucketName',
+        'StateMachineArn',
+        'SweepStateMachineArn',
+        'BatchStateMachineArn',
+      ]),
     );
     // The trainer image is only described for `cdk deploy` to build; synth never ran Docker.
     const manifest = JSON.parse(readFileSync(join(outdir, 'Cirrus.assets.json'), 'utf8'));
@@ -245,6 +251,8 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
         CIRRUS_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:cirrus-training',
         CIRRUS_SWEEP_STATE_MACHINE_ARN:
           'arn:aws:states:us-east-1:123456789012:stateMachine:cirrus-training-sweep',
+        CIRRUS_BATCH_STATE_MACHINE_ARN:
+          'arn:aws:states:us-east-1:123456789012:stateMachine:cirrus-batch-predict',
       };
       const vars: Record<string, unknown> = predict().Properties.Environment.Variables;
       const env = Object.fromEntries(

@@ -120,10 +120,11 @@ export const ScoreBatchInputSchema = z.object({
     keyColumn: true,
     output: true,
   }).extend({ inputFormat: BatchFormatSchema }),
-  /** ItemSelector: `row` is `$$.Map.Item.Index`, `values` the CSV or JSON Lines item. */
-  Items: z
-    .array(z.object({ row: z.number().int().min(0), values: z.record(z.string(), z.unknown()) }))
-    .min(1),
+  /**
+   * ItemSelector: `row` is `$$.Map.Item.Index`, `values` the CSV or JSON Lines item. A JSON Lines
+   * line may hold any JSON value; one that is not an object is a bad row (the errors file).
+   */
+  Items: z.array(z.object({ row: z.number().int().min(0), values: z.unknown() })).min(1),
 });
 export type ScoreBatchInput = z.infer<typeof ScoreBatchInputSchema>;
 

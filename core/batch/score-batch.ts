@@ -37,15 +37,25 @@ export async function scoreBatch(
   const loaded = await ctx.cache.get(deps, ref);
   const csv = inputFormat === 'csv';
   const items = input.Items;
-  const rows = items.map((item) => featureRow(loaded.contract, item.values, csv));
-  const { good, errors } = await scoreValid(loaded, rows);
+  // A JSON Lines line that parses to something other than an object (`[1,2]`, `3`) is a bad row.
+  const objects = items.flatMap((item, i) => (isRecord(item.values) ? [i] : []));
+  const notObjects = items.flatMap((item, i): [number, string][] =>
+    isRecord(item.values) ? [] : [[i, `must be a JSON object (got ${kindOf(item.values)})`]],
+  );
+  const rows = objects.map((i) =>
+    featureRow(loaded.contract, items[i].values as Record<string, unknown>, csv),
+  );
+  const scored = await scoreValid(loaded, rows);
+  const good = scored.good.map(([k, p]): [number, Scored] => [objects[k], p]);
+  const errors = [...notObjects, ...scored.errors.map(([k, r]): [number, string] => [objects[k], r])].sort(
+    (a, b) => a[0] - b[0],
+  );
   const lines: string[] = [];
   for (const [i, p] of good) {
     const item = items[i];
+    const values = item.values as Record<string, unknown>;
     const key =
-      keyColumn !== null && item.values[keyColumn] !== undefined
-        ? String(item.values[keyColumn])
-        : item.row + 1;
+      keyColumn !== null && values[keyColumn] !== undefined ? String(values[keyColumn]) : item.row + 1;
     lines.push(outputLine(loaded.contract, output.format, key, p, model, version));
   }
   const firstRow = items[0].row;
@@ -112,11 +122,20 @@ function parsePayload(payload: unknown): ScoreBatchInput {
     throw new ValidationError('Items: must be a non-empty array', 'Items');
   for (const item of Items as unknown[]) {
     const ok = typeof item === 'object' && item !== null && Number.isInteger((item as { row?: unknown }).row);
-    if (!ok || typeof (item as { values?: unknown }).values !== 'object') {
+    if (!ok || !('values' in item))
       throw new ValidationError('Items: each item must be { row, values }', 'Items');
-    }
   }
   return { BatchInput: parsed.data.BatchInput, Items: Items as ScoreBatchInput['Items'] };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function kindOf(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  return typeof v === 'number' ? 'a number' : typeof v === 'string' ? 'a string' : `a ${typeof v}`;
 }
 
 async function put(deps: CoreDeps, bucket: string, key: string, body: string): Promise<void> {

@@ -18,6 +18,8 @@ const ROUTES = [
   'post /v1/endpoints/{name}/batch-predictions',
   'get /v1/batch-predictions',
   'get /v1/batch-predictions/{jobId}',
+  'post /v1/batch-predictions/uploads',
+  'get /v1/batch-predictions/{jobId}/downloads',
   'get /v1/algorithms',
   'get /v1/datasets',
   'post /v1/datasets',

@@ -1,6 +1,14 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { BatchJobSchema, BatchJobViewSchema, BatchPredictRequestSchema } from '../../../contracts/batch.js';
+import {
+  BatchDownloadsResponseSchema,
+  BatchJobSchema,
+  BatchJobViewSchema,
+  BatchPredictRequestSchema,
+  BatchUploadsRequestSchema,
+  BatchUploadsResponseSchema,
+} from '../../../contracts/batch.js';
+import { createBatchDownloads, createBatchUploads } from '../../../core/batch/transfers.js';
 import { listBatchJobs } from '../../../core/batch/jobs.js';
 import { describeBatchJob, startBatchJob } from '../../../core/batch/start.js';
 import type { ApiContext } from '../context.js';
@@ -56,5 +64,29 @@ export function mountBatchRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       response: BatchJobViewSchema,
     },
     ({ params }) => describeBatchJob(deps, ctx.mapRuns, params.jobId),
+  );
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/v1/batch-predictions/uploads',
+      summary: 'Presigned S3 PUT URLs for local input files, and a fresh output prefix',
+      tag,
+      body: BatchUploadsRequestSchema,
+      response: BatchUploadsResponseSchema,
+    },
+    ({ body }) => createBatchUploads(deps, body.files),
+  );
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/v1/batch-predictions/{jobId}/downloads',
+      summary: "Presigned S3 GET URLs of an ended job's predictions and errors file",
+      tag,
+      params: JobParams,
+      response: BatchDownloadsResponseSchema,
+    },
+    ({ params }) => createBatchDownloads(deps, params.jobId),
   );
 }

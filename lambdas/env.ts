@@ -4,7 +4,8 @@ import { eventBridgeScheduleSync } from './retrain-schedules.js';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { makeDeps } from '../core/clients.js';
 import type { CoreDeps } from '../core/deps.js';
-import type { EventPublisher, PipelineRunner } from '../core/ports.js';
+import type { EventPublisher, MapRunReader, PipelineRunner } from '../core/ports.js';
+import { sfnMapRunReader } from './map-runs.js';
 import { eventBridgePublisher, sfnPipelineRunner } from './aws-ports.js';
 
 /** The process environment, or a test's stand-in for it. */
@@ -51,6 +52,13 @@ export function pipelineRunnerFromEnv(env: Env = process.env): PipelineRunner {
       batch: env.CIRRUS_BATCH_STATE_MACHINE_ARN || undefined,
     },
   });
+}
+
+/** Batch jobs' Map Run progress, where the function starts batch jobs (`CIRRUS_BATCH_STATE_MACHINE_ARN`). */
+export function mapRunReaderFromEnv(env: Env = process.env): MapRunReader | undefined {
+  const stateMachineArn = env.CIRRUS_BATCH_STATE_MACHINE_ARN;
+  if (!stateMachineArn) return undefined;
+  return sfnMapRunReader({ client: new SFNClient({ region: required(env, 'AWS_REGION') }), stateMachineArn });
 }
 
 /** The EventBridge publisher on `CIRRUS_EVENT_BUS`. */

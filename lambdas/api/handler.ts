@@ -1,7 +1,14 @@
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { EventPublisher, PipelineRunner } from '../../core/ports.js';
-import { lambdaDeps, lambdaEventPublisher, lambdaPipelineRunner, lazy, scheduleSyncFromEnv } from '../env.js';
+import {
+  lambdaDeps,
+  lambdaEventPublisher,
+  lambdaPipelineRunner,
+  lazy,
+  mapRunReaderFromEnv,
+  scheduleSyncFromEnv,
+} from '../env.js';
 import { batchLocations } from '../../core/batch/locations.js';
 import { createApp } from './app.js';
 import type { ApiContext } from './context.js';
@@ -27,6 +34,7 @@ const container = lazy(() => {
     pipelines,
     // The batch state machine may read and write only its prefixes of the artifact bucket.
     batchLocations: batchLocations(deps.bucket),
+    mapRuns: mapRunReaderFromEnv(),
     events,
     publicUrl: process.env.CIRRUS_PUBLIC_URL || undefined,
     schedules: scheduleSyncFromEnv(),

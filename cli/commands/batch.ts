@@ -3,7 +3,9 @@ import type { BatchJobView } from '../../contracts/batch.js';
 import { seg } from '../client.js';
 import { clientFor } from '../context.js';
 import { emit, kv, output, say, table, when } from '../output.js';
+import { driftReport } from '../format/drift.js';
 import { downloadOutputs, isS3, stageLocal } from './batch-files.js';
+import { batchJobDrift } from './drift.js';
 
 interface StartOptions {
   input: string;
@@ -15,6 +17,7 @@ interface StartOptions {
   maxConcurrency?: string;
   toleratedFailurePercentage?: string;
   wait: boolean;
+  drift?: boolean;
   json?: boolean;
 }
 
@@ -86,6 +89,7 @@ export function registerBatchCommands(program: Command): void {
     .option('--batch-size <n>', 'rows per child execution (default 1000)')
     .option('--max-concurrency <n>', 'child executions at once (default 10)')
     .option('--tolerated-failure-percentage <p>', 'failed batches tolerated (default 0)')
+    .option('--drift', "when the job ends, evaluate drift of its input against the pinned version's baseline")
     .option('--no-wait', 'return the job id at once')
     .option('--json', 'print machine-readable JSON')
     .addHelpText(
@@ -96,6 +100,7 @@ Examples:
   $ cirrus batch-predict iris --input s3://cirrus-artifacts/in/parts/ --format jsonl --key-column id --output s3://cirrus-artifacts/out/ --no-wait
   $ cirrus batch-predict iris --input ./rows.csv --output ./scored.csv
   $ cirrus batch-predict iris --input ./parts/ --format jsonl --output ./out/
+  $ cirrus batch-predict iris --input ./rows.csv --output ./scored.csv --drift
   $ cirrus batch-predict status 20261207T050000Z-3f9a1c
   $ cirrus batch-predict download 20261207T050000Z-3f9a1c ./out/
   $ cirrus batch-predict list
@@ -106,6 +111,10 @@ Examples:
       if (!opts.input || !opts.output) throw new InvalidArgumentError('--input and --output are required');
       output.json ||= opts.json === true;
       const client = clientFor(cmd);
+      if (!opts.wait && opts.drift)
+        throw new InvalidArgumentError(
+          '--drift needs the job to end here; drop --no-wait, or run `cirrus drift run ENDPOINT --batch-job JOB` later',
+        );
       if (!opts.wait && !isS3(opts.output))
         throw new InvalidArgumentError(
           '--output: a local path needs the job to end here; drop --no-wait, or give s3://… and run `cirrus batch-predict download JOB PATH` later',
@@ -136,7 +145,12 @@ Examples:
         done.status === 'SUCCEEDED' && !isS3(opts.output)
           ? await downloadOutputs(client, done.jobId, opts.output)
           : undefined;
-      emit({ ...done, ...(local ? { downloaded: local } : {}) }, () =>
+      const drift =
+        opts.drift && done.status === 'SUCCEEDED'
+          ? await batchJobDrift(client, endpoint, done.jobId)
+          : undefined;
+      if (drift) say(driftReport(drift));
+      emit({ ...done, ...(local ? { downloaded: local } : {}), ...(drift ? { drift } : {}) }, () =>
         say(
           local
             ? `${summary(done)}\n${kv({ 'saved predictions': local.predictions, 'saved errors': local.errors })}`

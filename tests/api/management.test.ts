@@ -20,6 +20,7 @@ const ROUTES = [
   'get /v1/batch-predictions/{jobId}',
   'post /v1/batch-predictions/uploads',
   'get /v1/batch-predictions/{jobId}/downloads',
+  'post /v1/batch-predictions/{jobId}/drift',
   'get /v1/algorithms',
   'get /v1/datasets',
   'post /v1/datasets',

@@ -121,4 +121,81 @@ describe('cirrus batch-predict with local paths', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('--output: a local path needs the job to end here');
   });
+
+  it('evaluates drift of a job input when asked (--drift, drift run --batch-job), stored like other reports', async () => {
+    const iris = (await readFile(new URL('../../datasets/iris.csv', import.meta.url), 'utf8'))
+      .trim()
+      .split('\n');
+    const header = iris[0].split(',');
+    const cols = FEATURES.map((f) =>
+      header.indexOf(`"${f}"`) >= 0 ? header.indexOf(`"${f}"`) : header.indexOf(f),
+    );
+    expect(cols.every((c) => c >= 0)).toBe(true);
+    const data = iris
+      .slice(1)
+      .map((l) => l.split(','))
+      .map((c) => cols.map((j) => Number(c[j])));
+    const write = async (name: string, shift: number) => {
+      const path = join(p.dir, name);
+      await writeFile(
+        path,
+        `${FEATURES.join(',')}\n${data.map((r) => r.map((v) => v + shift).join(',')).join('\n')}\n`,
+      );
+      return path;
+    };
+    const run = async (path: string) => {
+      const r = await p.cli(
+        '--json',
+        'batch-predict',
+        'iris',
+        '--input',
+        path,
+        '--output',
+        join(p.dir, 'drift-out/'),
+        '--drift',
+      );
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as {
+        jobId: string;
+        drift: {
+          status: string;
+          driftDetected: boolean;
+          rows: number;
+          reportId: string;
+          batchJob: { rowsRead: number };
+        };
+      };
+    };
+    const same = await run(await write('same.csv', 0));
+    expect(same.drift).toMatchObject({
+      status: 'ok',
+      driftDetected: false,
+      rows: 150,
+      batchJob: { rowsRead: 150 },
+    });
+    const shifted = await run(await write('shifted.csv', 3));
+    expect(shifted.drift).toMatchObject({ status: 'ok', driftDetected: true, rows: 150 });
+    // Stored like every drift report: listed under the endpoint, readable by id.
+    const listed = await p.cli('--json', 'drift', 'report', 'iris', shifted.drift.reportId);
+    expect(JSON.parse(listed.stdout)).toMatchObject({
+      driftDetected: true,
+      batchJob: { jobId: shifted.jobId },
+    });
+    // Later, bounded: the first 40 rows only.
+    const later = await p.cli(
+      '--json',
+      'drift',
+      'run',
+      'iris',
+      '--batch-job',
+      same.jobId,
+      '--max-rows',
+      '40',
+    );
+    expect(later.code, later.stderr).toBe(0);
+    expect(JSON.parse(later.stdout)).toMatchObject({
+      rows: 40,
+      batchJob: { jobId: same.jobId, rowsRead: 40, maxRows: 40 },
+    });
+  }, 300_000);
 });

@@ -8,6 +8,8 @@ import {
   BatchUploadsRequestSchema,
   BatchUploadsResponseSchema,
 } from '../../../contracts/batch.js';
+import { StoredDriftReportSchema } from '../../../contracts/drift.js';
+import { runBatchInputDrift } from '../../../core/batch/input-drift.js';
 import { createBatchDownloads, createBatchUploads } from '../../../core/batch/transfers.js';
 import { listBatchJobs } from '../../../core/batch/jobs.js';
 import { describeBatchJob, startBatchJob } from '../../../core/batch/start.js';
@@ -88,5 +90,18 @@ export function mountBatchRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       response: BatchDownloadsResponseSchema,
     },
     ({ params }) => createBatchDownloads(deps, params.jobId),
+  );
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/v1/batch-predictions/{jobId}/drift',
+      summary: "Drift of a batch job's input (its first maxRows rows) against its pinned version's baseline",
+      tag,
+      params: JobParams,
+      body: z.strictObject({ maxRows: z.number().int().min(1).max(1_000_000).optional() }),
+      response: StoredDriftReportSchema,
+    },
+    ({ params, body }) => runBatchInputDrift(deps, { jobId: params.jobId, maxRows: body.maxRows }),
   );
 }

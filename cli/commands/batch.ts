@@ -149,14 +149,11 @@ Examples:
         opts.drift && done.status === 'SUCCEEDED'
           ? await batchJobDrift(client, endpoint, done.jobId)
           : undefined;
-      if (drift) say(driftReport(drift));
-      emit({ ...done, ...(local ? { downloaded: local } : {}), ...(drift ? { drift } : {}) }, () =>
-        say(
-          local
-            ? `${summary(done)}\n${kv({ 'saved predictions': local.predictions, 'saved errors': local.errors })}`
-            : summary(done),
-        ),
-      );
+      emit({ ...done, ...(local ? { downloaded: local } : {}), ...(drift ? { drift } : {}) }, () => {
+        say(summary(done));
+        if (local) say(kv({ 'saved predictions': local.predictions, 'saved errors': local.errors }));
+        if (drift) say(driftReport(drift));
+      });
       if (done.status !== 'SUCCEEDED') process.exitCode = 1;
     });
   batch

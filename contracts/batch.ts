@@ -120,10 +120,11 @@ export const ScoreBatchInputSchema = z.object({
     keyColumn: true,
     output: true,
   }).extend({ inputFormat: BatchFormatSchema }),
-  /** ItemSelector: `row` is `$$.Map.Item.Index`, `values` the CSV or JSON Lines item. */
-  Items: z
-    .array(z.object({ row: z.number().int().min(0), values: z.record(z.string(), z.unknown()) }))
-    .min(1),
+  /**
+   * ItemSelector: `row` is `$$.Map.Item.Index`, `values` the CSV or JSON Lines item. A JSON Lines
+   * line may hold any JSON value; one that is not an object is a bad row (the errors file).
+   */
+  Items: z.array(z.object({ row: z.number().int().min(0), values: z.unknown() })).min(1),
 });
 export type ScoreBatchInput = z.infer<typeof ScoreBatchInputSchema>;
 
@@ -136,3 +137,24 @@ export const ScoreBatchResultSchema = z.object({
   errorsPart: z.string().nullable(),
 });
 export type ScoreBatchResult = z.infer<typeof ScoreBatchResultSchema>;
+
+/** `POST /v1/batch-predictions/uploads`: the local files a job will read (plain names). */
+export const BatchUploadsRequestSchema = z.strictObject({
+  files: z.array(z.string()).max(1000).default([]),
+});
+
+/** Where to PUT each file, the input URI naming them all, and a fresh output prefix. */
+export const BatchUploadsResponseSchema = z.object({
+  input: z.string(),
+  output: z.string(),
+  uploads: z.array(z.object({ file: z.string(), uri: z.string(), url: z.string() })),
+  expiresInSeconds: z.number().int(),
+});
+
+const DownloadSchema = z.object({ uri: z.string(), url: z.string() });
+/** `GET /v1/batch-predictions/{jobId}/downloads`: presigned GET URLs of an ended job's outputs. */
+export const BatchDownloadsResponseSchema = z.object({
+  predictions: DownloadSchema,
+  errors: DownloadSchema,
+  expiresInSeconds: z.number().int(),
+});

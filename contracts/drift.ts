@@ -227,6 +227,15 @@ export const DriftReportSchema = z.object({
   model: z.string().min(1),
   version: z.number().int().positive().nullable(),
   window: DriftWindowSchema,
+  /** Set when the rows are a batch job's input (`drift run --batch-job`), not logged predictions. */
+  batchJob: z
+    .object({
+      jobId: z.string(),
+      input: z.string(),
+      rowsRead: z.number().int().min(0),
+      maxRows: z.number().int(),
+    })
+    .optional(),
   status: DriftStatusSchema,
   /** Human-readable reason for a non-ok status (names the minimum row count). */
   message: z.string().optional(),

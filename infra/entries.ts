@@ -14,6 +14,9 @@ export const LAMBDA_ENTRIES = {
   markRun: 'lambdas/pipeline/mark-run.ts',
   drift: 'lambdas/drift/handler.ts',
   retrain: 'lambdas/retrain/handler.ts',
+  scoreBatch: 'lambdas/batch/score.ts',
+  assembleBatch: 'lambdas/batch/assemble.ts',
+  markBatchFailed: 'lambdas/batch/mark-failed.ts',
 } as const;
 
 export type LambdaEntry = keyof typeof LAMBDA_ENTRIES;

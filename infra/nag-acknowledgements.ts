@@ -19,7 +19,9 @@ const ANY_FUNCTION_ROLE = /\/\w+Function\/ServiceRole\//;
 const STATE_MACHINE_ROLE = /\/TrainingPipeline\/StateMachineRole\//;
 const SAGEMAKER_ROLE = /\/TrainingPipeline\/SageMakerExecution\/Role\//;
 const AUTO_DELETE_PROVIDER = /\/Custom::S3AutoDeleteObjectsCustomResourceProvider\//;
-const STATE_MACHINES = /\/TrainingPipeline\/(Training|Sweep)StateMachine\//;
+const STATE_MACHINES = /\/(TrainingPipeline\/(Training|Sweep)StateMachine|BatchPredictions\/StateMachine)\//;
+const BATCH_ROLE = /\/BatchPredictions\/StateMachineRole\//;
+const BATCH_FUNCTION_ROLE = /\/BatchPredictions\/\w+Function\/ServiceRole\//;
 const ANY_FUNCTION = /\/\w+Function\/Resource$/;
 const ACCESS_POLICIES = /\/AccessPolicies\/(PredictOnly|ReadOnly|Admin)\//;
 const DEAD_LETTERS = /\/Alerts\/DeadLetters\//;
@@ -60,14 +62,14 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
       'xray:PutTraceSegments/PutTelemetryRecords (active tracing) do not support resource-level permissions',
   },
   {
-    rule: /^AwsSolutions-IAM5\[Resource::<TrainingPipelineFunctions\w+\.Arn>:\*\]$/,
-    path: STATE_MACHINE_ROLE,
+    rule: /^AwsSolutions-IAM5\[Resource::<(TrainingPipelineFunctions|BatchPredictions)\w+Function\w+\.Arn>:\*\]$/,
+    path: new RegExp(`${STATE_MACHINE_ROLE.source}|${BATCH_ROLE.source}`),
     reason:
-      "grantInvoke also covers the pipeline function's qualified ARNs (versions, aliases) of the same function",
+      "grantInvoke also covers the pipeline (or batch) function's qualified ARNs (versions, aliases) of the same function",
   },
   {
     rule: /^AwsSolutions-IAM5\[Resource::\*\]$/,
-    path: STATE_MACHINE_ROLE,
+    path: new RegExp(`${STATE_MACHINE_ROLE.source}|${BATCH_ROLE.source}`),
     reason:
       'X-Ray tracing and CloudWatch Logs vended delivery (logs:CreateLogDelivery, PutResourcePolicy, ...) do not support resource-level permissions',
   },
@@ -101,7 +103,7 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
   },
   {
     rule: new RegExp(
-      `^AwsSolutions-IAM5\\[Resource::${ARN}states:${REGION_ACCOUNT}execution:.*TrainingPipeline\\w+StateMachine\\w+.*:\\*\\]$`,
+      `^AwsSolutions-IAM5\\[Resource::${ARN}states:${REGION_ACCOUNT}execution:.*(TrainingPipeline|BatchPredictions)\\w*StateMachine\\w+.*:\\*\\]$`,
     ),
     path: ANY_FUNCTION_ROLE,
     reason:
@@ -114,6 +116,20 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
     path: /\/PredictionApi\/ManagementFunction\/ServiceRole\//,
     reason:
       "One retraining rule per scheduled experiment, named at run time ({prefix}-retrain-{experiment}); PutTargets is further limited to the retrain function's ARN",
+  },
+  {
+    rule: /^AwsSolutions-IAM5\[Resource::<ArtifactStoreBucket\w+\.Arn>\/batch\/(input|output)\/\*\]$/,
+    path: new RegExp(`${BATCH_ROLE.source}|${BATCH_FUNCTION_ROLE.source}`),
+    reason:
+      "A batch job's input objects and its output, parts and ResultWriter files are named per job at run time; reads stay under batch/input/ and writes under batch/output/ of the artifact bucket",
+  },
+  {
+    rule: new RegExp(
+      `^AwsSolutions-IAM5\\[Resource::${ARN}states:${REGION_ACCOUNT}(execution|mapRun):[a-z][a-z0-9-]*-batch-predict\\/\\*\\]$`,
+    ),
+    path: new RegExp(`${BATCH_ROLE.source}|/PredictionApi/ManagementFunction/ServiceRole/`),
+    reason:
+      "A Distributed Map names its child executions and Map Runs '{machine}/{label}:{id}' at run time; the pattern covers only the batch-predict machine's own",
   },
   {
     rule: /^AwsSolutions-L1$/,

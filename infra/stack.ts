@@ -5,6 +5,7 @@ import { readStackConfig, type StackConfig } from './config.js';
 import { Alerts } from './constructs/alerts.js';
 import { ApiAccessPolicies } from './constructs/api-access-policies.js';
 import { ArtifactStore } from './constructs/artifact-store.js';
+import { BatchPredictions } from './constructs/batch-predictions.js';
 import { DriftMonitor } from './constructs/drift-monitor.js';
 import { Observability } from './constructs/observability.js';
 import { OnnxRuntimeLayer } from './constructs/onnx-runtime-layer.js';
@@ -31,6 +32,7 @@ export class CirrusStack extends Stack {
   readonly store: ArtifactStore;
   readonly tables: RegistryTables;
   readonly pipeline: TrainingPipeline;
+  readonly batch: BatchPredictions;
   readonly api: PredictionApi;
   readonly drift: DriftMonitor;
   readonly observability: Observability;
@@ -59,6 +61,13 @@ export class CirrusStack extends Stack {
       logExecutionData: this.config.stateMachineLogExecutionData,
       customTrainerRepositoryPrefix,
     });
+    this.batch = new BatchPredictions(this, 'BatchPredictions', {
+      ...shared,
+      data,
+      onnxLayer,
+      logLevel: this.config.stateMachineLogLevel,
+      logExecutionData: this.config.stateMachineLogExecutionData,
+    });
     const machines = { trainingStateMachine: this.pipeline.training, sweepStateMachine: this.pipeline.sweep };
     this.drift = new DriftMonitor(this, 'DriftMonitor', {
       ...shared,
@@ -73,6 +82,7 @@ export class CirrusStack extends Stack {
       data,
       onnxLayer,
       ...machines,
+      batch: this.batch,
       eventBus: this.drift.bus,
       customTrainerImagePrefix: customTrainerRepositoryPrefix
         ? `${this.account}.dkr.ecr.${this.region}.${this.urlSuffix}/${customTrainerRepositoryPrefix}`
@@ -94,12 +104,17 @@ export class CirrusStack extends Stack {
       api: this.api.api,
       functions: {
         ...this.pipeline.functions.functions,
+        ...this.batch.functions,
         predict: this.api.predictFunction,
         management: this.api.managementFunction,
         drift: this.drift.driftFunction,
         retrain: this.drift.retrainFunction,
       },
-      stateMachines: { training: this.pipeline.training, sweep: this.pipeline.sweep },
+      stateMachines: {
+        training: this.pipeline.training,
+        sweep: this.pipeline.sweep,
+        batch: this.batch.stateMachine,
+      },
       alerts: this.alerts,
     });
     this.addOutputs();
@@ -115,6 +130,11 @@ export class CirrusStack extends Stack {
     output('RegistryTableName', this.tables.registry.tableName, 'Model registry table');
     output('PredictionsTableName', this.tables.predictions.tableName, 'Prediction log table (TTL)');
     output('StateMachineArn', this.pipeline.training.stateMachineArn, 'Training state machine');
+    output(
+      'BatchStateMachineArn',
+      this.batch.stateMachine.stateMachineArn,
+      'Batch predictions state machine',
+    );
     output('SweepStateMachineArn', this.pipeline.sweep.stateMachineArn, 'Hyperparameter sweep state machine');
     output('DashboardName', this.observability.dashboard.dashboardName, 'CloudWatch dashboard');
     output('AlarmTopicArn', this.alerts.topic.topicArn, 'SNS topic every alarm notifies (subscribe to it)');

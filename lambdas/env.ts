@@ -3,12 +3,13 @@ import type { RetrainScheduleSync } from './api/context.js';
 import { eventBridgeScheduleSync } from './retrain-schedules.js';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type Env, lazy, required } from './env-deps.js';
-import type { EventPublisher, PipelineRunner } from '../core/ports.js';
+import type { EventPublisher, MapRunReader, PipelineRunner } from '../core/ports.js';
+import { sfnMapRunReader } from './map-runs.js';
 import { eventBridgePublisher, sfnPipelineRunner } from './aws-ports.js';
 
 /**
  * The Step Functions runner: `CIRRUS_STATE_MACHINE_ARN` (training) and, where the function
- * starts sweeps, `CIRRUS_SWEEP_STATE_MACHINE_ARN`.
+ * starts sweeps and batch jobs, `CIRRUS_SWEEP_STATE_MACHINE_ARN`, `CIRRUS_BATCH_STATE_MACHINE_ARN`.
  */
 export function pipelineRunnerFromEnv(env: Env = process.env): PipelineRunner {
   return sfnPipelineRunner({
@@ -16,8 +17,16 @@ export function pipelineRunnerFromEnv(env: Env = process.env): PipelineRunner {
     stateMachineArns: {
       training: required(env, 'CIRRUS_STATE_MACHINE_ARN'),
       sweep: env.CIRRUS_SWEEP_STATE_MACHINE_ARN || undefined,
+      batch: env.CIRRUS_BATCH_STATE_MACHINE_ARN || undefined,
     },
   });
+}
+
+/** Batch jobs' Map Run progress, where the function starts batch jobs (`CIRRUS_BATCH_STATE_MACHINE_ARN`). */
+export function mapRunReaderFromEnv(env: Env = process.env): MapRunReader | undefined {
+  const stateMachineArn = env.CIRRUS_BATCH_STATE_MACHINE_ARN;
+  if (!stateMachineArn) return undefined;
+  return sfnMapRunReader({ client: new SFNClient({ region: required(env, 'AWS_REGION') }), stateMachineArn });
 }
 
 /** The EventBridge publisher on `CIRRUS_EVENT_BUS`. */

@@ -3,6 +3,9 @@ import type { BatchJobView } from '../../contracts/batch.js';
 import { seg } from '../client.js';
 import { clientFor } from '../context.js';
 import { emit, kv, output, say, table, when } from '../output.js';
+import { driftReport } from '../format/drift.js';
+import { downloadOutputs, isS3, stageLocal } from './batch-files.js';
+import { batchJobDrift } from './drift.js';
 
 interface StartOptions {
   input: string;
@@ -14,6 +17,7 @@ interface StartOptions {
   maxConcurrency?: string;
   toleratedFailurePercentage?: string;
   wait: boolean;
+  drift?: boolean;
   json?: boolean;
 }
 
@@ -71,14 +75,21 @@ export function registerBatchCommands(program: Command): void {
     .command('batch-predict')
     .description('Score every row of an S3 object or prefix (CSV or JSON Lines) on the Distributed Map')
     .argument('[endpoint]', 'endpoint name')
-    .option('--input <s3uri>', 's3://bucket/key.csv|.jsonl, or a prefix ending in /')
-    .option('--output <s3uri>', 's3://bucket/prefix/ for predictions and the errors file')
+    .option(
+      '--input <s3uri|path>',
+      's3://bucket/key.csv|.jsonl, a prefix ending in /, or a local file or folder (uploaded first)',
+    )
+    .option(
+      '--output <s3uri|path>',
+      's3://bucket/prefix/, or a local file or folder (downloaded when the job ends)',
+    )
     .option('--format <csv|jsonl>', 'input format (default: from the extension)')
     .option('--output-format <csv|jsonl>', 'output format (default: the input format)')
     .option('--key-column <name>', 'column copied as each row key (default: the row number)')
     .option('--batch-size <n>', 'rows per child execution (default 1000)')
     .option('--max-concurrency <n>', 'child executions at once (default 10)')
     .option('--tolerated-failure-percentage <p>', 'failed batches tolerated (default 0)')
+    .option('--drift', "when the job ends, evaluate drift of its input against the pinned version's baseline")
     .option('--no-wait', 'return the job id at once')
     .option('--json', 'print machine-readable JSON')
     .addHelpText(
@@ -87,7 +98,11 @@ export function registerBatchCommands(program: Command): void {
 Examples:
   $ cirrus batch-predict iris --input s3://cirrus-artifacts/in/rows.csv --output s3://cirrus-artifacts/out/
   $ cirrus batch-predict iris --input s3://cirrus-artifacts/in/parts/ --format jsonl --key-column id --output s3://cirrus-artifacts/out/ --no-wait
+  $ cirrus batch-predict iris --input ./rows.csv --output ./scored.csv
+  $ cirrus batch-predict iris --input ./parts/ --format jsonl --output ./out/
+  $ cirrus batch-predict iris --input ./rows.csv --output ./scored.csv --drift
   $ cirrus batch-predict status 20261207T050000Z-3f9a1c
+  $ cirrus batch-predict download 20261207T050000Z-3f9a1c ./out/
   $ cirrus batch-predict list
 `,
     )
@@ -95,20 +110,30 @@ Examples:
       if (!endpoint) throw new InvalidArgumentError('give an endpoint (or status JOB, list)');
       if (!opts.input || !opts.output) throw new InvalidArgumentError('--input and --output are required');
       output.json ||= opts.json === true;
+      const client = clientFor(cmd);
+      if (!opts.wait && opts.drift)
+        throw new InvalidArgumentError(
+          '--drift needs the job to end here; drop --no-wait, or run `cirrus drift run ENDPOINT --batch-job JOB` later',
+        );
+      if (!opts.wait && !isS3(opts.output))
+        throw new InvalidArgumentError(
+          '--output: a local path needs the job to end here; drop --no-wait, or give s3://… and run `cirrus batch-predict download JOB PATH` later',
+        );
+      const log = (line: string) => {
+        if (!output.json) process.stderr.write(`${line}\n`);
+      };
+      const where = await stageLocal(client, opts.input, opts.output, log);
       const body = {
-        input: opts.input,
-        output: opts.output,
-        ...(opts.format ? { format: opts.format } : {}),
+        input: where.input,
+        output: where.output,
+        ...(opts.format || where.format ? { format: opts.format ?? where.format } : {}),
         ...(opts.outputFormat ? { outputFormat: opts.outputFormat } : {}),
         ...(opts.keyColumn ? { keyColumn: opts.keyColumn } : {}),
         batchSize: int('--batch-size', opts.batchSize),
         maxConcurrency: int('--max-concurrency', opts.maxConcurrency),
         toleratedFailurePercentage: int('--tolerated-failure-percentage', opts.toleratedFailurePercentage),
       };
-      const job = await clientFor(cmd).post<BatchJobView>(
-        `/v1/endpoints/${seg(endpoint)}/batch-predictions`,
-        body,
-      );
+      const job = await client.post<BatchJobView>(`/v1/endpoints/${seg(endpoint)}/batch-predictions`, body);
       if (!opts.wait)
         return emit(job, () =>
           say(
@@ -116,7 +141,19 @@ Examples:
           ),
         );
       const done = await follow(cmd, job.jobId);
-      emit(done, () => say(summary(done)));
+      const local =
+        done.status === 'SUCCEEDED' && !isS3(opts.output)
+          ? await downloadOutputs(client, done.jobId, opts.output)
+          : undefined;
+      const drift =
+        opts.drift && done.status === 'SUCCEEDED'
+          ? await batchJobDrift(client, endpoint, done.jobId)
+          : undefined;
+      emit({ ...done, ...(local ? { downloaded: local } : {}), ...(drift ? { drift } : {}) }, () => {
+        say(summary(done));
+        if (local) say(kv({ 'saved predictions': local.predictions, 'saved errors': local.errors }));
+        if (drift) say(driftReport(drift));
+      });
       if (done.status !== 'SUCCEEDED') process.exitCode = 1;
     });
   batch
@@ -130,6 +167,16 @@ Examples:
     .action(async (jobId: string, _o: unknown, cmd: Command) => {
       const job = await clientFor(cmd).get<BatchJobView>(`/v1/batch-predictions/${seg(jobId)}`);
       emit(job, () => say(job.status === 'RUNNING' ? `${summary(job)}\n${progressLine(job)}` : summary(job)));
+    });
+  batch
+    .command('download')
+    .description("An ended job's predictions and errors file, to a local file or folder")
+    .argument('<jobId>')
+    .argument('<path>', 'a folder (existing, or ending in /) or a file for the predictions')
+    .addHelpText('after', '\nExamples:\n  $ cirrus batch-predict download 20261207T050000Z-3f9a1c ./out/\n')
+    .action(async (jobId: string, path: string, _o: unknown, cmd: Command) => {
+      const saved = await downloadOutputs(clientFor(cmd), jobId, path);
+      emit(saved, () => say(kv({ predictions: saved.predictions, errors: saved.errors })));
     });
   batch
     .command('list')

@@ -1,10 +1,28 @@
-import type { Command } from 'commander';
-import { seg } from '../client.js';
+import { type Command, InvalidArgumentError } from 'commander';
+import { type CirrusClient, seg } from '../client.js';
 import { clientFor } from '../context.js';
 import { driftReport, driftReportsTable } from '../format/drift.js';
 import { emit, say } from '../output.js';
 import { number } from '../parse.js';
 import type { DriftReportView, DriftSummary } from '../types.js';
+
+/** Drift of a batch job's input; the job must be one of `endpoint`'s. */
+export async function batchJobDrift(
+  client: CirrusClient,
+  endpoint: string,
+  jobId: string,
+  maxRows?: number,
+): Promise<DriftReportView> {
+  const job = await client.get<{ endpoint: string }>(`/v1/batch-predictions/${seg(jobId)}`);
+  if (job.endpoint !== endpoint)
+    throw new InvalidArgumentError(
+      `--batch-job: job ${jobId} scored endpoint '${job.endpoint}', not '${endpoint}'`,
+    );
+  return client.post<DriftReportView>(
+    `/v1/batch-predictions/${seg(jobId)}/drift`,
+    maxRows ? { maxRows } : {},
+  );
+}
 
 /** `cirrus drift run|report|list`. */
 export function registerDriftCommands(program: Command): void {
@@ -16,17 +34,32 @@ export function registerDriftCommands(program: Command): void {
     .description('Evaluate drift now over a window of logged predictions (drift found starts retraining)')
     .argument('<endpoint>')
     .option('--window-hours <h>', 'how far back to look (default 24)', number('--window-hours'))
+    .option('--batch-job <id>', "evaluate a batch job's input rows instead of logged predictions")
+    .option(
+      '--max-rows <n>',
+      'with --batch-job: rows of the input read (default 50000)',
+      number('--max-rows'),
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ cirrus drift run iris\n  $ cirrus drift run iris --window-hours 1\n',
+      '\nExamples:\n  $ cirrus drift run iris\n  $ cirrus drift run iris --window-hours 1\n  $ cirrus drift run iris --batch-job 20261207T050000Z-3f9a1c\n',
     )
-    .action(async (endpoint: string, opts: { windowHours?: number }, cmd: Command) => {
-      const report = await clientFor(cmd).post<DriftReportView>(
-        `/v1/endpoints/${seg(endpoint)}/drift`,
-        opts.windowHours ? { windowHours: opts.windowHours } : {},
-      );
-      emit(report, () => say(driftReport(report)));
-    });
+    .action(
+      async (
+        endpoint: string,
+        opts: { windowHours?: number; batchJob?: string; maxRows?: number },
+        cmd: Command,
+      ) => {
+        const client = clientFor(cmd);
+        const report = opts.batchJob
+          ? await batchJobDrift(client, endpoint, opts.batchJob, opts.maxRows)
+          : await client.post<DriftReportView>(
+              `/v1/endpoints/${seg(endpoint)}/drift`,
+              opts.windowHours ? { windowHours: opts.windowHours } : {},
+            );
+        emit(report, () => say(driftReport(report)));
+      },
+    );
   drift
     .command('report')
     .description('Show a drift report (default: the latest) and list the others')

@@ -103,25 +103,6 @@ export async function assembleBatch(deps: CoreDeps, payload: unknown): Promise<B
   return { ...job, ...fields };
 }
 
-/** The MarkFailed state: ends the job FAILED with the Map's or Assemble's error. */
-export async function markBatchFailed(deps: CoreDeps, payload: unknown): Promise<{ jobId: string }> {
-  const input = z
-    .object({
-      jobId: z.string(),
-      failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
-    })
-    .parse(payload);
-  const job = await getBatchJob(deps, input.jobId);
-  const finishedAt = deps.now();
-  await finishBatchJob(deps, input.jobId, {
-    status: 'FAILED',
-    finishedAt: finishedAt.toISOString(),
-    durationMs: finishedAt.getTime() - Date.parse(job.createdAt),
-    error: `${input.failure?.Error ?? 'Error'}: ${input.failure?.Cause ?? ''}`.slice(0, 2000),
-  });
-  return { jobId: input.jobId };
-}
-
 async function readText(deps: CoreDeps, bucket: string, key: string): Promise<string> {
   const { Body } = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return (await Body?.transformToString()) ?? '';

@@ -38,21 +38,19 @@ export async function scoreBatch(
   const loaded = await ctx.cache.get(deps, ref);
   const csv = inputFormat === 'csv';
   const items = input.Items;
-  const plain = plainNumericRows(loaded.contract, items, csv);
-  const { good, errors } = plain
-    ? { good: (await runEncoded(loaded, plain)).map((p, i) => [i, p] as [number, Scored]), errors: [] }
-    : await scoreValid(
-        loaded,
-        items.map((item) => featureRow(loaded.contract, item.values, csv)),
-      );
+  // A JSON Lines line that parses to something other than an object (`[1,2]`, `3`) is a bad row.
+  const objects = items.flatMap((item, i) => (isRecord(item.values) ? [i] : []));
+  const notObjects = items.flatMap((item, i): [number, string][] =>
+    isRecord(item.values) ? [] : [[i, `must be a JSON object (got ${kindOf(item.values)})`]],
+  );
+  const { good, errors } = await scoreItems(loaded, items, objects, notObjects, csv);
   const lines: string[] = [];
   const line = lineFormatter(loaded.contract, output.format, model, version);
   for (const [i, p] of good) {
     const item = items[i];
+    const values = item.values as Record<string, unknown>;
     const key =
-      keyColumn !== null && item.values[keyColumn] !== undefined
-        ? String(item.values[keyColumn])
-        : item.row + 1;
+      keyColumn !== null && values[keyColumn] !== undefined ? String(values[keyColumn]) : item.row + 1;
     lines.push(line(key, p));
   }
   const firstRow = items[0].row;
@@ -73,6 +71,27 @@ export async function scoreBatch(
 }
 
 type Scored = Awaited<ReturnType<typeof runModel>>[number];
+
+/**
+ * Scores a batch's object rows: plain numeric rows straight into the tensor (numeric-rows.ts),
+ * anything else through serving's validating path. Errors are [item index, reason], in order.
+ */
+async function scoreItems(
+  loaded: LoadedModel,
+  items: ScoreBatchInput['Items'],
+  objects: readonly number[],
+  notObjects: readonly [number, string][],
+  csv: boolean,
+): Promise<{ good: [number, Scored][]; errors: [number, string][] }> {
+  const records = items as readonly { readonly values: Record<string, unknown> }[];
+  const plain = notObjects.length === 0 ? plainNumericRows(loaded.contract, records, csv) : undefined;
+  if (plain) return { good: (await runEncoded(loaded, plain)).map((p, i) => [i, p]), errors: [] };
+  const rows = objects.map((i) => featureRow(loaded.contract, records[i].values, csv));
+  const scored = await scoreValid(loaded, rows);
+  const good = scored.good.map(([k, p]): [number, Scored] => [objects[k], p]);
+  const errors = [...notObjects, ...scored.errors.map(([k, r]): [number, string] => [objects[k], r])];
+  return { good, errors: errors.sort((a, b) => a[0] - b[0]) };
+}
 
 /** Scores the batch in one run; when serving rejects it, finds each bad row and scores the rest. */
 async function scoreValid(loaded: LoadedModel, rows: FeatureRow[]) {
@@ -119,11 +138,20 @@ function parsePayload(payload: unknown): ScoreBatchInput {
     throw new ValidationError('Items: must be a non-empty array', 'Items');
   for (const item of Items as unknown[]) {
     const ok = typeof item === 'object' && item !== null && Number.isInteger((item as { row?: unknown }).row);
-    if (!ok || typeof (item as { values?: unknown }).values !== 'object') {
+    if (!ok || !('values' in item))
       throw new ValidationError('Items: each item must be { row, values }', 'Items');
-    }
   }
   return { BatchInput: parsed.data.BatchInput, Items: Items as ScoreBatchInput['Items'] };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function kindOf(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  return typeof v === 'number' ? 'a number' : typeof v === 'string' ? 'a string' : `a ${typeof v}`;
 }
 
 async function put(deps: CoreDeps, bucket: string, key: string, body: string): Promise<void> {

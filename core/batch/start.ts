@@ -12,6 +12,7 @@ import { fromZodError } from '../errors.js';
 import type { MapRunReader, PipelineRunner } from '../ports.js';
 import { resolveEndpoint } from '../serving/resolver.js';
 import { createBatchJob, finishBatchJob, getBatchJob } from './jobs.js';
+import { type BatchLocations, requireUnder } from './locations.js';
 
 /** `20300101T000000Z-3f9a1c`: sorts by start time. */
 function newJobId(now: Date): string {
@@ -34,13 +35,18 @@ function formatOf(key: string): BatchFormat {
 export async function startBatchJob(
   deps: CoreDeps,
   runner: PipelineRunner,
-  input: { endpoint: string; request: unknown },
+  input: { endpoint: string; request: unknown; locations?: BatchLocations },
 ): Promise<BatchJob> {
   const parsed = BatchPredictRequestSchema.safeParse(input.request);
   if (!parsed.success) throw fromZodError(parsed.error);
   const req = parsed.data;
   const source = parseS3Uri(req.input, 'input');
   const target = parseS3Uri(req.output, 'output');
+  const confined = input.locations;
+  if (confined) {
+    requireUnder(source, confined.bucket, confined.inputPrefix, 'input');
+    requireUnder(target, confined.bucket, confined.outputPrefix, 'output');
+  }
   const { endpoint, traffic } = await resolveEndpoint(deps, input.endpoint);
   const pinned = [...traffic.variants].sort((a, b) => b.weight - a.weight)[0];
   const now = deps.now();

@@ -28,6 +28,8 @@ export interface EvaluateDriftInput extends ReportHeader {
   /** The window's logged predictions; streamed once, never held. */
   readonly rows: LoggedRows;
   readonly options?: DriftOptionsInput;
+  /** Rows carry inputs only (a batch job's input): no prediction or performance signal. @default false */
+  readonly inputsOnly?: boolean;
 }
 
 type Sink = NumericWindow | CategoryCounter;
@@ -115,11 +117,15 @@ export async function evaluateDrift(input: EvaluateDriftInput): Promise<DriftRep
   if (rows < options.minRows) return notEnoughDataReport(header, rows, options.minRows, options.driftShare);
 
   const features = baseline.features.map((f, i) => featureDrift(f, sinks[i], baseline, options));
-  const predictionDrift = featureDrift(baseline.prediction, prediction, baseline, options);
-  const performanceDrift = performance.result(baseline.metrics, {
-    minRows: options.minRows,
-    tolerance: options.performanceTolerance,
-  });
+  const predictionDrift = input.inputsOnly
+    ? null
+    : featureDrift(baseline.prediction, prediction, baseline, options);
+  const performanceDrift = input.inputsOnly
+    ? null
+    : performance.result(baseline.metrics, {
+        minRows: options.minRows,
+        tolerance: options.performanceTolerance,
+      });
   const driftedFeatures = features.filter((f) => f.drifted).length;
   const share = features.length === 0 ? 0 : driftedFeatures / features.length;
   const datasetDrift = share >= options.driftShare;

@@ -33,13 +33,14 @@ function firing(signal: FeatureDrift, label: string, k: number): string | undefi
 
 export function decideReport(
   features: readonly FeatureDrift[],
-  prediction: FeatureDrift,
+  prediction: FeatureDrift | null,
   performance: PerformanceDrift | null,
 ): ReportDecision {
-  const k = features.length + 1;
+  // No prediction signal when the rows carry none (a batch job's input).
+  const k = features.length + (prediction ? 1 : 0);
   const detectedBy = [
     ...features.map((f) => firing(f, `feature '${f.name}'`, k)),
-    firing(prediction, 'prediction', k),
+    prediction ? firing(prediction, 'prediction', k) : undefined,
   ].filter((s): s is string => s !== undefined);
   if (performance?.drifted && performance.current !== null) {
     const worse = performance.metric === 'accuracy' ? '<' : '>';
@@ -48,7 +49,7 @@ export function decideReport(
     );
   }
   const rule =
-    `any of ${k} signals (${features.length} feature${features.length === 1 ? '' : 's'} + prediction) ` +
+    `any of ${k} signals (${features.length} feature${features.length === 1 ? '' : 's'}${prediction ? ' + prediction' : ''}) ` +
     `with Bonferroni: a test fires at p < threshold / ${k}, a distance at its threshold (no alpha); ` +
     'or performance beyond tolerance';
   return { driftDetected: detectedBy.length > 0, rule, detectedBy };

@@ -62,7 +62,7 @@ export async function servingVersion(deps: CoreDeps, endpoint: Endpoint): Promis
 }
 
 /** The version record and its baseline; null baseline when it has none (or it is gone from S3). */
-async function loadBaseline(
+export async function loadBaseline(
   deps: CoreDeps,
   model: string,
   version: number | null,

@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import { FUNCTION_DEFAULTS, STACK_DEFAULTS } from '../defaults.js';
 import { PREDICTION_LINE_KEY } from '../../core/serving/log-lines.js';
 import { LAMBDA_ENTRIES } from '../entries.js';
+import type { BatchPredictions } from './batch-predictions.js';
 import { CirrusFunction } from './cirrus-function.js';
 import {
   type CirrusData,
@@ -62,6 +63,9 @@ export const EXECUTION_ACTIONS = [
   'states:StopExecution',
 ];
 
+/** What the management function may do with batch executions: find them, list their Map Runs. */
+export const BATCH_EXECUTION_ACTIONS = ['states:DescribeExecution', 'states:ListMapRuns'];
+
 /**
  * What the management function may do to the retraining schedule rules it puts at run time
  * (`PUT /v1/experiments/{name}/schedule`): create or replace, point at the retrain function,
@@ -92,6 +96,8 @@ export interface PredictionApiProps {
   readonly trainingStateMachine: StateMachine;
   /** Sweep state machine the management routes start sweeps on. */
   readonly sweepStateMachine: StateMachine;
+  /** Batch predictions: the API starts jobs on its state machine and reads their Map Runs. */
+  readonly batch: BatchPredictions;
   /** Bus the API puts events on (`ModelDriftDetected` from POST .../drift). */
   readonly eventBus: IEventBus;
   /** Where per-experiment retraining schedules set through the API go. */
@@ -140,6 +146,7 @@ export class PredictionApi extends Construct {
       environment: {
         CIRRUS_STATE_MACHINE_ARN: props.trainingStateMachine.stateMachineArn,
         CIRRUS_SWEEP_STATE_MACHINE_ARN: props.sweepStateMachine.stateMachineArn,
+        CIRRUS_BATCH_STATE_MACHINE_ARN: props.batch.stateMachine.stateMachineArn,
       },
     };
     this.predictFunction = new CirrusFunction(this, 'PredictFunction', {
@@ -170,6 +177,7 @@ export class PredictionApi extends Construct {
       // Run status and cancel: DescribeExecution, history, StopExecution on this machine's executions only.
       machine.grantExecution(this.managementFunction, ...EXECUTION_ACTIONS);
     }
+    this.grantBatch(props.batch);
     this.grantEventsAndSchedules(props);
 
     this.api = new HttpApi(this, 'Api', {
@@ -232,6 +240,22 @@ export class PredictionApi extends Construct {
       filterPattern: FilterPattern.exists(`$.${PREDICTION_LINE_KEY}`),
     });
     return fn;
+  }
+
+  /**
+   * Batch jobs: start them, find an execution by name (run status looks on every machine), list
+   * a job's Map Run and describe it (progress). Only this machine's executions and Map Runs.
+   */
+  private grantBatch(batch: BatchPredictions): void {
+    const fn = this.managementFunction;
+    batch.stateMachine.grantStartExecution(fn);
+    batch.stateMachine.grantExecution(fn, ...BATCH_EXECUTION_ACTIONS);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:DescribeMapRun'],
+        resources: [batch.childArnPattern('mapRun')],
+      }),
+    );
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { BatchLocations } from '../../core/batch/locations.js';
 import type { CoreDeps } from '../../core/deps.js';
 import type { TrainerPolicy } from '../../core/pipeline/custom-trainer.js';
 import type { EventPublisher, MapRunReader, PipelineRunner } from '../../core/ports.js';
@@ -11,6 +12,8 @@ export interface ApiContext {
   readonly events: EventPublisher;
   /** Live counts of batch jobs' Map Runs (absent: status shows no progress until the job ends). */
   readonly mapRuns?: MapRunReader;
+  /** Where batch jobs may read and write (AWS: the batch state machine's grants); absent: anywhere. */
+  readonly batchLocations?: BatchLocations;
   /** Base URL the API is served at (model cards link to it). Read per request: may be set after createApp. */
   readonly publicUrl?: string;
   /** The predict path's per-process state; `createApp` sets one (from `AppOptions.serving`) when absent. */

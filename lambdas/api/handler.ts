@@ -1,7 +1,15 @@
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { EventPublisher, PipelineRunner } from '../../core/ports.js';
-import { lambdaDeps, lambdaEventPublisher, lambdaPipelineRunner, lazy, scheduleSyncFromEnv } from '../env.js';
+import {
+  lambdaDeps,
+  lambdaEventPublisher,
+  lambdaPipelineRunner,
+  lazy,
+  mapRunReaderFromEnv,
+  scheduleSyncFromEnv,
+} from '../env.js';
+import { batchLocations } from '../../core/batch/locations.js';
 import { createApp } from './app.js';
 import type { ApiContext } from './context.js';
 
@@ -20,9 +28,13 @@ const events: EventPublisher = {
 /** One app per container (cold start), reused by every invocation: its session cache stays warm. */
 const container = lazy(() => {
   // No token: API Gateway's IAM authorizer guards every route.
+  const deps = lambdaDeps();
   const ctx: ApiContext = {
-    deps: lambdaDeps(),
+    deps,
     pipelines,
+    // The batch state machine may read and write only its prefixes of the artifact bucket.
+    batchLocations: batchLocations(deps.bucket),
+    mapRuns: mapRunReaderFromEnv(),
     events,
     publicUrl: process.env.CIRRUS_PUBLIC_URL || undefined,
     schedules: scheduleSyncFromEnv(),

@@ -1,4 +1,5 @@
-import { assembleBatch, markBatchFailed } from '../../core/batch/assemble.js';
+import { assembleBatch } from '../../core/batch/assemble.js';
+import { markBatchFailed } from '../../core/batch/mark-failed.js';
 import { scoreBatch } from '../../core/batch/score-batch.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { EndpointResolver } from '../../core/serving/resolver.js';

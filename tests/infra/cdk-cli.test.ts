@@ -105,7 +105,13 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
     expect(synth.status, `${synth.stdout}\n${synth.stderr}`).toBe(0);
     const template = JSON.parse(readFileSync(join(outdir, 'Cirrus.template.json'), 'utf8'));
     expect(Object.keys(template.Outputs)).toEqual(
-      expect.arrayContaining(['ApiUrl', 'BucketName', 'StateMachineArn', 'SweepStateMachineArn']),
+      expect.arrayContaining([
+        'ApiUrl',
+        'BucketName',
+        'StateMachineArn',
+        'SweepStateMachineArn',
+        'BatchStateMachineArn',
+      ]),
     );
     // The trainer image is only described for `cdk deploy` to build; synth never ran Docker.
     const manifest = JSON.parse(readFileSync(join(outdir, 'Cirrus.assets.json'), 'utf8'));
@@ -122,7 +128,7 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
     const fns = Object.values(resources).filter(
       (r) => r.Type === 'AWS::Lambda::Function' && /^nodejs/.test(r.Properties.Runtime),
     );
-    expect(fns).toHaveLength(11);
+    expect(fns).toHaveLength(14);
     for (const fn of fns) {
       const dir = assetDir(fn.Properties.Code);
       expect(existsSync(join(dir, 'index.mjs')), fn.Properties.Description).toBe(true);
@@ -246,6 +252,8 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
         CIRRUS_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:cirrus-training',
         CIRRUS_SWEEP_STATE_MACHINE_ARN:
           'arn:aws:states:us-east-1:123456789012:stateMachine:cirrus-training-sweep',
+        CIRRUS_BATCH_STATE_MACHINE_ARN:
+          'arn:aws:states:us-east-1:123456789012:stateMachine:cirrus-batch-predict',
       };
       const vars: Record<string, unknown> = fn.Properties.Environment.Variables;
       const env = Object.fromEntries(

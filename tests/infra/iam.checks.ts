@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoPath } from '../../infra/paths.js';
+import { BATCH_STEPS, type BatchStepName } from '../../infra/constructs/batch-predictions.js';
 import { PIPELINE_STEPS } from '../../infra/constructs/pipeline-functions.js';
 import { LAMBDA_ENTRIES } from '../../infra/entries.js';
 import { LAMBDA_TASKS } from '../../statemachines/substitutions.js';
@@ -30,6 +31,9 @@ const SFN_RUNS = [
   'states:StopExecution',
 ];
 const DEFAULT_BUS = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default';
+/** The Map Runs of the batch-predict machine (its job progress). */
+const BATCH_MAP_RUNS =
+  'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:mapRun:cirrus-batch-predict/*';
 /** The retraining schedule rules the API puts at run time (`cirrus-retrain-*`). */
 const RETRAIN_RULES = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/cirrus-retrain-*';
 
@@ -61,6 +65,8 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     predictions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     training: SFN_RUNS,
     sweep: SFN_RUNS,
+    batch: ['states:DescribeExecution', 'states:ListMapRuns', 'states:StartExecution'],
+    [BATCH_MAP_RUNS]: ['states:DescribeMapRun'],
     [DEFAULT_BUS]: ['events:PutEvents'],
     [RETRAIN_RULES]: [
       'events:DeleteRule',
@@ -79,6 +85,14 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     [DEFAULT_BUS]: ['events:PutEvents'],
     deadLetters: DLQ_SEND,
   },
+  scoreBatch: { '*': XRAY, bucket: [...S3_RW], registry: DDB_READ },
+  assembleBatch: {
+    '*': XRAY,
+    bucket: ['s3:AbortMultipartUpload', ...S3_RW].sort(),
+    registry: DDB_READ,
+    tracking: DDB_RW,
+  },
+  markBatchFailed: { '*': XRAY, tracking: DDB_RW },
   retrain: {
     '*': XRAY,
     bucket: S3_RW,
@@ -104,6 +118,9 @@ export const CODE_ROOTS: Record<string, string[]> = {
   management: [LAMBDA_ENTRIES.api],
   drift: [LAMBDA_ENTRIES.drift],
   retrain: [LAMBDA_ENTRIES.retrain],
+  ...Object.fromEntries(
+    Object.keys(BATCH_STEPS).map((name) => [name, [LAMBDA_ENTRIES[name as BatchStepName]]]),
+  ),
 };
 const TABLE_ROLES: readonly TableRole[] = ['tracking', 'registry', 'predictions'];
 
@@ -138,6 +155,7 @@ export function iamChecks(synth: Synthesized): void {
         [logicalRef(stack, stack.tables.predictions.tableArn), 'predictions'],
         [logicalRef(stack, stack.pipeline.training.stateMachineArn), 'training'],
         [logicalRef(stack, stack.pipeline.sweep.stateMachineArn), 'sweep'],
+        [logicalRef(stack, stack.batch.stateMachine.stateMachineArn), 'batch'],
         [logicalRef(stack, stack.pipeline.sageMakerRole.roleArn), 'sageMakerRole'],
         [logicalRef(stack, stack.alerts.deadLetters.queueArn), 'deadLetters'],
       ]);
@@ -154,6 +172,7 @@ export function iamChecks(synth: Synthesized): void {
         management: stack.api.managementFunction,
         drift: stack.drift.driftFunction,
         retrain: stack.drift.retrainFunction,
+        ...stack.batch.functions,
       };
       const fn = Object.entries(fns).find(([n]) => n === name)?.[1];
       if (!fn?.role) throw new Error(`no role for function ${name}`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NAG_ACKNOWLEDGEMENTS } from '../../infra/nag-acknowledgements.js';
 import { alertChecks } from './alerts.checks.js';
+import { batchChecks } from './batch.checks.js';
 import { iamChecks } from './iam.checks.js';
 import { nagChecks } from './nag.checks.js';
 import { stateMachineChecks } from './state-machine.checks.js';
@@ -14,6 +15,7 @@ describe('CirrusStack, default context', () => {
   templateChecks(synth);
   iamChecks(synth);
   stateMachineChecks(synth);
+  batchChecks(synth);
   nagChecks(synth);
   alertChecks(synth);
 

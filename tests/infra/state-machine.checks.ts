@@ -70,8 +70,13 @@ export function stateMachineChecks(synth: Synthesized): void {
     );
 
     it('logs errors without execution data under /aws/vendedlogs/, and traces with X-Ray', () => {
-      for (const name of ['training', 'sweep'] as const) {
-        const props = machineFor(name);
+      for (const machine of [
+        synth.stack.pipeline.training,
+        synth.stack.pipeline.sweep,
+        synth.stack.batch.stateMachine,
+      ]) {
+        const props =
+          synth.template.toJSON().Resources[synth.stack.resolve(machine.stateMachineArn).Ref].Properties;
         expect(props.TracingConfiguration).toEqual({ Enabled: true });
         expect(props.LoggingConfiguration).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
       }
@@ -79,6 +84,7 @@ export function stateMachineChecks(synth: Synthesized): void {
         .map((g) => g.Properties?.LogGroupName)
         .filter((n): n is string => typeof n === 'string' && n.includes('states'));
       expect(groups.sort()).toEqual([
+        '/aws/vendedlogs/states/cirrus-batch-predict',
         '/aws/vendedlogs/states/cirrus-training',
         '/aws/vendedlogs/states/cirrus-training-sweep',
       ]);

@@ -148,7 +148,8 @@ export function templateChecks(synth: Synthesized): void {
         const fns = synth.template.findResources('AWS::Lambda::Function', {
           Properties: { Runtime: Match.stringLikeRegexp('^nodejs') },
         });
-        expect(Object.keys(fns)).toHaveLength(11);
+        // 6 pipeline, predict, log ingest, management, drift, retrain, 3 batch.
+        expect(Object.keys(fns)).toHaveLength(14);
         for (const fn of Object.values(fns)) {
           expect(fn.Properties).toMatchObject({
             Architectures: ['x86_64'],
@@ -237,8 +238,8 @@ export function templateChecks(synth: Synthesized): void {
           expect(body).toContain(text);
       });
 
-      it('alarms on API 5xx, every function, both state machines, drift and the dead letters', () => {
-        synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 1 + 10 + 2 + 1 + 1);
+      it('alarms on API 5xx, every function, the three state machines, drift and the dead letters', () => {
+        synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 1 + 13 + 3 + 1 + 1);
         synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: '5xx',
           Namespace: 'AWS/ApiGateway',
@@ -263,6 +264,7 @@ export function templateChecks(synth: Synthesized): void {
         'PredictionsTableName',
         'StateMachineArn',
         'SweepStateMachineArn',
+        'BatchStateMachineArn',
       ]) {
         expect(outputs).toContain(name);
       }

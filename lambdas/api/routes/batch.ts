@@ -1,6 +1,16 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { BatchJobSchema, BatchJobViewSchema, BatchPredictRequestSchema } from '../../../contracts/batch.js';
+import {
+  BatchDownloadsResponseSchema,
+  BatchJobSchema,
+  BatchJobViewSchema,
+  BatchPredictRequestSchema,
+  BatchUploadsRequestSchema,
+  BatchUploadsResponseSchema,
+} from '../../../contracts/batch.js';
+import { StoredDriftReportSchema } from '../../../contracts/drift.js';
+import { runBatchInputDrift } from '../../../core/batch/input-drift.js';
+import { createBatchDownloads, createBatchUploads } from '../../../core/batch/transfers.js';
 import { listBatchJobs } from '../../../core/batch/jobs.js';
 import { describeBatchJob, startBatchJob } from '../../../core/batch/start.js';
 import type { ApiContext } from '../context.js';
@@ -26,7 +36,12 @@ export function mountBatchRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       status: 202,
       response: BatchJobSchema,
     },
-    ({ params, body }) => startBatchJob(deps, pipelines, { endpoint: params.name, request: body ?? {} }),
+    ({ params, body }) =>
+      startBatchJob(deps, pipelines, {
+        endpoint: params.name,
+        request: body ?? {},
+        locations: ctx.batchLocations,
+      }),
   );
   defineRoute(
     app,
@@ -51,5 +66,42 @@ export function mountBatchRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       response: BatchJobViewSchema,
     },
     ({ params }) => describeBatchJob(deps, ctx.mapRuns, params.jobId),
+  );
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/v1/batch-predictions/uploads',
+      summary: 'Presigned S3 PUT URLs for local input files, and a fresh output prefix',
+      tag,
+      body: BatchUploadsRequestSchema,
+      response: BatchUploadsResponseSchema,
+    },
+    ({ body }) => createBatchUploads(deps, body.files),
+  );
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/v1/batch-predictions/{jobId}/downloads',
+      summary: "Presigned S3 GET URLs of an ended job's predictions and errors file",
+      tag,
+      params: JobParams,
+      response: BatchDownloadsResponseSchema,
+    },
+    ({ params }) => createBatchDownloads(deps, params.jobId),
+  );
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/v1/batch-predictions/{jobId}/drift',
+      summary: "Drift of a batch job's input (its first maxRows rows) against its pinned version's baseline",
+      tag,
+      params: JobParams,
+      body: z.strictObject({ maxRows: z.number().int().min(1).max(1_000_000).optional() }),
+      response: StoredDriftReportSchema,
+    },
+    ({ params, body }) => runBatchInputDrift(deps, { jobId: params.jobId, maxRows: body.maxRows }),
   );
 }

@@ -7,7 +7,6 @@ import { DEFAULT_MAX_BODY } from './predict-admission.js';
 import { mountRoutes } from './routes/index.js';
 import { createServingState } from './serving.js';
 
-export { DEFAULT_MAX_BODY };
 const OPEN_PATHS = new Set(['/health', '/docs', '/openapi.json', ...DOCS_ASSET_PATHS]);
 
 /**

@@ -77,7 +77,8 @@ const toStdout = (line: string) => void process.stdout.write(`${line}\n`);
 /**
  * One serving state per container (cold start), reused by every invocation. Its prediction log
  * is lines on stdout (CloudWatch Logs), which the log-ingest function stores: the answer never
- * waits for DynamoDB, and a record is out of the process before its answer is.
+ * waits for DynamoDB, and a record is out of the process before its answer is. Built here, not
+ * by createServingState: that one brings the DynamoDB log writer, which this function must not reach.
  */
 const container = lazy(() => {
   const deps = lambdaDeps();

@@ -15,6 +15,16 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // esbuild keeps every export of a namespace re-exported as a named binding: `{ z }` puts
+      // zod's 64 locales and JSON Schema code into each Lambda bundle; `* as z` is shaken.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind!='type'] > :matches(ImportSpecifier[imported.name='z'][importKind!='type'], ImportDefaultSpecifier)",
+          message: "import * as z from 'zod' (the named z keeps all of zod in every bundle)",
+        },
+      ],
     },
   },
 );

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Row formats a batch job reads and writes. */
 export const BatchFormatSchema = z.enum(['csv', 'jsonl']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FeatureTypeSchema } from './model-contract.js';
 
 /** One column of a dataset as inferred (or declared) at load time. */

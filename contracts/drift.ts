@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Drift monitoring contracts: the baseline profile written at evaluation time

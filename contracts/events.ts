@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { VersionNumberSchema } from './registry.js';
 import { ExperimentNameSchema } from './tracking.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A model version as OpenMetadata's MlModel: the `mlmodel` entity (ModelCardSchema) and the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What a model learns: classes, a numeric value, or clusters. */
 export const TaskSchema = z.enum(['classification', 'regression', 'clustering']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What an imported classifier's single score output holds (torch networks: the user says). */
 export const ScoresKindSchema = z.enum(['probabilities', 'logits']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FeedbackValueSchema, PredictionSchema } from './serving.js';
 
 /** One variant's requests in one minute of the window: answered (`requests`) and failed (`errors`). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModelSourceSchema } from './model-import.js';
 import { ModelContractSchema, TaskSchema } from './model-contract.js';
 

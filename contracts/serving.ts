@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Serving contracts: predict request/response, traffic config, feedback, A/B tests and the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DatasetNameSchema, DatasetVersionSchema } from './dataset.js';
 import { TuningResultSchema } from './metrics.js';
 import { TaskSchema } from './model-contract.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fromZodError, ValidationError } from '../core/errors.js';
 import { FeatureTypeSchema, TaskSchema } from './model-contract.js';
 import { SeedSchema } from './training-request.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TaskSchema } from './model-contract.js';
 
 /** The seed every random choice of a run derives from (a 31-bit integer, as the trainer's RNGs take). */

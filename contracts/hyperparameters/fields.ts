@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Hyperparameter field builders. Values arrive as JSON numbers from the API and as strings

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { choice, int, num, params, positive, seed } from './fields.js';
 import type { AlgorithmSpec } from './types.js';
 

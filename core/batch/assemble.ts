@@ -1,7 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type BatchJob, ScoreBatchResultSchema, type ScoreBatchResult } from '../../contracts/batch.js';
 import type { CoreDeps } from '../deps.js';
 import { fromZodError } from '../errors.js';

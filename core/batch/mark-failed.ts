@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CoreDeps } from '../deps.js';
 import { finishBatchJob, getBatchJob } from './jobs.js';
 

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MetricsFileSchema, type TuningResult } from '../../contracts/metrics.js';
 import { type ModelContract, ModelContractSchema } from '../../contracts/model-contract.js';
 import type { FeatureRow } from '../../contracts/serving.js';

@@ -12,7 +12,7 @@ import { getArtifact, putArtifact, toS3Uri } from '../artifacts/index.js';
 import { findColumn, parseCsv, splitRows, toCsv, toStrings } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
 import { ValidationError } from '../errors.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const PrepareInputSchema = z
   .object({ request: PipelineRequestSchema, run: z.object({ Payload: ValidateOutputSchema }) })

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type PipelineRequest, PipelineRequestSchema } from '../../contracts/pipeline.js';
 import { ExperimentNameSchema } from '../../contracts/tracking.js';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { algorithmSpec, parseHyperparameters } from '../../contracts/algorithms.js';
 import type { DatasetRecord } from '../../contracts/dataset.js';
 import {

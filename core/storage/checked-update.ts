@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fromZodError } from '../errors.js';
 import { assertStorable } from './storable.js';
 

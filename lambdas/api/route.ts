@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireJsonContentType } from './errors.js';
 import { headerOf } from './middleware.js';
 import { parseRawJson } from './predict-admission.js';

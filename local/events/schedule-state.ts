@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One schedule rule's persisted state: when it was created (a rate's anchor) and last fired. */
 const EntrySchema = z.object({

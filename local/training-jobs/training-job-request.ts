@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_HYPERPARAMETER_VALUE_LENGTH } from '../../contracts/training-job.js';
 
 /**

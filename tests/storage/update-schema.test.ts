@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BatchJob } from '../../contracts/batch.js';
 import type { ModelVersionStatus } from '../../contracts/registry.js';
 import type { AbTestRecord, TrafficConfig } from '../../contracts/serving.js';

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALGORITHMS } from '../../../contracts/algorithms.js';
 import { defineRoute } from '../route.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DatasetNameSchema, DatasetPreviewSchema, DatasetRecordSchema } from '../../../contracts/dataset.js';
 import {
   BUILTIN_DATASETS,

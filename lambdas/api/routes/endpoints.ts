@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EndpointSchema, StickyKeySchema, TrafficViewSchema } from '../../../contracts/serving.js';
 import { getEndpoint, listEndpoints, setTraffic } from '../../../core/serving/endpoints.js';
 import type { PredictContext } from '../../../core/serving/predict.js';

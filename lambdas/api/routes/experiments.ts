@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExperimentSchema } from '../../../contracts/tracking.js';
 import { parseScheduleExpression } from '../../../core/events/index.js';
 import { getExperiment, listExperiments, updateExperiment } from '../../../core/tracking/index.js';

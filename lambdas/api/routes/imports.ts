@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImportRequestSchema, ImportUploadsResponseSchema } from '../../../contracts/model-import.js';
 import { ModelVersionSchema } from '../../../contracts/registry.js';
 import { ValidationError } from '../../../core/errors.js';

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CardFormSchema } from '../../../contracts/model-card.js';
 import {
   type AliasHistoryEntry,

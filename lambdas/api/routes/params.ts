@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModelNameSchema } from '../../../contracts/registry.js';
 import { EndpointNameSchema } from '../../../contracts/serving.js';
 import { ExperimentNameSchema, RunIdSchema } from '../../../contracts/tracking.js';

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PredictionActivitySchema } from '../../../contracts/prediction-activity.js';
 import { getEndpoint } from '../../../core/serving/endpoints.js';
 import { predictionActivity } from '../../../core/serving/prediction-activity.js';

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FeedbackRequestSchema, PredictionLogRecordSchema } from '../../../contracts/serving.js';
 import { recordFeedback } from '../../../core/abtest/outcomes.js';
 import { NotFoundError } from '../../../core/errors.js';

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RunSchema } from '../../../contracts/tracking.js';
 import { TrainingRequestBodySchema } from '../../../contracts/training-request.js';
 import { NotFoundError, ValidationError } from '../../../core/errors.js';

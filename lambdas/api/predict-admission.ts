@@ -1,6 +1,6 @@
 import { errorBody, errorReply, requireJsonContentType, zodToValidation } from './errors.js';
 import { bearerProblem, bodyTooLarge } from './middleware.js';
-import { EndpointParams } from './routes/params.js';
+import { EndpointParams } from './routes/endpoint-params.js';
 
 /** The largest request body the API reads (Lambda's own payload limit is 6 MB). */
 export const DEFAULT_MAX_BODY = 6 * 1024 * 1024;

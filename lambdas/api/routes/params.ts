@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import { ModelNameSchema } from '../../../contracts/registry.js';
-import { EndpointNameSchema } from '../../../contracts/serving.js';
 import { ExperimentNameSchema, RunIdSchema } from '../../../contracts/tracking.js';
 
+export { EndpointParams } from './endpoint-params.js';
+
 /** Path parameters shared by several route groups. */
-export const EndpointParams = z.object({ name: EndpointNameSchema });
 export const ModelParams = z.object({ model: ModelNameSchema });
 export const ExperimentParams = z.object({ experiment: ExperimentNameSchema });
 export const RunParams = z.object({ runId: RunIdSchema });

@@ -167,4 +167,19 @@ describe('predict', () => {
       predict(emu.deps, ctx, { endpoint: 'nope', body: { features: row } }),
     ).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  it("serves an endpoint's own model when the endpoint is named after another model", async () => {
+    // Endpoint 'reg' serves clf, whose champion moves to v2; model 'reg' has its champion at v1.
+    await setAlias(emu.deps, {
+      model: 'clf',
+      alias: 'champion',
+      version: 2,
+      reason: 'test',
+      policy: 'manual',
+      by: 'test',
+    });
+    await ensureEndpoint(emu.deps, { model: 'clf', name: 'reg' });
+    const res = await predict(emu.deps, ctx, { endpoint: 'reg', body: { features: row } });
+    expect(res).toMatchObject({ endpoint: 'reg', model: 'clf', version: 2, variant: 'champion' });
+  });
 });

@@ -2,9 +2,11 @@
 // the task root, the layer's modules resolve from node_modules, `handler(event, context)`.
 // Usage: node lambda-runner.mjs <mode> <taskDir> <argsJson> <resultFile>; writes its figures
 // as JSON to resultFile (stdout is the function's: the prediction log's lines go there).
-// Modes: bare (start only) | ort (+ onnxruntime-node's load) | import (+ the bundle's import) |
+// Modes: bare (start only) | ort (+ onnxruntime-node's load) | compile (+ compiling the bundle,
+// not evaluating it; needs --experimental-vm-modules) | import (+ the bundle's import) |
 // cold (import, then one invocation) | warm (invocations, timed) | session (bare session.run, timed).
 import { readFileSync, writeFileSync } from 'node:fs';
+import vm from 'node:vm';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -62,6 +64,10 @@ if (mode === 'ort') {
   ort();
   out.ortLoadedAt = since();
   out.ortLoadedCpu = cpu();
+} else if (mode === 'compile') {
+  new vm.SourceTextModule(readFileSync(join(taskDir, 'index.mjs'), 'utf8'));
+  out.compiledAt = since();
+  out.compiledCpu = cpu();
 } else if (mode === 'import' || mode === 'cold' || mode === 'warm') {
   const { handler } = await import(pathToFileURL(join(taskDir, 'index.mjs')).href);
   out.importedAt = since();

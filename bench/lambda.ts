@@ -10,9 +10,11 @@
  *
  * Cold start is the process's time to its first answer, median of fresh processes, printed
  * beside a bare `node` start measured in the same rounds (interleaved), and split into its
- * parts: onnxruntime-node's load, the bundle's import, and the first invocation (S3 read,
- * session creation, run, log write). Warm latency is p50/p99 over invocations of one process,
- * single row and 100-row batch, beside the bare `session.run` of the same model.
+ * parts: onnxruntime-node's load, the bundle's compilation alone (V8 parsing its source, no
+ * evaluation: the part that grows with the bundle's size), the bundle's import, and the first
+ * invocation (DynamoDB and S3 reads, session creation, run, log line). Warm latency is p50/p99
+ * over invocations of one process, single row and 100-row batch, beside the bare `session.run`
+ * of the same model.
  */
 import { fork, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -48,11 +50,13 @@ interface Timings {
 interface RunnerOut {
   readonly mode: string;
   readonly ortLoadedAt?: number;
+  readonly compiledAt?: number;
   readonly importedAt?: number;
   readonly firstMs?: number;
   readonly answeredAt?: number;
   readonly exitAt: number;
   readonly ortLoadedCpu?: number;
+  readonly compiledCpu?: number;
   readonly importedCpu?: number;
   readonly answeredCpu?: number;
   readonly exitCpu: number;
@@ -106,7 +110,10 @@ function runner(mode: string, task: string, env: NodeJS.ProcessEnv, args: unknow
   const resultFile = join(task, '..', `result-${mode}.json`);
   return new Promise<{ out: RunnerOut; wallMs: number }>((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [RUNNER, mode, task, JSON.stringify(args), resultFile], { cwd: task, env });
+    // vm.SourceTextModule (compile mode) is behind a flag on Node 20-24.
+    const flags = mode === 'compile' ? ['--experimental-vm-modules', '--no-warnings'] : [];
+    const argv = [...flags, RUNNER, mode, task, JSON.stringify(args), resultFile];
+    const child = spawn(process.execPath, argv, { cwd: task, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-4000)));
@@ -166,13 +173,20 @@ async function main(): Promise<void> {
     );
 
     // Wall and CPU ms since each process began, per step; rounds interleave the steps.
-    const steps = { bare: [] as RunnerOut[], ort: [] as RunnerOut[], imported: [] as RunnerOut[], cold: [] as RunnerOut[] };
+    const steps = {
+      bare: [] as RunnerOut[],
+      ort: [] as RunnerOut[],
+      compiled: [] as RunnerOut[],
+      imported: [] as RunnerOut[],
+      cold: [] as RunnerOut[],
+    };
     const spawnToExit = { bare: [] as number[], cold: [] as number[] };
     for (let i = 0; i < COLD_RUNS; i++) {
       const bare = await runner('bare', task, env);
       steps.bare.push(bare.out);
       spawnToExit.bare.push(bare.wallMs);
       steps.ort.push((await runner('ort', task, env)).out);
+      steps.compiled.push((await runner('compile', task, env)).out);
       steps.imported.push((await runner('import', task, env)).out);
       const cold = await runner('cold', task, env, { single });
       steps.cold.push(cold.out);
@@ -191,6 +205,7 @@ async function main(): Promise<void> {
     console.log(`\ncold start, median of ${COLD_RUNS} fresh processes: ms since the process began (over a bare start)`);
     row('bare node start', bareAt);
     row('onnxruntime-node loaded', at(steps.ort, 'ortLoadedAt', 'ortLoadedCpu'));
+    row('bundle compiled, no eval', at(steps.compiled, 'compiledAt', 'compiledCpu'));
     row('bundle imported', at(steps.imported, 'importedAt', 'importedCpu'));
     row('first answer (cold start)', at(steps.cold, 'answeredAt', 'answeredCpu'));
     console.log(

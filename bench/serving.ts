@@ -39,7 +39,6 @@ import type { CoreDeps } from '../core/deps.js';
 import { createApp } from '../lambdas/api/app.js';
 import type { ApiContext } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
-import { createServingState } from '../lambdas/api/serving.js';
 import {
   createDeps,
   type EmulatorEndpoints,
@@ -251,24 +250,22 @@ async function cirrusTarget(
   const { deps } = storage;
   const { features } = await deployIris(deps);
   const journal = durable ? new TimedJournal(join(dataDir, 'prediction-journal')) : undefined;
-  const serving = createServingState(deps, { log: { journal } });
   const refuse = () => Promise.reject(new Error('not in this bench'));
   const ctx: ApiContext = {
     deps,
-    serving,
     pipelines: { start: refuse, describe: refuse },
     events: { publish: async () => {} },
   };
-  const appOptions = { token: TOKEN };
-  const app = createApp(ctx, appOptions);
+  const appOptions = { token: TOKEN, serving: { log: { journal } } };
+  const { app, serving, close } = createApp(ctx, appOptions);
   // The local runtime's listener: Hono, with plain predictions through the predict lane.
-  const api = createServer(nodeListener(app, ctx, appOptions));
+  const api = createServer(nodeListener({ app, serving }, deps, appOptions));
   const url = `${await listen(api)}/v1/endpoints/iris/predict`;
   const body = JSON.stringify({ features });
   // Warm-up: load the ONNX session, resolve the endpoint.
   const warm = await fetch(url, { method: 'POST', headers: HEADERS, body });
   if (warm.status !== 200) throw new Error(`warm-up predict failed: ${warm.status} ${await warm.text()}`);
-  await ctx.close?.();
+  await close();
   return {
     label,
     load: async (generator) => {
@@ -282,7 +279,7 @@ async function cirrusTarget(
       const journalUsPerAnswer = journal && Number(journal.ns - journalNs) / 1000 / Math.max(result.ok, 1);
       const backlog = serving.log.pending;
       const flushStart = performance.now();
-      await ctx.close?.();
+      await close();
       const flushMs = performance.now() - flushStart;
       const logged = (await countLogged(deps)) - before;
       return { result, backlog, flushMs, cpuPerAnswerUs, journalUsPerAnswer, logged };
@@ -300,7 +297,7 @@ async function cirrusTarget(
           throw new Error(`batch failed: ${res.status}`);
         if (i > 0) ms.push(performance.now() - t0);
       }
-      await ctx.close?.();
+      await close();
       return ms.sort((a, b) => a - b);
     },
     stop: async () => {

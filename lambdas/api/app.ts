@@ -5,17 +5,32 @@ import { errorBody, toErrorResponse, zodToValidation } from './errors.js';
 import { limitBody, requireBearer } from './middleware.js';
 import { DEFAULT_MAX_BODY } from './predict-admission.js';
 import { mountRoutes } from './routes/index.js';
-import { createServingState } from './serving.js';
+import { createServingState, type ServingState } from './serving.js';
 
 const OPEN_PATHS = new Set(['/health', '/docs', '/openapi.json', ...DOCS_ASSET_PATHS]);
 
+/** The Hono app of the Cirrus HTTP API. */
+export type CirrusApp = OpenAPIHono;
+
+/** What `createApp` builds: the app, its predict state, and what writes out its prediction log. */
+export interface CirrusApi {
+  readonly app: CirrusApp;
+  /** The predict path's per-process state (sessions, endpoints, log): the predict lane shares it. */
+  readonly serving: ServingState;
+  /**
+   * Writes every queued prediction record. The runtime calls it on shutdown, the Lambda handler
+   * after each invocation (the sandbox freezes once it answers).
+   */
+  close(): Promise<void>;
+}
+
 /**
- * The Cirrus HTTP API as one Hono app. The Lambda adapter (`handler.ts`) and the local Node
- * server are translators around it; tests call `app.request()` in-process. Sets `ctx.close`
- * (flushes the prediction log) unless the caller already set one, and `ctx.serving` when absent.
+ * The Cirrus HTTP API as one Hono app, with the predict state it serves from (built here from
+ * `options.serving`). The Lambda adapter (`handler.ts`) and the local Node server are
+ * translators around it; tests call `app.request()` in-process.
  */
-export function createApp(ctx: ApiContext, options: AppOptions = {}) {
-  const app = new OpenAPIHono({
+export function createApp(ctx: ApiContext, options: AppOptions = {}): CirrusApi {
+  const app: CirrusApp = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
         const v = zodToValidation(result.error);
@@ -48,8 +63,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}) {
     );
   app.use('*', limitBody(options.maxBodyBytes ?? DEFAULT_MAX_BODY));
 
-  const serving = (ctx.serving ??= createServingState(ctx.deps, options.serving));
-  ctx.close ??= () => serving.log.flush();
+  const serving = createServingState(ctx.deps, options.serving);
   mountRoutes(app, ctx, serving);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
@@ -64,10 +78,8 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}) {
     security: [{ bearerAuth: [] }],
   });
   mountDocs(app);
-  return app;
+  return { app, serving, close: () => serving.log.flush() };
 }
-
-export type CirrusApp = ReturnType<typeof createApp>;
 
 const routeTables = new WeakMap<object, { segments: string[]; method: string }[]>();
 

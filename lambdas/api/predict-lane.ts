@@ -2,14 +2,14 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { getRequestListener } from '@hono/node-server';
 import type { CoreDeps } from '../../core/deps.js';
 import { type PredictContext, predict } from '../../core/serving/predict.js';
-import type { CirrusApp } from './app.js';
-import type { ApiContext, AppOptions } from './context.js';
+import type { CirrusApi } from './app.js';
+import type { AppOptions } from './context.js';
 import { errorReply } from './errors.js';
 import { admitPredict, DEFAULT_MAX_BODY, parseRawJson } from './predict-admission.js';
 
 export interface PredictLaneOptions {
   readonly deps: CoreDeps;
-  /** The app's predict state (`ctx.serving` after `createApp`): same sessions, same log. */
+  /** The app's predict state (`serving` from `createApp`): same sessions, same log. */
   readonly serving: PredictContext;
   /** Bearer token, when the app requires one. */
   readonly token?: string;
@@ -46,13 +46,17 @@ export function withPredictLane(fallback: RequestListener, options: PredictLaneO
 
 /**
  * The API as a Node request listener (the local server's): the Hono app through
- * @hono/node-server, plain predict requests through the lane. `ctx` is the one `app` was built with.
+ * @hono/node-server, plain predict requests through the lane. `deps` and `options` are the ones
+ * `api` was built with.
  */
-export function nodeListener(app: CirrusApp, ctx: ApiContext, options: AppOptions = {}): RequestListener {
-  if (!ctx.serving) throw new Error('nodeListener: ctx.serving is set by createApp; build the app first');
-  return withPredictLane(getRequestListener(app.fetch), {
-    deps: ctx.deps,
-    serving: ctx.serving,
+export function nodeListener(
+  api: Pick<CirrusApi, 'app' | 'serving'>,
+  deps: CoreDeps,
+  options: AppOptions = {},
+): RequestListener {
+  return withPredictLane(getRequestListener(api.app.fetch), {
+    deps,
+    serving: api.serving,
     token: options.token,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
   });

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPrediction } from '../../core/serving/prediction-store.js';
-import { type CirrusApp, createApp } from '../../lambdas/api/app.js';
+import { type CirrusApi, type CirrusApp, createApp } from '../../lambdas/api/app.js';
 import type { ApiContext } from '../../lambdas/api/context.js';
 import { predictAdapter } from '../../lambdas/api/predict-handler.js';
 import { apiGatewayEvent } from '../infra/api-event.js';
@@ -19,18 +19,20 @@ const MAX_ROWS = 50;
 let emu: TestEmulators;
 let ctx: ApiContext;
 let app: CirrusApp;
+let api: CirrusApi;
 let answer: ReturnType<typeof predictAdapter>;
 
 beforeAll(async () => {
   emu = await startTestEmulators();
   await deployModel(emu.deps, 'iris', [trainIris('logistic_regression')]);
   ctx = { deps: emu.deps, pipelines: recordingRunner(), events: { publish: async () => {} } };
-  app = createApp(ctx, { maxBodyBytes: MAX_BODY, serving: { maxRows: MAX_ROWS } });
-  answer = predictAdapter(emu.deps, ctx.serving!, MAX_BODY);
+  api = createApp(ctx, { maxBodyBytes: MAX_BODY, serving: { maxRows: MAX_ROWS } });
+  app = api.app;
+  answer = predictAdapter(emu.deps, api.serving, MAX_BODY);
 }, 120_000);
 
 afterAll(async () => {
-  await ctx?.close?.();
+  await api?.close();
   await emu?.close();
 });
 
@@ -151,7 +153,7 @@ describe('the predict function (Lambda adapter of the predict route)', () => {
   it('logs what it answers: the record is stored once the log is flushed', async () => {
     const result = await answer(eventOf({ what: 'one', body: json({ features: row }) }));
     const { requestId } = JSON.parse(result.body ?? '{}') as { requestId: string };
-    await ctx.serving!.log.flush();
+    await api.serving.log.flush();
     expect(await getPrediction(emu.deps, requestId)).toMatchObject({ requestId, endpoint: 'iris', inputs: [row] });
   });
 });

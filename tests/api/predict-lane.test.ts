@@ -2,7 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CirrusApp, createApp } from '../../lambdas/api/app.js';
+import { type CirrusApi, type CirrusApp, createApp } from '../../lambdas/api/app.js';
 import type { ApiContext } from '../../lambdas/api/context.js';
 import { nodeListener, withPredictLane } from '../../lambdas/api/predict-lane.js';
 import { startTestEmulators, type TestEmulators } from '../serving/emulators.js';
@@ -18,6 +18,7 @@ const MAX_ROWS = 50;
 let emu: TestEmulators;
 let ctx: ApiContext;
 let app: CirrusApp;
+let api: CirrusApi;
 let server: Server;
 let base: string;
 let fallbacks = 0;
@@ -27,7 +28,8 @@ beforeAll(async () => {
   // Two versions, so sticky routing below has two variants to choose between.
   await deployModel(emu.deps, 'iris', [trainIris('logistic_regression'), trainIris('decision_tree')]);
   ctx = { deps: emu.deps, pipelines: recordingRunner(), events: { publish: async () => {} } };
-  app = createApp(ctx, { token: TOKEN, maxBodyBytes: MAX_BODY, serving: { maxRows: MAX_ROWS } });
+  api = createApp(ctx, { token: TOKEN, maxBodyBytes: MAX_BODY, serving: { maxRows: MAX_ROWS } });
+  app = api.app;
   // Counts what the lane hands to the app, to prove which requests it answered itself.
   const hono = getRequestListener(app.fetch);
   const counted: RequestListener = (req, res) => {
@@ -35,7 +37,7 @@ beforeAll(async () => {
     return hono(req, res);
   };
   server = createServer(
-    withPredictLane(counted, { deps: ctx.deps, serving: ctx.serving!, token: TOKEN, maxBodyBytes: MAX_BODY }),
+    withPredictLane(counted, { deps: ctx.deps, serving: api.serving, token: TOKEN, maxBodyBytes: MAX_BODY }),
   );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -43,7 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((r) => server?.close(r));
-  await ctx?.close?.();
+  await api?.close();
   await emu?.close();
 });
 
@@ -219,7 +221,7 @@ describe('the predict lane of the local Node server', () => {
   });
 
   it('is what the local server listens with (nodeListener)', async () => {
-    const plain = createServer(nodeListener(app, ctx, { token: TOKEN, maxBodyBytes: MAX_BODY }));
+    const plain = createServer(nodeListener(api, ctx.deps, { token: TOKEN, maxBodyBytes: MAX_BODY }));
     await new Promise<void>((r) => plain.listen(0, '127.0.0.1', () => r()));
     try {
       const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;

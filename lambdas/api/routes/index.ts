@@ -28,6 +28,6 @@ export function mountRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictC
   mountPredictionRoutes(app, ctx, serving);
   mountPredictionActivityRoutes(app, ctx, serving);
   mountAbTestRoutes(app, ctx, serving);
-  registerDriftRoutes(app, ctx);
+  registerDriftRoutes(app, ctx, serving);
   mountBatchRoutes(app, ctx);
 }

@@ -10,7 +10,7 @@ import { EndpointParams } from './params.js';
  * `POST /v1/endpoints/{name}/predict`. The body is checked by core against the model contract
  * (rows named by path, e.g. `instances[3].petal_width`), so the router only parses the JSON.
  * The answer does not wait for the prediction log: records are written in the background
- * (`ctx.close()` / the Lambda handler flush them).
+ * (`close()` from createApp / the Lambda handler flush them).
  */
 export function mountPredictRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictContext): void {
   const { deps } = ctx;

@@ -35,9 +35,8 @@ export interface PredictInput {
   readonly endpoint: string;
   /** The parsed JSON body (any accepted format). */
   readonly body: unknown;
+  /** The request's headers, as the server received them (node:http's, a Lambda event's). */
   readonly headers?: RequestHeaders;
-  /** Reads one header by lower-case name (used instead of `headers` when given). */
-  readonly header?: (name: string) => string | undefined;
 }
 
 interface Scored {

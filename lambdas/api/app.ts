@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import type { ApiContext, AppOptions } from './context.js';
 import { DOCS_ASSET_PATHS, mountDocs } from './docs.js';
 import { errorBody, toErrorResponse, zodToValidation } from './errors.js';
@@ -11,6 +12,14 @@ const OPEN_PATHS = new Set(['/health', '/docs', '/openapi.json', ...DOCS_ASSET_P
 
 /** The Hono app of the Cirrus HTTP API. */
 export type CirrusApp = OpenAPIHono;
+
+const PREDICT_PATH = /^\/v1\/endpoints\/[^/]+\/predict$/;
+
+/** An app-wide guard that leaves `POST /v1/endpoints/{name}/predict` to its route's admission. */
+const unlessPredict =
+  (guard: MiddlewareHandler): MiddlewareHandler =>
+  (c, next) =>
+    c.req.method === 'POST' && PREDICT_PATH.test(c.req.path) ? next() : guard(c, next);
 
 /** What `createApp` builds: the app, its predict state, and what writes out its prediction log. */
 export interface CirrusApi {
@@ -55,16 +64,14 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): CirrusApi 
     return c.json(errorBody('NotFound', `route ${c.req.method} ${c.req.path} not found`), 404);
   });
 
-  // Auth before the body limit: an unauthenticated caller never makes us read its body.
-  if (options.token)
-    app.use(
-      '*',
-      requireBearer(options.token, (path) => OPEN_PATHS.has(path)),
-    );
-  app.use('*', limitBody(options.maxBodyBytes ?? DEFAULT_MAX_BODY));
-
+  // Auth before the body limit: an unauthenticated caller never makes us read its body. A
+  // prediction is admitted by its route instead, in the same order (answerPredict, the step
+  // the Node lane and the Lambda predict function share), so its checks run once.
+  const admit = { token: options.token, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY };
+  if (admit.token) app.use('*', unlessPredict(requireBearer(admit.token, (path) => OPEN_PATHS.has(path))));
+  app.use('*', unlessPredict(limitBody(admit.maxBodyBytes)));
   const serving = createServingState(ctx.deps, options.serving);
-  mountRoutes(app, ctx, serving);
+  mountRoutes(app, ctx, serving, admit);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

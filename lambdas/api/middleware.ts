@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit as streamingBodyLimit } from 'hono/body-limit';
+import type { RequestHeaders } from '../../core/serving/router.js';
 import { errorBody } from './errors.js';
 
 /**
@@ -27,6 +28,12 @@ export function headerOf(c: Context, name: string): string | undefined {
     return Array.isArray(value) ? value.join(', ') : value;
   }
   return c.req.header(name);
+}
+
+/** Every request header, lower-case names: Node's parsed headers as they are, else Hono's copy. */
+export function headersOf(c: Context): RequestHeaders {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming?.headers ?? c.req.header();
 }
 
 /**

@@ -1,11 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { CoreDeps } from '../../core/deps.js';
-import { type PredictContext, predict } from '../../core/serving/predict.js';
+import type { PredictContext } from '../../core/serving/predict.js';
 import type { CirrusApi } from './app.js';
 import type { AppOptions } from './context.js';
 import { errorReply } from './errors.js';
-import { admitPredict, DEFAULT_MAX_BODY, parseRawJson } from './predict-admission.js';
+import { answerPredict, DEFAULT_MAX_BODY } from './predict-admission.js';
 
 export interface PredictLaneOptions {
   readonly deps: CoreDeps;
@@ -37,7 +37,7 @@ export function withPredictLane(fallback: RequestListener, options: PredictLaneO
     }
     answer(req, res, name, options).catch((error: unknown) => {
       // Only a failure while answering gets here (e.g. the socket is gone).
-      if (res.headersSent) return;
+      if (res.headersSent || error === CLIENT_GONE) return;
       const { status, body } = errorReply(error);
       send(res, status, body);
     });
@@ -76,41 +76,32 @@ async function answer(
   name: string,
   options: PredictLaneOptions,
 ): Promise<void> {
-  const admitted = admitPredict(
+  const { status, body } = await answerPredict(
+    options.deps,
+    options.serving,
     {
       name,
-      authorization: req.headers.authorization,
-      contentType: req.headers['content-type'],
+      headers: req.headers,
       bodyBytes: Number(req.headers['content-length']),
+      readBody: () => readText(req),
     },
     options,
   );
-  if (!('endpoint' in admitted)) return refuse(req, res, admitted.status, admitted.body);
-  const text = await readText(req);
-  if (text === undefined) return; // the client went away
-  try {
-    const body = parseRawJson(text);
-    // node:http's headers as they are: a per-request reader closure was measurable CPU under
-    // tsx, which names every named closure as it is created (esbuild's keepNames).
-    const result = await predict(options.deps, options.serving, {
-      endpoint: admitted.endpoint,
-      body,
-      headers: req.headers,
-    });
-    send(res, 200, result);
-  } catch (error) {
-    const { status, body } = errorReply(error);
-    send(res, status, body);
-  }
+  // A request refused before its body was read is drained, so the keep-alive connection stays usable.
+  req.resume();
+  send(res, status, body);
 }
+
+/** Why the body was not read: the client went away (nothing to answer). */
+const CLIENT_GONE = new Error('the client went away');
 
 const decoder = new TextDecoder();
 
-/** The whole body as text (as the app reads it: UTF-8, a BOM dropped); undefined if aborted. */
-function readText(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve) => {
+/** The whole body as text (as the app reads it: UTF-8, a BOM dropped); rejects if aborted. */
+function readText(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const gone = () => resolve(undefined);
+    const gone = () => reject(CLIENT_GONE);
     // `on`, not `once`: a promise settles once anyway, and each `once` wrapper (a bound
     // function, removed again when it fires) was per-request work the answer did not need.
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -118,12 +109,6 @@ function readText(req: IncomingMessage): Promise<string | undefined> {
     req.on('error', gone);
     req.on('aborted', gone);
   });
-}
-
-/** Answers without reading the body (drained, so the keep-alive connection stays usable). */
-function refuse(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
-  req.resume();
-  send(res, status, body);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

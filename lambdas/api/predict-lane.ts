@@ -21,12 +21,10 @@ const PLAIN_PREDICT_PATH = /^\/v1\/endpoints\/([A-Za-z0-9._-]+)\/predict$/;
 
 /**
  * Node's request listener for the API with a lane for predictions: a plain
- * `POST /v1/endpoints/{name}/predict` (declared Content-Length) is answered here, admitted as
- * the app admits it (`admitPredict`) and answered by the same core `predict`, with the same error
- * bodies; every other request goes to `fallback` (the Hono app). Why: the framework's
- * request/response plumbing was a large share of a single-row prediction's CPU on the local
- * server (bench/serving.ts measures it).
- * tests/api/predict-lane.test.ts holds the lane to the app's answers, request for request.
+ * `POST /v1/endpoints/{name}/predict` (declared Content-Length) is translated here and answered
+ * by `answerPredict`, the step the app's predict route calls; every other request goes to
+ * `fallback` (the Hono app). Why: the framework's request/response plumbing costs the answering
+ * thread CPU on every prediction (`npx tsx bench/serving.ts lane` compares with and without).
  */
 export function withPredictLane(fallback: RequestListener, options: PredictLaneOptions): RequestListener {
   return (req, res) => {

@@ -1,6 +1,8 @@
 /**
  * Serving throughput (issue 5). Run: `npx tsx bench/serving.ts [seconds=10] [rounds=3]`
- * (`npx tsx bench/serving.ts journal`: only the durable log's CPU per record, the last line).
+ * (`npx tsx bench/serving.ts journal`: only the durable log's CPU per record, the last line;
+ * `npx tsx bench/serving.ts lane [seconds] [rounds]`: only the local server with its predict lane
+ * against the same server without it, Hono answering every request, both emulators on a worker).
  *
  * Single-row `POST /v1/endpoints/iris/predict` over local HTTP (the local runtime's Node
  * listener on 127.0.0.1, with its predict lane; bearer token; prediction logging ON into the
@@ -35,11 +37,11 @@ import { fork } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { getRequestListener } from '@hono/node-server';
 import type { CoreDeps } from '../core/deps.js';
 import { createApp } from '../lambdas/api/app.js';
 import type { ApiContext } from '../lambdas/api/context.js';
 import { nodeListener } from '../lambdas/api/predict-lane.js';
-import { createServingState } from '../lambdas/api/serving.js';
 import {
   createDeps,
   type EmulatorEndpoints,
@@ -57,8 +59,10 @@ import {
 } from './load-generators.js';
 import { deployIris } from './iris-endpoint.js';
 
-const SECONDS = Number(process.argv[2] ?? 10);
-const ROUNDS = Number(process.argv[3] ?? 3);
+const MODE = process.argv[2] === 'journal' || process.argv[2] === 'lane' ? process.argv[2] : 'all';
+const ARGS = MODE === 'all' ? process.argv.slice(2) : process.argv.slice(3);
+const SECONDS = Number(ARGS[0] ?? 10);
+const ROUNDS = Number(ARGS[1] ?? 3);
 const CONNECTIONS = 32;
 const TOKEN = 'bench-token';
 const PEER = { rps: 563, p50: 52, p99: 89 };
@@ -163,6 +167,8 @@ interface Window {
   readonly flushMs?: number;
   /** CPU time the server spent per answer (us), when the generator runs in another process. */
   readonly cpuPerAnswerUs?: number;
+  /** CPU time of the answering (main) thread per answer (us): the server's own, whatever the generator. */
+  readonly threadCpuPerAnswerUs?: number;
   /** Time the journal's writes took on the answering thread, per answer (us). */
   readonly journalUsPerAnswer?: number;
 }
@@ -184,9 +190,9 @@ class TimedJournal extends FileLogJournal {
 }
 
 /** CPU seconds of a process by pid (Linux /proc; utime + stime at 100 ticks/s), 0 elsewhere. */
-function processCpuSeconds(pid: number): number {
+function processCpuSeconds(pid: number, statFile = `/proc/${pid}/stat`): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statFile, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
@@ -203,15 +209,22 @@ async function measured(
   generator: LoadGenerator,
   run: () => Promise<LoadResult>,
   otherPids: readonly number[] = [],
-): Promise<{ result: LoadResult; cpuPerAnswerUs?: number }> {
+): Promise<{ result: LoadResult; cpuPerAnswerUs?: number; threadCpuPerAnswerUs?: number }> {
   const own = process.cpuUsage();
-  const others = otherPids.map(processCpuSeconds);
+  const others = otherPids.map((pid) => processCpuSeconds(pid));
+  const thread = mainThreadCpuSeconds();
   const result = await run();
-  if (!generator.external || result.ok === 0) return { result };
+  if (result.ok === 0) return { result };
+  const threadCpuPerAnswerUs = ((mainThreadCpuSeconds() - thread) * 1e6) / result.ok;
+  if (!generator.external) return { result, threadCpuPerAnswerUs };
   const { user, system } = process.cpuUsage(own);
   const otherUs = otherPids.reduce((sum, pid, i) => sum + (processCpuSeconds(pid) - others[i]) * 1e6, 0);
-  return { result, cpuPerAnswerUs: (user + system + otherUs) / result.ok };
+  return { result, cpuPerAnswerUs: (user + system + otherUs) / result.ok, threadCpuPerAnswerUs };
 }
+
+/** CPU seconds of this process's main thread (its task id is the pid), where the servers answer. */
+const mainThreadCpuSeconds = () =>
+  processCpuSeconds(process.pid, `/proc/${process.pid}/task/${process.pid}/stat`);
 
 interface Target {
   readonly label: string;
@@ -240,41 +253,45 @@ async function ceilingTarget(): Promise<Target> {
   };
 }
 
-/** Cirrus's API app serving the trained model on `storage`, logging every prediction. */
+/**
+ * Cirrus's API app serving the trained model on `storage`, logging every prediction; with the
+ * predict lane as the local runtime listens (`nodeListener`), or (`lane: false`) Hono through
+ * @hono/node-server for every request.
+ */
 async function cirrusTarget(
   label: string,
   start: (dir: string) => Promise<Storage>,
-  durable = false,
+  { durable = false, lane = true }: { durable?: boolean; lane?: boolean } = {},
 ): Promise<Target> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cirrus-bench-serving-'));
   const storage = await start(dataDir);
   const { deps } = storage;
   const { features } = await deployIris(deps);
   const journal = durable ? new TimedJournal(join(dataDir, 'prediction-journal')) : undefined;
-  const serving = createServingState(deps, { log: { journal } });
   const refuse = () => Promise.reject(new Error('not in this bench'));
   const ctx: ApiContext = {
     deps,
-    serving,
     pipelines: { start: refuse, describe: refuse },
     events: { publish: async () => {} },
   };
-  const appOptions = { token: TOKEN };
-  const app = createApp(ctx, appOptions);
+  const appOptions = { token: TOKEN, serving: { log: { journal } } };
+  const { app, serving, close } = createApp(ctx, appOptions);
   // The local runtime's listener: Hono, with plain predictions through the predict lane.
-  const api = createServer(nodeListener(app, ctx, appOptions));
+  const api = createServer(
+    lane ? nodeListener({ app, serving }, deps, appOptions) : getRequestListener(app.fetch),
+  );
   const url = `${await listen(api)}/v1/endpoints/iris/predict`;
   const body = JSON.stringify({ features });
   // Warm-up: load the ONNX session, resolve the endpoint.
   const warm = await fetch(url, { method: 'POST', headers: HEADERS, body });
   if (warm.status !== 200) throw new Error(`warm-up predict failed: ${warm.status} ${await warm.text()}`);
-  await ctx.close?.();
+  await close();
   return {
     label,
     load: async (generator) => {
       const before = await countLogged(deps);
       const journalNs = journal?.ns ?? 0n;
-      const { result, cpuPerAnswerUs } = await measured(
+      const { result, cpuPerAnswerUs, threadCpuPerAnswerUs } = await measured(
         generator,
         () => generator.run(url, body, HEADERS),
         storage.pids,
@@ -282,10 +299,10 @@ async function cirrusTarget(
       const journalUsPerAnswer = journal && Number(journal.ns - journalNs) / 1000 / Math.max(result.ok, 1);
       const backlog = serving.log.pending;
       const flushStart = performance.now();
-      await ctx.close?.();
+      await close();
       const flushMs = performance.now() - flushStart;
       const logged = (await countLogged(deps)) - before;
-      return { result, backlog, flushMs, cpuPerAnswerUs, journalUsPerAnswer, logged };
+      return { result, backlog, flushMs, cpuPerAnswerUs, threadCpuPerAnswerUs, journalUsPerAnswer, logged };
     },
     batch: async () => {
       const batch = JSON.stringify({
@@ -300,7 +317,7 @@ async function cirrusTarget(
           throw new Error(`batch failed: ${res.status}`);
         if (i > 0) ms.push(performance.now() - t0);
       }
-      await ctx.close?.();
+      await close();
       return ms.sort((a, b) => a - b);
     },
     stop: async () => {
@@ -368,6 +385,11 @@ function report(
     console.log(
       `      rounds: ${ws.map((w) => w.result.rps.toFixed(0)).join(', ')} req/s = ${bs.map((b) => truncated(shareOfCeiling(b), 2)).join(', ')} of ceiling (warm-up round: ${warm.window.result.rps.toFixed(0)}, ${truncated(shareOfCeiling(warm), 2)})`,
     );
+    const threadCpu = ws.map((w) => w.threadCpuPerAnswerUs);
+    if (threadCpu.every((c) => c !== undefined))
+      console.log(
+        `      answering thread CPU per answer: ${median(threadCpu as number[]).toFixed(1)} us (rounds: ${(threadCpu as number[]).map((c) => c.toFixed(1)).join(', ')})`,
+      );
     const cpu = ws.map((w) => w.cpuPerAnswerUs);
     const beside = bs.map((b) => b.beside.map((w) => w.cpuPerAnswerUs));
     if (cpu.every((c) => c !== undefined) && beside.flat().every((c) => c !== undefined)) {
@@ -448,7 +470,8 @@ async function journalCost(records = 50_000): Promise<void> {
   );
 }
 
-async function main(): Promise<void> {
+/** The load generators this machine has, after printing the run's settings. */
+function loadGenerators(): LoadGenerator[] {
   const generators = [nodeLoadGenerator(SECONDS, CONNECTIONS), wrkLoadGenerator(SECONDS, CONNECTIONS)].filter(
     (g): g is LoadGenerator => g !== undefined,
   );
@@ -462,6 +485,11 @@ async function main(): Promise<void> {
   );
   if (generators.length === 1)
     console.log("(wrk is not installed: `apt-get install wrk` adds the peer's load generator)");
+  return generators;
+}
+
+async function main(): Promise<void> {
+  const generators = loadGenerators();
   const ceiling = await ceilingTarget();
   const servers = [
     await cirrusTarget(
@@ -475,11 +503,59 @@ async function main(): Promise<void> {
     await cirrusTarget(
       'cirrus   durable log (journal), emulators on a worker    ',
       emulatorStorage(startEmulatorsThread),
-      true,
+      { durable: true },
     ),
     await cirrusTarget('cirrus   logging on, emulators in a child process        ', childProcessStorage),
   ];
-  const targets = [ceiling, ...servers];
+  await rounds(generators, ceiling, servers);
+  console.log('\n10,000-row batch, one request (instances as lists), median of 5:');
+  for (const t of servers) {
+    const ms = await t.batch!();
+    console.log(`  ${t.label} ${ms[2].toFixed(0)} ms (min ${ms[0].toFixed(0)}, max ${ms[4].toFixed(0)})`);
+  }
+  for (const t of [ceiling, ...servers]) await t.stop();
+  await journalCost();
+  console.log(`\ngoals (issue 5): >= ${GOAL.peerTimes}x the peer and >= ${GOAL.ofCeiling} of the ceiling`);
+}
+
+/**
+ * The predict lane's worth: the local server as `cirrus local` runs it (emulators on a worker)
+ * with the lane, and without it (Hono answering every request), interleaved in the same rounds.
+ */
+async function laneMain(): Promise<void> {
+  const generators = loadGenerators();
+  const ceiling = await ceilingTarget();
+  const on = await cirrusTarget(
+    'cirrus   predict lane ON  (nodeListener)                 ',
+    emulatorStorage(startEmulatorsThread),
+  );
+  const off = await cirrusTarget(
+    'cirrus   predict lane OFF (Hono for every request)       ',
+    emulatorStorage(startEmulatorsThread),
+    { lane: false },
+  );
+  const windows = await rounds(generators, ceiling, [on, off]);
+  for (const g of generators) {
+    const of = (t: Target) => windows.get(g)!.get(t)!;
+    const rps = (t: Target) => median(of(t).map((b) => b.window.result.rps));
+    const share = (t: Target) => median(of(t).map(shareOfCeiling));
+    const cpu = (t: Target) => median(of(t).map((b) => b.window.threadCpuPerAnswerUs ?? NaN));
+    console.log(
+      `\nlane ON / OFF (${g.name}): req/s ${(rps(on) / rps(off)).toFixed(2)}x (${truncated(share(on), 2)} vs ${truncated(share(off), 2)} of ceiling); answering thread CPU per answer ${cpu(on).toFixed(1)} vs ${cpu(off).toFixed(1)} us = ${(cpu(off) / cpu(on)).toFixed(2)}x less with the lane`,
+    );
+  }
+  for (const t of [ceiling, on, off]) await t.stop();
+}
+
+/**
+ * Runs every server's windows, each between two of the ceiling's, a warm-up round and then
+ * ROUNDS rounds, and reports them; returns each generator's counted windows per server.
+ */
+async function rounds(
+  generators: readonly LoadGenerator[],
+  ceiling: Target,
+  servers: readonly Target[],
+): Promise<Map<LoadGenerator, Map<Target, Bracketed[]>>> {
   // Every server's window runs between two of the ceiling's and is compared with their mean:
   // the machine's speed drifts (by a third between runs here), and a ceiling measured 30 s
   // earlier made a server look better or worse than it was.
@@ -510,18 +586,10 @@ async function main(): Promise<void> {
   }
   for (const g of generators)
     report(g, { target: ceiling, windows: ceilings.get(g)! }, servers, windows.get(g)!, cold.get(g)!);
-
-  console.log('\n10,000-row batch, one request (instances as lists), median of 5:');
-  for (const t of targets) {
-    if (!t.batch) continue;
-    const ms = await t.batch();
-    console.log(`  ${t.label} ${ms[2].toFixed(0)} ms (min ${ms[0].toFixed(0)}, max ${ms[4].toFixed(0)})`);
-  }
-  for (const t of targets) await t.stop();
-  await journalCost();
-  console.log(`\ngoals (issue 5): >= ${GOAL.peerTimes}x the peer and >= ${GOAL.ofCeiling} of the ceiling`);
+  return windows;
 }
 
 // `npx tsx bench/serving.ts journal`: the durable log's CPU figure alone (seconds, not minutes).
-if (process.argv[2] === 'journal') await journalCost();
+if (MODE === 'journal') await journalCost();
+else if (MODE === 'lane') await laneMain();
 else await main();

@@ -4,7 +4,6 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { CoreDeps } from '../core/deps.js';
 import type { PipelineRunner } from '../core/ports.js';
 import { createApp } from '../lambdas/api/app.js';
-import { createServingState } from '../lambdas/api/serving.js';
 import { withConsole } from '../console/serve.js';
 import { refuseConnect } from '../lambdas/api/connect.js';
 import type { ApiContext, ServingOptions } from '../lambdas/api/context.js';
@@ -121,28 +120,30 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
 
   // Local custom trainers are commands the training-job runner starts under the /opt/ml contract.
   const trainers = { imagePrefixes: [], commands: true };
+  const listening: { url?: string } = {}; // known once the server listens; model cards read it per request
   const context: ApiContext = {
     deps,
     pipelines: runner,
     events: events.publisher,
     trainers,
     mapRuns: { mapRunCounts: async (id) => pipelines.batch?.describeMapRuns(id).at(-1) },
+    get publicUrl() {
+      return listening.url;
+    },
   };
   // Every answered prediction is journaled before it leaves, so a killed process loses none.
   const journal = new FileLogJournal(journalDir(dataDir));
   const serving = { ...options.serving, log: { ...options.serving?.log, journal } };
   const appOptions = { token, serving }; // one object for both, so the lane's limits are the app's
-  const servingState = createServingState(deps, serving);
-  context.serving = servingState;
-  const app = createApp(context, appOptions);
-  const replayedPredictions = await replayLogJournal(journal, servingState.log, deps);
+  const api = createApp(context, appOptions);
+  const replayedPredictions = await replayLogJournal(journal, api.serving.log, deps);
   const server = await listen(
-    withConsole(nodeListener(app, context, appOptions)),
+    withConsole(nodeListener(api, deps, appOptions)),
     options.port ?? 8787,
     options.host ?? '127.0.0.1',
   );
   const url = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
-  Object.assign(context, { publicUrl: url });
+  listening.url = url;
   if (options.scheduler !== false) events.scheduler.start();
   await recordInstance(dataDir, url);
 
@@ -150,7 +151,7 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
     await closeServer(server);
     await events.scheduler.stop();
     await drainOrAbort(runner, pipelines, options.drainTimeoutMs ?? 15_000);
-    await context.close?.();
+    await api.close();
     journal.close();
     await emulators.stop();
     await forgetInstance(dataDir);

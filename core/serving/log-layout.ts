@@ -1,22 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FeedbackValue, PredictionLogRecord } from '../../contracts/serving.js';
-import type { BuiltPart } from './log-parts.js';
 
 /**
  * Item layout of the predictions table. Records are stored in *segments*, not one item each:
  * a busy server answers thousands of requests a second, and one DynamoDB item per prediction
- * made the log, not the model, the cost of every answer (~0.3 ms of CPU per item in the
- * emulator, and a write unit per item on AWS however small the record).
+ * made the log, not the model, the cost of every answer (CPU per item in the emulator, and a
+ * write unit per item on AWS however small the record; bench/prediction-log.ts).
  *
  * - A request id names its segment: `<segment>.<index>`, handed out by the writer of the
  *   process that answered (`newRequestId`). Any other id is a segment of its own.
  * - Records reach DynamoDB in *parts*, one item per flush, segment and endpoint:
  *   `pk = LOG#<segment>`, `sk = PART#<writer>#<n>`, `records` = the records as JSON lines,
  *   gzip-compressed (Binary; `gunzip` in any language reads it). Why: the records of a part
- *   differ in a few numbers, so gzip's fastest level stores ~6.7x fewer bytes — on AWS ~6.7x
+ *   differ in a few numbers, so gzip's fastest level stores several times fewer bytes — on AWS
  *   fewer write units for the table and again for gsi1 (which projects every attribute), and
- *   locally less work for the SDK and the emulator than the ~2.7 us a record costs to compress.
+ *   locally less work for the SDK and the emulator than compressing costs (bench/prediction-log.ts).
  *   Parts written before compression hold the lines as a String; readers take both.
  *   A request's records are one Query of its segment's partition away (at most
  *   SEGMENT_SIZE records, a few parts).
@@ -66,7 +65,8 @@ export class RequestIdAllocator {
 
 /**
  * `JSON.stringify(rows).length`, but stops once `start + length` passes `budget` (a 10,000-row
- * batch is over after a few thousand rows; stringifying all of it cost ~10 % of its latency).
+ * batch is over after a few thousand rows; stringifying all of it slowed the batch answer that
+ * bench/serving.ts times).
  */
 function jsonLengthOver(rows: readonly unknown[], budget: number, start: number): number {
   let length = rows.length === 0 ? 2 : rows.length + 1; // brackets and commas
@@ -90,7 +90,7 @@ export function encodeRecord(record: PredictionLogRecord): string {
   return JSON.stringify(record);
 }
 
-/** gzip's fastest level: 27.7 KB of lines -> 4.1 KB in ~170 us here (level 6: 3.9 KB, ~340 us). */
+/** gzip's fastest level: nearly level 6's size at a fraction of its CPU per part (bench/prediction-log.ts). */
 const GZIP_OPTIONS = { level: 1 } as const;
 
 /** A part's lines as stored: gzip-compressed JSON lines. */
@@ -103,6 +103,19 @@ export function partText(records: unknown): string {
   if (typeof records === 'string') return records;
   if (records instanceof Uint8Array) return gunzipSync(records).toString('utf8');
   return '';
+}
+
+/**
+ * A part's records as stored: JSON lines (UTF-8, `\n` between them), plus what its item needs
+ * (built by log-parts.ts's PartBuilder, stored by `partItem`).
+ */
+export interface BuiltPart {
+  readonly segment: string;
+  readonly endpoint: string;
+  readonly minAt: number;
+  readonly maxAt: number;
+  readonly count: number;
+  readonly lines: Buffer;
 }
 
 /** The stored item of a part. `n` numbers the writer's parts, so keys never collide. */

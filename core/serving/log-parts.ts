@@ -1,15 +1,12 @@
 import type { PredictionLogRecord } from '../../contracts/serving.js';
-import { encodeRecord, MAX_PART_BYTES, MAX_PART_SPAN_MS, SEGMENT_SIZE, segmentOf } from './log-layout.js';
-
-/** A part's records as stored: JSON lines (UTF-8, `\n` between them), plus what its item needs. */
-export interface BuiltPart {
-  readonly segment: string;
-  readonly endpoint: string;
-  readonly minAt: number;
-  readonly maxAt: number;
-  readonly count: number;
-  readonly lines: Buffer;
-}
+import {
+  type BuiltPart,
+  encodeRecord,
+  MAX_PART_BYTES,
+  MAX_PART_SPAN_MS,
+  SEGMENT_SIZE,
+  segmentOf,
+} from './log-layout.js';
 
 /** A part being filled. */
 interface OpenPart {
@@ -33,13 +30,10 @@ const INITIAL_BYTES = 48 * 1024;
  * its records; `take()` hands over every part, open ones included.
  *
  * Why the lines go straight into Buffers: a record waits up to the writer's fill or interval
- * (~70 ms at 14k answers/s) before it is written, so as a JS string it outlived one or two
- * young-generation collections, was copied by each and promoted to the old generation, to be
- * marked and compacted there later. In an external Buffer it costs the collector nothing.
- * Measured under wrk on 2026-12-05 (answering-thread CPU per answer, log on: ~60 us; with the
- * records encoded and held as before but not written, 57.7; encoded and dropped, 54.0): holding
- * them cost ~3.7 us, GC time fell from 3.7 to 1.4-2.4 us per answer with this builder, and
- * bench/prediction-log.ts went from 12.0 to 9.6 us per record on the answering thread.
+ * before it is written, so as a JS string it outlived young-generation collections, was copied
+ * by each and promoted to the old generation, to be marked and compacted there later. In an
+ * external Buffer it costs the collector nothing (bench/prediction-log.ts measures the answering
+ * thread's CPU per record).
  */
 export class PartBuilder {
   private readonly open = new Map<string, OpenPart>();

@@ -35,9 +35,8 @@ export interface PredictInput {
   readonly endpoint: string;
   /** The parsed JSON body (any accepted format). */
   readonly body: unknown;
+  /** The request's headers, as the server received them (node:http's, a Lambda event's). */
   readonly headers?: RequestHeaders;
-  /** Reads one header by lower-case name (used instead of `headers` when given). */
-  readonly header?: (name: string) => string | undefined;
 }
 
 interface Scored {
@@ -64,8 +63,8 @@ async function score(
 type RecordBase = Pick<PredictionLogRecord, 'requestId' | 'endpoint' | 'model' | 'at' | 'abTestId'>;
 
 /**
- * One log record, written out field by field: `{ ...base, ... }` took V8 (Node 20) ~9 us per
- * record here, against ~1 us for this literal — a twentieth of a single-row predict's CPU.
+ * One log record, written out field by field: V8 builds a `{ ...base, ... }` spread far more
+ * slowly than this literal, on every answer (bench/serving.ts, CPU per answer).
  */
 function logRecord(
   base: RecordBase,

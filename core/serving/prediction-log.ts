@@ -18,9 +18,8 @@ export interface PredictionLogOptions {
   readonly flushIntervalMs?: number;
   /**
    * Queued records that start a write at once. Why ~16 parts and not fewer: a BatchWriteItem
-   * costs the SDK about a millisecond of the logging thread however few items it carries, so
-   * under load the calls should be full ones (bench/prediction-log.ts, 8,000 records/s: writing
-   * cost the answering thread ~6 us per record in calls of ~900 records, ~18 us in calls of 200).
+   * costs the SDK a fixed share of the logging thread however few items it carries, so under
+   * load the calls should be full ones (bench/prediction-log.ts compares call sizes).
    * @default 1024 (16 parts of SEGMENT_SIZE records)
    */
   readonly fillRecords?: number;

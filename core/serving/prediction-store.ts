@@ -29,8 +29,8 @@ function* partRecords(item: Item, keep?: (line: string) => boolean): Generator<P
     const feedback = record.shadow
       ? undefined
       : (item[feedbackAttribute(record.requestId)] as StoredFeedback | undefined);
-    // Object.assign, not a spread: spreading a parsed record cost ~5 us on Node 20 (vs ~0.6 us),
-    // and a drift window reads every answered record.
+    // Object.assign, not a spread: a drift window reads every answered record, and V8 copies a
+    // spread parsed record slowly (bench/drift.ts reads records at scale).
     yield feedback ? Object.assign(record, { actual: feedback.actual, feedbackAt: feedback.at }) : record;
   }
 }

@@ -53,8 +53,6 @@ export function variantForBucket(variants: readonly TrafficVariant[], bucket: nu
 export interface RouteRequest {
   /** Request headers (any case; a repeated header's values as a list, as node:http gives them). */
   readonly headers?: RequestHeaders;
-  /** Reads one header (lower-case name); preferred over `headers`, so a server need not copy them all. */
-  readonly header?: (name: string) => string | undefined;
   /** The parsed body: a sticky field is read at its top level, then inside `features`. */
   readonly body?: unknown;
 }
@@ -62,7 +60,7 @@ export interface RouteRequest {
 export type RequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** One header by lower-case name: node:http's keys are lower-case already, others are searched. */
-function headerValue(headers: RequestHeaders, wanted: string): string | undefined {
+export function headerValue(headers: RequestHeaders, wanted: string): string | undefined {
   const value = headers[wanted] ?? Object.entries(headers).find(([k]) => k.toLowerCase() === wanted)?.[1];
   return typeof value === 'string' || value === undefined ? value : value.join(', ');
 }
@@ -78,7 +76,6 @@ export function stickyKeyOf(sticky: StickyKey | undefined, request: RouteRequest
   if (!sticky) return undefined;
   if (sticky.from === 'header') {
     const wanted = sticky.name.toLowerCase();
-    if (request.header) return request.header(wanted) || undefined;
     return headerValue(request.headers ?? {}, wanted) || undefined;
   }
   const value = field(request.body, sticky.name) ?? field(field(request.body, 'features'), sticky.name);

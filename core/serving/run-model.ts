@@ -25,7 +25,7 @@ interface Waiting {
 /**
  * Dynamic micro-batching: small requests to one version that arrive in the same event-loop turn
  * (several sockets read in one poll phase) share one onnxruntime run, flushed on `setImmediate`.
- * A run's fixed cost (~60-150 us, on the main thread) dominates a one-row request; the answers
+ * A run's fixed cost (on the main thread) dominates a one-row request (bench/serving.ts); the answers
  * are the same as separate runs because every supported graph scores rows independently.
  */
 class Coalescer {

@@ -1,21 +1,45 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import type { ApiContext, AppOptions } from './context.js';
 import { DOCS_ASSET_PATHS, mountDocs } from './docs.js';
 import { errorBody, toErrorResponse, zodToValidation } from './errors.js';
 import { limitBody, requireBearer } from './middleware.js';
 import { DEFAULT_MAX_BODY } from './predict-admission.js';
 import { mountRoutes } from './routes/index.js';
-import { createServingState } from './serving.js';
+import { createServingState, type ServingState } from './serving.js';
 
 const OPEN_PATHS = new Set(['/health', '/docs', '/openapi.json', ...DOCS_ASSET_PATHS]);
 
+/** The Hono app of the Cirrus HTTP API. */
+export type CirrusApp = OpenAPIHono;
+
+const PREDICT_PATH = /^\/v1\/endpoints\/[^/]+\/predict$/;
+
+/** An app-wide guard that leaves `POST /v1/endpoints/{name}/predict` to its route's admission. */
+const unlessPredict =
+  (guard: MiddlewareHandler): MiddlewareHandler =>
+  (c, next) =>
+    c.req.method === 'POST' && PREDICT_PATH.test(c.req.path) ? next() : guard(c, next);
+
+/** What `createApp` builds: the app, its predict state, and what writes out its prediction log. */
+export interface CirrusApi {
+  readonly app: CirrusApp;
+  /** The predict path's per-process state (sessions, endpoints, log): the predict lane shares it. */
+  readonly serving: ServingState;
+  /**
+   * Writes every queued prediction record. The runtime calls it on shutdown, the Lambda handler
+   * after each invocation (the sandbox freezes once it answers).
+   */
+  close(): Promise<void>;
+}
+
 /**
- * The Cirrus HTTP API as one Hono app. The Lambda adapter (`handler.ts`) and the local Node
- * server are translators around it; tests call `app.request()` in-process. Sets `ctx.close`
- * (flushes the prediction log) unless the caller already set one, and `ctx.serving` when absent.
+ * The Cirrus HTTP API as one Hono app, with the predict state it serves from (built here from
+ * `options.serving`). The Lambda adapter (`handler.ts`) and the local Node server are
+ * translators around it; tests call `app.request()` in-process.
  */
-export function createApp(ctx: ApiContext, options: AppOptions = {}) {
-  const app = new OpenAPIHono({
+export function createApp(ctx: ApiContext, options: AppOptions = {}): CirrusApi {
+  const app: CirrusApp = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
         const v = zodToValidation(result.error);
@@ -40,17 +64,14 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}) {
     return c.json(errorBody('NotFound', `route ${c.req.method} ${c.req.path} not found`), 404);
   });
 
-  // Auth before the body limit: an unauthenticated caller never makes us read its body.
-  if (options.token)
-    app.use(
-      '*',
-      requireBearer(options.token, (path) => OPEN_PATHS.has(path)),
-    );
-  app.use('*', limitBody(options.maxBodyBytes ?? DEFAULT_MAX_BODY));
-
-  const serving = (ctx.serving ??= createServingState(ctx.deps, options.serving));
-  ctx.close ??= () => serving.log.flush();
-  mountRoutes(app, ctx, serving);
+  // Auth before the body limit: an unauthenticated caller never makes us read its body. A
+  // prediction is admitted by its route instead, in the same order (answerPredict, the step
+  // the Node lane and the Lambda predict function share), so its checks run once.
+  const admit = { token: options.token, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY };
+  if (admit.token) app.use('*', unlessPredict(requireBearer(admit.token, (path) => OPEN_PATHS.has(path))));
+  app.use('*', unlessPredict(limitBody(admit.maxBodyBytes)));
+  const serving = createServingState(ctx.deps, options.serving);
+  mountRoutes(app, ctx, serving, admit);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {
@@ -64,10 +85,8 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}) {
     security: [{ bearerAuth: [] }],
   });
   mountDocs(app);
-  return app;
+  return { app, serving, close: () => serving.log.flush() };
 }
-
-export type CirrusApp = ReturnType<typeof createApp>;
 
 const routeTables = new WeakMap<object, { segments: string[]; method: string }[]>();
 

@@ -2,10 +2,9 @@ import type { BatchLocations } from '../../core/batch/locations.js';
 import type { CoreDeps } from '../../core/deps.js';
 import type { TrainerPolicy } from '../../core/pipeline/custom-trainer.js';
 import type { EventPublisher, MapRunReader, PipelineRunner } from '../../core/ports.js';
-import type { PredictContext } from '../../core/serving/predict.js';
 import type { PredictionLogOptions } from '../../core/serving/prediction-log.js';
 
-/** What the HTTP app needs: storage deps and the runtime's ports. Built once per process. */
+/** What the HTTP app needs: storage deps and the runtime's ports. Built once per process, never changed. */
 export interface ApiContext {
   readonly deps: CoreDeps;
   readonly pipelines: PipelineRunner;
@@ -16,8 +15,6 @@ export interface ApiContext {
   readonly batchLocations?: BatchLocations;
   /** Base URL the API is served at (model cards link to it). Read per request: may be set after createApp. */
   readonly publicUrl?: string;
-  /** The predict path's per-process state; `createApp` sets one (from `AppOptions.serving`) when absent. */
-  serving?: PredictContext;
   /**
    * Keeps the deployed retraining schedule rules in step with `PUT .../schedule` (AWS: one
    * EventBridge rule per experiment). Absent locally: the local scheduler reads the experiments.
@@ -27,11 +24,6 @@ export interface ApiContext {
   readonly trainers?: TrainerPolicy;
   /** Where the built-in dataset CSVs are (a Lambda bundle ships them beside its code). @default the repository's datasets/ */
   readonly builtinDatasetsDir?: string;
-  /**
-   * Set by `createApp`: writes every queued prediction record. The runtime calls it on shutdown,
-   * the Lambda handler after each invocation (the sandbox freezes once it answers).
-   */
-  close?: () => Promise<void>;
 }
 
 /** Applies an experiment's retraining schedule (`null` removes it) where the runtime keeps rules. */

@@ -45,8 +45,8 @@ const container = lazy(() => {
       commands: false,
     },
   };
-  const app = createApp(ctx);
-  return { ctx, handler: handle(app) };
+  const { app, close } = createApp(ctx);
+  return { close, handler: handle(app) };
 });
 
 /**
@@ -55,11 +55,11 @@ const container = lazy(() => {
  * the buffer would be delayed until the next invocation (or lost with the container).
  */
 export async function handler(event: LambdaEvent, context: LambdaContext) {
-  const { ctx, handler: serve } = container();
+  const { close, handler: serve } = container();
   try {
     return await serve(event, context);
   } finally {
     // A failed write keeps its records queued for the next invocation; the answer still goes out.
-    await ctx.close?.().catch((error: unknown) => console.error('prediction log flush failed', error));
+    await close().catch((error: unknown) => console.error('prediction log flush failed', error));
   }
 }

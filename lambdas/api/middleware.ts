@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit as streamingBodyLimit } from 'hono/body-limit';
+import type { RequestHeaders } from '../../core/serving/router.js';
 import { errorBody } from './errors.js';
 
 /**
  * Constant-time token comparison: the time depends only on the length of `given` (which the
  * caller knows), never on how much of it matches or on the expected token's length. Replaces
- * hashing both sides with SHA-256 and `timingSafeEqual`, which cost ~1 % of a predict's CPU.
+ * hashing both sides with SHA-256 and `timingSafeEqual`, CPU every predict paid (bench/serving.ts).
  */
 export function sameToken(given: string, expected: string): boolean {
   let diff = given.length ^ expected.length;
@@ -29,6 +30,12 @@ export function headerOf(c: Context, name: string): string | undefined {
   return c.req.header(name);
 }
 
+/** Every request header, lower-case names: Node's parsed headers as they are, else Hono's copy. */
+export function headersOf(c: Context): RequestHeaders {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming?.headers ?? c.req.header();
+}
+
 /**
  * Why an Authorization header does not carry `token`, or undefined when it does. The message
  * is the 401's (shared by the middleware and the Node predict lane).
@@ -42,8 +49,8 @@ export function bearerProblem(header: string | undefined, token: string): string
 
 /**
  * Bearer-token check for the local runtime. Hono's `bearerAuth` hashes both tokens with
- * WebCrypto on every request (async, ~10 % of a single-row predict's CPU); this compares the
- * tokens synchronously, still in constant time (`sameToken`).
+ * WebCrypto on every request (async, a visible share of a single-row predict's CPU in
+ * bench/serving.ts); this compares the tokens synchronously, still in constant time (`sameToken`).
  */
 export function requireBearer(token: string, isOpen: (path: string) => boolean): MiddlewareHandler {
   return async (c, next) => {

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { CoreDeps } from '../../core/deps.js';
 import { LinePredictionLog } from '../../core/serving/log-lines.js';
-import { type PredictContext, predict } from '../../core/serving/predict.js';
+import type { PredictContext } from '../../core/serving/predict.js';
 import { EndpointResolver } from '../../core/serving/resolver.js';
 import { SessionCache } from '../../core/serving/session-cache.js';
 import { lambdaDeps, lazy } from '../env-deps.js';
-import { errorBody, errorReply } from './errors.js';
-import { admitPredict, DEFAULT_MAX_BODY, parseRawJson } from './predict-admission.js';
+import { errorBody } from './errors.js';
+import { answerPredict, DEFAULT_MAX_BODY } from './predict-admission.js';
 
 /** The predict route's path; its `{name}` is the only path parameter. */
 const PREDICT_PATH = /^\/v1\/endpoints\/([^/]+)\/predict$/;
@@ -33,10 +33,9 @@ function endpointName(event: APIGatewayProxyEventV2): string | undefined {
 }
 
 /**
- * The predict route as an API Gateway v2 (HTTP API) Lambda adapter: admitted as the app admits
- * it (`admitPredict`) and answered by core `predict`, with the app's answers and error bodies
- * (tests/api/predict-lambda.test.ts holds it to the app). Without the Hono app and its
- * management routes, the predict function's bundle is a fraction of the API's: its cold start
+ * The predict route as an API Gateway v2 (HTTP API) Lambda adapter: the event translated to a
+ * `PredictRequest` and answered by `answerPredict`, as the app's predict route answers it.
+ * Without the Hono app and its management routes, the predict function's bundle is a fraction of the API's: its cold start
  * is what bench/lambda.ts measures.
  */
 export function predictAdapter(
@@ -56,18 +55,18 @@ export function predictAdapter(
         { allow: 'POST' },
       );
     const text = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    const admitted = admitPredict(
-      { name, contentType: event.headers['content-type'], bodyBytes: Buffer.byteLength(text) },
+    const { status, body } = await answerPredict(
+      deps,
+      serving,
+      {
+        name,
+        headers: event.headers,
+        bodyBytes: Buffer.byteLength(text),
+        readBody: async () => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text),
+      },
       { maxBodyBytes },
     );
-    if (!('endpoint' in admitted)) return json(admitted.status, admitted.body);
-    try {
-      const body = parseRawJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-      return json(200, await predict(deps, serving, { endpoint: admitted.endpoint, body, headers: event.headers }));
-    } catch (error) {
-      const { status, body } = errorReply(error);
-      return json(status, body);
-    }
+    return json(status, body);
   };
 }
 

@@ -1,15 +1,15 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { CoreDeps } from '../../core/deps.js';
-import { type PredictContext, predict } from '../../core/serving/predict.js';
-import type { CirrusApp } from './app.js';
-import type { ApiContext, AppOptions } from './context.js';
+import type { PredictContext } from '../../core/serving/predict.js';
+import type { CirrusApi } from './app.js';
+import type { AppOptions } from './context.js';
 import { errorReply } from './errors.js';
-import { admitPredict, DEFAULT_MAX_BODY, parseRawJson } from './predict-admission.js';
+import { answerPredict, DEFAULT_MAX_BODY } from './predict-admission.js';
 
 export interface PredictLaneOptions {
   readonly deps: CoreDeps;
-  /** The app's predict state (`ctx.serving` after `createApp`): same sessions, same log. */
+  /** The app's predict state (`serving` from `createApp`): same sessions, same log. */
   readonly serving: PredictContext;
   /** Bearer token, when the app requires one. */
   readonly token?: string;
@@ -21,12 +21,10 @@ const PLAIN_PREDICT_PATH = /^\/v1\/endpoints\/([A-Za-z0-9._-]+)\/predict$/;
 
 /**
  * Node's request listener for the API with a lane for predictions: a plain
- * `POST /v1/endpoints/{name}/predict` (declared Content-Length) is answered here, admitted as
- * the app admits it (`admitPredict`) and answered by the same core `predict`, with the same error
- * bodies; every other request goes to `fallback` (the Hono app). Why: the framework's
- * request/response plumbing was a large share of a single-row prediction's CPU on the local
- * server (bench/serving.ts measures it).
- * tests/api/predict-lane.test.ts holds the lane to the app's answers, request for request.
+ * `POST /v1/endpoints/{name}/predict` (declared Content-Length) is translated here and answered
+ * by `answerPredict`, the step the app's predict route calls; every other request goes to
+ * `fallback` (the Hono app). Why: the framework's request/response plumbing costs the answering
+ * thread CPU on every prediction (`npx tsx bench/serving.ts lane` compares with and without).
  */
 export function withPredictLane(fallback: RequestListener, options: PredictLaneOptions): RequestListener {
   return (req, res) => {
@@ -37,7 +35,7 @@ export function withPredictLane(fallback: RequestListener, options: PredictLaneO
     }
     answer(req, res, name, options).catch((error: unknown) => {
       // Only a failure while answering gets here (e.g. the socket is gone).
-      if (res.headersSent) return;
+      if (res.headersSent || error === CLIENT_GONE) return;
       const { status, body } = errorReply(error);
       send(res, status, body);
     });
@@ -46,13 +44,17 @@ export function withPredictLane(fallback: RequestListener, options: PredictLaneO
 
 /**
  * The API as a Node request listener (the local server's): the Hono app through
- * @hono/node-server, plain predict requests through the lane. `ctx` is the one `app` was built with.
+ * @hono/node-server, plain predict requests through the lane. `deps` and `options` are the ones
+ * `api` was built with.
  */
-export function nodeListener(app: CirrusApp, ctx: ApiContext, options: AppOptions = {}): RequestListener {
-  if (!ctx.serving) throw new Error('nodeListener: ctx.serving is set by createApp; build the app first');
-  return withPredictLane(getRequestListener(app.fetch), {
-    deps: ctx.deps,
-    serving: ctx.serving,
+export function nodeListener(
+  api: Pick<CirrusApi, 'app' | 'serving'>,
+  deps: CoreDeps,
+  options: AppOptions = {},
+): RequestListener {
+  return withPredictLane(getRequestListener(api.app.fetch), {
+    deps,
+    serving: api.serving,
     token: options.token,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
   });
@@ -72,41 +74,32 @@ async function answer(
   name: string,
   options: PredictLaneOptions,
 ): Promise<void> {
-  const admitted = admitPredict(
+  const { status, body } = await answerPredict(
+    options.deps,
+    options.serving,
     {
       name,
-      authorization: req.headers.authorization,
-      contentType: req.headers['content-type'],
+      headers: req.headers,
       bodyBytes: Number(req.headers['content-length']),
+      readBody: () => readText(req),
     },
     options,
   );
-  if (!('endpoint' in admitted)) return refuse(req, res, admitted.status, admitted.body);
-  const text = await readText(req);
-  if (text === undefined) return; // the client went away
-  try {
-    const body = parseRawJson(text);
-    // node:http's headers as they are: a per-request reader closure was measurable CPU under
-    // tsx, which names every named closure as it is created (esbuild's keepNames).
-    const result = await predict(options.deps, options.serving, {
-      endpoint: admitted.endpoint,
-      body,
-      headers: req.headers,
-    });
-    send(res, 200, result);
-  } catch (error) {
-    const { status, body } = errorReply(error);
-    send(res, status, body);
-  }
+  // A request refused before its body was read is drained, so the keep-alive connection stays usable.
+  req.resume();
+  send(res, status, body);
 }
+
+/** Why the body was not read: the client went away (nothing to answer). */
+const CLIENT_GONE = new Error('the client went away');
 
 const decoder = new TextDecoder();
 
-/** The whole body as text (as the app reads it: UTF-8, a BOM dropped); undefined if aborted. */
-function readText(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve) => {
+/** The whole body as text (as the app reads it: UTF-8, a BOM dropped); rejects if aborted. */
+function readText(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const gone = () => resolve(undefined);
+    const gone = () => reject(CLIENT_GONE);
     // `on`, not `once`: a promise settles once anyway, and each `once` wrapper (a bound
     // function, removed again when it fires) was per-request work the answer did not need.
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -114,12 +107,6 @@ function readText(req: IncomingMessage): Promise<string | undefined> {
     req.on('error', gone);
     req.on('aborted', gone);
   });
-}
-
-/** Answers without reading the body (drained, so the keep-alive connection stays usable). */
-function refuse(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
-  req.resume();
-  send(res, status, body);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

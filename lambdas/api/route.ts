@@ -66,28 +66,15 @@ function requestOf(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>) {
   };
 }
 
-
 async function readRawJson(c: Context): Promise<unknown> {
   return parseRawJson(await c.req.text());
 }
 
-/**
- * Declares one JSON route: zod-validated params, query and body (failures become 400s naming
- * the field, through the app's defaultHook), documented in /openapi.json, answered as JSON
- * with `status` (a handler may return a Response of its own instead).
- */
-export function defineRoute<
-  P extends z.ZodType = z.ZodObject,
-  Q extends z.ZodType = z.ZodObject,
-  B extends z.ZodType = z.ZodUnknown,
->(
-  app: OpenAPIHono,
-  spec: RouteSpec<P, Q, B>,
-  handler: (input: RouteInput<P, Q, B>) => Promise<unknown> | unknown,
-): void {
+/** The OpenAPI description of a route (what /openapi.json shows and the validators read). */
+export function describeRoute(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>) {
   const status = spec.status ?? 200;
   const hasBody = Boolean(spec.body ?? spec.rawBody);
-  const route = createRoute({
+  return createRoute({
     method: spec.method,
     path: spec.path,
     summary: spec.summary,
@@ -111,6 +98,24 @@ export function defineRoute<
       ...(hasBody ? { 413: errorResponse('body or batch too large') } : {}),
     },
   });
+}
+
+/**
+ * Declares one JSON route: zod-validated params, query and body (failures become 400s naming
+ * the field, through the app's defaultHook), documented in /openapi.json, answered as JSON
+ * with `status` (a handler may return a Response of its own instead).
+ */
+export function defineRoute<
+  P extends z.ZodType = z.ZodObject,
+  Q extends z.ZodType = z.ZodObject,
+  B extends z.ZodType = z.ZodUnknown,
+>(
+  app: OpenAPIHono,
+  spec: RouteSpec<P, Q, B>,
+  handler: (input: RouteInput<P, Q, B>) => Promise<unknown> | unknown,
+): void {
+  const status = spec.status ?? 200;
+  const route = describeRoute(spec as RouteSpec<z.ZodType, z.ZodType, z.ZodType>);
   app.openapi(route, (async (c: Context) => {
     // Bound call: `valid` reads the request's private validated data through `this`.
     const valid = (target: string): unknown => c.req.valid(target as never);

@@ -6,13 +6,13 @@ import { EndpointResolver } from '../../core/serving/resolver.js';
 import { SessionCache } from '../../core/serving/session-cache.js';
 import type { ServingOptions } from './context.js';
 
-/**
- * The per-process state of the predict path: ONNX sessions, resolved endpoints and the
- * buffered prediction log. One per app, so a warm container reuses all three.
- */
 /** The predict path's state with its DynamoDB log writer (the app's, the local server's). */
 export type ServingState = PredictContext & { readonly log: PredictionLogWriter };
 
+/**
+ * The per-process state of the predict path: ONNX sessions, resolved endpoints and the
+ * buffered prediction log. One per app (`createApp` builds it), so a warm container reuses all three.
+ */
 export function createServingState(deps: CoreDeps, options: ServingOptions = {}): ServingState {
   return {
     cache: new SessionCache(),

@@ -24,11 +24,8 @@ export type FromThread =
  * `startEmulators` with dynalite and s3rver on a worker thread of this process: the same
  * servers, files and endpoints, but their JavaScript (parsing requests, dynalite's item
  * handling, the prediction log's writes as the emulator sees them) never runs on the thread
- * that answers the API. The local runtime runs them this way. Measured on this 2-core machine
- * (bench/serving.ts, four runs on 2026-11-23, wrk, warm): single-row throughput is within noise
- * of the emulators on the main thread (7,851 vs 7,444; 7,373 vs 6,622; 9,637 vs 9,666; 7,037 vs
- * 6,914 req/s) at about the same CPU per answer (118-158 vs 111-161 us); a 10,000-row batch took
- * 106-129 ms against 73-132 ms. Crossing threads costs a little CPU; what it buys is isolation.
+ * that answers the API. The local runtime runs them this way: crossing threads costs a little
+ * CPU and buys isolation (bench/serving.ts runs the emulators both ways, side by side).
  *
  * @example
  * const emu = await startEmulatorsThread({ dataDir: '.cirrus' });

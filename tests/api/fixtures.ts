@@ -13,7 +13,8 @@ import type {
 } from '../../core/ports.js';
 import { setAlias } from '../../core/registry/aliases.js';
 import { ensureEndpoint } from '../../core/serving/endpoints.js';
-import { createApp } from '../../lambdas/api/app.js';
+import { type CirrusApp, createApp } from '../../lambdas/api/app.js';
+import type { ServingState } from '../../lambdas/api/serving.js';
 import { refuseConnect } from '../../lambdas/api/connect.js';
 import type { ApiContext, ServingOptions } from '../../lambdas/api/context.js';
 import { nodeListener } from '../../lambdas/api/predict-lane.js';
@@ -114,7 +115,9 @@ export interface ApiHarness {
   readonly emu: TestEmulators;
   readonly deps: CoreDeps;
   readonly ctx: ApiContext;
-  readonly app: ReturnType<typeof createApp>;
+  readonly app: CirrusApp;
+  /** The app's predict state (what the predict lane shares). */
+  readonly serving: ServingState;
   readonly runner: ReturnType<typeof recordingRunner>;
   readonly events: { detailType: string; detail: Record<string, unknown> }[];
   /** A JSON request with the bearer token; `raw` sends the body string as is. */
@@ -165,7 +168,7 @@ function requestInit(
 export async function serveOverNode(
   api: ApiHarness,
 ): Promise<{ url: string; call: Call; close(): Promise<void> }> {
-  const server = createServer(nodeListener(api.app, api.ctx, { token: TOKEN }));
+  const server = createServer(nodeListener(api, api.deps, { token: TOKEN }));
   refuseConnect(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -188,19 +191,20 @@ export async function startApi(serving?: ServingOptions): Promise<ApiHarness> {
     },
   };
   const ctx: ApiContext = { deps: emu.deps, pipelines: runner, events, publicUrl: 'http://127.0.0.1:8787' };
-  const app = createApp(ctx, { token: TOKEN, serving });
+  const { app, serving: state, close } = createApp(ctx, { token: TOKEN, serving });
   return {
     emu,
     deps: emu.deps,
     ctx,
     app,
+    serving: state,
     runner,
     events: published,
     async call(method, path, body, options = {}) {
       return replyOf(await app.request(path, requestInit(method, body, options)));
     },
     async close() {
-      await ctx.close?.();
+      await close();
       await emu.close();
     },
   };

@@ -2,22 +2,22 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CirrusApp, createApp } from '../../lambdas/api/app.js';
+import { type CirrusApi, type CirrusApp, createApp } from '../../lambdas/api/app.js';
 import type { ApiContext } from '../../lambdas/api/context.js';
 import { nodeListener, withPredictLane } from '../../lambdas/api/predict-lane.js';
 import { startTestEmulators, type TestEmulators } from '../serving/emulators.js';
 import { deployModel, IRIS, recordingRunner, replyOf, TOKEN, trainIris } from './fixtures.js';
+import { casesFor, MAX_BODY, MAX_ROWS, PREDICT_PATH, type PredictCase } from './predict-cases.js';
 
-// The lane answers plain single predictions without Hono (lambdas/api/predict-lane.ts). These
-// tests hold it to the app: every request below is sent to a real Node server with the lane and
-// to the app in-process (`app.request`), and the two answers must be the same.
-
-const MAX_BODY = 20_000;
-const MAX_ROWS = 50;
+// The lane answers plain predict requests without Hono (lambdas/api/predict-lane.ts), through the
+// same admission (answerPredict). These tests hold it to the app: every case of the shared table
+// (predict-cases.ts) is sent to a real Node server with the lane and to the app in-process
+// (`app.request`), and the two answers must be the same.
 
 let emu: TestEmulators;
 let ctx: ApiContext;
 let app: CirrusApp;
+let api: CirrusApi;
 let server: Server;
 let base: string;
 let fallbacks = 0;
@@ -27,7 +27,8 @@ beforeAll(async () => {
   // Two versions, so sticky routing below has two variants to choose between.
   await deployModel(emu.deps, 'iris', [trainIris('logistic_regression'), trainIris('decision_tree')]);
   ctx = { deps: emu.deps, pipelines: recordingRunner(), events: { publish: async () => {} } };
-  app = createApp(ctx, { token: TOKEN, maxBodyBytes: MAX_BODY, serving: { maxRows: MAX_ROWS } });
+  api = createApp(ctx, { token: TOKEN, maxBodyBytes: MAX_BODY, serving: { maxRows: MAX_ROWS } });
+  app = api.app;
   // Counts what the lane hands to the app, to prove which requests it answered itself.
   const hono = getRequestListener(app.fetch);
   const counted: RequestListener = (req, res) => {
@@ -35,7 +36,7 @@ beforeAll(async () => {
     return hono(req, res);
   };
   server = createServer(
-    withPredictLane(counted, { deps: ctx.deps, serving: ctx.serving!, token: TOKEN, maxBodyBytes: MAX_BODY }),
+    withPredictLane(counted, { deps: ctx.deps, serving: api.serving, token: TOKEN, maxBodyBytes: MAX_BODY }),
   );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -43,84 +44,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((r) => server?.close(r));
-  await ctx?.close?.();
+  await api?.close();
   await emu?.close();
 });
-
-interface Case {
-  readonly what: string;
-  readonly method?: string;
-  readonly path?: string;
-  readonly body?: string;
-  readonly headers?: Record<string, string>;
-  /** The lane answers it (false: handed to the app). */
-  readonly lane: boolean;
-}
 
 const row = IRIS[0].features;
 const auth = { authorization: `Bearer ${TOKEN}` };
 const json = (v: unknown) => JSON.stringify(v);
-
-const CASES: readonly Case[] = [
-  { what: 'one row', body: json({ features: row }), lane: true },
-  {
-    what: 'a batch',
-    body: json({ instances: IRIS.slice(0, 5).map((r) => Object.values(r.features)) }),
-    lane: true,
-  },
-  {
-    what: 'MLflow dataframe_split',
-    body: json({ dataframe_split: { columns: Object.keys(row), data: [Object.values(row)] } }),
-    lane: true,
-  },
-  { what: 'empty body', body: '', lane: true },
-  { what: 'malformed JSON', body: '{"features":', lane: true },
-  { what: 'a JSON array', body: '[1,2]', lane: true },
-  { what: 'unknown top-level field', body: json({ features: row, extra: 1 }), lane: true },
-  { what: 'missing feature', body: json({ features: { sepal_length: 1 } }), lane: true },
-  { what: 'mistyped feature', body: json({ features: { ...row, petal_width: 'wide' } }), lane: true },
-  { what: 'byte-order mark', body: `\uFEFF${json({ features: row })}`, lane: true },
-  {
-    what: 'too many rows',
-    body: json({ instances: Array.from({ length: MAX_ROWS + 1 }, () => Object.values(row)) }),
-    lane: true,
-  },
-  { what: 'body over the limit', body: json({ features: row, pad: 'x'.repeat(MAX_BODY) }), lane: true },
-  { what: 'no token', body: json({ features: row }), headers: { authorization: '' }, lane: true },
-  {
-    what: 'wrong token',
-    body: json({ features: row }),
-    headers: { authorization: 'Bearer nope' },
-    lane: true,
-  },
-  {
-    what: 'not a bearer',
-    body: json({ features: row }),
-    headers: { authorization: 'Basic abc' },
-    lane: true,
-  },
-  { what: 'unknown endpoint', path: '/v1/endpoints/nope/predict', body: json({ features: row }), lane: true },
-  {
-    what: 'invalid endpoint name',
-    path: '/v1/endpoints/.hidden/predict',
-    body: json({ features: row }),
-    lane: true,
-  },
-  {
-    what: 'name too long',
-    path: `/v1/endpoints/${'a'.repeat(129)}/predict`,
-    body: json({ features: row }),
-    lane: true,
-  },
-  {
-    what: 'query string',
-    path: '/v1/endpoints/iris/predict?x=1',
-    body: json({ features: row }),
-    lane: false,
-  },
-  { what: 'escaped name', path: '/v1/endpoints/ir%69s/predict', body: json({ features: row }), lane: false },
-  { what: 'GET', method: 'GET', lane: false },
-];
+type Case = Pick<PredictCase, 'what' | 'method' | 'path' | 'body' | 'headers'>;
 
 interface Answer {
   readonly status: number;
@@ -144,36 +75,14 @@ function init(c: Case): RequestInit {
 
 describe('the predict lane of the local Node server', () => {
   it('answers every request exactly as the app does, and takes only plain predict requests', async () => {
-    for (const c of CASES) {
+    for (const c of casesFor('node', true)) {
       const before = fallbacks;
-      const viaLane = await answerOf(
-        await fetch(`${base}${c.path ?? '/v1/endpoints/iris/predict'}`, init(c)),
-      );
-      const viaApp = await answerOf(await app.request(c.path ?? '/v1/endpoints/iris/predict', init(c)));
+      const viaLane = await answerOf(await fetch(`${base}${c.path ?? PREDICT_PATH}`, init(c)));
+      const viaApp = await answerOf(await app.request(c.path ?? PREDICT_PATH, init(c)));
       expect(viaLane, c.what).toEqual(viaApp);
-      expect(fallbacks - before, `${c.what}: handed to the app`).toBe(c.lane ? 0 : 1);
+      expect(viaLane.status, `${c.what}: status`).toBe(c.status);
+      expect(fallbacks - before, `${c.what}: handed to the app`).toBe(c.toApp ? 1 : 0);
     }
-  });
-
-  it('answers with the right statuses (the comparison above is not of two broken paths)', async () => {
-    const statusOf = async (c: Case) =>
-      (await fetch(`${base}${c.path ?? '/v1/endpoints/iris/predict'}`, init(c))).status;
-    const byWhat = new Map(CASES.map((c) => [c.what, c]));
-    const expected: Record<string, number> = {
-      'one row': 200,
-      'byte-order mark': 200,
-      'empty body': 400,
-      'malformed JSON': 400,
-      'mistyped feature': 400,
-      'too many rows': 413,
-      'body over the limit': 413,
-      'no token': 401,
-      'wrong token': 401,
-      'unknown endpoint': 404,
-      'invalid endpoint name': 400,
-    };
-    for (const [what, status] of Object.entries(expected))
-      expect(await statusOf(byWhat.get(what)!), what).toBe(status);
   });
 
   it('routes a sticky header as the app does: same key, same variant, on either path', async () => {
@@ -195,7 +104,6 @@ describe('the predict lane of the local Node server', () => {
         what: `user-${i}`,
         body: json({ features: row }),
         headers: { 'x-user-id': `user-${i}` },
-        lane: true,
       };
       const viaLane = await answerOf(await fetch(`${base}/v1/endpoints/iris/predict`, init(c)));
       const viaApp = await answerOf(await app.request('/v1/endpoints/iris/predict', init(c)));
@@ -208,7 +116,7 @@ describe('the predict lane of the local Node server', () => {
   it('logs what it answers in the app’s prediction log: the id is found through the app', async () => {
     const res = await fetch(
       `${base}/v1/endpoints/iris/predict`,
-      init({ what: 'one', body: json({ features: row }), lane: true }),
+      init({ what: 'one', body: json({ features: row }) }),
     );
     const { requestId } = (await res.json()) as { requestId: string };
     const found = await app.request(`/v1/predictions/${requestId}`, { headers: auth });
@@ -219,13 +127,13 @@ describe('the predict lane of the local Node server', () => {
   });
 
   it('is what the local server listens with (nodeListener)', async () => {
-    const plain = createServer(nodeListener(app, ctx, { token: TOKEN, maxBodyBytes: MAX_BODY }));
+    const plain = createServer(nodeListener(api, ctx.deps, { token: TOKEN, maxBodyBytes: MAX_BODY }));
     await new Promise<void>((r) => plain.listen(0, '127.0.0.1', () => r()));
     try {
       const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
       const good = await fetch(
         `${url}/v1/endpoints/iris/predict`,
-        init({ what: 'one', body: json({ features: row }), lane: true }),
+        init({ what: 'one', body: json({ features: row }) }),
       );
       expect(good.status).toBe(200);
       const health = await fetch(`${url}/health`);

@@ -17,7 +17,7 @@ const runner: PipelineRunner = {
 describe('drift routes', () => {
   it('evaluates on POST, lists the reports and serves each in full', async () => {
     const events = recordingPublisher();
-    const app = createApp({ deps: deps(), pipelines: runner, events });
+    const { app } = createApp({ deps: deps(), pipelines: runner, events });
     const { version } = await serveModel(deps(), { model: 'loans' });
     const rows = makeRows({ seed: 505, rows: 1500, shift: true });
     await logRows(deps(), {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { PredictionLogRecord } from '../../contracts/serving.js';
 import {
+  type BuiltPart,
   MAX_PART_BYTES,
   RequestIdAllocator,
   SEGMENT_SIZE,
   segmentOf,
 } from '../../core/serving/log-layout.js';
-import { type BuiltPart, PartBuilder } from '../../core/serving/log-parts.js';
+import { PartBuilder } from '../../core/serving/log-parts.js';
 
 function record(requestId: string, over: Partial<PredictionLogRecord> = {}): PredictionLogRecord {
   return {

@@ -8,6 +8,7 @@ import {
 import { EndpointNameSchema } from '../../../contracts/serving.js';
 import { getDriftReport, listDriftReports, runDriftEvaluation } from '../../../core/drift/index.js';
 import { getEndpoint } from '../../../core/serving/endpoints.js';
+import type { PredictContext } from '../../../core/serving/predict.js';
 import type { ApiContext } from '../context.js';
 import { defineRoute } from '../route.js';
 
@@ -19,7 +20,7 @@ const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).opt
 const tag = 'drift';
 
 /** Drift routes: list an endpoint's reports, evaluate now, read one report. */
-export function registerDriftRoutes(app: OpenAPIHono, ctx: ApiContext): void {
+export function registerDriftRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictContext): void {
   const { deps, events } = ctx;
   defineRoute(
     app,
@@ -51,7 +52,7 @@ export function registerDriftRoutes(app: OpenAPIHono, ctx: ApiContext): void {
     async ({ params, body }) => {
       // Write out predictions still queued in this process, so an evaluation right after
       // traffic sees every answered row (the scheduled evaluation runs long after the flush).
-      await ctx.close?.();
+      await serving.log.flush();
       return runDriftEvaluation(deps, events, { endpoint: params.name, windowHours: body.windowHours });
     },
   );

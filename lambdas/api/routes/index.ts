@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { PredictContext } from '../../../core/serving/predict.js';
 import type { ApiContext } from '../context.js';
+import type { AdmitOptions } from '../predict-admission.js';
 import { mountAbTestRoutes } from './ab-tests.js';
 import { mountBatchRoutes } from './batch.js';
 import { mountCatalogRoutes } from './catalog.js';
@@ -16,7 +17,12 @@ import { mountPredictionRoutes } from './predictions.js';
 import { mountRunRoutes } from './runs.js';
 
 /** Mounts every route group. Each group lives in its own file. */
-export function mountRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictContext): void {
+export function mountRoutes(
+  app: OpenAPIHono,
+  ctx: ApiContext,
+  serving: PredictContext,
+  admit: AdmitOptions,
+): void {
   mountCatalogRoutes(app);
   mountDatasetRoutes(app, ctx);
   mountExperimentRoutes(app, ctx);
@@ -24,10 +30,10 @@ export function mountRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictC
   mountModelRoutes(app, ctx, serving);
   mountImportRoutes(app, ctx, serving);
   mountEndpointRoutes(app, ctx, serving);
-  mountPredictRoutes(app, ctx, serving);
+  mountPredictRoutes(app, ctx, serving, admit);
   mountPredictionRoutes(app, ctx, serving);
   mountPredictionActivityRoutes(app, ctx, serving);
   mountAbTestRoutes(app, ctx, serving);
-  registerDriftRoutes(app, ctx);
+  registerDriftRoutes(app, ctx, serving);
   mountBatchRoutes(app, ctx);
 }

@@ -129,10 +129,13 @@ async function scoreValid(loaded: LoadedModel, rows: FeatureRow[]) {
   return { good: predictions.map((p, k) => [valid[k], p] as [number, Scored]), errors };
 }
 
+/** The payload's BatchInput part (built once: zod's pick builds a schema each call). */
+const BatchInputOnlySchema = ScoreBatchInputSchema.pick({ BatchInput: true });
+
 function parsePayload(payload: unknown): ScoreBatchInput {
   // Items are checked shallowly (arrays of { row, values }); zod on every row would cost more than scoring.
   const { Items, ...rest } = (payload ?? {}) as Record<string, unknown>;
-  const parsed = ScoreBatchInputSchema.pick({ BatchInput: true }).safeParse(rest);
+  const parsed = BatchInputOnlySchema.safeParse(rest);
   if (!parsed.success) throw fromZodError(parsed.error, 'payload');
   if (!Array.isArray(Items) || Items.length === 0)
     throw new ValidationError('Items: must be a non-empty array', 'Items');

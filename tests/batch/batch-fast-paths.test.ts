@@ -8,7 +8,8 @@ import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { directChild } from '../../local/stepfunctions/direct-task.js';
 import { lineChunks } from '../../local/stepfunctions/item-reader.js';
-import { compileSelector, jsonLength } from '../../local/stepfunctions/item-selector.js';
+import { jsonBytes, rememberJsonBytes } from '../../local/stepfunctions/data-limit.js';
+import { compileSelector } from '../../local/stepfunctions/item-selector.js';
 import { applyTemplate, StatesError } from '../../local/stepfunctions/payload-template.js';
 import { classifierContract } from '../serving/fixtures/tiny-models.js';
 
@@ -60,8 +61,8 @@ describe('plainNumericRows', () => {
   });
 });
 
-describe('jsonLength', () => {
-  it('is the length of JSON.stringify', () => {
+describe('jsonBytes', () => {
+  it('is the UTF-8 length of JSON.stringify', () => {
     const values: unknown[] = [
       'plain',
       'quote " and \\ and \n and \u0001',
@@ -82,8 +83,21 @@ describe('jsonLength', () => {
       { a: 1, b: undefined, c: () => 1, 'd"e': ['x', { f: null }], 10: 'ten' },
       { row: 3, values: { f0: '-1.25', f1: '', f2: 'a,b' } },
       { toJSON: () => 'custom' },
+      new Date(0),
+      [Symbol('s')],
+      { s: Symbol('s') },
     ];
-    for (const v of values) expect(jsonLength(v), JSON.stringify(v)).toBe(JSON.stringify(v).length);
+    for (const v of values)
+      expect(jsonBytes(v), JSON.stringify(v)).toBe(Buffer.byteLength(JSON.stringify(v)));
+  });
+
+  it('takes a remembered size as it is, wherever the value sits', () => {
+    const batch = { Items: [{ row: 0, values: { a: '1' } }] };
+    const wrapped = { FunctionName: 'f', Payload: batch };
+    const exact = Buffer.byteLength(JSON.stringify(wrapped));
+    expect(jsonBytes(wrapped)).toBe(exact);
+    rememberJsonBytes(batch, Buffer.byteLength(JSON.stringify(batch)) + 100);
+    expect(jsonBytes(wrapped)).toBe(exact + 100);
   });
 });
 

@@ -241,6 +241,8 @@ async function main() {
     const batchMs: number[] = [];
     /** A few batches as the children received them, scored again alone after the run. */
     const samples: unknown[] = [];
+    let assembleStart = 0;
+    let assembleMs = 0;
     const machine = createLocalStateMachine({
       definition: 'batch',
       dataDir,
@@ -248,6 +250,12 @@ async function main() {
       trainingJob: async () => ({}),
       handlers: {
         ...handlers,
+        AssembleBatch: async (payload) => {
+          assembleStart = performance.now();
+          const out = await handlers.AssembleBatch(payload);
+          assembleMs = performance.now() - assembleStart;
+          return out;
+        },
         ScoreBatch: async (payload) => {
           if (samples.length < SOLO_BATCHES) samples.push(payload);
           const t = performance.now();
@@ -322,7 +330,9 @@ async function main() {
     console.log(
       `input: ${ROWS.toLocaleString('en-US')} rows x ${F} features, ${(inputBytes / 1e6).toFixed(0)} MB CSV in S3; batch ${BATCH}, MaxConcurrency ${CONCURRENCY} (local cap 16)`,
     );
-    console.log(`state machine (local): ${rps.toFixed(0)} rows/s (${seconds.toFixed(1)} s)`);
+    console.log(
+      `state machine (local): ${rps.toFixed(0)} rows/s (${seconds.toFixed(1)} s: Distributed Map ${((assembleStart - started) / 1000).toFixed(1)} s, Assemble ${(assembleMs / 1000).toFixed(1)} s)`,
+    );
     console.log(
       `floor (same model, rows, batch size, one process: stream the same CSV from local disk, split + Number, onnxruntime-node, write the same output lines to a local file): ${floor.rps.toFixed(0)} rows/s; its output ${sameOutput ? 'is byte for byte' : 'DIFFERS from'} the job's predictions file`,
     );

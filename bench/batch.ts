@@ -5,20 +5,33 @@
  * container contract), registered in the emulated registry. ROWS x 20 CSV rows are streamed
  * into the emulated S3 (multipart, never whole in memory), then scored by
  * statemachines/batch-predict.asl.json on the local interpreter (Distributed Map semantics in
- * local/stepfunctions). Printed beside the floor measured in this same run: the same model on
- * the same rows in this one process with onnxruntime-node, batches of the same size, tensors
- * built straight from a Float32Array (no parsing, no S3). Peak RSS is taken after the state
- * machine run, before the floor allocates its matrix. Per-batch times of the ScoreBatch task
- * give the AWS arithmetic.
+ * local/stepfunctions). Printed beside two references measured in this same run, after it:
+ * the floor (bench/batch-floor.ts: the same model on the same rows in this one process with
+ * onnxruntime-node, batches of the same size, streaming the same CSV from local disk, parsing it
+ * and writing the same output lines to a local file; its output is checked byte for byte against
+ * the job's) and the ceiling (session.run alone on prebuilt Float32 tensors: no reading, parsing
+ * or writing). Peak RSS is taken after the state machine run, before the references. Per-batch
+ * times of the ScoreBatch task give the AWS arithmetic.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  GetObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -31,11 +44,14 @@ import type { CoreDeps } from '../core/deps.js';
 import { setAlias } from '../core/registry/aliases.js';
 import { registerModelVersion } from '../core/registry/versions.js';
 import { ensureEndpoint } from '../core/serving/endpoints.js';
+import { outputColumns } from '../core/batch/rows.js';
+import { parseS3Uri } from '../core/artifacts/uri.js';
 import { createBatchHandlers } from '../lambdas/batch/handlers.js';
 import { startEmulatorsThread } from '../local/emulators/thread.js';
 import '../local/polyfills.js';
 import { createLocalStateMachine } from '../local/stepfunctions/index.js';
 import { runContainer } from '../training/container.js';
+import { sha256Of, streamedFloor } from './batch-floor.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const BATCH = Number(process.argv[3] ?? 1000);
@@ -123,8 +139,9 @@ async function register(
   await ensureEndpoint(deps, { model: 'bench' });
 }
 
-/** Streams ROWS rows as CSV into S3 in 8 MB parts. */
-async function uploadRows(deps: CoreDeps, key: string): Promise<number> {
+/** Streams ROWS rows as CSV into S3 in 8 MB parts, and the same bytes into `localFile`. */
+async function uploadRows(deps: CoreDeps, key: string, localFile: string): Promise<number> {
+  const local = openSync(localFile, 'w');
   const { UploadId } = await deps.s3.send(
     new CreateMultipartUploadCommand({ Bucket: deps.bucket, Key: key }),
   );
@@ -135,6 +152,7 @@ async function uploadRows(deps: CoreDeps, key: string): Promise<number> {
   const v = new Array<number>(F);
   const flush = async () => {
     const Body = Buffer.from(chunk.join(''));
+    writeSync(local, Body);
     total += Body.length;
     chunk = [];
     size = 0;
@@ -152,6 +170,7 @@ async function uploadRows(deps: CoreDeps, key: string): Promise<number> {
     if (size >= 8 * 1024 * 1024) await flush();
   }
   if (chunk.length > 0) await flush();
+  closeSync(local);
   await deps.s3.send(
     new CompleteMultipartUploadCommand({
       Bucket: deps.bucket,
@@ -163,8 +182,8 @@ async function uploadRows(deps: CoreDeps, key: string): Promise<number> {
   return total;
 }
 
-/** The floor: the same model and rows, batches of BATCH, straight Float32 tensors, one session. */
-async function floor(bytes: Buffer): Promise<{ rps: number; cpuSeconds: number }> {
+/** The ceiling: the same model and rows, batches of BATCH, straight Float32 tensors, one session. */
+async function ceiling(bytes: Buffer): Promise<{ rps: number; cpuSeconds: number }> {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const data = new Float32Array(ROWS * F);
   const v = new Float32Array(F);
@@ -215,12 +234,15 @@ async function main() {
   try {
     const { bytes, contract } = trainModel();
     await register(deps, bytes, contract);
-    const inputBytes = await uploadRows(deps, 'bench-in/rows.csv');
+    const localInput = join(dataDir, 'local-rows.csv');
+    const inputBytes = await uploadRows(deps, 'bench-in/rows.csv', localInput);
     const s3Calls = timeS3(deps);
     const handlers = createBatchHandlers(deps);
     const batchMs: number[] = [];
     /** A few batches as the children received them, scored again alone after the run. */
     const samples: unknown[] = [];
+    let assembleStart = 0;
+    let assembleMs = 0;
     const machine = createLocalStateMachine({
       definition: 'batch',
       dataDir,
@@ -228,6 +250,12 @@ async function main() {
       trainingJob: async () => ({}),
       handlers: {
         ...handlers,
+        AssembleBatch: async (payload) => {
+          assembleStart = performance.now();
+          const out = await handlers.AssembleBatch(payload);
+          assembleMs = performance.now() - assembleStart;
+          return out;
+        },
         ScoreBatch: async (payload) => {
           if (samples.length < SOLO_BATCHES) samples.push(payload);
           const t = performance.now();
@@ -267,7 +295,24 @@ async function main() {
       throw new Error(
         `job ended ${done.status}: ${JSON.stringify(done.rows)} ${done.error ?? result.status}`,
       );
-    const { rps: floorRps, cpuSeconds: floorCpu } = await floor(bytes);
+    const { rps: ceilingRps, cpuSeconds: ceilingCpu } = await ceiling(bytes);
+    const localOutput = join(dataDir, 'local-scored.csv');
+    const floor = await streamedFloor({
+      model: bytes,
+      input: localInput,
+      output: localOutput,
+      batch: BATCH,
+      header: `${outputColumns(contract).join(',')}\n`,
+      classes: contract.classes ?? [],
+      modelName: 'bench',
+      version: 1,
+    });
+    const jobOutput = await deps.s3.send(
+      new GetObjectCommand({ Bucket: deps.bucket, Key: parseS3Uri(done.predictionsUri ?? '').key }),
+    );
+    const sameOutput =
+      (await sha256Of(jobOutput.Body as AsyncIterable<Uint8Array>)) ===
+      (await sha256Of(createReadStream(localOutput)));
     const rps = ROWS / seconds;
     // A Lambda child scores one batch at a time: time batches alone (warm, one after another),
     // not while 16 share this thread, for the per-child figures.
@@ -285,13 +330,21 @@ async function main() {
     console.log(
       `input: ${ROWS.toLocaleString('en-US')} rows x ${F} features, ${(inputBytes / 1e6).toFixed(0)} MB CSV in S3; batch ${BATCH}, MaxConcurrency ${CONCURRENCY} (local cap 16)`,
     );
-    console.log(`state machine (local): ${rps.toFixed(0)} rows/s (${seconds.toFixed(1)} s)`);
     console.log(
-      `floor (same model, rows, batch size; one process, onnxruntime-node): ${floorRps.toFixed(0)} rows/s`,
+      `state machine (local): ${rps.toFixed(0)} rows/s (${seconds.toFixed(1)} s: Distributed Map ${((assembleStart - started) / 1000).toFixed(1)} s, Assemble ${(assembleMs / 1000).toFixed(1)} s)`,
     );
-    console.log(`ratio: ${(rps / floorRps).toFixed(3)} of the floor (goal >= 0.5)`);
     console.log(
-      `CPU (user+sys, every thread of the process, emulators included): state machine ${cpuSeconds.toFixed(1)} s = ${((cpuSeconds / ROWS) * 1e6).toFixed(1)} us/row; floor ${floorCpu.toFixed(2)} s = ${((floorCpu / ROWS) * 1e6).toFixed(2)} us/row; CPU ratio ${(floorCpu / cpuSeconds).toFixed(3)}`,
+      `floor (same model, rows, batch size, one process: stream the same CSV from local disk, split + Number, onnxruntime-node, write the same output lines to a local file): ${floor.rps.toFixed(0)} rows/s; its output ${sameOutput ? 'is byte for byte' : 'DIFFERS from'} the job's predictions file`,
+    );
+    console.log(
+      `ceiling (onnxruntime-node alone on prebuilt Float32 tensors: no reading, parsing or writing): ${ceilingRps.toFixed(0)} rows/s`,
+    );
+    console.log(
+      `ratio: ${(rps / floor.rps).toFixed(3)} of the floor (goal >= 0.5); ${(rps / ceilingRps).toFixed(3)} of the ceiling`,
+    );
+    const usPerRow = (s: number) => ((s / ROWS) * 1e6).toFixed(2);
+    console.log(
+      `CPU (user+sys, every thread of the process, emulators included): state machine ${cpuSeconds.toFixed(1)} s = ${usPerRow(cpuSeconds)} us/row; floor ${floor.cpuSeconds.toFixed(2)} s = ${usPerRow(floor.cpuSeconds)} us/row; ceiling ${ceilingCpu.toFixed(2)} s = ${usPerRow(ceilingCpu)} us/row; CPU ratio to the floor ${(floor.cpuSeconds / cpuSeconds).toFixed(3)}`,
     );
     console.log(
       `load average at the end: ${loadavg()

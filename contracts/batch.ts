@@ -1,5 +1,8 @@
 import * as z from 'zod';
 
+/** Largest ItemBatcher batch a job may ask for: 256 KiB of state data less room for the child Task's Parameters. */
+export const MAX_BATCH_BYTES = 256_000;
+
 /** Row formats a batch job reads and writes. */
 export const BatchFormatSchema = z.enum(['csv', 'jsonl']);
 export type BatchFormat = z.infer<typeof BatchFormatSchema>;
@@ -24,8 +27,12 @@ export const BatchPredictRequestSchema = z.strictObject({
   maxConcurrency: z.number().int().min(1).max(10_000).default(10),
   /** Rows per child (ItemBatcher MaxItemsPerBatch). */
   batchSize: z.number().int().min(1).max(10_000).default(1000),
-  /** Bytes per child's input (ItemBatcher MaxInputBytesPerBatch; Step Functions' limit is 256 KiB). */
-  maxBatchBytes: z.number().int().min(1024).max(262_144).default(262_144),
+  /**
+   * Bytes per child's input (ItemBatcher MaxInputBytesPerBatch). At most 256,000: the child Task
+   * wraps the batch in its Parameters (FunctionName, Payload), and that input must stay under
+   * Step Functions' 262,144-byte state-data limit.
+   */
+  maxBatchBytes: z.number().int().min(1024).max(MAX_BATCH_BYTES).default(MAX_BATCH_BYTES),
   /** Failed batches tolerated before the job fails (ToleratedFailurePercentage). */
   toleratedFailurePercentage: z.number().min(0).max(100).default(0),
 });

@@ -60,7 +60,7 @@ export function lineFormatter(
   version: number,
 ): (key: string | number, p: Prediction) => string {
   if (format === 'jsonl') return (key, p) => jsonLine(key, p, model, version);
-  const tail = `,${csvCell(model)},${csvCell(version)}`;
+  const tail = csvTail(model, version);
   const classes = contract.classes ?? [];
   const cell = (v: string | number | undefined) =>
     v === undefined ? '' : typeof v === 'number' ? String(v) : csvCell(v);
@@ -84,6 +84,11 @@ function jsonLine(key: string | number, p: Prediction, model: string, version: n
   record.model = model;
   record.version = version;
   return JSON.stringify(record);
+}
+
+/** The constant end of every CSV output line of a batch: model and version cells. */
+export function csvTail(model: string, version: number): string {
+  return `,${csvCell(model)},${csvCell(version)}`;
 }
 
 export function csvCell(value: string | number): string {

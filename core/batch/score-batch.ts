@@ -3,12 +3,13 @@ import { type ScoreBatchInput, ScoreBatchInputSchema, type ScoreBatchResult } fr
 import type { FeatureRow } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
 import { fromZodError, ValidationError } from '../errors.js';
-import { encodeRows } from '../ml/onnx-io.js';
 import type { EndpointResolver } from '../serving/resolver.js';
-import { runEncoded, runModel } from '../serving/run-model.js';
+import { decodeOutputs, encodeRows } from '../ml/onnx-io.js';
+import { finite, runModel, runOutputs } from '../serving/run-model.js';
 import type { LoadedModel, SessionCache } from '../serving/session-cache.js';
 import { plainNumericRows } from './numeric-rows.js';
-import { csvCell, featureRow, lineFormatter } from './rows.js';
+import { csvCell, csvTail, featureRow, lineFormatter } from './rows.js';
+import { tensorLines } from './tensor-lines.js';
 
 /** Per-process state a batch child reuses (the same caches the predict path uses). */
 export interface BatchScoringContext {
@@ -39,19 +40,35 @@ export async function scoreBatch(
   const csv = inputFormat === 'csv';
   const items = input.Items;
   // A JSON Lines line that parses to something other than an object (`[1,2]`, `3`) is a bad row.
-  const objects = items.flatMap((item, i) => (isRecord(item.values) ? [i] : []));
-  const notObjects = items.flatMap((item, i): [number, string][] =>
-    isRecord(item.values) ? [] : [[i, `must be a JSON object (got ${kindOf(item.values)})`]],
-  );
-  const { good, errors } = await scoreItems(loaded, items, objects, notObjects, csv);
-  const lines: string[] = [];
-  const line = lineFormatter(loaded.contract, output.format, model, version);
-  for (const [i, p] of good) {
+  const objects: number[] = [];
+  const notObjects: [number, string][] = [];
+  items.forEach((item, i) => {
+    if (isRecord(item.values)) objects.push(i);
+    else notObjects.push([i, `must be a JSON object (got ${kindOf(item.values)})`]);
+  });
+  const keyOf = (i: number) => {
     const item = items[i];
     const values = item.values as Record<string, unknown>;
-    const key =
-      keyColumn !== null && values[keyColumn] !== undefined ? String(values[keyColumn]) : item.row + 1;
-    lines.push(line(key, p));
+    return keyColumn !== null && values[keyColumn] !== undefined ? String(values[keyColumn]) : item.row + 1;
+  };
+  const line = lineFormatter(loaded.contract, output.format, model, version);
+  const plain =
+    notObjects.length === 0
+      ? await plainLines(
+          loaded,
+          items,
+          csv,
+          keyOf,
+          output.format === 'csv' ? csvTail(model, version) : null,
+          line,
+        )
+      : undefined;
+  let lines: string[] = plain ?? [];
+  let errors: [number, string][] = [];
+  if (!plain) {
+    const scored = await scoreItems(loaded, items, objects, notObjects, csv);
+    errors = scored.errors;
+    lines = scored.good.map(([i, p]) => line(keyOf(i), p));
   }
   const firstRow = items[0].row;
   const part = lines.length > 0 ? partKey(output.partsPrefix, firstRow, 'rows') : null;
@@ -73,8 +90,33 @@ export async function scoreBatch(
 type Scored = Awaited<ReturnType<typeof runModel>>[number];
 
 /**
- * Scores a batch's object rows: plain numeric rows straight into the tensor (numeric-rows.ts),
- * anything else through serving's validating path. Errors are [item index, reason], in order.
+ * The output lines of a batch whose rows are all plain numbers (numeric-rows.ts), in one session
+ * run: CSV straight from the output tensors (tensor-lines.ts) when `csvTail` is given and the
+ * outputs allow it, else through Prediction objects. Undefined when a row is not plain.
+ */
+async function plainLines(
+  loaded: LoadedModel,
+  items: ScoreBatchInput['Items'],
+  csv: boolean,
+  keyOf: (i: number) => string | number,
+  csvTail: string | null,
+  line: (key: string | number, p: Scored) => string,
+): Promise<string[] | undefined> {
+  const records = items as readonly { readonly values: Record<string, unknown> }[];
+  const plain = plainNumericRows(loaded.contract, records, csv);
+  if (!plain) return undefined;
+  return runOutputs(
+    loaded,
+    plain,
+    (outputs) =>
+      (csvTail === null ? undefined : tensorLines(loaded.contract, outputs, plain.n, keyOf, csvTail)) ??
+      finite(decodeOutputs(loaded.contract, outputs, plain.n)).map((p, i) => line(keyOf(i), p)),
+  );
+}
+
+/**
+ * Scores a batch's object rows through serving's validating path (a batch that is not all plain
+ * numbers, see plainLines). Errors are [item index, reason], in order.
  */
 async function scoreItems(
   loaded: LoadedModel,
@@ -84,8 +126,6 @@ async function scoreItems(
   csv: boolean,
 ): Promise<{ good: [number, Scored][]; errors: [number, string][] }> {
   const records = items as readonly { readonly values: Record<string, unknown> }[];
-  const plain = notObjects.length === 0 ? plainNumericRows(loaded.contract, records, csv) : undefined;
-  if (plain) return { good: (await runEncoded(loaded, plain)).map((p, i) => [i, p]), errors: [] };
   const rows = objects.map((i) => featureRow(loaded.contract, records[i].values, csv));
   const scored = await scoreValid(loaded, rows);
   const good = scored.good.map(([k, p]): [number, Scored] => [objects[k], p]);
@@ -129,10 +169,13 @@ async function scoreValid(loaded: LoadedModel, rows: FeatureRow[]) {
   return { good: predictions.map((p, k) => [valid[k], p] as [number, Scored]), errors };
 }
 
+/** The payload's BatchInput part (built once: zod's pick builds a schema each call). */
+const BatchInputOnlySchema = ScoreBatchInputSchema.pick({ BatchInput: true });
+
 function parsePayload(payload: unknown): ScoreBatchInput {
   // Items are checked shallowly (arrays of { row, values }); zod on every row would cost more than scoring.
   const { Items, ...rest } = (payload ?? {}) as Record<string, unknown>;
-  const parsed = ScoreBatchInputSchema.pick({ BatchInput: true }).safeParse(rest);
+  const parsed = BatchInputOnlySchema.safeParse(rest);
   if (!parsed.success) throw fromZodError(parsed.error, 'payload');
   if (!Array.isArray(Items) || Items.length === 0)
     throw new ValidationError('Items: must be a non-empty array', 'Items');

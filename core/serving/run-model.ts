@@ -105,9 +105,21 @@ export async function runModel(loaded: LoadedModel, source: RowSource): Promise<
  * run, without coalescing: for callers that build the tensors' data themselves (batch scoring).
  */
 export async function runEncoded(loaded: LoadedModel, rows: EncodedRows): Promise<Prediction[]> {
+  return runOutputs(loaded, rows, (outputs) => finite(decodeOutputs(loaded.contract, outputs, rows.n)));
+}
+
+/**
+ * Runs already-encoded rows and hands the raw output tensors to `read` (disposed after it): for
+ * callers that turn outputs into something other than Prediction objects (batch output lines).
+ */
+export async function runOutputs<T>(
+  loaded: LoadedModel,
+  rows: EncodedRows,
+  read: (outputs: Readonly<Record<string, ort.Tensor>>) => T,
+): Promise<T> {
   const outputs = await run(loaded, rows);
   try {
-    return finite(decodeOutputs(loaded.contract, outputs, rows.n));
+    return read(outputs);
   } finally {
     for (const t of Object.values(outputs)) t.dispose();
   }
@@ -118,7 +130,7 @@ export async function runEncoded(loaded: LoadedModel, rows: EncodedRows): Promis
  * distances: e.g. a feature of 1e308 overflows float32): never answered, never logged, since
  * JSON turns them into `null` and the logged record could not be read back.
  */
-function finite(predictions: Prediction[]): Prediction[] {
+export function finite(predictions: Prediction[]): Prediction[] {
   predictions.forEach((p, row) => {
     const bad = nonFinite(p);
     if (bad) {

@@ -20,9 +20,64 @@ export class DataLimitExceededError extends Error {
 
 /** Throws DataLimitExceededError when `value` as JSON is over the limit. */
 export function checkDataLimit(value: unknown, stateName: string, what: 'input' | 'result'): void {
-  const bytes = Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+  const bytes = jsonBytes(value ?? null);
   if (bytes > STATE_DATA_LIMIT_BYTES)
     throw new DataLimitExceededError(
       `${stateName}: the state's ${what} is ${bytes} bytes, over the ${STATE_DATA_LIMIT_BYTES}-byte (256 KiB) limit for state data`,
     );
+}
+
+/** UTF-8 JSON sizes of values built by the runtime itself and never changed after (batches). */
+const knownBytes = new WeakMap<object, number>();
+
+/**
+ * Records `bytes` as the UTF-8 size of `JSON.stringify(value)`, for a value the caller built and
+ * will not change: the ItemBatcher knows a batch's size from its items, and measuring it again
+ * at the child's input check would serialize every batch a second time.
+ */
+export function rememberJsonBytes(value: object, bytes: number): void {
+  knownBytes.set(value, bytes);
+}
+
+/** True when JSON.stringify may escape a character of `s` or UTF-8 may take more than a byte for it. */
+function notPlain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 34 || c === 92 || c > 126) return true;
+  }
+  return false;
+}
+
+/**
+ * `Buffer.byteLength(JSON.stringify(value))` without building the string: plain ASCII strings
+ * count as themselves plus quotes, sizes recorded by `rememberJsonBytes` are taken as they are,
+ * anything else (escapes, non-ASCII, toJSON) is measured by JSON.stringify itself.
+ */
+export function jsonBytes(value: unknown): number {
+  if (typeof value === 'string')
+    return notPlain(value) ? Buffer.byteLength(JSON.stringify(value)) : value.length + 2;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value).length : 4;
+  if (typeof value === 'boolean') return value ? 4 : 5;
+  if (value === null) return 4;
+  if (typeof value !== 'object') return Buffer.byteLength(JSON.stringify(value) ?? '');
+  const known = knownBytes.get(value);
+  if (known !== undefined) return known;
+  if (Array.isArray(value)) {
+    let n = 1 + Math.max(value.length - 1, 0) + 1;
+    for (const v of value)
+      n += v === undefined || typeof v === 'function' || typeof v === 'symbol' ? 4 : jsonBytes(v);
+    return n;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return Buffer.byteLength(JSON.stringify(value));
+  let n = 2;
+  let first = true;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    n += (first ? 0 : 1) + jsonBytes(key) + 1 + jsonBytes(v);
+    first = false;
+  }
+  return n;
 }

@@ -3,7 +3,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { directChild } from './direct-task.js';
 import { type ItemReaderSpec, readItemChunks } from './item-reader.js';
-import { compileSelector, jsonLength } from './item-selector.js';
+import { jsonBytes, rememberJsonBytes } from './data-limit.js';
+import { compileSelector } from './item-selector.js';
 import { applyTemplate, staticOrPath, StatesError } from './payload-template.js';
 import { type ChildResult, ResultExport, type ResultWriterSpec } from './result-writer.js';
 
@@ -180,27 +181,33 @@ async function* readBatches(
   progress: MapRunProgress,
 ): AsyncGenerator<Batch> {
   const select = state.ItemSelector === undefined ? undefined : compileSelector(state.ItemSelector, input);
-  const fixed = batchInput === undefined ? 0 : JSON.stringify(batchInput).length + 32;
+  const batchInputBytes = batchInput === undefined ? 0 : jsonBytes(batchInput);
+  const fixed = batchInput === undefined ? 0 : batchInputBytes + 32;
   let items: unknown[] = [];
   let bytes = fixed;
-  const make = (): Batch => ({
-    input: state.ItemBatcher
-      ? { ...(batchInput === undefined ? {} : { BatchInput: batchInput }), Items: items }
-      : items[0],
-    items: items.length,
-  });
+  let itemBytes = 0;
+  const make = (): Batch => {
+    if (!state.ItemBatcher) return { input: items[0], items: items.length };
+    const input = { ...(batchInput === undefined ? {} : { BatchInput: batchInput }), Items: items };
+    // {"BatchInput":…,"Items":[…]} or {"Items":[…]}: the items, their commas and the fixed JSON.
+    const wrapper = batchInput === undefined ? 12 : 26 + batchInputBytes;
+    rememberJsonBytes(input, wrapper + itemBytes + items.length - 1);
+    return { input, items: items.length };
+  };
   let index = 0;
   for await (const values of readItemChunks(s3, reader)) {
     for (const value of values) {
       const item = select ? select(index++, value) : value;
-      const size = jsonLength(item) + 1;
-      if (items.length > 0 && (items.length >= limits.maxItems || bytes + size > limits.maxBytes)) {
+      const size = jsonBytes(item);
+      if (items.length > 0 && (items.length >= limits.maxItems || bytes + size + 1 > limits.maxBytes)) {
         yield make();
         items = [];
         bytes = fixed;
+        itemBytes = 0;
       }
       items.push(item);
-      bytes += size;
+      bytes += size + 1;
+      itemBytes += size;
       progress.itemsTotal++;
     }
   }

@@ -3,14 +3,17 @@ import { describe, expect, it } from 'vitest';
 import type { ModelContract } from '../../contracts/model-contract.js';
 import { plainNumericRows } from '../../core/batch/numeric-rows.js';
 import { featureRow, lineFormatter } from '../../core/batch/rows.js';
-import { encodeRows } from '../../core/ml/onnx-io.js';
+import { tensorLines } from '../../core/batch/tensor-lines.js';
+import { decodeOutputs, encodeRows } from '../../core/ml/onnx-io.js';
+import * as ort from 'onnxruntime-node';
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { directChild } from '../../local/stepfunctions/direct-task.js';
 import { lineChunks } from '../../local/stepfunctions/item-reader.js';
-import { compileSelector, jsonLength } from '../../local/stepfunctions/item-selector.js';
+import { jsonBytes, rememberJsonBytes } from '../../local/stepfunctions/data-limit.js';
+import { compileSelector } from '../../local/stepfunctions/item-selector.js';
 import { applyTemplate, StatesError } from '../../local/stepfunctions/payload-template.js';
-import { classifierContract } from '../serving/fixtures/tiny-models.js';
+import { classifierContract, regressorContract } from '../serving/fixtures/tiny-models.js';
 
 // The batch path's shortcuts, each checked against the general code it stands in for: the same
 // numbers as serving's validating path, the same lengths as JSON.stringify, the same items as
@@ -60,8 +63,8 @@ describe('plainNumericRows', () => {
   });
 });
 
-describe('jsonLength', () => {
-  it('is the length of JSON.stringify', () => {
+describe('jsonBytes', () => {
+  it('is the UTF-8 length of JSON.stringify', () => {
     const values: unknown[] = [
       'plain',
       'quote " and \\ and \n and \u0001',
@@ -82,8 +85,21 @@ describe('jsonLength', () => {
       { a: 1, b: undefined, c: () => 1, 'd"e': ['x', { f: null }], 10: 'ten' },
       { row: 3, values: { f0: '-1.25', f1: '', f2: 'a,b' } },
       { toJSON: () => 'custom' },
+      new Date(0),
+      [Symbol('s')],
+      { s: Symbol('s') },
     ];
-    for (const v of values) expect(jsonLength(v), JSON.stringify(v)).toBe(JSON.stringify(v).length);
+    for (const v of values)
+      expect(jsonBytes(v), JSON.stringify(v)).toBe(Buffer.byteLength(JSON.stringify(v)));
+  });
+
+  it('takes a remembered size as it is, wherever the value sits', () => {
+    const batch = { Items: [{ row: 0, values: { a: '1' } }] };
+    const wrapped = { FunctionName: 'f', Payload: batch };
+    const exact = Buffer.byteLength(JSON.stringify(wrapped));
+    expect(jsonBytes(wrapped)).toBe(exact);
+    rememberJsonBytes(batch, Buffer.byteLength(JSON.stringify(batch)) + 100);
+    expect(jsonBytes(wrapped)).toBe(exact + 100);
   });
 });
 
@@ -208,5 +224,53 @@ describe('lineChunks', () => {
         expect(got, `${JSON.stringify(text)} cut at ${cut}`).toEqual(expected);
       }
     }
+  });
+});
+
+describe('tensorLines', () => {
+  const keys = ['k"1', 2, 'a,b'];
+  const keyOf = (i: number) => keys[i];
+  /** The general path's lines: Prediction objects from decodeOutputs through lineFormatter. */
+  const general = (contract: ModelContract, outputs: Record<string, ort.Tensor>) => {
+    const line = lineFormatter(contract, 'csv', 'm,1', 3);
+    return decodeOutputs(contract, outputs, 3).map((p, i) => line(keyOf(i), p));
+  };
+  const classifier = (classes: string[], probs: number[], labels = [1n, 0n, 5n]) => ({
+    contract: { ...classifierContract, classes } as ModelContract,
+    outputs: {
+      label: new ort.Tensor('int64', BigInt64Array.from(labels), [3]),
+      probabilities: new ort.Tensor('float32', Float32Array.from(probs), [3, classes.length]),
+    },
+  });
+
+  it('writes the lines decodeOutputs + lineFormatter write (quoted classes, keys, an unknown label index)', () => {
+    const { contract, outputs } = classifier(['no', 'y"es'], [0.1, 0.9, 0.75, 0.25, 1e-8, 1]);
+    const lines = tensorLines(contract, outputs, 3, keyOf, ',"m,1",3');
+    expect(lines).toEqual(general(contract, outputs));
+    const value = new ort.Tensor('float32', Float32Array.from([1.5, -2e-7, 3e21]), [3, 1]);
+    expect(tensorLines(regressorContract, { variable: value }, 3, keyOf, ',"m,1",3')).toEqual(
+      general(regressorContract, { variable: value }),
+    );
+  });
+
+  it('leaves to the general path what it does not write: non-finite values, repeated or mismatched classes', () => {
+    const tail = ',m,3';
+    expect(
+      tensorLines(
+        classifier(['no', 'yes'], [0, 1, Number.NaN, 1, 0, 1]).contract,
+        classifier(['no', 'yes'], [0, 1, Number.NaN, 1, 0, 1]).outputs,
+        3,
+        keyOf,
+        tail,
+      ),
+    ).toBeUndefined();
+    const repeated = classifier(['a', 'a'], [0, 1, 0, 1, 0, 1]);
+    expect(tensorLines(repeated.contract, repeated.outputs, 3, keyOf, tail)).toBeUndefined();
+    const wide = classifier(['a', 'b'], [0, 1, 0, 1, 0, 1]);
+    expect(
+      tensorLines({ ...wide.contract, classes: ['a', 'b', 'c'] }, wide.outputs, 3, keyOf, tail),
+    ).toBeUndefined();
+    const inf = new ort.Tensor('float32', Float32Array.from([1, Number.POSITIVE_INFINITY, 3]), [3, 1]);
+    expect(tensorLines(regressorContract, { variable: inf }, 3, keyOf, tail)).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { startBatchJob } from '../../core/batch/start.js';
 import { setAlias } from '../../core/registry/aliases.js';
 import { ensureEndpoint } from '../../core/serving/endpoints.js';
 import { createBatchHandlers } from '../../lambdas/batch/handlers.js';
+import { jsonBytes, STATE_DATA_LIMIT_BYTES } from '../../local/stepfunctions/data-limit.js';
 import { createLocalStateMachine, type LocalStateMachine } from '../../local/stepfunctions/index.js';
 import { startTestEmulators, type TestEmulators } from '../serving/emulators.js';
 import { registerOnnx } from '../serving/fixtures/register.js';
@@ -40,7 +41,11 @@ function machineWith(fault: (firstRow: number) => void): LocalStateMachine {
   });
 }
 
-async function run(machine: LocalStateMachine, toleratedFailurePercentage: number) {
+async function run(
+  machine: LocalStateMachine,
+  toleratedFailurePercentage: number,
+  source = { key: 'dm/in.csv', batchSize: 100 },
+) {
   const runner = {
     start: async (_p: string, name: string, input: unknown) => ({
       executionId: (await machine.start(input, { name })).executionId,
@@ -52,9 +57,9 @@ async function run(machine: LocalStateMachine, toleratedFailurePercentage: numbe
   const job = await startBatchJob(emu.deps, runner, {
     endpoint: 'tiny',
     request: {
-      input: `s3://${BUCKET}/dm/in.csv`,
+      input: `s3://${BUCKET}/${source.key}`,
       output: `s3://${BUCKET}/dm/out/`,
-      batchSize: 100,
+      batchSize: source.batchSize,
       toleratedFailurePercentage,
     },
   });
@@ -156,5 +161,44 @@ describe('local Distributed Map: tolerated failures, the failed-batch manifest, 
     );
     expect(throttled).toBe(2);
     expect(job).toMatchObject({ status: 'SUCCEEDED', rows: { total: ROWS, scored: ROWS, failed: 0 } });
+  });
+
+  it('cuts batches by UTF-8 bytes under the state-data limit with the default batch settings', async () => {
+    // Wide rows (a 600-byte non-feature column, 2 bytes per character): 1,000 rows need several
+    // batches by bytes, and a batcher counting characters would overfill them.
+    const note = 'é'.repeat(300);
+    const lines = Array.from({ length: ROWS }, (_, i) => `${i % 7},red,${i % 5},${note}`);
+    await emu.deps.s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'dm/wide.csv',
+        Body: `x1,color,x2,note\n${lines.join('\n')}\n`,
+      }),
+    );
+    const sizes: [number, number][] = [];
+    const handlers = createBatchHandlers(emu.deps);
+    const measuring = createLocalStateMachine({
+      definition: 'batch',
+      dataDir,
+      s3: emu.deps.s3,
+      retryIntervalMs: 0,
+      trainingJob: async () => ({}),
+      handlers: {
+        ...handlers,
+        ScoreBatch: async (payload) => {
+          sizes.push([jsonBytes(payload), Buffer.byteLength(JSON.stringify(payload))]);
+          return handlers.ScoreBatch(payload);
+        },
+      },
+    });
+    const { result, job } = await run(measuring, 0, { key: 'dm/wide.csv', batchSize: 1000 });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(job).toMatchObject({ status: 'SUCCEEDED', rows: { total: ROWS, scored: ROWS, failed: 0 } });
+    expect(sizes.length).toBeGreaterThan(2);
+    for (const [remembered, actual] of sizes) {
+      expect(remembered).toBe(actual); // the batcher's recorded size is the batch's JSON size
+      expect(actual).toBeLessThanOrEqual(256_000);
+    }
+    expect(Math.max(...sizes.map(([, a]) => a))).toBeLessThan(STATE_DATA_LIMIT_BYTES);
   });
 });

@@ -5,6 +5,7 @@ import { mountAbTestRoutes } from './ab-tests.js';
 import { mountBatchRoutes } from './batch.js';
 import { mountCatalogRoutes } from './catalog.js';
 import { mountDatasetRoutes } from './datasets.js';
+import { mountDeadLetterRoutes } from './dead-letters.js';
 import { registerDriftRoutes } from './drift.js';
 import { mountEndpointRoutes } from './endpoints.js';
 import { mountExperimentRoutes } from './experiments.js';
@@ -30,4 +31,5 @@ export function mountRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictC
   mountAbTestRoutes(app, ctx, serving);
   registerDriftRoutes(app, ctx);
   mountBatchRoutes(app, ctx);
+  mountDeadLetterRoutes(app, ctx);
 }

@@ -1,8 +1,4 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { lambdaRedeliveryTargets, sqsDeadLetterQueue } from '../core/events/dead-letter-aws.js';
-import type { DeadLetterPorts } from '../core/events/dead-letters.js';
 import type { RetrainScheduleSync } from './api/context.js';
 import { eventBridgeScheduleSync } from './retrain-schedules.js';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -52,22 +48,6 @@ export function scheduleSyncFromEnv(env: Env = process.env): RetrainScheduleSync
   const client = new EventBridgeClient({ region: required(env, 'AWS_REGION') });
   const deadLetterArn = env.CIRRUS_RETRAIN_DEAD_LETTER_ARN || undefined;
   return eventBridgeScheduleSync({ client, rulePrefix, retrainFunctionArn, deadLetterArn });
-}
-
-/**
- * The dead-letter queue and its redrive targets, where the function serves them
- * (`CIRRUS_DEAD_LETTER_QUEUE_URL`, and `CIRRUS_DEAD_LETTER_TARGETS`: the comma-separated ARNs of
- * the functions whose failures land there, as on the management function); undefined elsewhere.
- */
-export function deadLettersFromEnv(env: Env = process.env): DeadLetterPorts | undefined {
-  const queueUrl = env.CIRRUS_DEAD_LETTER_QUEUE_URL;
-  const targets = (env.CIRRUS_DEAD_LETTER_TARGETS ?? '').split(',').filter(Boolean);
-  if (!queueUrl || targets.length === 0) return undefined;
-  const region = required(env, 'AWS_REGION');
-  return {
-    queue: sqsDeadLetterQueue(new SQSClient({ region }), queueUrl),
-    targets: lambdaRedeliveryTargets(new LambdaClient({ region }), targets),
-  };
 }
 
 /** This container's PipelineRunner (built from `process.env` on first use). */

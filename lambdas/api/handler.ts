@@ -1,8 +1,8 @@
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { EventPublisher, PipelineRunner } from '../../core/ports.js';
+import { deadLettersFromEnv } from '../dead-letters-env.js';
 import {
-  deadLettersFromEnv,
   lambdaDeps,
   lambdaEventPublisher,
   lambdaPipelineRunner,

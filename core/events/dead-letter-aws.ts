@@ -14,7 +14,7 @@ const TAKE_VISIBILITY_S = 120;
 
 /**
  * The dead-letter queue on SQS. A listing receives with a zero visibility timeout, so messages
- * stay visible, and reads until a round brings no new message; a redrive receives with a
+ * stay visible, and reads until two rounds bring no new message; a redrive receives with a
  * visibility timeout, deletes what it redrove and makes the rest visible again.
  */
 export function sqsDeadLetterQueue(client: SQSClient, queueUrl: string): DeadLetterQueue {
@@ -35,12 +35,13 @@ export function sqsDeadLetterQueue(client: SQSClient, queueUrl: string): DeadLet
   return {
     async peek(max) {
       const seen = new Map<string, DeadLetterMessage>();
-      for (let round = 0; round < max; round++) {
-        const fresh = (await receive(max - seen.size, 0)).filter(
-          (m) => m.MessageId && !seen.has(m.MessageId),
-        );
+      // Visible messages come back in no set order: stop after two rounds bring nothing new.
+      for (let round = 0, stale = 0; round < max && stale < 2 && seen.size < max; round++) {
+        const batch = await receive(max - seen.size, 0);
+        if (batch.length === 0) break;
+        const fresh = batch.filter((m) => m.MessageId && !seen.has(m.MessageId));
         for (const m of fresh) seen.set(m.MessageId ?? '', toMessage(m));
-        if (fresh.length === 0 || seen.size >= max) break;
+        stale = fresh.length === 0 ? stale + 1 : 0;
       }
       return { messages: [...seen.values()], truncated: seen.size >= max };
     },

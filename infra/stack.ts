@@ -98,6 +98,12 @@ export class CirrusStack extends Stack {
       managementConcurrency: this.config.managementConcurrency,
     });
     this.alerts.admitRules(this.drift.retrainRuleArnPattern);
+    // What lands in the dead-letter queue comes from these functions' rules and invocations.
+    this.api.serveDeadLetters(this.alerts.deadLetters, [
+      this.drift.driftFunction,
+      this.drift.retrainFunction,
+      this.api.logIngestFunction,
+    ]);
     this.accessPolicies = new ApiAccessPolicies(this, 'AccessPolicies', { api: this.api.api });
     this.observability = new Observability(this, 'Observability', {
       namePrefix,

@@ -125,6 +125,7 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
     deps,
     pipelines: runner,
     events: events.publisher,
+    deadLetters: events.deadLetters,
     trainers,
     mapRuns: { mapRunCounts: async (id) => pipelines.batch?.describeMapRuns(id).at(-1) },
     get publicUrl() {

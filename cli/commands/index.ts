@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerBatchCommands } from './batch.js';
 import { registerConsoleCommand } from './console.js';
 import { registerDatasetCommands } from './datasets.js';
+import { registerDeadLetterCommands } from './dead-letters.js';
 import { registerDemoCommand } from './demo.js';
 import { registerDriftCommands } from './drift.js';
 import { registerLocalCommands } from './local.js';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerServingCommands(program);
   registerDriftCommands(program);
   registerBatchCommands(program);
+  registerDeadLetterCommands(program);
   registerConsoleCommand(program);
   addJsonFlag(program);
 }

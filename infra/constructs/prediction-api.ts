@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnStage,
@@ -77,6 +77,9 @@ export const SCHEDULE_RULE_ACTIONS = [
   'events:PutRule',
   'events:RemoveTargets',
 ];
+
+/** What the management function does with the dead-letter queue (core/events/dead-letter-aws.ts). */
+export const DEAD_LETTER_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'];
 
 /** The retrain function and the rules the API may put to schedule it (from DriftMonitor). */
 export interface RuntimeRetrainSchedules {
@@ -277,6 +280,28 @@ export class PredictionApi extends Construct {
         actions: ['events:PutTargets'],
         resources: [ruleArnPattern],
         conditions: { ArnEquals: { 'events:TargetArn': retrainFunction.functionArn } },
+      }),
+    );
+  }
+
+  /**
+   * `GET /v1/dead-letters` and `POST /v1/dead-letters/redrive` on the management function: it
+   * reads the queue's messages (hiding those it redrives, showing the kept ones again), deletes
+   * each once its target accepted it, and invokes only `targets`, the functions whose failures
+   * land there. The queue is SQS-managed encrypted: no KMS grant.
+   */
+  serveDeadLetters(queue: IQueue, targets: readonly IFunction[]): void {
+    const fn = this.managementFunction;
+    fn.addEnvironment('CIRRUS_DEAD_LETTER_QUEUE_URL', queue.queueUrl);
+    fn.addEnvironment(
+      'CIRRUS_DEAD_LETTER_TARGETS',
+      Fn.join(',', targets.map((t) => t.functionArn)),
+    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: DEAD_LETTER_ACTIONS, resources: [queue.queueArn] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: targets.map((t) => t.functionArn),
       }),
     );
   }

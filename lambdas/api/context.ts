@@ -1,5 +1,6 @@
 import type { BatchLocations } from '../../core/batch/locations.js';
 import type { CoreDeps } from '../../core/deps.js';
+import type { DeadLetterPorts } from '../../core/events/dead-letters.js';
 import type { TrainerPolicy } from '../../core/pipeline/custom-trainer.js';
 import type { EventPublisher, MapRunReader, PipelineRunner } from '../../core/ports.js';
 import type { PredictionLogOptions } from '../../core/serving/prediction-log.js';
@@ -20,6 +21,11 @@ export interface ApiContext {
    * EventBridge rule per experiment). Absent locally: the local scheduler reads the experiments.
    */
   readonly schedules?: RetrainScheduleSync;
+  /**
+   * The dead-letter queue and the functions a redrive hands payloads back to (AWS: SQS and
+   * Lambda; local: the event bus's failed deliveries). Absent: the routes answer 501.
+   */
+  readonly deadLetters?: DeadLetterPorts;
   /** Custom trainers this runtime accepts (none when absent). */
   readonly trainers?: TrainerPolicy;
   /** Where the built-in dataset CSVs are (a Lambda bundle ships them beside its code). @default the repository's datasets/ */

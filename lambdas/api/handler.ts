@@ -1,6 +1,7 @@
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { EventPublisher, PipelineRunner } from '../../core/ports.js';
+import { deadLettersFromEnv } from '../dead-letters-env.js';
 import {
   lambdaDeps,
   lambdaEventPublisher,
@@ -38,6 +39,7 @@ const container = lazy(() => {
     events,
     publicUrl: process.env.CIRRUS_PUBLIC_URL || undefined,
     schedules: scheduleSyncFromEnv(),
+    deadLetters: deadLettersFromEnv(),
     builtinDatasetsDir: process.env.CIRRUS_BUILTIN_DATASETS_DIR || undefined,
     trainers: {
       // CDK context key cirrus:customTrainerRepositoryPrefix, as an ECR image prefix.

@@ -11,6 +11,8 @@ export type EventTarget = (event: CirrusEvent) => Promise<unknown>;
 /** One delivery of an event to a rule's target, as the bus recorded it. */
 export interface Delivery {
   readonly rule: string;
+  /** The target's name (`retrain`, `drift`): where a dead letter says the event was for. */
+  readonly target: string;
   readonly event: CirrusEvent;
   readonly attempts: number;
   readonly status: 'succeeded' | 'failed';
@@ -21,11 +23,19 @@ export interface Delivery {
 export interface LocalEventBusOptions {
   /** Wait before retry n (1-based) is n times this. @default 500 */
   readonly retryDelayMs?: number;
-  /** Told about every delivery that failed after its retries. @default console.error */
-  readonly onError?: (delivery: Delivery) => void;
+  /**
+   * Told about every delivery that failed after its retries (the runtime keeps it as a dead
+   * letter); the delivery counts as in flight until the returned promise settles. @default console.error
+   */
+  readonly onError?: (delivery: Delivery) => void | Promise<void>;
   /** Deliveries kept for inspection (newest last). @default 200 */
   readonly keep?: number;
   readonly now?: () => Date;
+}
+
+interface NamedTarget {
+  readonly name: string;
+  readonly run: EventTarget;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -39,15 +49,15 @@ const isPermanent = (error: unknown) => error instanceof CirrusError && error.st
  * PutEvents returns before delivery; a failing target is retried RULE_RETRY_ATTEMPTS times.
  */
 export class LocalEventBus {
-  private readonly rules: { rule: EventRuleDefinition; target: EventTarget }[] = [];
+  private readonly rules: { rule: EventRuleDefinition; target: NamedTarget }[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   readonly deliveries: Delivery[] = [];
 
   constructor(private readonly options: LocalEventBusOptions = {}) {}
 
-  /** Registers a rule and its target (`events.Rule` + `targets` in infra). */
-  addRule(rule: EventRuleDefinition, target: EventTarget): void {
-    this.rules.push({ rule, target });
+  /** Registers a rule and its target (`events.Rule` + `targets` in infra), named `name`. */
+  addRule(rule: EventRuleDefinition, target: EventTarget, name = 'target'): void {
+    this.rules.push({ rule, target: { name, run: target } });
   }
 
   /** Puts an event: returns once it is routed, not delivered (like PutEvents). */
@@ -57,9 +67,9 @@ export class LocalEventBus {
     }
   }
 
-  /** Delivers an event straight to a target: a schedule rule's constant input. */
-  invoke(rule: string, event: CirrusEvent, target: EventTarget): Promise<void> {
-    return this.track(this.deliver(rule, event, target));
+  /** Delivers an event straight to a target (named `name`): a schedule rule's constant input. */
+  invoke(rule: string, event: CirrusEvent, target: EventTarget, name = 'target'): Promise<void> {
+    return this.track(this.deliver(rule, event, { name, run: target }));
   }
 
   /** Resolves when every delivery in flight (and those they caused) has ended. */
@@ -91,19 +101,21 @@ export class LocalEventBus {
     return work.finally(() => this.inFlight.delete(work));
   }
 
-  private async deliver(rule: string, event: CirrusEvent, target: EventTarget): Promise<void> {
+  private async deliver(rule: string, event: CirrusEvent, target: NamedTarget): Promise<void> {
     const maxAttempts = 1 + RULE_RETRY_ATTEMPTS;
     let attempts = 0;
     let delivery: Delivery;
     for (;;) {
       attempts++;
       try {
-        delivery = { rule, event, attempts, status: 'succeeded', result: await target(event) };
+        const result = await target.run(event);
+        delivery = { rule, target: target.name, event, attempts, status: 'succeeded', result };
         break;
       } catch (error) {
         if (attempts >= maxAttempts || isPermanent(error)) {
           delivery = {
             rule,
+            target: target.name,
             event,
             attempts,
             status: 'failed',
@@ -116,7 +128,7 @@ export class LocalEventBus {
     }
     this.record(delivery);
     if (delivery.status === 'failed') {
-      (this.options.onError ?? ((d) => console.error(`event rule ${d.rule}: ${d.error}`)))(delivery);
+      await (this.options.onError ?? ((d) => console.error(`event rule ${d.rule}: ${d.error}`)))(delivery);
     }
   }
 

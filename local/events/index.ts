@@ -11,10 +11,13 @@ import {
 import type { EventPublisher, PipelineRunner } from '../../core/ports.js';
 import { listExperiments } from '../../core/tracking/experiments.js';
 import { type Delivery, type EventTarget, LocalEventBus } from './bus.js';
+import type { DeadLetterPorts } from '../../core/events/dead-letters.js';
+import { deadLetterDir, FileDeadLetterQueue, localRedeliveryTargets } from './dead-letter-store.js';
 import { ScheduleState } from './schedule-state.js';
 import { LocalScheduler, type ScheduledJob } from './scheduler.js';
 
 export { type Delivery, type EventTarget, LocalEventBus } from './bus.js';
+export { deadLetterDir, FileDeadLetterQueue } from './dead-letter-store.js';
 export { ScheduleState } from './schedule-state.js';
 export { LocalScheduler, type ScheduledJob } from './scheduler.js';
 
@@ -22,7 +25,7 @@ export interface LocalEventsOptions {
   readonly deps: CoreDeps;
   /** Starts the training state machine (the retrain rules' target calls it). */
   readonly runner: PipelineRunner;
-  /** Schedule state lives in `<dataDir>/events/`. */
+  /** Schedule state lives in `<dataDir>/events/`, dead letters in `<dataDir>/dead-letters/`. */
   readonly dataDir: string;
   /** How often the scheduler looks for due schedules. @default 15000 */
   readonly tickMs?: number;
@@ -45,6 +48,8 @@ export interface LocalEvents {
     tick(): Promise<string[]>;
   };
   readonly bus: LocalEventBus;
+  /** Deliveries that failed after their retries, and the targets a redrive hands them back to. */
+  readonly deadLetters: DeadLetterPorts & { readonly queue: FileDeadLetterQueue };
 }
 
 const defaultOnError = (message: string, error?: unknown) =>
@@ -68,14 +73,19 @@ const defaultOnError = (message: string, error?: unknown) =>
 export function createLocalEvents(options: LocalEventsOptions): LocalEvents {
   const { deps, runner } = options;
   const onError = options.onError ?? defaultOnError;
+  const queue = new FileDeadLetterQueue(deadLetterDir(options.dataDir), deps.now);
   const bus = new LocalEventBus({
     retryDelayMs: options.retryDelayMs,
     now: deps.now,
-    onError: (d: Delivery) => onError(`rule ${d.rule} failed after ${d.attempts} attempt(s)`, d.error),
+    onError: async (d: Delivery) => {
+      onError(`rule ${d.rule} failed after ${d.attempts} attempt(s)`, d.error);
+      // As EventBridge sends it to the target's dead-letter queue (`cirrus dead-letters list`).
+      await queue.add(d).catch((error: unknown) => onError(`rule ${d.rule}: dead letter not kept`, error));
+    },
   });
   const publisher = bus.publisher();
   const retrain: EventTarget = (event) => retrainOnEvent(deps, runner, event);
-  for (const rule of RETRAIN_EVENT_RULES) bus.addRule(rule, retrain);
+  for (const rule of RETRAIN_EVENT_RULES) bus.addRule(rule, retrain, 'retrain');
 
   const drift: EventTarget = async () => {
     const outcomes = await runDriftForAllEndpoints(deps, publisher);
@@ -94,7 +104,7 @@ export function createLocalEvents(options: LocalEventsOptions): LocalEvents {
     const driftJob: ScheduledJob = {
       id: DRIFT_SCHEDULE_RULE.id,
       expression: options.driftSchedule ?? DRIFT_SCHEDULE_RULE.defaultSchedule,
-      fire: () => void bus.invoke(DRIFT_SCHEDULE_RULE.id, scheduledEvent(), drift),
+      fire: () => void bus.invoke(DRIFT_SCHEDULE_RULE.id, scheduledEvent(), drift, 'drift'),
     };
     const retrainJobs = (await listExperiments(deps))
       .filter((e) => e.retrainSchedule?.enabled)
@@ -103,7 +113,7 @@ export function createLocalEvents(options: LocalEventsOptions): LocalEvents {
         return {
           id: rule.id,
           expression: rule.schedule,
-          fire: () => void bus.invoke(rule.id, { ...rule.input }, retrain),
+          fire: () => void bus.invoke(rule.id, { ...rule.input }, retrain, 'retrain'),
         };
       });
     return [driftJob, ...retrainJobs];
@@ -127,5 +137,6 @@ export function createLocalEvents(options: LocalEventsOptions): LocalEvents {
       tick: () => scheduler.tick(),
     },
     bus,
+    deadLetters: { queue, targets: localRedeliveryTargets({ retrain, drift }) },
   };
 }

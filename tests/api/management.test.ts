@@ -16,6 +16,8 @@ afterAll(() => api?.close());
 /** The route table of docs/interfaces (the agreed HTTP API). */
 const ROUTES = [
   'get /health',
+  'get /v1/dead-letters',
+  'post /v1/dead-letters/redrive',
   'post /v1/endpoints/{name}/batch-predictions',
   'get /v1/batch-predictions',
   'get /v1/batch-predictions/{jobId}',

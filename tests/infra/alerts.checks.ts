@@ -62,6 +62,29 @@ export function alertChecks(synth: Synthesized): void {
       expect(filter.FilterPattern).toBe('{ $.cirrusPrediction = "*" }');
     });
 
+    it('lets the management function redrive the queue to exactly the functions whose failures land there', () => {
+      const management = synth.stack.api.managementFunction;
+      const env =
+        synth.template.toJSON().Resources[synth.stack.getLogicalId(management.node.defaultChild as never)]
+          .Properties.Environment.Variables;
+      expect(env.CIRRUS_DEAD_LETTER_QUEUE_URL).toEqual(ref(synth.stack.alerts.deadLetters.queueUrl));
+      const join = env.CIRRUS_DEAD_LETTER_TARGETS['Fn::Join'];
+      expect(join[0]).toBe(',');
+      const targets = (join[1] as unknown[]).map((t) => renderExpression(t)).sort();
+      // Every function with an on-failure destination on the queue, and the rule targets.
+      const senders = new Set([
+        ...resources('AWS::Lambda::EventInvokeConfig').map(([, c]) =>
+          renderExpression(c.Properties.FunctionName),
+        ),
+        ...resources('AWS::Events::Rule').flatMap(([, rule]) =>
+          (rule.Properties.Targets ?? []).map((t: { Arn: unknown }) => renderExpression(t.Arn)),
+        ),
+      ]);
+      expect(targets.map((t) => t.replace(/\.Arn>$/, '>'))).toEqual(
+        [...senders].map((t) => t.replace(/\.Arn>$/, '>')).sort(),
+      );
+    });
+
     it('points runtime retraining rules at the queue, and lets only those rules send to it', () => {
       const management = synth.stack.api.managementFunction;
       const env =

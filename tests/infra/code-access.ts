@@ -18,6 +18,10 @@ export interface CodeAccess {
   readonly tables: Partial<Record<TableRole, TargetAccess>>;
   /** Whether the code sends S3 commands at all, and which actions they need. */
   readonly bucket?: TargetAccess;
+  /** SQS actions the code sends (the dead-letter queue is the stack's only queue). */
+  readonly queue?: TargetAccess;
+  /** Lambda actions the code sends (the dead-letter redrive invokes functions). */
+  readonly lambda?: TargetAccess;
   /** Repository-relative modules the roots reach (the esbuild bundle's own inputs). */
   readonly modules: readonly string[];
 }
@@ -59,6 +63,14 @@ const S3_ACTIONS: Record<string, string[]> = {
   CompleteMultipartUpload: ['PutObject'],
   AbortMultipartUpload: ['AbortMultipartUpload'],
 };
+/** client-sqs and client-lambda command -> IAM action (the ones Cirrus may send). */
+const SQS_ACTIONS: Record<string, string> = {
+  ReceiveMessage: 'ReceiveMessage',
+  DeleteMessage: 'DeleteMessage',
+  ChangeMessageVisibility: 'ChangeMessageVisibility',
+  SendMessage: 'SendMessage',
+};
+const LAMBDA_ACTIONS: Record<string, string> = { Invoke: 'InvokeFunction', InvokeAsync: 'InvokeFunction' };
 const WRITE_ACTION = /^(Put|Update|Delete|BatchWrite|TransactWrite|Abort)/;
 
 /**
@@ -124,6 +136,8 @@ export async function codeAccessOf(roots: readonly string[]): Promise<CodeAccess
   const modules = Object.keys(result.metafile.inputs).filter((m) => !m.startsWith('node_modules/'));
   const tables: Partial<Record<TableRole, TargetAccess>> = {};
   let bucket: TargetAccess | undefined;
+  let queue: TargetAccess | undefined;
+  let lambda: TargetAccess | undefined;
   for (const module of modules) {
     const source = readFileSync(repoPath(module), 'utf8');
     const ddb = tableActionsOf(source);
@@ -137,6 +151,18 @@ export async function codeAccessOf(roots: readonly string[]): Promise<CodeAccess
         bucket,
         s3.flatMap((c) => S3_ACTIONS[c.command] ?? [`unmapped:${c.command}`]),
       );
+    const sqs = commandsOf(source).filter((c) => c.pkg === '@aws-sdk/client-sqs');
+    if (sqs.length > 0)
+      queue = merge(
+        queue,
+        sqs.map((c) => SQS_ACTIONS[c.command] ?? `unmapped:${c.command}`),
+      );
+    const fns = commandsOf(source).filter((c) => c.pkg === '@aws-sdk/client-lambda');
+    if (fns.length > 0)
+      lambda = merge(
+        lambda,
+        fns.map((c) => LAMBDA_ACTIONS[c.command] ?? `unmapped:${c.command}`),
+      );
   }
-  return { tables, bucket, modules };
+  return { tables, bucket, queue, lambda, modules };
 }

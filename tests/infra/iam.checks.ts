@@ -24,6 +24,10 @@ const DDB_RW = [...DDB_READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort();
 const DDB_LOG = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'];
 /** Lambda sends a failed async invocation to its on-failure destination with the function's role. */
 const DLQ_SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+/** The management function lists and redrives the dead letters (core/events/dead-letter-aws.ts). */
+const DLQ_REDRIVE = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'];
+/** Functions whose on-failure destination is the queue: Lambda sends there with their role, not their code. */
+const DESTINATION_SENDERS = new Set(['logIngest', 'drift', 'retrain']);
 const SFN_RUNS = [
   'states:DescribeExecution',
   'states:GetExecutionHistory',
@@ -68,6 +72,11 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     batch: ['states:DescribeExecution', 'states:ListMapRuns', 'states:StartExecution'],
     [BATCH_MAP_RUNS]: ['states:DescribeMapRun'],
     [DEFAULT_BUS]: ['events:PutEvents'],
+    deadLetters: DLQ_REDRIVE,
+    // A redrive hands a dead letter back to the function it failed in, and only those.
+    'fn:drift': ['lambda:InvokeFunction'],
+    'fn:retrain': ['lambda:InvokeFunction'],
+    'fn:logIngest': ['lambda:InvokeFunction'],
     [RETRAIN_RULES]: [
       'events:DeleteRule',
       'events:DescribeRule',
@@ -161,6 +170,9 @@ export function iamChecks(synth: Synthesized): void {
       ]);
       for (const [name, fn] of Object.entries(stack.pipeline.functions.functions))
         names.set(logicalRef(stack, fn.functionArn), `fn:${name}`);
+      names.set(logicalRef(stack, stack.drift.driftFunction.functionArn), 'fn:drift');
+      names.set(logicalRef(stack, stack.drift.retrainFunction.functionArn), 'fn:retrain');
+      names.set(logicalRef(stack, stack.api.logIngestFunction.functionArn), 'fn:logIngest');
     });
 
     const roleOf = (name: string): string => {
@@ -229,6 +241,23 @@ export function iamChecks(synth: Synthesized): void {
         const excessS3 = (granted.bucket ?? []).filter((a) => !sentS3.includes(a));
         expect(excessS3, `bucket: granted but never sent (${where})`).toEqual([]);
         if (!notCalled.bucket) expect(Boolean(granted.bucket), where).toBe(sentS3.length > 0);
+        // The queue: what the code sends, plus what Lambda's on-failure destination sends.
+        const sentSqs = code.queue?.actions.map((a) => `sqs:${a}`) ?? [];
+        const destination = DESTINATION_SENDERS.has(name) ? DLQ_SEND : [];
+        expect(granted.deadLetters ?? [], `deadLetters (${where})`).toEqual(
+          [...new Set([...sentSqs, ...destination])].sort(),
+        );
+        // Functions: the code invokes only where it is granted to, and is granted only what it sends.
+        const sentLambda = code.lambda?.actions.map((a) => `lambda:${a}`) ?? [];
+        const invoked = Object.entries(granted).filter(([target]) =>
+          /^fn:(drift|retrain|logIngest)$/.test(target),
+        );
+        for (const [target, actions] of invoked)
+          expect(
+            actions.filter((a) => !sentLambda.includes(a)),
+            `${target}: granted but never sent`,
+          ).toEqual([]);
+        expect(invoked.length > 0, `invokes functions (${where})`).toBe(sentLambda.length > 0);
       },
     );
 

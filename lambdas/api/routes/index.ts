@@ -6,6 +6,7 @@ import { mountAbTestRoutes } from './ab-tests.js';
 import { mountBatchRoutes } from './batch.js';
 import { mountCatalogRoutes } from './catalog.js';
 import { mountDatasetRoutes } from './datasets.js';
+import { mountDeadLetterRoutes } from './dead-letters.js';
 import { registerDriftRoutes } from './drift.js';
 import { mountEndpointRoutes } from './endpoints.js';
 import { mountExperimentRoutes } from './experiments.js';
@@ -36,4 +37,5 @@ export function mountRoutes(
   mountAbTestRoutes(app, ctx, serving);
   registerDriftRoutes(app, ctx, serving);
   mountBatchRoutes(app, ctx);
+  mountDeadLetterRoutes(app, ctx);
 }

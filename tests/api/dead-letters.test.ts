@@ -53,7 +53,7 @@ function app(withQueue = true) {
         }
       : {}),
   };
-  return createApp(ctx);
+  return createApp(ctx).app;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test JSON answers

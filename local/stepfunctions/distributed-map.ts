@@ -4,7 +4,8 @@ import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-
 import { directChild } from './direct-task.js';
 import { type ItemReaderSpec, readItemChunks } from './item-reader.js';
 import { compileSelector, jsonLength } from './item-selector.js';
-import { applyTemplate, staticOrPath, StatesError } from './payload-template.js';
+import { applyTemplate, staticOrPath } from './payload-template.js';
+import { StatesError } from './states-error.js';
 import { type ChildResult, ResultExport, type ResultWriterSpec } from './result-writer.js';
 
 /** The Resource of the Task a Distributed Map is lowered to (never deployed: local only). */

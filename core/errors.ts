@@ -45,17 +45,35 @@ export class PayloadTooLargeError extends CirrusError {
   }
 }
 
-/** Turns a zod error into a ValidationError naming the first failing field and its rule. */
-export function fromZodError(
-  error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
-  prefix?: string,
-): ValidationError {
+/** A well-formed request that names something unusable (e.g. a dataset that does not exist). */
+export class UnprocessableError extends CirrusError {
+  constructor(message: string, field?: string) {
+    super('Unprocessable', message, 422, field);
+  }
+}
+
+/** The part of a zod issue the mapper reads (zod 4's `$ZodIssue` has these fields). */
+export interface ZodIssueLike {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly keys?: readonly string[];
+}
+
+/**
+ * Turns a zod error into a ValidationError naming the first failing field (under `prefix`) and
+ * its rule. An unknown key is named itself, since zod reports it on the parent object.
+ */
+export function fromZodError(error: { issues: readonly ZodIssueLike[] }, prefix?: string): ValidationError {
   const issue = error.issues[0];
-  const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
-  return new ValidationError(
-    path ? `${path}: ${issue?.message}` : (issue?.message ?? 'invalid input'),
-    path || undefined,
-  );
+  if (!issue) return new ValidationError(prefix ? `${prefix}: invalid input` : 'invalid input', prefix);
+  const path = [prefix, ...issue.path.map(String)].filter(Boolean);
+  if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
+    const field = [...path, issue.keys[0]].join('.');
+    return new ValidationError(`${field}: unknown field (not accepted here)`, field);
+  }
+  const field = path.join('.');
+  return new ValidationError(field ? `${field}: ${issue.message}` : issue.message, field || undefined);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { fromZodError } from '../../core/errors.js';
 import type { ApiContext, AppOptions } from './context.js';
 import { DOCS_ASSET_PATHS, mountDocs } from './docs.js';
-import { errorBody, toErrorResponse, zodToValidation } from './errors.js';
+import { errorBody, toErrorResponse } from './errors.js';
 import { limitBody, requireBearer } from './middleware.js';
 import { DEFAULT_MAX_BODY } from './predict-admission.js';
 import { mountRoutes } from './routes/index.js';
@@ -18,7 +19,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}) {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
-        const v = zodToValidation(result.error);
+        const v = fromZodError(result.error);
         return c.json(errorBody(v.code, v.message, v.field), 400);
       }
     },

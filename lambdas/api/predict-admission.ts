@@ -1,4 +1,5 @@
-import { errorBody, errorReply, requireJsonContentType, zodToValidation } from './errors.js';
+import { fromZodError } from '../../core/errors.js';
+import { errorBody, errorReply, requireJsonContentType } from './errors.js';
 import { bearerProblem, bodyTooLarge } from './middleware.js';
 import { EndpointParams } from './routes/params.js';
 
@@ -39,7 +40,7 @@ export function admitPredict(head: PredictHead, options: AdmitOptions): { endpoi
   if (head.bodyBytes > options.maxBodyBytes) return { status: 413, body: bodyTooLarge(options.maxBodyBytes) };
   const params = EndpointParams.safeParse({ name: head.name });
   if (!params.success) {
-    const v = zodToValidation(params.error);
+    const v = fromZodError(params.error);
     return { status: 400, body: errorBody(v.code, v.message, v.field) };
   }
   try {

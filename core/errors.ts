@@ -1,25 +1,11 @@
 /**
- * Typed errors that every edge maps the same way: HTTP status in the API, a one-line reason in
- * the trainer's failure file, a red line in the CLI. `field` names the offending input field.
+ * The domain errors (not found, conflict, too large, unprocessable, malformed record). The base
+ * `CirrusError`, `ValidationError` and the zod mapper come from `contracts/errors.ts`, since
+ * contracts' parsers throw them too; they are re-exported here so core code has one import.
  */
-export class CirrusError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { CirrusError } from '../contracts/errors.js';
 
-/** The caller's input breaks a rule; `field` is its dotted path (e.g. `hyperparameters.max_depth`). */
-export class ValidationError extends CirrusError {
-  constructor(message: string, field?: string) {
-    super('ValidationError', message, 400, field);
-  }
-}
+export { CirrusError, fromZodError, ValidationError, type ZodIssueLike } from '../contracts/errors.js';
 
 /** A named thing (model, version, alias, endpoint, run, dataset) does not exist. */
 export class NotFoundError extends CirrusError {
@@ -50,30 +36,6 @@ export class UnprocessableError extends CirrusError {
   constructor(message: string, field?: string) {
     super('Unprocessable', message, 422, field);
   }
-}
-
-/** The part of a zod issue the mapper reads (zod 4's `$ZodIssue` has these fields). */
-export interface ZodIssueLike {
-  readonly path: readonly PropertyKey[];
-  readonly message: string;
-  readonly code?: string;
-  readonly keys?: readonly string[];
-}
-
-/**
- * Turns a zod error into a ValidationError naming the first failing field (under `prefix`) and
- * its rule. An unknown key is named itself, since zod reports it on the parent object.
- */
-export function fromZodError(error: { issues: readonly ZodIssueLike[] }, prefix?: string): ValidationError {
-  const issue = error.issues[0];
-  if (!issue) return new ValidationError(prefix ? `${prefix}: invalid input` : 'invalid input', prefix);
-  const path = [prefix, ...issue.path.map(String)].filter(Boolean);
-  if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
-    const field = [...path, issue.keys[0]].join('.');
-    return new ValidationError(`${field}: unknown field (not accepted here)`, field);
-  }
-  const field = path.join('.');
-  return new ValidationError(field ? `${field}: ${issue.message}` : issue.message, field || undefined);
 }
 
 /**

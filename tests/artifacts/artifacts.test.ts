@@ -14,7 +14,7 @@ import {
   sha256Hex,
 } from '../../core/artifacts/index.js';
 import { fromZodError, NotFoundError, ValidationError } from '../../core/errors.js';
-import { useEmulators } from './harness.js';
+import { useEmulators } from '../emulators/harness.js';
 
 const { deps, emulators } = useEmulators();
 

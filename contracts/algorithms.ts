@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from '../core/errors.js';
+import { ValidationError } from './errors.js';
 import type { Task } from './model-contract.js';
 import { KERNEL_ALGORITHMS } from './hyperparameters/kernel.js';
 import { LINEAR_ALGORITHMS } from './hyperparameters/linear.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The dead-letter queue: what lands there after an asynchronous path gives up, and the API's

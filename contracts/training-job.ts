@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { fromZodError, ValidationError } from '../core/errors.js';
+import { fromZodError, ValidationError } from './errors.js';
 import { FeatureTypeSchema, TaskSchema } from './model-contract.js';
 import { SeedSchema } from './training-request.js';
 

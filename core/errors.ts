@@ -1,25 +1,11 @@
 /**
- * Typed errors that every edge maps the same way: HTTP status in the API, a one-line reason in
- * the trainer's failure file, a red line in the CLI. `field` names the offending input field.
+ * The domain errors (not found, conflict, too large, unprocessable, malformed record). The base
+ * `CirrusError`, `ValidationError` and the zod mapper come from `contracts/errors.ts`, since
+ * contracts' parsers throw them too; they are re-exported here so core code has one import.
  */
-export class CirrusError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { CirrusError } from '../contracts/errors.js';
 
-/** The caller's input breaks a rule; `field` is its dotted path (e.g. `hyperparameters.max_depth`). */
-export class ValidationError extends CirrusError {
-  constructor(message: string, field?: string) {
-    super('ValidationError', message, 400, field);
-  }
-}
+export { CirrusError, fromZodError, ValidationError, type ZodIssueLike } from '../contracts/errors.js';
 
 /** A named thing (model, version, alias, endpoint, run, dataset) does not exist. */
 export class NotFoundError extends CirrusError {
@@ -45,17 +31,11 @@ export class PayloadTooLargeError extends CirrusError {
   }
 }
 
-/** Turns a zod error into a ValidationError naming the first failing field and its rule. */
-export function fromZodError(
-  error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
-  prefix?: string,
-): ValidationError {
-  const issue = error.issues[0];
-  const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
-  return new ValidationError(
-    path ? `${path}: ${issue?.message}` : (issue?.message ?? 'invalid input'),
-    path || undefined,
-  );
+/** A well-formed request that names something unusable (e.g. a dataset that does not exist). */
+export class UnprocessableError extends CirrusError {
+  constructor(message: string, field?: string) {
+    super('Unprocessable', message, 422, field);
+  }
 }
 
 /**

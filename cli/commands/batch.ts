@@ -106,56 +106,12 @@ Examples:
   $ cirrus batch-predict list
 `,
     )
-    .action(async (endpoint: string | undefined, opts: StartOptions, cmd: Command) => {
-      if (!endpoint) throw new InvalidArgumentError('give an endpoint (or status JOB, list)');
-      if (!opts.input || !opts.output) throw new InvalidArgumentError('--input and --output are required');
-      output.json ||= opts.json === true;
-      const client = clientFor(cmd);
-      if (!opts.wait && opts.drift)
-        throw new InvalidArgumentError(
-          '--drift needs the job to end here; drop --no-wait, or run `cirrus drift run ENDPOINT --batch-job JOB` later',
-        );
-      if (!opts.wait && !isS3(opts.output))
-        throw new InvalidArgumentError(
-          '--output: a local path needs the job to end here; drop --no-wait, or give s3://… and run `cirrus batch-predict download JOB PATH` later',
-        );
-      const log = (line: string) => {
-        if (!output.json) process.stderr.write(`${line}\n`);
-      };
-      const where = await stageLocal(client, opts.input, opts.output, log);
-      const body = {
-        input: where.input,
-        output: where.output,
-        ...(opts.format || where.format ? { format: opts.format ?? where.format } : {}),
-        ...(opts.outputFormat ? { outputFormat: opts.outputFormat } : {}),
-        ...(opts.keyColumn ? { keyColumn: opts.keyColumn } : {}),
-        batchSize: int('--batch-size', opts.batchSize),
-        maxConcurrency: int('--max-concurrency', opts.maxConcurrency),
-        toleratedFailurePercentage: int('--tolerated-failure-percentage', opts.toleratedFailurePercentage),
-      };
-      const job = await client.post<BatchJobView>(`/v1/endpoints/${seg(endpoint)}/batch-predictions`, body);
-      if (!opts.wait)
-        return emit(job, () =>
-          say(
-            `started batch job ${job.jobId} (${job.model} v${job.version}); follow it: cirrus batch-predict status ${job.jobId}`,
-          ),
-        );
-      const done = await follow(cmd, job.jobId);
-      const local =
-        done.status === 'SUCCEEDED' && !isS3(opts.output)
-          ? await downloadOutputs(client, done.jobId, opts.output)
-          : undefined;
-      const drift =
-        opts.drift && done.status === 'SUCCEEDED'
-          ? await batchJobDrift(client, endpoint, done.jobId)
-          : undefined;
-      emit({ ...done, ...(local ? { downloaded: local } : {}), ...(drift ? { drift } : {}) }, () => {
-        say(summary(done));
-        if (local) say(kv({ 'saved predictions': local.predictions, 'saved errors': local.errors }));
-        if (drift) say(driftReport(drift));
-      });
-      if (done.status !== 'SUCCEEDED') process.exitCode = 1;
-    });
+    .action(startBatchPrediction);
+  registerBatchJobCommands(batch);
+}
+
+/** `batch-predict status|download|list`: jobs already started. */
+function registerBatchJobCommands(batch: Command): void {
   batch
     .command('status')
     .description('A batch job: status, progress, counts, outputs')
@@ -204,4 +160,58 @@ Examples:
         ),
       );
     });
+}
+
+/** `batch-predict ENDPOINT`: stages local files, starts the job, and (unless --no-wait) follows it to the end. */
+async function startBatchPrediction(
+  endpoint: string | undefined,
+  opts: StartOptions,
+  cmd: Command,
+): Promise<void> {
+  if (!endpoint) throw new InvalidArgumentError('give an endpoint (or status JOB, list)');
+  if (!opts.input || !opts.output) throw new InvalidArgumentError('--input and --output are required');
+  output.json ||= opts.json === true;
+  const client = clientFor(cmd);
+  if (!opts.wait && opts.drift)
+    throw new InvalidArgumentError(
+      '--drift needs the job to end here; drop --no-wait, or run `cirrus drift run ENDPOINT --batch-job JOB` later',
+    );
+  if (!opts.wait && !isS3(opts.output))
+    throw new InvalidArgumentError(
+      '--output: a local path needs the job to end here; drop --no-wait, or give s3://… and run `cirrus batch-predict download JOB PATH` later',
+    );
+  const log = (line: string) => {
+    if (!output.json) process.stderr.write(`${line}\n`);
+  };
+  const where = await stageLocal(client, opts.input, opts.output, log);
+  const body = {
+    input: where.input,
+    output: where.output,
+    ...(opts.format || where.format ? { format: opts.format ?? where.format } : {}),
+    ...(opts.outputFormat ? { outputFormat: opts.outputFormat } : {}),
+    ...(opts.keyColumn ? { keyColumn: opts.keyColumn } : {}),
+    batchSize: int('--batch-size', opts.batchSize),
+    maxConcurrency: int('--max-concurrency', opts.maxConcurrency),
+    toleratedFailurePercentage: int('--tolerated-failure-percentage', opts.toleratedFailurePercentage),
+  };
+  const job = await client.post<BatchJobView>(`/v1/endpoints/${seg(endpoint)}/batch-predictions`, body);
+  if (!opts.wait)
+    return emit(job, () =>
+      say(
+        `started batch job ${job.jobId} (${job.model} v${job.version}); follow it: cirrus batch-predict status ${job.jobId}`,
+      ),
+    );
+  const done = await follow(cmd, job.jobId);
+  const local =
+    done.status === 'SUCCEEDED' && !isS3(opts.output)
+      ? await downloadOutputs(client, done.jobId, opts.output)
+      : undefined;
+  const drift =
+    opts.drift && done.status === 'SUCCEEDED' ? await batchJobDrift(client, endpoint, done.jobId) : undefined;
+  emit({ ...done, ...(local ? { downloaded: local } : {}), ...(drift ? { drift } : {}) }, () => {
+    say(summary(done));
+    if (local) say(kv({ 'saved predictions': local.predictions, 'saved errors': local.errors }));
+    if (drift) say(driftReport(drift));
+  });
+  if (done.status !== 'SUCCEEDED') process.exitCode = 1;
 }

@@ -13,6 +13,13 @@ export const BUILTIN_DATASETS = ['iris', 'wine', 'breast_cancer', 'diabetes', 'd
 export function registerDatasetCommands(program: Command): void {
   const datasets = program.command('datasets').description('Load, upload and list datasets');
 
+  registerDatasetLoadCommands(datasets);
+  registerDatasetReadCommands(datasets);
+  registerAlgorithmsCommand(program);
+}
+
+/** `datasets load|upload`: data in. */
+function registerDatasetLoadCommands(datasets: Command): void {
   datasets
     .command('load')
     .description('Register a built-in dataset (a new version when its bytes changed)')
@@ -55,7 +62,10 @@ export function registerDatasetCommands(program: Command): void {
         say(datasetDetail(record));
       });
     });
+}
 
+/** `datasets list|show`. */
+function registerDatasetReadCommands(datasets: Command): void {
   datasets
     .command('list')
     .description('List datasets (latest version of each)')
@@ -88,7 +98,10 @@ export function registerDatasetCommands(program: Command): void {
         if (record.versions?.length) say(datasetsTable(record.versions));
       });
     });
+}
 
+/** `algorithms`: what Cirrus trains. */
+function registerAlgorithmsCommand(program: Command): void {
   program
     .command('algorithms')
     .description('List the algorithms Cirrus trains, with their tasks and hyperparameters')

@@ -29,37 +29,7 @@ export function registerDriftCommands(program: Command): void {
   const drift = program
     .command('drift')
     .description("Drift of an endpoint's traffic against its champion's training data");
-  drift
-    .command('run')
-    .description('Evaluate drift now over a window of logged predictions (drift found starts retraining)')
-    .argument('<endpoint>')
-    .option('--window-hours <h>', 'how far back to look (default 24)', number('--window-hours'))
-    .option('--batch-job <id>', "evaluate a batch job's input rows instead of logged predictions")
-    .option(
-      '--max-rows <n>',
-      'with --batch-job: rows of the input read (default 50000)',
-      number('--max-rows'),
-    )
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ cirrus drift run iris\n  $ cirrus drift run iris --window-hours 1\n  $ cirrus drift run iris --batch-job 20261207T050000Z-3f9a1c\n',
-    )
-    .action(
-      async (
-        endpoint: string,
-        opts: { windowHours?: number; batchJob?: string; maxRows?: number },
-        cmd: Command,
-      ) => {
-        const client = clientFor(cmd);
-        const report = opts.batchJob
-          ? await batchJobDrift(client, endpoint, opts.batchJob, opts.maxRows)
-          : await client.post<DriftReportView>(
-              `/v1/endpoints/${seg(endpoint)}/drift`,
-              opts.windowHours ? { windowHours: opts.windowHours } : {},
-            );
-        emit(report, () => say(driftReport(report)));
-      },
-    );
+  registerDriftRunCommand(drift);
   drift
     .command('report')
     .description('Show a drift report (default: the latest) and list the others')
@@ -109,6 +79,41 @@ export function registerDriftCommands(program: Command): void {
         ),
       );
     });
+}
+
+/** `drift run`: evaluate drift now. */
+function registerDriftRunCommand(drift: Command): void {
+  drift
+    .command('run')
+    .description('Evaluate drift now over a window of logged predictions (drift found starts retraining)')
+    .argument('<endpoint>')
+    .option('--window-hours <h>', 'how far back to look (default 24)', number('--window-hours'))
+    .option('--batch-job <id>', "evaluate a batch job's input rows instead of logged predictions")
+    .option(
+      '--max-rows <n>',
+      'with --batch-job: rows of the input read (default 50000)',
+      number('--max-rows'),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ cirrus drift run iris\n  $ cirrus drift run iris --window-hours 1\n  $ cirrus drift run iris --batch-job 20261207T050000Z-3f9a1c\n',
+    )
+    .action(
+      async (
+        endpoint: string,
+        opts: { windowHours?: number; batchJob?: string; maxRows?: number },
+        cmd: Command,
+      ) => {
+        const client = clientFor(cmd);
+        const report = opts.batchJob
+          ? await batchJobDrift(client, endpoint, opts.batchJob, opts.maxRows)
+          : await client.post<DriftReportView>(
+              `/v1/endpoints/${seg(endpoint)}/drift`,
+              opts.windowHours ? { windowHours: opts.windowHours } : {},
+            );
+        emit(report, () => say(driftReport(report)));
+      },
+    );
 }
 
 const stamp = (r: DriftSummary) => r.createdAt;

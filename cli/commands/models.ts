@@ -24,7 +24,14 @@ export function registerModelCommands(program: Command): void {
   const models = program.command('models').description('The model registry: versions, aliases, promotion');
 
   registerImportCommand(models);
+  registerModelListCommands(models);
+  registerVersionCommands(models);
+  registerPromotionCommands(models);
+  registerAliasHistoryCommands(models);
+}
 
+/** `models list|show`: the registered models. */
+function registerModelListCommands(models: Command): void {
   models
     .command('list')
     .description('List registered models with their aliases')
@@ -60,7 +67,10 @@ export function registerModelCommands(program: Command): void {
         say(versionsTable(versions, model.aliases));
       });
     });
+}
 
+/** `models versions|version|card`: one model's versions and their cards. */
+function registerVersionCommands(models: Command): void {
   models
     .command('versions')
     .description('List the versions of a model')
@@ -115,7 +125,10 @@ export function registerModelCommands(program: Command): void {
       // A card is a document: JSON is its readable form too.
       process.stdout.write(`${JSON.stringify(card, null, 2)}\n`);
     });
+}
 
+/** `models promote|rollback`: moving an alias (and what the endpoints serve after). */
+function registerPromotionCommands(models: Command): void {
   models
     .command('promote')
     .description('Point an alias (default champion) at a version — a manual promotion')
@@ -158,7 +171,10 @@ export function registerModelCommands(program: Command): void {
         for (const note of servingAfterPromotion(res.endpoints ?? [])) say(note);
       });
     });
+}
 
+/** `models history|repair`: reading and repairing an alias's history. */
+function registerAliasHistoryCommands(models: Command): void {
   models
     .command('history')
     .description('Every move of an alias: from, to, when, who, why')

@@ -16,6 +16,13 @@ import type { ApiRun, Experiment } from '../types.js';
 
 /** `cirrus runs list|show`, `cirrus experiments list|show`, `cirrus schedule set|clear`. */
 export function registerRunCommands(program: Command): void {
+  registerRunsCommands(program);
+  registerExperimentCommands(program);
+  registerScheduleCommands(program);
+}
+
+/** `runs list|show`. */
+function registerRunsCommands(program: Command): void {
   const runs = program.command('runs').description('Training runs: status, metrics, state history');
   runs
     .command('list')
@@ -48,7 +55,10 @@ export function registerRunCommands(program: Command): void {
         if (run.status === 'SUCCEEDED') say(deploymentLine(deploymentOf(run.execution?.history)));
       });
     });
+}
 
+/** `experiments list|show|continuous-training`. */
+function registerExperimentCommands(program: Command): void {
   const experiments = program.command('experiments').description('Experiments');
   experiments
     .command('list')
@@ -112,7 +122,10 @@ export function registerRunCommands(program: Command): void {
         ),
       );
     });
+}
 
+/** `schedule set|clear`: scheduled retraining of an experiment. */
+function registerScheduleCommands(program: Command): void {
   const schedule = program.command('schedule').description('Scheduled retraining of an experiment');
   schedule
     .command('set')

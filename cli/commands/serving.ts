@@ -50,6 +50,13 @@ export function isChampionOnly(variants: readonly string[]): boolean {
 
 /** `cirrus endpoints`, `cirrus traffic set|show|reset`, `cirrus ab start|status|stop`. */
 export function registerServingCommands(program: Command): void {
+  registerEndpointCommands(program);
+  registerTrafficCommands(program);
+  registerAbCommands(program);
+}
+
+/** `endpoints list`. */
+function registerEndpointCommands(program: Command): void {
   const endpoints = program.command('endpoints').description('Prediction endpoints');
   endpoints
     .command('list')
@@ -65,7 +72,10 @@ export function registerServingCommands(program: Command): void {
         ),
       );
     });
+}
 
+/** `traffic set|reset|show`: how an endpoint splits traffic. */
+function registerTrafficCommands(program: Command): void {
   const traffic = program
     .command('traffic')
     .description('How an endpoint splits traffic between model versions');
@@ -118,10 +128,41 @@ export function registerServingCommands(program: Command): void {
       const view = await clientFor(cmd).get<TrafficView>(`/v1/endpoints/${seg(endpoint)}/traffic`);
       emit(view, () => say(trafficText(view)));
     });
+}
 
+/** `ab start|status|stop`. */
+function registerAbCommands(program: Command): void {
   const ab = program
     .command('ab')
     .description('A/B tests: champion against challenger, decided on ground truth');
+  registerAbStartCommand(ab);
+  ab.command('status')
+    .description('Counts, metric, confidence interval, p-value and decision of the current (or last) test')
+    .argument('<endpoint>')
+    .addHelpText('after', '\nExamples:\n  $ cirrus ab status iris\n')
+    .action(async (endpoint: string, _opts: unknown, cmd: Command) => {
+      const status = await clientFor(cmd).get<AbTestStatus>(
+        `/v1/endpoints/${seg(endpoint)}/ab-tests/current`,
+      );
+      emit(status, () => say(abStatusTable(status)));
+    });
+  ab.command('stop')
+    .description('Stop the running test without a decision; the previous traffic comes back')
+    .addHelpText('after', '\nExamples:\n  $ cirrus ab stop iris\n')
+    .argument('<endpoint>')
+    .action(async (endpoint: string, _opts: unknown, cmd: Command) => {
+      const status = await clientFor(cmd).delete<AbTestStatus>(
+        `/v1/endpoints/${seg(endpoint)}/ab-tests/current`,
+      );
+      emit(status, () => {
+        say(`A/B test ${status.testId} stopped`);
+        say(abStatusTable(status));
+      });
+    });
+}
+
+/** `ab start`: an A/B test between the champion and a challenger. */
+function registerAbStartCommand(ab: Command): void {
   ab.command('start')
     .description('Start an A/B test between the champion and a challenger version')
     .argument('<endpoint>')
@@ -179,29 +220,6 @@ export function registerServingCommands(program: Command): void {
         });
       },
     );
-  ab.command('status')
-    .description('Counts, metric, confidence interval, p-value and decision of the current (or last) test')
-    .argument('<endpoint>')
-    .addHelpText('after', '\nExamples:\n  $ cirrus ab status iris\n')
-    .action(async (endpoint: string, _opts: unknown, cmd: Command) => {
-      const status = await clientFor(cmd).get<AbTestStatus>(
-        `/v1/endpoints/${seg(endpoint)}/ab-tests/current`,
-      );
-      emit(status, () => say(abStatusTable(status)));
-    });
-  ab.command('stop')
-    .description('Stop the running test without a decision; the previous traffic comes back')
-    .addHelpText('after', '\nExamples:\n  $ cirrus ab stop iris\n')
-    .argument('<endpoint>')
-    .action(async (endpoint: string, _opts: unknown, cmd: Command) => {
-      const status = await clientFor(cmd).delete<AbTestStatus>(
-        `/v1/endpoints/${seg(endpoint)}/ab-tests/current`,
-      );
-      emit(status, () => {
-        say(`A/B test ${status.testId} stopped`);
-        say(abStatusTable(status));
-      });
-    });
 }
 
 /**

@@ -98,7 +98,7 @@ export async function getArtifact(deps: CoreDeps, input: GetArtifactInput): Prom
   const bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array();
   const actual = sha256Hex(bytes);
   const recorded = response.Metadata?.[SHA256_METADATA_KEY];
-  for (const expected of [recorded, input.expectedSha256]) {
+  for (const expected of [recorded, input.expectedSha256?.toLowerCase()]) {
     if (expected !== undefined && expected !== actual)
       throw new ArtifactIntegrityError(uri, expected, actual);
   }

@@ -13,7 +13,7 @@ import type { CoreDeps } from '../deps.js';
 import { fromZodError, NotFoundError, ValidationError } from '../errors.js';
 import { toS3Uri } from '../artifacts/uri.js';
 import { toItem } from '../storage/storable.js';
-import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
+import { isConditionFailed, listByIndex, parseItem, queryAll } from '../storage/dynamo.js';
 import { trackingKeys } from '../storage/keys.js';
 
 /** Artifact keys of a dataset version (docs/conventions.md, artifact store layout). */
@@ -202,13 +202,9 @@ async function versionByPrefix(deps: CoreDeps, name: string, prefix: string): Pr
 
 /** The latest version of every dataset, by name. */
 export async function listDatasets(deps: CoreDeps): Promise<DatasetRecord[]> {
-  const items = await queryAll(deps, {
-    TableName: deps.tables.tracking,
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': trackingKeys.datasetIndex('').gsi1pk },
-  });
-  return items.map((item) => parseItem(DatasetRecordSchema, item));
+  return listByIndex(deps, deps.tables.tracking, trackingKeys.datasetIndex('').gsi1pk, (item) =>
+    parseItem(DatasetRecordSchema, item),
+  );
 }
 
 /**

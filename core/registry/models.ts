@@ -4,7 +4,7 @@ import { type RegisteredModel, RegisteredModelSchema } from '../../contracts/reg
 import type { CoreDeps } from '../deps.js';
 import { NotFoundError } from '../errors.js';
 import { checkUpdate } from '../storage/checked-update.js';
-import { parseItem, queryAll } from '../storage/dynamo.js';
+import { listByIndex, parseItem } from '../storage/dynamo.js';
 import { registryKeys } from '../storage/keys.js';
 
 /**
@@ -73,11 +73,5 @@ export async function getModel(deps: CoreDeps, input: { model: string }): Promis
 
 /** Every registered model, by name. */
 export async function listModels(deps: CoreDeps): Promise<RegisteredModel[]> {
-  const items = await queryAll(deps, {
-    TableName: deps.tables.registry,
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': 'MODELS' },
-  });
-  return items.map((item) => parseItem(RegisteredModelSchema, item));
+  return listByIndex(deps, deps.tables.registry, 'MODELS', (item) => parseItem(RegisteredModelSchema, item));
 }

@@ -10,7 +10,7 @@ import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError } from '../errors.js';
 import { getModelVersion } from '../registry/versions.js';
 import { checkUpdate } from '../storage/checked-update.js';
-import { isConditionFailed, queryAll } from '../storage/dynamo.js';
+import { isConditionFailed, listByIndex } from '../storage/dynamo.js';
 import { toItem } from '../storage/storable.js';
 
 /**
@@ -82,13 +82,7 @@ export async function ensureEndpoint(
 
 /** Every endpoint, by name. */
 export async function listEndpoints(deps: CoreDeps): Promise<Endpoint[]> {
-  const items = await queryAll(deps, {
-    TableName: deps.tables.registry,
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': 'ENDPOINTS' },
-  });
-  return items.map(parseEndpoint);
+  return listByIndex(deps, deps.tables.registry, 'ENDPOINTS', parseEndpoint);
 }
 
 export interface UpdateTrafficOptions {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import * as ort from 'onnxruntime-node';
 import type { ModelContract } from '../../contracts/model-contract.js';
+import { ArtifactIntegrityError } from '../artifacts/errors.js';
+import { getArtifact } from '../artifacts/store.js';
 import type { CoreDeps } from '../deps.js';
 import { CirrusError, NotFoundError } from '../errors.js';
 
@@ -58,21 +58,20 @@ export interface SessionCacheStats {
   evictions: number;
 }
 
-/** Splits `s3://bucket/key` (or a bare key in the default bucket). */
-export function parseS3Uri(uri: string, defaultBucket: string): { bucket: string; key: string } {
-  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  return m ? { bucket: m[1], key: m[2] } : { bucket: defaultBucket, key: uri.replace(/^\/+/, '') };
-}
-
-async function readBytes(deps: CoreDeps, ref: ModelArtifactRef): Promise<Uint8Array> {
-  const { bucket, key } = parseS3Uri(ref.onnxUri, deps.bucket);
+/**
+ * The ONNX bytes, verified against the registry's sha256 by the artifact store (the one
+ * integrity check); a mismatch is reported as this model's ModelIntegrityError.
+ */
+async function readVerifiedBytes(deps: CoreDeps, ref: ModelArtifactRef): Promise<Uint8Array> {
+  const where = ref.onnxUri.startsWith('s3://')
+    ? { uri: ref.onnxUri }
+    : { key: ref.onnxUri.replace(/^\/+/, '') };
   try {
-    const res = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    if (!res.Body) throw new NotFoundError('model artifact', `s3://${bucket}/${key}`);
-    return await res.Body.transformToByteArray();
+    return await getArtifact(deps, { ...where, expectedSha256: ref.onnxSha256 });
   } catch (e) {
-    if (e instanceof Error && (e.name === 'NoSuchKey' || e.name === 'NotFound')) {
-      throw new NotFoundError('model artifact', `s3://${bucket}/${key}`);
+    if (e instanceof NotFoundError) throw new NotFoundError('model artifact', e.entity);
+    if (e instanceof ArtifactIntegrityError) {
+      throw new ModelIntegrityError(ref.model, ref.version, ref.onnxSha256, e.actual);
     }
     throw e;
   }
@@ -139,11 +138,8 @@ export class SessionCache {
 
   private async load(deps: CoreDeps, ref: ModelArtifactRef): Promise<LoadedModel> {
     this.stats.loads++;
-    const bytes = await readBytes(deps, ref);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    if (sha256 !== ref.onnxSha256.toLowerCase()) {
-      throw new ModelIntegrityError(ref.model, ref.version, ref.onnxSha256, sha256);
-    }
+    const bytes = await readVerifiedBytes(deps, ref);
+    const sha256 = ref.onnxSha256.toLowerCase(); // what readVerifiedBytes checked the bytes against
     const session = await ort.InferenceSession.create(bytes, this.sessionOptions);
     return {
       model: ref.model,

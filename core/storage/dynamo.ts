@@ -33,6 +33,25 @@ export async function queryAll(deps: CoreDeps, input: QueryCommandInput): Promis
 }
 
 /**
+ * Every item filed under `gsi1pk = pk` on the table's `gsi1` index, parsed with `parse`: the
+ * "list every model / experiment / endpoint / dataset" queries (eventually consistent, as GSIs are).
+ */
+export async function listByIndex<T>(
+  deps: CoreDeps,
+  table: string,
+  pk: string,
+  parse: (item: Record<string, unknown>) => T,
+): Promise<T[]> {
+  const items = await queryAll(deps, {
+    TableName: table,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+  });
+  return items.map(parse);
+}
+
+/**
  * Parses a stored item with its record schema (zod objects drop the key attributes). A stored
  * item that does not parse is a bug or a foreign write: fail loudly with the item's key (and
  * the repair path, when the caller has one).

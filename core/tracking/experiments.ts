@@ -12,7 +12,7 @@ import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError } from '../errors.js';
 import { toItem } from '../storage/storable.js';
 import { checkUpdate } from '../storage/checked-update.js';
-import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
+import { isConditionFailed, listByIndex, parseItem } from '../storage/dynamo.js';
 import { trackingKeys } from '../storage/keys.js';
 
 export const CreateExperimentInputSchema = z.object({
@@ -98,13 +98,7 @@ export async function getExperiment(deps: CoreDeps, input: { name: string }): Pr
 
 /** Every experiment, by name. */
 export async function listExperiments(deps: CoreDeps): Promise<Experiment[]> {
-  const items = await queryAll(deps, {
-    TableName: deps.tables.tracking,
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': 'EXPERIMENTS' },
-  });
-  return items.map((item) => parseItem(ExperimentSchema, item));
+  return listByIndex(deps, deps.tables.tracking, 'EXPERIMENTS', (item) => parseItem(ExperimentSchema, item));
 }
 
 export const UpdateExperimentInputSchema = z.object({

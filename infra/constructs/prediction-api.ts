@@ -183,23 +183,37 @@ export class PredictionApi extends Construct {
     this.grantBatch(props.batch);
     this.grantEventsAndSchedules(props);
 
-    this.api = new HttpApi(this, 'Api', {
+    const http = this.createHttpApi(props, removal);
+    this.api = http.api;
+    this.stage = http.stage;
+    this.accessLogs = http.accessLogs;
+  }
+
+  /**
+   * The HTTP API (SigV4 on every route; predict on its own function, the rest on management)
+   * and its `$default` stage with access logs and a throttle of its own for predict.
+   */
+  private createHttpApi(
+    props: PredictionApiProps,
+    removal: RemovalPolicy,
+  ): { api: HttpApi; stage: HttpStage; accessLogs: LogGroup } {
+    const api = new HttpApi(this, 'Api', {
       description: 'Cirrus prediction and management API (SigV4)',
       defaultAuthorizer: new HttpIamAuthorizer(),
       defaultIntegration: new HttpLambdaIntegration('Management', this.managementFunction),
       createDefaultStage: false,
     });
-    this.api.addRoutes({
+    api.addRoutes({
       path: PREDICT_ROUTE,
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('Predict', this.predictFunction),
     });
-    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
       removalPolicy: removal,
     });
-    this.stage = new HttpStage(this, 'DefaultStage', {
-      httpApi: this.api,
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
       stageName: '$default',
       autoDeploy: true,
       throttle: {
@@ -207,18 +221,19 @@ export class PredictionApi extends Construct {
         burstLimit: props.burstLimit ?? STACK_DEFAULTS.apiBurstLimit,
       },
       accessLogSettings: {
-        destination: new LogGroupLogDestination(this.accessLogs),
+        destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.jsonWithStandardFields(),
       },
     });
     // Its own throttle: the stage's applies to each management route, this one to predict.
     // (RouteSettings is a JSON map in CloudFormation: its keys are written as they deploy.)
-    (this.stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', {
+    (stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', {
       [`POST ${PREDICT_ROUTE}`]: {
         ThrottlingRateLimit: props.predictRateLimit ?? STACK_DEFAULTS.predictRateLimit,
         ThrottlingBurstLimit: props.predictBurstLimit ?? STACK_DEFAULTS.predictBurstLimit,
       },
     });
+    return { api, stage, accessLogs };
   }
 
   /**

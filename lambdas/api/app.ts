@@ -1,8 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import { fromZodError } from '../../core/errors.js';
 import type { ApiContext, AppOptions } from './context.js';
 import { DOCS_ASSET_PATHS, mountDocs } from './docs.js';
-import { errorBody, toErrorResponse, zodToValidation } from './errors.js';
+import { errorBody, toErrorResponse } from './errors.js';
 import { limitBody, requireBearer } from './middleware.js';
 import { DEFAULT_MAX_BODY } from './predict-admission.js';
 import { mountRoutes } from './routes/index.js';
@@ -42,7 +43,7 @@ export function createApp(ctx: ApiContext, options: AppOptions = {}): CirrusApi 
   const app: CirrusApp = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
-        const v = zodToValidation(result.error);
+        const v = fromZodError(result.error);
         return c.json(errorBody(v.code, v.message, v.field), 400);
       }
     },

@@ -1,18 +1,11 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { CirrusError, ValidationError } from '../../core/errors.js';
+import { CirrusError, fromZodError, type ZodIssueLike } from '../../core/errors.js';
 
 /** The one error body every route answers with: `{"error": {"code", "message", "field"?}}`. */
 export function errorBody(code: string, message: string, field?: string) {
   return { error: field ? { code, message, field } : { code, message } };
-}
-
-/** A well-formed request that names something unusable (e.g. a dataset that does not exist). */
-export class UnprocessableError extends CirrusError {
-  constructor(message: string, field?: string) {
-    super('Unprocessable', message, 422, field);
-  }
 }
 
 /** A body sent as something other than JSON (415, naming the header). */
@@ -38,29 +31,6 @@ export function requireJsonContentType(contentType: string | undefined): void {
   throw new UnsupportedMediaTypeError(contentType);
 }
 
-interface ZodIssueLike {
-  readonly path: readonly PropertyKey[];
-  readonly message: string;
-  readonly code?: string;
-  readonly keys?: readonly string[];
-}
-
-/**
- * A zod error as a ValidationError naming the first failing field. Unlike core's
- * `fromZodError`, an unknown key is named itself (zod reports it on the parent object).
- */
-export function zodToValidation(error: { issues: readonly ZodIssueLike[] }): ValidationError {
-  const issue = error.issues[0];
-  if (!issue) return new ValidationError('invalid input');
-  const path = issue.path.map(String);
-  if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
-    const field = [...path, issue.keys[0]].join('.');
-    return new ValidationError(`${field}: unknown field (not accepted here)`, field);
-  }
-  const field = path.join('.');
-  return new ValidationError(field ? `${field}: ${issue.message}` : issue.message, field || undefined);
-}
-
 const HTTP_CODES: Partial<Record<number, string>> = {
   400: 'ValidationError',
   401: 'Unauthorized',
@@ -82,7 +52,7 @@ export function errorReply(error: unknown): { status: ContentfulStatusCode; body
     };
   }
   if (isZodError(error)) {
-    const v = zodToValidation(error);
+    const v = fromZodError(error);
     return { status: 400, body: errorBody(v.code, v.message, v.field) };
   }
   if (error instanceof SyntaxError) {

@@ -1,7 +1,8 @@
+import { fromZodError } from '../../core/errors.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { type PredictContext, predict } from '../../core/serving/predict.js';
 import { headerValue, type RequestHeaders } from '../../core/serving/router.js';
-import { errorBody, type ErrorBody, errorReply, requireJsonContentType, zodToValidation } from './errors.js';
+import { errorBody, type ErrorBody, errorReply, requireJsonContentType } from './errors.js';
 import { bearerProblem, bodyTooLarge } from './middleware.js';
 import { EndpointParams } from './routes/endpoint-params.js';
 
@@ -69,7 +70,7 @@ export async function admitPredict(
   const tooLarge: Refusal = { status: 413, body: bodyTooLarge(options.maxBodyBytes) };
   if (bodyBytes !== undefined && bodyBytes > options.maxBodyBytes) return tooLarge;
   const params = EndpointParams.safeParse({ name: request.name });
-  if (!params.success) return refusal(zodToValidation(params.error));
+  if (!params.success) return refusal(fromZodError(params.error));
   try {
     requireJsonContentType(headerValue(headers, 'content-type'));
   } catch (error) {

@@ -10,7 +10,7 @@ import {
 } from '../../contracts/training-request.js';
 import { getDataset } from '../../core/datasets/index.js';
 import type { CoreDeps } from '../../core/deps.js';
-import { NotFoundError, ValidationError } from '../../core/errors.js';
+import { fromZodError, NotFoundError, UnprocessableError, ValidationError } from '../../core/errors.js';
 import { assertStorable } from '../../core/storage/storable.js';
 import {
   NO_CUSTOM_TRAINERS,
@@ -21,7 +21,6 @@ import { newRunId, variantRunId } from '../../core/pipeline/retrain.js';
 import { checkTrainable } from '../../core/pipeline/trainable.js';
 import type { PipelineName, PipelineRunner } from '../../core/ports.js';
 import { createRun, ensureExperiment, recordRunResults, transitionRun } from '../../core/tracking/index.js';
-import { UnprocessableError, zodToValidation } from './errors.js';
 
 export interface SubmittedTraining {
   readonly experiment: string;
@@ -47,7 +46,7 @@ export function parseTrainingRequest(body: Record<string, unknown>, experiment: 
   const algorithm = splitAlgorithms(body.algorithm);
   const single = Array.isArray(algorithm) && algorithm.length === 1 ? algorithm[0] : algorithm;
   const parsed = TrainingRequestSchema.safeParse({ ...body, experiment, algorithm: single });
-  if (!parsed.success) throw zodToValidation(parsed.error);
+  if (!parsed.success) throw fromZodError(parsed.error);
   const request = parsed.data;
   // Before anything is written: a number DynamoDB cannot hold (1e-200) is a 400 naming its field.
   assertStorable(request);

@@ -1,5 +1,6 @@
 import type { RunOptions } from 'aws-local-stepfunctions';
-import { applyTemplate, readPath, StatesError } from './payload-template.js';
+import { applyTemplate, readPath } from './payload-template.js';
+import { StatesError } from './states-error.js';
 
 type State = Record<string, unknown>;
 type Handler = (input: unknown) => Promise<unknown>;

@@ -5,7 +5,8 @@ import { directChild } from './direct-task.js';
 import { type ItemReaderSpec, readItemChunks } from './item-reader.js';
 import { jsonBytes, rememberJsonBytes } from './data-limit.js';
 import { compileSelector } from './item-selector.js';
-import { applyTemplate, staticOrPath, StatesError } from './payload-template.js';
+import { applyTemplate, staticOrPath } from './payload-template.js';
+import { StatesError } from './states-error.js';
 import { type ChildResult, ResultExport, type ResultWriterSpec } from './result-writer.js';
 
 /** The Resource of the Task a Distributed Map is lowered to (never deployed: local only). */

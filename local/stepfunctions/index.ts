@@ -4,7 +4,8 @@ export {
   ExecutionStore,
   type HistoryEvent,
 } from './execution-store.js';
-export { LambdaTaskError, type LocalHandler } from './lambda-task.js';
+export type { LocalHandler } from './lambda-task.js';
+export { StatesError } from './states-error.js';
 export { createLocalPipelines, type LocalPipelines, type LocalPipelinesOptions } from './local-pipelines.js';
 export {
   createLocalStateMachine,

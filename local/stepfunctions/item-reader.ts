@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { StatesError } from './payload-template.js';
+import { StatesError } from './states-error.js';
 
 /** A Distributed Map's `ItemReader`, its `Parameters` already evaluated. */
 export interface ItemReaderSpec {

@@ -1,3 +1,5 @@
+import { StatesError } from './states-error.js';
+
 /**
  * A pipeline step as the local runtime calls it: the Lambda function's payload in, its result out.
  * The same core function the deployed handler wraps; throwing fails the task.
@@ -12,17 +14,6 @@ function errorName(error: unknown): string {
 
 /** Error names raised by the Lambda service or Step Functions rather than by the function. */
 const SERVICE_ERROR = /^(Lambda|States)\./;
-
-/**
- * Failure of a Lambda task, shaped as Step Functions reports it: `name` is the error name Retry
- * and Catch match (the function's errorType, e.g. `ValidationError`), `message` is the Cause.
- */
-export class LambdaTaskError extends Error {
-  constructor(name: string, cause: string) {
-    super(cause);
-    this.name = name;
-  }
-}
 
 /**
  * Adapts a local handler to the `arn:aws:states:::lambda:invoke` integration: the task's
@@ -48,10 +39,10 @@ export function lambdaInvokeTask(handler: LocalHandler): (input: unknown) => Pro
   };
 }
 
-function toTaskError(error: unknown): LambdaTaskError {
+function toTaskError(error: unknown): StatesError {
   const name = errorName(error);
   const message = error instanceof Error ? error.message : String(error);
-  if (SERVICE_ERROR.test(name)) return new LambdaTaskError(name, message);
+  if (SERVICE_ERROR.test(name)) return new StatesError(name, message);
   const trace =
     error instanceof Error
       ? (error.stack ?? '')
@@ -59,7 +50,7 @@ function toTaskError(error: unknown): LambdaTaskError {
           .slice(1, 6)
           .map((l) => l.trim())
       : [];
-  return new LambdaTaskError(name, JSON.stringify({ errorType: name, errorMessage: message, trace }));
+  return new StatesError(name, JSON.stringify({ errorType: name, errorMessage: message, trace }));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

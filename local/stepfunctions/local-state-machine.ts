@@ -84,15 +84,10 @@ const MACHINE_NAMES: Record<DefinitionName, string> = {
 const EXECUTION_NAME = /^[A-Za-z0-9_.-]{1,80}$/;
 
 /**
- * Executes a state machine file of `statemachines/` with aws-local-stepfunctions: the very file
- * CDK deploys, rendered with local ARNs, each Lambda task mapped to a local handler and the
- * SageMaker task to the local training-job runner. Every execution's history is persisted.
- *
- * @example
- * const training = createLocalStateMachine({ definition: 'training', dataDir, handlers, trainingJob });
- * const { executionId, done } = await training.start({ request });
+ * The machine as this runtime runs it: the definition rendered with local ARNs, its task
+ * overrides, its Distributed Maps lowered to local Tasks, and its name and ARN.
  */
-export function createLocalStateMachine(options: LocalStateMachineOptions): LocalStateMachine {
+function compileDefinition(options: LocalStateMachineOptions) {
   const region = options.region ?? 'us-east-1';
   const account = options.accountId ?? '000000000000';
   const substitutions: Substitutions = localSubstitutions(region, account);
@@ -112,6 +107,21 @@ export function createLocalStateMachine(options: LocalStateMachineOptions): Loca
   const machine = new StateMachine(definition);
   const name = MACHINE_NAMES[options.definition];
   const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${name}`;
+  return { region, account, overrides, maps, retryIntervalOverrides, machine, name, stateMachineArn };
+}
+
+/**
+ * Executes a state machine file of `statemachines/` with aws-local-stepfunctions: the very file
+ * CDK deploys, rendered with local ARNs, each Lambda task mapped to a local handler and the
+ * SageMaker task to the local training-job runner. Every execution's history is persisted.
+ *
+ * @example
+ * const training = createLocalStateMachine({ definition: 'training', dataDir, handlers, trainingJob });
+ * const { executionId, done } = await training.start({ request });
+ */
+export function createLocalStateMachine(options: LocalStateMachineOptions): LocalStateMachine {
+  const { region, account, overrides, maps, retryIntervalOverrides, machine, name, stateMachineArn } =
+    compileDefinition(options);
   const store = options.store ?? new ExecutionStore(options.dataDir);
   const running = new Map<string, () => void>();
   const mapRuns = new Map<string, MapRunProgress[]>();

@@ -1,3 +1,5 @@
+import { StatesError } from './states-error.js';
+
 /**
  * The JSONPath payload templates of the Distributed Map fields the local interpreter does not run
  * itself (ItemReader/ResultWriter `Parameters`, `ItemSelector`, `BatchInput`, `*Path` fields):
@@ -40,14 +42,6 @@ export function staticOrPath(state: Record<string, unknown>, name: string, input
   if (state[name] !== undefined) return state[name];
   const path = state[`${name}Path`];
   return typeof path === 'string' ? readPath(path, input, {}) : undefined;
-}
-
-/** An error named as Step Functions names it (Catch/Retry match `name`). */
-export class StatesError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
-  }
 }
 
 function runtimeError(message: string): StatesError {

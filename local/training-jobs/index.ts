@@ -9,7 +9,6 @@ export {
   createTrainingJobRunner,
   describeTrainingJob,
   runTrainingJob,
-  TaskError,
   type TrainingJobDeps,
   type TrainingJobRunnerOptions,
 } from './training-job-runner.js';

@@ -1,18 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-
-export interface S3Location {
-  readonly bucket: string;
-  readonly key: string;
-}
-
-/** `s3://bucket/some/key` -> `{ bucket, key }`; the key may be empty (a whole bucket). */
-export function parseS3Uri(uri: string): S3Location {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!match?.[1]) throw new Error(`not an s3:// URI: ${uri}`);
-  return { bucket: match[1], key: match[2] ?? '' };
-}
+import { parseS3Uri } from '../../core/artifacts/uri.js';
 
 /** Joins an S3 URI prefix and key parts with single slashes, as SageMaker builds output paths. */
 export function joinS3Uri(base: string, ...parts: string[]): string {
@@ -25,7 +14,7 @@ export function joinS3Uri(base: string, ...parts: string[]): string {
  * CommonPrefixes for deep keys. Returns the number of files written.
  */
 export async function downloadPrefix(s3: S3Client, uri: string, dir: string): Promise<number> {
-  const { bucket, key: prefix } = parseS3Uri(uri);
+  const { bucket, key: prefix } = parseS3Uri(uri, 'S3Uri', { prefix: true });
   let count = 0;
   let token: string | undefined;
   do {

@@ -17,6 +17,7 @@ import {
   type TrainingJobRequest,
   TrainingJobRequestSchema,
 } from './training-job-request.js';
+import { StatesError } from '../stepfunctions/states-error.js';
 
 export interface TrainingJobRunnerOptions {
   /** Job roots live under `<dataDir>/jobs/<TrainingJobName>/`. */
@@ -30,14 +31,6 @@ export interface TrainingJobRunnerOptions {
 }
 
 export type TrainingJobDeps = Pick<CoreDeps, 's3' | 'now'>;
-
-/** A task error whose `name` is the Step Functions error name, so Retry/Catch match it. */
-export class TaskError extends Error {
-  constructor(name: string, cause: string) {
-    super(cause);
-    this.name = name;
-  }
-}
 
 /**
  * Runs one SageMaker training job locally, honouring the container contract, and resolves with
@@ -54,7 +47,7 @@ export async function runTrainingJob(
   const layout = jobLayout(join(options.dataDir, 'jobs'), request.TrainingJobName);
   if (await exists(layout.root)) {
     // Local stand-in for SageMaker refusing a duplicate name (ResourceInUse).
-    throw new TaskError(
+    throw new StatesError(
       'SageMaker.ResourceInUseException',
       `Training job names must be unique: ${request.TrainingJobName}`,
     );
@@ -98,7 +91,7 @@ export async function runTrainingJob(
   await writeFile(layout.descriptionFile, `${JSON.stringify(description, null, 2)}\n`);
   // The channels are copies of S3 data; SageMaker's instance is gone after the job too.
   await rm(layout.dataDir, { recursive: true, force: true });
-  if (failure) throw new TaskError('States.TaskFailed', JSON.stringify(description));
+  if (failure) throw new StatesError('States.TaskFailed', JSON.stringify(description));
   return description;
 }
 
@@ -128,7 +121,7 @@ function parseRequest(input: unknown): TrainingJobRequest {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   // What SageMaker answers for a malformed CreateTrainingJob.
-  throw new TaskError('SageMaker.ValidationException', `${issue?.path.join('.')}: ${issue?.message}`);
+  throw new StatesError('SageMaker.ValidationException', `${issue?.path.join('.')}: ${issue?.message}`);
 }
 
 async function downloadChannels(

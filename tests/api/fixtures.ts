@@ -80,7 +80,7 @@ export async function deployModel(
 
 /**
  * The Step Functions control plane, mocked: records what the API starts (the training pipeline
- * itself is exercised by tests/local-runtime). Everything else in these tests is real.
+ * itself is exercised by tests/local). Everything else in these tests is real.
  */
 export function recordingRunner(): PipelineRunner & {
   started: { pipeline: PipelineName; name: string; input: unknown }[];

@@ -12,7 +12,8 @@ import { directChild } from '../../local/stepfunctions/direct-task.js';
 import { lineChunks } from '../../local/stepfunctions/item-reader.js';
 import { jsonBytes, rememberJsonBytes } from '../../local/stepfunctions/data-limit.js';
 import { compileSelector } from '../../local/stepfunctions/item-selector.js';
-import { applyTemplate, StatesError } from '../../local/stepfunctions/payload-template.js';
+import { applyTemplate } from '../../local/stepfunctions/payload-template.js';
+import { StatesError } from '../../local/stepfunctions/states-error.js';
 import { classifierContract, regressorContract } from '../serving/fixtures/tiny-models.js';
 
 // The batch path's shortcuts, each checked against the general code it stands in for: the same

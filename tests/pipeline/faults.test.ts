@@ -8,7 +8,8 @@ import { BUILTIN_DATASETS_DIR, registerDataset } from '../../core/datasets/index
 import { describeTaskError } from '../../core/pipeline/task-error.js';
 import { getExperiment, listRuns } from '../../core/tracking/index.js';
 import type { ExecutionResult } from '../../local/stepfunctions/index.js';
-import { describeTrainingJob, TaskError } from '../../local/training-jobs/index.js';
+import { StatesError } from '../../local/stepfunctions/states-error.js';
+import { describeTrainingJob } from '../../local/training-jobs/index.js';
 import {
   championOf,
   fixtureTrainer,
@@ -126,7 +127,7 @@ describe('a Train attempt that fails after its job was created', () => {
         const job = await real(request);
         // The job exists (and completed), but the first answer is lost: what a retry must survive.
         if (names.length === 1)
-          throw new TaskError('SageMaker.AmazonSageMakerException', 'InternalFailure (fault injection)');
+          throw new StatesError('SageMaker.AmazonSageMakerException', 'InternalFailure (fault injection)');
         return job;
       },
     });

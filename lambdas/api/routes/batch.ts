@@ -22,6 +22,12 @@ const JobParams = z.object({ jobId: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, '
 
 /** Batch predictions: start a job over S3 rows (returns its id), read one with progress, list them. */
 export function mountBatchRoutes(app: OpenAPIHono, ctx: ApiContext): void {
+  mountBatchJobRoutes(app, ctx);
+  mountBatchFileRoutes(app, ctx);
+}
+
+/** Starting, listing and reading batch jobs. */
+function mountBatchJobRoutes(app: OpenAPIHono, ctx: ApiContext): void {
   const { deps, pipelines } = ctx;
   defineRoute(
     app,
@@ -67,6 +73,11 @@ export function mountBatchRoutes(app: OpenAPIHono, ctx: ApiContext): void {
     },
     ({ params }) => describeBatchJob(deps, ctx.mapRuns, params.jobId),
   );
+}
+
+/** A job's files: presigned uploads of local input, downloads of its outputs, drift of its input. */
+function mountBatchFileRoutes(app: OpenAPIHono, ctx: ApiContext): void {
+  const { deps } = ctx;
   defineRoute(
     app,
     {

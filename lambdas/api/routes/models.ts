@@ -27,6 +27,7 @@ import {
   setAlias,
 } from '../../../core/registry/index.js';
 import { TrafficViewSchema } from '../../../contracts/serving.js';
+import type { CoreDeps } from '../../../core/deps.js';
 import type { PredictContext } from '../../../core/serving/predict.js';
 import { modelTrafficViews } from '../../../core/serving/traffic-view.js';
 import type { ApiContext } from '../context.js';
@@ -47,6 +48,14 @@ function historyView(read: { history: AliasHistoryEntry[]; malformed: MalformedI
 
 /** Registry routes: models, versions, model cards, aliases and their history, rollback. */
 export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictContext): void {
+  mountModelReadRoutes(app, ctx);
+  mountAliasReadRoutes(app, ctx.deps);
+  mountAliasWriteRoutes(app, ctx.deps, serving);
+  mountRollbackRoute(app, ctx.deps, serving);
+}
+
+/** Models, their versions and model cards (read only). */
+function mountModelReadRoutes(app: OpenAPIHono, ctx: ApiContext): void {
   const { deps } = ctx;
   defineRoute(
     app,
@@ -116,6 +125,10 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
       return query.form === 'create' ? toCreateMlModel(card) : card;
     },
   );
+}
+
+/** Aliases of a model and the history of their moves. */
+function mountAliasReadRoutes(app: OpenAPIHono, deps: CoreDeps): void {
   defineRoute(
     app,
     {
@@ -155,6 +168,10 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
         ? { at: query.at, alias: await getAliasAt(deps, { ...params, at: new Date(query.at) }) }
         : historyView(await readAliasHistory(deps, params)),
   );
+}
+
+/** Moving an alias by hand and repairing its history; both refresh the serving cache of the model's endpoints. */
+function mountAliasWriteRoutes(app: OpenAPIHono, deps: CoreDeps, serving: PredictContext): void {
   defineRoute(
     app,
     {
@@ -209,6 +226,10 @@ export function mountModelRoutes(app: OpenAPIHono, ctx: ApiContext, serving: Pre
       return result;
     },
   );
+}
+
+/** Rollback of champion to the previous champion. */
+function mountRollbackRoute(app: OpenAPIHono, deps: CoreDeps, serving: PredictContext): void {
   defineRoute(
     app,
     {

@@ -13,8 +13,8 @@ import {
   putJson,
   sha256Hex,
 } from '../../core/artifacts/index.js';
-import { NotFoundError, ValidationError } from '../../core/errors.js';
-import { useEmulators } from './harness.js';
+import { fromZodError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { useEmulators } from '../emulators/harness.js';
 
 const { deps, emulators } = useEmulators();
 
@@ -117,5 +117,27 @@ describe('parseS3Uri', () => {
     });
     expect(() => parseS3Uri('https://x/y', 'onnxUri')).toThrow(ValidationError);
     expect(() => parseS3Uri('s3://bucket-only', 'onnxUri')).toThrow(/onnxUri/);
+  });
+
+  it('takes a whole bucket or an empty key only as a prefix', () => {
+    expect(parseS3Uri('s3://cirrus-artifacts', 'S3Uri', { prefix: true })).toEqual({
+      bucket: 'cirrus-artifacts',
+      key: '',
+    });
+    expect(parseS3Uri('s3://cirrus-artifacts/', 'S3Uri', { prefix: true }).key).toBe('');
+    expect(() => parseS3Uri('s3://cirrus-artifacts/', 'S3Uri')).toThrow(/S3Uri/);
+  });
+});
+
+describe('fromZodError', () => {
+  it('names the failing field under the prefix, and an unknown key by itself', () => {
+    const schema = z.strictObject({ a: z.strictObject({ n: z.number() }) });
+    const wrongType = schema.safeParse({ a: { n: 'x' } });
+    expect(wrongType.success || fromZodError(wrongType.error, 'body')).toMatchObject({ field: 'body.a.n' });
+    const unknown = schema.safeParse({ a: { n: 1, extra: true } });
+    expect(unknown.success || fromZodError(unknown.error)).toMatchObject({
+      field: 'a.extra',
+      message: 'a.extra: unknown field (not accepted here)',
+    });
   });
 });

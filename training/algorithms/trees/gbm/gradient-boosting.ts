@@ -8,6 +8,7 @@ import { TreeEnsembleModel } from '../ensemble.js';
 import type { Tree } from '../tree.js';
 import { binMatrix } from './binning.js';
 import { GrowerWorkspace, type GrowOptions, growTree } from './grower.js';
+import { HISTOGRAM_BYTES } from './histogram.js';
 import { HistogramMemory } from './histogram-memory.js';
 import { binaryLogistic, type Loss, multinomial, squaredError } from './loss.js';
 import { ParallelHistograms } from './parallel.js';
@@ -47,6 +48,7 @@ export function boost(
 ): { trees: Tree[]; base: Float64Array; loss: Loss } {
   const loss = lossFor(data);
   const mem = new HistogramMemory(binMatrix(data.X, p.max_bins));
+  mem.reserve(Math.min(fitBytes(data, p, loss), MAX_RESERVE_BYTES));
   const parallel = useThreads(p, data.X.rows * data.X.cols) ? new ParallelHistograms(mem) : undefined;
   try {
     return {
@@ -57,6 +59,18 @@ export function boost(
   } finally {
     parallel?.close();
   }
+}
+
+/** Beyond this a fit's histogram pool grows on demand (after the worker is ready). */
+const MAX_RESERVE_BYTES = 1 << 30;
+
+/**
+ * What boostBinned allocates in the kernel's memory: the raw scores, and the histogram pool,
+ * which never holds more than one histogram per leaf of a tree (see growTree).
+ */
+function fitBytes(data: FitData, p: GradientBoostingParams, loss: Loss): number {
+  const raw = data.X.rows * loss.outputs * 8;
+  return raw + p.max_leaf_nodes * HISTOGRAM_BYTES(data.X.cols);
 }
 
 /** Two threads when asked, or (threads = 0) when the data is large and a second core exists. */

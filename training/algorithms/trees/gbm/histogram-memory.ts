@@ -34,6 +34,8 @@ export class HistogramMemory {
   private readonly kernel: HistogramKernel;
   private readonly free: Histogram[] = [];
   private top: number;
+  /** Called before the memory grows (a worker attached to it waits to be ready first). */
+  beforeGrow: (() => void) | undefined;
 
   constructor(binned: BinnedData) {
     const n = binned.rows;
@@ -60,11 +62,25 @@ export class HistogramMemory {
     return this.free.pop() ?? this.allocate(HISTOGRAM_BYTES(this.data.cols) / 8);
   }
 
+  /**
+   * Grows the memory now so that `allocate` calls totalling `bytes` (each rounded up to 8)
+   * need no growth later: a fit reserves what it will allocate before a worker attaches.
+   */
+  reserve(bytes: number): void {
+    this.ensure(this.top + bytes);
+  }
+
+  private ensure(end: number): void {
+    const needed = Math.ceil(end / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (needed <= 0) return;
+    this.beforeGrow?.();
+    this.memory.grow(needed);
+  }
+
   /** A zeroed float64 array of `length` in the shared memory, kept for the memory's life. */
   allocate(length: number): Float64Array {
     const bytes = align8(length * 8);
-    const needed = Math.ceil((this.top + bytes) / PAGE) - this.memory.buffer.byteLength / PAGE;
-    if (needed > 0) this.memory.grow(needed);
+    this.ensure(this.top + bytes);
     // Views made before a grow stay valid: a shared memory never moves.
     const h = new Float64Array(this.memory.buffer, this.top, length);
     this.top += bytes;

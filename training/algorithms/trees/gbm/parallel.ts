@@ -29,7 +29,7 @@ const [STARTING, READY, FAILED] = [0, 1, -1];
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, args, n, rowsAt, pairs, featureBytes, table, scratch, startDelayMs } = workerData;
+const { module, memory, ctrl, args, n, rowsAt, pairs, pairScratch, featureBytes, table, scratch, startDelayMs } = workerData;
 const signal = (state) => { Atomics.store(ctrl, ${STATE}, state); Atomics.notify(ctrl, ${STATE}); };
 if (startDelayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, startDelayMs);
 let kernel;
@@ -48,7 +48,7 @@ function run() {
     for (; f + 4 <= f1; f += 4) acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
     if (f < f1) rest[f1 - f](h + f * featureBytes, f * n, n, rows, m, pairs);
   } else {
-    ctrl[${RESULT}] = part(rowsAt + args[1] * 4, args[2], args[3] * n, table, scratch + args[4] * 4);
+    ctrl[${RESULT}] = part(rowsAt + args[1] * 4, args[2], args[3] * n, table, scratch + args[4] * 4, pairs, pairScratch);
   }
 }
 signal(${READY});
@@ -111,7 +111,7 @@ export class ParallelHistograms {
       args: this.args,
       n: mem.data.rows,
       rowsAt: mem.rows.byteOffset,
-      pairs: mem.pairsAddress,
+      ...mem.pairBases,
       featureBytes: HISTOGRAM_BYTES(1),
       table,
       scratch,

@@ -194,23 +194,32 @@ export class HistogramMemory {
   }
 
   /**
-   * Joins two halves partitioned by `partLeft` (rows [start, start + half) with right rows at
-   * scratch 0, the rest with right rows at scratch `half`) into one stable partition; returns
-   * the first right position.
+   * Joins runs partitioned by `partLeft` into one stable partition: run k covers rows
+   * [bounds[k], bounds[k + 1]) with its left rows packed at its start and its right rows at
+   * scratch[bounds[k] - start, ...), lefts[k] of them left. Returns the first right position.
    */
-  joinHalves(start: number, m: number, half: number, leftA: number, leftB: number): number {
-    const rightB = m - half - leftB;
+  joinRuns(start: number, bounds: Int32Array, lefts: Int32Array): number {
+    const runs = bounds.length - 1;
     // Rows, then their pairs (two float64 per row).
-    for (const [to, from, k] of [
+    let mid = start;
+    for (const [to, from, w] of [
       [this.rows, this.scratch, 1],
       [this.pairs, this.pairScratch, 2],
     ] as const) {
-      to.copyWithin(k * (start + leftA), k * (start + half), k * (start + half + leftB));
-      const at = start + leftA + leftB;
-      to.set(from.subarray(0, k * (half - leftA)), k * at);
-      to.set(from.subarray(k * half, k * (half + rightB)), k * (at + half - leftA));
+      let at = start;
+      for (let k = 0; k < runs; k++) {
+        if (at !== bounds[k]) to.copyWithin(w * at, w * bounds[k], w * (bounds[k] + lefts[k]));
+        at += lefts[k];
+      }
+      mid = at;
+      for (let k = 0; k < runs; k++) {
+        const right = bounds[k + 1] - bounds[k] - lefts[k];
+        const from0 = bounds[k] - start;
+        to.set(from.subarray(w * from0, w * (from0 + right)), w * at);
+        at += right;
+      }
     }
-    return start + leftA + leftB;
+    return mid;
   }
 
   /**

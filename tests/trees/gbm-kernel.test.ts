@@ -72,8 +72,11 @@ describe('HistogramMemory (WebAssembly kernel)', () => {
       rng.next() < 0.2 ? Number.NaN : rng.normal(),
     );
     const mem = new HistogramMemory(binMatrix({ data, rows, cols: 2 }, 255));
+    const grad = Float64Array.from({ length: rows }, (_, r) => r + 0.5);
+    const hess = Float64Array.from({ length: rows }, (_, r) => -r);
     for (const missingLeft of [false, true]) {
       for (let i = 0; i < rows; i++) mem.rows[i] = i;
+      mem.loadGradients({ grad, hess });
       const code = (r: number) => mem.data.codes[rows + r]; // feature 1
       const node = Array.from(mem.rows.subarray(100, 400));
       const goesLeft = (r: number) => (code(r) === 255 ? missingLeft : code(r) <= 40);
@@ -81,6 +84,10 @@ describe('HistogramMemory (WebAssembly kernel)', () => {
       expect(Array.from(mem.rows.subarray(100, mid))).toEqual(node.filter(goesLeft));
       expect(Array.from(mem.rows.subarray(mid, 400))).toEqual(node.filter((r) => !goesLeft(r)));
       expect(Array.from(mem.rows.subarray(0, 100))).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      // Each row's gradient pair moved with it (histograms read them in the rows' order).
+      const pairs = mem.gradientPairs;
+      const moved = Array.from(mem.rows, (r, i) => pairs[2 * i] === grad[r] && pairs[2 * i + 1] === hess[r]);
+      expect(moved.every(Boolean)).toBe(true);
     }
   });
 

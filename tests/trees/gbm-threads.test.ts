@@ -40,6 +40,7 @@ describe('gradient_boosting histogram threads', () => {
     const [one, two] = [0, 1].map(() => new HistogramMemory(binMatrix(data.X, 255)));
     const parallel = new ParallelHistograms(two);
     try {
+      parallel.awaitReady();
       for (const mem of [one, two]) for (let i = 0; i < 50_000; i++) mem.rows[i] = (i * 7919) % 50_000;
       for (const [feature, bin, missingLeft] of [
         [1, 90, true],
@@ -54,6 +55,27 @@ describe('gradient_boosting histogram threads', () => {
           ),
         ).toBe(true);
       }
+    } finally {
+      parallel.close();
+    }
+  });
+
+  it('ignores a wake-up without a new request (the last one is not run again)', () => {
+    const data = synthetic(50_000, 3, 2, 9);
+    const [one, two] = [0, 1].map(() => new HistogramMemory(binMatrix(data.X, 255)));
+    const parallel = new ParallelHistograms(two);
+    try {
+      parallel.awaitReady();
+      for (const mem of [one, two]) for (let i = 0; i < 50_000; i++) mem.rows[i] = (i * 7919) % 50_000;
+      one.partition(0, 50_000, 1, 90, true);
+      parallel.partition(0, 50_000, 1, 90, true);
+      // A spurious wake of the worker's wait: the request sequence is unchanged.
+      const { ctrl } = parallel as unknown as { ctrl: Int32Array };
+      Atomics.notify(ctrl, 0);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+      expect(Buffer.from(two.rows.buffer, two.rows.byteOffset, two.rows.byteLength)).toEqual(
+        Buffer.from(one.rows.buffer, one.rows.byteOffset, one.rows.byteLength),
+      );
     } finally {
       parallel.close();
     }

@@ -8,17 +8,18 @@ import { TreeEnsembleModel } from '../ensemble.js';
 import type { Tree } from '../tree.js';
 import { binMatrix } from './binning.js';
 import { GrowerWorkspace, type GrowOptions, growTree } from './grower.js';
+import { HISTOGRAM_BYTES } from './histogram.js';
 import { HistogramMemory } from './histogram-memory.js';
 import { binaryLogistic, type Loss, multinomial, squaredError } from './loss.js';
 import { ParallelHistograms } from './parallel.js';
 
 /**
- * Below this many matrix cells two threads are opt-in (`threads: 2`). They pay from about
- * 1M cells, but a process's first two-thread fit has, rarely and only under heavy machine
- * load, grown different trees than one thread; until that is found, the default stays on
- * one thread where the previous threshold had it.
+ * Where two threads are the default (`threads: 0`, a second core present), in matrix cells:
+ * from 1M cells they pay; between 10M and 20M cells (the 1M-row benchmark set is 15M) they
+ * were measured slower than one on a loaded machine (long chunks held up by a preempted
+ * worker), so one thread there; from 20M, two, as before.
  */
-const PARALLEL_MIN_CELLS = 20_000_000;
+const TWO_THREAD_CELLS = { from: 1_000_000, gapFrom: 10_000_000, gapTo: 20_000_000 };
 
 function lossFor(data: FitData): Loss {
   if (data.task === 'regression') return squaredError;
@@ -47,6 +48,7 @@ export function boost(
 ): { trees: Tree[]; base: Float64Array; loss: Loss } {
   const loss = lossFor(data);
   const mem = new HistogramMemory(binMatrix(data.X, p.max_bins));
+  mem.reserve(Math.min(fitBytes(data, p, loss), MAX_RESERVE_BYTES));
   const parallel = useThreads(p, data.X.rows * data.X.cols) ? new ParallelHistograms(mem) : undefined;
   try {
     return {
@@ -59,10 +61,25 @@ export function boost(
   }
 }
 
-/** Two threads when asked, or (threads = 0) when the data is large and a second core exists. */
+/** Beyond this a fit's histogram pool grows on demand (after the worker is ready). */
+const MAX_RESERVE_BYTES = 1 << 30;
+
+/**
+ * What boostBinned allocates in the kernel's memory: the raw scores, and the histogram pool,
+ * which never holds more than one histogram per leaf of a tree (see growTree).
+ */
+function fitBytes(data: FitData, p: GradientBoostingParams, loss: Loss): number {
+  const raw = data.X.rows * loss.outputs * 8;
+  return raw + p.max_leaf_nodes * HISTOGRAM_BYTES(data.X.cols);
+}
+
+/** Two threads when asked, or (threads = 0) in the cell ranges where they pay and a second core exists. */
 function useThreads(p: GradientBoostingParams, cells: number): boolean {
   if (p.threads === 1) return false;
-  return p.threads === 2 || (cells >= PARALLEL_MIN_CELLS && availableParallelism() > 1);
+  if (p.threads === 2) return true;
+  const { from, gapFrom, gapTo } = TWO_THREAD_CELLS;
+  const pays = cells >= from && (cells < gapFrom || cells >= gapTo);
+  return pays && availableParallelism() > 1;
 }
 
 function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: GrowerWorkspace): Tree[] {

@@ -25,22 +25,30 @@ export class HistogramMemory {
   /** The binned data, its codes living in the shared memory. */
   readonly data: BinnedData;
   readonly rows: Uint32Array;
-  /** Row r's gradient and hessian for the tree being grown, at 2r and 2r + 1 (see `loadGradients`). */
+  /**
+   * The gradient and hessian of the row whose id is at rows[i], at 2i and 2i + 1: pairs move
+   * with their rows when a node is partitioned, so a node's histogram reads them in sequence.
+   */
   private readonly pairs: Float64Array;
   /** Partition scratch: where a split's right rows wait before going back after the left ones. */
   private readonly scratch: Uint32Array;
+  /** The same for their gradient pairs. */
+  private readonly pairScratch: Float64Array;
   /** Partition table: 1 where a code goes left. */
   private readonly goLeft: Uint8Array;
   private readonly kernel: HistogramKernel;
   private readonly free: Histogram[] = [];
   private top: number;
+  /** Called before the memory grows (a worker attached to it waits to be ready first). */
+  beforeGrow: (() => void) | undefined;
 
   constructor(binned: BinnedData) {
     const n = binned.rows;
     const rowsAt = align8(binned.codes.length);
     const pairsAt = Math.ceil((rowsAt + n * 4) / 16) * 16;
     const scratchAt = pairsAt + n * 16;
-    const tableAt = scratchAt + align8(n * 4);
+    const pairScratchAt = Math.ceil((scratchAt + n * 4) / 16) * 16;
+    const tableAt = pairScratchAt + n * 16;
     this.top = tableAt + 256;
     const initial = Math.ceil((this.top + 4 * HISTOGRAM_BYTES(binned.cols)) / PAGE);
     this.memory = sharedMemory(initial, MAX_MEMORY_PAGES);
@@ -51,6 +59,7 @@ export class HistogramMemory {
     this.rows = new Uint32Array(buffer, rowsAt, n);
     this.pairs = new Float64Array(buffer, pairsAt, n * 2);
     this.scratch = new Uint32Array(buffer, scratchAt, n);
+    this.pairScratch = new Float64Array(buffer, pairScratchAt, n * 2);
     this.goLeft = new Uint8Array(buffer, tableAt, 256);
     this.kernel = instantiateKernel(this.memory);
   }
@@ -60,11 +69,25 @@ export class HistogramMemory {
     return this.free.pop() ?? this.allocate(HISTOGRAM_BYTES(this.data.cols) / 8);
   }
 
+  /**
+   * Grows the memory now so that `allocate` calls totalling `bytes` (each rounded up to 8)
+   * need no growth later: a fit reserves what it will allocate before a worker attaches.
+   */
+  reserve(bytes: number): void {
+    this.ensure(this.top + bytes);
+  }
+
+  private ensure(end: number): void {
+    const needed = Math.ceil(end / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (needed <= 0) return;
+    this.beforeGrow?.();
+    this.memory.grow(needed);
+  }
+
   /** A zeroed float64 array of `length` in the shared memory, kept for the memory's life. */
   allocate(length: number): Float64Array {
     const bytes = align8(length * 8);
-    const needed = Math.ceil((this.top + bytes) / PAGE) - this.memory.buffer.byteLength / PAGE;
-    if (needed > 0) this.memory.grow(needed);
+    this.ensure(this.top + bytes);
     // Views made before a grow stay valid: a shared memory never moves.
     const h = new Float64Array(this.memory.buffer, this.top, length);
     this.top += bytes;
@@ -80,24 +103,31 @@ export class HistogramMemory {
     this.free.push(h);
   }
 
-  /** Sets the gradients and hessians that histograms sum (per row; once per tree). */
+  /** Sets the gradients and hessians that histograms sum (by row id; once per tree), in the rows' order. */
   loadGradients(gv: GradientView): void {
-    const { pairs } = this;
+    const { pairs, rows } = this;
     const { grad, hess } = gv;
-    for (let r = 0; r < grad.length; r++) {
-      pairs[2 * r] = grad[r];
-      pairs[2 * r + 1] = hess[r];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      pairs[2 * i] = grad[r];
+      pairs[2 * i + 1] = hess[r];
     }
   }
 
-  /** Row r's gradient and hessian at 2r and 2r + 1: what histograms sum (a loss may fill it directly). */
+  /**
+   * What histograms sum, the pair at rows[i] at 2i and 2i + 1; while the rows are in id order
+   * (a tree's start) that is row r's at 2r: a loss may fill it directly then.
+   */
   get gradientPairs(): Float64Array {
     return this.pairs;
   }
 
-  /** Byte address of the gradient pairs (for a worker running the kernel). */
-  get pairsAddress(): number {
-    return this.pairs.byteOffset;
+  /** The kernel's `pairs` and `pairScratch` arguments (see wasm-kernel.ts), also for a worker. */
+  get pairBases(): { pairs: number; pairScratch: number } {
+    return {
+      pairs: (this.pairs.byteOffset - 4 * this.rows.byteOffset) | 0,
+      pairScratch: (this.pairScratch.byteOffset - 4 * this.scratch.byteOffset) | 0,
+    };
   }
 
   /** Sums gradients, hessians and counts per bin over rows[start, end), on this thread. */
@@ -111,7 +141,7 @@ export class HistogramMemory {
     const n = this.data.rows;
     const h = hist.byteOffset;
     const rows = this.rows.byteOffset + start * 4;
-    const pairs = this.pairs.byteOffset;
+    const { pairs } = this.pairBases;
     const featureBytes = HISTOGRAM_BYTES(1);
     let f = f0;
     for (; f + 4 <= f1; f += 4) this.kernel.acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
@@ -129,6 +159,7 @@ export class HistogramMemory {
     const m = end - start;
     const left = this.partLeft(start, m, feature, 0);
     this.rows.set(this.scratch.subarray(0, m - left), start + left);
+    this.pairs.set(this.pairScratch.subarray(0, 2 * (m - left)), 2 * (start + left));
     return start + left;
   }
 
@@ -145,12 +176,15 @@ export class HistogramMemory {
    */
   partLeft(start: number, m: number, feature: number, at: number): number {
     const rowsAt = this.rows.byteOffset + start * 4;
+    const { pairs, pairScratch } = this.pairBases;
     return this.kernel.part(
       rowsAt,
       m,
       feature * this.data.rows,
       this.goLeft.byteOffset,
       this.scratch.byteOffset + at * 4,
+      pairs,
+      pairScratch,
     );
   }
 
@@ -160,18 +194,32 @@ export class HistogramMemory {
   }
 
   /**
-   * Joins two halves partitioned by `partLeft` (rows [start, start + half) with right rows at
-   * scratch 0, the rest with right rows at scratch `half`) into one stable partition; returns
-   * the first right position.
+   * Joins runs partitioned by `partLeft` into one stable partition: run k covers rows
+   * [bounds[k], bounds[k + 1]) with its left rows packed at its start and its right rows at
+   * scratch[bounds[k] - start, ...), lefts[k] of them left. Returns the first right position.
    */
-  joinHalves(start: number, m: number, half: number, leftA: number, leftB: number): number {
-    const { rows, scratch } = this;
-    rows.copyWithin(start + leftA, start + half, start + half + leftB);
-    let at = start + leftA + leftB;
-    rows.set(scratch.subarray(0, half - leftA), at);
-    at += half - leftA;
-    rows.set(scratch.subarray(half, half + (m - half - leftB)), at);
-    return start + leftA + leftB;
+  joinRuns(start: number, bounds: Int32Array, lefts: Int32Array): number {
+    const runs = bounds.length - 1;
+    // Rows, then their pairs (two float64 per row).
+    let mid = start;
+    for (const [to, from, w] of [
+      [this.rows, this.scratch, 1],
+      [this.pairs, this.pairScratch, 2],
+    ] as const) {
+      let at = start;
+      for (let k = 0; k < runs; k++) {
+        if (at !== bounds[k]) to.copyWithin(w * at, w * bounds[k], w * (bounds[k] + lefts[k]));
+        at += lefts[k];
+      }
+      mid = at;
+      for (let k = 0; k < runs; k++) {
+        const right = bounds[k + 1] - bounds[k] - lefts[k];
+        const from0 = bounds[k] - start;
+        to.set(from.subarray(w * from0, w * (from0 + right)), w * at);
+        at += right;
+      }
+    }
+    return mid;
   }
 
   /**

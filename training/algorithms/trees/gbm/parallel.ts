@@ -6,44 +6,90 @@ import { histogramKernel } from './wasm-kernel.js';
 
 /**
  * A second thread running the same WebAssembly kernel on the same shared memory (codes, row
- * index, gathered gradients, histograms, partition buffers), for the two row passes of a
- * large node:
- * - a histogram: the worker sums half of the features;
- * - a partition: the worker partitions the second half of the node's rows, and the halves
- *   are joined in order.
- * Each feature is summed by exactly one thread in row order, and the joined partition is the
- * single-thread one, so trees do not depend on threads.
+ * index, ordered gradient pairs, histograms, partition buffers), for the two row passes of a
+ * large node, each cut into chunks that either thread claims (an atomic ticket):
+ * - a histogram: a chunk is a group of features (each feature summed by one thread, in row order);
+ * - a partition: a chunk is a run of the node's rows, partitioned on its own; the runs are
+ *   then joined in order into the single-thread partition.
+ * So trees do not depend on threads, nor on which thread ran which chunk; and the main thread
+ * never waits for a worker that has not started (it claims the chunks itself), only for a
+ * chunk in progress, which keeps two threads useful on a loaded machine.
  *
  * The worker runs plain JavaScript from a string: a TypeScript worker file would need the
  * tsx loader inside the worker, which vitest and the trainer's child process do not share,
- * and the bundled trainer would need a second file. It mirrors HistogramMemory.accumulate
- * and HistogramMemory.partLeft.
+ * and the bundled trainer would need a second file. Its `run` mirrors `runChunk` below.
  */
 const HISTOGRAM_TASK = 0;
 const PARTITION_TASK = 1;
 
+// ctrl slots (Int32): the request sequence, the chunk ticket, chunks completed, and the
+// worker's state (STARTING, then READY once its kernel instance exists, or FAILED). A ticket
+// is (sequence mod 2^19) << 12 | chunk count << 6 | next chunk: a thread claims a chunk by
+// compare-and-swap on it, which also proves the request (and its args) is still current.
+const [REQUEST, TICKET, COMPLETED, STATE] = [0, 1, 2, 3];
+const [STARTING, READY, FAILED] = [0, 1, -1];
+/** At most this many chunks per request (6 bits of the ticket). */
+const MAX_CHUNKS = 63;
+const ticketOf = (seq: number, chunks: number) => ((seq % (1 << 19)) << 12) | (chunks << 6);
+
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, args, n, rowsAt, pairs, featureBytes, table, scratch } = workerData;
-const { acc4, acc1, acc2, acc3, part } = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+const { module, memory, ctrl, args, bounds, lefts, n, rowsAt, pairs, pairScratch, featureBytes, table, scratch, startDelayMs } = workerData;
+const signal = (state) => { Atomics.store(ctrl, ${STATE}, state); Atomics.notify(ctrl, ${STATE}); };
+if (startDelayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, startDelayMs);
+let kernel;
+try {
+  kernel = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+} catch (e) {
+  signal(${FAILED});
+  throw e;
+}
+const { acc4, acc1, acc2, acc3, part } = kernel;
 const rest = [undefined, acc1, acc2, acc3];
+function run(k) {
+  const a = bounds[k], b = bounds[k + 1];
+  if (args[0] === ${HISTOGRAM_TASK}) {
+    const h = args[1], rows = rowsAt + args[2] * 4, m = args[3];
+    let f = a;
+    for (; f + 4 <= b; f += 4) acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
+    if (f < b) rest[b - f](h + f * featureBytes, f * n, n, rows, m, pairs);
+  } else {
+    const start = args[1];
+    lefts[k] = part(rowsAt + a * 4, b - a, args[2] * n, table, scratch + (a - start) * 4, pairs, pairScratch);
+  }
+}
+signal(${READY});
 let seen = 0;
 for (;;) {
-  Atomics.wait(ctrl, 0, seen);
-  seen = Atomics.load(ctrl, 0);
-  if (seen < 0) break;
-  if (args[0] === ${HISTOGRAM_TASK}) {
-    const h = args[1], rows = rowsAt + args[2] * 4, m = args[3], f1 = args[5];
-    let f = args[4];
-    for (; f + 4 <= f1; f += 4) acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
-    if (f < f1) rest[f1 - f](h + f * featureBytes, f * n, n, rows, m, pairs);
-  } else {
-    ctrl[2] = part(rowsAt + args[1] * 4, args[2], args[3] * n, table, scratch + args[4] * 4);
+  Atomics.wait(ctrl, ${REQUEST}, seen);
+  const next = Atomics.load(ctrl, ${REQUEST});
+  // Woken without a new request: nothing to claim.
+  if (next === seen) continue;
+  if (next < 0) break;
+  seen = next;
+  const mine = next % ${1 << 19};
+  for (;;) {
+    const t = Atomics.load(ctrl, ${TICKET});
+    const chunks = (t >> 6) & 63, k = t & 63;
+    // Another request's ticket, or every chunk claimed: done with this one.
+    if (t >>> 12 !== mine || k >= chunks) break;
+    if (Atomics.compareExchange(ctrl, ${TICKET}, t, t + 1) !== t) continue;
+    try {
+      run(k);
+    } catch (e) {
+      signal(${FAILED});
+    }
+    if (Atomics.add(ctrl, ${COMPLETED}, 1) + 1 === chunks) Atomics.notify(ctrl, ${COMPLETED});
   }
-  Atomics.store(ctrl, 1, seen);
-  Atomics.notify(ctrl, 1);
 }
 `;
+
+/**
+ * Test hooks: `workerStartDelayMs` holds each new worker back before it instantiates the
+ * kernel, so a fit's first nodes run before the worker is ready (the start-up order that a
+ * loaded machine produces by chance).
+ */
+export const parallelTestHooks = { workerStartDelayMs: 0 };
 
 /** Below this many bin updates a node is summed on one thread (waking the worker costs more). */
 const PARALLEL_MIN_UPDATES = 60_000;
@@ -51,16 +97,31 @@ const PARALLEL_MIN_UPDATES = 60_000;
 /** Below this many rows a node is partitioned on one thread. */
 const PARALLEL_MIN_PARTITION_ROWS = 20_000;
 
+/** Runs a large node's rows are partitioned in (either thread takes any run). */
+const PARTITION_CHUNKS = 4;
+
 const WORKER_TIMEOUT_MS = 120_000;
 
-/** The worker over a HistogramMemory; `close()` must be called when the fit ends. */
+/**
+ * The worker over a HistogramMemory; `close()` must be called when the fit ends.
+ *
+ * Start-up: the memory should already hold everything the fit allocates (see
+ * `HistogramMemory.reserve`), so it does not grow while the worker attaches to it; a later
+ * grow first waits until the worker is ready. Until the worker reports ready, every node is
+ * done on this thread in one piece.
+ */
 export class ParallelHistograms {
-  /** [request sequence, done sequence, partition result]: what the threads exchange. */
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(3 * 4));
-  /** A request: the task, then its arguments (see WORKER_SOURCE). */
+  /** [request sequence, chunk ticket, chunks completed, worker state]: what the threads exchange. */
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * 4));
+  /** A request: the task and its arguments (see WORKER_SOURCE). */
   private readonly args = new Float64Array(new SharedArrayBuffer(6 * 8));
+  /** Chunk k covers [bounds[k], bounds[k + 1]): features of a histogram, or rows of a partition. */
+  private readonly bounds = new Int32Array(new SharedArrayBuffer((MAX_CHUNKS + 1) * 4));
+  /** A partition chunk's left count. */
+  private readonly lefts = new Int32Array(new SharedArrayBuffer(MAX_CHUNKS * 4));
   private readonly worker: Worker;
   private seq = 0;
+  private ready = false;
 
   constructor(private readonly mem: HistogramMemory) {
     const { table, scratch } = mem.partitionAddresses;
@@ -69,64 +130,118 @@ export class ParallelHistograms {
       memory: mem.memory,
       ctrl: this.ctrl,
       args: this.args,
+      bounds: this.bounds,
+      lefts: this.lefts,
       n: mem.data.rows,
       rowsAt: mem.rows.byteOffset,
-      pairs: mem.pairsAddress,
+      ...mem.pairBases,
       featureBytes: HISTOGRAM_BYTES(1),
       table,
       scratch,
+      startDelayMs: parallelTestHooks.workerStartDelayMs,
     };
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.unref();
+    mem.beforeGrow = () => this.awaitReady();
   }
 
-  /** HistogramMemory.build, with features [cols/2, cols) summed by the worker for large nodes. */
+  /** HistogramMemory.build; a large node's features in chunks of up to four, shared with the worker. */
   build(hist: Histogram, start: number, end: number): void {
     const { mem } = this;
     const { data } = mem;
     const m = end - start;
-    if (m * data.cols < PARALLEL_MIN_UPDATES || data.cols < 2) {
+    if (m * data.cols < PARALLEL_MIN_UPDATES || data.cols < 2 || !this.isReady()) {
       mem.build(hist, start, end);
       return;
     }
     clearHistogram(hist, data);
-    const mid = Math.floor(data.cols / 2);
-    this.post([HISTOGRAM_TASK, hist.byteOffset, start, m, mid, data.cols]);
-    mem.accumulate(hist, start, m, 0, mid);
-    this.wait();
+    const chunks = featureChunks(data.cols, this.bounds);
+    this.run([HISTOGRAM_TASK, hist.byteOffset, start, m, 0, 0], chunks, (k) =>
+      mem.accumulate(hist, start, m, this.bounds[k], this.bounds[k + 1]),
+    );
   }
 
-  /** HistogramMemory.partition, the second half of a large node's rows on the worker. */
+  /** HistogramMemory.partition; a large node's rows in runs shared with the worker, joined in order. */
   partition(start: number, end: number, feature: number, bin: number, missingLeft: boolean): number {
-    const { mem } = this;
+    const { mem, bounds, lefts } = this;
     const m = end - start;
-    if (m < PARALLEL_MIN_PARTITION_ROWS) return mem.partition(start, end, feature, bin, missingLeft);
+    if (m < PARALLEL_MIN_PARTITION_ROWS || !this.isReady())
+      return mem.partition(start, end, feature, bin, missingLeft);
     mem.setSplit(bin, missingLeft);
-    const half = Math.floor(m / 2);
-    this.post([PARTITION_TASK, start + half, m - half, feature, half]);
-    const leftA = mem.partLeft(start, half, feature, 0);
-    this.wait();
-    return mem.joinHalves(start, m, half, leftA, this.ctrl[2]);
+    const chunks = Math.min(PARTITION_CHUNKS, MAX_CHUNKS);
+    for (let k = 0; k <= chunks; k++) bounds[k] = start + Math.floor((m * k) / chunks);
+    this.run([PARTITION_TASK, start, feature, 0, 0, 0], chunks, (k) => {
+      lefts[k] = mem.partLeft(bounds[k], bounds[k + 1] - bounds[k], feature, bounds[k] - start);
+    });
+    return mem.joinRuns(start, bounds.subarray(0, chunks + 1), lefts);
   }
 
-  private post(task: number[]): void {
+  /** Posts a request, claims its chunks alongside the worker, and waits for the worker's last one. */
+  private run(task: number[], chunks: number, runChunk: (k: number) => void): void {
+    const { ctrl } = this;
     this.args.set(task);
-    Atomics.store(this.ctrl, 0, ++this.seq);
-    Atomics.notify(this.ctrl, 0);
+    this.seq++;
+    Atomics.store(ctrl, COMPLETED, 0);
+    const ticket = ticketOf(this.seq, chunks);
+    Atomics.store(ctrl, TICKET, ticket);
+    Atomics.store(ctrl, REQUEST, this.seq);
+    Atomics.notify(ctrl, REQUEST);
+    for (;;) {
+      const t = Atomics.load(ctrl, TICKET);
+      const k = t - ticket;
+      if (k >= chunks) break;
+      if (Atomics.compareExchange(ctrl, TICKET, t, t + 1) !== t) continue;
+      runChunk(k);
+      Atomics.add(ctrl, COMPLETED, 1);
+    }
+    for (let done = Atomics.load(ctrl, COMPLETED); done !== chunks; done = Atomics.load(ctrl, COMPLETED)) {
+      // A crashed worker never finishes its chunk; fail the fit instead of blocking forever.
+      if (Atomics.wait(ctrl, COMPLETED, done, WORKER_TIMEOUT_MS) === 'timed-out')
+        throw new Error('gradient_boosting: histogram worker did not answer');
+    }
+    if (Atomics.load(ctrl, STATE) === FAILED) throw new Error('gradient_boosting: histogram worker failed');
   }
 
-  private wait(): void {
-    const { ctrl, seq } = this;
-    for (let done = Atomics.load(ctrl, 1); done !== seq; done = Atomics.load(ctrl, 1)) {
-      // A crashed worker never answers; fail the fit instead of blocking forever.
-      if (Atomics.wait(ctrl, 1, done, WORKER_TIMEOUT_MS) === 'timed-out')
-        throw new Error('gradient_boosting: histogram worker did not answer');
+  /** True once the worker has its kernel instance (never blocks). */
+  private isReady(): boolean {
+    if (this.ready) return true;
+    const state = Atomics.load(this.ctrl, STATE);
+    if (state === FAILED) throw new Error('gradient_boosting: histogram worker failed to start');
+    this.ready = state === READY;
+    return this.ready;
+  }
+
+  /** Blocks until the worker is ready (before the shared memory grows; tests that need the worker). */
+  awaitReady(): void {
+    while (!this.isReady()) {
+      // A worker that never starts cannot answer; fail the fit instead of blocking forever.
+      if (Atomics.wait(this.ctrl, STATE, STARTING, WORKER_TIMEOUT_MS) === 'timed-out')
+        throw new Error('gradient_boosting: histogram worker did not start');
     }
   }
 
   close(): void {
-    Atomics.store(this.ctrl, 0, -1);
-    Atomics.notify(this.ctrl, 0);
+    this.mem.beforeGrow = undefined;
+    Atomics.store(this.ctrl, REQUEST, -1);
+    Atomics.notify(this.ctrl, REQUEST);
     void this.worker.terminate();
   }
+}
+
+/**
+ * Feature chunks of four (one acc4 pass each; more per chunk past MAX_CHUNKS * 4 features),
+ * the last cut in two when that evens the count (20 features: 4 4 4 4 2 2), written to
+ * `bounds`; returns the chunk count.
+ */
+function featureChunks(cols: number, bounds: Int32Array): number {
+  const size = 4 * Math.ceil(cols / (4 * MAX_CHUNKS));
+  const ends: number[] = [];
+  for (let f = size; f < cols; f += size) ends.push(f);
+  ends.push(cols);
+  const lastStart = ends.length > 1 ? ends[ends.length - 2] : 0;
+  if (ends.length % 2 === 1 && ends.length < MAX_CHUNKS && cols - lastStart >= 2)
+    ends.splice(ends.length - 1, 0, lastStart + Math.floor((cols - lastStart) / 2));
+  bounds[0] = 0;
+  ends.forEach((e, k) => (bounds[k + 1] = e));
+  return ends.length;
 }

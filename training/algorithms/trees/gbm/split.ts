@@ -63,6 +63,7 @@ function consider(
  */
 function scanDense(s: NodeScan, f: number, base: number, last: number): void {
   const { hist, G, H, N, parent } = s;
+  const stride = STRIDE; // a local: an imported binding can cost a call per read when transpiled
   const { minSamplesLeaf: minLeaf, l2, minHessian } = s.rules;
   let best = s.gain;
   let bestBin = -1;
@@ -71,7 +72,7 @@ function scanDense(s: NodeScan, f: number, base: number, last: number): void {
   let cl = 0;
   let [gBest, hBest, cBest] = [0, 0, 0];
   for (let b = 0; b < last; b++) {
-    const o = base + b * STRIDE;
+    const o = base + b * stride;
     gl += hist[o];
     hl += hist[o + 1];
     cl += hist[o + 2];
@@ -99,7 +100,8 @@ function scanDense(s: NodeScan, f: number, base: number, last: number): void {
 /** A feature with missing rows: each threshold with them sent right, then sent left. */
 function scanWithMissing(s: NodeScan, f: number, base: number, last: number): void {
   const { hist } = s;
-  const mo = base + MISSING_BIN * STRIDE;
+  const stride = STRIDE;
+  const mo = base + MISSING_BIN * stride;
   const gm = hist[mo];
   const hm = hist[mo + 1];
   const cm = hist[mo + 2];
@@ -107,7 +109,7 @@ function scanWithMissing(s: NodeScan, f: number, base: number, last: number): vo
   let hl = 0;
   let cl = 0;
   for (let b = 0; b <= last; b++) {
-    const o = base + b * STRIDE;
+    const o = base + b * stride;
     gl += hist[o];
     hl += hist[o + 1];
     cl += hist[o + 2];

@@ -11,10 +11,13 @@
  *   code columns of n rows) of rows[0 .. m) into the four histograms at hist, hist + 6144, ...
  * - `acc1`, `acc2`, `acc3` `(...)`: the same for one, two or three features.
  * - `sub(parent, child, bytes)`: parent -= child, two float64 per SIMD instruction.
- * - `part(rows, m, col, table, scratch)`: a node's rows split by a threshold (see below).
+ * - `part(rows, m, col, table, scratch, pairs, pairScratch)`: a node's rows (and their gradient
+ *   pairs) split by a threshold (see below).
  * - `addLeaf(out, rows, m, value)`: out[rows[i]] += value for i < m (float64 out): a leaf's
  *   value into the raw scores of its rows.
- * Row r's gradient and hessian are pairs[2r], pairs[2r + 1] (one interleaved float64 array).
+ * Gradient pairs are kept in the row index's order ("ordered gradients"): the pair of the row
+ * whose id is at address a of the row index is the 16 bytes at pairs + 4a, so a node's pairs
+ * are read in sequence, not gathered by row id. `pairs` is that base (mod 2^32).
  */
 
 import {
@@ -95,14 +98,14 @@ function updateFeature(k: number): number[] {
 function accumulateBody(features: number): number[] {
   const columns: number[] = [];
   for (let k = 1; k < features; k++) columns.push(...get(COLS[k - 1]), ...get(N), ADD, ...set(COLS[k]));
-  // r = rows[i]; gh = pairs[r] (its gradient and hessian side by side)
+  // r = rows[i]; gh = the pair at position i (pairs + 4 * &rows[i]: pairs follow the rows' order)
   const row = [
     ...get(ROWS),
     ...loadI32(0),
     ...set(R),
     ...get(PAIRS),
-    ...get(R),
-    ...i32(16),
+    ...get(ROWS),
+    ...i32(4),
     MUL,
     ADD,
     ...loadV128(0),
@@ -170,17 +173,20 @@ function subtractBody(): number[] {
 }
 
 /**
- * `part(rows, m, col, table, scratch) -> left`: stable partition of the m row ids at rows by
- * table[code] (1 = left) of their code in column col. Left rows are packed from rows, right
- * ones from scratch (the caller copies them back after the left ones). Branch-free, as a
- * split's left/right is a coin flip the CPU cannot predict.
+ * `part(rows, m, col, table, scratch, pairs, pairScratch) -> left`: stable partition of the m
+ * row ids at rows by table[code] (1 = left) of their code in column col. Left rows are packed
+ * from rows, right ones from scratch (the caller copies them back after the left ones); each
+ * row's gradient pair moves with it, at pairs + 4 * (its row-id address) and pairScratch + 4 *
+ * (its scratch address). Branch-free, as a split's left/right is a coin flip the CPU cannot
+ * predict.
  */
 function partitionBody(): number[] {
-  const [ROWS, M, COL, TABLE, SCRATCH] = [0, 1, 2, 3, 4];
-  const [READ, STOP, LEFT_AT, ROW, LEFT] = [5, 6, 7, 8, 9];
+  const [ROWS, M, COL, TABLE, SCRATCH, PAIRS, PAIR_SCRATCH] = [0, 1, 2, 3, 4, 5, 6];
+  const [READ, STOP, LEFT_AT, ROW, LEFT, GH] = [7, 8, 9, 10, 11, 12];
   const add = (local: number, value: number[]) => [...get(local), ...value, ADD, ...set(local)];
+  const pairAt = (base: number, at: number) => [...get(base), ...get(at), ...i32(4), MUL, ADD];
   return [
-    ...[1, 5, I32], // READ STOP LEFT_AT ROW LEFT
+    ...[2, 5, I32, 1, V128], // READ STOP LEFT_AT ROW LEFT | GH
     ...get(ROWS),
     ...set(READ),
     ...get(ROWS),
@@ -200,6 +206,9 @@ function partitionBody(): number[] {
     ...get(READ),
     ...loadI32(0),
     ...set(ROW),
+    ...pairAt(PAIRS, READ),
+    ...loadV128(0),
+    ...set(GH),
     ...get(TABLE),
     ...get(COL),
     ...get(ROW),
@@ -211,9 +220,15 @@ function partitionBody(): number[] {
     ...get(LEFT_AT),
     ...get(ROW),
     ...storeI32(0),
+    ...pairAt(PAIRS, LEFT_AT),
+    ...get(GH),
+    ...storeV128(0),
     ...get(SCRATCH),
     ...get(ROW),
     ...storeI32(0),
+    ...pairAt(PAIR_SCRATCH, SCRATCH),
+    ...get(GH),
+    ...storeV128(0),
     ...add(LEFT_AT, [...get(LEFT), ...i32(4), MUL]),
     ...add(SCRATCH, [...i32(4), ...get(LEFT), ...i32(4), MUL, SUB]),
     ...add(READ, i32(4)),
@@ -276,7 +291,7 @@ export const MAX_MEMORY_PAGES = 65_536;
 function moduleBytes(): Uint8Array {
   const accumulateType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0];
   const subtractType = [0x60, ...vec([[I32], [I32], [I32]]), 0];
-  const partitionType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([[I32]])];
+  const partitionType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32]]), ...vec([[I32]])];
   const addLeafType = [0x60, ...vec([[I32], [I32], [I32], [F64]]), 0];
   const memoryLimits = [0x02, 0x03, ...uleb(1), ...uleb(MAX_MEMORY_PAGES)];
   const bodies = [
@@ -341,7 +356,15 @@ export interface HistogramKernel {
   acc2(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
   acc3(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
   sub(parent: number, child: number, bytes: number): void;
-  part(rows: number, m: number, col: number, table: number, scratch: number): number;
+  part(
+    rows: number,
+    m: number,
+    col: number,
+    table: number,
+    scratch: number,
+    pairs: number,
+    pairScratch: number,
+  ): number;
   addLeaf(out: number, rows: number, m: number, value: number): void;
 }
 

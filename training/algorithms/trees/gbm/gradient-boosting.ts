@@ -51,11 +51,10 @@ export function boost(
   mem.reserve(Math.min(fitBytes(data, p, loss), MAX_RESERVE_BYTES));
   const parallel = useThreads(p, data.X.rows * data.X.cols) ? new ParallelHistograms(mem) : undefined;
   try {
-    return {
-      trees: boostBinned(data, p, loss, new GrowerWorkspace(mem, parallel)),
-      base: loss.baseline(data.y),
-      loss,
-    };
+    const trees = boostBinned(data, p, loss, new GrowerWorkspace(mem, parallel));
+    // A worker that never starts would leave a two-thread fit silently on one thread: fail instead.
+    parallel?.awaitReady();
+    return { trees, base: loss.baseline(data.y), loss };
   } finally {
     parallel?.close();
   }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { type PipelineRequest, PipelineRequestSchema } from '../../contracts/pipeline.js';
 import { ExperimentNameSchema } from '../../contracts/tracking.js';
@@ -13,6 +12,7 @@ import type { PipelineName, PipelineRunner } from '../ports.js';
 import { findAlias } from '../registry/aliases.js';
 import { getModelVersion } from '../registry/versions.js';
 import { getExperiment } from '../tracking/experiments.js';
+import { newRunId, variantRunId } from '../tracking/run-id.js';
 import { getRun } from '../tracking/runs.js';
 import { appendProductionRows } from './continuous-training.js';
 import type { Experiment } from '../../contracts/tracking.js';
@@ -133,25 +133,4 @@ async function replaySource(deps: CoreDeps, experiment: Experiment): Promise<Rep
 function latestVersion(dataset: DatasetRef): DatasetRef {
   const { version: _pinned, ...latest } = dataset;
   return latest;
-}
-
-/** The run of a sweep's variant `index`: the sweep's run id with the variant's index. */
-export function variantRunId(runId: string, index: number): string {
-  return `${runId}-v${index}`;
-}
-
-/**
- * Longest run id: each training attempt is the SageMaker job `cirrus-<runId>-<8 hex>` (at most
- * 63 characters; the suffix makes a retried attempt's name new).
- */
-export const MAX_RUN_ID_LENGTH = 47;
-
-/**
- * A time-ordered run id, `YYYYMMDD-HHMMSS-mmm-<8 hex>` (28 characters): ids sort by creation
- * time, and use only letters, digits and hyphens, as SageMaker job names and S3 keys need.
- */
-export function newRunId(now: Date, random: (bytes: number) => Buffer = randomBytes): string {
-  const iso = now.toISOString(); // 2025-01-02T03:04:05.678Z
-  const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${iso.slice(20, 23)}`;
-  return `${stamp}-${random(4).toString('hex')}`;
 }

@@ -20,7 +20,7 @@ import { checkTrainable } from './trainable.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, ValidationError } from '../errors.js';
 import { createRun, ensureExperiment, getRun, transitionRun, updateExperiment } from '../tracking/index.js';
-import { MAX_RUN_ID_LENGTH, newRunId, variantRunId } from './retrain.js';
+import { MAX_RUN_ID_LENGTH, newRunId, variantRunId } from '../tracking/run-id.js';
 
 /**
  * What Validate reads from the state: the request, the run id the API allocated and the

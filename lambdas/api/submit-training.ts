@@ -17,7 +17,7 @@ import {
   resolveCustomTrainer,
   type TrainerPolicy,
 } from '../../core/pipeline/custom-trainer.js';
-import { newRunId, variantRunId } from '../../core/pipeline/retrain.js';
+import { newRunId, variantRunId } from '../../core/tracking/run-id.js';
 import { checkTrainable } from '../../core/pipeline/trainable.js';
 import type { PipelineName, PipelineRunner } from '../../core/ports.js';
 import { createRun, ensureExperiment, recordRunResults, transitionRun } from '../../core/tracking/index.js';

@@ -7,7 +7,7 @@ import type { PredictionLogRecord } from '../../contracts/serving.js';
 import { loadBuiltinDataset } from '../../core/datasets/index.js';
 import { runDriftEvaluation } from '../../core/drift/index.js';
 import { type RetrainResult } from '../../core/pipeline/retrain.js';
-import { newRunId } from '../../core/pipeline/retrain.js';
+import { newRunId } from '../../core/tracking/run-id.js';
 import { getAlias } from '../../core/registry/aliases.js';
 import { listModelVersions } from '../../core/registry/versions.js';
 import { PredictionLogWriter } from '../../core/serving/prediction-log.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { MAX_RUN_ID_LENGTH } from '../../core/pipeline/retrain.js';
+import { MAX_RUN_ID_LENGTH } from '../../core/tracking/run-id.js';
 import { DEFINITION_FILES } from '../../statemachines/substitutions.js';
 
 // The Train state's job name, evaluated by the interpreter from the very expression each ASL

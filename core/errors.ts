@@ -21,6 +21,13 @@ export class ValidationError extends CirrusError {
   }
 }
 
+/** A well-formed request that names something unusable (e.g. a dataset that does not exist). */
+export class UnprocessableError extends CirrusError {
+  constructor(message: string, field?: string) {
+    super('Unprocessable', message, 422, field);
+  }
+}
+
 /** A named thing (model, version, alias, endpoint, run, dataset) does not exist. */
 export class NotFoundError extends CirrusError {
   constructor(

@@ -1,20 +1,16 @@
 import { z } from 'zod';
-import { type PipelineRequest, PipelineRequestSchema } from '../../contracts/pipeline.js';
 import { ExperimentNameSchema } from '../../contracts/tracking.js';
-import {
-  type DatasetRef,
-  requestAlgorithms,
-  type TrainingRequestBodySchema,
-} from '../../contracts/training-request.js';
+import type { DatasetRef, TrainingRequestBodySchema } from '../../contracts/training-request.js';
 import type { CoreDeps } from '../deps.js';
 import { fromZodError, ValidationError } from '../errors.js';
-import type { PipelineName, PipelineRunner } from '../ports.js';
+import type { PipelineRunner } from '../ports.js';
 import { findAlias } from '../registry/aliases.js';
 import { getModelVersion } from '../registry/versions.js';
 import { getExperiment } from '../tracking/experiments.js';
-import { newRunId, variantRunId } from '../tracking/run-id.js';
 import { getRun } from '../tracking/runs.js';
 import { appendProductionRows } from './continuous-training.js';
+import type { TrainerPolicy } from './custom-trainer.js';
+import { type SubmittedTraining, submitTraining } from './submit-training.js';
 import type { Experiment } from '../../contracts/tracking.js';
 
 export const RetrainInputSchema = z.object({
@@ -24,16 +20,7 @@ export const RetrainInputSchema = z.object({
 });
 export type RetrainInput = z.infer<typeof RetrainInputSchema>;
 
-export interface RetrainResult {
-  /** `sweep` when the last request listed several algorithms. */
-  readonly pipeline: PipelineName;
-  readonly executionId: string;
-  /** The run; for a sweep the id its variant runs derive theirs from. */
-  readonly runId: string;
-  /** One per algorithm: `runId` itself, or `<runId>-v<i>` for the variants of a sweep. */
-  readonly runIds: readonly string[];
-  /** The request the execution was started with. */
-  readonly request: PipelineRequest | SweepRequest;
+export interface RetrainResult extends SubmittedTraining {
   /** What was replayed: `champion v3 (run …)`, or `last request` when there is no champion. */
   readonly replays: string;
   /** Continuous training: production rows appended as the dataset version this run trains on. */
@@ -46,31 +33,25 @@ interface ReplaySource {
   readonly replays: string;
 }
 
-/** A sweep's execution request: the training request with its algorithm list, run and trigger. */
-export type SweepRequest = z.infer<typeof TrainingRequestBodySchema> & {
-  readonly runId: string;
-  readonly executionId: string;
-  readonly triggeredBy: string;
-};
-
 /**
- * Starts an execution that retrains the configuration of the serving champion: the request its
- * run recorded (algorithm, hyperparameters, features, split, seed, deploy policy), on the latest
- * version of its dataset (the explicit version is dropped; Validate records the one it resolves
- * as the run's lineage). Without a champion (or a champion whose run predates recorded requests)
- * it replays the experiment's last request; a last request with several algorithms replays as a
- * sweep. With continuous training on, production rows with ground truth are first appended as a
- * new dataset version, which the run is pinned to. The run id is allocated here, so the caller
- * can link to it at once.
+ * Retrains the configuration of the serving champion: the request its run recorded (algorithm,
+ * hyperparameters, features, split, seed, deploy policy), on the latest version of its dataset
+ * (the pinned version is dropped; the submission records the one it resolves as the run's
+ * lineage). Without a champion (or a champion whose run predates recorded requests) it replays
+ * the experiment's last request; a last request with several algorithms replays as a sweep.
+ * With continuous training on, production rows with ground truth are first appended as a new
+ * dataset version, which the run is pinned to. The replay is a submission like any other
+ * (submitTraining): checked where it begins, its run created before the pipeline starts.
  *
  * @throws NotFoundError('experiment', name) when the experiment does not exist
- * @throws ValidationError (field `experiment`) when it has never been trained
+ * @throws ValidationError (field `experiment`) when it has never been trained, and whatever
+ * submitTraining refuses (e.g. a replayed target the latest dataset version no longer has)
  *
  * @example
  * const { runId, replays } = await retrain(deps, runner, { experiment: 'iris', triggeredBy: report.uri });
  */
 export async function retrain(
-  deps: CoreDeps,
+  deps: CoreDeps & { readonly trainers?: TrainerPolicy },
   runner: PipelineRunner,
   input: RetrainInput,
 ): Promise<RetrainResult> {
@@ -91,21 +72,9 @@ export async function retrain(
     appendedRows = appended.rows;
     dataset = { name: appended.dataset.name, version: appended.dataset.version };
   }
-  const runId = newRunId(deps.now());
-  // The execution is named after the run, so the run can record it before the ARN is known.
-  const replay = { ...source, experiment: name, dataset, runId, executionId: runId, triggeredBy };
-  const extra = { replays, ...(appendedRows !== undefined ? { appendedRows } : {}) };
-  const algorithms = requestAlgorithms(source);
-  if (algorithms.length > 1) {
-    const request: SweepRequest = { ...replay, algorithm: algorithms };
-    const { executionId } = await runner.start('sweep', runId, { request });
-    const runIds = algorithms.map((_, i) => variantRunId(runId, i));
-    return { pipeline: 'sweep', executionId, runId, runIds, request, ...extra };
-  }
-  const request = PipelineRequestSchema.safeParse({ ...replay, algorithm: algorithms[0] });
-  if (!request.success) throw fromZodError(request.error, 'lastRequest');
-  const { executionId } = await runner.start('training', runId, { request: request.data });
-  return { pipeline: 'training', executionId, runId, runIds: [runId], request: request.data, ...extra };
+  const replay = { ...source, experiment: name, dataset };
+  const submitted = await submitTraining({ ...deps, pipelines: runner }, replay, triggeredBy);
+  return { ...submitted, replays, ...(appendedRows !== undefined ? { appendedRows } : {}) };
 }
 
 /**

@@ -8,13 +8,6 @@ export function errorBody(code: string, message: string, field?: string) {
   return { error: field ? { code, message, field } : { code, message } };
 }
 
-/** A well-formed request that names something unusable (e.g. a dataset that does not exist). */
-export class UnprocessableError extends CirrusError {
-  constructor(message: string, field?: string) {
-    super('Unprocessable', message, 422, field);
-  }
-}
-
 /** A body sent as something other than JSON (415, naming the header). */
 export class UnsupportedMediaTypeError extends CirrusError {
   constructor(contentType: string) {

@@ -56,7 +56,7 @@ const runsNow = async () => (await listRuns(harness.deps(), { experiment: EXPERI
 describe('a training run that fails', () => {
   it('records the failure file of a trainer that exits non-zero', async () => {
     const before = await runsNow();
-    const { training, submit } = harness.pipelines({ trainerCommand: fixtureTrainer('failing-trainer.mjs') });
+    const { submit } = harness.pipelines({ trainerCommand: fixtureTrainer('failing-trainer.mjs') });
 
     const result = await submit(request());
 

@@ -7,6 +7,13 @@ import { CirrusError } from '../contracts/errors.js';
 
 export { CirrusError, fromZodError, ValidationError, type ZodIssueLike } from '../contracts/errors.js';
 
+/** A well-formed request that names something unusable (e.g. a dataset that does not exist). */
+export class UnprocessableError extends CirrusError {
+  constructor(message: string, field?: string) {
+    super('Unprocessable', message, 422, field);
+  }
+}
+
 /** A named thing (model, version, alias, endpoint, run, dataset) does not exist. */
 export class NotFoundError extends CirrusError {
   constructor(
@@ -28,13 +35,6 @@ export class ConflictError extends CirrusError {
 export class PayloadTooLargeError extends CirrusError {
   constructor(message: string) {
     super('PayloadTooLarge', message, 413);
-  }
-}
-
-/** A well-formed request that names something unusable (e.g. a dataset that does not exist). */
-export class UnprocessableError extends CirrusError {
-  constructor(message: string, field?: string) {
-    super('Unprocessable', message, 422, field);
   }
 }
 

@@ -100,8 +100,11 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
   const { dataDir, token } = options;
   const late: { runner?: LocalPipelineRunner } = {};
   // The event bus needs the runner and the handlers need the bus: tie the knot lazily.
+  // Local custom trainers are commands the training-job runner starts under the /opt/ml contract.
+  const trainers = { imagePrefixes: [], commands: true };
   const events = createLocalEvents({
-    deps,
+    // Retraining replays requests through the same submission as the API, with its trainers.
+    deps: { ...deps, trainers },
     dataDir,
     runner: {
       start: (pipeline, name, input) => requireRunner(late.runner).start(pipeline, name, input),
@@ -118,8 +121,6 @@ async function startOnEmulators(emulators: Emulators, options: ResolvedOptions):
   late.runner = runner;
   const recovered = await closeInterruptedExecutions(deps, pipelines.executions);
 
-  // Local custom trainers are commands the training-job runner starts under the /opt/ml contract.
-  const trainers = { imagePrefixes: [], commands: true };
   const listening: { url?: string } = {}; // known once the server listens; model cards read it per request
   const context: ApiContext = {
     deps,

@@ -58,17 +58,69 @@ function targetOf(data: ParsedCsv, config: TrainingJobConfig, classes?: readonly
   return { y: new Float64Array(0) };
 }
 
+/** What the fit step produced: the model, its preprocessing, and the rows it saw. */
+interface Fitted {
+  readonly model: FittedModel;
+  readonly pre: Preprocessor;
+  readonly features: readonly FeatureSpec[];
+  readonly frame: FeatureFrame;
+  readonly target: EncodedTarget;
+  readonly X: ReturnType<typeof transform>;
+  /** The model's predictions on its own training rows. */
+  readonly trainPredictions: Predictions;
+  readonly hyperparameters: Record<string, unknown>;
+  readonly tuning?: TuningResult;
+}
+
+/** The evaluated rows: the test channel when there is one, else the training rows. */
+interface Evaluated {
+  readonly frame: FeatureFrame;
+  readonly predictions: Predictions;
+  readonly metrics: MetricsFile['metrics'];
+  readonly training: MetricsFile['training'];
+  readonly on: 'train' | 'test';
+  readonly rows: number;
+}
+
 /**
- * Trains one model from CSV bytes: validates the job, hyperparameters and data, fits the
- * preprocessing and the algorithm, exports model.onnx with the contract inside, and evaluates
- * on the test channel (or the training rows when there is none). Bad input throws a
- * ValidationError whose message starts with the offending field.
+ * Trains one model from CSV bytes: fits the preprocessing and the algorithm (`fit`), exports
+ * model.onnx with its contract inside (`contract`), and scores it on the test channel, or the
+ * training rows when there is none (`evaluateOn`). The trainer's input is parsed here, at its
+ * process boundary; bad input throws a ValidationError whose message starts with the field.
  */
 export function train(
   config: TrainingJobConfig,
   trainCsv: Uint8Array | string,
   testCsv?: Uint8Array | string,
 ): TrainResult {
+  const fitted = fit(config, trainCsv);
+  const contract = contractOf(config, fitted);
+  const onnx = exportModel(fitted.model, fitted.pre, contract, TRAINER_VERSION);
+  const evaluated = evaluateOn(config, fitted, testCsv);
+  return {
+    onnx,
+    contract,
+    metrics: {
+      kind: 'cirrus.metrics',
+      schemaVersion: 1,
+      evaluatedOn: evaluated.on,
+      score: evaluated.metrics.score,
+      metrics: evaluated.metrics,
+      training: evaluated.training,
+      ...(fitted.tuning ? { tuning: fitted.tuning } : {}),
+    },
+    predictions: evaluated.predictions,
+    evaluatedFrame: evaluated.frame,
+    hyperparameters: fitted.hyperparameters,
+    rows: { train: fitted.frame.rows, test: evaluated.rows },
+    model: fitted.model,
+    preprocessor: fitted.pre,
+    features: fitted.features,
+  };
+}
+
+/** Fits the preprocessing, then the algorithm (with the chosen candidate when the job tunes). */
+function fit(config: TrainingJobConfig, trainCsv: Uint8Array | string): Fitted {
   const { job } = config;
   const spec = algorithmSpec(job.algorithm, job.task);
   const impl = algorithmImpl(job.algorithm, job.task);
@@ -98,54 +150,49 @@ export function train(
   }
   const model = impl.fit(data, hyperparameters);
   const trainPredictions = model.predict(X);
+  return {
+    model,
+    pre,
+    features,
+    frame,
+    target,
+    X,
+    trainPredictions,
+    hyperparameters,
+    ...(tuning ? { tuning } : {}),
+  };
+}
+
+/** The model contract serving reads: features in ONNX input order, classes or clusters. */
+function contractOf(config: TrainingJobConfig, fitted: Fitted): ModelContract {
+  const { job } = config;
+  const { target, frame, pre, X, trainPredictions } = fitted;
   const clusters = job.task === 'clustering' ? (trainPredictions.distances?.length ?? 0) / X.rows : undefined;
   const categories = new Map(frame.categoricalNames.map((n, j) => [n, pre.categories[j]]));
-  const contract: ModelContract = {
+  return {
     kind: 'cirrus.model-contract',
     schemaVersion: 1,
     task: job.task,
     algorithm: job.algorithm,
-    features: contractFeatures(features, job, categories),
+    features: contractFeatures(fitted.features, job, categories),
     ...(job.target ? { target: job.target } : {}),
     ...(target.classes ? { classes: [...target.classes] } : {}),
     ...(clusters ? { clusters } : {}),
   };
-  const onnx = exportModel(model, pre, contract, TRAINER_VERSION);
+}
+
+/** Scores the training rows, and the test channel when given (the one reported). */
+function evaluateOn(config: TrainingJobConfig, fitted: Fitted, testCsv?: Uint8Array | string): Evaluated {
+  const { model, target, X, frame, pre, features, trainPredictions } = fitted;
   const training = evaluate(trainPredictions, target.y, target.classes, X);
-  let evaluated = {
-    frame,
-    predictions: trainPredictions,
-    metrics: training,
-    on: 'train' as 'train' | 'test',
-    rows: 0,
-  };
-  if (testCsv !== undefined) {
-    const testData = parseChannel(testCsv, 'test', config);
-    const testFrame = buildFrame(testData, features);
-    const testTarget = targetOf(testData, config, target.classes);
-    const Xtest = transform(pre, testFrame);
-    const predictions = model.predict(Xtest);
-    const metrics = evaluate(predictions, testTarget.y, target.classes, Xtest);
-    evaluated = { frame: testFrame, predictions, metrics, on: 'test', rows: testFrame.rows };
+  if (testCsv === undefined) {
+    return { frame, predictions: trainPredictions, metrics: training, training, on: 'train', rows: 0 };
   }
-  return {
-    onnx,
-    contract,
-    metrics: {
-      kind: 'cirrus.metrics',
-      schemaVersion: 1,
-      evaluatedOn: evaluated.on,
-      score: evaluated.metrics.score,
-      metrics: evaluated.metrics,
-      training,
-      ...(tuning ? { tuning } : {}),
-    },
-    predictions: evaluated.predictions,
-    evaluatedFrame: evaluated.frame,
-    hyperparameters,
-    rows: { train: frame.rows, test: evaluated.rows },
-    model,
-    preprocessor: pre,
-    features,
-  };
+  const testData = parseChannel(testCsv, 'test', config);
+  const testFrame = buildFrame(testData, features);
+  const testTarget = targetOf(testData, config, target.classes);
+  const Xtest = transform(pre, testFrame);
+  const predictions = model.predict(Xtest);
+  const metrics = evaluate(predictions, testTarget.y, target.classes, Xtest);
+  return { frame: testFrame, predictions, metrics, training, on: 'test', rows: testFrame.rows };
 }

@@ -9,6 +9,7 @@ import type { CoreDeps } from '../deps.js';
 import { fromZodError, ValidationError } from '../errors.js';
 import { type RetrainResult, retrain } from '../pipeline/retrain.js';
 import type { PipelineRunner } from '../ports.js';
+import type { TrainerPolicy } from '../pipeline/custom-trainer.js';
 import { DETAIL_TYPES } from './rules.js';
 
 /**
@@ -22,7 +23,7 @@ import { DETAIL_TYPES } from './rules.js';
  * export const handler = (event: unknown) => retrainOnEvent(deps, runner, event);
  */
 export async function retrainOnEvent(
-  deps: CoreDeps,
+  deps: CoreDeps & { readonly trainers?: TrainerPolicy },
   runner: PipelineRunner,
   event: unknown,
 ): Promise<RetrainResult> {

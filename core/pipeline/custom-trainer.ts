@@ -17,15 +17,18 @@ export const NO_CUSTOM_TRAINERS: TrainerPolicy = { imagePrefixes: [], commands: 
  * @throws ValidationError naming `trainer.image` or `trainer.command`.
  */
 export function resolveCustomTrainer(trainer: CustomTrainer, policy: TrainerPolicy): CustomTrainer {
-  if (trainer.command) {
+  // A replayed request carries the command as the image its first submission encoded.
+  const replayed = trainer.image?.startsWith(LOCAL_COMMAND_IMAGE_PREFIX) ?? false;
+  if (trainer.command || replayed) {
     if (!policy.commands) {
       throw new ValidationError(
         'trainer.command: commands run only on the local runtime; here give trainer.image (an ECR image)',
         'trainer.command',
       );
     }
+    if (!trainer.command) return trainer;
     const image = `${LOCAL_COMMAND_IMAGE_PREFIX}${Buffer.from(JSON.stringify(trainer.command)).toString('base64url')}`;
-    // Only the image travels on: the request is re-parsed by Validate (one of image or command).
+    // Only the image travels on: the SageMaker TrainingImage of the Train state.
     return { image };
   }
   const image = trainer.image ?? '';

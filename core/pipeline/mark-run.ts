@@ -11,6 +11,7 @@ import { TuningResultSchema } from '../../contracts/metrics.js';
 import type { Run, RunStatus } from '../../contracts/tracking.js';
 import { getJson } from '../artifacts/index.js';
 import type { CoreDeps } from '../deps.js';
+import { variantRunId } from '../tracking/run-id.js';
 import { fromZodError, NotFoundError } from '../errors.js';
 import { setModelVersionStatus } from '../registry/index.js';
 import { getRun, transitionRun } from '../tracking/index.js';
@@ -90,11 +91,13 @@ function deploymentText(deployment: { promoted: boolean; reason: string } | unde
 const FailedStateSchema = z
   .object({
     error: TaskErrorSchema.optional(),
-    /** Absent when Validate failed before creating the run. */
+    /** Absent when Validate failed: the run is then the submission's, still QUEUED. */
     run: payload(z.object({ runId: z.string() }).loose()).optional(),
-    /** The API's pre-allocated run id (the run may exist as QUEUED). */
+    /** An execution input's run id (executions from before the submission put it in the request). */
     runId: z.string().optional(),
     request: z.object({ runId: z.string().optional() }).loose().optional(),
+    /** A sweep variant's index: its run is `<runId>-v<index>`. */
+    variantIndex: z.number().int().min(0).optional(),
     registration: payload(RegisterOutputSchema).optional(),
     deployment: z.unknown().optional(),
   })
@@ -104,7 +107,7 @@ const FailedStateSchema = z
  * Pipeline step MarkFailed: records the caught error as a one-line reason (`describeTaskError`:
  * the function's message, or the training job's FailureReason) and moves the run to FAILED. A
  * version registered before a deploy step failed is archived: a failed run
- * leaves nothing to serve. When Validate refused the request there may be no run to mark.
+ * leaves nothing to serve. An execution not started by a submission may have no run to mark.
  */
 export async function markFailed(deps: CoreDeps, input: unknown): Promise<MarkRunOutput> {
   const parsed = FailedStateSchema.safeParse(input);
@@ -112,7 +115,7 @@ export async function markFailed(deps: CoreDeps, input: unknown): Promise<MarkRu
   const state = parsed.data;
   const { error, reason } = describeTaskError(state.error);
   const text = `${error}: ${reason}`;
-  const runId = state.run?.Payload.runId ?? state.runId ?? state.request?.runId;
+  const runId = state.run?.Payload.runId ?? submittedRunId(state);
   const run = runId === undefined ? undefined : await findRun(deps, runId);
   let status: RunStatus | null = run?.status ?? null;
   if (run && (run.status === 'QUEUED' || run.status === 'RUNNING')) {
@@ -148,4 +151,11 @@ async function findRun(deps: CoreDeps, runId: string): Promise<Run | undefined> 
 
 function durationOf(deps: CoreDeps, run: Run): number {
   return Math.max(0, deps.now().getTime() - Date.parse(run.createdAt));
+}
+
+/** The run the submission created for this execution (or for this sweep variant). */
+function submittedRunId(state: z.infer<typeof FailedStateSchema>): string | undefined {
+  const runId = state.runId ?? state.request?.runId;
+  if (runId === undefined || state.variantIndex === undefined) return runId;
+  return variantRunId(runId, state.variantIndex);
 }

@@ -1,4 +1,3 @@
-import { algorithmSpec, parseHyperparameters } from '../../contracts/algorithms.js';
 import { type PrepareOutput, PipelineRequestSchema, ValidateOutputSchema } from '../../contracts/pipeline.js';
 import {
   JOB_FILE,
@@ -7,7 +6,7 @@ import {
   splitHyperparametersFile,
   toHyperparametersFile,
 } from '../../contracts/training-job.js';
-import { defaultSplit, trainerHyperparameters, usesCirrusTrainer } from '../../contracts/training-request.js';
+import { defaultSplit, trainerHyperparameters } from '../../contracts/training-request.js';
 import { getArtifact, putArtifact, toS3Uri } from '../artifacts/index.js';
 import { findColumn, parseCsv, splitRows, toCsv, toStrings } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
@@ -55,9 +54,8 @@ export async function prepare(deps: CoreDeps, input: unknown): Promise<PrepareOu
     putArtifact(deps, { key: keys.train, body: toCsv(csv.columns, split.train), contentType: 'text/csv' }),
     putArtifact(deps, { key: keys.test, body: toCsv(csv.columns, split.test), contentType: 'text/csv' }),
   ]);
+  // Checked once by submitTraining; the trainer parses them at its own process boundary.
   const raw = trainerHyperparameters(request, request.algorithm);
-  // Validated again by the trainer; parsed here so a bad value fails before a job is paid for.
-  if (usesCirrusTrainer(request)) parseHyperparameters(algorithmSpec(request.algorithm, request.task), raw);
   const job = {
     task: request.task,
     algorithm: request.algorithm,

@@ -1,20 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { type PipelineRequest, PipelineRequestSchema } from '../../contracts/pipeline.js';
 import { ExperimentNameSchema } from '../../contracts/tracking.js';
-import {
-  type DatasetRef,
-  requestAlgorithms,
-  type TrainingRequestBodySchema,
-} from '../../contracts/training-request.js';
+import type { DatasetRef, TrainingRequestBodySchema } from '../../contracts/training-request.js';
 import type { CoreDeps } from '../deps.js';
 import { fromZodError, ValidationError } from '../errors.js';
-import type { PipelineName, PipelineRunner } from '../ports.js';
+import type { PipelineRunner } from '../ports.js';
 import { findAlias } from '../registry/aliases.js';
 import { getModelVersion } from '../registry/versions.js';
 import { getExperiment } from '../tracking/experiments.js';
 import { getRun } from '../tracking/runs.js';
 import { appendProductionRows } from './continuous-training.js';
+import type { TrainerPolicy } from './custom-trainer.js';
+import { type SubmittedTraining, submitTraining } from './submit-training.js';
 import type { Experiment } from '../../contracts/tracking.js';
 
 export const RetrainInputSchema = z.object({
@@ -24,16 +20,7 @@ export const RetrainInputSchema = z.object({
 });
 export type RetrainInput = z.infer<typeof RetrainInputSchema>;
 
-export interface RetrainResult {
-  /** `sweep` when the last request listed several algorithms. */
-  readonly pipeline: PipelineName;
-  readonly executionId: string;
-  /** The run; for a sweep the id its variant runs derive theirs from. */
-  readonly runId: string;
-  /** One per algorithm: `runId` itself, or `<runId>-v<i>` for the variants of a sweep. */
-  readonly runIds: readonly string[];
-  /** The request the execution was started with. */
-  readonly request: PipelineRequest | SweepRequest;
+export interface RetrainResult extends SubmittedTraining {
   /** What was replayed: `champion v3 (run …)`, or `last request` when there is no champion. */
   readonly replays: string;
   /** Continuous training: production rows appended as the dataset version this run trains on. */
@@ -46,31 +33,25 @@ interface ReplaySource {
   readonly replays: string;
 }
 
-/** A sweep's execution request: the training request with its algorithm list, run and trigger. */
-export type SweepRequest = z.infer<typeof TrainingRequestBodySchema> & {
-  readonly runId: string;
-  readonly executionId: string;
-  readonly triggeredBy: string;
-};
-
 /**
- * Starts an execution that retrains the configuration of the serving champion: the request its
- * run recorded (algorithm, hyperparameters, features, split, seed, deploy policy), on the latest
- * version of its dataset (the explicit version is dropped; Validate records the one it resolves
- * as the run's lineage). Without a champion (or a champion whose run predates recorded requests)
- * it replays the experiment's last request; a last request with several algorithms replays as a
- * sweep. With continuous training on, production rows with ground truth are first appended as a
- * new dataset version, which the run is pinned to. The run id is allocated here, so the caller
- * can link to it at once.
+ * Retrains the configuration of the serving champion: the request its run recorded (algorithm,
+ * hyperparameters, features, split, seed, deploy policy), on the latest version of its dataset
+ * (the pinned version is dropped; the submission records the one it resolves as the run's
+ * lineage). Without a champion (or a champion whose run predates recorded requests) it replays
+ * the experiment's last request; a last request with several algorithms replays as a sweep.
+ * With continuous training on, production rows with ground truth are first appended as a new
+ * dataset version, which the run is pinned to. The replay is a submission like any other
+ * (submitTraining): checked where it begins, its run created before the pipeline starts.
  *
  * @throws NotFoundError('experiment', name) when the experiment does not exist
- * @throws ValidationError (field `experiment`) when it has never been trained
+ * @throws ValidationError (field `experiment`) when it has never been trained, and whatever
+ * submitTraining refuses (e.g. a replayed target the latest dataset version no longer has)
  *
  * @example
  * const { runId, replays } = await retrain(deps, runner, { experiment: 'iris', triggeredBy: report.uri });
  */
 export async function retrain(
-  deps: CoreDeps,
+  deps: CoreDeps & { readonly trainers?: TrainerPolicy },
   runner: PipelineRunner,
   input: RetrainInput,
 ): Promise<RetrainResult> {
@@ -91,21 +72,9 @@ export async function retrain(
     appendedRows = appended.rows;
     dataset = { name: appended.dataset.name, version: appended.dataset.version };
   }
-  const runId = newRunId(deps.now());
-  // The execution is named after the run, so the run can record it before the ARN is known.
-  const replay = { ...source, experiment: name, dataset, runId, executionId: runId, triggeredBy };
-  const extra = { replays, ...(appendedRows !== undefined ? { appendedRows } : {}) };
-  const algorithms = requestAlgorithms(source);
-  if (algorithms.length > 1) {
-    const request: SweepRequest = { ...replay, algorithm: algorithms };
-    const { executionId } = await runner.start('sweep', runId, { request });
-    const runIds = algorithms.map((_, i) => variantRunId(runId, i));
-    return { pipeline: 'sweep', executionId, runId, runIds, request, ...extra };
-  }
-  const request = PipelineRequestSchema.safeParse({ ...replay, algorithm: algorithms[0] });
-  if (!request.success) throw fromZodError(request.error, 'lastRequest');
-  const { executionId } = await runner.start('training', runId, { request: request.data });
-  return { pipeline: 'training', executionId, runId, runIds: [runId], request: request.data, ...extra };
+  const replay = { ...source, experiment: name, dataset };
+  const submitted = await submitTraining({ ...deps, pipelines: runner }, replay, triggeredBy);
+  return { ...submitted, replays, ...(appendedRows !== undefined ? { appendedRows } : {}) };
 }
 
 /**
@@ -133,25 +102,4 @@ async function replaySource(deps: CoreDeps, experiment: Experiment): Promise<Rep
 function latestVersion(dataset: DatasetRef): DatasetRef {
   const { version: _pinned, ...latest } = dataset;
   return latest;
-}
-
-/** The run of a sweep's variant `index`: the sweep's run id with the variant's index. */
-export function variantRunId(runId: string, index: number): string {
-  return `${runId}-v${index}`;
-}
-
-/**
- * Longest run id: each training attempt is the SageMaker job `cirrus-<runId>-<8 hex>` (at most
- * 63 characters; the suffix makes a retried attempt's name new).
- */
-export const MAX_RUN_ID_LENGTH = 47;
-
-/**
- * A time-ordered run id, `YYYYMMDD-HHMMSS-mmm-<8 hex>` (28 characters): ids sort by creation
- * time, and use only letters, digits and hyphens, as SageMaker job names and S3 keys need.
- */
-export function newRunId(now: Date, random: (bytes: number) => Buffer = randomBytes): string {
-  const iso = now.toISOString(); // 2025-01-02T03:04:05.678Z
-  const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${iso.slice(20, 23)}`;
-  return `${stamp}-${random(4).toString('hex')}`;
 }

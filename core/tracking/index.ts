@@ -15,8 +15,8 @@ export {
   getRun,
   type ListRunsInput,
   listRuns,
-  newRunId,
   recordRunResults,
   type TransitionRunInput,
   transitionRun,
 } from './runs.js';
+export { MAX_RUN_ID_LENGTH, newRunId, variantRunId } from './run-id.js';

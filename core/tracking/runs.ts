@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   RUN_TRANSITIONS,
@@ -18,16 +17,8 @@ import { checkUpdate } from '../storage/checked-update.js';
 import { isConditionFailed, parseItem, queryAll } from '../storage/dynamo.js';
 import { trackingKeys } from '../storage/keys.js';
 import { getExperiment } from './experiments.js';
+import { newRunId } from './run-id.js';
 import { resultUpdates } from './run-update.js';
-
-/** A time-ordered run id: `20300101T000000Z-3f9a1c`. */
-export function newRunId(now: Date): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
 
 /**
  * Creates a QUEUED run in an existing experiment.

@@ -2,6 +2,7 @@ import type { CirrusEvent } from '../../contracts/events.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { runDriftForAllEndpoints } from '../../core/drift/run.js';
 import { retrainOnEvent } from '../../core/events/retrain-target.js';
+import type { TrainerPolicy } from '../../core/pipeline/custom-trainer.js';
 import {
   DRIFT_SCHEDULE_RULE,
   RETRAIN_EVENT_RULES,
@@ -22,7 +23,8 @@ export { ScheduleState } from './schedule-state.js';
 export { LocalScheduler, type ScheduledJob } from './scheduler.js';
 
 export interface LocalEventsOptions {
-  readonly deps: CoreDeps;
+  /** `trainers`: the custom trainers a replayed request may name (none when absent). */
+  readonly deps: CoreDeps & { readonly trainers?: TrainerPolicy };
   /** Starts the training state machine (the retrain rules' target calls it). */
   readonly runner: PipelineRunner;
   /** Schedule state lives in `<dataDir>/events/`, dead letters in `<dataDir>/dead-letters/`. */

@@ -7,7 +7,7 @@ import type { PredictionLogRecord } from '../../contracts/serving.js';
 import { loadBuiltinDataset } from '../../core/datasets/index.js';
 import { runDriftEvaluation } from '../../core/drift/index.js';
 import { type RetrainResult } from '../../core/pipeline/retrain.js';
-import { newRunId } from '../../core/pipeline/retrain.js';
+import { submitTraining } from '../../core/pipeline/submit-training.js';
 import { getAlias } from '../../core/registry/aliases.js';
 import { listModelVersions } from '../../core/registry/versions.js';
 import { PredictionLogWriter } from '../../core/serving/prediction-log.js';
@@ -98,8 +98,7 @@ describe('drift → ModelDriftDetected → retraining of the champion, offline',
   it('trains the first champion through the real pipeline', async () => {
     const { deps } = emulators;
     await loadBuiltinDataset(deps, 'iris');
-    const runId = newRunId(deps.now());
-    const { executionId } = await runner.start('training', runId, { request: { ...request, runId } });
+    const { executionId } = await submitTraining({ ...deps, pipelines: runner }, request, 'api');
     const done = await runner.wait(executionId);
     expect(done, JSON.stringify(done)).toMatchObject({ status: 'SUCCEEDED' });
     expect((await getAlias(deps, { model: 'iris', alias: 'champion' })).version).toBe(1);
@@ -107,9 +106,8 @@ describe('drift → ModelDriftDetected → retraining of the champion, offline',
 
   it('a later request (svc, policy manual) registers v2 without serving it: the last request is not the champion', async () => {
     const { deps } = emulators;
-    const runId = newRunId(deps.now());
-    const later = { ...request, algorithm: 'svc', policy: 'manual' as const, runId };
-    const { executionId } = await runner.start('training', runId, { request: later });
+    const later = { ...request, algorithm: 'svc', policy: 'manual' as const };
+    const { executionId } = await submitTraining({ ...deps, pipelines: runner }, later, 'api');
     expect(await runner.wait(executionId)).toMatchObject({ status: 'SUCCEEDED' });
     expect((await getAlias(deps, { model: 'iris', alias: 'champion' })).version).toBe(1);
   });

@@ -37,7 +37,7 @@ beforeAll(async () => {
 describe('state data under the 256 KiB limit', () => {
   it(`sweeps ${ALGORITHMS.length} algorithms over ${CLASSES} classes; the gathered variants stay small`, async () => {
     let pickBestInput: State | undefined;
-    const { sweep } = harness.pipelines({
+    const { submit } = harness.pipelines({
       wrap: {
         PickBest: (real) => async (payload) => {
           pickBestInput = payload as State;
@@ -46,14 +46,14 @@ describe('state data under the 256 KiB limit', () => {
       },
     });
 
-    const result = await sweep.run({
-      request: trainingRequest({
+    const result = await submit(
+      trainingRequest({
         experiment: 'hundred',
         dataset: { name: 'hundred' },
         target: 'label',
         algorithm: ALGORITHMS,
       }),
-    });
+    );
 
     expect(result.status, `${result.error}: ${result.cause}`).toBe('SUCCEEDED');
     const variants: State[] = pickBestInput?.variants ?? [];
@@ -71,7 +71,7 @@ describe('state data under the 256 KiB limit', () => {
 
   it('fails the execution with States.DataLimitExceeded, which States.ALL does not catch, when a task answers more', async () => {
     let markedFailed = 0;
-    const { training } = harness.pipelines({
+    const { submit } = harness.pipelines({
       wrap: {
         Register: (real) => async (payload) => ({
           ...((await real(payload)) as object),
@@ -84,14 +84,14 @@ describe('state data under the 256 KiB limit', () => {
       },
     });
 
-    const result = await training.run({
-      request: trainingRequest({
+    const result = await submit(
+      trainingRequest({
         experiment: 'hundred-one',
         dataset: { name: 'hundred' },
         target: 'label',
         algorithm: 'naive_bayes',
       }),
-    });
+    );
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.DataLimitExceeded');

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Run } from '../../contracts/tracking.js';
 import { parseS3Uri } from '../../core/artifacts/index.js';
 import { BUILTIN_DATASETS_DIR, registerDataset } from '../../core/datasets/index.js';
+import { CirrusError } from '../../core/errors.js';
 import { describeTaskError } from '../../core/pipeline/task-error.js';
 import { getExperiment, listRuns } from '../../core/tracking/index.js';
 import type { ExecutionResult } from '../../local/stepfunctions/index.js';
@@ -28,7 +29,7 @@ const EXPERIMENT = 'faults';
 beforeAll(async () => {
   const csv = await readFile(join(BUILTIN_DATASETS_DIR, 'iris.csv'));
   await registerDataset(harness.deps(), { name: 'flowers', csv });
-  const result = await harness.pipelines().training.run({ request: request() });
+  const result = await harness.pipelines().submit(request());
   expect(result.status).toBe('SUCCEEDED');
   expect(await championOf(harness.deps(), EXPERIMENT)).toBe(1);
 });
@@ -56,9 +57,9 @@ const runsNow = async () => (await listRuns(harness.deps(), { experiment: EXPERI
 describe('a training run that fails', () => {
   it('records the failure file of a trainer that exits non-zero', async () => {
     const before = await runsNow();
-    const { training } = harness.pipelines({ trainerCommand: fixtureTrainer('failing-trainer.mjs') });
+    const { submit } = harness.pipelines({ trainerCommand: fixtureTrainer('failing-trainer.mjs') });
 
-    const result = await training.run({ request: request() });
+    const result = await submit(request());
 
     expect(result.error).toBe('States.TaskFailed');
     await expectFailedRun(
@@ -70,9 +71,11 @@ describe('a training run that fails', () => {
 
   it('fails in Evaluate when the trainer wrote a corrupt model.onnx', async () => {
     const before = await runsNow();
-    const { training } = harness.pipelines({ trainerCommand: fixtureTrainer('corrupting-trainer.mjs') });
+    const { training, submit } = harness.pipelines({
+      trainerCommand: fixtureTrainer('corrupting-trainer.mjs'),
+    });
 
-    const result = await training.run({ request: request() });
+    const result = await submit(request());
 
     const failedState = (await training.getExecution(result.executionId))?.events.find(
       (e) => e.type === 'StateFailed',
@@ -96,7 +99,7 @@ describe('a training run that fails', () => {
       },
     });
 
-    const result = await pipelines.training.run({ request: request() });
+    const result = await pipelines.submit(request());
 
     expect(deleted).toMatch(/\/datasets\/flowers\/[0-9a-f]{64}\/data\.csv$/);
     await expectFailedRun(result, before, new RegExp(`^NotFoundError: artifact '${deleted}' not found$`));
@@ -109,7 +112,7 @@ describe('a training run that fails', () => {
 
     const result = await harness
       .pipelines()
-      .training.run({ request: request({ algorithm: 'naive_bayes', dataset: { name: 'flowers-again' } }) });
+      .submit(request({ algorithm: 'naive_bayes', dataset: { name: 'flowers-again' } }));
 
     expect(result.status).toBe('SUCCEEDED');
     expect(outputOf(result).registration.Payload.version).toBe(2);
@@ -132,9 +135,9 @@ describe('a Train attempt that fails after its job was created', () => {
       },
     });
 
-    const result = await pipelines.training.run({
-      request: request({ algorithm: 'naive_bayes', dataset: { name: 'flowers-retry' } }),
-    });
+    const result = await pipelines.submit(
+      request({ algorithm: 'naive_bayes', dataset: { name: 'flowers-retry' } }),
+    );
 
     expect(result.status, result.cause).toBe('SUCCEEDED');
     const runId = outputOf(result).run.Payload.runId;
@@ -153,7 +156,7 @@ describe('a Train attempt that fails after its job was created', () => {
   });
 });
 
-describe('Validate refuses a bad request before any training job', () => {
+describe('the submission refuses a bad request before any run or training job', () => {
   it.each([
     [
       'an unknown algorithm',
@@ -179,17 +182,15 @@ describe('Validate refuses a bad request before any training job', () => {
   ])('refuses %s, naming the field', async (_what, overrides, field, message) => {
     const pipelines = harness.pipelines();
 
-    const result = await pipelines.training.run({
-      request: request({ experiment: 'refused', ...overrides }),
-    });
+    const error = await pipelines.submit(request({ experiment: 'refused', ...overrides })).catch((e) => e);
 
-    expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('ValidationError');
-    const { reason } = describeTaskError({ Error: result.error, Cause: result.cause });
-    expect(reason.startsWith(`${field}: `), reason).toBe(true);
-    expect(reason).toMatch(message);
+    expect(error).toBeInstanceOf(CirrusError);
+    expect(error.field).toBe(field);
+    expect(error.message.startsWith(`${field}: `), error.message).toBe(true);
+    expect(error.message).toMatch(message);
+    // One check, one status: a column the dataset lacks is unusable (422), as a missing dataset is.
+    expect(error.status).toBe((overrides as { target?: string }).target ? 422 : 400);
     expect(pipelines.jobsStarted()).toBe(0);
-    expect(outputOf(result).run).toBeUndefined();
     await expect(getExperiment(harness.deps(), { name: 'refused' })).rejects.toThrow(
       "experiment 'refused' not found",
     );
@@ -200,14 +201,14 @@ describe('Validate refuses a bad request before any training job', () => {
     await registerDataset(harness.deps(), { name: 'flowers-long', csv: iris });
     const pipelines = harness.pipelines();
 
-    const result = await pipelines.training.run({
-      request: request({
+    const result = await pipelines.submit(
+      request({
         experiment: 'long-param',
         dataset: { name: 'flowers-long' },
         trainer: { command: [process.execPath, '-e', '0'] },
         hyperparameters: { note: 'n'.repeat(2501) },
       }),
-    });
+    );
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('ValidationError');
@@ -221,11 +222,11 @@ describe('Validate refuses a bad request before any training job', () => {
   it('refuses a dataset that does not exist, naming it', async () => {
     const pipelines = harness.pipelines();
 
-    const result = await pipelines.training.run({ request: request({ dataset: { name: 'nowhere' } }) });
+    const error = await pipelines.submit(request({ dataset: { name: 'nowhere' } })).catch((e) => e);
 
-    expect(result.error).toBe('NotFoundError');
-    expect(describeTaskError({ Error: result.error, Cause: result.cause }).reason).toBe(
-      "dataset 'nowhere' not found",
+    expect(error).toMatchObject({ name: 'UnprocessableError', status: 422, field: 'dataset.name' });
+    expect(error.message).toBe(
+      "dataset.name: dataset 'nowhere' not found (register it with POST /v1/datasets)",
     );
     expect(pipelines.jobsStarted()).toBe(0);
   });

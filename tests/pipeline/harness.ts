@@ -7,6 +7,8 @@ import type { ModelVersion } from '../../contracts/registry.js';
 import type { Run } from '../../contracts/tracking.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { NotFoundError } from '../../core/errors.js';
+import { type SubmittedTraining, submitTraining } from '../../core/pipeline/submit-training.js';
+import type { PipelineRunner } from '../../core/ports.js';
 import { findAlias, listModelVersions } from '../../core/registry/index.js';
 import { getRun, listRuns } from '../../core/tracking/index.js';
 import { type Emulators, startEmulators } from '../../local/emulators/index.js';
@@ -43,7 +45,19 @@ export interface PipelineHarness {
   readonly deps: () => CoreDeps;
   readonly dataDir: () => string;
   /** The real ASL files on the local interpreter, the real handlers, the local job runner. */
-  pipelines(options?: PipelineOptions): LocalPipelines & { readonly jobsStarted: () => number };
+  pipelines(options?: PipelineOptions): HarnessPipelines;
+}
+
+export interface HarnessPipelines extends LocalPipelines {
+  readonly jobsStarted: () => number;
+  /**
+   * Submits a training request as the API does (submitTraining: checked once, its runs created,
+   * the state machine started) and waits for the execution to end.
+   */
+  submit(
+    body: Record<string, unknown>,
+    triggeredBy?: string,
+  ): Promise<ExecutionResult & { submitted: SubmittedTraining }>;
 }
 
 /**
@@ -88,10 +102,31 @@ export function usePipelineHarness(): PipelineHarness {
         },
         retryIntervalMs: 0,
       });
-      return { ...pipelines, jobsStarted: () => jobs };
+      const ended = new Map<string, Promise<ExecutionResult>>();
+      const runner: PipelineRunner = {
+        async start(pipeline, name, input) {
+          const machine = pipeline === 'sweep' ? pipelines.sweep : pipelines.training;
+          const started = await machine.start(input, { name });
+          ended.set(started.executionId, started.done);
+          return { executionId: started.executionId };
+        },
+        describe: () => Promise.reject(new Error('not used by the pipeline harness')),
+      };
+      const submit = async (body: Record<string, unknown>, triggeredBy = 'api') => {
+        const submitted = await submitTraining(
+          { ...deps(), pipelines: runner, trainers: LOCAL_TRAINERS },
+          body,
+          triggeredBy,
+        );
+        return { ...(await ended.get(submitted.executionId)!), submitted };
+      };
+      return { ...pipelines, jobsStarted: () => jobs, submit };
     },
   };
 }
+
+/** The local runtime's custom trainers: commands under the /opt/ml contract. */
+export const LOCAL_TRAINERS = { imagePrefixes: [], commands: true } as const;
 
 /** The training request body (tests override fields). */
 export function trainingRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {

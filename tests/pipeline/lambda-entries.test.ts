@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltinDataset } from '../../core/datasets/index.js';
+import { submitTraining } from '../../core/pipeline/submit-training.js';
 import { getRun } from '../../core/tracking/index.js';
 import { depsFromEnv } from '../../lambdas/env.js';
 import { handler as applyPolicyHandler } from '../../lambdas/pipeline/apply-policy.js';
@@ -40,7 +41,15 @@ const request = {
 
 describe('lambdas/pipeline entries', () => {
   it('Validate creates the RUNNING run; MarkFailed (same function as MarkSucceeded) fails it', async () => {
-    const out = (await validateHandler({ runId: 'lambda-run-1', request })) as { runId: string };
+    // The run comes from the one submission; the starter is the AWS control plane, so a fake.
+    const started: unknown[] = [];
+    const pipelines = {
+      start: async (_p: string, name: string, input: unknown) => (started.push(input), { executionId: name }),
+      describe: () => Promise.reject(new Error('unused')),
+    };
+    const { runId } = await submitTraining({ ...deps(), pipelines }, request, 'api');
+    const out = (await validateHandler(started[0])) as { runId: string };
+    expect(out.runId).toBe(runId);
     expect((await getRun(deps(), { runId: out.runId })).status).toBe('RUNNING');
 
     await markRunHandler({
@@ -49,17 +58,16 @@ describe('lambdas/pipeline entries', () => {
       error: { Error: 'States.Timeout', Cause: 'Task timed out after 900 seconds' },
     });
 
-    const run = await getRun(deps(), { runId: 'lambda-run-1' });
+    const run = await getRun(deps(), { runId });
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('States.Timeout: Task timed out after 900 seconds');
   });
 
   it('throws the typed error whose name the state machine’s Catch sees', async () => {
-    const error = await Promise.resolve(validateHandler({ request: { ...request, testSize: 0 } })).catch(
-      (e) => e,
-    );
+    // An execution no submission started has no run to load.
+    const error = await Promise.resolve(validateHandler({ request })).catch((e) => e);
 
-    expect(error).toMatchObject({ name: 'ValidationError', field: 'testSize' });
+    expect(error).toMatchObject({ name: 'ValidationError', field: 'request.runId' });
   });
 
   it('serves PickBest from the deploy-policy function when the payload has variants', async () => {

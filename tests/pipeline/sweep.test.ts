@@ -3,6 +3,7 @@ import { loadBuiltinDataset } from '../../core/datasets/index.js';
 import { findAlias, getModelVersion } from '../../core/registry/index.js';
 import { getEndpoint } from '../../core/serving/endpoints.js';
 import { retrain } from '../../core/pipeline/retrain.js';
+import { ValidationError } from '../../core/errors.js';
 import { getExperiment, getRun } from '../../core/tracking/index.js';
 import { localPipelineRunner } from '../../local/pipeline-runner.js';
 import {
@@ -22,13 +23,13 @@ const EXPERIMENT = 'iris-sweep';
 beforeAll(async () => {
   await loadBuiltinDataset(harness.deps(), 'iris');
   // A weak first champion (a depth-1 tree) that the sweep's best must beat.
-  const first = await harness.pipelines().training.run({
-    request: trainingRequest({
+  const first = await harness.pipelines().submit(
+    trainingRequest({
       experiment: EXPERIMENT,
       algorithm: 'decision_tree',
       hyperparameters: { max_depth: 1 },
     }),
-  });
+  );
   expect(first.status).toBe('SUCCEEDED');
   expect(await championOf(harness.deps(), EXPERIMENT)).toBe(1);
 });
@@ -36,21 +37,10 @@ beforeAll(async () => {
 describe('a sweep over three algorithms', () => {
   it('trains each as its own run, registers all, and deploys the best', async () => {
     const deps = harness.deps();
-    const { sweep } = harness.pipelines();
+    const { submit } = harness.pipelines();
     const algorithms = ['logistic_regression', 'naive_bayes', 'decision_tree'];
 
-    const result = await sweep.run(
-      {
-        // What the API puts in a sweep's request: every variant's Validate sees only `request`.
-        request: trainingRequest({
-          experiment: EXPERIMENT,
-          algorithm: algorithms,
-          runId: 'sweep-1',
-          executionId: 'sweep-exec-1',
-        }),
-      },
-      { name: 'sweep-exec-1' },
-    );
+    const result = await submit(trainingRequest({ experiment: EXPERIMENT, algorithm: algorithms }));
 
     expect(result.status, result.cause).toBe('SUCCEEDED');
     const { variants, deployment } = outputOf(result) as State;
@@ -59,9 +49,11 @@ describe('a sweep over three algorithms', () => {
       [1, 'SUCCEEDED'],
       [2, 'SUCCEEDED'],
     ]);
-    const runs = await Promise.all(algorithms.map((_, i) => getRun(deps, { runId: `sweep-1-v${i}` })));
+    const { runId, runIds, executionId } = result.submitted;
+    expect(runIds).toEqual(algorithms.map((_, i) => `${runId}-v${i}`));
+    const runs = await Promise.all(runIds.map((id) => getRun(deps, { runId: id })));
     expect(runs.map((r) => [r.algorithm, r.status, r.executionId])).toEqual(
-      algorithms.map((a) => [a, 'SUCCEEDED', 'sweep-exec-1']),
+      algorithms.map((a) => [a, 'SUCCEEDED', executionId]),
     );
     const versions = await Promise.all(
       variants.map((v: State) =>
@@ -117,19 +109,40 @@ describe('a sweep over three algorithms', () => {
     ]);
   });
 
-  it('goes on when one variant is refused, and deploys among the others', async () => {
+  it('refuses a sweep naming an unknown algorithm before any run starts', async () => {
+    const pipelines = harness.pipelines();
+    const body = trainingRequest({ experiment: EXPERIMENT, algorithm: ['quantum_forest', 'naive_bayes'] });
+
+    const error = await pipelines.submit(body).catch((e) => e);
+
+    expect(error).toMatchObject({ name: 'ValidationError', field: 'algorithm' });
+    expect(pipelines.jobsStarted()).toBe(0);
+  });
+
+  it('goes on when one variant fails, and deploys among the others', async () => {
     const deps = harness.deps();
     const before = (await versionsOf(deps, EXPERIMENT)).length;
     const champion = await championOf(deps, EXPERIMENT);
-
-    const result = await harness.pipelines().sweep.run({
-      request: trainingRequest({ experiment: EXPERIMENT, algorithm: ['quantum_forest', 'naive_bayes'] }),
+    // Fault injection: the first variant's Validate fails (its run is FAILED by MarkVariantFailed).
+    const pipelines = harness.pipelines({
+      wrap: {
+        Validate: (real) => async (payload) => {
+          if ((payload as { variantIndex?: number }).variantIndex === 0)
+            throw new ValidationError('algorithm: refused (fault injection)', 'algorithm');
+          return real(payload);
+        },
+      },
     });
+
+    const result = await pipelines.submit(
+      trainingRequest({ experiment: EXPERIMENT, algorithm: ['knn', 'naive_bayes'] }),
+    );
 
     expect(result.status).toBe('SUCCEEDED');
     const { variants, deployment } = outputOf(result) as State;
     expect(variants[0]).toMatchObject({ status: 'FAILED', error: { Error: 'ValidationError' } });
     expect(variants[1].status).toBe('SUCCEEDED');
+    expect((await getRun(deps, { runId: result.submitted.runIds[0]! })).status).toBe('FAILED');
     expect(await versionsOf(deps, EXPERIMENT)).toHaveLength(before + 1);
     // naive_bayes was a candidate of the first sweep, whose best is champion: it cannot beat it.
     expect(deployment.Payload).toMatchObject({ candidates: 1, promoted: false, champion });
@@ -141,9 +154,9 @@ describe('the ab_test policy', () => {
     const deps = harness.deps();
     const champion = await championOf(deps, EXPERIMENT);
 
-    const result = await harness.pipelines().training.run({
-      request: trainingRequest({ experiment: EXPERIMENT, algorithm: 'knn', policy: 'ab_test' }),
-    });
+    const result = await harness
+      .pipelines()
+      .submit(trainingRequest({ experiment: EXPERIMENT, algorithm: 'knn', policy: 'ab_test' }));
 
     expect(result.status, result.cause).toBe('SUCCEEDED');
     const { registration, deployment } = outputOf(result);

@@ -13,8 +13,8 @@ const harness = usePipelineHarness();
 
 async function train(overrides: Record<string, unknown>) {
   const deps = harness.deps();
-  const { training } = harness.pipelines();
-  const result = await training.run({ request: trainingRequest(overrides) });
+  const { training, submit } = harness.pipelines();
+  const result = await submit(trainingRequest(overrides));
   expect(result.error, result.cause).toBeUndefined();
   const out = outputOf(result);
   const run = await runOf(deps, result);

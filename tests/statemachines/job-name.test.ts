@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { MAX_RUN_ID_LENGTH } from '../../core/pipeline/retrain.js';
+import { MAX_RUN_ID_LENGTH } from '../../core/tracking/run-id.js';
 import { DEFINITION_FILES } from '../../statemachines/substitutions.js';
 
 // The Train state's job name, evaluated by the interpreter from the very expression each ASL
-// file holds, with the longest run id Validate lets through.
+// file holds, with the longest run id allowed (MAX_RUN_ID_LENGTH; submissions allocate 28-32).
 const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const files = Object.entries(DEFINITION_FILES).filter(([name]) => name !== 'batch');
 

@@ -4,11 +4,11 @@ import { RunSchema } from '../../../contracts/tracking.js';
 import { TrainingRequestBodySchema } from '../../../contracts/training-request.js';
 import { NotFoundError, ValidationError } from '../../../core/errors.js';
 import { retrain } from '../../../core/pipeline/retrain.js';
+import { submitTraining } from '../../../core/pipeline/submit-training.js';
 import type { ExecutionEvent, ExecutionSummary } from '../../../core/ports.js';
 import { getExperiment, getRun, listRuns } from '../../../core/tracking/index.js';
 import type { ApiContext } from '../context.js';
 import { defineRoute } from '../route.js';
-import { submitTraining } from '../submit-training.js';
 import { ExperimentParams, RunParams } from './params.js';
 
 const tag = 'training';
@@ -54,14 +54,20 @@ export function mountRunRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       status: 202,
       response: SubmittedSchema,
     },
-    ({ params, body }) => {
+    async ({ params, body }) => {
       if (body.experiment !== undefined && body.experiment !== params.experiment) {
         throw new ValidationError(
           `experiment: '${body.experiment}' does not match the path's '${params.experiment}'`,
           'experiment',
         );
       }
-      return submitTraining(deps, pipelines, { experiment: params.experiment, body, trainers: ctx.trainers });
+      const submitted = await submitTraining(
+        { ...deps, pipelines, trainers: ctx.trainers },
+        { ...body, experiment: params.experiment },
+        'api',
+      );
+      const { experiment, pipeline, executionId, runId, runIds } = submitted;
+      return { experiment, pipeline, executionId, runId, runIds: [...runIds] };
     },
   );
   defineRoute(
@@ -84,7 +90,10 @@ export function mountRunRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       }),
     },
     async ({ params }) => {
-      const started = await retrain(deps, pipelines, { experiment: params.experiment, triggeredBy: 'api' });
+      const started = await retrain({ ...deps, trainers: ctx.trainers }, pipelines, {
+        experiment: params.experiment,
+        triggeredBy: 'api',
+      });
       const { pipeline, executionId, runId, runIds, replays, appendedRows } = started;
       const datasetVersion = started.request.dataset.version;
       return {

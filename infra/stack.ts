@@ -77,6 +77,12 @@ export class CirrusStack extends Stack {
       driftSchedule: this.config.driftSchedule,
       retrainSchedules: this.config.retrainSchedules,
     });
+    const trainerImagePrefix = customTrainerRepositoryPrefix
+      ? `${this.account}.dkr.ecr.${this.region}.${this.urlSuffix}/${customTrainerRepositoryPrefix}`
+      : undefined;
+    // Retraining replays a run through the same submission checks as the API, custom trainers included.
+    if (trainerImagePrefix)
+      this.drift.retrainFunction.addEnvironment('CIRRUS_TRAINER_IMAGE_PREFIX', trainerImagePrefix);
     this.api = new PredictionApi(this, 'PredictionApi', {
       ...shared,
       data,
@@ -84,9 +90,7 @@ export class CirrusStack extends Stack {
       ...machines,
       batch: this.batch,
       eventBus: this.drift.bus,
-      customTrainerImagePrefix: customTrainerRepositoryPrefix
-        ? `${this.account}.dkr.ecr.${this.region}.${this.urlSuffix}/${customTrainerRepositoryPrefix}`
-        : undefined,
+      customTrainerImagePrefix: trainerImagePrefix,
       retrainSchedules: {
         retrainFunction: this.drift.retrainFunction,
         rulePrefix: this.drift.retrainRulePrefix,

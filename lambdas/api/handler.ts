@@ -2,6 +2,7 @@ import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { EventPublisher, PipelineRunner } from '../../core/ports.js';
 import { deadLettersFromEnv } from '../dead-letters-env.js';
+import { trainerPolicyFromEnv } from '../trainer-policy-env.js';
 import {
   lambdaDeps,
   lambdaEventPublisher,
@@ -41,11 +42,7 @@ const container = lazy(() => {
     schedules: scheduleSyncFromEnv(),
     deadLetters: deadLettersFromEnv(),
     builtinDatasetsDir: process.env.CIRRUS_BUILTIN_DATASETS_DIR || undefined,
-    trainers: {
-      // CDK context key cirrus:customTrainerRepositoryPrefix, as an ECR image prefix.
-      imagePrefixes: (process.env.CIRRUS_TRAINER_IMAGE_PREFIX || '').split(',').filter(Boolean),
-      commands: false,
-    },
+    trainers: trainerPolicyFromEnv(),
   };
   const { app, close } = createApp(ctx);
   return { close, handler: handle(app) };

@@ -1,13 +1,19 @@
 import type { CoreDeps } from '../../core/deps.js';
 import { retrainOnEvent } from '../../core/events/retrain-target.js';
 import type { RetrainResult } from '../../core/pipeline/retrain.js';
+import type { TrainerPolicy } from '../../core/pipeline/custom-trainer.js';
 import type { PipelineRunner } from '../../core/ports.js';
 import { lambdaDeps, lambdaPipelineRunner } from '../env.js';
+import { trainerPolicyFromEnv } from '../trainer-policy-env.js';
 
 /** The handler over given deps (tests hand emulator deps and a local runner). */
-export function createRetrainHandler(deps: () => CoreDeps, runner: () => PipelineRunner) {
+export function createRetrainHandler(
+  deps: () => CoreDeps,
+  runner: () => PipelineRunner,
+  trainers: TrainerPolicy = trainerPolicyFromEnv(),
+) {
   return async (event: unknown): Promise<Pick<RetrainResult, 'runId' | 'executionId'>> => {
-    const { runId, executionId } = await retrainOnEvent(deps(), runner(), event);
+    const { runId, executionId } = await retrainOnEvent({ ...deps(), trainers }, runner(), event);
     console.log(
       JSON.stringify({
         message: 'retraining started',

@@ -40,12 +40,17 @@ describe('CirrusStack, settings from context', () => {
     );
     const resources = ecr.map((s) => JSON.stringify(s.Resource));
     expect(resources.some((r) => r.includes(':repository/ml-team/*'))).toBe(true);
+    // The API and the retrain function both submit training, so both accept the same images.
     const fns = Object.values(synth.template.findResources('AWS::Lambda::Function'));
-    const prefixes = fns
-      .map((f) => f.Properties.Environment?.Variables?.CIRRUS_TRAINER_IMAGE_PREFIX)
-      .filter(Boolean);
-    expect(prefixes).toHaveLength(1);
-    expect(JSON.stringify(prefixes[0])).toContain('ml-team/');
+    const withPrefix = fns.filter((f) => f.Properties.Environment?.Variables?.CIRRUS_TRAINER_IMAGE_PREFIX);
+    expect(withPrefix.map((f) => f.Properties.Description as string).sort()).toEqual([
+      expect.stringMatching(/^Cirrus API: management/),
+      expect.stringMatching(/^Cirrus retraining/),
+    ]);
+    for (const f of withPrefix)
+      expect(JSON.stringify(f.Properties.Environment.Variables.CIRRUS_TRAINER_IMAGE_PREFIX)).toContain(
+        'ml-team/',
+      );
   });
 
   it('applies the log retention, name prefix and drift schedule', () => {

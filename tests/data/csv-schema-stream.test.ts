@@ -35,7 +35,7 @@ describe('csvSchemaOfStream', () => {
   });
 
   it('judges a column with more distinct labels than it tracks by the share seen, as parseCsv would', async () => {
-    const n = MAX_TRACKED_DISTINCT + 500;
+    const n = 2 * MAX_TRACKED_DISTINCT + 500;
     const lines = Array.from({ length: n }, (_, i) => `${i},word ${i} and more`);
     const csv = encode(`id,label\n${lines.join('\n')}\n`);
     const schema = await csvSchemaOfStream([csv]);

@@ -78,7 +78,10 @@ export interface RecordDatasetInput {
  * body, a built-in file, a presigned upload): the same bytes return the existing version (made
  * latest again); a new one writes `data.csv` and `schema.json`, then the version item, then latest.
  */
-export async function recordDatasetVersion(deps: CoreDeps, input: RecordDatasetInput): Promise<DatasetRecord> {
+export async function recordDatasetVersion(
+  deps: CoreDeps,
+  input: RecordDatasetInput,
+): Promise<DatasetRecord> {
   const { name, schema } = input;
   const version = schema.sha256;
   const existing = await findVersion(deps, name, version);

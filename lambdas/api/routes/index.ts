@@ -4,6 +4,7 @@ import type { ApiContext } from '../context.js';
 import { mountAbTestRoutes } from './ab-tests.js';
 import { mountBatchRoutes } from './batch.js';
 import { mountCatalogRoutes } from './catalog.js';
+import { mountDatasetUploadRoutes } from './dataset-uploads.js';
 import { mountDatasetRoutes } from './datasets.js';
 import { registerDriftRoutes } from './drift.js';
 import { mountEndpointRoutes } from './endpoints.js';
@@ -18,6 +19,7 @@ import { mountRunRoutes } from './runs.js';
 /** Mounts every route group. Each group lives in its own file. */
 export function mountRoutes(app: OpenAPIHono, ctx: ApiContext, serving: PredictContext): void {
   mountCatalogRoutes(app);
+  mountDatasetUploadRoutes(app, ctx.deps);
   mountDatasetRoutes(app, ctx);
   mountExperimentRoutes(app, ctx);
   mountRunRoutes(app, ctx);

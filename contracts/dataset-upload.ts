@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { DatasetNameSchema } from './dataset.js';
 
+/** The routes of a large CSV's path around the request-body limit: presigned PUT, then complete. */
+export const UPLOAD_ROUTES = {
+  create: '/v1/datasets/uploads',
+  complete: '/v1/datasets/uploads/{uploadId}/complete',
+} as const;
+
 /** S3's limit on one PUT (5 GiB); a bigger file would need a multipart upload. */
 export const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
 

@@ -5,16 +5,11 @@ import {
   CompleteDatasetUploadSchema,
   DatasetUploadRequestSchema,
   DatasetUploadSchema,
+  UPLOAD_ROUTES,
 } from '../../../contracts/dataset-upload.js';
 import type { CoreDeps } from '../../../core/deps.js';
 import { completeDatasetUpload, createDatasetUpload } from '../../../core/datasets/uploads.js';
 import { defineRoute } from '../route.js';
-
-/** The routes of a large CSV's path around the request-body limit: presigned PUT, then complete. */
-export const UPLOAD_ROUTES = {
-  create: '/v1/datasets/uploads',
-  complete: '/v1/datasets/uploads/{uploadId}/complete',
-} as const;
 
 /**
  * Large dataset uploads: `POST /v1/datasets/uploads` hands out a presigned PUT URL for the file,

@@ -132,6 +132,17 @@ async function startPlatform(dir: string): Promise<{ child: ChildProcess; env: R
   throw new Error('cirrus local up did not answer /health within 150 s');
 }
 
+/** The failed run's last status reason and failing state, from `cirrus train --json`. */
+function failure(stdout: string): string {
+  try {
+    const run = JSON.parse(stdout).runs?.[0];
+    const failed = run?.execution?.history?.filter((e: { type: string }) => /Failed/.test(e.type)) ?? [];
+    return `${run?.status}: ${run?.statusHistory?.at(-1)?.reason}; ${JSON.stringify(failed.at(-1) ?? {}).slice(0, 1500)}`;
+  } catch {
+    return stdout.slice(0, 2000);
+  }
+}
+
 interface HistoryEvent {
   type: string;
   at: string;
@@ -180,7 +191,7 @@ async function main(): Promise<void> {
       [...args, '--target', 'target', '--algorithm', 'gradient_boosting', '--json'],
       env,
     );
-    if (train.code !== 0) throw new Error(`train failed: ${train.stderr}`);
+    if (train.code !== 0) throw new Error(`train failed: ${train.stderr}${failure(train.stdout)}`);
     const run = JSON.parse(train.stdout).runs[0];
     console.log(
       `train (cirrus train, whole run): ${((performance.now() - t0) / 1000).toFixed(1)} s, status ${run.status}, accuracy ${run.metrics?.accuracy?.toFixed(4)}`,

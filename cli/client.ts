@@ -71,6 +71,19 @@ function networkReason(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * fetch, sent again once when a GET meets ECONNRESET: a kept-alive socket the server closed
+ * just as the request went out (its idle timer fires late when its event loop was busy).
+ */
+async function fetchOnce(url: URL, init: RequestInit & { method: string }): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if (init.method !== 'GET' || networkReason(error) !== 'ECONNRESET') throw error;
+    return fetch(url, init);
+  }
+}
+
 /** A small JSON client for the Cirrus API, local (bearer token) or deployed (SigV4). */
 export class CirrusClient {
   readonly baseUrl: URL;
@@ -101,7 +114,7 @@ export class CirrusClient {
     const headers = await this.headers(method, url, payload);
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: payload });
+      res = await fetchOnce(url, { method, headers, body: payload });
     } catch (error) {
       const reason = networkReason(error);
       if (reason) throw new ConnectionError(this.url, reason);

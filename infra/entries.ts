@@ -5,6 +5,7 @@
 export const LAMBDA_ENTRIES = {
   api: 'lambdas/api/handler.ts',
   predict: 'lambdas/api/predict-handler.ts',
+  datasetUploads: 'lambdas/api/dataset-uploads-handler.ts',
   logIngest: 'lambdas/log-ingest/handler.ts',
   validate: 'lambdas/pipeline/validate.ts',
   prepare: 'lambdas/pipeline/prepare.ts',

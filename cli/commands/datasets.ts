@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { Argument, type Command } from 'commander';
 import { seg } from '../client.js';
 import { clientFor } from '../context.js';
 import { algorithmsTable, datasetDetail, datasetsTable } from '../format/catalog.js';
-import { emit, say, short } from '../output.js';
+import { emit, output, say, short } from '../output.js';
 import type { AlgorithmView, DatasetRecord } from '../types.js';
+import { INLINE_UPLOAD_MAX_BYTES, uploadLargeCsv } from './dataset-upload.js';
 
 export const BUILTIN_DATASETS = ['iris', 'wine', 'breast_cancer', 'diabetes', 'digits'] as const;
 
@@ -48,15 +49,26 @@ function registerDatasetLoadCommands(datasets: Command): void {
     .argument('<file>', 'CSV file')
     .option('--name <name>', 'dataset name (default: the file name without extension)')
     .option('--description <text>', 'what the data is')
-    .addHelpText('after', '\nExamples:\n  $ cirrus datasets upload ./houses.csv --name houses\n')
+    .addHelpText(
+      'after',
+      '\nFiles over 4 MiB stream to a presigned URL (up to 5 GiB) with a progress bar on stderr;\n' +
+        'the API checks the upload (size, sha256, header) before registering it.\n' +
+        '\nExamples:\n  $ cirrus datasets upload ./houses.csv --name houses\n  $ cirrus datasets upload ./clicks-1m.csv --description "a month of clicks"\n',
+    )
     .action(async (file: string, opts: { name?: string; description?: string }, cmd: Command) => {
-      const csv = await readFile(file, 'utf8');
       const name = opts.name ?? basename(file, extname(file));
-      const record = await clientFor(cmd).post<DatasetRecord>('/v1/datasets', {
-        name,
-        csv,
-        ...(opts.description ? { description: opts.description } : {}),
-      });
+      const client = clientFor(cmd);
+      const description = opts.description ? { description: opts.description } : {};
+      const record =
+        (await stat(file)).size > INLINE_UPLOAD_MAX_BYTES
+          ? await uploadLargeCsv(client, { file, name, ...description }, (line) => {
+              if (!output.json) process.stderr.write(`${line}\n`);
+            })
+          : await client.post<DatasetRecord>('/v1/datasets', {
+              name,
+              csv: await readFile(file, 'utf8'),
+              ...description,
+            });
       emit(record, () => {
         say(`uploaded ${record.name}@${short(record.version)}: ${record.rowCount} rows`);
         say(datasetDetail(record));

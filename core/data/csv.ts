@@ -20,7 +20,8 @@ function records(text: string, field: string): string[][] {
   }
 }
 
-function checkHeader(header: string[] | undefined, field: string): string[] {
+/** The header's trimmed column names; refuses an empty, unnamed, duplicated or numeric header. */
+export function checkHeader(header: string[] | undefined, field: string): string[] {
   if (!header || header.length === 0 || header.every((h) => h.trim() === '')) {
     throw new ValidationError(`${field}: the file is empty (no header row)`, field);
   }

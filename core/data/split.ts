@@ -31,7 +31,9 @@ function stratified(labels: readonly string[], testSize: number, seed: number): 
   const test: number[] = [];
   for (const key of [...byClass.keys()].sort()) {
     const rows = shuffleInPlace(byClass.get(key) ?? [], rng);
-    test.push(...rows.slice(0, Math.round(rows.length * testSize)));
+    // A loop, not push(...rows): spreading a class's 100k+ rows overflows the call stack.
+    const take = Math.round(rows.length * testSize);
+    for (let i = 0; i < take; i++) test.push(rows[i]!);
   }
   return test;
 }

@@ -7,8 +7,9 @@ import {
   type DatasetVersionRef,
   DatasetVersionSchema,
 } from '../../contracts/dataset.js';
+import type { DatasetSchema } from '../../contracts/dataset-schema.js';
 import { putArtifact, putJson } from '../artifacts/index.js';
-import { parseCsv } from '../data/index.js';
+import { csvSchemaOfStream } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
 import { fromZodError, NotFoundError, ValidationError } from '../errors.js';
 import { toS3Uri } from '../artifacts/uri.js';
@@ -44,22 +45,56 @@ export interface RegisterDatasetInput {
  * // iris.version === sha256 of the bytes; iris.uri === 's3://cirrus-artifacts/datasets/iris/<sha>/data.csv'
  */
 export async function registerDataset(deps: CoreDeps, input: RegisterDatasetInput): Promise<DatasetRecord> {
-  const name = DatasetNameSchema.safeParse(input.name);
-  if (!name.success) throw fromZodError(name.error, 'name');
   const bytes = typeof input.csv === 'string' ? new TextEncoder().encode(input.csv) : input.csv;
-  const { schema } = parseCsv(bytes, { field: 'csv' });
+  const name = checkedName(input.name);
+  const schema = await csvSchemaOfStream([bytes], { field: 'csv' });
+  return recordDatasetVersion(deps, {
+    ...input,
+    name,
+    schema,
+    writeData: (key) => putArtifact(deps, { key, body: bytes, contentType: 'text/csv' }),
+  });
+}
+
+/** The dataset name, parsed; a ValidationError naming `name` otherwise. */
+export function checkedName(name: string): string {
+  const parsed = DatasetNameSchema.safeParse(name);
+  if (!parsed.success) throw fromZodError(parsed.error, 'name');
+  return parsed.data;
+}
+
+export interface RecordDatasetInput {
+  readonly name: string;
+  /** The CSV's schema (`csvSchemaOfStream`): its sha256 is the version. */
+  readonly schema: DatasetSchema;
+  readonly description?: string;
+  readonly appended?: DatasetAppended;
+  /** Stores the CSV's bytes at `key`; called only for a new version, after every check. */
+  readonly writeData: (key: string) => Promise<unknown>;
+}
+
+/**
+ * The one registration path of a dataset version, whichever way its bytes arrived (a request
+ * body, a built-in file, a presigned upload): the same bytes return the existing version (made
+ * latest again); a new one writes `data.csv` and `schema.json`, then the version item, then latest.
+ */
+export async function recordDatasetVersion(
+  deps: CoreDeps,
+  input: RecordDatasetInput,
+): Promise<DatasetRecord> {
+  const { name, schema } = input;
   const version = schema.sha256;
-  const existing = await findVersion(deps, name.data, version);
+  const existing = await findVersion(deps, name, version);
   if (existing) {
     await makeLatest(deps, existing);
     return existing;
   }
   if (schema.rowCount === 0) throw new ValidationError('csv: the file has a header but no data rows', 'csv');
-  const dataKey = datasetArtifactKeys.data(name.data, version);
-  const schemaKey = datasetArtifactKeys.schema(name.data, version);
+  const dataKey = datasetArtifactKeys.data(name, version);
+  const schemaKey = datasetArtifactKeys.schema(name, version);
   // Checked before any object is written: a record DynamoDB cannot hold leaves nothing behind.
   const record = checkedRecord({
-    name: name.data,
+    name,
     version,
     schema,
     uri: toS3Uri(deps.bucket, dataKey),
@@ -70,10 +105,7 @@ export async function registerDataset(deps: CoreDeps, input: RegisterDatasetInpu
     description: input.description,
     appended: input.appended,
   });
-  await Promise.all([
-    putArtifact(deps, { key: dataKey, body: bytes, contentType: 'text/csv' }),
-    putJson(deps, { key: schemaKey, value: schema }),
-  ]);
+  await Promise.all([input.writeData(dataKey), putJson(deps, { key: schemaKey, value: schema })]);
   const stored = await putVersion(deps, record);
   await makeLatest(deps, stored);
   return stored;

@@ -20,9 +20,11 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTION_DEFAULTS, STACK_DEFAULTS } from '../defaults.js';
 import { PREDICTION_LINE_KEY } from '../../core/serving/log-lines.js';
+import { UPLOAD_ROUTES } from '../../contracts/dataset-upload.js';
 import { LAMBDA_ENTRIES } from '../entries.js';
 import type { BatchPredictions } from './batch-predictions.js';
 import { CirrusFunction } from './cirrus-function.js';
+import { datasetUploadsFunction } from './dataset-uploads.js';
 import {
   type CirrusData,
   type DataAccess,
@@ -133,6 +135,8 @@ export class PredictionApi extends Construct {
   readonly stage: HttpStage;
   readonly predictFunction: CirrusFunction;
   readonly managementFunction: CirrusFunction;
+  /** Presigns dataset uploads and completes them; may write under `datasets/` only. */
+  readonly datasetUploadsFunction: CirrusFunction;
   /** Stores the prediction records the predict function writes to its log group. */
   readonly logIngestFunction: CirrusFunction;
   readonly accessLogs: LogGroup;
@@ -171,6 +175,12 @@ export class PredictionApi extends Construct {
       reservedConcurrentExecutions: reservation(props.managementConcurrency),
     });
     this.logIngestFunction = this.ingestPredictionLogs(props, removal);
+    this.datasetUploadsFunction = datasetUploadsFunction(this, {
+      data: props.data,
+      namePrefix: props.namePrefix,
+      logRetention: props.logRetention,
+      logRemovalPolicy: removal,
+    });
     wireData(this.predictFunction, props.data, PREDICT_ACCESS);
     wireData(this.managementFunction, props.data, MANAGEMENT_ACCESS);
     if (props.customTrainerImagePrefix)
@@ -208,6 +218,9 @@ export class PredictionApi extends Construct {
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('Predict', this.predictFunction),
     });
+    const uploads = new HttpLambdaIntegration('DatasetUploads', this.datasetUploadsFunction);
+    for (const path of Object.values(UPLOAD_ROUTES))
+      api.addRoutes({ path, methods: [HttpMethod.POST], integration: uploads });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
       removalPolicy: removal,
@@ -251,7 +264,10 @@ export class PredictionApi extends Construct {
       logRemovalPolicy: removal,
     });
     wireData(fn, props.data, LOG_INGEST_ACCESS);
-    fn.configureAsyncInvoke({ onFailure: new SqsDestination(props.retrainSchedules.deadLetters), retryAttempts: 2 });
+    fn.configureAsyncInvoke({
+      onFailure: new SqsDestination(props.retrainSchedules.deadLetters),
+      retryAttempts: 2,
+    });
     new SubscriptionFilter(this, 'PredictionLogLines', {
       logGroup: this.predictFunction.logGroup,
       destination: new LambdaDestination(fn),

@@ -27,6 +27,8 @@ const ROUTES = [
   'get /v1/algorithms',
   'get /v1/datasets',
   'post /v1/datasets',
+  'post /v1/datasets/uploads',
+  'post /v1/datasets/uploads/{uploadId}/complete',
   'get /v1/datasets/{name}',
   'get /v1/datasets/{name}/preview',
   'get /v1/experiments',

@@ -52,3 +52,12 @@ describe('cross-validation folds', () => {
     }
   });
 });
+
+describe('splitRows at a million rows', () => {
+  it('splits a million stratified labels without overflowing the stack', () => {
+    const labels = Array.from({ length: 1_000_000 }, (_, i) => (i % 2 === 0 ? 'a' : 'b'));
+    const split = splitRows(labels.length, { strategy: 'stratified', testSize: 0.25, seed: 0, labels });
+    expect(split.test.length).toBe(250_000);
+    expect(split.train.length).toBe(750_000);
+  });
+});

@@ -60,6 +60,11 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   applyPolicy: { '*': XRAY, registry: DDB_RW },
   markRun: { '*': XRAY, bucket: S3_READ, tracking: DDB_RW, registry: DDB_RW },
   predict: { '*': XRAY, bucket: S3_READ, registry: DDB_READ },
+  datasetUploads: {
+    '*': XRAY,
+    bucket: S3_RW,
+    tracking: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+  },
   logIngest: { '*': XRAY, predictions: [...DDB_LOG, 'dynamodb:Query'].sort(), deadLetters: DLQ_SEND },
   management: {
     '*': XRAY,
@@ -123,6 +128,7 @@ export const CODE_ROOTS: Record<string, string[]> = {
     Object.entries(PIPELINE_STEPS).map(([name, step]) => [name, [LAMBDA_ENTRIES[step.entry]]]),
   ),
   predict: [LAMBDA_ENTRIES.predict],
+  datasetUploads: [LAMBDA_ENTRIES.datasetUploads],
   logIngest: [LAMBDA_ENTRIES.logIngest],
   management: [LAMBDA_ENTRIES.api],
   drift: [LAMBDA_ENTRIES.drift],
@@ -180,6 +186,7 @@ export function iamChecks(synth: Synthesized): void {
       const fns = {
         ...stack.pipeline.functions.functions,
         predict: stack.api.predictFunction,
+        datasetUploads: stack.api.datasetUploadsFunction,
         logIngest: stack.api.logIngestFunction,
         management: stack.api.managementFunction,
         drift: stack.drift.driftFunction,
@@ -272,6 +279,25 @@ export function iamChecks(synth: Synthesized): void {
         )
         .map((m) => m[1]);
       expect(sending.sort()).toEqual(Object.keys(DYNAMO_HELPER_ACTIONS).sort());
+    });
+
+    it('keeps the function that presigns dataset uploads to objects under datasets/ (its URLs carry its grants)', () => {
+      const own = statements.filter((s) => s.roles.includes(roleOf('datasetUploads')));
+      const objectGrants = own.filter((s) => s.actions.some((a) => /^s3:(Get|Put)Object/.test(a)));
+      expect(objectGrants.flatMap((s) => s.resources)).toEqual([
+        expect.stringMatching(/^<ArtifactStoreBucket\w+>\/datasets\/\*$/),
+      ]);
+      expect(objectGrants.flatMap((s) => s.actions).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+      // The management function, which may write the whole bucket, no longer serves these routes.
+      const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map(
+        (r) => r.Properties.RouteKey as string,
+      );
+      expect(routes).toEqual(
+        expect.arrayContaining([
+          'POST /v1/datasets/uploads',
+          'POST /v1/datasets/uploads/{uploadId}/complete',
+        ]),
+      );
     });
 
     it('lets no role delete objects or items, since no code deletes', () => {

@@ -5,6 +5,7 @@ import type { AdmitOptions } from '../predict-admission.js';
 import { mountAbTestRoutes } from './ab-tests.js';
 import { mountBatchRoutes } from './batch.js';
 import { mountCatalogRoutes } from './catalog.js';
+import { mountDatasetUploadRoutes } from './dataset-uploads.js';
 import { mountDatasetRoutes } from './datasets.js';
 import { mountDeadLetterRoutes } from './dead-letters.js';
 import { registerDriftRoutes } from './drift.js';
@@ -25,6 +26,7 @@ export function mountRoutes(
   admit: AdmitOptions,
 ): void {
   mountCatalogRoutes(app);
+  mountDatasetUploadRoutes(app, ctx.deps);
   mountDatasetRoutes(app, ctx);
   mountExperimentRoutes(app, ctx);
   mountRunRoutes(app, ctx);

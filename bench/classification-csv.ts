@@ -1,0 +1,50 @@
+/**
+ * bench/gbm.ts's data set (make_classification(rows, 20, n_informative=10, n_redundant=4,
+ * flip_y=0.01, random_state=7)) written as a CSV on disk, as a user would upload it: columns
+ * `f0..f19,target`, cells with 4 decimals (about 150 bytes a row). Streamed row by row, so the
+ * file never sits in memory as text.
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Matrix } from '../training/algorithms/types.js';
+import { makeClassification } from './make-classification.js';
+
+/** Decimals the file keeps; the bare-fit reference rounds the same way, so both see the same numbers. */
+export const CSV_DECIMALS = 4;
+
+/** The generated data, rounded as the file holds it. */
+export function classificationData(rows: number): { X: Matrix; y: Float64Array } {
+  const { X, y } = makeClassification({
+    nSamples: rows,
+    nFeatures: 20,
+    nInformative: 10,
+    nRedundant: 4,
+    flipY: 0.01,
+    randomState: 7,
+  });
+  for (let i = 0; i < X.data.length; i++) X.data[i] = Number(X.data[i]!.toFixed(CSV_DECIMALS));
+  return { X, y };
+}
+
+/** Writes `rows` rows to `path`; returns the data (as rounded) and the file's size in bytes. */
+export async function writeClassificationCsv(
+  path: string,
+  rows: number,
+): Promise<{ X: Matrix; y: Float64Array; bytes: number }> {
+  const { X, y } = classificationData(rows);
+  const out = createWriteStream(path);
+  const header = [...Array.from({ length: X.cols }, (_, c) => `f${c}`), 'target'].join(',');
+  let chunk = `${header}\n`;
+  for (let r = 0; r < X.rows; r++) {
+    const cells: string[] = [];
+    for (let c = 0; c < X.cols; c++) cells.push(String(X.data[r * X.cols + c]));
+    chunk += `${cells.join(',')},${y[r]}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+  return { X, y, bytes: out.bytesWritten };
+}

@@ -128,7 +128,7 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
     const fns = Object.values(resources).filter(
       (r) => r.Type === 'AWS::Lambda::Function' && /^nodejs/.test(r.Properties.Runtime),
     );
-    expect(fns).toHaveLength(14);
+    expect(fns).toHaveLength(15);
     for (const fn of fns) {
       const dir = assetDir(fn.Properties.Code);
       expect(existsSync(join(dir, 'index.mjs')), fn.Properties.Description).toBe(true);

@@ -109,7 +109,14 @@ export class CirrusStack extends Stack {
       this.api.logIngestFunction,
     ]);
     this.accessPolicies = new ApiAccessPolicies(this, 'AccessPolicies', { api: this.api.api });
-    this.observability = new Observability(this, 'Observability', {
+    this.observability = this.observe(namePrefix);
+    this.addOutputs();
+    acknowledgeNagFindings(this);
+  }
+
+  /** Dashboards and alarms over every function and state machine, wired to the alert topic. */
+  private observe(namePrefix: string): Observability {
+    return new Observability(this, 'Observability', {
       namePrefix,
       api: this.api.api,
       functions: {
@@ -127,8 +134,6 @@ export class CirrusStack extends Stack {
       },
       alerts: this.alerts,
     });
-    this.addOutputs();
-    acknowledgeNagFindings(this);
   }
 
   private addOutputs(): void {

@@ -41,6 +41,14 @@ const ExecutionSchema = z.object({
  * experiment's runs, read one with its execution history.
  */
 export function mountRunRoutes(app: OpenAPIHono, ctx: ApiContext): void {
+  mountSubmitRoute(app, ctx);
+  mountRetrainRoute(app, ctx);
+  mountListRunsRoute(app, ctx);
+  mountGetRunRoute(app, ctx);
+}
+
+/** POST /v1/experiments/{experiment}/runs: a run, or a sweep for a list of algorithms. */
+function mountSubmitRoute(app: OpenAPIHono, ctx: ApiContext): void {
   const { deps, pipelines } = ctx;
   defineRoute(
     app,
@@ -70,6 +78,11 @@ export function mountRunRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       return { experiment, pipeline, executionId, runId, runIds: [...runIds] };
     },
   );
+}
+
+/** POST /v1/experiments/{experiment}/retrain: replays the champion's (or the last) request. */
+function mountRetrainRoute(app: OpenAPIHono, ctx: ApiContext): void {
+  const { deps, pipelines } = ctx;
   defineRoute(
     app,
     {
@@ -108,6 +121,11 @@ export function mountRunRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       };
     },
   );
+}
+
+/** GET /v1/experiments/{experiment}/runs: newest first, paged. */
+function mountListRunsRoute(app: OpenAPIHono, ctx: ApiContext): void {
+  const { deps } = ctx;
   defineRoute(
     app,
     {
@@ -132,6 +150,11 @@ export function mountRunRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       });
     },
   );
+}
+
+/** GET /v1/runs/{runId}: the run with its execution and state history. */
+function mountGetRunRoute(app: OpenAPIHono, ctx: ApiContext): void {
+  const { deps, pipelines } = ctx;
   defineRoute(
     app,
     {

@@ -227,150 +227,213 @@ function timeS3(deps: CoreDeps): () => string {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
+type Contract = ReturnType<typeof ModelContractSchema.parse>;
+type BatchHandlers = ReturnType<typeof createBatchHandlers>;
+
+/** What the timed handlers record during the run; `samples` are rescored alone afterwards. */
+interface RunTiming {
+  readonly batchMs: number[];
+  readonly samples: unknown[];
+  assembleStart: number;
+  assembleMs: number;
+}
+
+/** The batch state machine on the local interpreter, with AssembleBatch and ScoreBatch timed. */
+function instrumentedMachine(deps: CoreDeps, dataDir: string) {
+  const handlers = createBatchHandlers(deps);
+  const timing: RunTiming = { batchMs: [], samples: [], assembleStart: 0, assembleMs: 0 };
+  const machine = createLocalStateMachine({
+    definition: 'batch',
+    dataDir,
+    s3: deps.s3,
+    trainingJob: async () => ({}),
+    handlers: {
+      ...handlers,
+      AssembleBatch: async (payload) => {
+        timing.assembleStart = performance.now();
+        const out = await handlers.AssembleBatch(payload);
+        timing.assembleMs = performance.now() - timing.assembleStart;
+        return out;
+      },
+      ScoreBatch: async (payload) => {
+        if (timing.samples.length < SOLO_BATCHES) timing.samples.push(payload);
+        const t = performance.now();
+        const out = await handlers.ScoreBatch(payload);
+        timing.batchMs.push(performance.now() - t);
+        return out;
+      },
+    },
+  });
+  return { handlers, machine, timing };
+}
+
+/** The measured part: the job started as the API starts it, timed (wall, CPU) until it ends. */
+async function runJob(deps: CoreDeps, machine: ReturnType<typeof createLocalStateMachine>) {
+  const runner = {
+    start: async (_p: string, name: string, input: unknown) => ({
+      executionId: (await machine.start(input, { name })).executionId,
+    }),
+    describe: async () => {
+      throw new Error('unused');
+    },
+  };
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  const job = await startBatchJob(deps, runner, {
+    endpoint: 'bench',
+    request: {
+      input: `s3://${deps.bucket}/bench-in/rows.csv`,
+      output: `s3://${deps.bucket}/bench-out/`,
+      batchSize: BATCH,
+      maxConcurrency: CONCURRENCY,
+    },
+  });
+  const record = await machine.getExecution(job.jobId);
+  const result = record?.status === 'RUNNING' || !record ? await waitDone(machine, job.jobId) : record;
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const done = await getBatchJob(deps, job.jobId);
+  if (done.status !== 'SUCCEEDED' || done.rows?.scored !== ROWS)
+    throw new Error(
+      `job ended ${done.status}: ${JSON.stringify(done.rows)} ${done.error ?? result.status}`,
+    );
+  return { started, seconds, cpuSeconds, peakRssMb, predictionsUri: done.predictionsUri };
+}
+
+type JobRun = Awaited<ReturnType<typeof runJob>>;
+
+/** The ceiling, then the floor, whose output file is compared byte for byte with the job's. */
+async function measureReferences(
+  deps: CoreDeps,
+  model: { bytes: Buffer; contract: Contract },
+  dataDir: string,
+  localInput: string,
+  predictionsUri: string | undefined,
+) {
+  const { rps: ceilingRps, cpuSeconds: ceilingCpu } = await ceiling(model.bytes);
+  const localOutput = join(dataDir, 'local-scored.csv');
+  const floor = await streamedFloor({
+    model: model.bytes,
+    input: localInput,
+    output: localOutput,
+    batch: BATCH,
+    header: `${outputColumns(model.contract).join(',')}\n`,
+    classes: model.contract.classes ?? [],
+    modelName: 'bench',
+    version: 1,
+  });
+  const jobOutput = await deps.s3.send(
+    new GetObjectCommand({ Bucket: deps.bucket, Key: parseS3Uri(predictionsUri ?? '').key }),
+  );
+  const sameOutput =
+    (await sha256Of(jobOutput.Body as AsyncIterable<Uint8Array>)) ===
+    (await sha256Of(createReadStream(localOutput)));
+  return { ceilingRps, ceilingCpu, floor, sameOutput };
+}
+
+type References = Awaited<ReturnType<typeof measureReferences>>;
+
+// A Lambda child scores one batch at a time: time batches alone (warm, one after another),
+// not while 16 share this thread, for the per-child figures.
+async function soloBatchMs(handlers: BatchHandlers, samples: readonly unknown[]): Promise<number[]> {
+  const soloMs: number[] = [];
+  for (const payload of samples) {
+    const t = performance.now();
+    await handlers.ScoreBatch(payload);
+    soloMs.push(performance.now() - t);
+  }
+  return soloMs;
+}
+
+/** Everything the printed table is made of, measured in the order main takes. */
+interface Measured {
+  readonly inputBytes: number;
+  readonly run: JobRun;
+  readonly timing: RunTiming;
+  readonly refs: References;
+  readonly soloMs: readonly number[];
+  /** Seconds per batch scored alone (median). */
+  readonly perBatchS: number;
+}
+
+/** The run beside its references; `s3Calls` is read here, so it counts the references' calls too. */
+function printRun(m: Measured, s3Calls: () => string): void {
+  const { inputBytes, run, timing, refs, soloMs, perBatchS } = m;
+  const { batchMs } = timing;
+  const rps = ROWS / run.seconds;
+  console.log(
+    `input: ${ROWS.toLocaleString('en-US')} rows x ${F} features, ${(inputBytes / 1e6).toFixed(0)} MB CSV in S3; batch ${BATCH}, MaxConcurrency ${CONCURRENCY} (local cap 16)`,
+  );
+  console.log(
+    `state machine (local): ${rps.toFixed(0)} rows/s (${run.seconds.toFixed(1)} s: Distributed Map ${((timing.assembleStart - run.started) / 1000).toFixed(1)} s, Assemble ${(timing.assembleMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `floor (same model, rows, batch size, one process: stream the same CSV from local disk, split + Number, onnxruntime-node, write the same output lines to a local file): ${refs.floor.rps.toFixed(0)} rows/s; its output ${refs.sameOutput ? 'is byte for byte' : 'DIFFERS from'} the job's predictions file`,
+  );
+  console.log(
+    `ceiling (onnxruntime-node alone on prebuilt Float32 tensors: no reading, parsing or writing): ${refs.ceilingRps.toFixed(0)} rows/s`,
+  );
+  console.log(
+    `ratio: ${(rps / refs.floor.rps).toFixed(3)} of the floor (goal >= 0.5); ${(rps / refs.ceilingRps).toFixed(3)} of the ceiling`,
+  );
+  const usPerRow = (s: number) => ((s / ROWS) * 1e6).toFixed(2);
+  const { cpuSeconds } = run;
+  const { floor, ceilingCpu } = refs;
+  console.log(
+    `CPU (user+sys, every thread of the process, emulators included): state machine ${cpuSeconds.toFixed(1)} s = ${usPerRow(cpuSeconds)} us/row; floor ${floor.cpuSeconds.toFixed(2)} s = ${usPerRow(floor.cpuSeconds)} us/row; ceiling ${ceilingCpu.toFixed(2)} s = ${usPerRow(ceilingCpu)} us/row; CPU ratio to the floor ${(floor.cpuSeconds / cpuSeconds).toFixed(3)}`,
+  );
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (2 cores; other processes share them)`,
+  );
+  console.log(
+    `peak RSS after the state machine run: ${run.peakRssMb.toFixed(0)} MB (input ${(inputBytes / 1e6).toFixed(0)} MB)`,
+  );
+  console.log(
+    `ScoreBatch per batch, alone: median ${(perBatchS * 1000).toFixed(1)} ms over ${soloMs.length} batches; during the run (${CONCURRENCY} sharing one thread): median ${median(batchMs).toFixed(1)} ms, p90 ${([...batchMs].sort((a, b) => a - b)[Math.floor(batchMs.length * 0.9)] ?? 0).toFixed(1)} ms over ${batchMs.length} batches`,
+  );
+  console.log(`S3 calls during the job (count, summed ms in flight): ${s3Calls()}`);
+}
+
+/** Scales the per-batch time to AWS, over the batches as run (256 KiB may split BATCH rows). */
+function printAwsArithmetic(perBatchS: number, children: number): void {
+  const rowsPerChild = ROWS / children;
+  const perMillion = 1e6 / rowsPerChild;
+  console.log('AWS arithmetic (per-batch time as measured here; Lambda at 1,769 MB = 1 vCPU):');
+  console.log(
+    `  rows/s per child = ${rowsPerChild.toFixed(0)} rows / ${perBatchS.toFixed(4)} s = ${(rowsPerChild / perBatchS).toFixed(0)}; x MaxConcurrency 1000 = ${((rowsPerChild / perBatchS) * 1000).toFixed(0)} rows/s`,
+  );
+  console.log(
+    `  Lambda GB-s per million rows = ${perMillion.toFixed(0)} invocations x ${perBatchS.toFixed(4)} s x ${LAMBDA_GB.toFixed(3)} GB = ${(perMillion * perBatchS * LAMBDA_GB).toFixed(1)} GB-s`,
+  );
+  console.log(
+    `  state transitions per million rows (Standard parent; Express children billed per request and duration) = ${perMillion.toFixed(0)} child starts + 3 parent states`,
+  );
+  console.log(
+    `  (this run: ${children} ScoreBatch invocations, ${rowsPerChild.toFixed(0)} rows each on average)`,
+  );
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'cirrus-bench-batch-data-'));
   const emulators = await startEmulatorsThread({ dataDir });
   const { deps } = emulators;
   try {
-    const { bytes, contract } = trainModel();
-    await register(deps, bytes, contract);
+    const model = trainModel();
+    await register(deps, model.bytes, model.contract);
     const localInput = join(dataDir, 'local-rows.csv');
     const inputBytes = await uploadRows(deps, 'bench-in/rows.csv', localInput);
     const s3Calls = timeS3(deps);
-    const handlers = createBatchHandlers(deps);
-    const batchMs: number[] = [];
-    /** A few batches as the children received them, scored again alone after the run. */
-    const samples: unknown[] = [];
-    let assembleStart = 0;
-    let assembleMs = 0;
-    const machine = createLocalStateMachine({
-      definition: 'batch',
-      dataDir,
-      s3: deps.s3,
-      trainingJob: async () => ({}),
-      handlers: {
-        ...handlers,
-        AssembleBatch: async (payload) => {
-          assembleStart = performance.now();
-          const out = await handlers.AssembleBatch(payload);
-          assembleMs = performance.now() - assembleStart;
-          return out;
-        },
-        ScoreBatch: async (payload) => {
-          if (samples.length < SOLO_BATCHES) samples.push(payload);
-          const t = performance.now();
-          const out = await handlers.ScoreBatch(payload);
-          batchMs.push(performance.now() - t);
-          return out;
-        },
-      },
-    });
-    const runner = {
-      start: async (_p: string, name: string, input: unknown) => ({
-        executionId: (await machine.start(input, { name })).executionId,
-      }),
-      describe: async () => {
-        throw new Error('unused');
-      },
-    };
-    const started = performance.now();
-    const cpuStart = process.cpuUsage();
-    const job = await startBatchJob(deps, runner, {
-      endpoint: 'bench',
-      request: {
-        input: `s3://${deps.bucket}/bench-in/rows.csv`,
-        output: `s3://${deps.bucket}/bench-out/`,
-        batchSize: BATCH,
-        maxConcurrency: CONCURRENCY,
-      },
-    });
-    const record = await machine.getExecution(job.jobId);
-    const result = record?.status === 'RUNNING' || !record ? await waitDone(machine, job.jobId) : record;
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuStart);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const peakRssMb = process.resourceUsage().maxRSS / 1024;
-    const done = await getBatchJob(deps, job.jobId);
-    if (done.status !== 'SUCCEEDED' || done.rows?.scored !== ROWS)
-      throw new Error(
-        `job ended ${done.status}: ${JSON.stringify(done.rows)} ${done.error ?? result.status}`,
-      );
-    const { rps: ceilingRps, cpuSeconds: ceilingCpu } = await ceiling(bytes);
-    const localOutput = join(dataDir, 'local-scored.csv');
-    const floor = await streamedFloor({
-      model: bytes,
-      input: localInput,
-      output: localOutput,
-      batch: BATCH,
-      header: `${outputColumns(contract).join(',')}\n`,
-      classes: contract.classes ?? [],
-      modelName: 'bench',
-      version: 1,
-    });
-    const jobOutput = await deps.s3.send(
-      new GetObjectCommand({ Bucket: deps.bucket, Key: parseS3Uri(done.predictionsUri ?? '').key }),
-    );
-    const sameOutput =
-      (await sha256Of(jobOutput.Body as AsyncIterable<Uint8Array>)) ===
-      (await sha256Of(createReadStream(localOutput)));
-    const rps = ROWS / seconds;
-    // A Lambda child scores one batch at a time: time batches alone (warm, one after another),
-    // not while 16 share this thread, for the per-child figures.
-    const soloMs: number[] = [];
-    for (const payload of samples) {
-      const t = performance.now();
-      await handlers.ScoreBatch(payload);
-      soloMs.push(performance.now() - t);
-    }
+    const { handlers, machine, timing } = instrumentedMachine(deps, dataDir);
+    const run = await runJob(deps, machine);
+    const refs = await measureReferences(deps, model, dataDir, localInput, run.predictionsUri);
+    const soloMs = await soloBatchMs(handlers, timing.samples);
     const perBatchS = median(soloMs) / 1000;
-    // Batches as run: MaxInputBytesPerBatch (256 KiB) may split a batch of BATCH rows.
-    const children = batchMs.length;
-    const rowsPerChild = ROWS / children;
-    const perMillion = 1e6 / rowsPerChild;
-    console.log(
-      `input: ${ROWS.toLocaleString('en-US')} rows x ${F} features, ${(inputBytes / 1e6).toFixed(0)} MB CSV in S3; batch ${BATCH}, MaxConcurrency ${CONCURRENCY} (local cap 16)`,
-    );
-    console.log(
-      `state machine (local): ${rps.toFixed(0)} rows/s (${seconds.toFixed(1)} s: Distributed Map ${((assembleStart - started) / 1000).toFixed(1)} s, Assemble ${(assembleMs / 1000).toFixed(1)} s)`,
-    );
-    console.log(
-      `floor (same model, rows, batch size, one process: stream the same CSV from local disk, split + Number, onnxruntime-node, write the same output lines to a local file): ${floor.rps.toFixed(0)} rows/s; its output ${sameOutput ? 'is byte for byte' : 'DIFFERS from'} the job's predictions file`,
-    );
-    console.log(
-      `ceiling (onnxruntime-node alone on prebuilt Float32 tensors: no reading, parsing or writing): ${ceilingRps.toFixed(0)} rows/s`,
-    );
-    console.log(
-      `ratio: ${(rps / floor.rps).toFixed(3)} of the floor (goal >= 0.5); ${(rps / ceilingRps).toFixed(3)} of the ceiling`,
-    );
-    const usPerRow = (s: number) => ((s / ROWS) * 1e6).toFixed(2);
-    console.log(
-      `CPU (user+sys, every thread of the process, emulators included): state machine ${cpuSeconds.toFixed(1)} s = ${usPerRow(cpuSeconds)} us/row; floor ${floor.cpuSeconds.toFixed(2)} s = ${usPerRow(floor.cpuSeconds)} us/row; ceiling ${ceilingCpu.toFixed(2)} s = ${usPerRow(ceilingCpu)} us/row; CPU ratio to the floor ${(floor.cpuSeconds / cpuSeconds).toFixed(3)}`,
-    );
-    console.log(
-      `load average at the end: ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')} (2 cores; other processes share them)`,
-    );
-    console.log(
-      `peak RSS after the state machine run: ${peakRssMb.toFixed(0)} MB (input ${(inputBytes / 1e6).toFixed(0)} MB)`,
-    );
-    console.log(
-      `ScoreBatch per batch, alone: median ${(perBatchS * 1000).toFixed(1)} ms over ${soloMs.length} batches; during the run (${CONCURRENCY} sharing one thread): median ${median(batchMs).toFixed(1)} ms, p90 ${([...batchMs].sort((a, b) => a - b)[Math.floor(batchMs.length * 0.9)] ?? 0).toFixed(1)} ms over ${batchMs.length} batches`,
-    );
-    console.log(`S3 calls during the job (count, summed ms in flight): ${s3Calls()}`);
-    console.log('AWS arithmetic (per-batch time as measured here; Lambda at 1,769 MB = 1 vCPU):');
-    console.log(
-      `  rows/s per child = ${rowsPerChild.toFixed(0)} rows / ${perBatchS.toFixed(4)} s = ${(rowsPerChild / perBatchS).toFixed(0)}; x MaxConcurrency 1000 = ${((rowsPerChild / perBatchS) * 1000).toFixed(0)} rows/s`,
-    );
-    console.log(
-      `  Lambda GB-s per million rows = ${perMillion.toFixed(0)} invocations x ${perBatchS.toFixed(4)} s x ${LAMBDA_GB.toFixed(3)} GB = ${(perMillion * perBatchS * LAMBDA_GB).toFixed(1)} GB-s`,
-    );
-    console.log(
-      `  state transitions per million rows (Standard parent; Express children billed per request and duration) = ${perMillion.toFixed(0)} child starts + 3 parent states`,
-    );
-    console.log(
-      `  (this run: ${children} ScoreBatch invocations, ${rowsPerChild.toFixed(0)} rows each on average)`,
-    );
+    printRun({ inputBytes, run, timing, refs, soloMs, perBatchS }, s3Calls);
+    printAwsArithmetic(perBatchS, timing.batchMs.length);
   } finally {
     await emulators.stop();
     rmSync(dataDir, { recursive: true, force: true });

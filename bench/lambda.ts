@@ -140,6 +140,96 @@ function costPerMillion(t: Timings | undefined): number {
   return 1e6 * (billedSeconds * (MEMORY_MB / 1024) * PRICE.gbSecond + PRICE.request);
 }
 
+/** The function's environment as the stack sets it, pointed at the emulators. */
+function functionEnv(task: string, emulators: Emulators, deps: ReturnType<typeof createDeps>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    LAMBDA_TASK_ROOT: task,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: emulators.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: emulators.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
+    CIRRUS_BUCKET: deps.bucket,
+    CIRRUS_TRACKING_TABLE: deps.tables.tracking,
+    CIRRUS_REGISTRY_TABLE: deps.tables.registry,
+    CIRRUS_PREDICTIONS_TABLE: deps.tables.predictions,
+    ...functionEnvironment('cirrus-predict'),
+  };
+}
+
+/** Per step, what each fresh process reported (wall and CPU ms since it began). */
+interface ColdRounds {
+  readonly steps: Record<'bare' | 'ort' | 'compiled' | 'imported' | 'cold', RunnerOut[]>;
+  readonly spawnToExit: { readonly bare: number[]; readonly cold: number[] };
+}
+
+/** COLD_RUNS rounds of fresh processes; rounds interleave the steps so load drifts hit all alike. */
+async function measureColdStarts(task: string, env: NodeJS.ProcessEnv, single: unknown): Promise<ColdRounds> {
+  const steps: ColdRounds['steps'] = { bare: [], ort: [], compiled: [], imported: [], cold: [] };
+  const spawnToExit = { bare: [] as number[], cold: [] as number[] };
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const bare = await runner('bare', task, env);
+    steps.bare.push(bare.out);
+    spawnToExit.bare.push(bare.wallMs);
+    steps.ort.push((await runner('ort', task, env)).out);
+    steps.compiled.push((await runner('compile', task, env)).out);
+    steps.imported.push((await runner('import', task, env)).out);
+    const cold = await runner('cold', task, env, { single });
+    steps.cold.push(cold.out);
+    spawnToExit.cold.push(cold.wallMs);
+  }
+  return { steps, spawnToExit };
+}
+
+/** Medians per step, each also over the bare start. */
+function printColdStarts({ steps, spawnToExit }: ColdRounds): void {
+  const at = (outs: RunnerOut[], wall: keyof RunnerOut, cpuKey: keyof RunnerOut) => ({
+    wall: median(outs.map((o) => Number(o[wall]))),
+    cpu: median(outs.map((o) => Number(o[cpuKey]))),
+  });
+  const bareAt = at(steps.bare, 'exitAt', 'exitCpu');
+  const row = (label: string, t: { wall: number; cpu: number }) =>
+    console.log(
+      `  ${label.padEnd(26)} wall ${ms(t.wall)} (+${ms(t.wall - bareAt.wall)})   ` +
+        `cpu ${ms(t.cpu)} (+${ms(t.cpu - bareAt.cpu)})`,
+    );
+  console.log(`\ncold start, median of ${COLD_RUNS} fresh processes: ms since the process began (over a bare start)`);
+  row('bare node start', bareAt);
+  row('onnxruntime-node loaded', at(steps.ort, 'ortLoadedAt', 'ortLoadedCpu'));
+  row('bundle compiled, no eval', at(steps.compiled, 'compiledAt', 'compiledCpu'));
+  row('bundle imported', at(steps.imported, 'importedAt', 'importedCpu'));
+  row('first answer (cold start)', at(steps.cold, 'answeredAt', 'answeredCpu'));
+  console.log(
+    `  first invocation alone     wall ${ms(median(steps.cold.map((o) => o.firstMs ?? NaN)))}; ` +
+      `spawn to exit over bare ${ms(median(spawnToExit.cold) - median(spawnToExit.bare))} ` +
+      `(goal: cold start within 300 ms of a bare start)`,
+  );
+}
+
+/** Warm latency of the function beside the bare session.run, and the cost it implies. */
+function printWarm(warm: RunnerOut, bare: RunnerOut): void {
+  const line = (label: string, t: Timings | undefined, ref: Timings | undefined) =>
+    console.log(
+      `  ${label.padEnd(10)} p50 ${ms(t?.p50 ?? NaN)}  p99 ${ms(t?.p99 ?? NaN)}   ` +
+        `bare session.run p50 ${ms(ref?.p50 ?? NaN)}  p99 ${ms(ref?.p99 ?? NaN)}   ` +
+        `p50 over bare ${ms((t?.p50 ?? NaN) - (ref?.p50 ?? NaN))}`,
+    );
+  console.log(`\nwarm, ${WARM_N} invocations of one process (goal: p50 within 1 ms of the bare run)`);
+  line('single', warm.single, bare.single);
+  line('batch100', warm.batch, bare.batch);
+  console.log(
+    `  RSS ${warm.rssMb?.toFixed(0)} MB (bare session ${bare.rssMb?.toFixed(0)} MB); ` +
+      `session creation ${ms(bare.createMs ?? NaN)}`,
+  );
+  console.log(
+    `\ncost per million predictions at ${MEMORY_MB} MB, from the measured warm durations: ` +
+      `single $${costPerMillion(warm.single).toFixed(2)}, ` +
+      `100-row batch $${costPerMillion(warm.batch).toFixed(2)} per million requests ` +
+      `($${(costPerMillion(warm.batch) / 100).toFixed(3)} per million rows)`,
+  );
+}
+
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'cirrus-bench-lambda-'));
   const emulators = await startEmulatorProcess(join(root, 'data'));
@@ -149,20 +239,7 @@ async function main(): Promise<void> {
     const modelPath = join(root, 'model.onnx');
     writeFileSync(modelPath, iris.onnx);
     const { task, bundleBytes } = await prepareTask(root);
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      LAMBDA_TASK_ROOT: task,
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: emulators.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: emulators.credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
-      AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
-      CIRRUS_BUCKET: deps.bucket,
-      CIRRUS_TRACKING_TABLE: deps.tables.tracking,
-      CIRRUS_REGISTRY_TABLE: deps.tables.registry,
-      CIRRUS_PREDICTIONS_TABLE: deps.tables.predictions,
-      ...functionEnvironment('cirrus-predict'),
-    };
+    const env = functionEnv(task, emulators, deps);
     const path = '/v1/endpoints/iris/predict';
     const rows = iris.rows.slice(0, 100);
     const single = apiGatewayEvent('POST', path, { features: iris.features });
@@ -171,70 +248,10 @@ async function main(): Promise<void> {
       `bundle ${(bundleBytes / 1024).toFixed(0)} KiB, model ${iris.onnx.byteLength} bytes, ` +
         `${MEMORY_MB} MB configured, node ${process.version}`,
     );
-
-    // Wall and CPU ms since each process began, per step; rounds interleave the steps.
-    const steps = {
-      bare: [] as RunnerOut[],
-      ort: [] as RunnerOut[],
-      compiled: [] as RunnerOut[],
-      imported: [] as RunnerOut[],
-      cold: [] as RunnerOut[],
-    };
-    const spawnToExit = { bare: [] as number[], cold: [] as number[] };
-    for (let i = 0; i < COLD_RUNS; i++) {
-      const bare = await runner('bare', task, env);
-      steps.bare.push(bare.out);
-      spawnToExit.bare.push(bare.wallMs);
-      steps.ort.push((await runner('ort', task, env)).out);
-      steps.compiled.push((await runner('compile', task, env)).out);
-      steps.imported.push((await runner('import', task, env)).out);
-      const cold = await runner('cold', task, env, { single });
-      steps.cold.push(cold.out);
-      spawnToExit.cold.push(cold.wallMs);
-    }
-    const at = (outs: RunnerOut[], wall: keyof RunnerOut, cpuKey: keyof RunnerOut) => ({
-      wall: median(outs.map((o) => Number(o[wall]))),
-      cpu: median(outs.map((o) => Number(o[cpuKey]))),
-    });
-    const bareAt = at(steps.bare, 'exitAt', 'exitCpu');
-    const row = (label: string, t: { wall: number; cpu: number }) =>
-      console.log(
-        `  ${label.padEnd(26)} wall ${ms(t.wall)} (+${ms(t.wall - bareAt.wall)})   ` +
-          `cpu ${ms(t.cpu)} (+${ms(t.cpu - bareAt.cpu)})`,
-      );
-    console.log(`\ncold start, median of ${COLD_RUNS} fresh processes: ms since the process began (over a bare start)`);
-    row('bare node start', bareAt);
-    row('onnxruntime-node loaded', at(steps.ort, 'ortLoadedAt', 'ortLoadedCpu'));
-    row('bundle compiled, no eval', at(steps.compiled, 'compiledAt', 'compiledCpu'));
-    row('bundle imported', at(steps.imported, 'importedAt', 'importedCpu'));
-    row('first answer (cold start)', at(steps.cold, 'answeredAt', 'answeredCpu'));
-    console.log(
-      `  first invocation alone     wall ${ms(median(steps.cold.map((o) => o.firstMs ?? NaN)))}; ` +
-        `spawn to exit over bare ${ms(median(spawnToExit.cold) - median(spawnToExit.bare))} ` +
-        `(goal: cold start within 300 ms of a bare start)`,
-    );
-
+    printColdStarts(await measureColdStarts(task, env, single));
     const warm = await runner('warm', task, env, { single, batch, n: WARM_N });
     const bare = await runner('session', task, env, { model: modelPath, rows: rows.map(Object.values), n: WARM_N });
-    const line = (label: string, t: Timings | undefined, ref: Timings | undefined) =>
-      console.log(
-        `  ${label.padEnd(10)} p50 ${ms(t?.p50 ?? NaN)}  p99 ${ms(t?.p99 ?? NaN)}   ` +
-          `bare session.run p50 ${ms(ref?.p50 ?? NaN)}  p99 ${ms(ref?.p99 ?? NaN)}   ` +
-          `p50 over bare ${ms((t?.p50 ?? NaN) - (ref?.p50 ?? NaN))}`,
-      );
-    console.log(`\nwarm, ${WARM_N} invocations of one process (goal: p50 within 1 ms of the bare run)`);
-    line('single', warm.out.single, bare.out.single);
-    line('batch100', warm.out.batch, bare.out.batch);
-    console.log(
-      `  RSS ${warm.out.rssMb?.toFixed(0)} MB (bare session ${bare.out.rssMb?.toFixed(0)} MB); ` +
-        `session creation ${ms(bare.out.createMs ?? NaN)}`,
-    );
-    console.log(
-      `\ncost per million predictions at ${MEMORY_MB} MB, from the measured warm durations: ` +
-        `single $${costPerMillion(warm.out.single).toFixed(2)}, ` +
-        `100-row batch $${costPerMillion(warm.out.batch).toFixed(2)} per million requests ` +
-        `($${(costPerMillion(warm.out.batch) / 100).toFixed(3)} per million rows)`,
-    );
+    printWarm(warm.out, bare.out);
   } finally {
     await emulators.stop();
     rmSync(root, { recursive: true, force: true });

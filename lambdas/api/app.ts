@@ -1,9 +1,9 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { fromZodError } from '../../core/errors.js';
 import type { ApiContext, AppOptions } from './context.js';
 import { DOCS_ASSET_PATHS, mountDocs } from './docs.js';
-import { errorBody, toErrorResponse } from './errors.js';
+import { cirrusHono } from './hono-app.js';
+import { errorBody } from './errors.js';
 import { limitBody, requireBearer } from './middleware.js';
 import { DEFAULT_MAX_BODY } from './predict-admission.js';
 import { mountRoutes } from './routes/index.js';
@@ -40,15 +40,7 @@ export interface CirrusApi {
  * translators around it; tests call `app.request()` in-process.
  */
 export function createApp(ctx: ApiContext, options: AppOptions = {}): CirrusApi {
-  const app: CirrusApp = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const v = fromZodError(result.error);
-        return c.json(errorBody(v.code, v.message, v.field), 400);
-      }
-    },
-  });
-  app.onError((err, c) => toErrorResponse(c, err));
+  const app: CirrusApp = cirrusHono();
   app.notFound((c) => {
     // A known path asked with another method is a 405 naming the methods it takes.
     const allow = allowedMethods(app, c.req.path);

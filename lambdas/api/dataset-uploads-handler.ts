@@ -1,9 +1,7 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { lazy, lambdaDeps } from '../env-deps.js';
-import { fromZodError } from '../../core/errors.js';
-import { errorBody, toErrorResponse } from './errors.js';
+import { cirrusHono } from './hono-app.js';
 import { mountDatasetUploadRoutes } from './routes/dataset-uploads.js';
 
 /**
@@ -12,15 +10,7 @@ import { mountDatasetUploadRoutes } from './routes/dataset-uploads.js';
  * management function may write the whole bucket). Answers as the full app does.
  */
 const serve = lazy(() => {
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const v = fromZodError(result.error);
-        return c.json(errorBody(v.code, v.message, v.field), 400);
-      }
-    },
-  });
-  app.onError((err, c) => toErrorResponse(c, err));
+  const app = cirrusHono();
   mountDatasetUploadRoutes(app, lambdaDeps());
   return handle(app);
 });

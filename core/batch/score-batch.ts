@@ -7,6 +7,7 @@ import type { EndpointResolver } from '../serving/resolver.js';
 import { decodeOutputs, encodeRows } from '../ml/onnx-io.js';
 import { finite, runModel, runOutputs } from '../serving/run-model.js';
 import type { LoadedModel, SessionCache } from '../serving/session-cache.js';
+import { csvValues, valueOf } from './csv-row.js';
 import { plainNumericRows } from './numeric-rows.js';
 import { csvCell, csvTail, featureRow, lineFormatter } from './rows.js';
 import { tensorLines } from './tensor-lines.js';
@@ -48,8 +49,8 @@ export async function scoreBatch(
   });
   const keyOf = (i: number) => {
     const item = items[i];
-    const values = item.values as Record<string, unknown>;
-    return keyColumn !== null && values[keyColumn] !== undefined ? String(values[keyColumn]) : item.row + 1;
+    const key = keyColumn === null ? undefined : valueOf(item.values as Record<string, unknown>, keyColumn);
+    return key !== undefined ? String(key) : item.row + 1;
   };
   const line = lineFormatter(loaded.contract, output.format, model, version);
   const plain =
@@ -126,7 +127,9 @@ async function scoreItems(
   csv: boolean,
 ): Promise<{ good: [number, Scored][]; errors: [number, string][] }> {
   const records = items as readonly { readonly values: Record<string, unknown> }[];
-  const rows = objects.map((i) => featureRow(loaded.contract, records[i].values, csv));
+  const rows = objects.map((i) =>
+    featureRow(loaded.contract, csvValues(records[i].values) as Record<string, unknown>, csv),
+  );
   const scored = await scoreValid(loaded, rows);
   const good = scored.good.map(([k, p]): [number, Scored] => [objects[k], p]);
   const errors = [...notObjects, ...scored.errors.map(([k, r]): [number, string] => [objects[k], r])];

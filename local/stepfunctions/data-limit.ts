@@ -1,3 +1,5 @@
+import { CsvRow } from '../../core/batch/csv-row.js';
+
 /**
  * Step Functions' cap on state data: a state's input (after Parameters) or result over 256 KiB
  * (UTF-8 JSON) fails the execution with States.DataLimitExceeded. aws-local-stepfunctions does
@@ -50,7 +52,8 @@ function notPlain(s: string): boolean {
 
 /**
  * `Buffer.byteLength(JSON.stringify(value))` without building the string: plain ASCII strings
- * count as themselves plus quotes, sizes recorded by `rememberJsonBytes` are taken as they are,
+ * count as themselves plus quotes, sizes recorded by `rememberJsonBytes` and raw CSV rows' own
+ * sizes (CsvRow) are taken as they are,
  * anything else (escapes, non-ASCII, toJSON) is measured by JSON.stringify itself.
  */
 export function jsonBytes(value: unknown): number {
@@ -60,6 +63,7 @@ export function jsonBytes(value: unknown): number {
   if (typeof value === 'boolean') return value ? 4 : 5;
   if (value === null) return 4;
   if (typeof value !== 'object') return Buffer.byteLength(JSON.stringify(value) ?? '');
+  if (value instanceof CsvRow) return value.jsonBytes;
   const known = knownBytes.get(value);
   if (known !== undefined) return known;
   if (Array.isArray(value)) {

@@ -50,9 +50,13 @@ export function directChild(
   const retriers = (state.Retry ?? []) as Retrier[];
   const override = runOptions.overrides?.retryIntervalOverrides?.[name];
   const timeoutMs = ((state.TimeoutSeconds as number | undefined) ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  // Paths into the input read it by property: then the handler gets the plain JSON, raw CSV rows
+  // (core/batch/csv-row.ts) materialized; `$` alone passes the input as it is.
+  const plain = !readsWholeInputOnly(state.Parameters);
   return async (input, context) => {
+    const given = plain ? JSON.parse(JSON.stringify(input)) : input;
     const effective =
-      state.Parameters === undefined ? input : applyTemplate(state.Parameters, input, context);
+      state.Parameters === undefined ? given : applyTemplate(state.Parameters, given, context);
     const attempts = retriers.map(() => 0);
     for (;;) {
       try {
@@ -65,6 +69,15 @@ export function directChild(
       }
     }
   };
+}
+
+/** True when every path of a Parameters template is `$` or a context path (`$$...`). */
+function readsWholeInputOnly(template: unknown): boolean {
+  if (Array.isArray(template)) return template.every(readsWholeInputOnly);
+  if (typeof template !== 'object' || template === null) return true;
+  return Object.entries(template).every(([key, value]) =>
+    key.endsWith('.$') ? value === '$' || String(value).startsWith('$$') : readsWholeInputOnly(value),
+  );
 }
 
 /** Milliseconds before the next attempt, or undefined when no retrier matches or attempts are spent. */

@@ -243,7 +243,8 @@ function interpreted(processor: State, runOptions: RunOptions): ChildExecution {
   const machine = new StateMachine(processor as unknown as StateMachineDefinition, {
     validationOptions: { noValidate: true },
   });
-  return (input) => machine.run(input as never, runOptions).result;
+  // The interpreter reads items by property: give it the plain JSON (raw CSV rows materialized).
+  return (input) => machine.run(JSON.parse(JSON.stringify(input)) as never, runOptions).result;
 }
 
 function childRunner(

@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { CsvHeader } from '../../core/batch/csv-row.js';
 import { StatesError } from './states-error.js';
 
 /** A Distributed Map's `ItemReader`, its `Parameters` already evaluated. */
@@ -115,10 +116,10 @@ async function* objectItems(
   if (headerLocation !== 'FIRST_ROW')
     throw readerError('ReaderConfig.CSVHeaderLocation must be FIRST_ROW locally');
   let header: string[] | undefined;
-  let make: ((fields: string[]) => Record<string, string>) | undefined;
+  let shared: CsvHeader | undefined;
   const item = (fields: string[]): Record<string, string> => {
     const h = header as string[];
-    if (make && fields.length >= h.length) return make(fields);
+    if (shared && fields.length >= h.length) return shared.object(fields);
     const out: Record<string, string> = {};
     for (let j = 0; j < h.length && j < fields.length; j++) out[h[j]] = fields[j];
     return out;
@@ -126,11 +127,11 @@ async function* objectItems(
   const records = new CsvRecords();
   for await (const lines of chunks) {
     const items: unknown[] = [];
-    for (const fields of records.push(lines)) {
-      if (header) items.push(item(fields));
+    for (const record of records.push(lines)) {
+      if (header) items.push((typeof record === 'string' && shared?.row(record)) || item(fieldsOf(record)));
       else {
-        header = fields;
-        make = rowMaker(header);
+        header = fieldsOf(record);
+        shared = CsvHeader.of(header);
       }
     }
     yield items;
@@ -139,17 +140,7 @@ async function* objectItems(
   if (last && header) yield [item(last)];
 }
 
-/**
- * A function building a row object keyed by the header from a full record (extra fields are
- * dropped), as an object literal: every row shares one V8 shape, which is faster to build,
- * read and serialize than keys added one by one. Undefined (the plain loop is used) when the
- * header repeats a name or holds `__proto__`, where a literal would differ from assignment.
- */
-function rowMaker(header: readonly string[]): ((fields: string[]) => Record<string, string>) | undefined {
-  if (new Set(header).size !== header.length || header.includes('__proto__')) return undefined;
-  const body = header.map((name, j) => `${JSON.stringify(name)}: f[${j}]`).join(', ');
-  return new Function('f', `return { ${body} };`) as (fields: string[]) => Record<string, string>;
-}
+const fieldsOf = (record: string | string[]) => (typeof record === 'string' ? record.split(',') : record);
 
 /**
  * The lines of a byte stream as readline splits them (`\n`, `\r\n` or a lone `\r`; a last line
@@ -178,12 +169,15 @@ export async function* lineChunks(body: AsyncIterable<Uint8Array>): AsyncGenerat
 class CsvRecords {
   private pending = '';
 
-  /** The records the lines complete, in order; a record whose quote is still open waits. */
-  push(lines: readonly string[]): string[][] {
-    const out: string[][] = [];
+  /**
+   * The records the lines complete, in order: a line without quotes as itself (split it on
+   * commas), a quoted record as its fields. A record whose quote is still open waits.
+   */
+  push(lines: readonly string[]): (string | string[])[] {
+    const out: (string | string[])[] = [];
     for (const line of lines) {
       if (this.pending === '' && !line.includes('"')) {
-        if (line !== '') out.push(line.split(','));
+        if (line !== '') out.push(line);
         continue;
       }
       this.pending = this.pending === '' ? line : `${this.pending}\n${line}`;

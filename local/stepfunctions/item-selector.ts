@@ -1,3 +1,4 @@
+import { csvValues } from '../../core/batch/csv-row.js';
 import { readPath } from './payload-template.js';
 
 /** `$$.Map.Item.Index` and `$$.Map.Item.Value` of one item. */
@@ -32,7 +33,9 @@ function compilePath(path: string, input: unknown): SelectItem {
   if (path === ITEM_INDEX) return (index) => index;
   if (path === ITEM_VALUE) return (_, value) => value;
   if (path.startsWith('$$')) {
-    return (index, value) => readPath(path, input, { Map: { Item: { Index: index, Value: value } } });
+    // A path into the value reads the plain object, as on AWS (a raw CSV row materialized).
+    return (index, value) =>
+      readPath(path, input, { Map: { Item: { Index: index, Value: csvValues(value) } } });
   }
   const constant = readPath(path, input, {});
   return () => constant;

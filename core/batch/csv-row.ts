@@ -43,6 +43,7 @@ export class CsvHeader {
   readonly fixedBytes: number;
   /** Builds the object from one field per name, as an object literal (one V8 shape for all rows). */
   readonly object: (fields: string[]) => Record<string, string>;
+  private readonly plain: RegExp;
 
   private constructor(readonly names: readonly string[]) {
     this.index = new Map(names.map((name, j) => [name, j]));
@@ -52,6 +53,8 @@ export class CsvHeader {
     this.fixedBytes = 2 + keys + 3 * names.length;
     const body = names.map((name, j) => `${JSON.stringify(name)}: f[${j}]`).join(', ');
     this.object = new Function('f', `return { ${body} };`) as (fields: string[]) => Record<string, string>;
+    // One native regular expression test per line: exactly one plain field per name.
+    this.plain = new RegExp(`^${PLAIN_FIELD}(?:,${PLAIN_FIELD}){${names.length - 1}}$`);
   }
 
   /**
@@ -66,15 +69,12 @@ export class CsvHeader {
 
   /** The line as a raw row, or undefined when it must be parsed into an object (see CsvRow.line). */
   row(line: string): CsvRow | undefined {
-    let commas = 0;
-    for (let i = 0; i < line.length; i++) {
-      const c = line.charCodeAt(i);
-      if (c === 44) commas++;
-      else if (c < 32 || c === 34 || c === 92 || c > 126) return undefined;
-    }
-    return commas === this.names.length - 1 ? new CsvRow(this, line) : undefined;
+    return this.plain.test(line) ? new CsvRow(this, line) : undefined;
   }
 }
+
+/** One field of a raw row: printable ASCII but the comma, the quote and the backslash. */
+const PLAIN_FIELD = String.raw`[^,"\\\x00-\x1f\x7f-\uffff]*`;
 
 /** A row's values as a plain object: a CsvRow materialized, anything else as it is. */
 export function csvValues(values: unknown): unknown {

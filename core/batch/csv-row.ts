@@ -82,6 +82,6 @@ export function csvValues(values: unknown): unknown {
 }
 
 /** One property of a row's values (a CsvRow's field by name, else the property). */
-export function valueOf(values: Record<string, unknown>, name: string): unknown {
+export function fieldOf(values: Record<string, unknown>, name: string): unknown {
   return values instanceof CsvRow ? values.field(name) : values[name];
 }

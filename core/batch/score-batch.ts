@@ -7,7 +7,7 @@ import type { EndpointResolver } from '../serving/resolver.js';
 import { decodeOutputs, encodeRows } from '../ml/onnx-io.js';
 import { finite, runModel, runOutputs } from '../serving/run-model.js';
 import type { LoadedModel, SessionCache } from '../serving/session-cache.js';
-import { csvValues, valueOf } from './csv-row.js';
+import { csvValues, fieldOf } from './csv-row.js';
 import { plainNumericRows } from './numeric-rows.js';
 import { csvCell, csvTail, featureRow, lineFormatter } from './rows.js';
 import { tensorLines } from './tensor-lines.js';
@@ -49,7 +49,7 @@ export async function scoreBatch(
   });
   const keyOf = (i: number) => {
     const item = items[i];
-    const key = keyColumn === null ? undefined : valueOf(item.values as Record<string, unknown>, keyColumn);
+    const key = keyColumn === null ? undefined : fieldOf(item.values as Record<string, unknown>, keyColumn);
     return key !== undefined ? String(key) : item.row + 1;
   };
   const line = lineFormatter(loaded.contract, output.format, model, version);

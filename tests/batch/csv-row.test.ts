@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { RunOptions } from 'aws-local-stepfunctions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CsvHeader, CsvRow, csvValues, valueOf } from '../../core/batch/csv-row.js';
+import { CsvHeader, CsvRow, csvValues, fieldOf } from '../../core/batch/csv-row.js';
 import { decimalAt, plainNumericRows } from '../../core/batch/numeric-rows.js';
 import { jsonBytes } from '../../local/stepfunctions/data-limit.js';
 import { runDistributedMap } from '../../local/stepfunctions/distributed-map.js';
@@ -29,8 +29,8 @@ describe('CsvRow', () => {
       expect(jsonBytes({ row: 3, values: row })).toBe(
         Buffer.byteLength(JSON.stringify({ row: 3, values: row })),
       );
-      for (const name of NAMES) expect(valueOf(row as never, name)).toBe(object[name]);
-      expect(valueOf(row as never, 'nope')).toBeUndefined();
+      for (const name of NAMES) expect(fieldOf(row as never, name)).toBe(object[name]);
+      expect(fieldOf(row as never, 'nope')).toBeUndefined();
       expect(csvValues(row)).toEqual(object);
     }
   });

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { LAYER_MODULES_DIR, prepareOnnxRuntimeLayer } from '../infra/assets/onnx-runtime-layer.js';
 import { functionEnvironment, lambdaBuildOptions } from '../infra/constructs/cirrus-function.js';
+import { PREDICT_BUNDLE } from '../infra/constructs/predict-bundle.js';
 import { FUNCTION_DEFAULTS } from '../infra/defaults.js';
 import { LAMBDA_ENTRIES } from '../infra/entries.js';
 import { createDeps, type EmulatorEndpoints, type LocalCredentials } from '../local/emulators/index.js';
@@ -99,7 +100,9 @@ async function prepareTask(root: string): Promise<{ task: string; bundleBytes: n
   const task = join(root, 'task');
   const layer = join(root, 'layer');
   mkdirSync(task, { recursive: true });
-  await build(lambdaBuildOptions(process.env.ENTRY ?? LAMBDA_ENTRIES.predict, join(task, 'index.mjs')));
+  // ENTRY (another function's entry) is bundled as the other functions are.
+  const entry = process.env.ENTRY;
+  await build(lambdaBuildOptions(entry ?? LAMBDA_ENTRIES.predict, join(task, 'index.mjs'), entry ? {} : PREDICT_BUNDLE));
   prepareOnnxRuntimeLayer(layer);
   // Lambda resolves a layer's nodejs/node_modules for ES module imports; a link reproduces that.
   symlinkSync(join(layer, LAYER_MODULES_DIR), join(task, 'node_modules'), 'dir');
@@ -154,7 +157,7 @@ function functionEnv(task: string, emulators: Emulators, deps: ReturnType<typeof
     CIRRUS_TRACKING_TABLE: deps.tables.tracking,
     CIRRUS_REGISTRY_TABLE: deps.tables.registry,
     CIRRUS_PREDICTIONS_TABLE: deps.tables.predictions,
-    ...functionEnvironment('cirrus-predict'),
+    ...functionEnvironment('cirrus-predict', process.env.ENTRY ? {} : PREDICT_BUNDLE),
   };
 }
 

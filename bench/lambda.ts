@@ -2,10 +2,11 @@
  * The deployed predict path (issue 23): the predict function as Lambda runs it.
  * Run: `npx tsx bench/lambda.ts [coldRuns=10] [warmInvocations=10000]`.
  *
- * The API entry is bundled exactly as CDK bundles it (LAMBDA_BUNDLE), the onnxruntime layer is
- * built as the stack builds it, and each measurement is a fresh `node` process started in the
- * task directory with the function's environment (bench/lambda-runner.mjs), answering API
- * Gateway v2 events. The model (gradient boosting on iris, under 1 MB) is in the emulated S3
+ * The predict entry is bundled exactly as CDK bundles it (LAMBDA_BUNDLE with PREDICT_BUNDLE: no
+ * runtime source map, the environment's credentials only; ENTRY=<file> bundles another entry as
+ * the other functions are), the onnxruntime layer is built as the stack builds it, and each
+ * measurement is a fresh `node` process started in the task directory with the function's
+ * environment (bench/lambda-runner.mjs), answering API Gateway v2 events. The model (gradient boosting on iris, under 1 MB) is in the emulated S3
  * and the prediction log goes to the emulated DynamoDB, both in a child process.
  *
  * Cold start is the process's time to its first answer, median of fresh processes, printed
@@ -248,7 +249,7 @@ async function main(): Promise<void> {
     const single = apiGatewayEvent('POST', path, { features: iris.features });
     const batch = apiGatewayEvent('POST', path, { instances: rows });
     console.log(
-      `bundle ${(bundleBytes / 1024).toFixed(0)} KiB, model ${iris.onnx.byteLength} bytes, ` +
+      `bundle ${(bundleBytes / 1024).toFixed(0)} KiB (NODE_OPTIONS ${env.NODE_OPTIONS ?? 'unset'}), model ${iris.onnx.byteLength} bytes, ` +
         `${MEMORY_MB} MB configured, node ${process.version}`,
     );
     printColdStarts(await measureColdStarts(task, env, single));

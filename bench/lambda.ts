@@ -2,10 +2,11 @@
  * The deployed predict path (issue 23): the predict function as Lambda runs it.
  * Run: `npx tsx bench/lambda.ts [coldRuns=10] [warmInvocations=10000]`.
  *
- * The API entry is bundled exactly as CDK bundles it (LAMBDA_BUNDLE), the onnxruntime layer is
- * built as the stack builds it, and each measurement is a fresh `node` process started in the
- * task directory with the function's environment (bench/lambda-runner.mjs), answering API
- * Gateway v2 events. The model (gradient boosting on iris, under 1 MB) is in the emulated S3
+ * The predict entry is bundled exactly as CDK bundles it (LAMBDA_BUNDLE with PREDICT_BUNDLE: no
+ * runtime source map, the environment's credentials only; ENTRY=<file> bundles another entry as
+ * the other functions are), the onnxruntime layer is built as the stack builds it, and each
+ * measurement is a fresh `node` process started in the task directory with the function's
+ * environment (bench/lambda-runner.mjs), answering API Gateway v2 events. The model (gradient boosting on iris, under 1 MB) is in the emulated S3
  * and the prediction log goes to the emulated DynamoDB, both in a child process.
  *
  * Cold start is the process's time to its first answer, median of fresh processes, printed
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { LAYER_MODULES_DIR, prepareOnnxRuntimeLayer } from '../infra/assets/onnx-runtime-layer.js';
 import { functionEnvironment, lambdaBuildOptions } from '../infra/constructs/cirrus-function.js';
+import { PREDICT_BUNDLE } from '../infra/constructs/predict-bundle.js';
 import { FUNCTION_DEFAULTS } from '../infra/defaults.js';
 import { LAMBDA_ENTRIES } from '../infra/entries.js';
 import { createDeps, type EmulatorEndpoints, type LocalCredentials } from '../local/emulators/index.js';
@@ -99,7 +101,9 @@ async function prepareTask(root: string): Promise<{ task: string; bundleBytes: n
   const task = join(root, 'task');
   const layer = join(root, 'layer');
   mkdirSync(task, { recursive: true });
-  await build(lambdaBuildOptions(process.env.ENTRY ?? LAMBDA_ENTRIES.predict, join(task, 'index.mjs')));
+  // ENTRY (another function's entry) is bundled as the other functions are.
+  const entry = process.env.ENTRY;
+  await build(lambdaBuildOptions(entry ?? LAMBDA_ENTRIES.predict, join(task, 'index.mjs'), entry ? {} : PREDICT_BUNDLE));
   prepareOnnxRuntimeLayer(layer);
   // Lambda resolves a layer's nodejs/node_modules for ES module imports; a link reproduces that.
   symlinkSync(join(layer, LAYER_MODULES_DIR), join(task, 'node_modules'), 'dir');
@@ -154,7 +158,7 @@ function functionEnv(task: string, emulators: Emulators, deps: ReturnType<typeof
     CIRRUS_TRACKING_TABLE: deps.tables.tracking,
     CIRRUS_REGISTRY_TABLE: deps.tables.registry,
     CIRRUS_PREDICTIONS_TABLE: deps.tables.predictions,
-    ...functionEnvironment('cirrus-predict'),
+    ...functionEnvironment('cirrus-predict', process.env.ENTRY ? {} : PREDICT_BUNDLE),
   };
 }
 
@@ -245,7 +249,7 @@ async function main(): Promise<void> {
     const single = apiGatewayEvent('POST', path, { features: iris.features });
     const batch = apiGatewayEvent('POST', path, { instances: rows });
     console.log(
-      `bundle ${(bundleBytes / 1024).toFixed(0)} KiB, model ${iris.onnx.byteLength} bytes, ` +
+      `bundle ${(bundleBytes / 1024).toFixed(0)} KiB (NODE_OPTIONS ${env.NODE_OPTIONS ?? 'unset'}), model ${iris.onnx.byteLength} bytes, ` +
         `${MEMORY_MB} MB configured, node ${process.version}`,
     );
     printColdStarts(await measureColdStarts(task, env, single));

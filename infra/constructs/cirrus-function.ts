@@ -44,8 +44,33 @@ export const LAMBDA_BUNDLE = {
   sourcesContent: false,
 } as const;
 
+/**
+ * How a function's stack traces stay readable. `runtime` (the default): minified, and Node maps
+ * frames through the shipped source map (`--enable-source-maps`). `names`: identifiers are not
+ * minified, so frames name the real functions and classes without a map at run time (the map is
+ * still shipped, to map a frame by hand); a function whose cold start counts uses it, because
+ * reading and decoding the map at load is a large part of the start (bench/lambda.ts).
+ */
+export type StackTraces = 'runtime' | 'names';
+
+/** What one function's bundle does differently from LAMBDA_BUNDLE (e.g. PREDICT_BUNDLE). */
+export interface BundleVariant {
+  /** @default 'runtime' */
+  readonly stackTraces?: StackTraces;
+  /** Package name -> repository-relative file that replaces it in this bundle. @default - none */
+  readonly alias?: Readonly<Record<string, string>>;
+}
+
+function aliasPaths(variant: BundleVariant): Record<string, string> {
+  return Object.fromEntries(Object.entries(variant.alias ?? {}).map(([from, to]) => [from, repoPath(to)]));
+}
+
 /** LAMBDA_BUNDLE as esbuild's own build options: the function's `index.mjs` at `outfile`. */
-export function lambdaBuildOptions(entry: string, outfile: string): BuildOptions {
+export function lambdaBuildOptions(
+  entry: string,
+  outfile: string,
+  variant: BundleVariant = {},
+): BuildOptions {
   return {
     entryPoints: [repoPath(entry)],
     outfile,
@@ -56,7 +81,10 @@ export function lambdaBuildOptions(entry: string, outfile: string): BuildOptions
     mainFields: [...LAMBDA_BUNDLE.mainFields],
     banner: { js: LAMBDA_BUNDLE.banner },
     external: [...LAMBDA_BUNDLE.externalModules],
-    minify: LAMBDA_BUNDLE.minify,
+    ...(variant.stackTraces === 'names'
+      ? { minifyWhitespace: true, minifySyntax: true }
+      : { minify: LAMBDA_BUNDLE.minify }),
+    alias: aliasPaths(variant),
     keepNames: LAMBDA_BUNDLE.keepNames,
     sourcemap: LAMBDA_BUNDLE.sourceMap,
     sourcesContent: LAMBDA_BUNDLE.sourcesContent,
@@ -66,13 +94,22 @@ export function lambdaBuildOptions(entry: string, outfile: string): BuildOptions
 }
 
 /** The environment every function starts with: Powertools' settings and Node's options. */
-export function functionEnvironment(serviceName: string): Record<string, string> {
+export function functionEnvironment(serviceName: string, variant: BundleVariant = {}): Record<string, string> {
   return {
     POWERTOOLS_SERVICE_NAME: serviceName,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: 'INFO',
-    NODE_OPTIONS: '--enable-source-maps',
+    ...(variant.stackTraces !== 'names' ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
   };
+}
+
+/** NodejsFunction's switches for a variant, on top of LAMBDA_BUNDLE (the same as lambdaBuildOptions'). */
+function variantBundling(variant: BundleVariant) {
+  const args: Record<string, string | boolean> = {};
+  for (const [from, to] of Object.entries(aliasPaths(variant))) args[`--alias:${from}`] = to;
+  if (variant.stackTraces !== 'names') return { esbuildArgs: args };
+  // Whitespace and syntax minified, identifiers kept.
+  return { minify: false, esbuildArgs: { ...args, '--minify-whitespace': true, '--minify-syntax': true } };
 }
 
 export interface CirrusFunctionProps {
@@ -101,6 +138,8 @@ export interface CirrusFunctionProps {
   readonly description?: string;
   /** Reserved concurrency (a cap and a guarantee). @default - none */
   readonly reservedConcurrentExecutions?: number;
+  /** How this function's bundle differs from LAMBDA_BUNDLE. @default - none */
+  readonly bundle?: BundleVariant;
 }
 
 /**
@@ -128,10 +167,11 @@ export class CirrusFunction extends NodejsFunction {
       logGroup,
       projectRoot: REPO_ROOT,
       depsLockFilePath: repoPath('package-lock.json'),
-      environment: { ...functionEnvironment(props.serviceName), ...props.environment },
+      environment: { ...functionEnvironment(props.serviceName, props.bundle), ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
         ...LAMBDA_BUNDLE,
+        ...variantBundling(props.bundle ?? {}),
         mainFields: [...LAMBDA_BUNDLE.mainFields],
         externalModules: [...LAMBDA_BUNDLE.externalModules],
         tsconfig: repoPath('tsconfig.json'),

@@ -25,6 +25,7 @@ import { LAMBDA_ENTRIES } from '../entries.js';
 import type { BatchPredictions } from './batch-predictions.js';
 import { CirrusFunction } from './cirrus-function.js';
 import { datasetUploadsFunction } from './dataset-uploads.js';
+import { PREDICT_BUNDLE } from './predict-bundle.js';
 import {
   type CirrusData,
   type DataAccess,
@@ -163,6 +164,7 @@ export class PredictionApi extends Construct {
       serviceName: `${props.namePrefix}-predict`,
       description: 'Cirrus API: POST /v1/endpoints/{name}/predict',
       memorySize: FUNCTION_DEFAULTS.onnxMemorySize,
+      bundle: PREDICT_BUNDLE,
     });
     this.managementFunction = new CirrusFunction(this, 'ManagementFunction', {
       ...common,

@@ -137,6 +137,20 @@ describe('npx cdk synth (pinned CLI, offline) and the bundled assets', () => {
     }
   });
 
+  it('bundles the predict function for its cold start: env credentials only, names kept, no runtime map', () => {
+    const code = readFileSync(join(assetDir(predict().Properties.Code), 'index.mjs'), 'utf8');
+    // The SDK's other credential providers (and the SSO/STS clients they bring) are left out.
+    expect(code).toContain('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set');
+    expect(code).not.toMatch(/fromSSO|fromTokenFile|fromInstanceMetadata/);
+    // Identifiers are not minified, so a stack trace names the class without a source map.
+    expect(code).toMatch(/new SessionCache\b/);
+    expect(predict().Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
+    // The other functions keep the default chain and their runtime source maps.
+    const management = functionNamed('PredictionApiManagementFunction');
+    expect(management.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(readFileSync(join(assetDir(management.Properties.Code), 'index.mjs'), 'utf8')).toContain('fromSSO');
+  });
+
   it('ships the built-in datasets beside the management function, where its env points', () => {
     const fn = functionNamed('PredictionApiManagementFunction');
     const dir = assetDir(fn.Properties.Code);

@@ -14,12 +14,11 @@ import { binaryLogistic, type Loss, multinomial, squaredError } from './loss.js'
 import { ParallelHistograms } from './parallel.js';
 
 /**
- * Where two threads are the default (`threads: 0`, a second core present), in matrix cells:
- * from 1M cells they pay; between 10M and 20M cells (the 1M-row benchmark set is 15M) they
- * were measured slower than one on a loaded machine (long chunks held up by a preempted
- * worker), so one thread there; from 20M, two, as before.
+ * From this many matrix cells two threads are the default (`threads: 0`, a second core
+ * present): below it waking the worker costs more than it saves. Large sets are memory-bound
+ * on one core, but on a shared machine a second thread still gets the fit a second share of CPU.
  */
-const TWO_THREAD_CELLS = { from: 1_000_000, gapFrom: 10_000_000, gapTo: 20_000_000 };
+const TWO_THREAD_CELLS = 1_000_000;
 
 function lossFor(data: FitData): Loss {
   if (data.task === 'regression') return squaredError;
@@ -72,13 +71,11 @@ function fitBytes(data: FitData, p: GradientBoostingParams, loss: Loss): number 
   return raw + p.max_leaf_nodes * HISTOGRAM_BYTES(data.X.cols);
 }
 
-/** Two threads when asked, or (threads = 0) in the cell ranges where they pay and a second core exists. */
+/** Two threads when asked, or (threads = 0) from TWO_THREAD_CELLS when a second core exists. */
 function useThreads(p: GradientBoostingParams, cells: number): boolean {
   if (p.threads === 1) return false;
   if (p.threads === 2) return true;
-  const { from, gapFrom, gapTo } = TWO_THREAD_CELLS;
-  const pays = cells >= from && (cells < gapFrom || cells >= gapTo);
-  return pays && availableParallelism() > 1;
+  return cells >= TWO_THREAD_CELLS && availableParallelism() > 1;
 }
 
 function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: GrowerWorkspace): Tree[] {

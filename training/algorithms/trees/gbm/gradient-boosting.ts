@@ -48,7 +48,10 @@ export function boost(
   const loss = lossFor(data);
   const mem = new HistogramMemory(binMatrix(data.X, p.max_bins));
   mem.reserve(Math.min(fitBytes(data, p, loss), MAX_RESERVE_BYTES));
-  const parallel = useThreads(p, data.X.rows * data.X.cols) ? new ParallelHistograms(mem) : undefined;
+  const threads = useThreads(p, data.X.rows * data.X.cols);
+  const parallel = threads
+    ? new ParallelHistograms(mem, loss.outputs === 1 ? loss.pairs : undefined)
+    : undefined;
   try {
     const trees = boostBinned(data, p, loss, new GrowerWorkspace(mem, parallel));
     // A worker that never starts would leave a two-thread fit silently on one thread: fail instead.
@@ -67,7 +70,8 @@ const MAX_RESERVE_BYTES = 1 << 30;
  * which never holds more than one histogram per leaf of a tree (see growTree).
  */
 function fitBytes(data: FitData, p: GradientBoostingParams, loss: Loss): number {
-  const raw = data.X.rows * loss.outputs * 8;
+  // raw scores, and y for a fused loss (see boostBinned)
+  const raw = data.X.rows * (loss.outputs + 1) * 8;
   return raw + p.max_leaf_nodes * HISTOGRAM_BYTES(data.X.cols);
 }
 
@@ -88,6 +92,9 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
   // Single-output losses write the kernel's gradient pairs directly; the others fill, per
   // output, blocks of n values (output k's gradient of row r at k * n + r) copied in per tree.
   const fused = K === 1 && loss.pairs !== undefined;
+  // y in the kernel's memory too, so a worker can read it.
+  const y = fused ? ws.allocate(n) : data.y;
+  if (fused) y.set(data.y);
   const grad = new Float64Array(fused ? 0 : n * K);
   const hess = new Float64Array(fused ? 0 : n * K);
   // Losses with constant hessians never write them: the histograms then sum ones.
@@ -95,7 +102,7 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
   const options = growOptions(p);
   const trees: Tree[] = [];
   for (let it = 0; it < p.max_iter; it++) {
-    if (fused) loss.pairs!(data.y, raw, ws.gradientPairs);
+    if (fused) ws.lossPairs(loss.pairs!, y, raw);
     else loss.gradients(data.y, raw, grad, hess);
     for (let k = 0; k < K; k++) {
       const gv = fused

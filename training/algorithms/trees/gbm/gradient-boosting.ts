@@ -48,8 +48,7 @@ export function boost(
   const loss = lossFor(data);
   const mem = new HistogramMemory(binMatrix(data.X, p.max_bins));
   mem.reserve(Math.min(fitBytes(data, p, loss), MAX_RESERVE_BYTES));
-  const threads = useThreads(p, data.X.rows * data.X.cols);
-  const parallel = threads
+  const parallel = useThreads(p, data.X.rows * data.X.cols)
     ? new ParallelHistograms(mem, loss.outputs === 1 ? loss.pairs : undefined)
     : undefined;
   try {
@@ -66,11 +65,11 @@ export function boost(
 const MAX_RESERVE_BYTES = 1 << 30;
 
 /**
- * What boostBinned allocates in the kernel's memory: the raw scores, and the histogram pool,
+ * What boostBinned allocates in the kernel's memory: the raw scores (and y), and the histogram pool,
  * which never holds more than one histogram per leaf of a tree (see growTree).
  */
 function fitBytes(data: FitData, p: GradientBoostingParams, loss: Loss): number {
-  // raw scores, and y for a fused loss (see boostBinned)
+  // The raw scores, and y for a single-output loss (see boostBinned).
   const raw = data.X.rows * (loss.outputs + 1) * 8;
   return raw + p.max_leaf_nodes * HISTOGRAM_BYTES(data.X.cols);
 }

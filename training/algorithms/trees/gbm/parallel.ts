@@ -11,7 +11,8 @@ import { histogramKernel } from './wasm-kernel.js';
  * large node, each cut into chunks that either thread claims (an atomic ticket):
  * - a histogram: a chunk is a group of features (each feature summed by one thread, in row order);
  * - a partition: a chunk is a run of the node's rows, partitioned on its own; the runs are
- *   then joined in order into the single-thread partition.
+ *   then joined in order into the single-thread partition;
+ * - the gradient pairs of a single-output loss: a chunk is a run of rows.
  * So trees do not depend on threads, nor on which thread ran which chunk; and the main thread
  * never waits for a worker that has not started (it claims the chunks itself), only for a
  * chunk in progress, which keeps two threads useful on a loaded machine.
@@ -37,12 +38,13 @@ const ticketOf = (seq: number, chunks: number) => ((seq % (1 << 19)) << 12) | (c
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, ctrl, args, bounds, lefts, n, rowsAt, pairs, pairScratch, featureBytes, table, scratch, startDelayMs, pairsAt, lossPairs } = workerData;
-const gradientPairs = lossPairs ? new Function('return (' + lossPairs + ')')() : undefined;
 const signal = (state) => { Atomics.store(ctrl, ${STATE}, state); Atomics.notify(ctrl, ${STATE}); };
 if (startDelayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, startDelayMs);
-let kernel;
+let kernel, gradientPairs;
 try {
   kernel = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+  // The loss's own function, from its source text (see loss.ts: PairsFn).
+  if (lossPairs) gradientPairs = new Function('return (' + lossPairs + ')')();
 } catch (e) {
   signal(${FAILED});
   throw e;

@@ -14,7 +14,7 @@ describe('gradient boosting losses: gradient pairs in one pass', () => {
     const [grad, hess] = [new Float64Array(n), new Float64Array(n).fill(1)];
     loss.gradients(y, raw, grad, hess);
     const pairs = new Float64Array(2 * n);
-    loss.pairs!(y, raw, pairs);
+    loss.pairs!(y, raw, pairs, 0, y.length);
     expect(Array.from(pairs)).toEqual(Array.from({ length: 2 * n }, (_, i) => (i % 2 ? hess : grad)[i >> 1]));
   });
 });

@@ -4,6 +4,7 @@ import { OnnxGraph } from '../../core/ml/onnx/index.js';
 import { binMatrix } from '../../training/algorithms/trees/gbm/binning.js';
 import { gradientBoosting } from '../../training/algorithms/trees/gbm/gradient-boosting.js';
 import { HistogramMemory } from '../../training/algorithms/trees/gbm/histogram-memory.js';
+import { logisticPairs } from '../../training/algorithms/trees/gbm/loss.js';
 import { ParallelHistograms } from '../../training/algorithms/trees/gbm/parallel.js';
 import type { FitData, FittedModel } from '../../training/algorithms/types.js';
 
@@ -54,6 +55,30 @@ describe('gradient_boosting histogram threads', () => {
             Buffer.from(one.rows.buffer, one.rows.byteOffset, one.rows.byteLength),
           ),
         ).toBe(true);
+      }
+    } finally {
+      parallel.close();
+    }
+  });
+
+  it('computes the loss gradients on both threads exactly as one thread does', () => {
+    const n = 200_000;
+    const data = synthetic(n, 2, 2, 5);
+    const [one, two] = [0, 1].map(() => new HistogramMemory(binMatrix(data.X, 255)));
+    const parallel = new ParallelHistograms(two, logisticPairs);
+    try {
+      parallel.awaitReady();
+      const y = two.allocate(n);
+      y.set(data.y);
+      const raw = two.allocate(n);
+      const rng = createRng(2);
+      const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      // Many rounds, so the worker surely claims some of the runs.
+      for (let round = 0; round < 30; round++) {
+        for (let i = 0; i < n; i++) raw[i] = rng.normal() * 3;
+        logisticPairs(data.y, raw, one.gradientPairs, 0, n);
+        parallel.gradients(y, raw);
+        expect(bytes(two.gradientPairs).equals(bytes(one.gradientPairs))).toBe(true);
       }
     } finally {
       parallel.close();

@@ -1,4 +1,5 @@
 import type { Matrix } from '../../types.js';
+import { BucketQuantiles } from './bucket-quantiles.js';
 import { sortedOrder } from './radix-sort.js';
 
 /** Bin code of a missing value; non-missing values use codes 0 .. nBins-1 (< 255). */
@@ -35,23 +36,39 @@ function fewDistinct(sorted: Float32Array, max: number): boolean {
 
 /** Bin edges of one feature's sorted non-missing float32 values (sklearn's rule). */
 export function binEdges(sorted: Float32Array, maxBins: number): Float32Array {
+  if (!fewDistinct(sorted, maxBins)) return quantileEdges((i) => sorted[i], sorted.length, maxBins);
   const edges: number[] = [];
-  if (fewDistinct(sorted, maxBins)) {
-    for (let i = 1; i < sorted.length; i++)
-      if (sorted[i] !== sorted[i - 1]) edges.push(between(sorted[i - 1], sorted[i]));
-    return Float32Array.from(edges);
-  }
-  // Quantiles at q / maxBins with numpy's 'midpoint' interpolation, deduplicated.
-  const n = sorted.length;
+  for (let i = 1; i < sorted.length; i++)
+    if (sorted[i] !== sorted[i - 1]) edges.push(between(sorted[i - 1], sorted[i]));
+  return Float32Array.from(edges);
+}
+
+/** The ranks `quantileEdges` reads among n sorted values, ascending. */
+function quantileRanks(n: number, maxBins: number): number[] {
+  const ranks = new Set<number>();
   for (let q = 1; q < maxBins; q++) {
     const pos = (q / maxBins) * (n - 1);
-    const lo = sorted[Math.floor(pos)];
-    const hi = sorted[Math.ceil(pos)];
+    ranks.add(Math.floor(pos)).add(Math.ceil(pos));
+  }
+  ranks.add(n - 1);
+  return [...ranks].sort((a, b) => a - b);
+}
+
+/**
+ * Quantiles at q / maxBins with numpy's 'midpoint' interpolation, deduplicated, of n sorted
+ * values read through `at` (rank -> value), for columns with more than maxBins distinct values.
+ */
+function quantileEdges(at: (rank: number) => number, n: number, maxBins: number): Float32Array {
+  const edges: number[] = [];
+  for (let q = 1; q < maxBins; q++) {
+    const pos = (q / maxBins) * (n - 1);
+    const lo = at(Math.floor(pos));
+    const hi = at(Math.ceil(pos));
     const e = lo === hi ? lo : between(lo, hi);
     if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
   }
   // A last edge at the maximum would leave the top bin empty.
-  if (edges.length > 0 && edges[edges.length - 1] >= sorted[n - 1]) edges.pop();
+  if (edges.length > 0 && edges[edges.length - 1] >= at(n - 1)) edges.pop();
   return Float32Array.from(edges);
 }
 
@@ -67,34 +84,66 @@ function float32Columns(X: Matrix): Float32Array {
 export function binMatrix(X: Matrix, maxBins: number): BinnedData {
   const { rows, cols } = X;
   const columns = float32Columns(X);
+  const bits = new Uint32Array(columns.buffer);
   const codes = new Uint8Array(rows * cols);
   const edges: Float32Array[] = [];
   const nBins = new Int32Array(cols);
-  const values = new Float32Array(rows);
-  const rowOf = new Uint32Array(rows);
-  const sorted = new Float32Array(rows);
+  const bins = Math.min(maxBins, MISSING_BIN);
+  const buckets = new BucketQuantiles(rows);
   for (let f = 0; f < cols; f++) {
     const base = f * rows;
-    let m = 0;
-    for (let r = 0; r < rows; r++) {
-      const v = columns[base + r];
-      if (Number.isNaN(v)) codes[base + r] = MISSING_BIN;
-      else {
-        values[m] = v;
-        rowOf[m++] = r;
-      }
-    }
-    const order = sortedOrder(values.subarray(0, m));
-    for (let i = 0; i < m; i++) sorted[i] = values[order[i]];
-    const e = binEdges(sorted.subarray(0, m), Math.min(maxBins, MISSING_BIN));
+    const m = buckets.count(bits, base, rows);
+    let e: Float32Array;
+    if (buckets.manyDistinct(bins)) {
+      buckets.prepare(bits, base, rows, quantileRanks(m, bins));
+      e = quantileEdges((r) => buckets.at(r), m, bins);
+      buckets.codes(bits, base, rows, e, { codes, at: base, stride: 1, missing: MISSING_BIN });
+    } else e = binColumnBySort(columns, base, rows, bins, codes);
     edges.push(e);
     nBins[f] = e.length + 1;
-    // Code = smallest b with v <= e[b] (else e.length): one walk up the sorted values.
-    let b = 0;
-    for (let i = 0; i < m; i++) {
-      while (b < e.length && sorted[i] > e[b]) b++;
-      codes[base + rowOf[order[i]]] = b;
-    }
   }
   return { codes, rows, cols, edges, nBins };
+}
+
+/** binMatrix's reference: every column's edges and codes from a full sort of its values. */
+export function binMatrixBySort(X: Matrix, maxBins: number): BinnedData {
+  const { rows, cols } = X;
+  const columns = float32Columns(X);
+  const codes = new Uint8Array(rows * cols);
+  const edges: Float32Array[] = [];
+  for (let f = 0; f < cols; f++)
+    edges.push(binColumnBySort(columns, f * rows, rows, Math.min(maxBins, MISSING_BIN), codes));
+  return { codes, rows, cols, edges, nBins: Int32Array.from(edges, (e) => e.length + 1) };
+}
+
+/** Edges of columns[base, base + rows) from its sorted values; writes its codes at codes[base + r]. */
+function binColumnBySort(
+  columns: Float32Array,
+  base: number,
+  rows: number,
+  maxBins: number,
+  codes: Uint8Array,
+): Float32Array {
+  const values = new Float32Array(rows);
+  const rowOf = new Uint32Array(rows);
+  let m = 0;
+  for (let r = 0; r < rows; r++) {
+    const v = columns[base + r];
+    if (Number.isNaN(v)) codes[base + r] = MISSING_BIN;
+    else {
+      values[m] = v;
+      rowOf[m++] = r;
+    }
+  }
+  const order = sortedOrder(values.subarray(0, m));
+  const sorted = new Float32Array(m);
+  for (let i = 0; i < m; i++) sorted[i] = values[order[i]];
+  const e = binEdges(sorted, maxBins);
+  // Code = smallest b with v <= e[b] (else e.length): one walk up the sorted values.
+  let b = 0;
+  for (let i = 0; i < m; i++) {
+    while (b < e.length && sorted[i] > e[b]) b++;
+    codes[base + rowOf[order[i]]] = b;
+  }
+  return e;
 }

@@ -14,12 +14,11 @@ import { binaryLogistic, type Loss, multinomial, squaredError } from './loss.js'
 import { ParallelHistograms } from './parallel.js';
 
 /**
- * Where two threads are the default (`threads: 0`, a second core present), in matrix cells:
- * from 1M cells they pay; between 10M and 20M cells (the 1M-row benchmark set is 15M) they
- * were measured slower than one on a loaded machine (long chunks held up by a preempted
- * worker), so one thread there; from 20M, two, as before.
+ * From this many matrix cells two threads are the default (`threads: 0`, a second core
+ * present): below it waking the worker costs more than it saves. Large sets are memory-bound
+ * on one core, but on a shared machine a second thread still gets the fit a second share of CPU.
  */
-const TWO_THREAD_CELLS = { from: 1_000_000, gapFrom: 10_000_000, gapTo: 20_000_000 };
+const TWO_THREAD_CELLS = 1_000_000;
 
 function lossFor(data: FitData): Loss {
   if (data.task === 'regression') return squaredError;
@@ -49,7 +48,9 @@ export function boost(
   const loss = lossFor(data);
   const mem = new HistogramMemory(binMatrix(data.X, p.max_bins));
   mem.reserve(Math.min(fitBytes(data, p, loss), MAX_RESERVE_BYTES));
-  const parallel = useThreads(p, data.X.rows * data.X.cols) ? new ParallelHistograms(mem) : undefined;
+  const parallel = useThreads(p, data.X.rows * data.X.cols)
+    ? new ParallelHistograms(mem, loss.outputs === 1 ? loss.pairs : undefined)
+    : undefined;
   try {
     const trees = boostBinned(data, p, loss, new GrowerWorkspace(mem, parallel));
     // A worker that never starts would leave a two-thread fit silently on one thread: fail instead.
@@ -64,21 +65,20 @@ export function boost(
 const MAX_RESERVE_BYTES = 1 << 30;
 
 /**
- * What boostBinned allocates in the kernel's memory: the raw scores, and the histogram pool,
+ * What boostBinned allocates in the kernel's memory: the raw scores (and y), and the histogram pool,
  * which never holds more than one histogram per leaf of a tree (see growTree).
  */
 function fitBytes(data: FitData, p: GradientBoostingParams, loss: Loss): number {
-  const raw = data.X.rows * loss.outputs * 8;
+  // The raw scores, and y for a single-output loss (see boostBinned).
+  const raw = data.X.rows * (loss.outputs + 1) * 8;
   return raw + p.max_leaf_nodes * HISTOGRAM_BYTES(data.X.cols);
 }
 
-/** Two threads when asked, or (threads = 0) in the cell ranges where they pay and a second core exists. */
+/** Two threads when asked, or (threads = 0) from TWO_THREAD_CELLS when a second core exists. */
 function useThreads(p: GradientBoostingParams, cells: number): boolean {
   if (p.threads === 1) return false;
   if (p.threads === 2) return true;
-  const { from, gapFrom, gapTo } = TWO_THREAD_CELLS;
-  const pays = cells >= from && (cells < gapFrom || cells >= gapTo);
-  return pays && availableParallelism() > 1;
+  return cells >= TWO_THREAD_CELLS && availableParallelism() > 1;
 }
 
 function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: GrowerWorkspace): Tree[] {
@@ -91,6 +91,9 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
   // Single-output losses write the kernel's gradient pairs directly; the others fill, per
   // output, blocks of n values (output k's gradient of row r at k * n + r) copied in per tree.
   const fused = K === 1 && loss.pairs !== undefined;
+  // y in the kernel's memory too, so a worker can read it.
+  const y = fused ? ws.allocate(n) : data.y;
+  if (fused) y.set(data.y);
   const grad = new Float64Array(fused ? 0 : n * K);
   const hess = new Float64Array(fused ? 0 : n * K);
   // Losses with constant hessians never write them: the histograms then sum ones.
@@ -98,7 +101,7 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
   const options = growOptions(p);
   const trees: Tree[] = [];
   for (let it = 0; it < p.max_iter; it++) {
-    if (fused) loss.pairs!(data.y, raw, ws.gradientPairs);
+    if (fused) ws.lossPairs(loss.pairs!, y, raw);
     else loss.gradients(data.y, raw, grad, hess);
     for (let k = 0; k < K; k++) {
       const gv = fused

@@ -2,6 +2,7 @@ import { type Tree, TreeBuilder } from '../tree.js';
 import type { BinnedData } from './binning.js';
 import { type GradientView, type Histogram, totals } from './histogram.js';
 import type { HistogramMemory } from './histogram-memory.js';
+import type { PairsFn } from './loss.js';
 import type { ParallelHistograms } from './parallel.js';
 import { findSplit, type SplitInfo, type SplitRules } from './split.js';
 
@@ -65,6 +66,16 @@ export class GrowerWorkspace {
   /** The gradient pairs the next histograms sum, to fill in place (see HistogramMemory). */
   get gradientPairs(): Float64Array {
     return this.mem.gradientPairs;
+  }
+
+  /**
+   * A single-output loss's gradient pairs of y and raw (from `allocate`) into `gradientPairs`
+   * while the rows are in id order (before growTree); on both threads with a ParallelHistograms
+   * built with that loss.
+   */
+  lossPairs(pairs: PairsFn, y: Float64Array, raw: Float64Array): void {
+    if (this.parallel?.lossPairs === pairs) this.parallel.gradients(y, raw);
+    else pairs(y, raw, this.mem.gradientPairs, 0, y.length);
   }
 
   /** Sets the gradients the next histograms sum. */

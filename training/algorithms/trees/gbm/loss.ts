@@ -11,10 +11,49 @@ export interface Loss {
   baseline(y: Float64Array): Float64Array;
   gradients(y: Float64Array, raw: Float64Array, grad: Float64Array, hess: Float64Array): void;
   /**
-   * Single-output losses: the same gradients and hessians written side by side
-   * (pairs[2r], pairs[2r + 1]), as the histogram kernel reads them, in one pass.
+   * Single-output losses: the same gradients and hessians of rows [from, to) written side by
+   * side (pairs[2r], pairs[2r + 1]), as the histogram kernel reads them, in one pass.
    */
-  pairs?(y: Float64Array, raw: Float64Array, pairs: Float64Array): void;
+  readonly pairs?: PairsFn;
+}
+
+/**
+ * Self-contained (no outside names): a two-thread fit's worker runs its source text on its
+ * share of the rows (see parallel.ts), so both threads compute the same values.
+ */
+export type PairsFn = (
+  y: Float64Array,
+  raw: Float64Array,
+  pairs: Float64Array,
+  from: number,
+  to: number,
+) => void;
+
+export function squaredErrorPairs(
+  y: Float64Array,
+  raw: Float64Array,
+  pairs: Float64Array,
+  from: number,
+  to: number,
+): void {
+  for (let i = from; i < to; i++) {
+    pairs[2 * i] = raw[i] - y[i];
+    pairs[2 * i + 1] = 1;
+  }
+}
+
+export function logisticPairs(
+  y: Float64Array,
+  raw: Float64Array,
+  pairs: Float64Array,
+  from: number,
+  to: number,
+): void {
+  for (let i = from; i < to; i++) {
+    const p = 1 / (1 + Math.exp(-raw[i]));
+    pairs[2 * i] = p - y[i];
+    pairs[2 * i + 1] = p * (1 - p);
+  }
 }
 
 export const squaredError: Loss = {
@@ -28,12 +67,7 @@ export const squaredError: Loss = {
   gradients(y, raw, grad) {
     for (let i = 0; i < y.length; i++) grad[i] = raw[i] - y[i];
   },
-  pairs(y, raw, pairs) {
-    for (let i = 0; i < y.length; i++) {
-      pairs[2 * i] = raw[i] - y[i];
-      pairs[2 * i + 1] = 1;
-    }
-  },
+  pairs: squaredErrorPairs,
 };
 
 const EPS = 1e-12;
@@ -54,13 +88,7 @@ export const binaryLogistic: Loss = {
       hess[i] = p * (1 - p);
     }
   },
-  pairs(y, raw, pairs) {
-    for (let i = 0; i < y.length; i++) {
-      const p = 1 / (1 + Math.exp(-raw[i]));
-      pairs[2 * i] = p - y[i];
-      pairs[2 * i + 1] = p * (1 - p);
-    }
-  },
+  pairs: logisticPairs,
 };
 
 /** Softmax cross-entropy; one tree per class per iteration. */

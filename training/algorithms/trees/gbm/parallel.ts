@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Histogram } from './histogram.js';
 import { clearHistogram, HISTOGRAM_BYTES } from './histogram.js';
 import type { HistogramMemory } from './histogram-memory.js';
+import type { PairsFn } from './loss.js';
 import { histogramKernel } from './wasm-kernel.js';
 
 /**
@@ -10,7 +11,8 @@ import { histogramKernel } from './wasm-kernel.js';
  * large node, each cut into chunks that either thread claims (an atomic ticket):
  * - a histogram: a chunk is a group of features (each feature summed by one thread, in row order);
  * - a partition: a chunk is a run of the node's rows, partitioned on its own; the runs are
- *   then joined in order into the single-thread partition.
+ *   then joined in order into the single-thread partition;
+ * - the gradient pairs of a single-output loss: a chunk is a run of rows.
  * So trees do not depend on threads, nor on which thread ran which chunk; and the main thread
  * never waits for a worker that has not started (it claims the chunks itself), only for a
  * chunk in progress, which keeps two threads useful on a loaded machine.
@@ -21,6 +23,7 @@ import { histogramKernel } from './wasm-kernel.js';
  */
 const HISTOGRAM_TASK = 0;
 const PARTITION_TASK = 1;
+const GRADIENT_TASK = 2;
 
 // ctrl slots (Int32): the request sequence, the chunk ticket, chunks completed, and the
 // worker's state (STARTING, then READY once its kernel instance exists, or FAILED). A ticket
@@ -34,12 +37,14 @@ const ticketOf = (seq: number, chunks: number) => ((seq % (1 << 19)) << 12) | (c
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, args, bounds, lefts, n, rowsAt, pairs, pairScratch, featureBytes, table, scratch, startDelayMs } = workerData;
+const { module, memory, ctrl, args, bounds, lefts, n, rowsAt, pairs, pairScratch, featureBytes, table, scratch, startDelayMs, pairsAt, lossPairs } = workerData;
 const signal = (state) => { Atomics.store(ctrl, ${STATE}, state); Atomics.notify(ctrl, ${STATE}); };
 if (startDelayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, startDelayMs);
-let kernel;
+let kernel, gradientPairs;
 try {
   kernel = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+  // The loss's own function, from its source text (see loss.ts: PairsFn).
+  if (lossPairs) gradientPairs = new Function('return (' + lossPairs + ')')();
 } catch (e) {
   signal(${FAILED});
   throw e;
@@ -53,6 +58,9 @@ function run(k) {
     let f = a;
     for (; f + 4 <= b; f += 4) acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
     if (f < b) rest[b - f](h + f * featureBytes, f * n, n, rows, m, pairs);
+  } else if (args[0] === ${GRADIENT_TASK}) {
+    const view = (at, length) => new Float64Array(memory.buffer, at, length);
+    gradientPairs(view(args[1], args[3]), view(args[2], args[3]), view(pairsAt, 2 * args[3]), a, b);
   } else {
     const start = args[1];
     lefts[k] = part(rowsAt + a * 4, b - a, args[2] * n, table, scratch + (a - start) * 4, pairs, pairScratch);
@@ -123,7 +131,11 @@ export class ParallelHistograms {
   private seq = 0;
   private ready = false;
 
-  constructor(private readonly mem: HistogramMemory) {
+  /** `lossPairs`: the fit's single-output loss, whose gradients both threads then compute. */
+  constructor(
+    private readonly mem: HistogramMemory,
+    readonly lossPairs?: PairsFn,
+  ) {
     const { table, scratch } = mem.partitionAddresses;
     const workerData = {
       module: histogramKernel(),
@@ -139,6 +151,8 @@ export class ParallelHistograms {
       table,
       scratch,
       startDelayMs: parallelTestHooks.workerStartDelayMs,
+      pairsAt: mem.gradientPairs.byteOffset,
+      lossPairs: lossPairs?.toString(),
     };
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.unref();
@@ -174,6 +188,26 @@ export class ParallelHistograms {
       lefts[k] = mem.partLeft(bounds[k], bounds[k + 1] - bounds[k], feature, bounds[k] - start);
     });
     return mem.joinRuns(start, bounds.subarray(0, chunks + 1), lefts);
+  }
+
+  /**
+   * The constructor's loss over y and raw (arrays in the shared memory) into the gradient
+   * pairs, rows in runs shared with the worker: each row's pair is computed alone, so the
+   * values do not depend on which thread ran it.
+   */
+  gradients(y: Float64Array, raw: Float64Array): void {
+    const { mem, bounds } = this;
+    const pairsFn = this.lossPairs!;
+    const n = y.length;
+    if (n < PARALLEL_MIN_PARTITION_ROWS || !this.isReady()) {
+      pairsFn(y, raw, mem.gradientPairs, 0, n);
+      return;
+    }
+    const chunks = PARTITION_CHUNKS;
+    for (let k = 0; k <= chunks; k++) bounds[k] = Math.floor((n * k) / chunks);
+    this.run([GRADIENT_TASK, y.byteOffset, raw.byteOffset, n, 0, 0], chunks, (k) =>
+      pairsFn(y, raw, mem.gradientPairs, bounds[k], bounds[k + 1]),
+    );
   }
 
   /** Posts a request, claims its chunks alongside the worker, and waits for the worker's last one. */

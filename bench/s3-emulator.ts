@@ -3,10 +3,11 @@
  * thread (SigV4 check, s3rver, its files), printed beside references measured in the same run.
  *
  *   node --import tsx bench/s3-emulator.ts objects [N=400] [KB=200] [rounds=3]
- *     PUTs then GETs N objects of KB each, 8 at a time (the batch job's pattern), and the same
- *     bytes written/read with node:fs, and PUT/GET to a bare node:http server on a worker thread
- *     (keeps bodies in memory). Per object: wall ms and process CPU us (all threads). Rounds are
- *     interleaved; medians are printed.
+ *     PUTs then GETs N objects of KB each, 8 at a time (the batch job's pattern): through the
+ *     runtime's emulator thread, and through s3rver on this thread with its own store and with
+ *     FastFilesystemStore (an A/B); beside the same bytes written/read with node:fs, and PUT/GET
+ *     to a bare node:http server on a worker thread (keeps bodies in memory). Per object: wall ms
+ *     and process CPU us (all threads). Rounds are interleaved; medians are printed.
  *   node --import tsx bench/s3-emulator.ts large [MB=150]
  *     the dataset upload path on an MB CSV: a presigned PUT (streamed from disk, as `cirrus
  *     datasets upload` does), the upload's complete (core), then a bare CopyObject and a streamed
@@ -22,7 +23,10 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CopyObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { completeDatasetUpload, createDatasetUpload } from '../core/datasets/uploads.js';
-import { type Emulators } from '../local/emulators/index.js';
+import { destroyDeps } from '../core/clients.js';
+import { type CoreDeps, DEFAULT_BUCKET } from '../core/deps.js';
+import { createDeps } from '../local/emulators/index.js';
+import { startS3rver } from '../local/emulators/servers.js';
 import { startEmulatorsThread } from '../local/emulators/thread.js';
 
 const CONCURRENCY = 8;
@@ -100,8 +104,8 @@ function httpCall(agent: Agent, port: number, method: string, path: string, body
   });
 }
 
-async function s3Round(emu: Emulators, data: Buffer[], round: number): Promise<[Cost, Cost]> {
-  const { s3, bucket } = emu.deps;
+async function s3Round(deps: CoreDeps, data: Buffer[], round: number): Promise<[Cost, Cost]> {
+  const { s3, bucket } = deps;
   const key = (i: number) => `bench/r${round}/part-${String(i).padStart(5, '0')}.csv`;
   const put = await measure(data.length, () =>
     pool(data.length, async (i) => {
@@ -118,6 +122,25 @@ async function s3Round(emu: Emulators, data: Buffer[], round: number): Promise<[
   return [put, get];
 }
 
+/** s3rver on this thread with its own store or Cirrus's, behind the same SigV4 check. */
+async function inProcessS3(
+  dir: string,
+  plainStore: boolean,
+): Promise<{ deps: CoreDeps; stop(): Promise<void> }> {
+  const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench-secret' };
+  const server = await startS3rver(dir, DEFAULT_BUCKET, credentials, 0, { plainStore });
+  const deps = createDeps({
+    endpoints: { s3: server.endpoint, dynamodb: 'http://127.0.0.1:9' },
+    credentials,
+  });
+  return {
+    deps,
+    stop: async () => {
+      destroyDeps(deps);
+      await server.stop();
+    },
+  };
+}
 async function fsRound(dir: string, data: Buffer[], round: number): Promise<[Cost, Cost]> {
   const file = (i: number) => join(dir, `fs-r${round}-${i}.csv`);
   const put = await measure(data.length, () => pool(data.length, (i) => writeFile(file(i), data[i])));
@@ -151,43 +174,53 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function objectsMode(n: number, kb: number, rounds: number): Promise<void> {
   const scratch = await mkdtemp(join(tmpdir(), 'cirrus-bench-s3-'));
   const emu = await startEmulatorsThread({ dataDir: join(scratch, 'data') });
+  const plain = await inProcessS3(join(scratch, 'plain'), true);
+  const fast = await inProcessS3(join(scratch, 'fast'), false);
   const bare = await bareServer();
   const data = bodies(n, kb);
-  const results: Record<string, [Cost, Cost][]> = {
-    's3 emulator (SDK)': [],
-    'fs (reference)': [],
-    'bare http (reference)': [],
-  };
+  const variants: [string, (r: number) => Promise<[Cost, Cost]>][] = [
+    ['fs (reference)', (r) => fsRound(scratch, data, r)],
+    ['bare http (reference)', (r) => httpRound(bare.port, data, r)],
+    ["s3rver's store", (r) => s3Round(plain.deps, data, r)],
+    ['FastFilesystemStore', (r) => s3Round(fast.deps, data, r)],
+    ['runtime (emulator thread)', (r) => s3Round(emu.deps, data, r)],
+  ];
+  const results = new Map<string, [Cost, Cost][]>(variants.map(([name]) => [name, []]));
   try {
-    await s3Round(emu, data.slice(0, 20), -1); // warm-up: JIT, sockets, directories
-    for (let r = 0; r < rounds; r++) {
-      results['fs (reference)'].push(await fsRound(scratch, data, r));
-      results['bare http (reference)'].push(await httpRound(bare.port, data, r));
-      results['s3 emulator (SDK)'].push(await s3Round(emu, data, r));
-    }
+    for (const deps of [plain.deps, fast.deps, emu.deps]) await s3Round(deps, data.slice(0, 20), -1); // warm-up
+    for (let r = 0; r < rounds; r++)
+      for (const [name, run] of variants) results.get(name)!.push(await run(r));
   } finally {
     await bare.stop();
-    await emu.stop();
+    await Promise.all([plain.stop(), fast.stop(), emu.stop()]);
     await rm(scratch, { recursive: true, force: true });
   }
-  console.log(
-    `${n} objects x ${kb} KB, ${CONCURRENCY} at a time, ${rounds} rounds (medians), load ${load()}`,
+  report(
+    results,
+    `${n} objects x ${kb} KB, ${CONCURRENCY} at a time, ${rounds} interleaved rounds (medians)`,
   );
-  console.log('                         PUT ms/obj  PUT CPU us/obj   GET ms/obj  GET CPU us/obj');
-  const s3 = results['s3 emulator (SDK)'];
-  for (const [name, rows] of Object.entries(results)) {
+}
+
+function report(results: Map<string, [Cost, Cost][]>, title: string): void {
+  console.log(`${title}, load ${load()}`);
+  console.log(
+    '(s3 rows: SDK client -> SigV4 check -> s3rver; the runtime row runs the server on its own thread)',
+  );
+  console.log('                           PUT ms/obj  PUT CPU us/obj   GET ms/obj  GET CPU us/obj');
+  const cpu = (name: string, side: 0 | 1) => median(results.get(name)!.map((r) => r[side].cpuUs));
+  for (const [name, rows] of results) {
     const col = (side: 0 | 1, f: keyof Cost) => median(rows.map((r) => r[side][f]));
     console.log(
-      `${name.padEnd(24)} ${col(0, 'wallMs').toFixed(3).padStart(10)} ${col(0, 'cpuUs').toFixed(0).padStart(15)} ` +
+      `${name.padEnd(26)} ${col(0, 'wallMs').toFixed(3).padStart(10)} ${col(0, 'cpuUs').toFixed(0).padStart(15)} ` +
         `${col(1, 'wallMs').toFixed(3).padStart(12)} ${col(1, 'cpuUs').toFixed(0).padStart(15)}`,
     );
   }
-  const ratio = (name: string, side: 0 | 1) =>
-    (median(s3.map((r) => r[side].cpuUs)) / median(results[name].map((r) => r[side].cpuUs))).toFixed(1);
-  console.log(
-    `CPU ratio s3/bare http: PUT ${ratio('bare http (reference)', 0)}x, GET ${ratio('bare http (reference)', 1)}x; ` +
-      `s3/fs: PUT ${ratio('fs (reference)', 0)}x, GET ${ratio('fs (reference)', 1)}x`,
-  );
+  const ratio = (a: string, b: string, side: 0 | 1) => `${(cpu(a, side) / cpu(b, side)).toFixed(2)}x`;
+  const bare = 'bare http (reference)';
+  for (const name of ["s3rver's store", 'FastFilesystemStore', 'runtime (emulator thread)'])
+    console.log(`CPU ${name} / bare http: PUT ${ratio(name, bare, 0)}, GET ${ratio(name, bare, 1)}`);
+  const [a, b] = ['FastFilesystemStore', "s3rver's store"];
+  console.log(`CPU ${a} / ${b}: PUT ${ratio(a, b, 0)}, GET ${ratio(a, b, 1)}`);
 }
 
 const load = () => loadavg()[0].toFixed(1);

@@ -104,6 +104,8 @@ export async function startS3rver(
   bucket: string,
   credentials: LocalCredentials,
   port = 0,
+  /** s3rver's own filesystem store instead of FastFilesystemStore (bench/s3-emulator.ts compares them). */
+  { plainStore = false }: { plainStore?: boolean } = {},
 ): Promise<RunningServer> {
   await mkdir(directory, { recursive: true, mode: 0o700 });
   const server = new S3rver({
@@ -117,7 +119,9 @@ export async function startS3rver(
   // well-known S3RVER/S3RVER it ships with.
   s3rverAccount.revokeAccessKey('S3RVER');
   s3rverAccount.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
-  const store = new FastFilesystemStore(directory) as unknown as S3rverInstance['store'];
+  const store = plainStore
+    ? server.store
+    : (new FastFilesystemStore(directory) as unknown as S3rverInstance['store']);
   store.listObjects = listingWithDeepPrefixes(store.listObjects.bind(store));
   server.store = server.context.store = store;
   // koa-logger formats (with colours) every request even when s3rver is silent; nothing reads it.

@@ -4,8 +4,8 @@
  *
  *   node --import tsx bench/s3-emulator.ts objects [N=400] [KB=200] [rounds=3]
  *     PUTs then GETs N objects of KB each, 8 at a time (the batch job's pattern): through the
- *     runtime's emulator thread, and through s3rver on this thread with its own store and with
- *     FastFilesystemStore (an A/B); beside the same bytes written/read with node:fs, and PUT/GET
+ *     runtime's emulator thread, and through s3rver on this thread as shipped and with the fast
+ *     path + FastFilesystemStore (an A/B); beside the same bytes written/read with node:fs, and PUT/GET
  *     to a bare node:http server on a worker thread (keeps bodies in memory). Per object: wall ms
  *     and process CPU us (all threads). Rounds are interleaved; medians are printed.
  *   node --import tsx bench/s3-emulator.ts large [MB=150]
@@ -122,13 +122,10 @@ async function s3Round(deps: CoreDeps, data: Buffer[], round: number): Promise<[
   return [put, get];
 }
 
-/** s3rver on this thread with its own store or Cirrus's, behind the same SigV4 check. */
-async function inProcessS3(
-  dir: string,
-  plainStore: boolean,
-): Promise<{ deps: CoreDeps; stop(): Promise<void> }> {
+/** s3rver on this thread as shipped or with Cirrus's fast path and store, behind the same SigV4 check. */
+async function inProcessS3(dir: string, plain: boolean): Promise<{ deps: CoreDeps; stop(): Promise<void> }> {
   const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench-secret' };
-  const server = await startS3rver(dir, DEFAULT_BUCKET, credentials, 0, { plainStore });
+  const server = await startS3rver(dir, DEFAULT_BUCKET, credentials, 0, { plain });
   const deps = createDeps({
     endpoints: { s3: server.endpoint, dynamodb: 'http://127.0.0.1:9' },
     credentials,
@@ -181,8 +178,8 @@ async function objectsMode(n: number, kb: number, rounds: number): Promise<void>
   const variants: [string, (r: number) => Promise<[Cost, Cost]>][] = [
     ['fs (reference)', (r) => fsRound(scratch, data, r)],
     ['bare http (reference)', (r) => httpRound(bare.port, data, r)],
-    ["s3rver's store", (r) => s3Round(plain.deps, data, r)],
-    ['FastFilesystemStore', (r) => s3Round(fast.deps, data, r)],
+    ['s3rver as shipped', (r) => s3Round(plain.deps, data, r)],
+    ['fast path + store', (r) => s3Round(fast.deps, data, r)],
     ['runtime (emulator thread)', (r) => s3Round(emu.deps, data, r)],
   ];
   const results = new Map<string, [Cost, Cost][]>(variants.map(([name]) => [name, []]));
@@ -217,9 +214,9 @@ function report(results: Map<string, [Cost, Cost][]>, title: string): void {
   }
   const ratio = (a: string, b: string, side: 0 | 1) => `${(cpu(a, side) / cpu(b, side)).toFixed(2)}x`;
   const bare = 'bare http (reference)';
-  for (const name of ["s3rver's store", 'FastFilesystemStore', 'runtime (emulator thread)'])
+  for (const name of ['s3rver as shipped', 'fast path + store', 'runtime (emulator thread)'])
     console.log(`CPU ${name} / bare http: PUT ${ratio(name, bare, 0)}, GET ${ratio(name, bare, 1)}`);
-  const [a, b] = ['FastFilesystemStore', "s3rver's store"];
+  const [a, b] = ['fast path + store', 's3rver as shipped'];
   console.log(`CPU ${a} / ${b}: PUT ${ratio(a, b, 0)}, GET ${ratio(a, b, 1)}`);
 }
 

@@ -1,19 +1,25 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
-import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /** What s3rver's stores hand around: an object's place, its body (a Buffer or a stream) and metadata. */
-interface StoredObject {
+export interface StoredObject {
   bucket: string;
   key: string;
   content: Buffer | Readable | null;
   metadata: Record<string, string | number>;
 }
 type Metadata = Record<string, string | number>;
+/** An object as GetObject hands it to s3rver's controller: its metadata and an opened stream. */
+export interface ReadObject {
+  metadata: Metadata;
+  content: ReadStream | null;
+  range?: { start: number; end: number };
+}
 interface ObjectClass {
   new (
     bucket: string,
@@ -60,7 +66,8 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * metadata an object was written with are remembered (this process is the data dir's only
  * writer: `assertNotRunning`), so a GET is a stat and one open. A PUT creates each directory
  * once, writes the md5 and metadata files side by side, and answers only once the object file
- * is flushed (s3rver answered when its hash stream ended, before the write stream finished).
+ * is flushed and renamed into place (s3rver answered when its hash stream ended, before the
+ * write stream finished, and wrote in place).
  * A copy with replaced metadata copies the md5 file too (the bytes are the same) instead of
  * hashing the object again. Every request read the bucket's cors and website configs and stat'd
  * the bucket: those are remembered too, and forgotten when they change through the store.
@@ -91,19 +98,29 @@ export class FastFilesystemStore extends FilesystemStore {
     await this.ensureDirectory(dirname(objectPath));
     const hash = createHash('md5');
     let size = 0;
-    if (Buffer.isBuffer(object.content)) {
-      hash.update(object.content);
-      size = object.content.length;
-      await writeFile(objectPath, object.content);
-    } else if (object.content) {
-      const counted = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
-      await pipeline(object.content, counted, createWriteStream(objectPath));
+    // Written aside and renamed into place: a reader sees the old object or the new one, and a
+    // PUT that fails half way (client gone, disk full) leaves no partial object.
+    const partial = `${objectPath}.${randomUUID()}.partial`;
+    try {
+      if (Buffer.isBuffer(object.content)) {
+        hash.update(object.content);
+        size = object.content.length;
+        await writeFile(partial, object.content);
+      } else {
+        const counted = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            hash.update(chunk);
+            size += chunk.length;
+            done(null, chunk);
+          },
+        });
+        await pipeline(object.content ?? Readable.from([]), counted, createWriteStream(partial));
+      }
+      this.metadata.delete(cacheKey(object.bucket, object.key));
+      await rename(partial, objectPath);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
     }
     const md5 = hash.digest('hex');
     await this.writeMetadata(object, md5);
@@ -114,7 +131,7 @@ export class FastFilesystemStore extends FilesystemStore {
     bucket: string,
     key: string,
     options?: { start?: number; end?: number },
-  ): Promise<ReturnType<typeof objectWith> | null> {
+  ): Promise<ReadObject | null> {
     try {
       const metadata = await this.getMetadata(bucket, key);
       const lastByte = Math.max(0, Number(metadata['content-length']) - 1);
@@ -213,10 +230,10 @@ function objectWith(
   metadata: Metadata,
   ranged: boolean,
   range: { start: number; end: number },
-) {
+): ReadObject {
   const object = new S3Object(bucket, key, content, metadata);
   if (ranged) object.range = range;
-  return object;
+  return object as ReadObject;
 }
 
 /** Resolves once the file is open (rejects ENOENT then), as s3rver's store waits for it. */

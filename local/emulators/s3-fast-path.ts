@@ -24,6 +24,7 @@ const S3RVER_HEADERS = [
   'origin',
   'x-amz-website-redirect-location',
 ];
+const SDK_OPERATION_QUERY = /\?x-id=(PutObject|GetObject|HeadObject)$/;
 /** Path-style requests to this machine (a virtual-hosted name would carry the bucket in the host). */
 const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost)(:\d+)?$/;
 
@@ -88,8 +89,11 @@ async function answer(
 }
 
 function plainObjectTarget(req: IncomingMessage): Target | undefined {
-  const { method, url = '/', headers } = req;
+  const { method, headers } = req;
   if (method !== 'PUT' && method !== 'GET' && method !== 'HEAD') return undefined;
+  // The SDK names the operation in the query (`x-id=PutObject`); s3rver ignores it. Any other
+  // query (a subresource, a presigned URL, response overrides) is s3rver's.
+  const url = (req.url ?? '/').replace(SDK_OPERATION_QUERY, '');
   if (url.includes('?') || !LOOPBACK_HOST.test(headers.host ?? '')) return undefined;
   if (S3RVER_HEADERS.some((name) => headers[name] !== undefined)) return undefined;
   const signedPayload = String(headers['x-amz-content-sha256'] ?? '');

@@ -158,6 +158,24 @@ describe('the emulated S3 fast path', () => {
     expect(got.ContentType).toBe('text/csv');
   });
 
+  it("signs the local clients' uploads with an unsigned payload, which the emulator accepts", async () => {
+    const sent: string[] = [];
+    fast.s3.middlewareStack.add(
+      (next) => (args) => {
+        sent.push((args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256']);
+        return next(args);
+      },
+      { step: 'deserialize', name: 'recordPayloadHash' },
+    );
+    const body = Buffer.from('signed headers, unsigned body');
+    const put = await fast.s3.send(
+      new PutObjectCommand({ Bucket: fast.bucket, Key: 'unsigned', Body: body }),
+    );
+    expect(put.ETag).toBe(md5(body));
+    expect(sent).toEqual(['UNSIGNED-PAYLOAD']);
+    fast.s3.middlewareStack.remove('recordPayloadHash');
+  });
+
   it('still refuses a wrong signature, and writes nothing for it', async () => {
     const forger = await start(join(scratch, 'unused'), false, 'not-the-secret');
     const endpoint = await fast.s3.config.endpoint!();

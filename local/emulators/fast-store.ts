@@ -75,21 +75,25 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 export class FastFilesystemStore extends FilesystemStore {
   private readonly metadata = new Map<string, Metadata>();
   private readonly directories = new Set<string>();
+  /** Counts metadata invalidations, so a read that overlapped a write is not remembered. */
+  private changes = 0;
   private readonly buckets = new Map<string, Promise<object | null>>();
   private readonly bucketConfigs = new Map<string, Promise<object | null>>();
 
   override async getMetadata(bucket: string, key: string): Promise<Metadata> {
     const id = cacheKey(bucket, key);
     const cached = this.metadata.get(id);
+    const changes = this.changes;
     // Throws ENOENT for a missing object, as s3rver's does.
     const info = await stat(this.getResourcePath(bucket, key, 'object'));
     const stored = cached ?? (await super.getMetadata(bucket, key));
-    if (!cached) this.remember(id, stored);
+    // Files read while a write was under way may be the old ones: answer with them, keep nothing.
+    if (!cached && changes === this.changes) this.remember(id, stored);
     return { ...stored, 'last-modified': info.mtime.toUTCString(), 'content-length': info.size };
   }
 
   override async putMetadata(bucket: string, key: string, metadata: Metadata, md5?: string): Promise<void> {
-    this.metadata.delete(cacheKey(bucket, key));
+    this.forget(cacheKey(bucket, key));
     await super.putMetadata(bucket, key, metadata, md5);
   }
 
@@ -116,7 +120,7 @@ export class FastFilesystemStore extends FilesystemStore {
         });
         await pipeline(object.content ?? Readable.from([]), counted, createWriteStream(partial));
       }
-      this.metadata.delete(cacheKey(object.bucket, object.key));
+      this.forget(cacheKey(object.bucket, object.key));
       await rename(partial, objectPath);
     } catch (error) {
       await rm(partial, { force: true });
@@ -158,7 +162,7 @@ export class FastFilesystemStore extends FilesystemStore {
   ): Promise<Metadata> {
     const source = this.getResourcePath(srcBucket, srcKey, 'object');
     const dest = this.getResourcePath(destBucket, destKey, 'object');
-    this.metadata.delete(cacheKey(destBucket, destKey));
+    this.forget(cacheKey(destBucket, destKey));
     if (!replacementMetadata || source === dest)
       return super.copyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata);
     await this.ensureDirectory(dirname(dest));
@@ -169,7 +173,7 @@ export class FastFilesystemStore extends FilesystemStore {
   }
 
   override async deleteObject(bucket: string, key: string): Promise<void> {
-    this.metadata.delete(cacheKey(bucket, key));
+    this.forget(cacheKey(bucket, key));
     // s3rver removes directories left empty: forget which ones were made.
     this.directories.clear();
     await super.deleteObject(bucket, key);
@@ -179,14 +183,15 @@ export class FastFilesystemStore extends FilesystemStore {
     this.buckets.delete(bucket);
     for (const id of this.bucketConfigs.keys())
       if (id.startsWith(`${bucket}?`)) this.bucketConfigs.delete(id);
-    for (const id of this.metadata.keys()) if (id.startsWith(`${bucket}/`)) this.metadata.delete(id);
+    for (const id of this.metadata.keys()) if (id.startsWith(`${bucket}/`)) this.forget(id);
+    this.changes++;
     this.directories.clear();
   }
 
   private async writeMetadata(object: StoredObject, md5: string): Promise<void> {
     const { bucket, key } = object;
     const id = cacheKey(bucket, key);
-    this.metadata.delete(id);
+    this.forget(id);
     // The files s3rver's putMetadata writes, one after the other there, side by side here.
     const json = JSON.stringify(pickStored(object.metadata), null, 2);
     await Promise.all([
@@ -195,6 +200,11 @@ export class FastFilesystemStore extends FilesystemStore {
     ]);
     // What s3rver's getMetadata reads back: the stored metadata, plus the ETag.
     this.remember(id, { ...(JSON.parse(json) as Metadata), etag: JSON.stringify(md5) });
+  }
+
+  private forget(id: string): void {
+    this.metadata.delete(id);
+    this.changes++;
   }
 
   private remember(id: string, metadata: Metadata): void {

@@ -27,9 +27,14 @@ export interface CreateDepsOptions {
   readonly now?: () => Date;
 }
 
-/** CoreDeps pointed at running emulators (real SDK v3 clients, the data dir's credentials). */
+/**
+ * CoreDeps pointed at running emulators (real SDK v3 clients, the data dir's credentials). Their
+ * S3 uploads are signed with an unsigned payload (as presigned URLs and AWS's own tools over
+ * HTTPS are): the emulator checks the signature of method, path and headers, never the body's
+ * hash, so hashing every body on the client bought nothing.
+ */
 export function createDeps(options: CreateDepsOptions): CoreDeps {
-  return makeDeps({
+  const deps = makeDeps({
     region: LOCAL_REGION,
     s3Endpoint: options.endpoints.s3,
     dynamoEndpoint: options.endpoints.dynamodb,
@@ -38,6 +43,15 @@ export function createDeps(options: CreateDepsOptions): CoreDeps {
     credentials: options.credentials,
     now: options.now,
   });
+  deps.s3.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      return next(args);
+    },
+    { step: 'build', name: 'cirrusLocalUnsignedPayload' },
+  );
+  return deps;
 }
 
 export interface StartEmulatorsOptions {

@@ -3,6 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { FastFilesystemStore } from './fast-store.js';
+import { fastObjectRequests } from './s3-fast-path.js';
 import { type LocalCredentials, type Refusal, sha256Hex, verifySigV4 } from './sigv4-verify.js';
 
 // dynalite and s3rver ship no type declarations; these are the parts Cirrus uses.
@@ -25,6 +27,8 @@ interface S3rverInstance {
   httpServer?: Server;
   callback(): RequestListener;
   store: { listObjects: ListObjects };
+  context: { store: unknown };
+  middleware: { name: string }[];
 }
 interface ListOptions {
   delimiter?: string;
@@ -101,6 +105,8 @@ export async function startS3rver(
   bucket: string,
   credentials: LocalCredentials,
   port = 0,
+  /** s3rver as it ships: its own store, every request through Koa (bench/s3-emulator.ts compares). */
+  { plain = false }: { plain?: boolean } = {},
 ): Promise<RunningServer> {
   await mkdir(directory, { recursive: true, mode: 0o700 });
   const server = new S3rver({
@@ -114,9 +120,14 @@ export async function startS3rver(
   // well-known S3RVER/S3RVER it ships with.
   s3rverAccount.revokeAccessKey('S3RVER');
   s3rverAccount.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
+  const fast = plain ? undefined : new FastFilesystemStore(directory);
+  const store = (fast ?? server.store) as S3rverInstance['store'];
+  store.listObjects = listingWithDeepPrefixes(store.listObjects.bind(store));
+  server.store = server.context.store = store;
+  // koa-logger formats (with colours) every request even when s3rver is silent; nothing reads it.
+  server.middleware = server.middleware.filter((middleware) => middleware.name !== 'logger');
   const koa = server.callback.bind(server);
-  server.callback = () => signedS3Requests(koa(), credentials);
-  server.store.listObjects = listingWithDeepPrefixes(server.store.listObjects.bind(server.store));
+  server.callback = () => signedS3Requests(fast ? fastObjectRequests(fast, koa()) : koa(), credentials);
   const address = await server.run();
   return {
     endpoint: `http://127.0.0.1:${address.port}`,

@@ -124,6 +124,7 @@ export class CirrusStack extends Stack {
         ...this.batch.functions,
         predict: this.api.predictFunction,
         management: this.api.managementFunction,
+        datasetUploads: this.api.datasetUploadsFunction,
         drift: this.drift.driftFunction,
         retrain: this.drift.retrainFunction,
       },

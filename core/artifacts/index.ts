@@ -18,4 +18,10 @@ export {
   type StoredArtifact,
   sha256Hex,
 } from './store.js';
+export {
+  type ArtifactWriter,
+  createArtifactWriter,
+  MULTIPART_PART_BYTES,
+  readArtifactStream,
+} from './stream.js';
 export { parseS3Uri, type S3Location, toS3Uri } from './uri.js';

@@ -5,3 +5,4 @@ export { inferColumnType, isMissingCell, parseNumberCell } from './infer.js';
 export { type SplitIndices, type SplitOptions, splitRows } from './split.js';
 export type { Column, ParsedCsv } from './types.js';
 export { toCsv } from './write.js';
+export { type CsvRecords, csvLine, csvRecordsOfStream } from './csv-records-stream.js';

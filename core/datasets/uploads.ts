@@ -23,7 +23,8 @@ export const UPLOAD_URL_SECONDS = 3600;
  * Where an upload's bytes wait for `complete`: under `datasets/` (the only prefix the presigning
  * function may write) but not a dataset name, since names start with a letter or digit.
  */
-export const uploadKey = (uploadId: string) => `datasets/_uploads/${uploadId}/data.csv`;
+export const UPLOADS_PREFIX = 'datasets/_uploads/';
+export const uploadKey = (uploadId: string) => `${UPLOADS_PREFIX}${uploadId}/data.csv`;
 
 /**
  * Hands out a presigned PUT URL for a CSV of `bytes` bytes (one PUT: up to 5 GiB). The URL's

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import * as z from 'zod';
-import { MetricsFileSchema, type TuningResult } from '../../contracts/metrics.js';
+import { type Metrics, MetricsFileSchema, type TuningResult } from '../../contracts/metrics.js';
 import { type ModelContract, ModelContractSchema } from '../../contracts/model-contract.js';
 import type { FeatureRow } from '../../contracts/serving.js';
 import {
@@ -12,7 +12,7 @@ import {
 import { hyperparametersFor } from '../../contracts/training-request.js';
 import { ModelManifestSchema } from '../../contracts/training-job.js';
 import { getArtifact, putArtifact, putJson } from '../artifacts/index.js';
-import { parseCsv } from '../data/index.js';
+import { type ParsedCsv, parseCsv } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
 import {
   type BuildBaselineProfileInput,
@@ -32,6 +32,7 @@ import { adaptCustomModel } from './custom-model.js';
 import { readModelArchive } from './model-archive.js';
 import { runKeys } from './prepare.js';
 import { csvRows, predictionValue, predictRows, scorePredictions } from './score-csv.js';
+import { canStreamEvaluation, scoreTestStreaming, trainingReferenceStreaming } from './score-stream.js';
 
 const EvaluateInputSchema = z
   .object({
@@ -63,13 +64,10 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
   const runId = run.Payload.runId;
   const archive = await readModelArchive(await getArtifact(deps, { uri: training.S3ModelArtifacts }));
   const keys = runKeys(runId);
-  const [testCsv, trainCsv] = await Promise.all(
-    [keys.test, keys.train].map(async (key) => parseCsv(await getArtifact(deps, { key }), { field: key })),
-  );
-  // A custom trainer's model goes through the import's checks and serving adapter.
-  const custom = request.trainer
-    ? await adaptCustomModel(archive, request, run.Payload, trainCsv)
-    : undefined;
+  // A custom trainer's model goes through the import's checks and serving adapter (in memory).
+  const csvs = request.trainer ? await readChannels(deps, keys) : undefined;
+  const custom =
+    request.trainer && csvs ? await adaptCustomModel(archive, request, run.Payload, csvs.train) : undefined;
   if (!custom && archive.contractJson === undefined)
     throw new ValidationError(
       `model.tar.gz: has no contract.json (found: ${archive.files.join(', ')})`,
@@ -79,23 +77,18 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
   const onnxBytes = custom?.onnx ?? archive.onnx;
   const session = await loadSession(onnxBytes);
   try {
-    const testRows = csvRows(testCsv, contract);
-    const trainRows = csvRows(trainCsv, contract);
-    // A custom trainer's predictions go through the import's checks (a NaN is refused by name).
-    const testPredictions = custom
-      ? await checkPredictions(session, contract, testRows, false)
-      : await predictRows(session, contract, testRows);
-    const metrics = scorePredictions(testCsv, contract, testPredictions, {
-      rows: testRows,
-      trainRows,
-      seed: request.seed,
-    });
-    const trainPredictions = await predictRows(session, contract, trainRows);
+    const scored =
+      !custom && canStreamEvaluation(contract)
+        ? await scoreStreamed(deps, session, contract, keys)
+        : await scoreInMemory(session, contract, csvs ?? (await readChannels(deps, keys)), {
+            custom: custom !== undefined,
+            seed: request.seed,
+          });
+    const { metrics } = scored;
     const baseline = buildBaselineProfile({
       task: contract.task,
       seed: request.seed,
-      ...profiledColumns(contract, trainRows),
-      predictions: trainPredictions.map(predictionValue),
+      ...scored.reference,
       metrics: numericMetrics(metrics),
       createdAt: deps.now(),
     });
@@ -123,6 +116,71 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
   } finally {
     await session.release();
   }
+}
+
+type Keys = ReturnType<typeof runKeys>;
+type Reference = Pick<BuildBaselineProfileInput, 'features' | 'columns' | 'text' | 'predictions'>;
+
+/** Both channels parsed whole (the in-memory path). */
+export async function readChannels(
+  deps: CoreDeps,
+  keys: Keys,
+): Promise<{ test: ParsedCsv; train: ParsedCsv }> {
+  const [test, train] = await Promise.all(
+    [keys.test, keys.train].map(async (key) => parseCsv(await getArtifact(deps, { key }), { field: key })),
+  );
+  return { test: test!, train: train! };
+}
+
+/** Streams both channels in batches: metrics inputs and the baseline's columns, never the rows. */
+export async function scoreStreamed(
+  deps: CoreDeps,
+  session: ort.InferenceSession,
+  contract: ModelContract,
+  keys: Keys,
+  batchRows?: number,
+): Promise<{ metrics: Metrics; reference: Reference }> {
+  const metrics = await scoreTestStreaming(deps, session, contract, keys.test, batchRows);
+  const { columns, predictions } = await trainingReferenceStreaming(
+    deps,
+    session,
+    contract,
+    keys.train,
+    batchRows,
+  );
+  const features: ProfileColumn[] = contract.features.map((f) => ({
+    name: f.name,
+    type: f.type === 'numeric' ? ('numeric' as const) : ('categorical' as const),
+  }));
+  return { metrics, reference: { features, columns, text: [], predictions } };
+}
+
+/** Clustering, text features and custom models: every row in memory, scored at once. */
+export async function scoreInMemory(
+  session: ort.InferenceSession,
+  contract: ModelContract,
+  csvs: { test: ParsedCsv; train: ParsedCsv },
+  options: { custom: boolean; seed: number },
+): Promise<{ metrics: Metrics; reference: Reference }> {
+  const testRows = csvRows(csvs.test, contract);
+  const trainRows = csvRows(csvs.train, contract);
+  // A custom trainer's predictions go through the import's checks (a NaN is refused by name).
+  const testPredictions = options.custom
+    ? await checkPredictions(session, contract, testRows, false)
+    : await predictRows(session, contract, testRows);
+  const metrics = scorePredictions(csvs.test, contract, testPredictions, {
+    rows: testRows,
+    trainRows,
+    seed: options.seed,
+  });
+  const trainPredictions = await predictRows(session, contract, trainRows);
+  return {
+    metrics,
+    reference: {
+      ...profiledColumns(contract, trainRows),
+      predictions: trainPredictions.map(predictionValue),
+    },
+  };
 }
 
 /**

@@ -7,11 +7,11 @@ import {
   toHyperparametersFile,
 } from '../../contracts/training-job.js';
 import { defaultSplit, trainerHyperparameters } from '../../contracts/training-request.js';
-import { getArtifact, putArtifact, toS3Uri } from '../artifacts/index.js';
-import { findColumn, parseCsv, splitRows, toCsv, toStrings } from '../data/index.js';
+import { putArtifact, toS3Uri } from '../artifacts/index.js';
 import type { CoreDeps } from '../deps.js';
 import { ValidationError } from '../errors.js';
 import * as z from 'zod';
+import { splitDatasetStreaming } from './split-stream.js';
 
 const PrepareInputSchema = z
   .object({ request: PipelineRequestSchema, run: z.object({ Payload: ValidateOutputSchema }) })
@@ -28,7 +28,7 @@ export const runKeys = (runId: string) => ({
 
 /**
  * Pipeline step Prepare: reads the validated dataset version, splits it as the request says
- * (seeded), writes the train/test channels, and returns what the Train state hands SageMaker:
+ * (seeded), streams the train/test channels (never the whole dataset in memory), and returns what the Train state hands SageMaker:
  * channel prefixes, output path, and the inline hyperparameters (all strings). The job
  * description and the other reserved `cirrus_*` values, whose size grows with the request, go to
  * `runs/{runId}/job/job.json`, delivered as the `cirrus` channel; inline stays its URI.
@@ -36,24 +36,15 @@ export const runKeys = (runId: string) => ({
 export async function prepare(deps: CoreDeps, input: unknown): Promise<PrepareOutput> {
   const { request, run } = PrepareInputSchema.parse(input);
   const v = run.Payload;
-  const bytes = await getArtifact(deps, { uri: v.dataset.uri, expectedSha256: v.dataset.version });
-  const csv = parseCsv(bytes, { field: 'dataset' });
-  const strategy = request.split ?? defaultSplit(request.task);
-  const labels =
-    strategy === 'stratified' && request.target
-      ? toStrings(findColumn(csv, request.target, 'target'))
-      : undefined;
-  const split = splitRows(csv.schema.rowCount, {
-    strategy,
+  const keys = runKeys(v.runId);
+  const split = await splitDatasetStreaming(deps, {
+    source: { uri: v.dataset.uri, expectedSha256: v.dataset.version },
+    strategy: request.split ?? defaultSplit(request.task),
     testSize: request.testSize,
     seed: request.seed,
-    labels,
+    target: request.target,
+    keys,
   });
-  const keys = runKeys(v.runId);
-  await Promise.all([
-    putArtifact(deps, { key: keys.train, body: toCsv(csv.columns, split.train), contentType: 'text/csv' }),
-    putArtifact(deps, { key: keys.test, body: toCsv(csv.columns, split.test), contentType: 'text/csv' }),
-  ]);
   // Checked once by submitTraining; the trainer parses them at its own process boundary.
   const raw = trainerHyperparameters(request, request.algorithm);
   const job = {
@@ -77,7 +68,7 @@ export async function prepare(deps: CoreDeps, input: unknown): Promise<PrepareOu
     },
     outputPath: toS3Uri(deps.bucket, keys.jobs),
     hyperparameters: { ...inline, [JOB_URI_KEY]: toS3Uri(deps.bucket, keys.job) },
-    rows: { train: split.train.length, test: split.test.length },
+    rows: split.rows,
   };
 }
 

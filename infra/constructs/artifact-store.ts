@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { UPLOADS_PREFIX } from '../../core/datasets/uploads.js';
 import { ARTIFACT_PREFIXES, STACK_DEFAULTS } from '../defaults.js';
 
 export interface ArtifactStoreProps {
@@ -65,6 +66,15 @@ export class ArtifactStore extends Construct {
           id: 'expire-prediction-logs',
           prefix: ARTIFACT_PREFIXES.predictions,
           expiration: Duration.days(predictionLogExpirationDays),
+        },
+        {
+          // A presigned upload waits here until `complete` copies it under its dataset: what
+          // is left after a day was abandoned or already registered.
+          id: 'expire-dataset-uploads',
+          prefix: UPLOADS_PREFIX,
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
         {
           id: 'expire-noncurrent-versions',

@@ -27,6 +27,13 @@ export function templateChecks(synth: Synthesized): void {
           LifecycleConfiguration: {
             Rules: Match.arrayWith([
               Match.objectLike({ Prefix: 'predictions/', ExpirationInDays: 90, Status: 'Enabled' }),
+              Match.objectLike({
+                Prefix: 'datasets/_uploads/',
+                ExpirationInDays: 1,
+                NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+                AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+                Status: 'Enabled',
+              }),
               Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
             ]),
           },
@@ -245,7 +252,13 @@ export function templateChecks(synth: Synthesized): void {
       });
 
       it('alarms on API 5xx, every function, the three state machines, drift and the dead letters', () => {
-        synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 1 + 13 + 3 + 1 + 1);
+        synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 1 + 14 + 3 + 1 + 1);
+        const uploads = synth.stack.resolve(synth.stack.api.datasetUploadsFunction.functionName);
+        synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'Errors',
+          Namespace: 'AWS/Lambda',
+          Dimensions: [{ Name: 'FunctionName', Value: uploads }],
+        });
         synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: '5xx',
           Namespace: 'AWS/ApiGateway',

@@ -1,0 +1,129 @@
+import type * as ort from 'onnxruntime-node';
+import type { Metrics } from '../../contracts/metrics.js';
+import type { ModelContract } from '../../contracts/model-contract.js';
+import type { FeatureRow, Prediction } from '../../contracts/serving.js';
+import { readArtifactStream } from '../artifacts/index.js';
+import { csvRecordsOfStream, findColumn, isMissingCell, parseNumberCell } from '../data/index.js';
+import type { ParsedCsv } from '../data/index.js';
+import type { CoreDeps } from '../deps.js';
+import { ValidationError } from '../errors.js';
+import { classificationMetrics, regressionMetrics } from '../ml/metrics.js';
+import { csvRows, predictionValue, predictRows } from './score-csv.js';
+
+/** Rows scored per onnxruntime call while streaming a channel. */
+export const SCORE_BATCH_ROWS = 8192;
+
+/**
+ * Whether a model's evaluation can stream: classification and regression on numeric and
+ * categorical features. Clustering (scored against the whole training set) and text features
+ * (their descriptors need every row's text first) keep the in-memory path.
+ */
+export function canStreamEvaluation(contract: ModelContract): boolean {
+  return contract.task !== 'clustering' && contract.features.every((f) => f.type !== 'text');
+}
+
+/**
+ * A channel's records in batches, each as a ParsedCsv of that batch (cells as `parseCsv` gives
+ * them, missing as null), so the batch goes through the same `csvRows` the in-memory path uses.
+ */
+async function* csvBatches(deps: CoreDeps, key: string, batchRows: number): AsyncGenerator<ParsedCsv> {
+  const { names, rows } = await csvRecordsOfStream(readArtifactStream(deps, { key }), key);
+  let batch: string[][] = [];
+  const toCsv = (): ParsedCsv => {
+    const columns = names.map((name, c) => ({
+      name,
+      type: 'categorical' as const,
+      values: batch.map((r) => (isMissingCell(r[c]!) ? null : r[c]!)),
+    }));
+    return { columns, schema: { rowCount: batch.length } } as unknown as ParsedCsv;
+  };
+  for await (const record of rows) {
+    batch.push(record);
+    if (batch.length === batchRows) {
+      yield toCsv();
+      batch = [];
+    }
+  }
+  if (batch.length) yield toCsv();
+}
+
+/** The targets and predictions metrics need, kept as numbers (not rows or prediction objects). */
+class MetricsInputs {
+  readonly yTrue: number[] = [];
+  readonly yPred: number[] = [];
+  readonly probs: number[] = [];
+  private readonly classes: readonly string[];
+  private readonly index: Map<string, number>;
+
+  constructor(private readonly contract: ModelContract) {
+    this.classes = contract.classes ?? [];
+    this.index = new Map(this.classes.map((c, i) => [c, i]));
+  }
+
+  /** The same reading of targets and predictions as `scorePredictions`. */
+  add(csv: ParsedCsv, predictions: readonly Prediction[]): void {
+    const target = findColumn(csv, this.contract.target ?? '', 'target');
+    if (this.contract.task === 'classification') {
+      for (const v of target.values) this.yTrue.push(this.index.get(v ?? '') ?? -1);
+      for (const p of predictions) {
+        this.yPred.push(this.index.get(String(p.label)) ?? -1);
+        for (const c of this.classes) this.probs.push(p.probabilities?.[c] ?? 0);
+      }
+      return;
+    }
+    for (const v of target.values) this.yTrue.push(parseNumberCell(v ?? '') ?? Number.NaN);
+    for (const p of predictions) this.yPred.push(p.value ?? Number.NaN);
+  }
+
+  metrics(): Metrics {
+    return this.contract.task === 'classification'
+      ? classificationMetrics(this.yTrue, this.yPred, Float64Array.from(this.probs), this.classes)
+      : regressionMetrics(this.yTrue, this.yPred);
+  }
+}
+
+/** Test-set metrics, streaming the test channel in batches: `scorePredictions`' figures. */
+export async function scoreTestStreaming(
+  deps: CoreDeps,
+  session: ort.InferenceSession,
+  contract: ModelContract,
+  key: string,
+  batchRows = SCORE_BATCH_ROWS,
+): Promise<Metrics> {
+  if (!contract.target)
+    throw new ValidationError('contract: has no target to score against', 'contract.target');
+  const inputs = new MetricsInputs(contract);
+  for await (const csv of csvBatches(deps, key, batchRows)) {
+    inputs.add(csv, await predictRows(session, contract, csvRows(csv, contract)));
+  }
+  return inputs.metrics();
+}
+
+/** What the drift baseline profiles of the training channel: feature columns and predictions. */
+export interface TrainingReference {
+  readonly columns: Record<string, (number | string | null)[]>;
+  readonly predictions: (number | string | null)[];
+}
+
+/** The training channel's feature columns and predictions, streamed in batches. */
+export async function trainingReferenceStreaming(
+  deps: CoreDeps,
+  session: ort.InferenceSession,
+  contract: ModelContract,
+  key: string,
+  batchRows = SCORE_BATCH_ROWS,
+): Promise<TrainingReference> {
+  const columns = Object.fromEntries(
+    contract.features.map((f) => [f.name, [] as (number | string | null)[]]),
+  );
+  const predictions: (number | string | null)[] = [];
+  for await (const csv of csvBatches(deps, key, batchRows)) {
+    const rows: FeatureRow[] = csvRows(csv, contract);
+    for (const p of await predictRows(session, contract, rows)) predictions.push(predictionValue(p));
+    for (const f of contract.features) {
+      const column = columns[f.name]!;
+      for (const r of rows) column.push(r[f.name] as number | string | null);
+    }
+  }
+  return { columns, predictions };
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import type { SplitStrategy } from '../../contracts/training-request.js';
+import { ArtifactIntegrityError, headArtifact, putArtifact, sha256Hex } from '../../core/artifacts/index.js';
+import { BUILTIN_DATASETS_DIR } from '../../core/datasets/builtin.js';
+import { parseCsv, splitRows, toCsv, toStrings, findColumn } from '../../core/data/index.js';
+import { splitDatasetStreaming } from '../../core/pipeline/split-stream.js';
+import { usePipelineHarness } from './harness.js';
+
+// Prepare's two-pass streaming split, on the real emulated S3: the channels must hold the same
+// bytes the in-memory path (parseCsv → splitRows → toCsv) gives.
+const harness = usePipelineHarness();
+
+async function objectText(key: string): Promise<string> {
+  const deps = harness.deps();
+  const out = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: key }));
+  return (await out.Body?.transformToString('utf8')) ?? '';
+}
+
+/** What Prepare wrote before it streamed: the whole file parsed, split, written back. */
+function inMemorySplit(bytes: Uint8Array, strategy: SplitStrategy, target: string, seed: number) {
+  const csv = parseCsv(bytes, { field: 'dataset' });
+  const labels = strategy === 'stratified' ? toStrings(findColumn(csv, target, 'target')) : undefined;
+  const split = splitRows(csv.schema.rowCount, { strategy, testSize: 0.25, seed, labels });
+  return { train: toCsv(csv.columns, split.train), test: toCsv(csv.columns, split.test), split };
+}
+
+async function splitAndCompare(name: string, bytes: Uint8Array, strategy: SplitStrategy, target: string) {
+  const deps = harness.deps();
+  const source = await putArtifact(deps, { key: `sources/${name}.csv`, body: bytes });
+  const keys = { train: `out/${name}/${strategy}/train.csv`, test: `out/${name}/${strategy}/test.csv` };
+  const seed = 1234;
+  const result = await splitDatasetStreaming(deps, {
+    source: { key: source.key, expectedSha256: source.sha256 },
+    strategy,
+    testSize: 0.25,
+    seed,
+    target,
+    keys,
+  });
+  const expected = inMemorySplit(bytes, strategy, target, seed);
+  expect(result.rows).toEqual({ train: expected.split.train.length, test: expected.split.test.length });
+  expect(firstDifference(await objectText(keys.train), expected.train)).toBeUndefined();
+  expect(firstDifference(await objectText(keys.test), expected.test)).toBeUndefined();
+  return keys;
+}
+
+/** Where two texts first differ, with context (vitest's diff of megabyte strings takes minutes). */
+function firstDifference(actual: string, expected: string): string | undefined {
+  if (actual === expected) return undefined;
+  let i = 0;
+  while (i < actual.length && actual[i] === expected[i]) i++;
+  const around = (t: string) => JSON.stringify(t.slice(Math.max(0, i - 40), i + 40));
+  return `lengths ${actual.length} / ${expected.length}; at ${i}: ${around(actual)} vs ${around(expected)}`;
+}
+
+/** Quoted cells, embedded commas/newlines/quotes, missing cells, padded cells; over one part. */
+function awkwardCsv(rows: number): string {
+  const lines = ['" x ",y,"la,bel",note'];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < rows; i++) {
+    const label = ['a', 'b,c', 'NA', 'd'][Math.floor(next() * 4)]!;
+    const note = i % 97 === 0 ? '"two\nlines ""q"""' : i % 13 === 0 ? ' padded ' : `n${i}`;
+    lines.push(`${(next() * 100).toFixed(6)},${i % 50 === 0 ? '' : i},"${label}",${note}`);
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+describe('Prepare streams the split', () => {
+  for (const file of ['iris', 'wine', 'breast_cancer', 'diabetes', 'digits', 'reviews']) {
+    const strategies: SplitStrategy[] =
+      file === 'diabetes' ? ['shuffle', 'last'] : ['stratified', 'shuffle', 'last'];
+    it(`${file}: the same train/test bytes as parseCsv + toCsv (${strategies.join(', ')})`, async () => {
+      const bytes = readFileSync(`${BUILTIN_DATASETS_DIR}${file}.csv`);
+      const target = file === 'reviews' ? parseCsv(bytes).columns.at(-1)!.name : 'target';
+      for (const strategy of strategies) await splitAndCompare(file, bytes, strategy, target);
+    });
+  }
+
+  it('a file over one multipart part (quotes, line breaks, missing cells, CRLF) splits to the same bytes', async () => {
+    const bytes = new TextEncoder().encode(awkwardCsv(420_000));
+    expect(bytes.byteLength).toBeGreaterThan((8 * 1024 * 1024) / 0.75);
+    const keys = await splitAndCompare('awkward', bytes, 'stratified', 'la,bel');
+    expect(await headArtifact(harness.deps(), { key: keys.train })).toMatchObject({ sha256: undefined });
+  });
+
+  it('bytes that do not match the version write no channel', async () => {
+    const deps = harness.deps();
+    const bytes = new TextEncoder().encode(awkwardCsv(420_000));
+    const source = await putArtifact(deps, { key: 'sources/tampered.csv', body: bytes });
+    const keys = { train: 'out/tampered/train.csv', test: 'out/tampered/test.csv' };
+    await expect(
+      splitDatasetStreaming(deps, {
+        source: { key: source.key, expectedSha256: sha256Hex('other bytes') },
+        strategy: 'shuffle',
+        testSize: 0.25,
+        seed: 1,
+        keys,
+      }),
+    ).rejects.toBeInstanceOf(ArtifactIntegrityError);
+    expect(await headArtifact(deps, { key: keys.train })).toBeNull();
+    expect(await headArtifact(deps, { key: keys.test })).toBeNull();
+  });
+
+  it('a missing target column is named', async () => {
+    const deps = harness.deps();
+    const source = await putArtifact(deps, { key: 'sources/small.csv', body: 'a,b\n1,x\n2,y\n3,x\n4,y\n' });
+    await expect(
+      splitDatasetStreaming(deps, {
+        source: { key: source.key },
+        strategy: 'stratified',
+        testSize: 0.5,
+        seed: 1,
+        target: 'label',
+        keys: { train: 'out/small/train.csv', test: 'out/small/test.csv' },
+      }),
+    ).rejects.toThrow("target: no column 'label' in the data (columns: a, b)");
+  });
+});

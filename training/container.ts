@@ -62,10 +62,11 @@ export function runTrainingJob(
   const started = performance.now();
   const paths = containerPaths(root);
   const config = readConfig(paths);
-  const trainBytes = readFileSync(channelFile(paths.channel('train'), 'train'));
+  // The channels are streamed from disk, never read whole.
+  const trainFile = { path: channelFile(paths.channel('train'), 'train') };
   const testDir = paths.channel('test');
-  const testBytes = existsSync(testDir) ? readFileSync(channelFile(testDir, 'test')) : undefined;
-  const result = train(config, trainBytes, testBytes);
+  const testFile = existsSync(testDir) ? { path: channelFile(testDir, 'test') } : undefined;
+  const result = train(config, trainFile, testFile);
   const { job } = config;
   const manifest: ModelManifest = {
     kind: 'cirrus.model-manifest',

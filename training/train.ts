@@ -2,11 +2,11 @@ import { algorithmSpec, parseHyperparameters, parseTrainerOptions } from '../con
 import type { MetricsFile, TuningResult } from '../contracts/metrics.js';
 import type { ModelContract } from '../contracts/model-contract.js';
 import type { TrainingJobConfig } from '../contracts/training-job.js';
-import { parseCsv } from '../core/data/csv.js';
-import type { ParsedCsv } from '../core/data/types.js';
+import { readCsvColumns, type TypedCsv } from '../core/data/csv-columns.js';
 import { ValidationError } from '../core/errors.js';
 import { algorithmImpl } from './algorithms/index.js';
 import type { FittedModel, Predictions } from './algorithms/types.js';
+import { type CsvInput, csvChunks } from './channel.js';
 import { evaluate } from './evaluate.js';
 import { exportModel } from './export.js';
 import {
@@ -17,6 +17,7 @@ import {
   type FeatureFrame,
   type FeatureSpec,
   selectFeatures,
+  stringColumnsOf,
 } from './frame.js';
 import { fitPreprocessor, type Preprocessor, transform } from './preprocess.js';
 import { tune } from './tuning.js';
@@ -42,15 +43,21 @@ export interface TrainResult {
   readonly features: readonly FeatureSpec[];
 }
 
-function parseChannel(bytes: Uint8Array | string, field: string, config: TrainingJobConfig): ParsedCsv {
-  const csv = parseCsv(bytes, { field, columnTypes: config.job.columnTypes });
-  if (csv.schema.rowCount === 0)
-    throw new ValidationError(`${field}: the file has a header but no rows`, field);
+/** Reads a channel into typed columns; `keepStrings` are read as strings even when numeric. */
+function parseChannel(
+  input: CsvInput,
+  field: string,
+  config: TrainingJobConfig,
+  keepStrings: readonly string[],
+): TypedCsv {
+  const { chunks, bytes } = csvChunks(input);
+  const csv = readCsvColumns(chunks, { field, columnTypes: config.job.columnTypes, keepStrings, bytes });
+  if (csv.rowCount === 0) throw new ValidationError(`${field}: the file has a header but no rows`, field);
   return csv;
 }
 
 /** Clustering has no target: an empty one (a target column, if named, is an error). */
-function targetOf(data: ParsedCsv, config: TrainingJobConfig, classes?: readonly string[]): EncodedTarget {
+function targetOf(data: TypedCsv, config: TrainingJobConfig, classes?: readonly string[]): EncodedTarget {
   const { job } = config;
   if (job.task !== 'clustering') return encodeTarget(data, job, classes);
   if (job.target)
@@ -88,11 +95,7 @@ interface Evaluated {
  * training rows when there is none (`evaluateOn`). The trainer's input is parsed here, at its
  * process boundary; bad input throws a ValidationError whose message starts with the field.
  */
-export function train(
-  config: TrainingJobConfig,
-  trainCsv: Uint8Array | string,
-  testCsv?: Uint8Array | string,
-): TrainResult {
+export function train(config: TrainingJobConfig, trainCsv: CsvInput, testCsv?: CsvInput): TrainResult {
   const fitted = fit(config, trainCsv);
   const contract = contractOf(config, fitted);
   const onnx = exportModel(fitted.model, fitted.pre, contract, TRAINER_VERSION);
@@ -120,13 +123,13 @@ export function train(
 }
 
 /** Fits the preprocessing, then the algorithm (with the chosen candidate when the job tunes). */
-function fit(config: TrainingJobConfig, trainCsv: Uint8Array | string): Fitted {
+function fit(config: TrainingJobConfig, trainCsv: CsvInput): Fitted {
   const { job } = config;
   const spec = algorithmSpec(job.algorithm, job.task);
   const impl = algorithmImpl(job.algorithm, job.task);
   const options = parseTrainerOptions(config.hyperparameters);
   let hyperparameters = parseHyperparameters(spec, config.hyperparameters);
-  const trainData = parseChannel(trainCsv, 'train', config);
+  const trainData = parseChannel(trainCsv, 'train', config, stringColumnsOf(job, options.text));
   const features = selectFeatures(trainData, job, options.text);
   const target = targetOf(trainData, config);
   const frame = buildFrame(trainData, features);
@@ -182,13 +185,18 @@ function contractOf(config: TrainingJobConfig, fitted: Fitted): ModelContract {
 }
 
 /** Scores the training rows, and the test channel when given (the one reported). */
-function evaluateOn(config: TrainingJobConfig, fitted: Fitted, testCsv?: Uint8Array | string): Evaluated {
+function evaluateOn(config: TrainingJobConfig, fitted: Fitted, testCsv?: CsvInput): Evaluated {
   const { model, target, X, frame, pre, features, trainPredictions } = fitted;
   const training = evaluate(trainPredictions, target.y, target.classes, X);
   if (testCsv === undefined) {
     return { frame, predictions: trainPredictions, metrics: training, training, on: 'train', rows: 0 };
   }
-  const testData = parseChannel(testCsv, 'test', config);
+  const asStrings = features.filter((f) => f.type !== 'numeric').map((f) => f.name);
+  const options = parseTrainerOptions(config.hyperparameters);
+  const testData = parseChannel(testCsv, 'test', config, [
+    ...stringColumnsOf(config.job, options.text),
+    ...asStrings,
+  ]);
   const testFrame = buildFrame(testData, features);
   const testTarget = targetOf(testData, config, target.classes);
   const Xtest = transform(pre, testFrame);

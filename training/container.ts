@@ -4,6 +4,7 @@ import type { ModelManifest } from '../contracts/training-job.js';
 import { JOB_CHANNEL, JOB_FILE, parseTrainingJobConfig } from '../contracts/training-job.js';
 import { CirrusError, ValidationError } from '../core/errors.js';
 import { type TrainResult, train } from './train.js';
+import { phasesLine } from './phases.js';
 import { TRAINER_VERSION } from './version.js';
 
 /** The SageMaker training-container layout under a root (default /opt/ml). */
@@ -84,7 +85,9 @@ export function runTrainingJob(
     files: ['model.onnx', 'contract.json', 'metrics.json', 'manifest.json'],
   };
   if (!mayWrite()) throw new Error('the runtime that started this job is gone: model not written');
+  const written = performance.now();
   writeModel(paths.model, result, manifest);
+  result.phases.write = Math.round(performance.now() - written);
   return { result, manifest };
 }
 
@@ -112,6 +115,7 @@ export function runContainer(
     log(
       `trained ${manifest.algorithm} on ${manifest.rows.train} rows in ${manifest.durationMs} ms; score ${result.metrics.score.toFixed(4)} (${result.metrics.evaluatedOn})`,
     );
+    log(`${phasesLine(result.phases)}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
     return 0;
   } catch (error) {
     const line = failureLine(error);

@@ -19,6 +19,7 @@ import {
   selectFeatures,
   stringColumnsOf,
 } from './frame.js';
+import { type Phases, phaseClock } from './phases.js';
 import { fitPreprocessor, type Preprocessor, transform } from './preprocess.js';
 import { tune } from './tuning.js';
 import { TRAINER_VERSION } from './version.js';
@@ -41,6 +42,8 @@ export interface TrainResult {
   readonly model: FittedModel;
   readonly preprocessor: Preprocessor;
   readonly features: readonly FeatureSpec[];
+  /** Wall time of each phase (read-train, prepare, fit, predict-train, export, evaluate), ms. */
+  readonly phases: Phases;
 }
 
 /** Reads a channel into typed columns; `keepStrings` are read as strings even when numeric. */
@@ -96,11 +99,15 @@ interface Evaluated {
  * process boundary; bad input throws a ValidationError whose message starts with the field.
  */
 export function train(config: TrainingJobConfig, trainCsv: CsvInput, testCsv?: CsvInput): TrainResult {
-  const fitted = fit(config, trainCsv);
+  const clock = phaseClock();
+  const fitted = fit(config, trainCsv, clock.lap);
   const contract = contractOf(config, fitted);
   const onnx = exportModel(fitted.model, fitted.pre, contract, TRAINER_VERSION);
+  clock.lap('export');
   const evaluated = evaluateOn(config, fitted, testCsv);
+  clock.lap('evaluate');
   return {
+    phases: clock.phases,
     onnx,
     contract,
     metrics: {
@@ -123,13 +130,14 @@ export function train(config: TrainingJobConfig, trainCsv: CsvInput, testCsv?: C
 }
 
 /** Fits the preprocessing, then the algorithm (with the chosen candidate when the job tunes). */
-function fit(config: TrainingJobConfig, trainCsv: CsvInput): Fitted {
+function fit(config: TrainingJobConfig, trainCsv: CsvInput, lap: (phase: string) => void): Fitted {
   const { job } = config;
   const spec = algorithmSpec(job.algorithm, job.task);
   const impl = algorithmImpl(job.algorithm, job.task);
   const options = parseTrainerOptions(config.hyperparameters);
   let hyperparameters = parseHyperparameters(spec, config.hyperparameters);
   const trainData = parseChannel(trainCsv, 'train', config, stringColumnsOf(job, options.text));
+  lap('read-train');
   const features = selectFeatures(trainData, job, options.text);
   const target = targetOf(trainData, config);
   const frame = buildFrame(trainData, features);
@@ -141,6 +149,7 @@ function fit(config: TrainingJobConfig, trainCsv: CsvInput): Fitted {
   );
   if (pre.width === 0) throw new ValidationError('features: every feature column is empty', 'features');
   const X = transform(pre, frame);
+  lap('prepare');
   const nClasses = target.classes?.length ?? 0;
   const data = { X, y: target.y, task: job.task, nClasses, seed: job.seed };
   let tuning: TuningResult | undefined;
@@ -152,7 +161,9 @@ function fit(config: TrainingJobConfig, trainCsv: CsvInput): Fitted {
     hyperparameters = tuning.chosen;
   }
   const model = impl.fit(data, hyperparameters);
+  lap('fit');
   const trainPredictions = model.predict(X);
+  lap('predict-train');
   return {
     model,
     pre,

@@ -111,21 +111,31 @@ async function jobRoot(dir: string, X: Matrix, y: Float64Array, cut: number): Pr
 }
 
 function report(label: string, run: Timed, fit: { wall: number; cpu: number }, data: number): void {
-  const line = /phases \(ms\): (.*?);/.exec(run.stdout)?.[1] ?? run.stdout.trim();
-  const phases = Object.fromEntries(line.split(', ').map((p) => [p.split(' ')[0], Number(p.split(' ')[1])]));
+  const line = /phases \(ms wall\/cpu\): (.*?);/.exec(run.stdout)?.[1] ?? run.stdout.trim();
+  const phases = Object.fromEntries(
+    line.split(', ').map((p) => {
+      const [name, times] = p.split(' ');
+      const [wall, cpu] = times.split('/').map(Number);
+      return [name, { wall, cpu }];
+    }),
+  );
   const trained = /in (\d+) ms; score ([\d.]+)/.exec(run.stdout);
   const inside = Number(trained?.[1] ?? 0) / 1000;
   console.log(`\n${label}: score ${trained?.[2]}`);
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
   console.log(
-    `  phases (s): ${Object.entries(phases)
-      .map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`)
+    `  phases (s wall/CPU): ${Object.entries(phases)
+      .map(([k, v]) => `${k} ${seconds(v.wall)}/${seconds(v.cpu)}`)
       .join(', ')}`,
   );
   console.log(`  outside train() (process start, module load, config): ${(run.wall - inside).toFixed(2)} s`);
   console.log(
     `  wall ${run.wall.toFixed(2)} s = ${(run.wall / fit.wall).toFixed(2)}x the bare fit; CPU ${run.cpu.toFixed(2)} s = ${(run.cpu / fit.cpu).toFixed(2)}x`,
   );
-  console.log(`  fit phase ${((phases.fit ?? 0) / 1000 / fit.wall).toFixed(2)}x the bare fit's wall`);
+  const fitPhase = phases.fit ?? { wall: 0, cpu: 0 };
+  console.log(
+    `  fit phase ${(fitPhase.wall / 1000 / fit.wall).toFixed(2)}x the bare fit's wall, ${(fitPhase.cpu / 1000 / fit.cpu).toFixed(2)}x its CPU`,
+  );
   console.log(`  peak RSS ${MiB(run.peak)} = ${(run.peak / data).toFixed(2)}x the float64 data`);
 }
 

@@ -4,7 +4,7 @@ import type { ModelManifest } from '../contracts/training-job.js';
 import { JOB_CHANNEL, JOB_FILE, parseTrainingJobConfig } from '../contracts/training-job.js';
 import { CirrusError, ValidationError } from '../core/errors.js';
 import { type TrainResult, train } from './train.js';
-import { phasesLine } from './phases.js';
+import { phaseClock, phasesLine } from './phases.js';
 import { TRAINER_VERSION } from './version.js';
 
 /** The SageMaker training-container layout under a root (default /opt/ml). */
@@ -85,9 +85,9 @@ export function runTrainingJob(
     files: ['model.onnx', 'contract.json', 'metrics.json', 'manifest.json'],
   };
   if (!mayWrite()) throw new Error('the runtime that started this job is gone: model not written');
-  const written = performance.now();
+  const clock = phaseClock(result.phases);
   writeModel(paths.model, result, manifest);
-  result.phases.write = Math.round(performance.now() - written);
+  clock.lap('write');
   return { result, manifest };
 }
 

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse';
 import type { FeatureType } from '../../contracts/model-contract.js';
 import { ValidationError } from '../errors.js';
 import { checkHeader } from './csv.js';
+import { readPlain, plainNumber } from './csv-plain.js';
 import { inferColumnType, isMissingCell, parseNumberCell } from './infer.js';
 
 /** A column read as strings: one code per row (-1 = missing) into its distinct values. */
@@ -100,6 +101,16 @@ class NumberColumn {
     }
     this.store.set(row, n);
   }
+  /** A plain cell from its bytes: parsed in place when it is a plain number or blank. */
+  addBytes(buf: Uint8Array, start: number, end: number, row: number): void {
+    const n = plainNumber(buf, start, end);
+    if (n === undefined) this.add(cellText(buf, start, end), row);
+    else this.store.set(row, n);
+  }
+}
+
+function cellText(buf: Uint8Array, start: number, end: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
 }
 
 /** A column read as interned strings, with how often each value occurs. */
@@ -123,9 +134,96 @@ class StringColumn {
     this.counts[code]++;
     this.store.set(row, code);
   }
+  addBytes(buf: Uint8Array, start: number, end: number, row: number): void {
+    this.add(cellText(buf, start, end), row);
+  }
 }
 
 type Reader = NumberColumn | StringColumn;
+
+/** The rows read so far in one pass: header, readers, row count, first ragged row. */
+class PassState {
+  names: string[] | undefined;
+  readers: Reader[] = [];
+  rows = 0;
+  ragged: string | undefined;
+  /** A bad header, thrown once the whole file parsed (a CSV syntax error comes first, as in parseCsv). */
+  headerError: unknown;
+  constructor(
+    private readonly field: string,
+    private readonly makeReaders: (names: string[], capacity: number) => Reader[],
+  ) {}
+  header(cells: string[]): void {
+    try {
+      this.names = checkHeader(cells, this.field);
+    } catch (error) {
+      this.headerError = error;
+      this.names = [];
+    }
+    this.readers = this.makeReaders(this.names, 1024);
+  }
+  /** Whether a record of `count` cells fits the header; the first that does not is remembered. */
+  fits(count: number): boolean {
+    const width = this.names?.length ?? 0;
+    if (count === width) return true;
+    this.ragged ??= `${this.field}: row ${this.rows + 2} has ${count} fields, the header has ${width}`;
+    return false;
+  }
+  /** Sizes the columns once, from the rows per byte of what was read so far. */
+  size(seen: number, bytes: number): void {
+    const guess = Math.ceil((bytes / seen) * this.rows * 1.02) + 64;
+    for (const r of this.readers) r.store.reserve(guess, this.rows);
+  }
+}
+
+/** Feeds chunks to `read` and sizes the columns after the first chunk that held a row. */
+function* sizing(chunks: Iterable<Uint8Array>, state: PassState, bytes: number | undefined) {
+  let seen = 0;
+  let sized = bytes === undefined;
+  for (const chunk of chunks) {
+    yield chunk;
+    seen += chunk.byteLength;
+    if (!sized && state.rows > 0 && bytes !== undefined) {
+      state.size(seen, bytes);
+      sized = true;
+    }
+  }
+}
+
+/** The full parser (quotes, '\r'): csv-parse with parseCsv's options, a record at a time. */
+function fullPass(chunks: Iterable<Uint8Array>, state: PassState, field: string): void {
+  const parser = csvParser();
+  const push = (record: string[]) => {
+    if (!state.names) return state.header(record);
+    if (!state.fits(record.length)) return;
+    for (let c = 0; c < record.length; c++) state.readers[c].add(record[c], state.rows);
+    state.rows++;
+  };
+  const feed = (chunk: Buffer | undefined, end: boolean) => {
+    const error = parser.parse(chunk, end, push, () => undefined);
+    if (error)
+      throw new ValidationError(`${field}: not a valid CSV (${error.message.split('\n')[0]})`, field);
+  };
+  for (const chunk of chunks) feed(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), false);
+  feed(undefined, true);
+}
+
+/** The plain-file fast path; false when the file needs the full parser (then nothing counts). */
+function plainPass(chunks: Iterable<Uint8Array>, state: PassState): boolean {
+  return readPlain(
+    chunks,
+    {
+      header: (cells) => state.header(cells),
+      record: (buf, bounds, count) => {
+        if (!state.fits(count)) return;
+        for (let c = 0; c < count; c++)
+          state.readers[c].addBytes(buf, bounds[c], bounds[c + 1] - 1, state.rows);
+        state.rows++;
+      },
+    },
+    () => state.names?.length ?? 0,
+  );
+}
 
 /** One pass over the chunks: header, then every record into its column's reader. */
 function readPass(
@@ -134,45 +232,15 @@ function readPass(
   makeReaders: (names: string[], capacity: number) => Reader[],
   bytes: number | undefined,
 ): { names: string[]; readers: Reader[]; rows: number } {
-  const parser = csvParser();
-  let names: string[] | undefined;
-  let readers: Reader[] = [];
-  let rows = 0;
-  let ragged: string | undefined;
-  const push = (record: string[]) => {
-    if (!names) {
-      names = checkHeader(record, field);
-      readers = makeReaders(names, 1024);
-      return;
-    }
-    if (record.length !== names.length) {
-      ragged ??= `${field}: row ${rows + 2} has ${record.length} fields, the header has ${names.length}`;
-      return;
-    }
-    for (let c = 0; c < record.length; c++) readers[c].add(record[c], rows);
-    rows++;
-  };
-  const feed = (chunk: Buffer | undefined, end: boolean) => {
-    const error = parser.parse(chunk, end, push, () => undefined);
-    if (error)
-      throw new ValidationError(`${field}: not a valid CSV (${error.message.split('\n')[0]})`, field);
-  };
-  let seen = 0;
-  let sized = bytes === undefined;
-  for (const chunk of chunks()) {
-    feed(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), false);
-    seen += chunk.byteLength;
-    if (!sized && rows > 0 && bytes !== undefined) {
-      // Sized once from the first chunk's rows per byte; the stores still grow past the guess.
-      const guess = Math.ceil((bytes / seen) * rows * 1.02) + 64;
-      for (const r of readers) r.store.reserve(guess, rows);
-      sized = true;
-    }
+  let state = new PassState(field, makeReaders);
+  if (!plainPass(sizing(chunks(), state, bytes), state)) {
+    state = new PassState(field, makeReaders);
+    fullPass(sizing(chunks(), state, bytes), state, field);
   }
-  feed(undefined, true);
-  const header = checkHeader(names, field);
-  if (ragged) throw new ValidationError(ragged, field);
-  return { names: header, readers, rows };
+  if (state.headerError) throw state.headerError;
+  const header = checkHeader(state.names, field);
+  if (state.ragged) throw new ValidationError(state.ragged, field);
+  return { names: header, readers: state.readers, rows: state.rows };
 }
 
 /** `inferColumnType`'s rules on a string column's distinct values and their counts. */

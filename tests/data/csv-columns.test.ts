@@ -115,3 +115,81 @@ describe('readCsvColumns', () => {
     expect(csv.columns[0].numbers?.[4999]).toBe(4999);
   });
 });
+
+describe('readCsvColumns on plain files (no quotes: read from the bytes)', () => {
+  /** A deterministic generator of awkward plain CSVs: numbers of every shape, words, blanks, BOMs. */
+  function randomCsv(seed: number): Uint8Array {
+    let x = seed;
+    const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(a: readonly T[]) => a[Math.floor(next() * a.length)];
+    const cells = [
+      '',
+      ' ',
+      'NA',
+      'nan',
+      ' 1.5 ',
+      '-0',
+      '+.5',
+      '1.',
+      '.',
+      '1e',
+      '2E-3',
+      '1e0005',
+      '-12345678901234567',
+      '0.1',
+      '3.14159265358979',
+      '123456789012.3456',
+      '1e22',
+      '1e23',
+      '4.9e-324',
+      '\t7\t',
+      'x y',
+      'Zoë',
+      '\u00a01',
+      '--1',
+      '0x10',
+    ];
+    const width = 1 + Math.floor(next() * 4);
+    const lines = [Array.from({ length: width }, (_, c) => `c${c}`).join(',')];
+    for (let r = 0; r < 40; r++) {
+      if (next() < 0.05) lines.push('');
+      const numeric = next() < 0.5;
+      const n = next() < 0.03 ? width + 1 : width;
+      lines.push(
+        Array.from({ length: n }, () =>
+          numeric && next() < 0.8 ? String((next() - 0.5) * 10 ** Math.floor(next() * 8)) : pick(cells),
+        ).join(','),
+      );
+    }
+    return encode(`${seed % 3 === 0 ? '\uFEFF' : ''}${lines.join('\n')}${seed % 2 ? '\n' : ''}`);
+  }
+
+  it.each(Array.from({ length: 40 }, (_, i) => i + 1))(
+    'random plain file %i reads as parseCsv reads it',
+    (seed) => {
+      expectAsParseCsv(randomCsv(seed), {}, 1 + (seed % 13));
+      expectAsParseCsv(randomCsv(seed), { keepStrings: ['c0'] }, 64);
+    },
+  );
+
+  it('parses numeric cells to the very doubles Number() gives', () => {
+    const cells = [
+      '0.1',
+      '-0',
+      '1e22',
+      '1e-22',
+      '123456789012345',
+      '1234567890123456',
+      '9.999999999999999e-5',
+      '0.30000000000000004',
+      '7.',
+      '.25',
+      '+3E+2',
+      '1e0300',
+      '2.2250738585072014e-308',
+    ];
+    const csv = readCsvColumns(() => [encode(`x\n${cells.join('\n')}\n`)]);
+    expect(Array.from(csv.columns[0].numbers ?? [])).toEqual(cells.map(Number));
+    expect(Object.is(csv.columns[0].numbers?.[1], -0)).toBe(true);
+  });
+});

@@ -139,6 +139,11 @@ export function buildFrame(csv: TypedCsv, features: readonly FeatureSpec[]): Fea
   };
 }
 
+/** A frame's names and row count without its cells (once the model matrix took them over). */
+export function namesOnly(frame: FeatureFrame): FeatureFrame {
+  return { ...frame, numeric: new Float64Array(0), categorical: [], text: [] };
+}
+
 /** A target encoded for fitting: class indices (classification) or values (regression). */
 export interface EncodedTarget {
   readonly y: Float64Array;

@@ -2,6 +2,7 @@ import { algorithmSpec, parseHyperparameters, parseTrainerOptions } from '../con
 import type { MetricsFile, TuningResult } from '../contracts/metrics.js';
 import type { ModelContract } from '../contracts/model-contract.js';
 import type { TrainingJobConfig } from '../contracts/training-job.js';
+import type { TextOptions } from '../contracts/training-request.js';
 import { readCsvColumns, type TypedCsv } from '../core/data/csv-columns.js';
 import { ValidationError } from '../core/errors.js';
 import { algorithmImpl } from './algorithms/index.js';
@@ -12,6 +13,7 @@ import { exportModel } from './export.js';
 import {
   buildFrame,
   contractFeatures,
+  namesOnly,
   type EncodedTarget,
   encodeTarget,
   type FeatureFrame,
@@ -20,7 +22,7 @@ import {
   stringColumnsOf,
 } from './frame.js';
 import { type Phases, phaseClock } from './phases.js';
-import { fitPreprocessor, type Preprocessor, transform } from './preprocess.js';
+import { fitPreprocessor, type Preprocessor, transform, transformInPlace } from './preprocess.js';
 import { tune } from './tuning.js';
 import { TRAINER_VERSION } from './version.js';
 
@@ -42,7 +44,7 @@ export interface TrainResult {
   readonly model: FittedModel;
   readonly preprocessor: Preprocessor;
   readonly features: readonly FeatureSpec[];
-  /** Wall time of each phase (read-train, prepare, fit, predict-train, export, evaluate), ms. */
+  /** Wall and CPU ms of each phase: read-train (channel to frame), prepare, fit, predict-train, export, evaluate. */
   readonly phases: Phases;
 }
 
@@ -100,7 +102,7 @@ interface Evaluated {
  */
 export function train(config: TrainingJobConfig, trainCsv: CsvInput, testCsv?: CsvInput): TrainResult {
   const clock = phaseClock();
-  const fitted = fit(config, trainCsv, clock.lap);
+  const fitted = fit(config, trainCsv, clock.lap, testCsv === undefined);
   const contract = contractOf(config, fitted);
   const onnx = exportModel(fitted.model, fitted.pre, contract, TRAINER_VERSION);
   clock.lap('export');
@@ -129,26 +131,41 @@ export function train(config: TrainingJobConfig, trainCsv: CsvInput, testCsv?: C
   };
 }
 
-/** Fits the preprocessing, then the algorithm (with the chosen candidate when the job tunes). */
-function fit(config: TrainingJobConfig, trainCsv: CsvInput, lap: (phase: string) => void): Fitted {
+/** The training rows as features, target and frame; the typed columns are dropped on return. */
+function trainingRows(config: TrainingJobConfig, trainCsv: CsvInput, text: TextOptions | undefined) {
+  const trainData = parseChannel(trainCsv, 'train', config, stringColumnsOf(config.job, text));
+  const features = selectFeatures(trainData, config.job, text);
+  const target = targetOf(trainData, config);
+  return { features, target, frame: buildFrame(trainData, features) };
+}
+
+/**
+ * Fits the preprocessing, then the algorithm (with the chosen candidate when the job tunes).
+ * Unless `keepFrame` (no test channel: the training rows are the evaluated ones), the model
+ * matrix may take over the frame's numbers, and the frame keeps only its names and row count.
+ */
+function fit(
+  config: TrainingJobConfig,
+  trainCsv: CsvInput,
+  lap: (phase: string) => void,
+  keepFrame: boolean,
+): Fitted {
   const { job } = config;
   const spec = algorithmSpec(job.algorithm, job.task);
   const impl = algorithmImpl(job.algorithm, job.task);
   const options = parseTrainerOptions(config.hyperparameters);
   let hyperparameters = parseHyperparameters(spec, config.hyperparameters);
-  const trainData = parseChannel(trainCsv, 'train', config, stringColumnsOf(job, options.text));
+  const { features, target, frame: rows } = trainingRows(config, trainCsv, options.text);
   lap('read-train');
-  const features = selectFeatures(trainData, job, options.text);
-  const target = targetOf(trainData, config);
-  const frame = buildFrame(trainData, features);
   const text = options.text;
   const pre = fitPreprocessor(
-    frame,
+    rows,
     impl.scaling,
     text && { ngramMax: text.ngrams, maxFeatures: text.maxFeatures, minDf: text.minDf },
   );
   if (pre.width === 0) throw new ValidationError('features: every feature column is empty', 'features');
-  const X = transform(pre, frame);
+  const X = keepFrame ? transform(pre, rows) : transformInPlace(pre, rows);
+  const frame = keepFrame ? rows : namesOnly(rows);
   lap('prepare');
   const nClasses = target.classes?.length ?? 0;
   const data = { X, y: target.y, task: job.task, nClasses, seed: job.seed };

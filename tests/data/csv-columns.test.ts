@@ -172,6 +172,11 @@ describe('readCsvColumns on plain files (no quotes: read from the bytes)', () =>
     },
   );
 
+  it('drops a leading BOM before skipping empty lines, as csv-parse does', () => {
+    const want = expectAsParseCsv(encode('\uFEFF\n\nx,y\n1,2\n'), {}, 2);
+    expect(Array.isArray(want) && want.map((c) => c.name)).toEqual(['x', 'y']);
+  });
+
   it('parses numeric cells to the very doubles Number() gives', () => {
     const cells = [
       '0.1',

@@ -4,6 +4,7 @@ import type { ModelManifest } from '../contracts/training-job.js';
 import { JOB_CHANNEL, JOB_FILE, parseTrainingJobConfig } from '../contracts/training-job.js';
 import { CirrusError, ValidationError } from '../core/errors.js';
 import { type TrainResult, train } from './train.js';
+import { phaseClock, phasesLine } from './phases.js';
 import { TRAINER_VERSION } from './version.js';
 
 /** The SageMaker training-container layout under a root (default /opt/ml). */
@@ -62,10 +63,11 @@ export function runTrainingJob(
   const started = performance.now();
   const paths = containerPaths(root);
   const config = readConfig(paths);
-  const trainBytes = readFileSync(channelFile(paths.channel('train'), 'train'));
+  // The channels are streamed from disk, never read whole.
+  const trainFile = { path: channelFile(paths.channel('train'), 'train') };
   const testDir = paths.channel('test');
-  const testBytes = existsSync(testDir) ? readFileSync(channelFile(testDir, 'test')) : undefined;
-  const result = train(config, trainBytes, testBytes);
+  const testFile = existsSync(testDir) ? { path: channelFile(testDir, 'test') } : undefined;
+  const result = train(config, trainFile, testFile);
   const { job } = config;
   const manifest: ModelManifest = {
     kind: 'cirrus.model-manifest',
@@ -83,7 +85,9 @@ export function runTrainingJob(
     files: ['model.onnx', 'contract.json', 'metrics.json', 'manifest.json'],
   };
   if (!mayWrite()) throw new Error('the runtime that started this job is gone: model not written');
+  const clock = phaseClock(result.phases);
   writeModel(paths.model, result, manifest);
+  clock.lap('write');
   return { result, manifest };
 }
 
@@ -111,6 +115,7 @@ export function runContainer(
     log(
       `trained ${manifest.algorithm} on ${manifest.rows.train} rows in ${manifest.durationMs} ms; score ${result.metrics.score.toFixed(4)} (${result.metrics.evaluatedOn})`,
     );
+    log(`${phasesLine(result.phases)}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
     return 0;
   } catch (error) {
     const line = failureLine(error);

@@ -1,8 +1,14 @@
 import type { Feature, FeatureType } from '../contracts/model-contract.js';
 import type { TrainingJobSpec } from '../contracts/training-job.js';
 import { TEXT_OPTIONS_KEY, type TextOptions } from '../contracts/training-request.js';
-import { findColumn, sortLabels, toFloat64, toStrings } from '../core/data/columns.js';
-import type { ParsedCsv } from '../core/data/types.js';
+import { sortLabels } from '../core/data/columns.js';
+import {
+  columnNumbers,
+  findTypedColumn,
+  stringCells,
+  type TypedColumn,
+  type TypedCsv,
+} from '../core/data/csv-columns.js';
 import { ValidationError } from '../core/errors.js';
 
 /**
@@ -32,7 +38,7 @@ export interface FeatureSpec {
 const FIELD = /\{([^{}]+)\}/g;
 
 /** The columns a template names, each checked against the data. */
-function templateColumns(csv: ParsedCsv, template: string): string[] {
+function templateColumns(csv: TypedCsv, template: string): string[] {
   const field = `${TEXT_OPTIONS_KEY}.template`;
   const names = [...new Set([...template.matchAll(FIELD)].map((m) => m[1]))];
   if (names.length === 0) throw new ValidationError(`${field}: names no column (use {column})`, field);
@@ -55,7 +61,7 @@ export function fillTemplate(template: string, cell: (column: string) => string)
  * features) and checks them. A text template adds one text feature and, by default, replaces
  * the columns it names.
  */
-export function selectFeatures(csv: ParsedCsv, job: TrainingJobSpec, text?: TextOptions): FeatureSpec[] {
+export function selectFeatures(csv: TypedCsv, job: TrainingJobSpec, text?: TextOptions): FeatureSpec[] {
   const templated = text?.template ? templateColumns(csv, text.template) : [];
   const names =
     job.features ??
@@ -63,7 +69,7 @@ export function selectFeatures(csv: ParsedCsv, job: TrainingJobSpec, text?: Text
   const specs: FeatureSpec[] = names.map((name, i) => {
     const field = `features.${i}`;
     if (name === job.target) throw new ValidationError(`${field}: '${name}' is the target`, field);
-    return { name, type: findColumn(csv, name, field).type };
+    return { name, type: findTypedColumn(csv, name, field).type };
   });
   if (text?.template) {
     if (specs.some((s) => s.name === text.name)) {
@@ -80,38 +86,48 @@ export function selectFeatures(csv: ParsedCsv, job: TrainingJobSpec, text?: Text
   return specs;
 }
 
-function textValues(csv: ParsedCsv, f: FeatureSpec): string[] {
-  if (!f.template) return toStrings(findColumn(csv, f.name, f.name));
-  const { text, columns } = f.template;
-  const cells = new Map(
-    columns.map((c) => [c, toStrings(findColumn(csv, c, `${TEXT_OPTIONS_KEY}.template`))]),
-  );
-  return Array.from({ length: csv.schema.rowCount }, (_, r) =>
-    fillTemplate(text, (c) => cells.get(c)?.[r] ?? ''),
-  );
+/** The columns a job must read as strings even when numeric: the target and template columns. */
+export function stringColumnsOf(job: TrainingJobSpec, text?: TextOptions): string[] {
+  const templated = text?.template ? [...text.template.matchAll(FIELD)].map((m) => m[1]) : [];
+  return [...(job.target ? [job.target] : []), ...templated];
 }
 
-/** Builds the frame for `features` from a parsed CSV (train or test). */
-export function buildFrame(csv: ParsedCsv, features: readonly FeatureSpec[]): FeatureFrame {
-  const rows = csv.schema.rowCount;
+function textCells(csv: TypedCsv, f: FeatureSpec): (row: number) => string {
+  if (!f.template) return stringCells(findTypedColumn(csv, f.name, f.name));
+  const { text, columns } = f.template;
+  const cells = new Map(
+    columns.map((c) => [c, stringCells(findTypedColumn(csv, c, `${TEXT_OPTIONS_KEY}.template`))]),
+  );
+  return (r) => fillTemplate(text, (c) => cells.get(c)?.(r) ?? '');
+}
+
+/** Copies one column per spec into a row-major array of `specs.length` columns. */
+function rowMajor<T>(
+  out: { [i: number]: T },
+  rows: number,
+  specs: readonly FeatureSpec[],
+  cells: (f: FeatureSpec) => ArrayLike<T> | ((row: number) => T),
+): void {
+  const width = specs.length;
+  specs.forEach((f, j) => {
+    const values = cells(f);
+    if (typeof values === 'function') for (let r = 0; r < rows; r++) out[r * width + j] = values(r);
+    else for (let r = 0; r < rows; r++) out[r * width + j] = values[r];
+  });
+}
+
+/** Builds the frame for `features` from typed columns (train or test). */
+export function buildFrame(csv: TypedCsv, features: readonly FeatureSpec[]): FeatureFrame {
+  const rows = csv.rowCount;
   const numericSpecs = features.filter((f) => f.type === 'numeric');
   const categoricalSpecs = features.filter((f) => f.type === 'categorical');
-  const numeric = new Float64Array(rows * numericSpecs.length);
-  numericSpecs.forEach((f, j) => {
-    const values = toFloat64(findColumn(csv, f.name, f.name), f.name);
-    for (let r = 0; r < rows; r++) numeric[r * numericSpecs.length + j] = values[r];
-  });
-  const categorical = new Array<string>(rows * categoricalSpecs.length);
-  categoricalSpecs.forEach((f, j) => {
-    const values = toStrings(findColumn(csv, f.name, f.name));
-    for (let r = 0; r < rows; r++) categorical[r * categoricalSpecs.length + j] = values[r];
-  });
   const textSpecs = features.filter((f) => f.type === 'text');
+  const numeric = new Float64Array(rows * numericSpecs.length);
+  rowMajor(numeric, rows, numericSpecs, (f) => columnNumbers(findTypedColumn(csv, f.name, f.name), f.name));
+  const categorical = new Array<string>(rows * categoricalSpecs.length);
+  rowMajor(categorical, rows, categoricalSpecs, (f) => stringCells(findTypedColumn(csv, f.name, f.name)));
   const text = new Array<string>(rows * textSpecs.length);
-  textSpecs.forEach((f, j) => {
-    const values = textValues(csv, f);
-    for (let r = 0; r < rows; r++) text[r * textSpecs.length + j] = values[r];
-  });
+  rowMajor(text, rows, textSpecs, (f) => textCells(csv, f));
   return {
     rows,
     numericNames: numericSpecs.map((f) => f.name),
@@ -123,25 +139,26 @@ export function buildFrame(csv: ParsedCsv, features: readonly FeatureSpec[]): Fe
   };
 }
 
+/** A frame's names and row count without its cells (once the model matrix took them over). */
+export function namesOnly(frame: FeatureFrame): FeatureFrame {
+  return { ...frame, numeric: new Float64Array(0), categorical: [], text: [] };
+}
+
 /** A target encoded for fitting: class indices (classification) or values (regression). */
 export interface EncodedTarget {
   readonly y: Float64Array;
   readonly classes?: readonly string[];
 }
 
-function rowOfMissing(values: readonly (string | null)[]): number {
-  return values.indexOf(null);
-}
-
 /** Encodes the training target; classification needs two classes, no row may miss its target. */
 export function encodeTarget(
-  csv: ParsedCsv,
+  csv: TypedCsv,
   job: TrainingJobSpec,
   classes?: readonly string[],
 ): EncodedTarget {
   if (!job.target) throw new ValidationError(`target: required for task '${job.task}'`, 'target');
-  const column = findColumn(csv, job.target, 'target');
-  const missing = rowOfMissing(column.values);
+  const column = findTypedColumn(csv, job.target, 'target');
+  const missing = rowOfMissing(column);
   if (missing >= 0)
     throw new ValidationError(`target: row ${missing + 2} has no value in column '${job.target}'`, 'target');
   if (job.task === 'regression') {
@@ -150,24 +167,39 @@ export function encodeTarget(
         `target: column '${job.target}' is not numeric; regression needs numbers`,
         'target',
       );
-    return { y: toFloat64(column, 'target') };
+    return { y: columnNumbers(column, 'target') };
   }
-  const labels = toStrings(column);
-  const known = classes ?? sortLabels(labels);
+  return encodeClasses(column, job.target, classes);
+}
+
+function rowOfMissing(column: TypedColumn): number {
+  if (column.numbers) return column.numbers.findIndex((v) => Number.isNaN(v));
+  return column.strings?.codes.indexOf(-1) ?? -1;
+}
+
+/** Class indices of a label column, in `classes` order (default: the sorted labels). */
+function encodeClasses(column: TypedColumn, target: string, classes?: readonly string[]): EncodedTarget {
+  if (!column.strings) throw new Error(`target column '${target}' was not read as strings`);
+  const { codes, dictionary } = column.strings;
+  const known = classes ?? sortLabels(dictionary);
   if (known.length < 2) {
     throw new ValidationError(
-      `target: column '${job.target}' has one class ('${known[0]}'); classification needs at least two`,
+      `target: column '${target}' has one class ('${known[0]}'); classification needs at least two`,
       'target',
     );
   }
   const index = new Map(known.map((c, i) => [c, i]));
-  const y = new Float64Array(labels.length);
-  labels.forEach((l, r) => {
-    const k = index.get(l);
+  const byCode = dictionary.map((label) => index.get(label));
+  const y = new Float64Array(codes.length);
+  for (let r = 0; r < codes.length; r++) {
+    const k = byCode[codes[r]];
     if (k === undefined)
-      throw new ValidationError(`target: row ${r + 2} has class '${l}', unseen in training`, 'target');
+      throw new ValidationError(
+        `target: row ${r + 2} has class '${dictionary[codes[r]]}', unseen in training`,
+        'target',
+      );
     y[r] = k;
-  });
+  }
   return { y, classes: known };
 }
 

@@ -87,10 +87,10 @@ export function fitPreprocessor(
 }
 
 /** Applies the preprocessing in float32 arithmetic, returning the model's input matrix. */
-export function transform(pre: Preprocessor, frame: FeatureFrame): Matrix {
+export function transform(pre: Preprocessor, frame: FeatureFrame, into?: Float64Array): Matrix {
   const fn = pre.means.length;
   const fc = pre.categories.length;
-  const data = new Float64Array(frame.rows * pre.width);
+  const data = into ?? new Float64Array(frame.rows * pre.width);
   const offsets = pre.categories.map(
     (_, j) => fn + pre.categories.slice(0, j).reduce((s, c) => s + c.length, 0),
   );
@@ -114,6 +114,16 @@ export function transform(pre: Preprocessor, frame: FeatureFrame): Matrix {
     offset += v.terms.length;
   });
   return { data, rows: frame.rows, cols: pre.width };
+}
+
+/**
+ * `transform` writing over the frame's own numbers when the matrix is just those columns
+ * (numeric features only: cell [r, j] is read before it is written): the frame's numeric cells
+ * are the matrix afterwards. Otherwise a new matrix, as `transform`.
+ */
+export function transformInPlace(pre: Preprocessor, frame: FeatureFrame): Matrix {
+  const numericOnly = pre.width === pre.means.length && frame.numeric.length === frame.rows * pre.width;
+  return transform(pre, frame, numericOnly ? frame.numeric : undefined);
 }
 
 function numericPart(g: OnnxGraph, pre: Preprocessor): string {

@@ -2,23 +2,27 @@ import { algorithmSpec, parseHyperparameters, parseTrainerOptions } from '../con
 import type { MetricsFile, TuningResult } from '../contracts/metrics.js';
 import type { ModelContract } from '../contracts/model-contract.js';
 import type { TrainingJobConfig } from '../contracts/training-job.js';
-import { parseCsv } from '../core/data/csv.js';
-import type { ParsedCsv } from '../core/data/types.js';
+import type { TextOptions } from '../contracts/training-request.js';
+import { readCsvColumns, type TypedCsv } from '../core/data/csv-columns.js';
 import { ValidationError } from '../core/errors.js';
 import { algorithmImpl } from './algorithms/index.js';
 import type { FittedModel, Predictions } from './algorithms/types.js';
+import { type CsvInput, csvChunks } from './channel.js';
 import { evaluate } from './evaluate.js';
 import { exportModel } from './export.js';
 import {
   buildFrame,
   contractFeatures,
+  namesOnly,
   type EncodedTarget,
   encodeTarget,
   type FeatureFrame,
   type FeatureSpec,
   selectFeatures,
+  stringColumnsOf,
 } from './frame.js';
-import { fitPreprocessor, type Preprocessor, transform } from './preprocess.js';
+import { type Phases, phaseClock } from './phases.js';
+import { fitPreprocessor, type Preprocessor, transform, transformInPlace } from './preprocess.js';
 import { tune } from './tuning.js';
 import { TRAINER_VERSION } from './version.js';
 
@@ -40,17 +44,25 @@ export interface TrainResult {
   readonly model: FittedModel;
   readonly preprocessor: Preprocessor;
   readonly features: readonly FeatureSpec[];
+  /** Wall and CPU ms of each phase: read-train (channel to frame), prepare, fit, predict-train, export, evaluate. */
+  readonly phases: Phases;
 }
 
-function parseChannel(bytes: Uint8Array | string, field: string, config: TrainingJobConfig): ParsedCsv {
-  const csv = parseCsv(bytes, { field, columnTypes: config.job.columnTypes });
-  if (csv.schema.rowCount === 0)
-    throw new ValidationError(`${field}: the file has a header but no rows`, field);
+/** Reads a channel into typed columns; `keepStrings` are read as strings even when numeric. */
+function parseChannel(
+  input: CsvInput,
+  field: string,
+  config: TrainingJobConfig,
+  keepStrings: readonly string[],
+): TypedCsv {
+  const { chunks, bytes } = csvChunks(input);
+  const csv = readCsvColumns(chunks, { field, columnTypes: config.job.columnTypes, keepStrings, bytes });
+  if (csv.rowCount === 0) throw new ValidationError(`${field}: the file has a header but no rows`, field);
   return csv;
 }
 
 /** Clustering has no target: an empty one (a target column, if named, is an error). */
-function targetOf(data: ParsedCsv, config: TrainingJobConfig, classes?: readonly string[]): EncodedTarget {
+function targetOf(data: TypedCsv, config: TrainingJobConfig, classes?: readonly string[]): EncodedTarget {
   const { job } = config;
   if (job.task !== 'clustering') return encodeTarget(data, job, classes);
   if (job.target)
@@ -88,16 +100,16 @@ interface Evaluated {
  * training rows when there is none (`evaluateOn`). The trainer's input is parsed here, at its
  * process boundary; bad input throws a ValidationError whose message starts with the field.
  */
-export function train(
-  config: TrainingJobConfig,
-  trainCsv: Uint8Array | string,
-  testCsv?: Uint8Array | string,
-): TrainResult {
-  const fitted = fit(config, trainCsv);
+export function train(config: TrainingJobConfig, trainCsv: CsvInput, testCsv?: CsvInput): TrainResult {
+  const clock = phaseClock();
+  const fitted = fit(config, trainCsv, clock.lap, testCsv === undefined);
   const contract = contractOf(config, fitted);
   const onnx = exportModel(fitted.model, fitted.pre, contract, TRAINER_VERSION);
+  clock.lap('export');
   const evaluated = evaluateOn(config, fitted, testCsv);
+  clock.lap('evaluate');
   return {
+    phases: clock.phases,
     onnx,
     contract,
     metrics: {
@@ -119,25 +131,42 @@ export function train(
   };
 }
 
-/** Fits the preprocessing, then the algorithm (with the chosen candidate when the job tunes). */
-function fit(config: TrainingJobConfig, trainCsv: Uint8Array | string): Fitted {
+/** The training rows as features, target and frame; the typed columns are dropped on return. */
+function trainingRows(config: TrainingJobConfig, trainCsv: CsvInput, text: TextOptions | undefined) {
+  const trainData = parseChannel(trainCsv, 'train', config, stringColumnsOf(config.job, text));
+  const features = selectFeatures(trainData, config.job, text);
+  const target = targetOf(trainData, config);
+  return { features, target, frame: buildFrame(trainData, features) };
+}
+
+/**
+ * Fits the preprocessing, then the algorithm (with the chosen candidate when the job tunes).
+ * Unless `keepFrame` (no test channel: the training rows are the evaluated ones), the model
+ * matrix may take over the frame's numbers, and the frame keeps only its names and row count.
+ */
+function fit(
+  config: TrainingJobConfig,
+  trainCsv: CsvInput,
+  lap: (phase: string) => void,
+  keepFrame: boolean,
+): Fitted {
   const { job } = config;
   const spec = algorithmSpec(job.algorithm, job.task);
   const impl = algorithmImpl(job.algorithm, job.task);
   const options = parseTrainerOptions(config.hyperparameters);
   let hyperparameters = parseHyperparameters(spec, config.hyperparameters);
-  const trainData = parseChannel(trainCsv, 'train', config);
-  const features = selectFeatures(trainData, job, options.text);
-  const target = targetOf(trainData, config);
-  const frame = buildFrame(trainData, features);
+  const { features, target, frame: rows } = trainingRows(config, trainCsv, options.text);
+  lap('read-train');
   const text = options.text;
   const pre = fitPreprocessor(
-    frame,
+    rows,
     impl.scaling,
     text && { ngramMax: text.ngrams, maxFeatures: text.maxFeatures, minDf: text.minDf },
   );
   if (pre.width === 0) throw new ValidationError('features: every feature column is empty', 'features');
-  const X = transform(pre, frame);
+  const X = keepFrame ? transform(pre, rows) : transformInPlace(pre, rows);
+  const frame = keepFrame ? rows : namesOnly(rows);
+  lap('prepare');
   const nClasses = target.classes?.length ?? 0;
   const data = { X, y: target.y, task: job.task, nClasses, seed: job.seed };
   let tuning: TuningResult | undefined;
@@ -149,7 +178,9 @@ function fit(config: TrainingJobConfig, trainCsv: Uint8Array | string): Fitted {
     hyperparameters = tuning.chosen;
   }
   const model = impl.fit(data, hyperparameters);
+  lap('fit');
   const trainPredictions = model.predict(X);
+  lap('predict-train');
   return {
     model,
     pre,
@@ -182,13 +213,18 @@ function contractOf(config: TrainingJobConfig, fitted: Fitted): ModelContract {
 }
 
 /** Scores the training rows, and the test channel when given (the one reported). */
-function evaluateOn(config: TrainingJobConfig, fitted: Fitted, testCsv?: Uint8Array | string): Evaluated {
+function evaluateOn(config: TrainingJobConfig, fitted: Fitted, testCsv?: CsvInput): Evaluated {
   const { model, target, X, frame, pre, features, trainPredictions } = fitted;
   const training = evaluate(trainPredictions, target.y, target.classes, X);
   if (testCsv === undefined) {
     return { frame, predictions: trainPredictions, metrics: training, training, on: 'train', rows: 0 };
   }
-  const testData = parseChannel(testCsv, 'test', config);
+  const asStrings = features.filter((f) => f.type !== 'numeric').map((f) => f.name);
+  const options = parseTrainerOptions(config.hyperparameters);
+  const testData = parseChannel(testCsv, 'test', config, [
+    ...stringColumnsOf(config.job, options.text),
+    ...asStrings,
+  ]);
   const testFrame = buildFrame(testData, features);
   const testTarget = targetOf(testData, config, target.classes);
   const Xtest = transform(pre, testFrame);

@@ -1,4 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parseS3Uri } from '../../core/artifacts/uri.js';
@@ -30,7 +33,8 @@ export async function downloadPrefix(s3: S3Client, uri: string, dir: string): Pr
       if (relative(dir, target).startsWith(`..${sep}`)) throw new Error(`S3 key escapes the channel: ${key}`);
       await mkdir(dirname(target), { recursive: true });
       const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      await writeFile(target, await body.Body!.transformToByteArray());
+      // Streamed to disk: a channel file (a million-row CSV) never sits in this process's memory.
+      await pipeline(body.Body as Readable, createWriteStream(target));
       count += 1;
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;

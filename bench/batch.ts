@@ -1,5 +1,5 @@
 /**
- * Batch predictions at scale (issue 21). Run: `npx tsx bench/batch.ts [rows=1000000] [batchSize=1000] [maxConcurrency=4] [workers=0]`.
+ * Batch predictions at scale (issue 21). Run: `npx tsx bench/batch.ts [rows=1000000] [batchSize=1000] [maxConcurrency=4]`.
  *
  * A logistic regression on 20 numeric features, trained by the real trainer (the SageMaker
  * container contract), registered in the emulated registry. ROWS x 20 CSV rows are streamed
@@ -50,15 +50,12 @@ import { createBatchHandlers } from '../lambdas/batch/handlers.js';
 import { startEmulatorsThread } from '../local/emulators/thread.js';
 import '../local/polyfills.js';
 import { createLocalStateMachine } from '../local/stepfunctions/index.js';
-import { workerHandler } from '../local/stepfunctions/worker-handler.js';
 import { runContainer } from '../training/container.js';
 import { sha256Of, streamedFloor } from './batch-floor.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const BATCH = Number(process.argv[3] ?? 1000);
 const CONCURRENCY = Number(process.argv[4] ?? 4);
-/** Worker threads scoring the children (local/stepfunctions/worker-handler.ts); 0: in this thread. */
-const WORKERS = Number(process.argv[5] ?? 0);
 const F = 20;
 const NAMES = Array.from({ length: F }, (_, j) => `f${j}`);
 /** Lambda memory assumed for the AWS arithmetic (1,769 MB is one full vCPU). */
@@ -242,13 +239,8 @@ interface RunTiming {
 }
 
 /** The batch state machine on the local interpreter, with AssembleBatch and ScoreBatch timed. */
-function instrumentedMachine(
-  deps: CoreDeps,
-  dataDir: string,
-  score?: (payload: unknown) => Promise<unknown>,
-) {
+function instrumentedMachine(deps: CoreDeps, dataDir: string) {
   const handlers = createBatchHandlers(deps);
-  const scoreBatch = score ?? handlers.ScoreBatch;
   const timing: RunTiming = { batchMs: [], samples: [], assembleStart: 0, assembleMs: 0 };
   const machine = createLocalStateMachine({
     definition: 'batch',
@@ -266,7 +258,7 @@ function instrumentedMachine(
       ScoreBatch: async (payload) => {
         if (timing.samples.length < SOLO_BATCHES) timing.samples.push(payload);
         const t = performance.now();
-        const out = await scoreBatch(payload);
+        const out = await handlers.ScoreBatch(payload);
         timing.batchMs.push(performance.now() - t);
         return out;
       },
@@ -304,7 +296,9 @@ async function runJob(deps: CoreDeps, machine: ReturnType<typeof createLocalStat
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const done = await getBatchJob(deps, job.jobId);
   if (done.status !== 'SUCCEEDED' || done.rows?.scored !== ROWS)
-    throw new Error(`job ended ${done.status}: ${JSON.stringify(done.rows)} ${done.error ?? result.status}`);
+    throw new Error(
+      `job ended ${done.status}: ${JSON.stringify(done.rows)} ${done.error ?? result.status}`,
+    );
   return { started, seconds, cpuSeconds, peakRssMb, predictionsUri: done.predictionsUri };
 }
 
@@ -370,7 +364,7 @@ function printRun(m: Measured, s3Calls: () => string): void {
   const { batchMs } = timing;
   const rps = ROWS / run.seconds;
   console.log(
-    `input: ${ROWS.toLocaleString('en-US')} rows x ${F} features, ${(inputBytes / 1e6).toFixed(0)} MB CSV in S3; batch ${BATCH}, MaxConcurrency ${CONCURRENCY} (local cap 16); children scored ${WORKERS > 0 ? `on ${WORKERS} worker thread(s) (their S3 calls are not in the S3 line)` : 'in the main thread'}`,
+    `input: ${ROWS.toLocaleString('en-US')} rows x ${F} features, ${(inputBytes / 1e6).toFixed(0)} MB CSV in S3; batch ${BATCH}, MaxConcurrency ${CONCURRENCY} (local cap 16)`,
   );
   console.log(
     `state machine (local): ${rps.toFixed(0)} rows/s (${run.seconds.toFixed(1)} s: Distributed Map ${((timing.assembleStart - run.started) / 1000).toFixed(1)} s, Assemble ${(timing.assembleMs / 1000).toFixed(1)} s)`,
@@ -433,17 +427,8 @@ async function main() {
     const localInput = join(dataDir, 'local-rows.csv');
     const inputBytes = await uploadRows(deps, 'bench-in/rows.csv', localInput);
     const s3Calls = timeS3(deps);
-    const workers =
-      WORKERS > 0
-        ? await workerHandler({
-            entry: new URL('../local/stepfunctions/score-batch-worker.ts', import.meta.url),
-            config: { endpoints: emulators.endpoints, credentials: emulators.credentials },
-            threads: WORKERS,
-          })
-        : undefined;
-    const { handlers, machine, timing } = instrumentedMachine(deps, dataDir, workers?.handler);
+    const { handlers, machine, timing } = instrumentedMachine(deps, dataDir);
     const run = await runJob(deps, machine);
-    await workers?.close();
     const refs = await measureReferences(deps, model, dataDir, localInput, run.predictionsUri);
     const soloMs = await soloBatchMs(handlers, timing.samples);
     const perBatchS = median(soloMs) / 1000;

@@ -61,6 +61,31 @@ describe('gradient_boosting histogram threads', () => {
     }
   });
 
+  it("adds a tree's leaf values on both threads exactly as one thread does", () => {
+    const n = 200_000;
+    const data = synthetic(n, 2, 2, 6);
+    const [one, two] = [0, 1].map(() => new HistogramMemory(binMatrix(data.X, 255)));
+    const parallel = new ParallelHistograms(two);
+    try {
+      parallel.awaitReady();
+      const [rawOne, rawTwo] = [one.allocate(n), two.allocate(n)];
+      const rng = createRng(3);
+      for (const mem of [one, two]) for (let i = 0; i < n; i++) mem.rows[i] = (i * 7919) % n;
+      // Many trees, so the worker surely claims some runs of leaves.
+      for (let tree = 0; tree < 30; tree++) {
+        const cuts = [0, ...Array.from({ length: 30 }, () => rng.int(n)).sort((a, b) => a - b), n];
+        const leaves = cuts.slice(1).map((end, i) => ({ start: cuts[i], end, value: rng.normal() }));
+        for (const l of leaves) one.addLeaf(rawOne, l.start, l.end, l.value);
+        parallel.addLeaves(rawTwo, leaves);
+      }
+      const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      expect(bytes(rawTwo).equals(bytes(rawOne))).toBe(true);
+      expect(rawOne.some((v) => v !== 0)).toBe(true);
+    } finally {
+      parallel.close();
+    }
+  });
+
   it('computes the loss gradients on both threads exactly as one thread does', () => {
     const n = 200_000;
     const data = synthetic(n, 2, 2, 5);

@@ -110,7 +110,7 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
       const grown = growTree(ws, gv, options, K > 1 ? k : undefined);
       trees.push(grown.tree);
       const out = raw.subarray(k * n, (k + 1) * n);
-      for (const leaf of grown.leaves) ws.addLeaf(out, leaf.start, leaf.end, leaf.value);
+      ws.addLeaves(out, grown.leaves);
     }
   }
   return trees;

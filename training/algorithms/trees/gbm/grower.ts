@@ -53,14 +53,15 @@ export class GrowerWorkspace {
     this.mem.subtract(parent, child);
   }
 
-  /** A zeroed float64 array in the kernel's memory (see `addLeaf`). */
+  /** A zeroed float64 array in the kernel's memory (see `addLeaves`). */
   allocate(length: number): Float64Array {
     return this.mem.allocate(length);
   }
 
-  /** out[rows[i]] += value over rows[start, end); `out` from `allocate`. */
-  addLeaf(out: Float64Array, start: number, end: number, value: number): void {
-    this.mem.addLeaf(out, start, end, value);
+  /** out[rows[i]] += value over each leaf's rows[start, end); `out` from `allocate`. */
+  addLeaves(out: Float64Array, leaves: GrownTree['leaves']): void {
+    if (this.parallel) this.parallel.addLeaves(out, leaves);
+    else for (const l of leaves) this.mem.addLeaf(out, l.start, l.end, l.value);
   }
 
   /** The gradient pairs the next histograms sum, to fill in place (see HistogramMemory). */

@@ -12,7 +12,8 @@ import { histogramKernel } from './wasm-kernel.js';
  * - a histogram: a chunk is a group of features (each feature summed by one thread, in row order);
  * - a partition: a chunk is a run of the node's rows, partitioned on its own; the runs are
  *   then joined in order into the single-thread partition;
- * - the gradient pairs of a single-output loss: a chunk is a run of rows.
+ * - the gradient pairs of a single-output loss: a chunk is a run of rows;
+ * - a tree's leaf values added to the raw scores: a chunk is a run of leaves (each row is in one leaf).
  * So trees do not depend on threads, nor on which thread ran which chunk; and the main thread
  * never waits for a worker that has not started (it claims the chunks itself), only for a
  * chunk in progress, which keeps two threads useful on a loaded machine.
@@ -24,6 +25,7 @@ import { histogramKernel } from './wasm-kernel.js';
 const HISTOGRAM_TASK = 0;
 const PARTITION_TASK = 1;
 const GRADIENT_TASK = 2;
+const LEAVES_TASK = 3;
 
 // ctrl slots (Int32): the request sequence, the chunk ticket, chunks completed, and the
 // worker's state (STARTING, then READY once its kernel instance exists, or FAILED). A ticket
@@ -33,11 +35,11 @@ const [REQUEST, TICKET, COMPLETED, STATE] = [0, 1, 2, 3];
 const [STARTING, READY, FAILED] = [0, 1, -1];
 /** At most this many chunks per request (6 bits of the ticket). */
 const MAX_CHUNKS = 63;
-const ticketOf = (seq: number, chunks: number) => ((seq % (1 << 19)) << 12) | (chunks << 6);
+const ticketOf = (seq: number, chunks: number) => (seq % (1 << 19) << 12) | (chunks << 6);
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, args, bounds, lefts, n, rowsAt, pairs, pairScratch, featureBytes, table, scratch, startDelayMs, pairsAt, lossPairs } = workerData;
+const { module, memory, ctrl, args, bounds, lefts, n, rowsAt, pairs, pairScratch, featureBytes, table, scratch, startDelayMs, pairsAt, lossPairs, leafTable } = workerData;
 const signal = (state) => { Atomics.store(ctrl, ${STATE}, state); Atomics.notify(ctrl, ${STATE}); };
 if (startDelayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, startDelayMs);
 let kernel, gradientPairs;
@@ -49,7 +51,7 @@ try {
   signal(${FAILED});
   throw e;
 }
-const { acc4, acc1, acc2, acc3, part } = kernel;
+const { acc4, acc1, acc2, acc3, part, addLeaf } = kernel;
 const rest = [undefined, acc1, acc2, acc3];
 function run(k) {
   const a = bounds[k], b = bounds[k + 1];
@@ -61,6 +63,8 @@ function run(k) {
   } else if (args[0] === ${GRADIENT_TASK}) {
     const view = (at, length) => new Float64Array(memory.buffer, at, length);
     gradientPairs(view(args[1], args[3]), view(args[2], args[3]), view(pairsAt, 2 * args[3]), a, b);
+  } else if (args[0] === ${LEAVES_TASK}) {
+    for (let l = a; l < b; l++) addLeaf(args[1], rowsAt + leafTable[3 * l] * 4, leafTable[3 * l + 1] - leafTable[3 * l], leafTable[3 * l + 2]);
   } else {
     const start = args[1];
     lefts[k] = part(rowsAt + a * 4, b - a, args[2] * n, table, scratch + (a - start) * 4, pairs, pairScratch);
@@ -105,8 +109,27 @@ const PARALLEL_MIN_UPDATES = 60_000;
 /** Below this many rows a node is partitioned on one thread. */
 const PARALLEL_MIN_PARTITION_ROWS = 20_000;
 
-/** Runs a large node's rows are partitioned in (either thread takes any run). */
-const PARTITION_CHUNKS = 4;
+/**
+ * Relative sizes of the runs a large node's rows are partitioned in (and gradients computed
+ * in), largest first: either thread takes the next run, so small last runs keep the thread
+ * that finishes first from waiting long for the other's last one.
+ */
+const RUN_WEIGHTS = [3, 3, 2, 2, 1, 1];
+const RUN_WEIGHT_SUM = RUN_WEIGHTS.reduce((a, b) => a + b, 0);
+
+/** Runs of [start, start + m) by RUN_WEIGHTS, written to `bounds`; returns the run count. */
+function runBounds(start: number, m: number, bounds: Int32Array): number {
+  let acc = 0;
+  bounds[0] = start;
+  RUN_WEIGHTS.forEach((w, k) => {
+    acc += w;
+    bounds[k + 1] = start + Math.floor((m * acc) / RUN_WEIGHT_SUM);
+  });
+  return RUN_WEIGHTS.length;
+}
+
+/** Runs of leaves a tree's values are added in. */
+const LEAF_CHUNKS = 6;
 
 const WORKER_TIMEOUT_MS = 120_000;
 
@@ -127,6 +150,8 @@ export class ParallelHistograms {
   private readonly bounds = new Int32Array(new SharedArrayBuffer((MAX_CHUNKS + 1) * 4));
   /** A partition chunk's left count. */
   private readonly lefts = new Int32Array(new SharedArrayBuffer(MAX_CHUNKS * 4));
+  /** A tree's leaves as (start, end, value) triples, for LEAVES_TASK. */
+  private readonly leafTable = new Float64Array(new SharedArrayBuffer(3 * MAX_LEAVES * 8));
   private readonly worker: Worker;
   private seq = 0;
   private ready = false;
@@ -153,6 +178,7 @@ export class ParallelHistograms {
       startDelayMs: parallelTestHooks.workerStartDelayMs,
       pairsAt: mem.gradientPairs.byteOffset,
       lossPairs: lossPairs?.toString(),
+      leafTable: this.leafTable,
     };
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.unref();
@@ -182,8 +208,7 @@ export class ParallelHistograms {
     if (m < PARALLEL_MIN_PARTITION_ROWS || !this.isReady())
       return mem.partition(start, end, feature, bin, missingLeft);
     mem.setSplit(bin, missingLeft);
-    const chunks = Math.min(PARTITION_CHUNKS, MAX_CHUNKS);
-    for (let k = 0; k <= chunks; k++) bounds[k] = start + Math.floor((m * k) / chunks);
+    const chunks = runBounds(start, m, bounds);
     this.run([PARTITION_TASK, start, feature, 0, 0, 0], chunks, (k) => {
       lefts[k] = mem.partLeft(bounds[k], bounds[k + 1] - bounds[k], feature, bounds[k] - start);
     });
@@ -203,11 +228,29 @@ export class ParallelHistograms {
       pairsFn(y, raw, mem.gradientPairs, 0, n);
       return;
     }
-    const chunks = PARTITION_CHUNKS;
-    for (let k = 0; k <= chunks; k++) bounds[k] = Math.floor((n * k) / chunks);
+    const chunks = runBounds(0, n, bounds);
     this.run([GRADIENT_TASK, y.byteOffset, raw.byteOffset, n, 0, 0], chunks, (k) =>
       pairsFn(y, raw, mem.gradientPairs, bounds[k], bounds[k + 1]),
     );
+  }
+
+  /**
+   * HistogramMemory.addLeaf for each of a tree's leaves (disjoint row ranges, so each raw
+   * score gets one addition whichever thread makes it), runs of leaves shared with the worker.
+   */
+  addLeaves(out: Float64Array, leaves: readonly LeafRange[]): void {
+    const { mem, bounds, leafTable } = this;
+    const rows = leaves.reduce((sum, l) => sum + l.end - l.start, 0);
+    if (rows < PARALLEL_MIN_PARTITION_ROWS || leaves.length > MAX_LEAVES || !this.isReady()) {
+      for (const l of leaves) mem.addLeaf(out, l.start, l.end, l.value);
+      return;
+    }
+    leaves.forEach((l, i) => leafTable.set([l.start, l.end, l.value], 3 * i));
+    const chunks = leafChunks(leaves, rows, bounds);
+    this.run([LEAVES_TASK, out.byteOffset, 0, 0, 0, 0], chunks, (k) => {
+      for (let i = bounds[k]; i < bounds[k + 1]; i++)
+        mem.addLeaf(out, leaves[i].start, leaves[i].end, leaves[i].value);
+    });
   }
 
   /** Posts a request, claims its chunks alongside the worker, and waits for the worker's last one. */
@@ -260,6 +303,30 @@ export class ParallelHistograms {
     Atomics.notify(this.ctrl, REQUEST);
     void this.worker.terminate();
   }
+}
+
+/** A leaf's row range [start, end) and its value. */
+export interface LeafRange {
+  readonly start: number;
+  readonly end: number;
+  readonly value: number;
+}
+
+/** Trees with more leaves add their values on one thread. */
+const MAX_LEAVES = 4096;
+
+/** Runs of leaves of about rows / LEAF_CHUNKS rows each, written to `bounds`; returns the count. */
+function leafChunks(leaves: readonly LeafRange[], rows: number, bounds: Int32Array): number {
+  let chunks = 0;
+  let sum = 0;
+  bounds[0] = 0;
+  for (let i = 0; i < leaves.length; i++) {
+    sum += leaves[i].end - leaves[i].start;
+    const last = i === leaves.length - 1;
+    if (last || (sum * LEAF_CHUNKS >= (chunks + 1) * rows && chunks < MAX_CHUNKS - 1))
+      bounds[++chunks] = i + 1;
+  }
+  return chunks;
 }
 
 /**

@@ -1,10 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { CoreDeps } from '../../core/deps.js';
 import { LinePredictionLog } from '../../core/serving/log-lines.js';
+import { warmUpOnnxRuntime } from '../../core/serving/ort-warmup.js';
 import type { PredictContext } from '../../core/serving/predict.js';
 import { EndpointResolver } from '../../core/serving/resolver.js';
 import { SessionCache } from '../../core/serving/session-cache.js';
 import { lambdaDeps, lazy } from '../env-deps.js';
+import { whileRequestsInFlight } from '../predict-warmup.js';
 import { errorBody } from './errors.js';
 import { answerPredict, DEFAULT_MAX_BODY } from './predict-admission.js';
 
@@ -78,8 +80,10 @@ const toStdout = (line: string) => void process.stdout.write(`${line}\n`);
  * is lines on stdout (CloudWatch Logs), which the log-ingest function stores: the answer never
  * waits for DynamoDB, and a record is out of the process before its answer is. Built here, not
  * by createServingState: that one brings the DynamoDB log writer, which this function must not reach.
+ * onnxruntime's setup runs while the first invocation's reads are in flight.
  */
 const container = lazy(() => {
+  whileRequestsInFlight(() => void warmUpOnnxRuntime());
   const deps = lambdaDeps();
   const serving: PredictContext = {
     cache: new SessionCache(),

@@ -1,7 +1,8 @@
 import { attr, type OnnxGraph } from '../../../core/ml/onnx/index.js';
 import type { FittedModel, Matrix, OnnxOutputs, Predictions } from '../types.js';
 import { addTreeClassifier, addTreeRegressor } from './onnx-export.js';
-import { findLeaf, type Tree, toFloat32 } from './tree.js';
+import { sumTrees } from './sum-trees.js';
+import type { Tree } from './tree.js';
 
 /**
  * How the summed leaf outputs become predictions:
@@ -15,21 +16,6 @@ export type EnsembleOutput =
   | { readonly kind: 'value'; readonly base: number }
   | { readonly kind: 'sigmoid'; readonly base: number }
   | { readonly kind: 'softmax'; readonly base: Float32Array; readonly scale: number };
-
-/** Sums leaf outputs tree by tree in float32, in tree order, as onnxruntime does per row. */
-export function sumTrees(trees: readonly Tree[], X: Matrix, nOut: number): Float32Array {
-  const x = toFloat32(X.data);
-  const out = new Float32Array(X.rows * nOut);
-  for (let r = 0; r < X.rows; r++) {
-    const o = r * nOut;
-    for (const tree of trees) {
-      const leaf = findLeaf(tree, x, r * X.cols);
-      if (tree.target !== undefined) out[o + tree.target] += tree.values[leaf];
-      else for (let k = 0; k < nOut; k++) out[o + k] += tree.values[leaf * nOut + k];
-    }
-  }
-  return out;
-}
 
 /** Index of the first maximum (ArgMax's and onnxruntime's tie rule). */
 function argmax(v: ArrayLike<number>, from: number, n: number): number {

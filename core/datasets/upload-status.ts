@@ -48,11 +48,25 @@ export async function checkDatasetUpload(deps: CoreDeps, job: UploadCheckJob): P
     const dataset = await registerUploadedObject(deps, job.uploadId, job.input);
     return await writeStatus(deps, { ...base, status: 'registered', dataset, updatedAt: stamp(deps) });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const field = error instanceof CirrusError ? error.field : undefined;
-    const failed = { ...base, status: 'failed' as const, updatedAt: stamp(deps) };
-    return writeStatus(deps, { ...failed, error: field ? { message, field } : { message } });
+    return failDatasetUpload(deps, job, error);
   }
+}
+
+/** Records that an upload's check ended in `error` (its message, and its field when it names one). */
+export function failDatasetUpload(
+  deps: CoreDeps,
+  job: UploadCheckJob,
+  error: unknown,
+): Promise<DatasetUploadStatus> {
+  const message = error instanceof Error ? error.message : String(error);
+  const field = error instanceof CirrusError ? error.field : undefined;
+  const failed = {
+    uploadId: job.uploadId,
+    name: job.input.name,
+    status: 'failed' as const,
+    updatedAt: stamp(deps),
+  };
+  return writeStatus(deps, { ...failed, error: field ? { message, field } : { message } });
 }
 
 /**

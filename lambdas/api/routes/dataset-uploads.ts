@@ -12,6 +12,7 @@ import {
 import type { CoreDeps } from '../../../core/deps.js';
 import {
   checkDatasetUpload,
+  failDatasetUpload,
   getDatasetUploadStatus,
   startDatasetUpload,
 } from '../../../core/datasets/upload-status.js';
@@ -72,7 +73,11 @@ export function mountDatasetUploadRoutes(
     },
     async ({ params, body }) => {
       const { status, job } = await startDatasetUpload(deps, params.uploadId, body);
-      await runCheck(job);
+      // A check that could not even start must not leave the upload 'checking' for its poller.
+      await runCheck(job).catch(async (error: unknown) => {
+        await failDatasetUpload(deps, job, error);
+        throw error;
+      });
       return status;
     },
   );

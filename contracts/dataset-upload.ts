@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DatasetNameSchema } from './dataset.js';
+import { DatasetNameSchema, DatasetRecordSchema } from './dataset.js';
 
 /** The routes of a large CSV's path around the request-body limit: presigned PUT, then complete. */
 export const UPLOAD_ROUTES = {
@@ -49,3 +49,31 @@ export const CompleteDatasetUploadSchema = z.strictObject({
   columns: z.array(z.string()).min(1).optional(),
 });
 export type CompleteDatasetUpload = z.infer<typeof CompleteDatasetUploadSchema>;
+
+/** `GET /v1/datasets/uploads/{uploadId}`: where a completed upload stands. */
+export const UPLOAD_STATUS_ROUTE = '/v1/datasets/uploads/{uploadId}';
+
+const StatusBase = { uploadId: UploadIdSchema, name: DatasetNameSchema, updatedAt: z.iso.datetime() };
+
+/**
+ * An upload after `complete`: `checking` while its object is streamed, checked and copied (in the
+ * background: too long for one request), then `registered` with the dataset version it became, or
+ * `failed` with the error naming the field, exactly as a synchronous 400 would.
+ */
+export const DatasetUploadStatusSchema = z.discriminatedUnion('status', [
+  z.object({ ...StatusBase, status: z.literal('checking') }),
+  z.object({ ...StatusBase, status: z.literal('registered'), dataset: DatasetRecordSchema }),
+  z.object({
+    ...StatusBase,
+    status: z.literal('failed'),
+    error: z.object({ message: z.string(), field: z.string().optional() }),
+  }),
+]);
+export type DatasetUploadStatus = z.infer<typeof DatasetUploadStatusSchema>;
+
+/** The background half of `complete`: what the asynchronous check is handed (on AWS, the event). */
+export const UploadCheckJobSchema = z.strictObject({
+  uploadId: UploadIdSchema,
+  input: CompleteDatasetUploadSchema,
+});
+export type UploadCheckJob = z.infer<typeof UploadCheckJobSchema>;

@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CirrusClient } from '../client.js';
-import { seg } from '../client.js';
+import { ApiError, seg } from '../client.js';
 import type { DatasetRecord } from '../types.js';
 
 /**
@@ -87,10 +87,44 @@ async function putStreaming(
   return hash.digest('hex');
 }
 
+/** How often the CLI asks where a completed upload stands. */
+export const UPLOAD_POLL_MS = 1000;
+
+type UploadStatus =
+  | { status: 'checking' }
+  | { status: 'registered'; dataset: DatasetRecord }
+  | { status: 'failed'; error: { message: string; field?: string } };
+
+/**
+ * Polls the upload's status every second until it is registered (resolves to the dataset) or
+ * failed (throws the error a synchronous 400 would have: same message, same field). Prints a
+ * progress line: redrawn on a terminal, every 10 s otherwise.
+ */
+async function awaitRegistered(
+  client: CirrusClient,
+  uploadId: string,
+  label: string,
+  log: (line: string) => void,
+): Promise<DatasetRecord> {
+  const started = Date.now();
+  const tty = process.stderr.isTTY === true;
+  for (let polls = 0; ; polls++) {
+    const status = await client.get<UploadStatus>(`/v1/datasets/uploads/${seg(uploadId)}`);
+    if (tty) process.stderr.write(status.status === 'checking' ? '' : '\n');
+    if (status.status === 'registered') return status.dataset;
+    if (status.status === 'failed')
+      throw new ApiError(400, 'ValidationError', status.error.message, status.error.field);
+    const line = `${label} (${Math.round((Date.now() - started) / 1000)} s)`;
+    if (tty) process.stderr.write(`\r${line}`);
+    else if (polls > 0 && polls % 10 === 0) log(line);
+    await new Promise((resolve) => setTimeout(resolve, UPLOAD_POLL_MS));
+  }
+}
+
 /**
  * Uploads a CSV too large for a request body: asks the API for a presigned URL, streams the file
  * to it (never held in memory) with a progress bar, then completes the upload with the size and
- * sha256 read on the way, which the API checks before registering the version.
+ * sha256 read on the way; the API checks them in the background, and this waits for the outcome.
  */
 export async function uploadLargeCsv(
   client: CirrusClient,
@@ -100,11 +134,13 @@ export async function uploadLargeCsv(
   const { size } = await stat(input.file);
   const upload = await client.post<DatasetUpload>('/v1/datasets/uploads', { name: input.name, bytes: size });
   const sha256 = await putStreaming(upload, input.file, size, progressReporter(size, log));
-  log(`checking and registering ${input.name} (${(size / 1e6).toFixed(1)} MB)…`);
-  return client.post<DatasetRecord>(`/v1/datasets/uploads/${seg(upload.uploadId)}/complete`, {
+  const label = `checking and registering ${input.name} (${(size / 1e6).toFixed(1)} MB)…`;
+  log(label);
+  await client.post<UploadStatus>(`/v1/datasets/uploads/${seg(upload.uploadId)}/complete`, {
     name: input.name,
     bytes: size,
     sha256,
     ...(input.description ? { description: input.description } : {}),
   });
+  return awaitRegistered(client, upload.uploadId, label, log);
 }

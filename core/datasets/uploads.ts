@@ -25,6 +25,8 @@ export const UPLOAD_URL_SECONDS = 3600;
  */
 export const UPLOADS_PREFIX = 'datasets/_uploads/';
 export const uploadKey = (uploadId: string) => `${UPLOADS_PREFIX}${uploadId}/data.csv`;
+/** Where an upload's status after `complete` is kept (under the same lifecycle rule and grant). */
+export const uploadStatusKey = (uploadId: string) => `${UPLOADS_PREFIX}${uploadId}/status.json`;
 
 /**
  * Hands out a presigned PUT URL for a CSV of `bytes` bytes (one PUT: up to 5 GiB). The URL's
@@ -50,10 +52,8 @@ export async function createDatasetUpload(
 }
 
 /**
- * Registers an uploaded object as a dataset version through the one registration path: streams
- * it once (sha256, header, types, rows; never the whole file in memory), checks it against what
- * the client declared, then copies it to `datasets/{name}/{sha256}/data.csv`. Every check runs
- * before anything is written, so a refused upload leaves no record and no dataset object.
+ * Registers an uploaded object as a dataset version through the one registration path:
+ * `precheckDatasetUpload` (cheap, answers at once) then `registerUploadedObject` (streams the file).
  * @throws ValidationError naming `uploadId` (nothing uploaded), `bytes`, `sha256`, `columns`, `name`
  * or `csv` (the file itself).
  */
@@ -62,14 +62,44 @@ export async function completeDatasetUpload(
   uploadId: string,
   input: CompleteDatasetUpload,
 ): Promise<DatasetRecord> {
+  const id = await precheckDatasetUpload(deps, uploadId, input);
+  return registerUploadedObject(deps, id, input);
+}
+
+/**
+ * The checks that need no read of the file: a well-formed id, a valid name, an object uploaded
+ * under the id, of the declared size. Resolves to the parsed upload id.
+ * @throws ValidationError naming `uploadId`, `name` or `bytes`.
+ */
+export async function precheckDatasetUpload(
+  deps: CoreDeps,
+  uploadId: string,
+  input: CompleteDatasetUpload,
+): Promise<string> {
   const id = UploadIdSchema.safeParse(uploadId);
   if (!id.success)
     throw new ValidationError(`uploadId: '${uploadId.slice(0, 40)}' is not an upload id`, 'uploadId');
-  const name = checkedName(input.name);
-  const key = uploadKey(id.data);
-  const size = await uploadedSize(deps, key, id.data);
+  checkedName(input.name);
+  const size = await uploadedSize(deps, uploadKey(id.data), id.data);
   if (input.bytes !== undefined && input.bytes !== size)
     throw new ValidationError(`bytes: the upload holds ${size} bytes, the file has ${input.bytes}`, 'bytes');
+  return id.data;
+}
+
+/**
+ * Streams the uploaded object once (sha256, header, types, rows; never the whole file in memory),
+ * checks it against what the client declared, then copies it to `datasets/{name}/{sha256}/data.csv`
+ * and records the version. Every check runs before anything is written, so a refused upload
+ * leaves no record and no dataset object.
+ * @throws ValidationError naming `sha256`, `columns`, `name` or `csv` (the file itself).
+ */
+export async function registerUploadedObject(
+  deps: CoreDeps,
+  uploadId: string,
+  input: CompleteDatasetUpload,
+): Promise<DatasetRecord> {
+  const name = checkedName(input.name);
+  const key = uploadKey(uploadId);
   const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: key }));
   const body = object.Body as AsyncIterable<Uint8Array> | undefined;
   const schema = await csvSchemaOfStream(body ?? [], { field: 'csv' });

@@ -140,6 +140,8 @@ export interface CirrusFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** How this function's bundle differs from LAMBDA_BUNDLE. @default - none */
   readonly bundle?: BundleVariant;
+  /** A fixed name, for a function whose own grants must name it. @default - generated */
+  readonly functionName?: string;
 }
 
 /**
@@ -161,6 +163,7 @@ export class CirrusFunction extends NodejsFunction {
       memorySize: props.memorySize ?? FUNCTION_DEFAULTS.memorySize,
       timeout: props.timeout ?? FUNCTION_DEFAULTS.timeout,
       description: props.description,
+      functionName: props.functionName,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       layers: props.layers,
       tracing: Tracing.ACTIVE,

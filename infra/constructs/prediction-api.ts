@@ -20,7 +20,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTION_DEFAULTS, STACK_DEFAULTS } from '../defaults.js';
 import { PREDICTION_LINE_KEY } from '../../core/serving/log-lines.js';
-import { UPLOAD_ROUTES } from '../../contracts/dataset-upload.js';
+import { UPLOAD_ROUTES, UPLOAD_STATUS_ROUTE } from '../../contracts/dataset-upload.js';
 import { LAMBDA_ENTRIES } from '../entries.js';
 import type { BatchPredictions } from './batch-predictions.js';
 import { CirrusFunction } from './cirrus-function.js';
@@ -223,6 +223,7 @@ export class PredictionApi extends Construct {
     const uploads = new HttpLambdaIntegration('DatasetUploads', this.datasetUploadsFunction);
     for (const path of Object.values(UPLOAD_ROUTES))
       api.addRoutes({ path, methods: [HttpMethod.POST], integration: uploads });
+    api.addRoutes({ path: UPLOAD_STATUS_ROUTE, methods: [HttpMethod.GET], integration: uploads });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
       removalPolicy: removal,

@@ -22,6 +22,19 @@ async function upload(name: string, bytes: Uint8Array): Promise<string> {
   return created.body.uploadId;
 }
 
+/** Completes an upload as the CLI does: 202 `checking`, then polls its status until it ends. */
+async function complete(uploadId: string, body: Record<string, unknown>) {
+  const started = await api.call('POST', `/v1/datasets/uploads/${uploadId}/complete`, body);
+  if (started.status !== 202) return started;
+  expect(started.body).toMatchObject({ uploadId, status: 'checking' });
+  for (;;) {
+    const status = await api.call('GET', `/v1/datasets/uploads/${uploadId}`);
+    expect(status.status).toBe(200);
+    if (status.body.status !== 'checking') return status;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function keysUnder(prefix: string): Promise<string[]> {
   const page = await api.deps.s3.send(new ListObjectsV2Command({ Bucket: api.deps.bucket, Prefix: prefix }));
   return (page.Contents ?? []).map((o) => o.Key ?? '');
@@ -31,13 +44,14 @@ describe('large dataset uploads (presigned PUT, then complete)', () => {
   it('registers the uploaded object as the version its bytes hash to, checked against the declared file', async () => {
     const uploadId = await upload('flowers', IRIS);
     const sha256 = createHash('sha256').update(IRIS).digest('hex');
-    const done = await api.call('POST', `/v1/datasets/uploads/${uploadId}/complete`, {
+    const status = await complete(uploadId, {
       name: 'flowers',
       bytes: IRIS.length,
       sha256,
       columns: IRIS_COLUMNS,
     });
-    expect(done.status, JSON.stringify(done.body)).toBe(201);
+    expect(status.body.status, JSON.stringify(status.body)).toBe('registered');
+    const done = { body: status.body.dataset };
     expect(done.body).toMatchObject({ name: 'flowers', version: sha256, rowCount: 150, bytes: IRIS.length });
     // The same bytes through the body path give the same version: one registration path.
     const inline = await api.call('POST', '/v1/datasets', { name: 'flowers', csv: IRIS.toString('utf8') });
@@ -69,8 +83,10 @@ describe('large dataset uploads (presigned PUT, then complete)', () => {
     async (field, declared, message) => {
       const name = `wrong-${field}`;
       const uploadId = await upload(name, IRIS);
-      const done = await api.call('POST', `/v1/datasets/uploads/${uploadId}/complete`, { name, ...declared });
-      expect(done.status).toBe(400);
+      // bytes is checked before the 202 (a HEAD); sha256 and columns once the file is read.
+      const done = await complete(uploadId, { name, ...declared });
+      if (field === 'bytes') expect(done.status).toBe(400);
+      else expect(done.body.status).toBe('failed');
       expect(done.body.error.field).toBe(field);
       expect(done.body.error.message).toContain(message);
       expect((await api.call('GET', `/v1/datasets/${name}`)).status).toBe(404);
@@ -85,6 +101,8 @@ describe('large dataset uploads (presigned PUT, then complete)', () => {
     const bad = await api.call('POST', '/v1/datasets/uploads/..%2F..%2Fx/complete', { name: 'x' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('uploadId');
+    const unknown = await api.call('GET', '/v1/datasets/uploads/00000000-0000-4000-8000-000000000000');
+    expect(unknown.status).toBe(404);
   });
 
   it('takes only a PUT of the declared length at the presigned URL', async () => {

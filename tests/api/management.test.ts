@@ -29,6 +29,7 @@ const ROUTES = [
   'post /v1/datasets',
   'post /v1/datasets/uploads',
   'post /v1/datasets/uploads/{uploadId}/complete',
+  'get /v1/datasets/uploads/{uploadId}',
   'get /v1/datasets/{name}',
   'get /v1/datasets/{name}/preview',
   'get /v1/experiments',

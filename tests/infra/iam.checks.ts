@@ -40,6 +40,8 @@ const BATCH_MAP_RUNS =
   'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:mapRun:cirrus-batch-predict/*';
 /** The retraining schedule rules the API puts at run time (`cirrus-retrain-*`). */
 const RETRAIN_RULES = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/cirrus-retrain-*';
+/** The upload function by its fixed name: `complete` invokes it asynchronously for the check. */
+const UPLOAD_SELF = 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:cirrus-dataset-uploads';
 
 /**
  * What each function's code does, as AWS actions by target, pinned so a widened grant fails
@@ -64,6 +66,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     '*': XRAY,
     bucket: S3_RW,
     tracking: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+    [UPLOAD_SELF]: ['lambda:InvokeFunction'],
   },
   logIngest: { '*': XRAY, predictions: [...DDB_LOG, 'dynamodb:Query'].sort(), deadLetters: DLQ_SEND },
   management: {
@@ -256,8 +259,8 @@ export function iamChecks(synth: Synthesized): void {
         );
         // Functions: the code invokes only where it is granted to, and is granted only what it sends.
         const sentLambda = code.lambda?.actions.map((a) => `lambda:${a}`) ?? [];
-        const invoked = Object.entries(granted).filter(([target]) =>
-          /^fn:(drift|retrain|logIngest)$/.test(target),
+        const invoked = Object.entries(granted).filter(
+          ([target]) => /^fn:(drift|retrain|logIngest)$/.test(target) || target === UPLOAD_SELF,
         );
         for (const [target, actions] of invoked)
           expect(

@@ -118,6 +118,7 @@ export function templateChecks(synth: Synthesized): void {
         // Dataset uploads go to their own function, which may write under datasets/ only.
         expect(keys).toEqual([
           '$default',
+          'GET /v1/datasets/uploads/{uploadId}',
           'POST /v1/datasets/uploads',
           'POST /v1/datasets/uploads/{uploadId}/complete',
           'POST /v1/endpoints/{name}/predict',

@@ -7,7 +7,9 @@
  * then starts `cirrus local up` as its own process, runs `cirrus datasets upload` (the presigned
  * path) and `cirrus train … gradient_boosting` through the CLI, and prints the wall time of each
  * pipeline state (from the execution history) with the peak resident memory of the API process
- * (its emulators run on a thread inside it) during that state, and the peak of the trainer and
+ * (its emulators run on a thread inside it) during that state, its RSS at the state's start and
+ * the difference (also for the upload and the submission before Validate, and the idle RSS before
+ * the run: a state cannot show a fall below what the process already holds), and the peak of the trainer and
  * CLI processes, beside the data's in-memory size (rows × cols × 8 bytes) and the file's.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -177,15 +179,19 @@ async function main(): Promise<void> {
   );
   const { child, env } = await startPlatform(dir);
   const sampling = sampler(child.pid!);
+  const marks: Mark[] = [];
   try {
     t0 = performance.now();
+    const uploadFrom = Date.now();
     const up = await cli(['datasets', 'upload', file, '--name', 'million'], env);
     if (up.code !== 0) throw new Error(`upload failed: ${up.stderr}`);
     console.log(`${up.stderr}${up.stdout.split('\n')[0]}`);
     console.log(
       `upload (cirrus datasets upload, presigned PUT + complete): ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
+    marks.push({ state: 'upload', from: uploadFrom, to: Date.now() });
     t0 = performance.now();
+    const submitFrom = Date.now();
     const args = ['train', '--experiment', 'million', '--task', 'classification', '--dataset', 'million'];
     const train = await cli(
       [...args, '--target', 'target', '--algorithm', 'gradient_boosting', '--json'],
@@ -196,7 +202,10 @@ async function main(): Promise<void> {
     console.log(
       `train (cirrus train, whole run): ${((performance.now() - t0) / 1000).toFixed(1)} s, status ${run.status}, accuracy ${run.metrics?.accuracy?.toFixed(4)}`,
     );
-    report(stateTimes(run.execution.history), sampling, inMemory, fit);
+    const states = stateTimes(run.execution.history);
+    const validate = states.find((s) => s.state === 'Validate')?.from ?? submitFrom;
+    marks.push({ state: 'submit', from: submitFrom, to: validate });
+    report([...marks, ...states], sampling, inMemory, fit);
   } finally {
     sampling.stop();
     child.kill('SIGINT');
@@ -205,20 +214,23 @@ async function main(): Promise<void> {
   }
 }
 
-function report(
-  states: { state: string; from: number; to: number }[],
-  sampling: ReturnType<typeof sampler>,
-  inMemory: number,
-  fit: number,
-): void {
-  console.log('\nstate            wall s   API process peak RSS in the state   x data (float64)');
+/** A span of the run: the upload, the submission up to Validate, or a pipeline state. */
+interface Mark {
+  state: string;
+  from: number;
+  to: number;
+}
+
+function report(states: Mark[], sampling: ReturnType<typeof sampler>, inMemory: number, fit: number): void {
+  const before = sampling.api[0]?.rss ?? 0;
+  console.log(`\nAPI process RSS before the run (platform up, idle): ${MB(before)}`);
+  console.log('span             wall s   API peak RSS   x data   at start   peak - start');
   for (const s of states) {
-    const rss = Math.max(
-      0,
-      ...sampling.api.filter((p) => p.at >= s.from && p.at <= s.to + 200).map((p) => p.rss),
-    );
+    const within = sampling.api.filter((p) => p.at >= s.from && p.at <= s.to + 200);
+    const rss = Math.max(0, ...within.map((p) => p.rss));
+    const start = within[0]?.rss ?? rss;
     console.log(
-      `${s.state.padEnd(16)} ${((s.to - s.from) / 1000).toFixed(1).padStart(6)}   ${MB(rss).padStart(10)}                        ${(rss / inMemory).toFixed(2)}`,
+      `${s.state.padEnd(16)} ${((s.to - s.from) / 1000).toFixed(1).padStart(6)}   ${MB(rss).padStart(12)}   ${(rss / inMemory).toFixed(2).padStart(6)}   ${MB(start).padStart(8)}   ${MB(rss - start).padStart(12)}`,
     );
   }
   console.log('\nprocess peaks (VmHWM):');

@@ -14,7 +14,9 @@ import { ModelManifestSchema } from '../../contracts/training-job.js';
 import { getArtifact, putArtifact, putJson } from '../artifacts/index.js';
 import { type ParsedCsv, parseCsv } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
+import type { BaselineProfile } from '../../contracts/drift.js';
 import {
+  BaselineProfileBuilder,
   type BuildBaselineProfileInput,
   buildBaselineProfile,
   numericMetrics,
@@ -32,7 +34,7 @@ import { adaptCustomModel } from './custom-model.js';
 import { readModelArchive } from './model-archive.js';
 import { runKeys } from './prepare.js';
 import { csvRows, predictionValue, predictRows, scorePredictions } from './score-csv.js';
-import { canStreamEvaluation, scoreTestStreaming, trainingReferenceStreaming } from './score-stream.js';
+import { canStreamEvaluation, scoreTestStreaming, trainingProfileStreaming } from './score-stream.js';
 
 const EvaluateInputSchema = z
   .object({
@@ -79,19 +81,13 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
   try {
     const scored =
       !custom && canStreamEvaluation(contract)
-        ? await scoreStreamed(deps, session, contract, keys)
+        ? await scoreStreamed(deps, session, contract, keys, { seed: request.seed })
         : await scoreInMemory(session, contract, csvs ?? (await readChannels(deps, keys)), {
             custom: custom !== undefined,
             seed: request.seed,
           });
     const { metrics } = scored;
-    const baseline = buildBaselineProfile({
-      task: contract.task,
-      seed: request.seed,
-      ...scored.reference,
-      metrics: numericMetrics(metrics),
-      createdAt: deps.now(),
-    });
+    const baseline = scored.baseline(numericMetrics(metrics), deps.now());
     const tuning = tuningOf(archive.metricsJson);
     const [onnx, contractObj, metricsObj, baselineObj, tuningObj] = await Promise.all([
       putArtifact(deps, { key: keys.model('model.onnx'), body: onnxBytes }),
@@ -119,7 +115,11 @@ export async function evaluate(deps: CoreDeps, input: unknown): Promise<Evaluate
 }
 
 type Keys = ReturnType<typeof runKeys>;
-type Reference = Pick<BuildBaselineProfileInput, 'features' | 'columns' | 'text' | 'predictions'>;
+/** Test-set metrics, and the drift baseline given its flat metrics (the builder's seed is the run's). */
+interface Scored {
+  readonly metrics: Metrics;
+  readonly baseline: (metrics: Record<string, number>, createdAt?: Date) => BaselineProfile;
+}
 
 /** Both channels parsed whole (the in-memory path). */
 export async function readChannels(
@@ -132,27 +132,22 @@ export async function readChannels(
   return { test: test!, train: train! };
 }
 
-/** Streams both channels in batches: metrics inputs and the baseline's columns, never the rows. */
+/** Streams both channels in batches: metrics inputs and the baseline's builder, never the rows. */
 export async function scoreStreamed(
   deps: CoreDeps,
   session: ort.InferenceSession,
   contract: ModelContract,
   keys: Keys,
-  batchRows?: number,
-): Promise<{ metrics: Metrics; reference: Reference }> {
-  const metrics = await scoreTestStreaming(deps, session, contract, keys.test, batchRows);
-  const { columns, predictions } = await trainingReferenceStreaming(
-    deps,
-    session,
-    contract,
-    keys.train,
-    batchRows,
-  );
+  options: { seed: number; batchRows?: number },
+): Promise<Scored> {
+  const metrics = await scoreTestStreaming(deps, session, contract, keys.test, options.batchRows);
   const features: ProfileColumn[] = contract.features.map((f) => ({
     name: f.name,
     type: f.type === 'numeric' ? ('numeric' as const) : ('categorical' as const),
   }));
-  return { metrics, reference: { features, columns, text: [], predictions } };
+  const builder = new BaselineProfileBuilder({ task: contract.task, seed: options.seed, features });
+  await trainingProfileStreaming(deps, session, contract, keys.train, builder, options.batchRows);
+  return { metrics, baseline: (flat, createdAt) => builder.finish(flat, createdAt) };
 }
 
 /** Clustering, text features and custom models: every row in memory, scored at once. */
@@ -161,7 +156,7 @@ export async function scoreInMemory(
   contract: ModelContract,
   csvs: { test: ParsedCsv; train: ParsedCsv },
   options: { custom: boolean; seed: number },
-): Promise<{ metrics: Metrics; reference: Reference }> {
+): Promise<Scored> {
   const testRows = csvRows(csvs.test, contract);
   const trainRows = csvRows(csvs.train, contract);
   // A custom trainer's predictions go through the import's checks (a NaN is refused by name).
@@ -174,12 +169,20 @@ export async function scoreInMemory(
     seed: options.seed,
   });
   const trainPredictions = await predictRows(session, contract, trainRows);
+  const reference = {
+    ...profiledColumns(contract, trainRows),
+    predictions: trainPredictions.map(predictionValue),
+  };
   return {
     metrics,
-    reference: {
-      ...profiledColumns(contract, trainRows),
-      predictions: trainPredictions.map(predictionValue),
-    },
+    baseline: (flat, createdAt) =>
+      buildBaselineProfile({
+        task: contract.task,
+        seed: options.seed,
+        ...reference,
+        metrics: flat,
+        createdAt,
+      }),
   };
 }
 

@@ -6,6 +6,7 @@ import { readArtifactStream } from '../artifacts/index.js';
 import { csvRecordsOfStream, findColumn, isMissingCell, parseNumberCell } from '../data/index.js';
 import type { ParsedCsv } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
+import type { BaselineProfileBuilder } from '../drift/profile.js';
 import { ValidationError } from '../errors.js';
 import { classificationMetrics, regressionMetrics } from '../ml/metrics.js';
 import { csvRows, predictionValue, predictRows } from './score-csv.js';
@@ -99,31 +100,21 @@ export async function scoreTestStreaming(
   return inputs.metrics();
 }
 
-/** What the drift baseline profiles of the training channel: feature columns and predictions. */
-export interface TrainingReference {
-  readonly columns: Record<string, (number | string | null)[]>;
-  readonly predictions: (number | string | null)[];
-}
-
-/** The training channel's feature columns and predictions, streamed in batches. */
-export async function trainingReferenceStreaming(
+/**
+ * Feeds the training channel's rows and their predictions to the drift baseline's builder, batch
+ * by batch (the builder keeps bounded reservoirs and counts), never the channel's columns.
+ */
+export async function trainingProfileStreaming(
   deps: CoreDeps,
   session: ort.InferenceSession,
   contract: ModelContract,
   key: string,
+  builder: BaselineProfileBuilder,
   batchRows = SCORE_BATCH_ROWS,
-): Promise<TrainingReference> {
-  const columns = Object.fromEntries(
-    contract.features.map((f) => [f.name, [] as (number | string | null)[]]),
-  );
-  const predictions: (number | string | null)[] = [];
+): Promise<void> {
   for await (const csv of csvBatches(deps, key, batchRows)) {
     const rows: FeatureRow[] = csvRows(csv, contract);
-    for (const p of await predictRows(session, contract, rows)) predictions.push(predictionValue(p));
-    for (const f of contract.features) {
-      const column = columns[f.name]!;
-      for (const r of rows) column.push(r[f.name] as number | string | null);
-    }
+    const predictions = await predictRows(session, contract, rows);
+    for (let r = 0; r < rows.length; r++) builder.add(rows[r]!, predictionValue(predictions[r]!));
   }
-  return { columns, predictions };
 }

@@ -1,7 +1,7 @@
 import type { DatasetRecord } from '../../contracts/dataset.js';
 import type { Task } from '../../contracts/model-contract.js';
-import { getArtifact } from '../artifacts/index.js';
-import { parseCsv } from '../data/index.js';
+import { readArtifactStream } from '../artifacts/index.js';
+import { csvRecordsOfStream, isMissingCell } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
 import { ValidationError } from '../errors.js';
 
@@ -11,7 +11,9 @@ export const MIN_ROWS_PER_CLASS = 2;
 /**
  * Refuses, before anything is trained, what cannot make a model: a classification target with
  * fewer than two classes or a class under MIN_ROWS_PER_CLASS rows, a regression target that
- * holds one value (r2 against a constant means nothing). Reads the dataset's CSV once.
+ * holds one value (r2 against a constant means nothing). Streams the dataset's CSV once and keeps
+ * only the target's counts (one entry per distinct label; a regression target stops counting at
+ * two values), never the file or its rows: a submission holds no more than its target's labels.
  * @throws ValidationError naming `target`.
  */
 export async function checkTrainable(
@@ -21,12 +23,7 @@ export async function checkTrainable(
 ): Promise<void> {
   const target = request.target;
   if (request.task === 'clustering' || target === undefined) return;
-  const csv = parseCsv(await getArtifact(deps, { uri: dataset.uri }), { field: 'dataset' });
-  const values = (csv.columns.find((c) => c.name === target)?.values ?? []).filter(
-    (v): v is string => v !== null,
-  );
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const counts = await targetCounts(deps, dataset.uri, target, request.task === 'classification');
   if (counts.size < 2) {
     const what = counts.size === 0 ? 'no value' : `the single value '${[...counts.keys()][0]}'`;
     throw new ValidationError(
@@ -46,4 +43,28 @@ export async function checkTrainable(
       'target',
     );
   }
+}
+
+/**
+ * Present values of column `target` with their row counts, read record by record. Without
+ * `allClasses` it keeps at most two distinct values (all a regression check needs) and counts
+ * nothing further. A column the header lacks counts nothing.
+ */
+export async function targetCounts(
+  deps: CoreDeps,
+  uri: string,
+  target: string,
+  allClasses: boolean,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const { names, rows } = await csvRecordsOfStream(readArtifactStream(deps, { uri }), 'dataset');
+  const at = names.indexOf(target);
+  for await (const record of rows) {
+    const cell = record[at];
+    if (at < 0 || cell === undefined || isMissingCell(cell)) continue;
+    const seen = counts.get(cell);
+    if (seen !== undefined) counts.set(cell, seen + 1);
+    else if (allClasses || counts.size < 2) counts.set(cell, 1);
+  }
+  return counts;
 }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelContractSchema } from '../../contracts/model-contract.js';
 import { getArtifact, getJson } from '../../core/artifacts/index.js';
 import { loadBuiltinDataset, registerDataset } from '../../core/datasets/index.js';
-import { buildBaselineProfile, numericMetrics } from '../../core/drift/profile.js';
+import { numericMetrics } from '../../core/drift/profile.js';
 import { readChannels, scoreInMemory, scoreStreamed } from '../../core/pipeline/evaluate.js';
 import { runKeys } from '../../core/pipeline/prepare.js';
 import { canStreamEvaluation } from '../../core/pipeline/score-stream.js';
@@ -37,20 +37,13 @@ async function compareOnRun(overrides: Record<string, unknown>) {
     await getArtifact(deps, { key: keys.model('model.onnx') }),
   );
   try {
-    const streamed = await scoreStreamed(deps, session, contract, keys, 7);
+    const streamed = await scoreStreamed(deps, session, contract, keys, { seed: 42, batchRows: 7 });
     const whole = await scoreInMemory(session, contract, await readChannels(deps, keys), {
       custom: false,
       seed: 42,
     });
     expect(streamed.metrics).toEqual(whole.metrics);
-    const baseline = (s: typeof whole) =>
-      buildBaselineProfile({
-        task: contract.task,
-        seed: 42,
-        ...s.reference,
-        metrics: numericMetrics(s.metrics),
-        createdAt: new Date(0),
-      });
+    const baseline = (s: typeof whole) => s.baseline(numericMetrics(s.metrics), new Date(0));
     expect(baseline(streamed)).toEqual(baseline(whole));
     // What the pipeline stored came from the streamed path.
     const metricsJson = JSON.parse(

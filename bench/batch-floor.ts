@@ -2,7 +2,8 @@
  * The floor bench/batch.ts compares the state machine with, as issue 21 words it: the same model
  * scoring the same rows in one process with onnxruntime-node, in batches of the same size. It
  * does the work any batch scorer must do and nothing else: stream the input CSV from local disk,
- * split lines and cells and read numbers (`split(',')` + `Number`), one session.run per batch,
+ * split lines, read each cell's number with the job's own parser (`decimalAt`, falling back to
+ * `Number`), one session.run per batch,
  * write the same output lines (key, label, one probability per class, model, version) to a local
  * file through a write stream. No S3, no state machine, no validation beyond the numbers.
  */
@@ -12,6 +13,7 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { finished } from 'node:stream/promises';
 import * as ort from 'onnxruntime-node';
+import { decimalAt } from '../core/batch/numeric-rows.js';
 
 export interface StreamedFloorOptions {
   readonly model: Buffer;
@@ -64,14 +66,20 @@ export async function streamedFloor(o: StreamedFloorOptions): Promise<FloorResul
   /** Parses one line into the batch; true when the batch is full. */
   const push = (text: string): boolean => {
     if (text === '') return false;
-    const cells = text.split(',');
     if (width === 0) {
-      width = cells.length;
+      width = text.split(',').length;
       data = new Float32Array(o.batch * width);
       return false;
     }
     const at = n * width;
-    for (let j = 0; j < width; j++) data[at + j] = Number(cells[j]);
+    let start = 0;
+    for (let j = 0; j < width; j++) {
+      let end = text.indexOf(',', start);
+      if (end === -1) end = text.length;
+      const v = decimalAt(text, start, end);
+      data[at + j] = v === v ? v : Number(text.slice(start, end));
+      start = end + 1;
+    }
     n++;
     rows++;
     return n === o.batch;

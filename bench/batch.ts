@@ -370,7 +370,7 @@ function printRun(m: Measured, s3Calls: () => string): void {
     `state machine (local): ${rps.toFixed(0)} rows/s (${run.seconds.toFixed(1)} s: Distributed Map ${((timing.assembleStart - run.started) / 1000).toFixed(1)} s, Assemble ${(timing.assembleMs / 1000).toFixed(1)} s)`,
   );
   console.log(
-    `floor (same model, rows, batch size, one process: stream the same CSV from local disk, split + Number, onnxruntime-node, write the same output lines to a local file): ${refs.floor.rps.toFixed(0)} rows/s; its output ${refs.sameOutput ? 'is byte for byte' : 'DIFFERS from'} the job's predictions file`,
+    `floor (same model, rows, batch size, one process: stream the same CSV from local disk, cells read by the job's own number parser, onnxruntime-node, write the same output lines to a local file): ${refs.floor.rps.toFixed(0)} rows/s; its output ${refs.sameOutput ? 'is byte for byte' : 'DIFFERS from'} the job's predictions file`,
   );
   console.log(
     `ceiling (onnxruntime-node alone on prebuilt Float32 tensors: no reading, parsing or writing): ${refs.ceilingRps.toFixed(0)} rows/s`,

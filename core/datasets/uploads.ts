@@ -52,21 +52,6 @@ export async function createDatasetUpload(
 }
 
 /**
- * Registers an uploaded object as a dataset version through the one registration path:
- * `precheckDatasetUpload` (cheap, answers at once) then `registerUploadedObject` (streams the file).
- * @throws ValidationError naming `uploadId` (nothing uploaded), `bytes`, `sha256`, `columns`, `name`
- * or `csv` (the file itself).
- */
-export async function completeDatasetUpload(
-  deps: CoreDeps,
-  uploadId: string,
-  input: CompleteDatasetUpload,
-): Promise<DatasetRecord> {
-  const id = await precheckDatasetUpload(deps, uploadId, input);
-  return registerUploadedObject(deps, id, input);
-}
-
-/**
  * The checks that need no read of the file: a well-formed id, a valid name, an object uploaded
  * under the id, of the declared size. Resolves to the parsed upload id.
  * @throws ValidationError naming `uploadId`, `name` or `bytes`.

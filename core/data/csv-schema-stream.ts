@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
-import type { DatasetSchema } from '../../contracts/dataset-schema.js';
+import type { DatasetSchema, DatasetValueCounts } from '../../contracts/dataset-schema.js';
 import type { FeatureType } from '../../contracts/model-contract.js';
 import { ValidationError } from '../errors.js';
 import { checkHeader } from './csv.js';
@@ -13,6 +13,10 @@ import { isMissingCell, parseNumberCell } from './infer.js';
  * values seen so far stands for the whole column (a column of that many labels is not a category).
  */
 export const MAX_TRACKED_DISTINCT = 10_000;
+/** Most distinct present values a column may have for its value counts to be kept (a class column). */
+export const MAX_COUNTED_VALUES = 1_000;
+/** Most value counts kept over all columns, so a wide file's values.json stays small. */
+export const MAX_COUNTED_TOTAL = 100_000;
 
 /** What one column's cells add up to, kept in constant memory per column. */
 class ColumnStats {
@@ -21,7 +25,8 @@ class ColumnStats {
   others = 0;
   lengthSum = 0;
   firstOther: { row: number; value: string } | undefined;
-  distinct: Set<string> | undefined = new Set();
+  /** Each distinct present cell with its count, until MAX_TRACKED_DISTINCT (then dropped). */
+  distinct: Map<string, number> | undefined = new Map();
   /** Present cells when `distinct` overflowed (then it is dropped). */
   presentAtOverflow = 0;
   withSpaces = 0;
@@ -37,8 +42,13 @@ class ColumnStats {
     } else this.numbers++;
     this.lengthSum += cell.length;
     const distinct = this.distinct;
-    if (!distinct || distinct.has(cell)) return;
-    distinct.add(cell);
+    if (!distinct) return;
+    const seen = distinct.get(cell);
+    if (seen !== undefined) {
+      distinct.set(cell, seen + 1);
+      return;
+    }
+    distinct.set(cell, 1);
     if (/\s/.test(cell.trim())) this.withSpaces++;
     if (distinct.size >= MAX_TRACKED_DISTINCT) {
       this.presentAtOverflow = this.numbers + this.others;
@@ -81,6 +91,17 @@ export async function csvSchemaOfStream(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: CsvSchemaStreamOptions = {},
 ): Promise<DatasetSchema> {
+  return (await csvProfileOfStream(source, options)).schema;
+}
+
+/**
+ * The schema, and the value counts of the columns with at most MAX_COUNTED_VALUES distinct
+ * present values (the cells `csvRecordsOfStream` gives, missing ones not counted), in one read.
+ */
+export async function csvProfileOfStream(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: CsvSchemaStreamOptions = {},
+): Promise<{ schema: DatasetSchema; values: DatasetValueCounts }> {
   const field = options.field ?? 'csv';
   const hash = createHash('sha256');
   let bytes = 0;
@@ -120,12 +141,37 @@ export async function csvSchemaOfStream(
   }
   const header = checkHeader(names, field);
   header.forEach((name, c) => stats[c]!.check(name));
-  return {
+  const schema: DatasetSchema = {
     kind: 'cirrus.dataset-schema',
     schemaVersion: 1,
     columns: header.map((name, c) => ({ name, type: stats[c]!.type(), missing: stats[c]!.missing })),
     rowCount: rows,
     sha256: hash.digest('hex'),
     bytes,
+  };
+  return { schema, values: valueCounts(header, stats) };
+}
+
+/** Counted columns in header order, while their total stays within MAX_COUNTED_TOTAL. */
+function valueCounts(header: readonly string[], stats: readonly ColumnStats[]): DatasetValueCounts {
+  const columns: DatasetValueCounts['columns'] = [];
+  const uncounted: string[] = [];
+  let total = 0;
+  header.forEach((name, c) => {
+    const distinct = stats[c]!.distinct;
+    if (!distinct || distinct.size > MAX_COUNTED_VALUES) return;
+    if (total + distinct.size > MAX_COUNTED_TOTAL) {
+      uncounted.push(name);
+      return;
+    }
+    total += distinct.size;
+    columns.push({ name, values: [...distinct] });
+  });
+  return {
+    kind: 'cirrus.dataset-values',
+    schemaVersion: 1,
+    maxValues: MAX_COUNTED_VALUES,
+    columns,
+    uncounted,
   };
 }

@@ -7,9 +7,9 @@ import {
   type DatasetVersionRef,
   DatasetVersionSchema,
 } from '../../contracts/dataset.js';
-import type { DatasetSchema } from '../../contracts/dataset-schema.js';
+import type { DatasetSchema, DatasetValueCounts } from '../../contracts/dataset-schema.js';
 import { putArtifact, putJson } from '../artifacts/index.js';
-import { csvSchemaOfStream } from '../data/index.js';
+import { csvProfileOfStream } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
 import { fromZodError, NotFoundError, ValidationError } from '../errors.js';
 import { toS3Uri } from '../artifacts/uri.js';
@@ -21,6 +21,8 @@ import { trackingKeys } from '../storage/keys.js';
 export const datasetArtifactKeys = {
   data: (name: string, version: string) => `datasets/${name}/${version}/data.csv`,
   schema: (name: string, version: string) => `datasets/${name}/${version}/schema.json`,
+  /** Value counts of the few-valued columns (DatasetValueCountsSchema); absent for older versions. */
+  values: (name: string, version: string) => `datasets/${name}/${version}/values.json`,
 } as const;
 
 export interface RegisterDatasetInput {
@@ -47,11 +49,12 @@ export interface RegisterDatasetInput {
 export async function registerDataset(deps: CoreDeps, input: RegisterDatasetInput): Promise<DatasetRecord> {
   const bytes = typeof input.csv === 'string' ? new TextEncoder().encode(input.csv) : input.csv;
   const name = checkedName(input.name);
-  const schema = await csvSchemaOfStream([bytes], { field: 'csv' });
+  const { schema, values } = await csvProfileOfStream([bytes], { field: 'csv' });
   return recordDatasetVersion(deps, {
     ...input,
     name,
     schema,
+    values,
     writeData: (key) => putArtifact(deps, { key, body: bytes, contentType: 'text/csv' }),
   });
 }
@@ -67,6 +70,8 @@ export interface RecordDatasetInput {
   readonly name: string;
   /** The CSV's schema (`csvSchemaOfStream`): its sha256 is the version. */
   readonly schema: DatasetSchema;
+  /** The CSV's value counts (`csvProfileOfStream`), stored as values.json beside schema.json. */
+  readonly values?: DatasetValueCounts;
   readonly description?: string;
   readonly appended?: DatasetAppended;
   /** Stores the CSV's bytes at `key`; called only for a new version, after every check. */
@@ -105,7 +110,12 @@ export async function recordDatasetVersion(
     description: input.description,
     appended: input.appended,
   });
-  await Promise.all([input.writeData(dataKey), putJson(deps, { key: schemaKey, value: schema })]);
+  const values = input.values;
+  await Promise.all([
+    input.writeData(dataKey),
+    putJson(deps, { key: schemaKey, value: schema }),
+    values && putJson(deps, { key: datasetArtifactKeys.values(name, version), value: values }),
+  ]);
   const stored = await putVersion(deps, record);
   await makeLatest(deps, stored);
   return stored;

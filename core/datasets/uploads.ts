@@ -11,7 +11,7 @@ import {
   UploadIdSchema,
 } from '../../contracts/dataset-upload.js';
 import { SHA256_METADATA_KEY } from '../artifacts/index.js';
-import { csvSchemaOfStream } from '../data/index.js';
+import { csvProfileOfStream } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
 import { fromZodError, ValidationError } from '../errors.js';
 import { checkedName, recordDatasetVersion } from './store.js';
@@ -87,11 +87,12 @@ export async function registerUploadedObject(
   const key = uploadKey(uploadId);
   const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: key }));
   const body = object.Body as AsyncIterable<Uint8Array> | undefined;
-  const schema = await csvSchemaOfStream(body ?? [], { field: 'csv' });
+  const { schema, values } = await csvProfileOfStream(body ?? [], { field: 'csv' });
   checkDeclared(schema, input);
   return recordDatasetVersion(deps, {
     name,
     schema,
+    values,
     description: input.description,
     writeData: (dataKey) =>
       deps.s3.send(

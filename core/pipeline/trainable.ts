@@ -1,9 +1,11 @@
 import type { DatasetRecord } from '../../contracts/dataset.js';
+import { DatasetValueCountsSchema } from '../../contracts/dataset-schema.js';
 import type { Task } from '../../contracts/model-contract.js';
-import { readArtifactStream } from '../artifacts/index.js';
+import { getJson, readArtifactStream } from '../artifacts/index.js';
 import { csvRecordsOfStream, isMissingCell } from '../data/index.js';
+import { datasetArtifactKeys } from '../datasets/store.js';
 import type { CoreDeps } from '../deps.js';
-import { ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 
 /** Fewest rows of a class for the split to put it in the training set and still test on it. */
 export const MIN_ROWS_PER_CLASS = 2;
@@ -11,9 +13,10 @@ export const MIN_ROWS_PER_CLASS = 2;
 /**
  * Refuses, before anything is trained, what cannot make a model: a classification target with
  * fewer than two classes or a class under MIN_ROWS_PER_CLASS rows, a regression target that
- * holds one value (r2 against a constant means nothing). Streams the dataset's CSV once and keeps
- * only the target's counts (one entry per distinct label; a regression target stops counting at
- * two values), never the file or its rows: a submission holds no more than its target's labels.
+ * holds one value (r2 against a constant means nothing). The target's counts come from the
+ * version's values.json, recorded at registration; a version without it (or a target with too
+ * many distinct values to be counted there) streams the CSV once and keeps only the target's
+ * counts, never the file or its rows.
  * @throws ValidationError naming `target`.
  */
 export async function checkTrainable(
@@ -23,7 +26,12 @@ export async function checkTrainable(
 ): Promise<void> {
   const target = request.target;
   if (request.task === 'clustering' || target === undefined) return;
-  const counts = await targetCounts(deps, dataset.uri, target, request.task === 'classification');
+  const allClasses = request.task === 'classification';
+  const recorded = await recordedCounts(deps, dataset, target);
+  // A column with more distinct values than values.json counts holds at least two: a regression passes.
+  if (recorded === 'many' && !allClasses) return;
+  const counts =
+    recorded instanceof Map ? recorded : await targetCounts(deps, dataset.uri, target, allClasses);
   if (counts.size < 2) {
     const what = counts.size === 0 ? 'no value' : `the single value '${[...counts.keys()][0]}'`;
     throw new ValidationError(
@@ -43,6 +51,30 @@ export async function checkTrainable(
       'target',
     );
   }
+}
+
+/**
+ * The target's counts from the version's values.json; `many` for a column of the dataset with
+ * more distinct values than it counts; undefined when the version has no values.json, left the
+ * column uncounted, or the column is not the dataset's.
+ */
+async function recordedCounts(
+  deps: CoreDeps,
+  dataset: DatasetRecord,
+  target: string,
+): Promise<Map<string, number> | 'many' | undefined> {
+  let values;
+  try {
+    const key = datasetArtifactKeys.values(dataset.name, dataset.version);
+    values = await getJson(deps, { key, schema: DatasetValueCountsSchema });
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+  const column = values.columns.find((c) => c.name === target);
+  if (column) return new Map(column.values);
+  if (values.uncounted.includes(target)) return undefined;
+  return dataset.schema.columns.some((c) => c.name === target) ? 'many' : undefined;
 }
 
 /**

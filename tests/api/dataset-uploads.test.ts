@@ -60,6 +60,7 @@ describe('large dataset uploads (presigned PUT, then complete)', () => {
     expect(await keysUnder(`datasets/flowers/${sha256}/`)).toEqual([
       `datasets/flowers/${sha256}/data.csv`,
       `datasets/flowers/${sha256}/schema.json`,
+      `datasets/flowers/${sha256}/values.json`,
     ]);
   });
 

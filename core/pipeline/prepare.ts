@@ -8,6 +8,7 @@ import {
 } from '../../contracts/training-job.js';
 import { defaultSplit, trainerHyperparameters } from '../../contracts/training-request.js';
 import { putArtifact, toS3Uri } from '../artifacts/index.js';
+import { recordedSplitCounts } from '../datasets/profile.js';
 import type { CoreDeps } from '../deps.js';
 import { ValidationError } from '../errors.js';
 import * as z from 'zod';
@@ -28,7 +29,7 @@ export const runKeys = (runId: string) => ({
 
 /**
  * Pipeline step Prepare: reads the validated dataset version, splits it as the request says
- * (seeded), streams the train/test channels (never the whole dataset in memory), and returns what the Train state hands SageMaker:
+ * (seeded; in one read when the version recorded its counts), streams the train/test channels (never the whole dataset in memory), and returns what the Train state hands SageMaker:
  * channel prefixes, output path, and the inline hyperparameters (all strings). The job
  * description and the other reserved `cirrus_*` values, whose size grows with the request, go to
  * `runs/{runId}/job/job.json`, delivered as the `cirrus` channel; inline stays its URI.
@@ -37,7 +38,9 @@ export async function prepare(deps: CoreDeps, input: unknown): Promise<PrepareOu
   const { request, run } = PrepareInputSchema.parse(input);
   const v = run.Payload;
   const keys = runKeys(v.runId);
+  const recorded = await recordedSplitCounts(deps, v.dataset, request.target);
   const split = await splitDatasetStreaming(deps, {
+    ...(recorded ? { recorded } : {}),
     source: { uri: v.dataset.uri, expectedSha256: v.dataset.version },
     strategy: request.split ?? defaultSplit(request.task),
     testSize: request.testSize,

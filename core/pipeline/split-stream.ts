@@ -5,7 +5,7 @@ import {
   type GetArtifactInput,
   readArtifactStream,
 } from '../artifacts/index.js';
-import { csvLine, csvRecordsOfStream, isMissingCell, splitRows } from '../data/index.js';
+import { csvLine, csvRecordsOfStream, isMissingCell, splitRows, stratifiedRanks } from '../data/index.js';
 import { quote } from '../data/write.js';
 import type { CoreDeps } from '../deps.js';
 import { ValidationError } from '../errors.js';
@@ -18,21 +18,35 @@ export interface StreamingSplitInput {
   /** The label column, read for a stratified split. */
   readonly target?: string;
   readonly keys: { readonly train: string; readonly test: string };
+  /**
+   * What the dataset's registration recorded: its row count and, for a stratified split, the
+   * target's count per label ('' for missing). With it the split reads the dataset once.
+   */
+  readonly recorded?: { readonly rows: number; readonly labels?: ReadonlyMap<string, number> };
 }
 
 const FIELD = 'dataset';
 
 /**
- * Splits a dataset into train/test CSV objects in two streaming passes, byte for byte what
- * `toCsv(parseCsv(…).columns, splitRows(…))` gives: pass 1 counts rows (and keeps the interned
- * labels a stratified split needs), pass 2 routes each record to its object's streaming upload.
- * Memory is the labels plus one part per object, never the dataset.
+ * Splits a dataset into train/test CSV objects, byte for byte what
+ * `toCsv(parseCsv(…).columns, splitRows(…))` gives. Pass 1 counts rows (and keeps the interned
+ * labels a stratified split needs); it is skipped when the counts were `recorded`. The last pass
+ * routes each record to its object's streaming upload. Memory is the labels (or a byte per row)
+ * plus one part per object, never the dataset.
  */
 export async function splitDatasetStreaming(
   deps: CoreDeps,
   input: StreamingSplitInput,
 ): Promise<{ rows: { train: number; test: number } }> {
-  const { count, labels } = await readLabels(deps, input);
+  const stratified = input.strategy === 'stratified';
+  const recorded = input.recorded;
+  if (recorded && stratified && recorded.labels && input.target !== undefined) {
+    const split = stratifiedRanks(recorded.labels, input.testSize, input.seed);
+    await routeRecords(deps, input, recorded.rows, labelRouter(input.target, split.inTest));
+    return { rows: split.rows };
+  }
+  const { count, labels } =
+    recorded && !stratified ? { count: recorded.rows, labels: undefined } : await readLabels(deps, input);
   const split = splitRows(count, {
     strategy: input.strategy,
     testSize: input.testSize,
@@ -41,17 +55,49 @@ export async function splitDatasetStreaming(
   });
   const inTest = new Uint8Array(count);
   for (const r of split.test) inTest[r] = 1;
+  await routeRecords(deps, input, count, () => (r) => inTest[r]!);
+  return { rows: { train: split.train.length, test: split.test.length } };
+}
+
+/** Which object (0 train, 1 test) row `r` with fields `record` goes to; given the header's names. */
+type Router = (names: readonly string[]) => (r: number, record: readonly string[]) => number;
+
+/** Routes by each label's in-class rank (`stratifiedRanks`); a label or rank it lacks means the file changed. */
+function labelRouter(target: string, inTest: ReadonlyMap<string, Uint8Array>): Router {
+  return (names) => {
+    const column = targetIndex(names, target);
+    const seen = new Map<string, number>();
+    return (_r, record) => {
+      const cell = record[column]!;
+      const label = isMissingCell(cell) ? '' : cell;
+      const rank = seen.get(label) ?? 0;
+      seen.set(label, rank + 1);
+      const marks = inTest.get(label);
+      if (!marks || rank >= marks.length) throw changed();
+      return marks[rank]!;
+    };
+  };
+}
+
+/** The routing pass: `count` records, each written to the object its router names. */
+async function routeRecords(
+  deps: CoreDeps,
+  input: StreamingSplitInput,
+  count: number,
+  router: Router,
+): Promise<void> {
   const writers = [input.keys.train, input.keys.test].map((key) =>
     createArtifactWriter(deps, { key, contentType: 'text/csv' }),
   ) as [ArtifactWriter, ArtifactWriter];
   try {
     const { names, rows } = await csvRecordsOfStream(readArtifactStream(deps, input.source), FIELD);
     const header = `${names.map(quote).join(',')}\n`;
+    const route = router(names);
     await Promise.all(writers.map((w) => w.write(header)));
     let r = 0;
     for await (const record of rows) {
       if (r >= count) throw changed();
-      await writers[inTest[r++]!]!.write(csvLine(record));
+      await writers[route(r++, record)]!.write(csvLine(record));
     }
     if (r !== count) throw changed();
     await Promise.all(writers.map((w) => w.end()));
@@ -59,7 +105,6 @@ export async function splitDatasetStreaming(
     await Promise.all(writers.map((w) => w.abort()));
     throw error;
   }
-  return { rows: { train: split.train.length, test: split.test.length } };
 }
 
 const changed = () => new ValidationError(`${FIELD}: its rows changed between the two reads`, FIELD);

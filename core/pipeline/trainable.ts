@@ -1,11 +1,10 @@
 import type { DatasetRecord } from '../../contracts/dataset.js';
-import { DatasetValueCountsSchema } from '../../contracts/dataset-schema.js';
 import type { Task } from '../../contracts/model-contract.js';
-import { getJson, readArtifactStream } from '../artifacts/index.js';
+import { readArtifactStream } from '../artifacts/index.js';
 import { csvRecordsOfStream, isMissingCell } from '../data/index.js';
-import { datasetArtifactKeys } from '../datasets/store.js';
+import { readValueCounts } from '../datasets/profile.js';
 import type { CoreDeps } from '../deps.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 
 /** Fewest rows of a class for the split to put it in the training set and still test on it. */
 export const MIN_ROWS_PER_CLASS = 2;
@@ -63,14 +62,8 @@ async function recordedCounts(
   dataset: DatasetRecord,
   target: string,
 ): Promise<Map<string, number> | 'many' | undefined> {
-  let values;
-  try {
-    const key = datasetArtifactKeys.values(dataset.name, dataset.version);
-    values = await getJson(deps, { key, schema: DatasetValueCountsSchema });
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+  const values = await readValueCounts(deps, dataset);
+  if (!values) return undefined;
   const column = values.columns.find((c) => c.name === target);
   if (column) return new Map(column.values);
   if (values.uncounted.includes(target)) return undefined;

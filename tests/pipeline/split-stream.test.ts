@@ -1,16 +1,32 @@
 import { readFileSync } from 'node:fs';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { SplitStrategy } from '../../contracts/training-request.js';
 import { ArtifactIntegrityError, headArtifact, putArtifact, sha256Hex } from '../../core/artifacts/index.js';
 import { BUILTIN_DATASETS_DIR } from '../../core/datasets/builtin.js';
 import { parseCsv, splitRows, toCsv, toStrings, findColumn } from '../../core/data/index.js';
+import { recordedSplitCounts } from '../../core/datasets/profile.js';
+import { registerDataset } from '../../core/datasets/store.js';
+import type { CoreDeps } from '../../core/deps.js';
+import { prepare, runKeys } from '../../core/pipeline/prepare.js';
 import { splitDatasetStreaming } from '../../core/pipeline/split-stream.js';
 import { usePipelineHarness } from './harness.js';
 
-// Prepare's two-pass streaming split, on the real emulated S3: the channels must hold the same
-// bytes the in-memory path (parseCsv → splitRows → toCsv) gives.
+// Prepare's streaming split, on the real emulated S3: the channels must hold the same bytes the
+// in-memory path (parseCsv → splitRows → toCsv) gives, in two passes, and in one pass from the
+// counts a registered version recorded (values.json).
 const harness = usePipelineHarness();
+
+/** The harness's deps, counting the GetObject requests of `key` (the real client answers them). */
+function countingReads(key: string): { deps: CoreDeps; reads: () => number } {
+  const deps = harness.deps();
+  let reads = 0;
+  const send = ((command: { input?: { Key?: string } }) => {
+    if (command instanceof GetObjectCommand && command.input.Key === key) reads++;
+    return deps.s3.send(command as GetObjectCommand);
+  }) as S3Client['send'];
+  return { deps: { ...deps, s3: { send } as S3Client }, reads: () => reads };
+}
 
 async function objectText(key: string): Promise<string> {
   const deps = harness.deps();
@@ -27,18 +43,38 @@ function inMemorySplit(bytes: Uint8Array, strategy: SplitStrategy, target: strin
 }
 
 async function splitAndCompare(name: string, bytes: Uint8Array, strategy: SplitStrategy, target: string) {
-  const deps = harness.deps();
-  const source = await putArtifact(deps, { key: `sources/${name}.csv`, body: bytes });
+  const source = await putArtifact(harness.deps(), { key: `sources/${name}.csv`, body: bytes });
+  const keys = await splitAndCheck(name, bytes, strategy, target, source.key, undefined);
+  const dataset = await registerDataset(harness.deps(), { name: `split-${name}`, csv: bytes });
+  const recorded = await recordedSplitCounts(harness.deps(), dataset, target);
+  const dataKey = new URL(dataset.uri).pathname.slice(1);
+  await splitAndCheck(`${name}-recorded`, bytes, strategy, target, dataKey, recorded);
+  return keys;
+}
+
+async function splitAndCheck(
+  name: string,
+  bytes: Uint8Array,
+  strategy: SplitStrategy,
+  target: string,
+  sourceKey: string,
+  recorded: Awaited<ReturnType<typeof recordedSplitCounts>>,
+) {
+  const { deps, reads } = countingReads(sourceKey);
   const keys = { train: `out/${name}/${strategy}/train.csv`, test: `out/${name}/${strategy}/test.csv` };
   const seed = 1234;
   const result = await splitDatasetStreaming(deps, {
-    source: { key: source.key, expectedSha256: source.sha256 },
+    source: { key: sourceKey, expectedSha256: sha256Hex(bytes) },
     strategy,
     testSize: 0.25,
     seed,
     target,
     keys,
+    ...(recorded ? { recorded } : {}),
   });
+  // One read when the version recorded what the split needs (a stratified target's labels).
+  const onePass = recorded !== undefined && (strategy !== 'stratified' || recorded.labels !== undefined);
+  expect(reads()).toBe(onePass ? 1 : 2);
   const expected = inMemorySplit(bytes, strategy, target, seed);
   expect(result.rows).toEqual({ train: expected.split.train.length, test: expected.split.test.length });
   expect(firstDifference(await objectText(keys.train), expected.train)).toBeUndefined();
@@ -102,6 +138,70 @@ describe('Prepare streams the split', () => {
     ).rejects.toBeInstanceOf(ArtifactIntegrityError);
     expect(await headArtifact(deps, { key: keys.train })).toBeNull();
     expect(await headArtifact(deps, { key: keys.test })).toBeNull();
+  });
+
+  it('Prepare splits a registered version in one read, to the two-pass bytes', async () => {
+    const bytes = readFileSync(`${BUILTIN_DATASETS_DIR}wine.csv`);
+    const dataset = await registerDataset(harness.deps(), { name: 'prepared-wine', csv: bytes });
+    const { deps, reads } = countingReads(new URL(dataset.uri).pathname.slice(1));
+    const request = {
+      experiment: 'e',
+      task: 'classification',
+      algorithm: 'logistic_regression',
+      dataset: { name: dataset.name },
+      target: 'target',
+      seed: 1234,
+      testSize: 0.25,
+    };
+    const run = { runId: 'run-one-read', experiment: 'e', model: 'm', dataset };
+    const out = await prepare(deps, { request, run: { Payload: run } });
+    expect(reads()).toBe(1);
+    const expected = inMemorySplit(bytes, 'stratified', 'target', 1234);
+    expect(out.rows).toEqual({ train: expected.split.train.length, test: expected.split.test.length });
+    const keys = runKeys('run-one-read');
+    expect(firstDifference(await objectText(keys.train), expected.train)).toBeUndefined();
+    expect(firstDifference(await objectText(keys.test), expected.test)).toBeUndefined();
+  });
+
+  it('recorded counts the file does not match write no channel', async () => {
+    const deps = harness.deps();
+    const source = await putArtifact(deps, { key: 'sources/counted.csv', body: 'a,b\n1,x\n2,y\n3,x\n4,y\n' });
+    const split = (name: string, recorded: { rows: number; labels?: Map<string, number> }) => {
+      const keys = { train: `out/${name}/train.csv`, test: `out/${name}/test.csv` };
+      const run = () =>
+        splitDatasetStreaming(deps, {
+          source: { key: source.key },
+          strategy: recorded.labels ? 'stratified' : 'shuffle',
+          testSize: 0.5,
+          seed: 1,
+          target: 'b',
+          keys,
+          recorded,
+        });
+      return { keys, run };
+    };
+    const cases = [
+      split('label-count', {
+        rows: 4,
+        labels: new Map([
+          ['x', 1],
+          ['y', 3],
+        ]),
+      }),
+      split('label-missing', {
+        rows: 4,
+        labels: new Map([
+          ['x', 2],
+          ['z', 2],
+        ]),
+      }),
+      split('row-count', { rows: 5 }),
+    ];
+    for (const { keys, run } of cases) {
+      await expect(run()).rejects.toThrow('dataset: its rows changed between the two reads');
+      expect(await headArtifact(deps, { key: keys.train })).toBeNull();
+      expect(await headArtifact(deps, { key: keys.test })).toBeNull();
+    }
   });
 
   it('a missing target column is named', async () => {

@@ -15,7 +15,7 @@ import {
   parseResult,
   planReads,
   type Read,
-} from './result-index.js';
+} from './result-lines.js';
 import { outputColumns } from './rows.js';
 
 const AssembleInputSchema = z.object({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchJob } from '../../contracts/batch.js';
 import { getBatchJob } from '../../core/batch/jobs.js';
-import { type BatchEntry, planReads } from '../../core/batch/result-index.js';
+import { type BatchEntry, planReads } from '../../core/batch/result-lines.js';
 import { startBatchJob } from '../../core/batch/start.js';
 import { setAlias } from '../../core/registry/aliases.js';
 import { ensureEndpoint } from '../../core/serving/endpoints.js';

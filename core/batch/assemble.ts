@@ -5,17 +5,10 @@ import type { CoreDeps } from '../deps.js';
 import { fromZodError } from '../errors.js';
 import { toS3Uri } from '../artifacts/uri.js';
 import { getModelVersion } from '../registry/versions.js';
-import { inOrder, MultipartOutput } from './concat.js';
+import { MultipartOutput } from './concat.js';
 import { finishBatchJob, getBatchJob } from './jobs.js';
-import {
-  type BatchEntry,
-  bodyOf,
-  indexResults,
-  linesAt,
-  parseResult,
-  planReads,
-  type Read,
-} from './result-lines.js';
+import { bodyOf, linesAt, parseResult } from './result-lines.js';
+import { type BatchLines, RowOrder } from './row-order.js';
 import { outputColumns } from './rows.js';
 
 const AssembleInputSchema = z.object({
@@ -42,31 +35,29 @@ export function outputKeys(prefix: string, jobId: string, format: 'csv' | 'jsonl
   };
 }
 
-/** Bytes one ranged GET over a result file spans at most (unless one result is larger). */
-const RANGE_BYTES = 4 * 1024 * 1024;
-/** Reads (GETs) in flight ahead of the one being written. */
-const READ_AHEAD = 4;
+/** Characters of batch lines Assemble holds while waiting for earlier rows (row-order.ts). */
+export const ASSEMBLE_WINDOW_CHARS = 64 * 1024 * 1024;
 
 /**
- * The Assemble state: reads the ResultWriter manifest, indexes the batches' results (streaming:
- * an entry per batch, no output lines), then writes the predictions object (with a header for
- * CSV) and the errors file in row order, streaming: each batch's lines come from its result
- * (ranged GETs, one per run of results adjacent in a result file) or from its part objects.
- * Ends the job SUCCEEDED with its row counts and duration.
+ * The Assemble state: reads the ResultWriter manifest, then the result files once, streaming,
+ * writing the predictions object (with a header for CSV) and the errors file in row order as it
+ * goes (both streamed as multipart): a batch's lines come inline in its result or from its part
+ * objects; results met before their turn wait in a bounded window (`windowChars`), past which
+ * they are re-read from the result file when due. Ends the job SUCCEEDED with its row counts
+ * and duration.
  */
-export async function assembleBatch(deps: CoreDeps, payload: unknown): Promise<BatchJob> {
+export async function assembleBatch(
+  deps: CoreDeps,
+  payload: unknown,
+  windowChars = ASSEMBLE_WINDOW_CHARS,
+): Promise<BatchJob> {
   const parsed = AssembleInputSchema.safeParse(payload);
   if (!parsed.success) throw fromZodError(parsed.error, 'payload');
   const { jobId, output, mapRun } = parsed.data;
   const job = await getBatchJob(deps, jobId);
   const results = mapRun.ResultWriterDetails;
   const manifest = ManifestSchema.parse(JSON.parse(await readText(deps, results.Bucket, results.Key)));
-  const { entries, counts } = await indexResults(
-    deps,
-    results.Bucket,
-    manifest.ResultFiles.SUCCEEDED.map((f) => f.Key),
-  );
-  const failed = await countFailed(
+  const failed = await readFailed(
     deps,
     results.Bucket,
     manifest.ResultFiles.FAILED.map((f) => f.Key),
@@ -74,7 +65,13 @@ export async function assembleBatch(deps: CoreDeps, payload: unknown): Promise<B
   const version = await getModelVersion(deps, { model: job.model, version: job.version });
   const keys = outputKeys(output.prefix, jobId, output.format);
   const header = output.format === 'csv' ? `${outputColumns(version.contract).join(',')}\n` : '';
-  await writeOutputs(deps, { bucket: output.bucket, ...keys }, header, results.Bucket, entries);
+  const counts = await writeOutputs(
+    deps,
+    { bucket: output.bucket, ...keys, header },
+    { bucket: results.Bucket, keys: manifest.ResultFiles.SUCCEEDED.map((f) => f.Key) },
+    new Map(failed.skipped),
+    windowChars,
+  );
   const finishedAt = deps.now();
   const fields = {
     status: 'SUCCEEDED' as const,
@@ -89,85 +86,106 @@ export async function assembleBatch(deps: CoreDeps, payload: unknown): Promise<B
       invalid: counts.invalid,
       failed: failed.rows,
     },
-    batches: { total: counts.batches + failed.batches, failed: failed.batches },
+    batches: { total: counts.batches + failed.skipped.length, failed: failed.skipped.length },
   };
   await finishBatchJob(deps, jobId, fields);
   return { ...job, ...fields };
 }
 
-/** Failed batches and their rows, from the FAILED result files (each entry keeps its Input). */
-async function countFailed(deps: CoreDeps, bucket: string, keys: readonly string[]) {
-  let batches = 0;
+/** Failed batches ([first row, rows]) from the FAILED result files (each entry keeps its Input). */
+async function readFailed(deps: CoreDeps, bucket: string, keys: readonly string[]) {
+  const skipped: [number, number][] = [];
   let rows = 0;
   for (const key of keys) {
     for await (const line of linesAt(await bodyOf(deps, bucket, key))) {
       const text = line.bytes.toString('utf8');
       if (text.trim() === '') continue;
-      batches++;
-      const input = JSON.parse((JSON.parse(text) as { Input: string }).Input) as { Items?: unknown[] };
-      rows += input.Items?.length ?? 0;
+      const input = JSON.parse((JSON.parse(text) as { Input: string }).Input) as {
+        Items?: { row?: number }[];
+      };
+      const items = input.Items ?? [];
+      skipped.push([items[0]?.row ?? -1, items.length]);
+      rows += items.length;
     }
   }
-  return { batches, rows };
+  return { skipped, rows };
 }
 
-/** One read's lines: the output lines and the bad rows of its batches, in row order. */
-interface Lines {
-  readonly out: (string | Buffer)[];
-  readonly errors: (string | Buffer)[];
+interface Counts {
+  rows: number;
+  scored: number;
+  invalid: number;
+  batches: number;
 }
 
-/** Writes the predictions and errors objects in entry (row) order, both streamed as multipart. */
+/**
+ * Reads the SUCCEEDED result files once and writes the predictions and errors objects in row
+ * order (RowOrder), both streamed as multipart. Returns the summed counts.
+ */
 async function writeOutputs(
   deps: CoreDeps,
-  target: { bucket: string; predictions: string; errors: string },
-  header: string,
-  resultsBucket: string,
-  entries: readonly BatchEntry[],
-): Promise<void> {
+  target: { bucket: string; predictions: string; errors: string; header: string },
+  results: { bucket: string; keys: readonly string[] },
+  skipped: ReadonlyMap<number, number>,
+  windowChars: number,
+): Promise<Counts> {
   const predictions = new MultipartOutput(deps, target.bucket, target.predictions);
   const errors = new MultipartOutput(deps, target.bucket, target.errors);
+  const emit = async (b: BatchLines) => {
+    const lines = await linesOf(deps, results.bucket, target.bucket, b);
+    await predictions.write(lines.out);
+    await errors.write(lines.errors);
+  };
+  const counts: Counts = { rows: 0, scored: 0, invalid: 0, batches: 0 };
   try {
-    await predictions.write(header);
+    await predictions.write(target.header);
     await errors.write('row,reason\n');
-    const reads = planReads(entries, RANGE_BYTES).map(
-      (read) => () => readLines(deps, resultsBucket, target.bucket, read),
-    );
-    for await (const lines of inOrder(reads, READ_AHEAD)) {
-      for (const text of lines.out) await predictions.write(text);
-      for (const text of lines.errors) await errors.write(text);
+    const order = new RowOrder(emit, skipped, windowChars);
+    for (const key of results.keys) {
+      for await (const line of linesAt(await bodyOf(deps, results.bucket, key))) {
+        if (line.bytes.toString('latin1').trim() === '') continue;
+        const r = parseResult(line.bytes);
+        counts.rows += r.rows;
+        counts.scored += r.scored;
+        counts.invalid += r.invalid;
+        counts.batches++;
+        const inline = r.lines !== undefined || r.errorLines !== undefined;
+        await order.add({
+          ...r,
+          ...(inline ? { at: { key, start: line.start, end: line.end } } : {}),
+        });
+      }
     }
+    await order.finish();
     await predictions.end();
     await errors.end();
+    return counts;
   } catch (error) {
     await Promise.all([predictions.abort(), errors.abort()]);
     throw error;
   }
 }
 
-/** Fetches one read: a ranged GET over adjacent results (checked: `count` of them), or a batch's parts. */
-async function readLines(
+/** A batch's lines: in memory, re-read from its place in a result file, or from its parts. */
+async function linesOf(
   deps: CoreDeps,
   resultsBucket: string,
   partsBucket: string,
-  read: Read,
-): Promise<Lines> {
-  if ('key' in read) {
-    const out: string[] = [];
-    const errors: string[] = [];
-    const range = `bytes=${read.start}-${read.end - 1}`;
-    for await (const line of linesAt(await bodyOf(deps, resultsBucket, read.key, range))) {
+  b: BatchLines,
+): Promise<{ out: string | Buffer; errors: string | Buffer }> {
+  if (b.lines !== undefined || b.errorLines !== undefined)
+    return { out: b.lines ?? '', errors: b.errorLines ?? '' };
+  if (b.at) {
+    const range = `bytes=${b.at.start}-${b.at.end - 1}`;
+    for await (const line of linesAt(await bodyOf(deps, resultsBucket, b.at.key, range))) {
       const r = parseResult(line.bytes);
-      out.push(r.lines ?? '');
-      errors.push(r.errorLines ?? '');
+      if (r.firstRow === b.firstRow) return { out: r.lines ?? '', errors: r.errorLines ?? '' };
     }
-    if (out.length !== read.count)
-      throw new Error(`${read.key}: expected ${read.count} results in bytes ${range}, read ${out.length}`);
-    return { out, errors };
+    throw new Error(`${b.at.key}: no result for row ${b.firstRow} in bytes ${range}`);
   }
-  const part = (key: string | null) =>
-    key === null ? Promise.resolve([]) : readBytes(deps, partsBucket, key).then((b) => [b]);
-  const [out, errors] = await Promise.all([part(read.part), part(read.errorsPart)]);
+  const part = async (key: string | null | undefined) =>
+    key ? readBytes(deps, partsBucket, key) : Buffer.alloc(0);
+  const [out, errors] = await Promise.all([part(b.part), part(b.errorsPart)]);
   return { out, errors };
 }
 

@@ -12,8 +12,9 @@ const PART_BYTES = 8 * 1024 * 1024;
 
 /**
  * One output object written as a stream: bytes are collected into parts of PART_BYTES and uploaded
- * (multipart), so memory holds one part, never the output. An output under one part is a single
- * PutObject at `end`. `abort` drops an unfinished upload.
+ * (multipart), one upload in flight while the next part fills, so memory holds two parts, never
+ * the output. An output under one part is a single PutObject at `end`. `abort` drops an
+ * unfinished upload.
  */
 export class MultipartOutput {
   private pending: Buffer[] = [];
@@ -21,6 +22,7 @@ export class MultipartOutput {
   private total = 0;
   private uploadId: string | undefined;
   private readonly parts: { ETag?: string; PartNumber: number }[] = [];
+  private uploading: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: CoreDeps,
@@ -48,6 +50,7 @@ export class MultipartOutput {
       return this.total;
     }
     if (this.pendingBytes > 0) await this.flush();
+    await this.uploading;
     await deps.s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: bucket,
@@ -61,46 +64,31 @@ export class MultipartOutput {
 
   /** Aborts the multipart upload, if one started (never throws). */
   async abort(): Promise<void> {
+    await this.uploading.catch(() => undefined);
     if (this.uploadId === undefined) return;
     await this.deps.s3
       .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId }))
       .catch(() => undefined);
   }
 
+  /** Starts uploading the pending bytes as the next part, after the previous upload ended. */
   private async flush(): Promise<void> {
     const { deps, bucket, key } = this;
+    await this.uploading;
     this.uploadId ??= (
       await deps.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))
     ).UploadId;
+    const UploadId = this.uploadId;
     const PartNumber = this.parts.length + 1;
+    const part: { ETag?: string; PartNumber: number } = { PartNumber };
+    this.parts.push(part);
     const body = Buffer.concat(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
-    const { ETag } = await deps.s3.send(
-      new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: this.uploadId, PartNumber, Body: body }),
-    );
-    this.parts.push({ ETag, PartNumber });
-  }
-}
-
-/**
- * The results of `reads` in their order, with up to `ahead` of them in flight: each read is a
- * round trip (a GET), and in order one at a time would wait on every one.
- */
-export async function* inOrder<T>(reads: readonly (() => Promise<T>)[], ahead: number): AsyncGenerator<T> {
-  const started: Promise<T>[] = [];
-  let next = 0;
-  try {
-    while (next < reads.length || started.length > 0) {
-      while (next < reads.length && started.length < ahead) {
-        const result = reads[next++]();
-        result.catch(() => undefined); // surfaced when its turn comes, not as an unhandled rejection
-        started.push(result);
-      }
-      yield await (started.shift() as Promise<T>);
-    }
-  } finally {
-    // A failed read or an abandoned loop: settle the reads still in flight (errors already surfaced).
-    await Promise.allSettled(started);
+    this.uploading = deps.s3
+      .send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber, Body: body }))
+      .then(({ ETag }) => {
+        part.ETag = ETag;
+      });
   }
 }

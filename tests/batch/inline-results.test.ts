@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchJob } from '../../contracts/batch.js';
 import { getBatchJob } from '../../core/batch/jobs.js';
-import { type BatchEntry, planReads } from '../../core/batch/result-lines.js';
+import { assembleBatch } from '../../core/batch/assemble.js';
+import { type BatchLines, RowOrder } from '../../core/batch/row-order.js';
 import { startBatchJob } from '../../core/batch/start.js';
 import { setAlias } from '../../core/registry/aliases.js';
 import { ensureEndpoint } from '../../core/serving/endpoints.js';
@@ -43,7 +44,7 @@ async function text(bucket: string, key: string): Promise<string> {
 }
 const textOf = (uri: string) => text(BUCKET, uri.replace(`s3://${BUCKET}/`, ''));
 
-async function runJob(inputKey: string, out: string): Promise<BatchJob> {
+async function runJob(inputKey: string, out: string, windowChars?: number): Promise<BatchJob> {
   const handlers = createBatchHandlers(emu.deps);
   const machine = createLocalStateMachine({
     definition: 'batch',
@@ -59,6 +60,7 @@ async function runJob(inputKey: string, out: string): Promise<BatchJob> {
         await new Promise((done) => setTimeout(done, (ROWS - first) / 2));
         return handlers.ScoreBatch(payload);
       },
+      AssembleBatch: (payload) => assembleBatch(emu.deps, payload, windowChars),
     },
   });
   const runner = {
@@ -162,37 +164,55 @@ describe('batch lines inline in the results, parts when too big, row order resto
         .map((l) => l.split(',')[0]),
     ).toEqual(['row', '6', '351', '778']);
   }, 120_000);
+
+  it('re-reads results from the result files when they overflow the window, same outputs', async () => {
+    const held = await runJob('inl/in-true.csv', 'inl/c/');
+    const spilled = await runJob('inl/in-true.csv', 'inl/d/', 0);
+    expect(spilled).toMatchObject({ status: 'SUCCEEDED', rows: held.rows, batches: held.batches });
+    expect(await textOf(spilled.predictionsUri ?? '')).toBe(await textOf(held.predictionsUri ?? ''));
+    expect(await textOf(spilled.errorsUri ?? '')).toBe(await textOf(held.errorsUri ?? ''));
+  }, 120_000);
 });
 
-describe('planReads', () => {
-  const at = (firstRow: number, key: string, start: number, end: number): BatchEntry => ({
+describe('RowOrder', () => {
+  const batch = (firstRow: number, rows: number): BatchLines => ({
     firstRow,
-    key,
-    start,
-    end,
+    rows,
+    lines: `L${firstRow}`,
+    errorLines: '',
+    at: { key: 'f', start: firstRow, end: firstRow + 1 },
   });
-  it('shares a GET between results adjacent in one file, up to the byte cap', () => {
-    const entries = [at(0, 'f0', 0, 9), at(10, 'f0', 10, 19), at(20, 'f0', 20, 29), at(30, 'f0', 30, 39)];
-    expect(planReads(entries, 1000)).toEqual([{ key: 'f0', start: 0, end: 39, count: 4 }]);
-    expect(planReads(entries, 25)).toEqual([
-      { key: 'f0', start: 0, end: 19, count: 2 },
-      { key: 'f0', start: 20, end: 39, count: 2 },
-    ]);
-  });
-  it('reads results out of file order, in another file or between parts one GET each', () => {
-    const entries: BatchEntry[] = [
-      at(0, 'f0', 20, 29),
-      at(10, 'f0', 0, 9),
-      at(20, 'f1', 10, 19),
-      { firstRow: 30, part: 'p30', errorsPart: null },
-      at(40, 'f1', 20, 29),
+  const run = async (order: number[][], skipped: [number, number][], window: number) => {
+    const out: string[] = [];
+    const ro = new RowOrder(
+      async (b) => {
+        out.push(b.lines ?? `reread ${b.firstRow}`);
+      },
+      new Map(skipped),
+      window,
+    );
+    for (const [first, rows] of order) await ro.add(batch(first, rows));
+    const beforeFinish = out.length;
+    await ro.finish();
+    return { out, beforeFinish };
+  };
+  it('emits in row order as soon as the rows before are out, across failed batches', async () => {
+    const order = [
+      [10, 10],
+      [0, 10],
+      [40, 5],
+      [20, 10],
     ];
-    expect(planReads(entries, 1000)).toEqual([
-      { key: 'f0', start: 20, end: 29, count: 1 },
-      { key: 'f0', start: 0, end: 9, count: 1 },
-      { key: 'f1', start: 10, end: 19, count: 1 },
-      { part: 'p30', errorsPart: null },
-      { key: 'f1', start: 20, end: 29, count: 1 },
-    ]);
+    expect(await run(order, [[30, 10]], 1000)).toEqual({ out: ['L0', 'L10', 'L20', 'L40'], beforeFinish: 4 });
+  });
+  it('drops the lines of the results furthest ahead past the window (re-read when due)', async () => {
+    const order = [
+      [30, 10],
+      [20, 10],
+      [10, 10],
+      [0, 10],
+    ];
+    // Each holds 3 characters: the window keeps two of them.
+    expect(await run(order, [], 6)).toEqual({ out: ['L0', 'L10', 'L20', 'reread 30'], beforeFinish: 4 });
   });
 });

@@ -279,6 +279,7 @@ async function runJob(deps: CoreDeps, machine: ReturnType<typeof createLocalStat
   };
   const started = performance.now();
   const cpuStart = process.cpuUsage();
+  const eluStart = performance.eventLoopUtilization();
   const job = await startBatchJob(deps, runner, {
     endpoint: 'bench',
     request: {
@@ -293,13 +294,12 @@ async function runJob(deps: CoreDeps, machine: ReturnType<typeof createLocalStat
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const mainBusySeconds = performance.eventLoopUtilization(eluStart).active / 1000;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const done = await getBatchJob(deps, job.jobId);
   if (done.status !== 'SUCCEEDED' || done.rows?.scored !== ROWS)
-    throw new Error(
-      `job ended ${done.status}: ${JSON.stringify(done.rows)} ${done.error ?? result.status}`,
-    );
-  return { started, seconds, cpuSeconds, peakRssMb, predictionsUri: done.predictionsUri };
+    throw new Error(`job ended ${done.status}: ${JSON.stringify(done.rows)} ${done.error ?? result.status}`);
+  return { started, seconds, cpuSeconds, mainBusySeconds, peakRssMb, predictionsUri: done.predictionsUri };
 }
 
 type JobRun = Awaited<ReturnType<typeof runJob>>;
@@ -383,6 +383,9 @@ function printRun(m: Measured, s3Calls: () => string): void {
   const { floor, ceilingCpu } = refs;
   console.log(
     `CPU (user+sys, every thread of the process, emulators included): state machine ${cpuSeconds.toFixed(1)} s = ${usPerRow(cpuSeconds)} us/row; floor ${floor.cpuSeconds.toFixed(2)} s = ${usPerRow(floor.cpuSeconds)} us/row; ceiling ${ceilingCpu.toFixed(2)} s = ${usPerRow(ceilingCpu)} us/row; CPU ratio to the floor ${(floor.cpuSeconds / cpuSeconds).toFixed(3)}`,
+  );
+  console.log(
+    `main thread busy during the job (event loop utilization; emulators run on their own thread): ${run.mainBusySeconds.toFixed(1)} s = ${usPerRow(run.mainBusySeconds)} us/row`,
   );
   console.log(
     `load average at the end: ${loadavg()

@@ -93,13 +93,15 @@ export class ResultExport {
     if (entries.length === 0) return;
     this.buffers[status] = { entries: [], bytes: 0 };
     const Key = `${this.base}${status}_${this.files[status].length}.json`;
-    const body =
-      this.spec.WriterConfig?.OutputType === 'JSONL' ? entries.join('\n') + '\n' : `[${entries.join(',')}]`;
-    this.files[status].push({ Key, Size: Buffer.byteLength(body) });
+    // One UTF-8 encoding: its length is the manifest's Size and its bytes the PUT's body.
+    const body = Buffer.from(
+      this.spec.WriterConfig?.OutputType === 'JSONL' ? entries.join('\n') + '\n' : `[${entries.join(',')}]`,
+    );
+    this.files[status].push({ Key, Size: body.length });
     this.writes.push(this.put(Key, body));
   }
 
-  private async put(key: string, body: string): Promise<void> {
+  private async put(key: string, body: string | Buffer): Promise<void> {
     await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body }));
   }
 }

@@ -142,6 +142,10 @@ export const ScoreBatchResultSchema = z.object({
   invalid: z.number().int(),
   part: z.string().nullable(),
   errorsPart: z.string().nullable(),
+  /** The batch's output lines (each ending in a newline) when returned inline instead of as `part`. */
+  lines: z.string().optional(),
+  /** Its bad rows (`row,reason` lines) when returned inline instead of as `errorsPart`. */
+  errorLines: z.string().optional(),
 });
 export type ScoreBatchResult = z.infer<typeof ScoreBatchResultSchema>;
 

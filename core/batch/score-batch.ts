@@ -18,6 +18,13 @@ export interface BatchScoringContext {
   readonly resolver: EndpointResolver;
 }
 
+/**
+ * Most bytes of output and error lines (as JSON strings) a batch returns inline in its result, the
+ * rest is written as part objects. Step Functions caps a state's result at 256 KiB; the Lambda
+ * invoke wrapper and the counts need the margin.
+ */
+export const INLINE_RESULT_BYTES = 192 * 1024;
+
 /** The part key of a batch: zero-padded first row, so key order is row order. */
 export function partKey(partsPrefix: string, firstRow: number, kind: 'rows' | 'errors'): string {
   return `${partsPrefix}${String(firstRow).padStart(12, '0')}.${kind}`;
@@ -25,9 +32,11 @@ export function partKey(partsPrefix: string, firstRow: number, kind: 'rows' | 'e
 
 /**
  * Scores one ItemBatcher batch with the job's pinned version through serving's `runModel`: valid
- * rows go to the batch's part (output lines in row order), rows that fail serving's validation to
- * its errors part (`row,reason`; row numbers count data rows from 1). A bad row never fails the
- * batch; a missing model or an S3 failure does (the Map retries or counts it).
+ * rows give output lines in row order, rows that fail serving's validation `row,reason` lines (row
+ * numbers count data rows from 1). Both come back inline in the result (`lines`, `errorLines`)
+ * when they fit INLINE_RESULT_BYTES, else as part objects (`part`, `errorsPart`) under the job's
+ * parts prefix. A bad row never fails the batch; a missing model or an S3 failure does (the Map
+ * retries or counts it).
  */
 export async function scoreBatch(
   deps: CoreDeps,
@@ -72,20 +81,24 @@ export async function scoreBatch(
     lines = scored.good.map(([i, p]) => line(keyOf(i), p));
   }
   const firstRow = items[0].row;
+  const counts = { firstRow, rows: items.length, scored: lines.length, invalid: errors.length };
+  const body = (ls: string[]) => (ls.length === 0 ? '' : ls.join('\n') + '\n');
+  const out = body(lines);
+  const bad = body(errors.map(([i, reason]) => `${items[i].row + 1},${csvCell(reason)}`));
+  if (jsonStringBytes(out) + jsonStringBytes(bad) <= INLINE_RESULT_BYTES)
+    return { ...counts, part: null, errorsPart: null, lines: out, errorLines: bad };
   const part = lines.length > 0 ? partKey(output.partsPrefix, firstRow, 'rows') : null;
   const errorsPart = errors.length > 0 ? partKey(output.partsPrefix, firstRow, 'errors') : null;
-  const body = (ls: string[]) => ls.join('\n') + '\n';
   await Promise.all([
-    part && put(deps, output.bucket, part, body(lines)),
-    errorsPart &&
-      put(
-        deps,
-        output.bucket,
-        errorsPart,
-        body(errors.map(([i, reason]) => `${items[i].row + 1},${csvCell(reason)}`)),
-      ),
+    part && put(deps, output.bucket, part, out),
+    errorsPart && put(deps, output.bucket, errorsPart, bad),
   ]);
-  return { firstRow, rows: items.length, scored: lines.length, invalid: errors.length, part, errorsPart };
+  return { ...counts, part, errorsPart };
+}
+
+/** UTF-8 bytes of `s` as a JSON string (quotes and escapes included). */
+function jsonStringBytes(s: string): number {
+  return Buffer.byteLength(JSON.stringify(s));
 }
 
 type Scored = Awaited<ReturnType<typeof runModel>>[number];

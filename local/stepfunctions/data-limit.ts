@@ -41,6 +41,42 @@ export function rememberJsonBytes(value: object, bytes: number): void {
   knownBytes.set(value, bytes);
 }
 
+/** JSON texts of values parsed from that very text (`fromJsonText`). */
+const knownText = new WeakMap<object, string>();
+/** Values already through a JSON round trip (or built only of such values and plain fields). */
+const jsonSafe = new WeakSet<object>();
+
+/**
+ * `JSON.parse(text)`, remembering for an object or array its text and size: the runtime's
+ * later size check and its execution Output then reuse them instead of serializing the value
+ * again. For values the runtime never changes after (aws-local-stepfunctions copies on write).
+ */
+export function fromJsonText(text: string): unknown {
+  const value: unknown = JSON.parse(text);
+  if (typeof value === 'object' && value !== null) {
+    knownText.set(value, text);
+    knownBytes.set(value, Buffer.byteLength(text));
+    jsonSafe.add(value);
+  }
+  return value;
+}
+
+/** Marks a value the runtime built from JSON-safe parts only: a JSON round trip would not change it. */
+export function markJsonSafe(value: object): void {
+  jsonSafe.add(value);
+}
+
+/** True for values from `fromJsonText` or marked by `markJsonSafe`. */
+export function isJsonSafe(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && jsonSafe.has(value);
+}
+
+/** `JSON.stringify(value)`, or the text the value was parsed from. */
+export function jsonText(value: unknown): string {
+  const known = typeof value === 'object' && value !== null ? knownText.get(value) : undefined;
+  return known ?? JSON.stringify(value);
+}
+
 /** True when JSON.stringify may escape a character of `s` or UTF-8 may take more than a byte for it. */
 function notPlain(s: string): boolean {
   for (let i = 0; i < s.length; i++) {

@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { directChild } from './direct-task.js';
 import { type ItemReaderSpec, readItemChunks } from './item-reader.js';
-import { jsonBytes, rememberJsonBytes } from './data-limit.js';
+import { jsonBytes, jsonText, rememberJsonBytes } from './data-limit.js';
 import { compileSelector } from './item-selector.js';
 import { applyTemplate, staticOrPath } from './payload-template.js';
 import { StatesError } from './states-error.js';
@@ -268,7 +268,7 @@ function childRunner(
       const output = await child(batch.input, context);
       progress.executionsSucceeded++;
       progress.itemsSucceeded += batch.items;
-      const Output = JSON.stringify(output);
+      const Output = jsonText(output);
       record(index, {
         ...base,
         Input: keepInput ? JSON.stringify(batch.input) : '',

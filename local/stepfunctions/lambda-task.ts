@@ -1,4 +1,9 @@
+import { fromJsonText, jsonBytes, markJsonSafe, rememberJsonBytes } from './data-limit.js';
 import { StatesError } from './states-error.js';
+
+/** UTF-8 JSON size of an Invoke response without its Payload's own text. */
+const ENVELOPE_BYTES =
+  JSON.stringify({ ExecutedVersion: '$LATEST', StatusCode: 200, Payload: null }).length - 4;
 
 /**
  * A pipeline step as the local runtime calls it: the Lambda function's payload in, its result out.
@@ -31,11 +36,12 @@ export function lambdaInvokeTask(handler: LocalHandler): (input: unknown) => Pro
       throw toTaskError(error);
     }
     // What crosses the Lambda boundary is JSON: undefined becomes null, Dates become strings.
-    return {
-      ExecutedVersion: '$LATEST',
-      StatusCode: 200,
-      Payload: JSON.parse(JSON.stringify(result ?? null)),
-    };
+    const Payload = fromJsonText(JSON.stringify(result ?? null));
+    const response = { ExecutedVersion: '$LATEST', StatusCode: 200, Payload };
+    markJsonSafe(response);
+    if (typeof Payload === 'object' && Payload !== null)
+      rememberJsonBytes(response, ENVELOPE_BYTES + jsonBytes(Payload));
+    return response;
   };
 }
 

@@ -15,7 +15,7 @@ import {
   type Substitutions,
 } from '../../statemachines/substitutions.js';
 import { type ExecutionRecord, type ExecutionStatus, ExecutionStore } from './execution-store.js';
-import { checkDataLimit } from './data-limit.js';
+import { checkDataLimit, isJsonSafe } from './data-limit.js';
 import { lowerDistributedMaps, type MapRunProgress, runDistributedMap } from './distributed-map.js';
 import { type LibraryEvent, toHistoryEvent } from './history.js';
 import { localSubstitutions } from './local-substitutions.js';
@@ -214,7 +214,8 @@ function jsonOverrides(handlers: Record<string, (input: unknown) => Promise<unkn
       state,
       async (input: unknown) => {
         checkDataLimit(input, state, 'input');
-        const result = toJson(await handler(input));
+        const raw = await handler(input);
+        const result = isJsonSafe(raw) ? raw : toJson(raw);
         checkDataLimit(result, state, 'result');
         return result;
       },

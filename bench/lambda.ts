@@ -3,8 +3,8 @@
  * Run: `npx tsx bench/lambda.ts [coldRuns=10] [warmInvocations=10000]`.
  *
  * The predict entry is bundled exactly as CDK bundles it (LAMBDA_BUNDLE with PREDICT_BUNDLE: no
- * runtime source map, the environment's credentials only; ENTRY=<file> bundles another entry as
- * the other functions are), the onnxruntime layer is built as the stack builds it, and each
+ * runtime source map, the environment's credentials only, onnxruntime-node required; the header
+ * line names the stand-ins; ENTRY=<file> bundles another entry as the other functions are), the onnxruntime layer is built as the stack builds it, and each
  * measurement is a fresh `node` process started in the task directory with the function's
  * environment (bench/lambda-runner.mjs), answering API Gateway v2 events. The model (gradient boosting on iris, under 1 MB) is in the emulated S3
  * and the prediction log goes to the emulated DynamoDB, both in a child process.
@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { LAYER_MODULES_DIR, prepareOnnxRuntimeLayer } from '../infra/assets/onnx-runtime-layer.js';
-import { functionEnvironment, lambdaBuildOptions } from '../infra/constructs/cirrus-function.js';
+import { type BundleVariant, functionEnvironment, lambdaBuildOptions } from '../infra/constructs/cirrus-function.js';
 import { PREDICT_BUNDLE } from '../infra/constructs/predict-bundle.js';
 import { FUNCTION_DEFAULTS } from '../infra/defaults.js';
 import { LAMBDA_ENTRIES } from '../infra/entries.js';
@@ -39,6 +39,8 @@ const MEMORY_MB = FUNCTION_DEFAULTS.onnxMemorySize;
 /** Lambda's x86_64 price in us-east-1: per GB-second of billed duration, per request. */
 const PRICE = { gbSecond: 0.0000166667, request: 0.2 / 1e6 };
 const RUNNER = fileURLToPath(new URL('./lambda-runner.mjs', import.meta.url));
+/** The bundle variant measured: the predict function's, or none for another ENTRY. */
+const variant = (): BundleVariant => (process.env.ENTRY ? {} : PREDICT_BUNDLE);
 
 /** A timed series, summarized by the runner (ms). */
 interface Timings {
@@ -103,7 +105,7 @@ async function prepareTask(root: string): Promise<{ task: string; bundleBytes: n
   mkdirSync(task, { recursive: true });
   // ENTRY (another function's entry) is bundled as the other functions are.
   const entry = process.env.ENTRY;
-  await build(lambdaBuildOptions(entry ?? LAMBDA_ENTRIES.predict, join(task, 'index.mjs'), entry ? {} : PREDICT_BUNDLE));
+  await build(lambdaBuildOptions(entry ?? LAMBDA_ENTRIES.predict, join(task, 'index.mjs'), variant()));
   prepareOnnxRuntimeLayer(layer);
   // Lambda resolves a layer's nodejs/node_modules for ES module imports; a link reproduces that.
   symlinkSync(join(layer, LAYER_MODULES_DIR), join(task, 'node_modules'), 'dir');
@@ -158,7 +160,7 @@ function functionEnv(task: string, emulators: Emulators, deps: ReturnType<typeof
     CIRRUS_TRACKING_TABLE: deps.tables.tracking,
     CIRRUS_REGISTRY_TABLE: deps.tables.registry,
     CIRRUS_PREDICTIONS_TABLE: deps.tables.predictions,
-    ...functionEnvironment('cirrus-predict', process.env.ENTRY ? {} : PREDICT_BUNDLE),
+    ...functionEnvironment('cirrus-predict', variant()),
   };
 }
 
@@ -249,7 +251,8 @@ async function main(): Promise<void> {
     const single = apiGatewayEvent('POST', path, { features: iris.features });
     const batch = apiGatewayEvent('POST', path, { instances: rows });
     console.log(
-      `bundle ${(bundleBytes / 1024).toFixed(0)} KiB (NODE_OPTIONS ${env.NODE_OPTIONS ?? 'unset'}), model ${iris.onnx.byteLength} bytes, ` +
+      `bundle ${(bundleBytes / 1024).toFixed(0)} KiB (NODE_OPTIONS ${env.NODE_OPTIONS ?? 'unset'}; ` +
+        `stand-ins for ${Object.keys(variant().alias ?? {}).join(', ') || 'none'}), model ${iris.onnx.byteLength} bytes, ` +
         `${MEMORY_MB} MB configured, node ${process.version}`,
     );
     printColdStarts(await measureColdStarts(task, env, single));

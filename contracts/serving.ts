@@ -4,31 +4,15 @@ import * as z from 'zod';
  * Serving contracts: predict request/response, traffic config, feedback, A/B tests and the
  * prediction log record. Feature values stay `unknown` here on purpose: their types are only
  * known from the model contract, and `core/ml/onnx-io.ts` checks them with field paths such as
- * `instances[3].sepal_length` that zod's dotted paths cannot give.
+ * `instances[3].sepal_length` that zod's dotted paths cannot give. The predict body's rows
+ * (predict-body.ts) and the endpoint with its traffic (endpoint.ts) have files of their own, which
+ * the predict function imports alone; they are re-exported here.
  */
+import { TrafficConfigSchema } from './endpoint.js';
+import { FeatureRowSchema, PredictFormatSchemas } from './predict-body.js';
 
-/** One input row keyed by feature name. */
-export const FeatureRowSchema = z.record(z.string(), z.unknown());
-export type FeatureRow = z.infer<typeof FeatureRowSchema>;
-
-/** A row in feature order (MLflow `instances`/`inputs` as lists, `dataframe_split.data`). */
-const PositionalRowSchema = z.array(z.unknown());
-const RowsSchema = z.array(z.union([FeatureRowSchema, PositionalRowSchema]));
-
-/** The row-carrying member of each accepted predict body format, by its top-level key. */
-export const PredictFormatSchemas = {
-  features: FeatureRowSchema,
-  instances: RowsSchema,
-  /** MLflow also accepts a columnar dict `{"inputs": {"col": [v1, v2]}}`. */
-  inputs: z.union([RowsSchema, z.record(z.string(), z.array(z.unknown()))]),
-  dataframe_records: z.array(FeatureRowSchema),
-  dataframe_split: z.object({
-    columns: z.array(z.string()),
-    data: z.array(PositionalRowSchema),
-    index: z.array(z.unknown()).optional(),
-  }),
-} as const;
-export type PredictFormat = keyof typeof PredictFormatSchemas;
+export * from './endpoint.js';
+export * from './predict-body.js';
 
 /**
  * The predict body: Cirrus's `{features}` (one row) and `{instances}` (a batch), and MLflow's
@@ -67,48 +51,6 @@ export const PredictResponseSchema = z.object({
 });
 export type PredictResponse = z.infer<typeof PredictResponseSchema>;
 
-const VariantNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'variant name: letters, digits, _ . - (1-64 characters)');
-
-export const TrafficVariantSchema = z.object({
-  name: VariantNameSchema,
-  version: z.number().int().positive(),
-  weight: z.number().min(0).max(100),
-});
-export type TrafficVariant = z.infer<typeof TrafficVariantSchema>;
-
-export const ShadowVariantSchema = z.object({
-  name: VariantNameSchema,
-  version: z.number().int().positive(),
-});
-export type ShadowVariant = z.infer<typeof ShadowVariantSchema>;
-
-/** Where the sticky routing key comes from: a request header or a top-level body field. */
-export const StickyKeySchema = z.object({
-  from: z.enum(['header', 'field']),
-  name: z.string().min(1).max(128),
-});
-export type StickyKey = z.infer<typeof StickyKeySchema>;
-
-/** An endpoint's traffic: weighted variants (weights sum to 100), shadows, sticky key. */
-export const TrafficConfigSchema = z
-  .object({
-    variants: z.array(TrafficVariantSchema).min(1),
-    shadows: z.array(ShadowVariantSchema).default([]),
-    stickyKey: StickyKeySchema.optional(),
-  })
-  .superRefine((cfg, ctx) => {
-    const sum = cfg.variants.reduce((a, v) => a + v.weight, 0);
-    if (Math.abs(sum - 100) > 1e-6) {
-      ctx.addIssue({ code: 'custom', path: ['variants'], message: `weights must sum to 100 (got ${sum})` });
-    }
-    const names = [...cfg.variants, ...cfg.shadows].map((v) => v.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup)
-      ctx.addIssue({ code: 'custom', path: ['variants'], message: `variant name '${dup}' is used twice` });
-  });
-export type TrafficConfig = z.infer<typeof TrafficConfigSchema>;
 
 /** What an endpoint serves now (`GET /v1/endpoints/{name}/traffic`, and after a promotion). */
 export const TrafficViewSchema = z.object({
@@ -239,31 +181,6 @@ export const PredictionLogRecordSchema = z.object({
 });
 export type PredictionLogRecord = z.infer<typeof PredictionLogRecordSchema>;
 
-const EndpointNameSchema = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
-    'endpoint name: letters, digits, . _ - (starting with a letter or digit)',
-  );
-
-/**
- * An endpoint (registry table): serves `model`'s `champion` alias unless `traffic` names
- * versions. `revision` counts changes (optimistic concurrency for traffic and A/B moves).
- */
-export const EndpointSchema = z.object({
-  name: EndpointNameSchema,
-  model: z.string().min(1),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  revision: z.number().int().min(1),
-  traffic: TrafficConfigSchema.optional(),
-  /** The running A/B test, if any. */
-  abTestId: z.string().optional(),
-  /** The most recent A/B test that ended (shown by `ab-tests/current` when none runs). */
-  lastAbTestId: z.string().optional(),
-});
-export type Endpoint = z.infer<typeof EndpointSchema>;
-export { EndpointNameSchema };
 
 /** A stored A/B test (registry table, under its endpoint). Arm counters are top-level for atomic adds. */
 /**

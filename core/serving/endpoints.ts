@@ -5,7 +5,7 @@ import {
   EndpointSchema,
   type TrafficConfig,
   TrafficConfigSchema,
-} from '../../contracts/serving.js';
+} from '../../contracts/endpoint.js';
 import type { CoreDeps } from '../deps.js';
 import { ConflictError, fromZodError, NotFoundError } from '../errors.js';
 import { getModelVersion } from '../registry/versions.js';

@@ -1,7 +1,7 @@
 import type { PredictionLogRecord } from '../../contracts/serving.js';
 import type { CoreDeps } from '../deps.js';
 import { segmentOf } from './log-layout.js';
-import { parsePredictionLine } from './log-lines.js';
+import { parsePredictionLine } from './parse-log-line.js';
 import type { PredictionLogWriter } from './prediction-log.js';
 import { segmentRecords } from './prediction-store.js';
 

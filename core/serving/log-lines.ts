@@ -1,4 +1,4 @@
-import { type PredictionLogRecord, PredictionLogRecordSchema } from '../../contracts/serving.js';
+import type { PredictionLogRecord } from '../../contracts/serving.js';
 import { encodeRecord, RequestIdAllocator } from './log-layout.js';
 import type { PredictionLog } from './prediction-log.js';
 
@@ -7,7 +7,7 @@ import type { PredictionLog } from './prediction-log.js';
  * predict function: Lambda freezes the sandbox once the handler returns). Each record is one
  * JSON line `{"cirrusPrediction": <record>}` handed to `emit` before the answer leaves (on
  * Lambda, stdout: CloudWatch Logs keeps it); the log-ingest function, subscribed to those lines,
- * stores them (log-ingest.ts).
+ * stores them (log-ingest.ts, which reads them back with parse-log-line.ts).
  */
 export const PREDICTION_LINE_KEY = 'cirrusPrediction';
 
@@ -53,15 +53,3 @@ export class LinePredictionLog implements PredictionLog {
   }
 }
 
-/**
- * The record in one log message, as `LinePredictionLog` emitted it; the message may carry the
- * Lambda runtime's text prefix (`<time>\t<request id>\t<level>\t`) or be its JSON log format.
- * @returns undefined for a message that is not a prediction line
- * @throws Error when it is one but its record breaks the contract
- */
-export function parsePredictionLine(message: string): PredictionLogRecord | undefined {
-  const start = message.indexOf(`{"${PREDICTION_LINE_KEY}"`);
-  if (start < 0) return undefined;
-  const parsed = JSON.parse(message.slice(start)) as Record<string, unknown>;
-  return PredictionLogRecordSchema.parse(parsed[PREDICTION_LINE_KEY]);
-}

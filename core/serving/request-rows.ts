@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type FeatureRow, type PredictFormat, PredictFormatSchemas } from '../../contracts/serving.js';
+import { type FeatureRow, type PredictFormat, PredictFormatSchemas } from '../../contracts/predict-body.js';
 import { fromZodError, PayloadTooLargeError, ValidationError } from '../errors.js';
 import type { RowSource } from '../ml/onnx-io.js';
 

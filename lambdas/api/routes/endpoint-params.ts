@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { EndpointNameSchema } from '../../../contracts/serving.js';
+import { EndpointNameSchema } from '../../../contracts/endpoint.js';
 
 /**
  * The `{name}` path parameter of the endpoint routes. Its own file so the predict function's

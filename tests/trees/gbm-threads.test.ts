@@ -36,13 +36,13 @@ function onnxBytes(model: FittedModel, cols: number): Buffer {
 }
 
 describe('gradient_boosting histogram threads', () => {
-  it('partitions a large node on two threads into exactly the single-thread order', () => {
+  it('partitions a large node on two threads into exactly the single-thread order, then builds a child', () => {
     const n = 400_000;
     const data = synthetic(n, 3, 2, 8);
     const [one, two] = [0, 1].map(() => new HistogramMemory(binMatrix(data.X, 255)));
     const parallel = new ParallelHistograms(two);
     const { ctrl } = parallel as unknown as { ctrl: Int32Array };
-    const bytes = (a: Uint32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const bytes = (a: Uint32Array | Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     try {
       parallel.awaitReady();
       let workerRuns = 0;
@@ -64,11 +64,18 @@ describe('gradient_boosting histogram threads', () => {
           }
           const split = { feature, bin, missingLeft, nLeft };
           const mid = one.partition(1_000, n - 1_000, 0, split);
-          expect(parallel.partition(1_000, n - 1_000, 0, split)).toBe(mid);
+          // The left child's histogram in the same request (the split's second phase).
+          const [histOne, histTwo] = [one.take(), two.take()];
+          one.build(histOne, 1_000, mid, 1);
+          const child = { hist: histTwo, start: 1_000, end: mid };
+          expect(parallel.partition(1_000, n - 1_000, 0, split, child)).toBe(mid);
           // Runs the worker took from the back (the ticket's low six bits).
           workerRuns += ctrl[1] & 63;
           expect(bytes(two.rowsOf(1)).equals(bytes(one.rowsOf(1)))).toBe(true);
           expect(bytes(two.pairsOf(1)).equals(bytes(one.pairsOf(1)))).toBe(true);
+          expect(bytes(histTwo).equals(bytes(histOne))).toBe(true);
+          one.give(histOne);
+          two.give(histTwo);
         }
       }
       expect(workerRuns).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import type { BinnedData } from './binning.js';
 import { type GradientView, type Histogram, totals } from './histogram.js';
 import type { HistogramMemory, Side } from './histogram-memory.js';
 import type { PairsFn } from './loss.js';
-import type { ParallelHistograms } from './parallel.js';
+import type { ChildHistogram, ParallelHistograms } from './parallel.js';
 import { findSplit, type SplitInfo, type SplitRules } from './split.js';
 
 export interface GrowOptions extends SplitRules {
@@ -92,12 +92,15 @@ export class GrowerWorkspace {
   }
 
   /**
-   * Stable partition of a side's rows[start, end) by a split into the other side; returns the
-   * first right position.
+   * Stable partition of a side's rows[start, end) by a split into the other side, then the
+   * histogram of `child` (a child's range, in the other side) when given; returns the first
+   * right position.
    */
-  partition(start: number, end: number, side: Side, s: SplitInfo): number {
-    if (this.parallel) return this.parallel.partition(start, end, side, s);
-    return this.mem.partition(start, end, side, s);
+  partition(start: number, end: number, side: Side, s: SplitInfo, child?: ChildHistogram): number {
+    if (this.parallel) return this.parallel.partition(start, end, side, s, child);
+    const mid = this.mem.partition(start, end, side, s);
+    if (child) this.mem.build(child.hist, child.start, child.end, (1 - side) as Side);
+    return mid;
   }
 }
 
@@ -163,7 +166,8 @@ export function growTree(
     if (pick < 0) break;
     const parent = leaves[pick];
     const s = parent.split!;
-    const mid = ws.partition(parent.start, parent.end, parent.side, s);
+    // The children's ranges are known before the partition: the split counted its left rows.
+    const mid = parent.start + s.nLeft;
     const depth = parent.depth + 1;
     const side = (1 - parent.side) as Side;
     const left: Leaf = {
@@ -191,11 +195,12 @@ export function growTree(
     builder.split(parent.node, s.feature, threshold(data, s), left.node, right.node, s.missingLeft);
     const [small, large] = mid - parent.start <= parent.end - mid ? [left, right] : [right, left];
     const bothLeaves = !canSplit(small) && !canSplit(large);
+    if (!bothLeaves) small.hist = ws.take();
+    const child = small.hist ? { hist: small.hist, start: small.start, end: small.end } : undefined;
+    ws.partition(parent.start, parent.end, parent.side, s, child);
     if (bothLeaves) ws.give(parent.hist);
     else {
-      small.hist = ws.take();
-      ws.build(small.hist, small.start, small.end, side);
-      ws.subtract(parent.hist!, small.hist);
+      ws.subtract(parent.hist!, small.hist!);
       large.hist = parent.hist;
       evaluate(small);
       evaluate(large);

@@ -33,8 +33,11 @@ const LEAVES_TASK = 3;
 // is (sequence mod 2^18) << 12 | chunk count << 6 | next chunk: a thread claims a chunk by
 // compare-and-swap on it, which also proves the request (and its args) is still current. A
 // partition's ticket is TWO_ENDED | (sequence mod 2^18) << 12 | runs claimed from the front
-// << 6 | runs claimed from the back (its run count is in its args).
-const [REQUEST, TICKET, COMPLETED, STATE] = [0, 1, 2, 3];
+// << 6 | runs claimed from the back (its run count is in its args); a split's child
+// histogram, claimed once the partition is done, has its own ticket in HIST_TICKET.
+const [REQUEST, TICKET, COMPLETED, STATE, HIST_TICKET] = [0, 1, 2, 3, 4];
+/** Where a histogram's arguments start in a request's args (a split's second phase too). */
+const HIST_ARGS = 7;
 const [STARTING, READY, FAILED] = [0, 1, -1];
 /** At most this many chunks per request (6 bits of the ticket). */
 const MAX_CHUNKS = 63;
@@ -44,7 +47,7 @@ const ticketOf = (seq: number, chunks: number) => ((seq % SEQ_MOD) << 12) | (chu
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, args, bounds, lefts, n, featureBytes, table, rowsAt, pairsAt, startDelayMs, gradientPairsAt, lossPairs, leafTable } = workerData;
+const { module, memory, ctrl, args, bounds, features, lefts, n, featureBytes, table, rowsAt, pairsAt, startDelayMs, gradientPairsAt, lossPairs, leafTable } = workerData;
 const signal = (state) => { Atomics.store(ctrl, ${STATE}, state); Atomics.notify(ctrl, ${STATE}); };
 if (startDelayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, startDelayMs);
 let kernel, gradientPairs;
@@ -58,18 +61,40 @@ try {
 }
 const { acc4, acc1, acc2, acc3, splitBack, addLeaf } = kernel;
 const rest = [undefined, acc1, acc2, acc3];
+// Feature chunk k of the histogram in args[${HIST_ARGS}..]: hist, rows address, row count, pairs.
+function histogram(k) {
+  const a = features[k], b = features[k + 1];
+  const h = args[${HIST_ARGS}], rows = args[${HIST_ARGS + 1}], m = args[${HIST_ARGS + 2}], pairs = args[${HIST_ARGS + 3}];
+  let f = a;
+  for (; f + 4 <= b; f += 4) acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
+  if (f < b) rest[b - f](h + f * featureBytes, f * n, n, rows, m, pairs);
+}
 function run(k) {
   const a = bounds[k], b = bounds[k + 1];
   if (args[0] === ${HISTOGRAM_TASK}) {
-    const h = args[1], rows = args[2], m = args[3], pairs = args[4];
-    let f = a;
-    for (; f + 4 <= b; f += 4) acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
-    if (f < b) rest[b - f](h + f * featureBytes, f * n, n, rows, m, pairs);
+    histogram(k);
   } else if (args[0] === ${GRADIENT_TASK}) {
     const view = (at, length) => new Float64Array(memory.buffer, at, length);
     gradientPairs(view(args[1], args[3]), view(args[2], args[3]), view(gradientPairsAt, 2 * args[3]), a, b);
   } else {
     for (let l = a; l < b; l++) addLeaf(args[1], leafTable[3 * l], leafTable[3 * l + 1], leafTable[3 * l + 2]);
+  }
+}
+// Claims chunks of the request \`mine\` from a ticket slot; \`before\`: chunks of the request
+// completed before this ticket's (a split's partition runs).
+function claim(slot, mine, runChunk, before) {
+  for (;;) {
+    const t = Atomics.load(ctrl, slot);
+    const chunks = (t >> 6) & 63, k = t & 63;
+    // Another request's ticket, or every chunk claimed: done with this one.
+    if (t >>> 12 !== mine || k >= chunks) return;
+    if (Atomics.compareExchange(ctrl, slot, t, t + 1) !== t) continue;
+    try {
+      runChunk(k);
+    } catch (e) {
+      signal(${FAILED});
+    }
+    if (Atomics.add(ctrl, ${COMPLETED}, 1) + 1 === before + chunks) Atomics.notify(ctrl, ${COMPLETED});
   }
 }
 // A partition's runs from the last one backward (the main thread takes them from the first
@@ -97,6 +122,18 @@ function partitionBackward(mine) {
     if (Atomics.add(ctrl, ${COMPLETED}, 1) + 1 === runs) Atomics.notify(ctrl, ${COMPLETED});
   }
 }
+// A split's second phase, a child's histogram: once every partition run is done (the other
+// thread may be finishing one), if the request is still current.
+function childHistogram(mine) {
+  const runs = args[6];
+  for (let i = 0; ; i++) {
+    const done = Atomics.load(ctrl, ${COMPLETED});
+    if (Atomics.load(ctrl, ${HIST_TICKET}) >>> 12 !== mine) return;
+    if (done >= runs) break;
+    if (i > 1000) Atomics.wait(ctrl, ${COMPLETED}, done, 1);
+  }
+  claim(${HIST_TICKET}, mine, histogram, runs);
+}
 signal(${READY});
 let seen = 0;
 for (;;) {
@@ -109,21 +146,8 @@ for (;;) {
   const mine = next % ${SEQ_MOD};
   if (args[0] === ${PARTITION_TASK}) {
     partitionBackward(mine);
-    continue;
-  }
-  for (;;) {
-    const t = Atomics.load(ctrl, ${TICKET});
-    const chunks = (t >> 6) & 63, k = t & 63;
-    // Another request's ticket, or every chunk claimed: done with this one.
-    if (t >>> 12 !== mine || k >= chunks) break;
-    if (Atomics.compareExchange(ctrl, ${TICKET}, t, t + 1) !== t) continue;
-    try {
-      run(k);
-    } catch (e) {
-      signal(${FAILED});
-    }
-    if (Atomics.add(ctrl, ${COMPLETED}, 1) + 1 === chunks) Atomics.notify(ctrl, ${COMPLETED});
-  }
+    childHistogram(mine);
+  } else claim(${TICKET}, mine, run, 0);
 }
 `;
 
@@ -184,11 +208,14 @@ const WORKER_TIMEOUT_MS = 120_000;
  */
 export class ParallelHistograms {
   /** [request sequence, chunk ticket, chunks completed, worker state]: what the threads exchange. */
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * 4));
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(5 * 4));
   /** A request: the task and its arguments (see WORKER_SOURCE). */
-  private readonly args = new Float64Array(new SharedArrayBuffer(8 * 8));
-  /** Chunk k covers [bounds[k], bounds[k + 1]): features of a histogram, or rows of a partition. */
+  private readonly args = new Float64Array(new SharedArrayBuffer((HIST_ARGS + 4) * 8));
+  /** Chunk k covers [bounds[k], bounds[k + 1]): rows of a partition or of gradients, or leaves. */
   private readonly bounds = new Int32Array(new SharedArrayBuffer((MAX_CHUNKS + 1) * 4));
+  /** Histogram chunk k covers features [features[k], features[k + 1]). */
+  private readonly features = new Int32Array(new SharedArrayBuffer((MAX_CHUNKS + 1) * 4));
+  private readonly featureChunks: number;
   /** A partition run's left count. */
   private readonly lefts = new Int32Array(new SharedArrayBuffer(MAX_CHUNKS * 4));
   /** A tree's leaves as (row address, row count, value) triples, for LEAVES_TASK. */
@@ -202,12 +229,14 @@ export class ParallelHistograms {
     private readonly mem: HistogramMemory,
     readonly lossPairs?: PairsFn,
   ) {
+    this.featureChunks = featureChunks(mem.data.cols, this.features);
     const workerData = {
       module: histogramKernel(),
       memory: mem.memory,
       ctrl: this.ctrl,
       args: this.args,
       bounds: this.bounds,
+      features: this.features,
       lefts: this.lefts,
       n: mem.data.rows,
       ...mem.workerAddresses,
@@ -225,36 +254,59 @@ export class ParallelHistograms {
   /** HistogramMemory.build; a large node's features in chunks of up to four, shared with the worker. */
   build(hist: Histogram, start: number, end: number, side: Side = 0): void {
     const { mem } = this;
-    const { data } = mem;
-    const m = end - start;
-    if (m * data.cols < PARALLEL_MIN_UPDATES || data.cols < 2 || !this.isReady()) {
+    if (!this.parallelBuild(start, end)) {
       mem.build(hist, start, end, side);
       return;
     }
-    clearHistogram(hist, data);
-    const chunks = featureChunks(data.cols, this.bounds);
-    const task = [HISTOGRAM_TASK, hist.byteOffset, mem.rowAddress(side, start), m, mem.pairOffset(side)];
-    this.run(task, chunks, (k) =>
-      mem.accumulate(hist, start, m, this.bounds[k], this.bounds[k + 1], side),
-    );
+    clearHistogram(hist, mem.data);
+    const task = [HISTOGRAM_TASK, 0, 0, 0, 0, 0, 0, ...this.histogramArgs(hist, start, end, side)];
+    this.run(task, this.featureChunks, (k) => this.accumulateChunk(hist, start, end, side, k));
+  }
+
+  /** Whether a node's histogram is worth the worker's time. */
+  private parallelBuild(start: number, end: number): boolean {
+    const { cols } = this.mem.data;
+    return (end - start) * cols >= PARALLEL_MIN_UPDATES && cols >= 2 && this.isReady();
+  }
+
+  /** A histogram's request arguments (see WORKER_SOURCE: HIST_ARGS). */
+  private histogramArgs(hist: Histogram, start: number, end: number, side: Side): number[] {
+    const { mem } = this;
+    return [hist.byteOffset, mem.rowAddress(side, start), end - start, mem.pairOffset(side)];
+  }
+
+  private accumulateChunk(hist: Histogram, start: number, end: number, side: Side, k: number): void {
+    const { features } = this;
+    this.mem.accumulate(hist, start, end - start, features[k], features[k + 1], side);
   }
 
   /**
-   * HistogramMemory.partition; a large node's rows in runs, this thread taking them from the
-   * first one forward and the worker from the last one backward, until they meet: each run
-   * goes straight to its place in the other side (lefts from start forward and from the
-   * middle backward; rights from the middle forward and from end backward), so the result is
-   * the one-thread partition whoever ran which run.
+   * HistogramMemory.partition, then (with `child`, a range of the other side inside the node)
+   * `build(child.hist, child.start, child.end)`. A large node's rows go in runs, this thread
+   * taking them from the first one forward and the worker from the last one backward, until
+   * they meet: each run goes straight to its place in the other side (lefts from start forward
+   * and from the middle backward; rights from the middle forward and from end backward), so
+   * the result is the one-thread partition whoever ran which run. The child's histogram is the
+   * same request's second phase (one wake of the worker per split).
    */
-  partition(start: number, end: number, side: Side, s: PartitionSplit): number {
+  partition(start: number, end: number, side: Side, s: PartitionSplit, child?: ChildHistogram): number {
     const { mem, bounds, lefts, ctrl } = this;
     const m = end - start;
-    if (m < PARALLEL_MIN_PARTITION_ROWS || !this.isReady()) return mem.partition(start, end, side, s);
+    const out = (1 - side) as Side;
+    if (m < PARALLEL_MIN_PARTITION_ROWS || !this.isReady()) {
+      const mid = mem.partition(start, end, side, s);
+      if (child) this.build(child.hist, child.start, child.end, out);
+      return mid;
+    }
     mem.setSplit(s.bin, s.missingLeft);
     const mid = start + s.nLeft;
     const runs = partitionRuns(start, m, bounds);
+    const fused = child !== undefined && this.parallelBuild(child.start, child.end);
+    if (fused) clearHistogram(child.hist, mem.data);
+    const histArgs = fused ? this.histogramArgs(child.hist, child.start, child.end, out) : [0, 0, 0, 0];
     const ticket = TWO_ENDED | ticketOf(this.seq + 1, 0);
-    this.post([PARTITION_TASK, start, end, mid, s.feature, side, runs], ticket);
+    const histTicket = fused ? ticketOf(this.seq + 1, this.featureChunks) : -1;
+    this.post([PARTITION_TASK, start, end, mid, s.feature, side, runs, ...histArgs], ticket, histTicket);
     const at: [number, number] = [start, mid];
     for (;;) {
       const t = Atomics.load(ctrl, TICKET);
@@ -264,12 +316,18 @@ export class ParallelHistograms {
       lefts[k] = mem.splitRun(side, bounds[k], bounds[k + 1], s.feature, at, false);
       at[0] += lefts[k];
       at[1] += bounds[k + 1] - bounds[k] - lefts[k];
-      Atomics.add(ctrl, COMPLETED, 1);
+      if (Atomics.add(ctrl, COMPLETED, 1) + 1 === runs) Atomics.notify(ctrl, COMPLETED);
     }
     this.awaitCompleted(runs);
     let total = 0;
     for (let k = 0; k < runs; k++) total += lefts[k];
     checkLefts(total, s.nLeft);
+    if (fused) {
+      this.claim(HIST_TICKET, histTicket, this.featureChunks, (k) =>
+        this.accumulateChunk(child.hist, child.start, child.end, out, k),
+      );
+      this.awaitCompleted(runs + this.featureChunks);
+    } else if (child) mem.build(child.hist, child.start, child.end, out);
     return mid;
   }
 
@@ -317,26 +375,35 @@ export class ParallelHistograms {
 
   /** Posts a request, claims its chunks alongside the worker, and waits for the worker's last one. */
   private run(task: number[], chunks: number, runChunk: (k: number) => void): void {
-    const { ctrl } = this;
     const ticket = ticketOf(this.seq + 1, chunks);
-    this.post(task, ticket);
-    for (;;) {
-      const t = Atomics.load(ctrl, TICKET);
-      const k = t - ticket;
-      if (k >= chunks) break;
-      if (Atomics.compareExchange(ctrl, TICKET, t, t + 1) !== t) continue;
-      runChunk(k);
-      Atomics.add(ctrl, COMPLETED, 1);
-    }
+    this.post(task, ticket, -1);
+    this.claim(TICKET, ticket, chunks, runChunk);
     this.awaitCompleted(chunks);
   }
 
-  /** Makes a request current (args, then its ticket, then its sequence number) and wakes the worker. */
-  private post(task: number[], ticket: number): void {
+  /** Runs the chunks of a ticket (in `slot`) that the worker has not claimed. */
+  private claim(slot: number, ticket: number, chunks: number, runChunk: (k: number) => void): void {
+    const { ctrl } = this;
+    for (;;) {
+      const t = Atomics.load(ctrl, slot);
+      const k = t - ticket;
+      if (k >= chunks) break;
+      if (Atomics.compareExchange(ctrl, slot, t, t + 1) !== t) continue;
+      runChunk(k);
+      Atomics.add(ctrl, COMPLETED, 1);
+    }
+  }
+
+  /**
+   * Makes a request current (args, then its tickets, then its sequence number) and wakes the
+   * worker; `histTicket` -1 when the request has no child histogram.
+   */
+  private post(task: number[], ticket: number, histTicket: number): void {
     const { ctrl } = this;
     this.args.set(task);
     this.seq++;
     Atomics.store(ctrl, COMPLETED, 0);
+    Atomics.store(ctrl, HIST_TICKET, histTicket);
     Atomics.store(ctrl, TICKET, ticket);
     Atomics.store(ctrl, REQUEST, this.seq);
     Atomics.notify(ctrl, REQUEST);
@@ -345,7 +412,7 @@ export class ParallelHistograms {
   /** Waits until `chunks` chunks of the current request are done (the worker's last one). */
   private awaitCompleted(chunks: number): void {
     const { ctrl } = this;
-    for (let done = Atomics.load(ctrl, COMPLETED); done !== chunks; done = Atomics.load(ctrl, COMPLETED)) {
+    for (let done = Atomics.load(ctrl, COMPLETED); done < chunks; done = Atomics.load(ctrl, COMPLETED)) {
       // A crashed worker never finishes its chunk; fail the fit instead of blocking forever.
       if (Atomics.wait(ctrl, COMPLETED, done, WORKER_TIMEOUT_MS) === 'timed-out')
         throw new Error('gradient_boosting: histogram worker did not answer');
@@ -377,6 +444,13 @@ export class ParallelHistograms {
     Atomics.notify(this.ctrl, REQUEST);
     void this.worker.terminate();
   }
+}
+
+/** A child node's histogram to build after a partition: its rows are [start, end) of the other side. */
+export interface ChildHistogram {
+  readonly hist: Histogram;
+  readonly start: number;
+  readonly end: number;
 }
 
 /** A leaf's row range [start, end) of a side and its value. */

@@ -119,13 +119,19 @@ describe('HistogramMemory (WebAssembly kernel)', () => {
       mem.rowsOf(1).fill(0);
       // Rows [0, meet) forward from the front, [meet, rows) backward from the back, in two runs each.
       const front: [number, number] = [0, nLeft];
-      for (const [a, b] of [[0, meet >> 1], [meet >> 1, meet]]) {
+      for (const [a, b] of [
+        [0, meet >> 1],
+        [meet >> 1, meet],
+      ]) {
         const l = mem.splitRun(0, a, b, 0, front, false);
         front[0] += l;
         front[1] += b - a - l;
       }
       const back: [number, number] = [nLeft, rows];
-      for (const [a, b] of [[(meet + rows) >> 1, rows], [meet, (meet + rows) >> 1]]) {
+      for (const [a, b] of [
+        [(meet + rows) >> 1, rows],
+        [meet, (meet + rows) >> 1],
+      ]) {
         const l = mem.splitRun(0, a, b, 0, back, true);
         back[0] -= l;
         back[1] -= b - a - l;

@@ -42,7 +42,8 @@ describe('gradient_boosting histogram threads', () => {
     const [one, two] = [0, 1].map(() => new HistogramMemory(binMatrix(data.X, 255)));
     const parallel = new ParallelHistograms(two);
     const { ctrl } = parallel as unknown as { ctrl: Int32Array };
-    const bytes = (a: Uint32Array | Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const bytes = (a: Uint32Array | Float64Array): Buffer =>
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     try {
       parallel.awaitReady();
       let workerRuns = 0;

@@ -246,5 +246,7 @@ export class HistogramMemory {
 /** A partition's left count must be the split's: the histogram counted the same rows. */
 export function checkLefts(lefts: number, nLeft: number): void {
   if (lefts !== nLeft)
-    throw new Error(`gradient_boosting: partition sent ${lefts} rows left where the histogram counted ${nLeft}`);
+    throw new Error(
+      `gradient_boosting: partition sent ${lefts} rows left where the histogram counted ${nLeft}`,
+    );
 }

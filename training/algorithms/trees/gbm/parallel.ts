@@ -43,7 +43,7 @@ const [STARTING, READY, FAILED] = [0, 1, -1];
 const MAX_CHUNKS = 63;
 const SEQ_MOD = 1 << 18;
 const TWO_ENDED = 1 << 30;
-const ticketOf = (seq: number, chunks: number) => ((seq % SEQ_MOD) << 12) | (chunks << 6);
+const ticketOf = (seq: number, chunks: number) => (seq % SEQ_MOD << 12) | (chunks << 6);
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');

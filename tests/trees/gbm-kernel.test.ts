@@ -65,7 +65,7 @@ describe('HistogramMemory (WebAssembly kernel)', () => {
     expect(Array.from(parent)).toEqual(Array.from(expected));
   });
 
-  it('partitions a node stably by threshold, missing rows to the learned side', () => {
+  it('partitions a node stably by threshold into the other side, missing rows to the learned side', () => {
     const rows = 500;
     const rng = createRng(5);
     const data = Float64Array.from({ length: rows * 2 }, () =>
@@ -80,14 +80,67 @@ describe('HistogramMemory (WebAssembly kernel)', () => {
       const code = (r: number) => mem.data.codes[rows + r]; // feature 1
       const node = Array.from(mem.rows.subarray(100, 400));
       const goesLeft = (r: number) => (code(r) === 255 ? missingLeft : code(r) <= 40);
-      const mid = mem.partition(100, 400, 1, 40, missingLeft);
-      expect(Array.from(mem.rows.subarray(100, mid))).toEqual(node.filter(goesLeft));
-      expect(Array.from(mem.rows.subarray(mid, 400))).toEqual(node.filter((r) => !goesLeft(r)));
-      expect(Array.from(mem.rows.subarray(0, 100))).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      const nLeft = node.filter(goesLeft).length;
+      const split = { feature: 1, bin: 40, missingLeft, nLeft };
+      const mid = mem.partition(100, 400, 0, split);
+      expect(mid).toBe(100 + nLeft);
+      const out = mem.rowsOf(1);
+      expect(Array.from(out.subarray(100, mid))).toEqual(node.filter(goesLeft));
+      expect(Array.from(out.subarray(mid, 400))).toEqual(node.filter((r) => !goesLeft(r)));
+      // Nothing outside the node's range is written; side 0 is left as it was.
+      expect(out.subarray(0, 100).every((r) => r === 0)).toBe(true);
+      expect(Array.from(mem.rows)).toEqual(Array.from({ length: rows }, (_, i) => i));
       // Each row's gradient pair moved with it (histograms read them in the rows' order).
-      const pairs = mem.gradientPairs;
-      const moved = Array.from(mem.rows, (r, i) => pairs[2 * i] === grad[r] && pairs[2 * i + 1] === hess[r]);
+      const pairs = mem.pairsOf(1);
+      const moved = node.map((_, j) => {
+        const i = 100 + j;
+        return pairs[2 * i] === grad[out[i]] && pairs[2 * i + 1] === hess[out[i]];
+      });
       expect(moved.every(Boolean)).toBe(true);
+      // A left count that is not the split's fails the fit.
+      expect(() => mem.partition(100, 400, 0, { ...split, nLeft: nLeft + 1 })).toThrow(/histogram counted/);
+    }
+  });
+
+  it('splits runs from both ends into the same stable partition as one forward pass', () => {
+    const rows = 3_000;
+    const rng = createRng(11);
+    const data = Float64Array.from({ length: rows }, () => (rng.next() < 0.1 ? Number.NaN : rng.normal()));
+    const mem = new HistogramMemory(binMatrix({ data, rows, cols: 1 }, 255));
+    const grad = Float64Array.from({ length: rows }, (_, r) => r);
+    for (let i = 0; i < rows; i++) mem.rows[i] = (i * 1_237) % rows;
+    mem.loadGradients({ grad, hess: grad });
+    mem.setSplit(100, true);
+    const goesLeft = (r: number) => mem.data.codes[r] === 255 || mem.data.codes[r] <= 100;
+    const node = Array.from(mem.rows);
+    const nLeft = node.filter(goesLeft).length;
+    const expected = [...node.filter(goesLeft), ...node.filter((r) => !goesLeft(r))];
+    for (const meet of [0, 1, 777, 1_500, 2_999, 3_000]) {
+      mem.rowsOf(1).fill(0);
+      // Rows [0, meet) forward from the front, [meet, rows) backward from the back, in two runs each.
+      const front: [number, number] = [0, nLeft];
+      for (const [a, b] of [
+        [0, meet >> 1],
+        [meet >> 1, meet],
+      ]) {
+        const l = mem.splitRun(0, a, b, 0, front, false);
+        front[0] += l;
+        front[1] += b - a - l;
+      }
+      const back: [number, number] = [nLeft, rows];
+      for (const [a, b] of [
+        [(meet + rows) >> 1, rows],
+        [meet, (meet + rows) >> 1],
+      ]) {
+        const l = mem.splitRun(0, a, b, 0, back, true);
+        back[0] -= l;
+        back[1] -= b - a - l;
+      }
+      expect(front[0]).toBe(back[0]);
+      expect(front[1]).toBe(back[1]);
+      expect(Array.from(mem.rowsOf(1))).toEqual(expected);
+      const pairs = mem.pairsOf(1);
+      expect(expected.every((r, i) => pairs[2 * i] === r)).toBe(true);
     }
   });
 

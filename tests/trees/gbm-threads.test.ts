@@ -36,26 +36,50 @@ function onnxBytes(model: FittedModel, cols: number): Buffer {
 }
 
 describe('gradient_boosting histogram threads', () => {
-  it('partitions a large node on two threads into exactly the single-thread order', () => {
-    const data = synthetic(50_000, 3, 2, 8);
+  it('partitions a large node on two threads into exactly the single-thread order, then builds a child', () => {
+    const n = 400_000;
+    const data = synthetic(n, 3, 2, 8);
     const [one, two] = [0, 1].map(() => new HistogramMemory(binMatrix(data.X, 255)));
     const parallel = new ParallelHistograms(two);
+    const { ctrl } = parallel as unknown as { ctrl: Int32Array };
+    const bytes = (a: Uint32Array | Float64Array): Buffer =>
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     try {
       parallel.awaitReady();
-      for (const mem of [one, two]) for (let i = 0; i < 50_000; i++) mem.rows[i] = (i * 7919) % 50_000;
-      for (const [feature, bin, missingLeft] of [
-        [1, 90, true],
-        [2, 200, false],
-        [0, 3, true],
-      ] as const) {
-        const mid = one.partition(1_000, 49_000, feature, bin, missingLeft);
-        expect(parallel.partition(1_000, 49_000, feature, bin, missingLeft)).toBe(mid);
-        expect(
-          Buffer.from(two.rows.buffer, two.rows.byteOffset, two.rows.byteLength).equals(
-            Buffer.from(one.rows.buffer, one.rows.byteOffset, one.rows.byteLength),
-          ),
-        ).toBe(true);
+      let workerRuns = 0;
+      for (let round = 0; round < 4; round++) {
+        for (const [feature, bin, missingLeft] of [
+          [1, 90, true],
+          [2, 200, false],
+          [0, 3, true],
+        ] as const) {
+          for (const mem of [one, two]) {
+            for (let i = 0; i < n; i++) mem.rows[i] = (i * 7919) % n;
+            mem.gradientPairs.forEach((_, i) => (mem.gradientPairs[i] = i));
+          }
+          const code = (r: number) => one.data.codes[feature * n + r];
+          let nLeft = 0;
+          for (let i = 1_000; i < n - 1_000; i++) {
+            const c = code(one.rows[i]);
+            nLeft += (c === 255 ? missingLeft : c <= bin) ? 1 : 0;
+          }
+          const split = { feature, bin, missingLeft, nLeft };
+          const mid = one.partition(1_000, n - 1_000, 0, split);
+          // The left child's histogram in the same request (the split's second phase).
+          const [histOne, histTwo] = [one.take(), two.take()];
+          one.build(histOne, 1_000, mid, 1);
+          const child = { hist: histTwo, start: 1_000, end: mid };
+          expect(parallel.partition(1_000, n - 1_000, 0, split, child)).toBe(mid);
+          // Runs the worker took from the back (the ticket's low six bits).
+          workerRuns += ctrl[1] & 63;
+          expect(bytes(two.rowsOf(1)).equals(bytes(one.rowsOf(1)))).toBe(true);
+          expect(bytes(two.pairsOf(1)).equals(bytes(one.pairsOf(1)))).toBe(true);
+          expect(bytes(histTwo).equals(bytes(histOne))).toBe(true);
+          one.give(histOne);
+          two.give(histTwo);
+        }
       }
+      expect(workerRuns).toBeGreaterThan(0);
     } finally {
       parallel.close();
     }
@@ -69,16 +93,33 @@ describe('gradient_boosting histogram threads', () => {
     try {
       parallel.awaitReady();
       const [rawOne, rawTwo] = [one.allocate(n), two.allocate(n)];
+      const expected = new Float64Array(n);
       const rng = createRng(3);
-      for (const mem of [one, two]) for (let i = 0; i < n; i++) mem.rows[i] = (i * 7919) % n;
       // Many trees, so the worker surely claims some runs of leaves.
       for (let tree = 0; tree < 30; tree++) {
         const cuts = [0, ...Array.from({ length: 30 }, () => rng.int(n)).sort((a, b) => a - b), n];
-        const leaves = cuts.slice(1).map((end, i) => ({ start: cuts[i], end, value: rng.normal() }));
-        for (const l of leaves) one.addLeaf(rawOne, l.start, l.end, l.value);
+        const leaves = cuts.slice(1).map((end, i) => ({
+          start: cuts[i],
+          end,
+          side: ((tree + i) % 2) as 0 | 1,
+          value: rng.normal(),
+        }));
+        // Each row in one leaf, on that leaf's side; the other side holds a decoy row there.
+        for (const l of leaves) {
+          for (let i = l.start; i < l.end; i++) {
+            const row = (i * 7919 + tree) % n;
+            for (const mem of [one, two]) {
+              mem.rowsOf(l.side)[i] = row;
+              mem.rowsOf((1 - l.side) as 0 | 1)[i] = l.start;
+            }
+            expected[row] += l.value;
+          }
+        }
+        for (const l of leaves) one.addLeaf(rawOne, l.start, l.end, l.value, l.side);
         parallel.addLeaves(rawTwo, leaves);
       }
       const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      expect(bytes(rawOne).equals(bytes(expected))).toBe(true);
       expect(bytes(rawTwo).equals(bytes(rawOne))).toBe(true);
       expect(rawOne.some((v) => v !== 0)).toBe(true);
     } finally {
@@ -116,16 +157,18 @@ describe('gradient_boosting histogram threads', () => {
     const parallel = new ParallelHistograms(two);
     try {
       parallel.awaitReady();
-      for (const mem of [one, two]) for (let i = 0; i < 50_000; i++) mem.rows[i] = (i * 7919) % 50_000;
-      one.partition(0, 50_000, 1, 90, true);
-      parallel.partition(0, 50_000, 1, 90, true);
+      const hists = [one, two].map((mem) => {
+        for (let i = 0; i < 50_000; i++) mem.rows[i] = (i * 7919) % 50_000;
+        mem.gradientPairs.fill(1);
+        return mem.take();
+      });
+      one.build(hists[0], 0, 50_000);
+      parallel.build(hists[1], 0, 50_000);
       // A spurious wake of the worker's wait: the request sequence is unchanged.
       const { ctrl } = parallel as unknown as { ctrl: Int32Array };
       Atomics.notify(ctrl, 0);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
-      expect(Buffer.from(two.rows.buffer, two.rows.byteOffset, two.rows.byteLength)).toEqual(
-        Buffer.from(one.rows.buffer, one.rows.byteOffset, one.rows.byteLength),
-      );
+      expect(Array.from(hists[1])).toEqual(Array.from(hists[0]));
     } finally {
       parallel.close();
     }

@@ -80,27 +80,46 @@ function float32Columns(X: Matrix): Float32Array {
   return out;
 }
 
+/** Columns binMatrix reads from the row-major matrix per pass (see `columnBlock`). */
+const BLOCK_COLUMNS = 8;
+
+/**
+ * Features [f0, f0 + w) of a row-major matrix as float32 columns (column k at k * rows) in a
+ * reused buffer: one strided pass over X per block, instead of a transposed copy of the whole
+ * matrix, whose fresh pages cost more than the copy itself.
+ */
+function columnBlock(X: Matrix, f0: number, w: number, block: Float32Array): void {
+  const { rows, cols, data } = X;
+  for (let r = 0, i = f0; r < rows; r++, i += cols)
+    for (let k = 0; k < w; k++) block[k * rows + r] = data[i + k];
+}
+
 /** Bins every feature of a row-major matrix to at most `maxBins` (<= 255) value bins. */
 export function binMatrix(X: Matrix, maxBins: number): BinnedData {
   const { rows, cols } = X;
-  const columns = float32Columns(X);
-  const bits = new Uint32Array(columns.buffer);
+  const block = new Float32Array(rows * Math.min(cols, BLOCK_COLUMNS));
+  const bits = new Uint32Array(block.buffer);
   const codes = new Uint8Array(rows * cols);
   const edges: Float32Array[] = [];
   const nBins = new Int32Array(cols);
   const bins = Math.min(maxBins, MISSING_BIN);
   const buckets = new BucketQuantiles(rows);
-  for (let f = 0; f < cols; f++) {
-    const base = f * rows;
-    const m = buckets.count(bits, base, rows);
-    let e: Float32Array;
-    if (buckets.manyDistinct(bins)) {
-      buckets.prepare(bits, base, rows, quantileRanks(m, bins));
-      e = quantileEdges((r) => buckets.at(r), m, bins);
-      buckets.codes(bits, base, rows, e, { codes, at: base, stride: 1, missing: MISSING_BIN });
-    } else e = binColumnBySort(columns, base, rows, bins, codes);
-    edges.push(e);
-    nBins[f] = e.length + 1;
+  for (let f0 = 0; f0 < cols; f0 += BLOCK_COLUMNS) {
+    const w = Math.min(BLOCK_COLUMNS, cols - f0);
+    columnBlock(X, f0, w, block);
+    for (let k = 0; k < w; k++) {
+      const base = k * rows;
+      const at = (f0 + k) * rows;
+      const m = buckets.count(bits, base, rows);
+      let e: Float32Array;
+      if (buckets.manyDistinct(bins)) {
+        buckets.prepare(bits, base, rows, quantileRanks(m, bins));
+        e = quantileEdges((r) => buckets.at(r), m, bins);
+        buckets.codes(bits, base, rows, e, { codes, at, stride: 1, missing: MISSING_BIN });
+      } else e = binColumnBySort(block, base, rows, bins, codes.subarray(at, at + rows));
+      edges.push(e);
+      nBins[f0 + k] = e.length + 1;
+    }
   }
   return { codes, rows, cols, edges, nBins };
 }
@@ -111,12 +130,14 @@ export function binMatrixBySort(X: Matrix, maxBins: number): BinnedData {
   const columns = float32Columns(X);
   const codes = new Uint8Array(rows * cols);
   const edges: Float32Array[] = [];
-  for (let f = 0; f < cols; f++)
-    edges.push(binColumnBySort(columns, f * rows, rows, Math.min(maxBins, MISSING_BIN), codes));
+  for (let f = 0; f < cols; f++) {
+    const column = codes.subarray(f * rows, (f + 1) * rows);
+    edges.push(binColumnBySort(columns, f * rows, rows, Math.min(maxBins, MISSING_BIN), column));
+  }
   return { codes, rows, cols, edges, nBins: Int32Array.from(edges, (e) => e.length + 1) };
 }
 
-/** Edges of columns[base, base + rows) from its sorted values; writes its codes at codes[base + r]. */
+/** Edges of columns[base, base + rows) from its sorted values; writes its codes at codes[r]. */
 function binColumnBySort(
   columns: Float32Array,
   base: number,
@@ -129,7 +150,7 @@ function binColumnBySort(
   let m = 0;
   for (let r = 0; r < rows; r++) {
     const v = columns[base + r];
-    if (Number.isNaN(v)) codes[base + r] = MISSING_BIN;
+    if (Number.isNaN(v)) codes[r] = MISSING_BIN;
     else {
       values[m] = v;
       rowOf[m++] = r;
@@ -143,7 +164,7 @@ function binColumnBySort(
   let b = 0;
   for (let i = 0; i < m; i++) {
     while (b < e.length && sorted[i] > e[b]) b++;
-    codes[base + rowOf[order[i]]] = b;
+    codes[rowOf[order[i]]] = b;
   }
   return e;
 }

@@ -1,9 +1,9 @@
 import { type Tree, TreeBuilder } from '../tree.js';
 import type { BinnedData } from './binning.js';
 import { type GradientView, type Histogram, totals } from './histogram.js';
-import type { HistogramMemory } from './histogram-memory.js';
+import type { HistogramMemory, Side } from './histogram-memory.js';
 import type { PairsFn } from './loss.js';
-import type { ParallelHistograms } from './parallel.js';
+import type { ChildHistogram, ParallelHistograms } from './parallel.js';
 import { findSplit, type SplitInfo, type SplitRules } from './split.js';
 
 export interface GrowOptions extends SplitRules {
@@ -17,6 +17,8 @@ interface Leaf {
   node: number;
   start: number;
   end: number;
+  /** The row index holding rows[start, end) (a partition moves the children to the other). */
+  side: Side;
   depth: number;
   hist: Histogram | null;
   g: number;
@@ -61,7 +63,7 @@ export class GrowerWorkspace {
   /** out[rows[i]] += value over each leaf's rows[start, end); `out` from `allocate`. */
   addLeaves(out: Float64Array, leaves: GrownTree['leaves']): void {
     if (this.parallel) this.parallel.addLeaves(out, leaves);
-    else for (const l of leaves) this.mem.addLeaf(out, l.start, l.end, l.value);
+    else for (const l of leaves) this.mem.addLeaf(out, l.start, l.end, l.value, l.side);
   }
 
   /** The gradient pairs the next histograms sum, to fill in place (see HistogramMemory). */
@@ -84,22 +86,28 @@ export class GrowerWorkspace {
     this.mem.loadGradients(gv);
   }
 
-  build(hist: Histogram, start: number, end: number): void {
-    if (this.parallel) this.parallel.build(hist, start, end);
-    else this.mem.build(hist, start, end);
+  build(hist: Histogram, start: number, end: number, side: Side): void {
+    if (this.parallel) this.parallel.build(hist, start, end, side);
+    else this.mem.build(hist, start, end, side);
   }
 
-  /** Stable partition of rows[start, end) by a split; returns the first right position. */
-  partition(start: number, end: number, s: SplitInfo): number {
-    if (this.parallel) return this.parallel.partition(start, end, s.feature, s.bin, s.missingLeft);
-    return this.mem.partition(start, end, s.feature, s.bin, s.missingLeft);
+  /**
+   * Stable partition of a side's rows[start, end) by a split into the other side, then the
+   * histogram of `child` (a child's range, in the other side) when given; returns the first
+   * right position.
+   */
+  partition(start: number, end: number, side: Side, s: SplitInfo, child?: ChildHistogram): number {
+    if (this.parallel) return this.parallel.partition(start, end, side, s, child);
+    const mid = this.mem.partition(start, end, side, s);
+    if (child) this.mem.build(child.hist, child.start, child.end, (1 - side) as Side);
+    return mid;
   }
 }
 
 /** A grown tree plus, per leaf, its value and row range (to update the raw predictions). */
 export interface GrownTree {
   readonly tree: Tree;
-  readonly leaves: readonly { start: number; end: number; value: number }[];
+  readonly leaves: readonly { start: number; end: number; side: Side; value: number }[];
 }
 
 function threshold(data: BinnedData, s: SplitInfo): number {
@@ -123,12 +131,13 @@ export function growTree(
   for (let i = 0; i < data.rows; i++) ws.rows[i] = i;
   if (gv) ws.loadGradients(gv);
   const rootHist = ws.take();
-  ws.build(rootHist, 0, data.rows);
+  ws.build(rootHist, 0, data.rows, 0);
   const [g, h] = totals(rootHist);
   const root: Leaf = {
     node: builder.add([0]),
     start: 0,
     end: data.rows,
+    side: 0,
     depth: 0,
     hist: rootHist,
     g,
@@ -157,12 +166,15 @@ export function growTree(
     if (pick < 0) break;
     const parent = leaves[pick];
     const s = parent.split!;
-    const mid = ws.partition(parent.start, parent.end, s);
+    // The children's ranges are known before the partition: the split counted its left rows.
+    const mid = parent.start + s.nLeft;
     const depth = parent.depth + 1;
+    const side = (1 - parent.side) as Side;
     const left: Leaf = {
       node: builder.add([0]),
       start: parent.start,
       end: mid,
+      side,
       depth,
       hist: null,
       g: s.gLeft,
@@ -173,6 +185,7 @@ export function growTree(
       node: builder.add([0]),
       start: mid,
       end: parent.end,
+      side,
       depth,
       hist: null,
       g: parent.g - s.gLeft,
@@ -182,11 +195,12 @@ export function growTree(
     builder.split(parent.node, s.feature, threshold(data, s), left.node, right.node, s.missingLeft);
     const [small, large] = mid - parent.start <= parent.end - mid ? [left, right] : [right, left];
     const bothLeaves = !canSplit(small) && !canSplit(large);
+    if (!bothLeaves) small.hist = ws.take();
+    const child = small.hist ? { hist: small.hist, start: small.start, end: small.end } : undefined;
+    ws.partition(parent.start, parent.end, parent.side, s, child);
     if (bothLeaves) ws.give(parent.hist);
     else {
-      small.hist = ws.take();
-      ws.build(small.hist, small.start, small.end);
-      ws.subtract(parent.hist!, small.hist);
+      ws.subtract(parent.hist!, small.hist!);
       large.hist = parent.hist;
       evaluate(small);
       evaluate(large);
@@ -204,12 +218,12 @@ function finish(
   o: GrowOptions,
   target?: number,
 ): GrownTree {
-  const out: { start: number; end: number; value: number }[] = [];
+  const out: { start: number; end: number; side: Side; value: number }[] = [];
   for (const leaf of leaves) {
     ws.give(leaf.hist);
     const value = Math.fround((-o.learningRate * leaf.g) / (leaf.h + o.l2 + 1e-15));
     builder.setValue(leaf.node, [value]);
-    out.push({ start: leaf.start, end: leaf.end, value });
+    out.push({ start: leaf.start, end: leaf.end, side: leaf.side, value });
   }
   const tree = builder.freeze();
   return { tree: target === undefined ? tree : { ...tree, target }, leaves: out };

@@ -12,28 +12,40 @@ const PAGE = 65_536;
 
 const align8 = (bytes: number) => Math.ceil(bytes / 8) * 8;
 
+/** Which of the two row indexes a node's rows live in (see HistogramMemory). */
+export type Side = 0 | 1;
+
+/** What a partition needs of a split: "code of `feature` <= bin", missing codes by `missingLeft`. */
+export interface PartitionSplit {
+  readonly feature: number;
+  readonly bin: number;
+  readonly missingLeft: boolean;
+  /** How many of the node's rows go left (the split's histogram count). */
+  readonly nLeft: number;
+}
+
 /**
  * Everything the histogram kernel reads and writes, in one shared WebAssembly memory: the bin
- * codes (column-major, from address 0), the row index (each tree node owns a contiguous range
- * of it), the current tree's gradient and hessian of each row side by side (copied in by
- * `loadGradients`; the booster keeps its own per-output arrays), partition buffers
- * and a pool of histograms that grows on demand. JavaScript sees them as typed arrays over the
- * same bytes; a worker thread may run the same kernel on them (see ParallelHistograms).
+ * codes (column-major, from address 0), two row indexes ("sides") with the current tree's
+ * gradient and hessian of each row side by side beside each, partition tables and a pool of
+ * histograms that grows on demand. A tree node owns a contiguous range of one side; a
+ * partition writes its children to the same range of the other side (so there is no copy
+ * back). The booster keeps its own per-output gradients; `loadGradients` copies them in.
+ * JavaScript sees them as typed arrays over the same bytes; a worker thread may run the same
+ * kernel on them (see ParallelHistograms).
  */
 export class HistogramMemory {
   readonly memory: SharedWasmMemory;
   /** The binned data, its codes living in the shared memory. */
   readonly data: BinnedData;
-  readonly rows: Uint32Array;
+  /** Each side's row index. */
+  private readonly sides: readonly [Uint32Array, Uint32Array];
   /**
-   * The gradient and hessian of the row whose id is at rows[i], at 2i and 2i + 1: pairs move
-   * with their rows when a node is partitioned, so a node's histogram reads them in sequence.
+   * Per side, the gradient and hessian of the row whose id is at rows[i], at 2i and 2i + 1:
+   * pairs move with their rows when a node is partitioned, so a node's histogram reads them in
+   * sequence.
    */
-  private readonly pairs: Float64Array;
-  /** Partition scratch: where a split's right rows wait before going back after the left ones. */
-  private readonly scratch: Uint32Array;
-  /** The same for their gradient pairs. */
-  private readonly pairScratch: Float64Array;
+  private readonly pairSides: readonly [Float64Array, Float64Array];
   /** Partition table: 1 where a code goes left. */
   private readonly goLeft: Uint8Array;
   private readonly kernel: HistogramKernel;
@@ -46,9 +58,9 @@ export class HistogramMemory {
     const n = binned.rows;
     const rowsAt = align8(binned.codes.length);
     const pairsAt = Math.ceil((rowsAt + n * 4) / 16) * 16;
-    const scratchAt = pairsAt + n * 16;
-    const pairScratchAt = Math.ceil((scratchAt + n * 4) / 16) * 16;
-    const tableAt = pairScratchAt + n * 16;
+    const rows1At = pairsAt + n * 16;
+    const pairs1At = Math.ceil((rows1At + n * 4) / 16) * 16;
+    const tableAt = pairs1At + n * 16;
     this.top = tableAt + 256;
     const initial = Math.ceil((this.top + 4 * HISTOGRAM_BYTES(binned.cols)) / PAGE);
     this.memory = sharedMemory(initial, MAX_MEMORY_PAGES);
@@ -56,14 +68,26 @@ export class HistogramMemory {
     const codes = new Uint8Array(buffer, 0, binned.codes.length);
     codes.set(binned.codes);
     this.data = { ...binned, codes };
-    this.rows = new Uint32Array(buffer, rowsAt, n);
-    this.pairs = new Float64Array(buffer, pairsAt, n * 2);
-    this.scratch = new Uint32Array(buffer, scratchAt, n);
-    this.pairScratch = new Float64Array(buffer, pairScratchAt, n * 2);
+    this.sides = [new Uint32Array(buffer, rowsAt, n), new Uint32Array(buffer, rows1At, n)];
+    this.pairSides = [new Float64Array(buffer, pairsAt, n * 2), new Float64Array(buffer, pairs1At, n * 2)];
     this.goLeft = new Uint8Array(buffer, tableAt, 256);
     this.kernel = instantiateKernel(this.memory);
   }
 
+  /** Side 0's row index, where every tree starts (rows in id order). */
+  get rows(): Uint32Array {
+    return this.sides[0];
+  }
+
+  /** A side's row index. */
+  rowsOf(side: Side): Uint32Array {
+    return this.sides[side];
+  }
+
+  /** A side's gradient pairs (the pair at rowsOf(side)[i] at 2i and 2i + 1). */
+  pairsOf(side: Side): Float64Array {
+    return this.pairSides[side];
+  }
   /** A histogram from the pool (contents undefined: `build` clears it). */
   take(): Histogram {
     return this.free.pop() ?? this.allocate(HISTOGRAM_BYTES(this.data.cols) / 8);
@@ -94,18 +118,27 @@ export class HistogramMemory {
     return h;
   }
 
-  /** out[rows[i]] += value for i in [start, end): a leaf's value into its rows' raw scores (`out` from `allocate`). */
-  addLeaf(out: Float64Array, start: number, end: number, value: number): void {
-    this.kernel.addLeaf(out.byteOffset, this.rows.byteOffset + start * 4, end - start, value);
+  /**
+   * out[rows[i]] += value for i in [start, end) of a side: a leaf's value into its rows' raw
+   * scores (`out` from `allocate`).
+   */
+  addLeaf(out: Float64Array, start: number, end: number, value: number, side: Side = 0): void {
+    this.kernel.addLeaf(out.byteOffset, this.rowAddress(side, start), end - start, value);
+  }
+
+  /** The byte address of position i of a side's row index. */
+  rowAddress(side: Side, i: number): number {
+    return this.sides[side].byteOffset + i * 4;
   }
 
   give(h: Histogram): void {
     this.free.push(h);
   }
 
-  /** Sets the gradients and hessians that histograms sum (by row id; once per tree), in the rows' order. */
+  /** Sets the gradients and hessians that histograms sum (by row id; once per tree), in side 0's order. */
   loadGradients(gv: GradientView): void {
-    const { pairs, rows } = this;
+    const [rows] = this.sides;
+    const [pairs] = this.pairSides;
     const { grad, hess } = gv;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
@@ -115,33 +148,30 @@ export class HistogramMemory {
   }
 
   /**
-   * What histograms sum, the pair at rows[i] at 2i and 2i + 1; while the rows are in id order
-   * (a tree's start) that is row r's at 2r: a loss may fill it directly then.
+   * What histograms sum, side 0's pairs; while its rows are in id order (a tree's start) row
+   * r's pair is at 2r: a loss may fill it directly then.
    */
   get gradientPairs(): Float64Array {
-    return this.pairs;
+    return this.pairSides[0];
   }
 
-  /** The kernel's `pairs` and `pairScratch` arguments (see wasm-kernel.ts), also for a worker. */
-  get pairBases(): { pairs: number; pairScratch: number } {
-    return {
-      pairs: (this.pairs.byteOffset - 4 * this.rows.byteOffset) | 0,
-      pairScratch: (this.pairScratch.byteOffset - 4 * this.scratch.byteOffset) | 0,
-    };
+  /** A side's `pairs` argument of the kernel (see wasm-kernel.ts), also for a worker. */
+  pairOffset(side: Side): number {
+    return (this.pairSides[side].byteOffset - 4 * this.sides[side].byteOffset) | 0;
   }
 
-  /** Sums gradients, hessians and counts per bin over rows[start, end), on this thread. */
-  build(hist: Histogram, start: number, end: number): void {
+  /** Sums gradients, hessians and counts per bin over a side's rows[start, end), on this thread. */
+  build(hist: Histogram, start: number, end: number, side: Side = 0): void {
     clearHistogram(hist, this.data);
-    this.accumulate(hist, start, end - start, 0, this.data.cols);
+    this.accumulate(hist, start, end - start, 0, this.data.cols, side);
   }
 
-  /** Features [f0, f1) of rows[start, start + m) into a cleared histogram, up to four per pass. */
-  accumulate(hist: Histogram, start: number, m: number, f0: number, f1: number): void {
+  /** Features [f0, f1) of a side's rows[start, start + m) into a cleared histogram, up to four per pass. */
+  accumulate(hist: Histogram, start: number, m: number, f0: number, f1: number, side: Side = 0): void {
     const n = this.data.rows;
     const h = hist.byteOffset;
-    const rows = this.rows.byteOffset + start * 4;
-    const { pairs } = this.pairBases;
+    const rows = this.rowAddress(side, start);
+    const pairs = this.pairOffset(side);
     const featureBytes = HISTOGRAM_BYTES(1);
     let f = f0;
     for (; f + 4 <= f1; f += 4) this.kernel.acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
@@ -151,16 +181,15 @@ export class HistogramMemory {
   }
 
   /**
-   * Stable partition of rows[start, end) by "code of `feature` <= bin" (missing codes by
-   * `missingLeft`); returns the first right position.
+   * Stable partition of a side's rows[start, end) by a split into the other side: the left
+   * rows at [start, start + nLeft), the right ones after them. Returns start + nLeft.
    */
-  partition(start: number, end: number, feature: number, bin: number, missingLeft: boolean): number {
-    this.setSplit(bin, missingLeft);
-    const m = end - start;
-    const left = this.partLeft(start, m, feature, 0);
-    this.rows.set(this.scratch.subarray(0, m - left), start + left);
-    this.pairs.set(this.pairScratch.subarray(0, 2 * (m - left)), 2 * (start + left));
-    return start + left;
+  partition(start: number, end: number, side: Side, s: PartitionSplit): number {
+    this.setSplit(s.bin, s.missingLeft);
+    const mid = start + s.nLeft;
+    const lefts = this.splitRun(side, start, end, s.feature, [start, mid], false);
+    checkLefts(lefts, s.nLeft);
+    return mid;
   }
 
   /** Fills the partition table for "code <= bin", missing codes by `missingLeft`. */
@@ -171,55 +200,38 @@ export class HistogramMemory {
   }
 
   /**
-   * Packs the left rows of rows[start, start + m) at start and the right ones at
-   * scratch[at, ...) by the table `setSplit` filled; returns the left count.
+   * Splits a side's rows[from, to) by the table `setSplit` filled into the other side at
+   * positions [left, right]: forward (the next left and right slots) or backward (one past the
+   * last ones; rows read from the end). Returns the left count.
    */
-  partLeft(start: number, m: number, feature: number, at: number): number {
-    const rowsAt = this.rows.byteOffset + start * 4;
-    const { pairs, pairScratch } = this.pairBases;
-    return this.kernel.part(
-      rowsAt,
-      m,
+  splitRun(
+    side: Side,
+    from: number,
+    to: number,
+    feature: number,
+    [left, right]: readonly [number, number],
+    backward: boolean,
+  ): number {
+    const out = (1 - side) as Side;
+    return (backward ? this.kernel.splitBack : this.kernel.split)(
+      this.rowAddress(side, from),
+      to - from,
       feature * this.data.rows,
       this.goLeft.byteOffset,
-      this.scratch.byteOffset + at * 4,
-      pairs,
-      pairScratch,
+      this.rowAddress(out, left),
+      this.rowAddress(out, right),
+      this.pairOffset(side),
+      this.pairOffset(out),
     );
   }
 
-  /** Where the kernel reads partition tables and writes right rows (for a worker). */
-  get partitionAddresses(): { table: number; scratch: number } {
-    return { table: this.goLeft.byteOffset, scratch: this.scratch.byteOffset };
-  }
-
-  /**
-   * Joins runs partitioned by `partLeft` into one stable partition: run k covers rows
-   * [bounds[k], bounds[k + 1]) with its left rows packed at its start and its right rows at
-   * scratch[bounds[k] - start, ...), lefts[k] of them left. Returns the first right position.
-   */
-  joinRuns(start: number, bounds: Int32Array, lefts: Int32Array): number {
-    const runs = bounds.length - 1;
-    // Rows, then their pairs (two float64 per row).
-    let mid = start;
-    for (const [to, from, w] of [
-      [this.rows, this.scratch, 1],
-      [this.pairs, this.pairScratch, 2],
-    ] as const) {
-      let at = start;
-      for (let k = 0; k < runs; k++) {
-        if (at !== bounds[k]) to.copyWithin(w * at, w * bounds[k], w * (bounds[k] + lefts[k]));
-        at += lefts[k];
-      }
-      mid = at;
-      for (let k = 0; k < runs; k++) {
-        const right = bounds[k + 1] - bounds[k] - lefts[k];
-        const from0 = bounds[k] - start;
-        to.set(from.subarray(w * from0, w * (from0 + right)), w * at);
-        at += right;
-      }
-    }
-    return mid;
+  /** Where the kernel reads partition tables, and each side's rows and pairs (for a worker). */
+  get workerAddresses(): { table: number; rowsAt: [number, number]; pairsAt: [number, number] } {
+    return {
+      table: this.goLeft.byteOffset,
+      rowsAt: [this.rowAddress(0, 0), this.rowAddress(1, 0)],
+      pairsAt: [this.pairOffset(0), this.pairOffset(1)],
+    };
   }
 
   /**
@@ -229,4 +241,12 @@ export class HistogramMemory {
   subtract(parent: Histogram, child: Histogram): void {
     this.kernel.sub(parent.byteOffset, child.byteOffset, parent.byteLength);
   }
+}
+
+/** A partition's left count must be the split's: the histogram counted the same rows. */
+export function checkLefts(lefts: number, nLeft: number): void {
+  if (lefts !== nLeft)
+    throw new Error(
+      `gradient_boosting: partition sent ${lefts} rows left where the histogram counted ${nLeft}`,
+    );
 }

@@ -1,17 +1,18 @@
 import { Worker } from 'node:worker_threads';
 import type { Histogram } from './histogram.js';
 import { clearHistogram, HISTOGRAM_BYTES } from './histogram.js';
-import type { HistogramMemory } from './histogram-memory.js';
+import { checkLefts, type HistogramMemory, type PartitionSplit, type Side } from './histogram-memory.js';
 import type { PairsFn } from './loss.js';
 import { histogramKernel } from './wasm-kernel.js';
 
 /**
  * A second thread running the same WebAssembly kernel on the same shared memory (codes, row
- * index, ordered gradient pairs, histograms, partition buffers), for the two row passes of a
+ * indexes, ordered gradient pairs, histograms, partition tables), for the two row passes of a
  * large node, each cut into chunks that either thread claims (an atomic ticket):
  * - a histogram: a chunk is a group of features (each feature summed by one thread, in row order);
- * - a partition: a chunk is a run of the node's rows, partitioned on its own; the runs are
- *   then joined in order into the single-thread partition;
+ * - a partition: a chunk is a run of the node's rows; this thread claims runs from the first
+ *   one forward, the worker from the last one backward, each writing its runs' rows straight
+ *   to their places in the single-thread partition (see `partition`);
  * - the gradient pairs of a single-output loss: a chunk is a run of rows;
  * - a tree's leaf values added to the raw scores: a chunk is a run of leaves (each row is in one leaf).
  * So trees do not depend on threads, nor on which thread ran which chunk; and the main thread
@@ -29,17 +30,24 @@ const LEAVES_TASK = 3;
 
 // ctrl slots (Int32): the request sequence, the chunk ticket, chunks completed, and the
 // worker's state (STARTING, then READY once its kernel instance exists, or FAILED). A ticket
-// is (sequence mod 2^19) << 12 | chunk count << 6 | next chunk: a thread claims a chunk by
-// compare-and-swap on it, which also proves the request (and its args) is still current.
-const [REQUEST, TICKET, COMPLETED, STATE] = [0, 1, 2, 3];
+// is (sequence mod 2^18) << 12 | chunk count << 6 | next chunk: a thread claims a chunk by
+// compare-and-swap on it, which also proves the request (and its args) is still current. A
+// partition's ticket is TWO_ENDED | (sequence mod 2^18) << 12 | runs claimed from the front
+// << 6 | runs claimed from the back (its run count is in its args); a split's child
+// histogram, claimed once the partition is done, has its own ticket in HIST_TICKET.
+const [REQUEST, TICKET, COMPLETED, STATE, HIST_TICKET] = [0, 1, 2, 3, 4];
+/** Where a histogram's arguments start in a request's args (a split's second phase too). */
+const HIST_ARGS = 7;
 const [STARTING, READY, FAILED] = [0, 1, -1];
 /** At most this many chunks per request (6 bits of the ticket). */
 const MAX_CHUNKS = 63;
-const ticketOf = (seq: number, chunks: number) => (seq % (1 << 19) << 12) | (chunks << 6);
+const SEQ_MOD = 1 << 18;
+const TWO_ENDED = 1 << 30;
+const ticketOf = (seq: number, chunks: number) => (seq % SEQ_MOD << 12) | (chunks << 6);
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, args, bounds, lefts, n, rowsAt, pairs, pairScratch, featureBytes, table, scratch, startDelayMs, pairsAt, lossPairs, leafTable } = workerData;
+const { module, memory, ctrl, args, bounds, features, lefts, n, featureBytes, table, rowsAt, pairsAt, startDelayMs, gradientPairsAt, lossPairs, leafTable } = workerData;
 const signal = (state) => { Atomics.store(ctrl, ${STATE}, state); Atomics.notify(ctrl, ${STATE}); };
 if (startDelayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, startDelayMs);
 let kernel, gradientPairs;
@@ -51,24 +59,80 @@ try {
   signal(${FAILED});
   throw e;
 }
-const { acc4, acc1, acc2, acc3, part, addLeaf } = kernel;
+const { acc4, acc1, acc2, acc3, splitBack, addLeaf } = kernel;
 const rest = [undefined, acc1, acc2, acc3];
+// Feature chunk k of the histogram in args[${HIST_ARGS}..]: hist, rows address, row count, pairs.
+function histogram(k) {
+  const a = features[k], b = features[k + 1];
+  const h = args[${HIST_ARGS}], rows = args[${HIST_ARGS + 1}], m = args[${HIST_ARGS + 2}], pairs = args[${HIST_ARGS + 3}];
+  let f = a;
+  for (; f + 4 <= b; f += 4) acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
+  if (f < b) rest[b - f](h + f * featureBytes, f * n, n, rows, m, pairs);
+}
 function run(k) {
   const a = bounds[k], b = bounds[k + 1];
   if (args[0] === ${HISTOGRAM_TASK}) {
-    const h = args[1], rows = rowsAt + args[2] * 4, m = args[3];
-    let f = a;
-    for (; f + 4 <= b; f += 4) acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
-    if (f < b) rest[b - f](h + f * featureBytes, f * n, n, rows, m, pairs);
+    histogram(k);
   } else if (args[0] === ${GRADIENT_TASK}) {
     const view = (at, length) => new Float64Array(memory.buffer, at, length);
-    gradientPairs(view(args[1], args[3]), view(args[2], args[3]), view(pairsAt, 2 * args[3]), a, b);
-  } else if (args[0] === ${LEAVES_TASK}) {
-    for (let l = a; l < b; l++) addLeaf(args[1], rowsAt + leafTable[3 * l] * 4, leafTable[3 * l + 1] - leafTable[3 * l], leafTable[3 * l + 2]);
+    gradientPairs(view(args[1], args[3]), view(args[2], args[3]), view(gradientPairsAt, 2 * args[3]), a, b);
   } else {
-    const start = args[1];
-    lefts[k] = part(rowsAt + a * 4, b - a, args[2] * n, table, scratch + (a - start) * 4, pairs, pairScratch);
+    for (let l = a; l < b; l++) addLeaf(args[1], leafTable[3 * l], leafTable[3 * l + 1], leafTable[3 * l + 2]);
   }
+}
+// Claims chunks of the request \`mine\` from a ticket slot; \`before\`: chunks of the request
+// completed before this ticket's (a split's partition runs).
+function claim(slot, mine, runChunk, before) {
+  for (;;) {
+    const t = Atomics.load(ctrl, slot);
+    const chunks = (t >> 6) & 63, k = t & 63;
+    // Another request's ticket, or every chunk claimed: done with this one.
+    if (t >>> 12 !== mine || k >= chunks) return;
+    if (Atomics.compareExchange(ctrl, slot, t, t + 1) !== t) continue;
+    try {
+      runChunk(k);
+    } catch (e) {
+      signal(${FAILED});
+    }
+    if (Atomics.add(ctrl, ${COMPLETED}, 1) + 1 === before + chunks) Atomics.notify(ctrl, ${COMPLETED});
+  }
+}
+// A partition's runs from the last one backward (the main thread takes them from the first
+// one forward): each run's rows go below the previous one's, left ones ending at the split's
+// middle, right ones at the node's end.
+function partitionBackward(mine) {
+  let left = 0, right = 0;
+  for (let first = true; ; ) {
+    const t = Atomics.load(ctrl, ${TICKET});
+    // Read before the claim; a claim that succeeds proves the request (and args) current.
+    const runs = args[6];
+    if (t >>> 12 !== (${TWO_ENDED >>> 12} | mine) || ((t >> 6) & 63) + (t & 63) >= runs) return;
+    if (Atomics.compareExchange(ctrl, ${TICKET}, t, t + 1) !== t) continue;
+    const side = args[5], out = 1 - side, k = runs - 1 - (t & 63);
+    if (first) [left, right, first] = [rowsAt[out] + args[3] * 4, rowsAt[out] + args[2] * 4, false];
+    try {
+      const a = bounds[k], m = bounds[k + 1] - a;
+      const l = splitBack(rowsAt[side] + a * 4, m, args[4] * n, table, left, right, pairsAt[side], pairsAt[out]);
+      lefts[k] = l;
+      left -= 4 * l;
+      right -= 4 * (m - l);
+    } catch (e) {
+      signal(${FAILED});
+    }
+    if (Atomics.add(ctrl, ${COMPLETED}, 1) + 1 === runs) Atomics.notify(ctrl, ${COMPLETED});
+  }
+}
+// A split's second phase, a child's histogram: once every partition run is done (the other
+// thread may be finishing one), if the request is still current.
+function childHistogram(mine) {
+  const runs = args[6];
+  for (let i = 0; ; i++) {
+    const done = Atomics.load(ctrl, ${COMPLETED});
+    if (Atomics.load(ctrl, ${HIST_TICKET}) >>> 12 !== mine) return;
+    if (done >= runs) break;
+    if (i > 1000) Atomics.wait(ctrl, ${COMPLETED}, done, 1);
+  }
+  claim(${HIST_TICKET}, mine, histogram, runs);
 }
 signal(${READY});
 let seen = 0;
@@ -79,20 +143,11 @@ for (;;) {
   if (next === seen) continue;
   if (next < 0) break;
   seen = next;
-  const mine = next % ${1 << 19};
-  for (;;) {
-    const t = Atomics.load(ctrl, ${TICKET});
-    const chunks = (t >> 6) & 63, k = t & 63;
-    // Another request's ticket, or every chunk claimed: done with this one.
-    if (t >>> 12 !== mine || k >= chunks) break;
-    if (Atomics.compareExchange(ctrl, ${TICKET}, t, t + 1) !== t) continue;
-    try {
-      run(k);
-    } catch (e) {
-      signal(${FAILED});
-    }
-    if (Atomics.add(ctrl, ${COMPLETED}, 1) + 1 === chunks) Atomics.notify(ctrl, ${COMPLETED});
-  }
+  const mine = next % ${SEQ_MOD};
+  if (args[0] === ${PARTITION_TASK}) {
+    partitionBackward(mine);
+    childHistogram(mine);
+  } else claim(${TICKET}, mine, run, 0);
 }
 `;
 
@@ -128,6 +183,16 @@ function runBounds(start: number, m: number, bounds: Int32Array): number {
   return RUN_WEIGHTS.length;
 }
 
+/** Rows per partition run: small enough that the two ends meet close to evenly. */
+const PARTITION_RUN_ROWS = 8_192;
+
+/** Runs of about PARTITION_RUN_ROWS (at most MAX_CHUNKS) over [start, start + m), written to `bounds`. */
+function partitionRuns(start: number, m: number, bounds: Int32Array): number {
+  const runs = Math.min(MAX_CHUNKS, Math.ceil(m / PARTITION_RUN_ROWS));
+  for (let k = 0; k <= runs; k++) bounds[k] = start + Math.floor((m * k) / runs);
+  return runs;
+}
+
 /** Runs of leaves a tree's values are added in. */
 const LEAF_CHUNKS = 6;
 
@@ -143,14 +208,17 @@ const WORKER_TIMEOUT_MS = 120_000;
  */
 export class ParallelHistograms {
   /** [request sequence, chunk ticket, chunks completed, worker state]: what the threads exchange. */
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * 4));
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(5 * 4));
   /** A request: the task and its arguments (see WORKER_SOURCE). */
-  private readonly args = new Float64Array(new SharedArrayBuffer(6 * 8));
-  /** Chunk k covers [bounds[k], bounds[k + 1]): features of a histogram, or rows of a partition. */
+  private readonly args = new Float64Array(new SharedArrayBuffer((HIST_ARGS + 4) * 8));
+  /** Chunk k covers [bounds[k], bounds[k + 1]): rows of a partition or of gradients, or leaves. */
   private readonly bounds = new Int32Array(new SharedArrayBuffer((MAX_CHUNKS + 1) * 4));
-  /** A partition chunk's left count. */
+  /** Histogram chunk k covers features [features[k], features[k + 1]). */
+  private readonly features = new Int32Array(new SharedArrayBuffer((MAX_CHUNKS + 1) * 4));
+  private readonly featureChunks: number;
+  /** A partition run's left count. */
   private readonly lefts = new Int32Array(new SharedArrayBuffer(MAX_CHUNKS * 4));
-  /** A tree's leaves as (start, end, value) triples, for LEAVES_TASK. */
+  /** A tree's leaves as (row address, row count, value) triples, for LEAVES_TASK. */
   private readonly leafTable = new Float64Array(new SharedArrayBuffer(3 * MAX_LEAVES * 8));
   private readonly worker: Worker;
   private seq = 0;
@@ -161,22 +229,20 @@ export class ParallelHistograms {
     private readonly mem: HistogramMemory,
     readonly lossPairs?: PairsFn,
   ) {
-    const { table, scratch } = mem.partitionAddresses;
+    this.featureChunks = featureChunks(mem.data.cols, this.features);
     const workerData = {
       module: histogramKernel(),
       memory: mem.memory,
       ctrl: this.ctrl,
       args: this.args,
       bounds: this.bounds,
+      features: this.features,
       lefts: this.lefts,
       n: mem.data.rows,
-      rowsAt: mem.rows.byteOffset,
-      ...mem.pairBases,
+      ...mem.workerAddresses,
       featureBytes: HISTOGRAM_BYTES(1),
-      table,
-      scratch,
       startDelayMs: parallelTestHooks.workerStartDelayMs,
-      pairsAt: mem.gradientPairs.byteOffset,
+      gradientPairsAt: mem.gradientPairs.byteOffset,
       lossPairs: lossPairs?.toString(),
       leafTable: this.leafTable,
     };
@@ -186,33 +252,83 @@ export class ParallelHistograms {
   }
 
   /** HistogramMemory.build; a large node's features in chunks of up to four, shared with the worker. */
-  build(hist: Histogram, start: number, end: number): void {
+  build(hist: Histogram, start: number, end: number, side: Side = 0): void {
     const { mem } = this;
-    const { data } = mem;
-    const m = end - start;
-    if (m * data.cols < PARALLEL_MIN_UPDATES || data.cols < 2 || !this.isReady()) {
-      mem.build(hist, start, end);
+    if (!this.parallelBuild(start, end)) {
+      mem.build(hist, start, end, side);
       return;
     }
-    clearHistogram(hist, data);
-    const chunks = featureChunks(data.cols, this.bounds);
-    this.run([HISTOGRAM_TASK, hist.byteOffset, start, m, 0, 0], chunks, (k) =>
-      mem.accumulate(hist, start, m, this.bounds[k], this.bounds[k + 1]),
-    );
+    clearHistogram(hist, mem.data);
+    const task = [HISTOGRAM_TASK, 0, 0, 0, 0, 0, 0, ...this.histogramArgs(hist, start, end, side)];
+    this.run(task, this.featureChunks, (k) => this.accumulateChunk(hist, start, end, side, k));
   }
 
-  /** HistogramMemory.partition; a large node's rows in runs shared with the worker, joined in order. */
-  partition(start: number, end: number, feature: number, bin: number, missingLeft: boolean): number {
-    const { mem, bounds, lefts } = this;
+  /** Whether a node's histogram is worth the worker's time. */
+  private parallelBuild(start: number, end: number): boolean {
+    const { cols } = this.mem.data;
+    return (end - start) * cols >= PARALLEL_MIN_UPDATES && cols >= 2 && this.isReady();
+  }
+
+  /** A histogram's request arguments (see WORKER_SOURCE: HIST_ARGS). */
+  private histogramArgs(hist: Histogram, start: number, end: number, side: Side): number[] {
+    const { mem } = this;
+    return [hist.byteOffset, mem.rowAddress(side, start), end - start, mem.pairOffset(side)];
+  }
+
+  private accumulateChunk(hist: Histogram, start: number, end: number, side: Side, k: number): void {
+    const { features } = this;
+    this.mem.accumulate(hist, start, end - start, features[k], features[k + 1], side);
+  }
+
+  /**
+   * HistogramMemory.partition, then (with `child`, a range of the other side inside the node)
+   * `build(child.hist, child.start, child.end)`. A large node's rows go in runs, this thread
+   * taking them from the first one forward and the worker from the last one backward, until
+   * they meet: each run goes straight to its place in the other side (lefts from start forward
+   * and from the middle backward; rights from the middle forward and from end backward), so
+   * the result is the one-thread partition whoever ran which run. The child's histogram is the
+   * same request's second phase (one wake of the worker per split).
+   */
+  partition(start: number, end: number, side: Side, s: PartitionSplit, child?: ChildHistogram): number {
+    const { mem, bounds, lefts, ctrl } = this;
     const m = end - start;
-    if (m < PARALLEL_MIN_PARTITION_ROWS || !this.isReady())
-      return mem.partition(start, end, feature, bin, missingLeft);
-    mem.setSplit(bin, missingLeft);
-    const chunks = runBounds(start, m, bounds);
-    this.run([PARTITION_TASK, start, feature, 0, 0, 0], chunks, (k) => {
-      lefts[k] = mem.partLeft(bounds[k], bounds[k + 1] - bounds[k], feature, bounds[k] - start);
-    });
-    return mem.joinRuns(start, bounds.subarray(0, chunks + 1), lefts);
+    const out = (1 - side) as Side;
+    if (m < PARALLEL_MIN_PARTITION_ROWS || !this.isReady()) {
+      const mid = mem.partition(start, end, side, s);
+      if (child) this.build(child.hist, child.start, child.end, out);
+      return mid;
+    }
+    mem.setSplit(s.bin, s.missingLeft);
+    const mid = start + s.nLeft;
+    const runs = partitionRuns(start, m, bounds);
+    const fused = child !== undefined && this.parallelBuild(child.start, child.end);
+    if (fused) clearHistogram(child.hist, mem.data);
+    const histArgs = fused ? this.histogramArgs(child.hist, child.start, child.end, out) : [0, 0, 0, 0];
+    const ticket = TWO_ENDED | ticketOf(this.seq + 1, 0);
+    const histTicket = fused ? ticketOf(this.seq + 1, this.featureChunks) : -1;
+    this.post([PARTITION_TASK, start, end, mid, s.feature, side, runs, ...histArgs], ticket, histTicket);
+    const at: [number, number] = [start, mid];
+    for (;;) {
+      const t = Atomics.load(ctrl, TICKET);
+      const k = (t >> 6) & 63;
+      if (k + (t & 63) >= runs) break;
+      if (Atomics.compareExchange(ctrl, TICKET, t, t + 64) !== t) continue;
+      lefts[k] = mem.splitRun(side, bounds[k], bounds[k + 1], s.feature, at, false);
+      at[0] += lefts[k];
+      at[1] += bounds[k + 1] - bounds[k] - lefts[k];
+      if (Atomics.add(ctrl, COMPLETED, 1) + 1 === runs) Atomics.notify(ctrl, COMPLETED);
+    }
+    this.awaitCompleted(runs);
+    let total = 0;
+    for (let k = 0; k < runs; k++) total += lefts[k];
+    checkLefts(total, s.nLeft);
+    if (fused) {
+      this.claim(HIST_TICKET, histTicket, this.featureChunks, (k) =>
+        this.accumulateChunk(child.hist, child.start, child.end, out, k),
+      );
+      this.awaitCompleted(runs + this.featureChunks);
+    } else if (child) mem.build(child.hist, child.start, child.end, out);
+    return mid;
   }
 
   /**
@@ -229,7 +345,7 @@ export class ParallelHistograms {
       return;
     }
     const chunks = runBounds(0, n, bounds);
-    this.run([GRADIENT_TASK, y.byteOffset, raw.byteOffset, n, 0, 0], chunks, (k) =>
+    this.run([GRADIENT_TASK, y.byteOffset, raw.byteOffset, n], chunks, (k) =>
       pairsFn(y, raw, mem.gradientPairs, bounds[k], bounds[k + 1]),
     );
   }
@@ -242,36 +358,61 @@ export class ParallelHistograms {
     const { mem, bounds, leafTable } = this;
     const rows = leaves.reduce((sum, l) => sum + l.end - l.start, 0);
     if (rows < PARALLEL_MIN_PARTITION_ROWS || leaves.length > MAX_LEAVES || !this.isReady()) {
-      for (const l of leaves) mem.addLeaf(out, l.start, l.end, l.value);
+      for (const l of leaves) mem.addLeaf(out, l.start, l.end, l.value, l.side);
       return;
     }
-    leaves.forEach((l, i) => leafTable.set([l.start, l.end, l.value], 3 * i));
+    leaves.forEach((l, i) =>
+      leafTable.set([mem.rowAddress(l.side, l.start), l.end - l.start, l.value], 3 * i),
+    );
     const chunks = leafChunks(leaves, rows, bounds);
-    this.run([LEAVES_TASK, out.byteOffset, 0, 0, 0, 0], chunks, (k) => {
-      for (let i = bounds[k]; i < bounds[k + 1]; i++)
-        mem.addLeaf(out, leaves[i].start, leaves[i].end, leaves[i].value);
+    this.run([LEAVES_TASK, out.byteOffset], chunks, (k) => {
+      for (let i = bounds[k]; i < bounds[k + 1]; i++) {
+        const l = leaves[i];
+        mem.addLeaf(out, l.start, l.end, l.value, l.side);
+      }
     });
   }
 
   /** Posts a request, claims its chunks alongside the worker, and waits for the worker's last one. */
   private run(task: number[], chunks: number, runChunk: (k: number) => void): void {
+    const ticket = ticketOf(this.seq + 1, chunks);
+    this.post(task, ticket, -1);
+    this.claim(TICKET, ticket, chunks, runChunk);
+    this.awaitCompleted(chunks);
+  }
+
+  /** Runs the chunks of a ticket (in `slot`) that the worker has not claimed. */
+  private claim(slot: number, ticket: number, chunks: number, runChunk: (k: number) => void): void {
+    const { ctrl } = this;
+    for (;;) {
+      const t = Atomics.load(ctrl, slot);
+      const k = t - ticket;
+      if (k >= chunks) break;
+      if (Atomics.compareExchange(ctrl, slot, t, t + 1) !== t) continue;
+      runChunk(k);
+      Atomics.add(ctrl, COMPLETED, 1);
+    }
+  }
+
+  /**
+   * Makes a request current (args, then its tickets, then its sequence number) and wakes the
+   * worker; `histTicket` -1 when the request has no child histogram.
+   */
+  private post(task: number[], ticket: number, histTicket: number): void {
     const { ctrl } = this;
     this.args.set(task);
     this.seq++;
     Atomics.store(ctrl, COMPLETED, 0);
-    const ticket = ticketOf(this.seq, chunks);
+    Atomics.store(ctrl, HIST_TICKET, histTicket);
     Atomics.store(ctrl, TICKET, ticket);
     Atomics.store(ctrl, REQUEST, this.seq);
     Atomics.notify(ctrl, REQUEST);
-    for (;;) {
-      const t = Atomics.load(ctrl, TICKET);
-      const k = t - ticket;
-      if (k >= chunks) break;
-      if (Atomics.compareExchange(ctrl, TICKET, t, t + 1) !== t) continue;
-      runChunk(k);
-      Atomics.add(ctrl, COMPLETED, 1);
-    }
-    for (let done = Atomics.load(ctrl, COMPLETED); done !== chunks; done = Atomics.load(ctrl, COMPLETED)) {
+  }
+
+  /** Waits until `chunks` chunks of the current request are done (the worker's last one). */
+  private awaitCompleted(chunks: number): void {
+    const { ctrl } = this;
+    for (let done = Atomics.load(ctrl, COMPLETED); done < chunks; done = Atomics.load(ctrl, COMPLETED)) {
       // A crashed worker never finishes its chunk; fail the fit instead of blocking forever.
       if (Atomics.wait(ctrl, COMPLETED, done, WORKER_TIMEOUT_MS) === 'timed-out')
         throw new Error('gradient_boosting: histogram worker did not answer');
@@ -305,10 +446,18 @@ export class ParallelHistograms {
   }
 }
 
-/** A leaf's row range [start, end) and its value. */
+/** A child node's histogram to build after a partition: its rows are [start, end) of the other side. */
+export interface ChildHistogram {
+  readonly hist: Histogram;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A leaf's row range [start, end) of a side and its value. */
 export interface LeafRange {
   readonly start: number;
   readonly end: number;
+  readonly side: Side;
   readonly value: number;
 }
 

@@ -43,6 +43,9 @@ export const loadF64 = (offset: number) => [0x2b, 3, ...uleb(offset)];
 export const storeF64 = (offset: number) => [0x39, 3, ...uleb(offset)];
 export const F64_ADD = 0xa0;
 export const GE_U = 0x4f;
+export const LE_U = 0x4d;
+/** select(a, b, c): a when c != 0, else b. */
+export const SELECT = 0x1b;
 export const SUB = 0x6b;
 export const SHR_U = 0x76;
 export const storeI32 = (offset: number) => [0x36, 2, ...uleb(offset)];

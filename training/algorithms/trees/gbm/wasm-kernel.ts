@@ -11,8 +11,8 @@
  *   code columns of n rows) of rows[0 .. m) into the four histograms at hist, hist + 6144, ...
  * - `acc1`, `acc2`, `acc3` `(...)`: the same for one, two or three features.
  * - `sub(parent, child, bytes)`: parent -= child, two float64 per SIMD instruction.
- * - `part(rows, m, col, table, scratch, pairs, pairScratch)`: a node's rows (and their gradient
- *   pairs) split by a threshold (see below).
+ * - `split` / `splitBack(read, m, col, table, left, right, pairsIn, pairsOut)`: a node's rows
+ *   (and their gradient pairs) split by a threshold into another row index (see below).
  * - `addLeaf(out, rows, m, value)`: out[rows[i]] += value for i < m (float64 out): a leaf's
  *   value into the raw scores of its rows.
  * Gradient pairs are kept in the row index's order ("ordered gradients"): the pair of the row
@@ -25,6 +25,8 @@ import {
   F64,
   uleb,
   SHR_U,
+  SELECT,
+  LE_U,
   storeI32,
   SUB,
   get,
@@ -173,40 +175,51 @@ function subtractBody(): number[] {
 }
 
 /**
- * `part(rows, m, col, table, scratch, pairs, pairScratch) -> left`: stable partition of the m
- * row ids at rows by table[code] (1 = left) of their code in column col. Left rows are packed
- * from rows, right ones from scratch (the caller copies them back after the left ones); each
- * row's gradient pair moves with it, at pairs + 4 * (its row-id address) and pairScratch + 4 *
- * (its scratch address). Branch-free, as a split's left/right is a coin flip the CPU cannot
- * predict.
+ * `split(read, m, col, table, left, right, pairsIn, pairsOut) -> lefts` and `splitBack(...)`:
+ * the m row ids at read, split by table[code] (1 = left) of their code in column col, written
+ * to another row index: left ones at left, right ones at right, each row's gradient pair
+ * moving with it (pairsIn + 4 * its read address to pairsOut + 4 * its written address).
+ * `split` reads and writes forward (left, right: the next slots); `splitBack` reads from the
+ * end backward and writes backward (left, right: one past the last slots). Both keep the rows'
+ * order, so a node's rows split from both ends meet in one stable partition. Branch-free (a
+ * select picks the slot), as a split's left/right is a coin flip the CPU cannot predict.
  */
-function partitionBody(): number[] {
-  const [ROWS, M, COL, TABLE, SCRATCH, PAIRS, PAIR_SCRATCH] = [0, 1, 2, 3, 4, 5, 6];
-  const [READ, STOP, LEFT_AT, ROW, LEFT, GH] = [7, 8, 9, 10, 11, 12];
+function splitBody(backward: boolean): number[] {
+  const [READ, M, COL, TABLE, LEFT, RIGHT, PAIRS_IN, PAIRS_OUT] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [STOP, ROW, IS_LEFT, DEST, LEFT0, GH] = [8, 9, 10, 11, 12, 13];
   const add = (local: number, value: number[]) => [...get(local), ...value, ADD, ...set(local)];
+  const sub = (local: number, value: number[]) => [...get(local), ...value, SUB, ...set(local)];
   const pairAt = (base: number, at: number) => [...get(base), ...get(at), ...i32(4), MUL, ADD];
+  const leftStep = [...get(IS_LEFT), ...i32(4), MUL];
+  const rightStep = [...i32(4), ...get(IS_LEFT), ...i32(4), MUL, SUB];
+  const end = [...get(READ), ...get(M), ...i32(4), MUL, ADD];
+  const pick = [...get(LEFT), ...get(RIGHT), ...get(IS_LEFT), SELECT, ...set(DEST)];
+  const move = [
+    ...get(DEST),
+    ...get(ROW),
+    ...storeI32(0),
+    ...pairAt(PAIRS_OUT, DEST),
+    ...get(GH),
+    ...storeV128(0),
+  ];
+  const advance = backward
+    ? [...sub(LEFT, leftStep), ...sub(RIGHT, rightStep), ...pick, ...move]
+    : [...pick, ...move, ...add(LEFT, leftStep), ...add(RIGHT, rightStep), ...add(READ, i32(4))];
   return [
-    ...[2, 5, I32, 1, V128], // READ STOP LEFT_AT ROW LEFT | GH
-    ...get(ROWS),
-    ...set(READ),
-    ...get(ROWS),
-    ...set(LEFT_AT),
-    ...get(ROWS),
-    ...get(M),
-    ...i32(4),
-    MUL,
-    ADD,
-    ...set(STOP),
+    ...[2, 5, I32, 1, V128], // STOP ROW IS_LEFT DEST LEFT0 | GH
+    ...get(LEFT),
+    ...set(LEFT0),
+    // Forward: READ runs up to STOP = the end; backward: from the end down to STOP = READ.
+    ...(backward ? [...get(READ), ...set(STOP), ...end, ...set(READ)] : [...end, ...set(STOP)]),
     ...BLOCK,
     ...LOOP,
-    ...get(READ),
-    ...get(STOP),
-    GE_U,
-    ...brIf(1), // read >= stop: done
+    ...(backward ? [...get(READ), ...get(STOP), LE_U] : [...get(READ), ...get(STOP), GE_U]),
+    ...brIf(1), // every row read: done
+    ...(backward ? sub(READ, i32(4)) : []),
     ...get(READ),
     ...loadI32(0),
     ...set(ROW),
-    ...pairAt(PAIRS, READ),
+    ...pairAt(PAIRS_IN, READ),
     ...loadV128(0),
     ...set(GH),
     ...get(TABLE),
@@ -216,27 +229,12 @@ function partitionBody(): number[] {
     ...loadU8,
     ADD,
     ...loadU8,
-    ...set(LEFT),
-    ...get(LEFT_AT),
-    ...get(ROW),
-    ...storeI32(0),
-    ...pairAt(PAIRS, LEFT_AT),
-    ...get(GH),
-    ...storeV128(0),
-    ...get(SCRATCH),
-    ...get(ROW),
-    ...storeI32(0),
-    ...pairAt(PAIR_SCRATCH, SCRATCH),
-    ...get(GH),
-    ...storeV128(0),
-    ...add(LEFT_AT, [...get(LEFT), ...i32(4), MUL]),
-    ...add(SCRATCH, [...i32(4), ...get(LEFT), ...i32(4), MUL, SUB]),
-    ...add(READ, i32(4)),
+    ...set(IS_LEFT),
+    ...advance,
     ...br(0),
     END_OP, // loop
     END_OP, // block
-    ...get(LEFT_AT),
-    ...get(ROWS),
+    ...(backward ? [...get(LEFT0), ...get(LEFT)] : [...get(LEFT), ...get(LEFT0)]),
     SUB,
     ...i32(2),
     SHR_U,
@@ -291,33 +289,35 @@ export const MAX_MEMORY_PAGES = 65_536;
 function moduleBytes(): Uint8Array {
   const accumulateType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32]]), 0];
   const subtractType = [0x60, ...vec([[I32], [I32], [I32]]), 0];
-  const partitionType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32]]), ...vec([[I32]])];
+  const splitType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [I32]]), ...vec([[I32]])];
   const addLeafType = [0x60, ...vec([[I32], [I32], [I32], [F64]]), 0];
   const memoryLimits = [0x02, 0x03, ...uleb(1), ...uleb(MAX_MEMORY_PAGES)];
   const bodies = [
     accumulateBody(4),
     accumulateBody(1),
     subtractBody(),
-    partitionBody(),
+    splitBody(false),
     addLeafBody(),
     accumulateBody(2),
     accumulateBody(3),
+    splitBody(true),
   ].map((b) => [...uleb(b.length), ...b]);
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([accumulateType, subtractType, partitionType, addLeafType])),
+    ...section(1, vec([accumulateType, subtractType, splitType, addLeafType])),
     ...section(2, vec([[...name('env'), ...name('mem'), ...memoryLimits]])),
-    ...section(3, vec([[0], [0], [1], [2], [3], [0], [0]])),
+    ...section(3, vec([[0], [0], [1], [2], [3], [0], [0], [2]])),
     ...section(
       7,
       vec([
         [...name('acc4'), 0x00, 0],
         [...name('acc1'), 0x00, 1],
         [...name('sub'), 0x00, 2],
-        [...name('part'), 0x00, 3],
+        [...name('split'), 0x00, 3],
         [...name('addLeaf'), 0x00, 4],
         [...name('acc2'), 0x00, 5],
         [...name('acc3'), 0x00, 6],
+        [...name('splitBack'), 0x00, 7],
       ]),
     ),
     ...section(10, vec(bodies)),
@@ -350,21 +350,17 @@ export function histogramKernel(): object {
   return compiled;
 }
 
+/** read, m, col, table, left, right, pairsIn, pairsOut (see splitBody). */
+type SplitArgs = [number, number, number, number, number, number, number, number];
+
 export interface HistogramKernel {
   acc4(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
   acc1(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
   acc2(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
   acc3(hist: number, col: number, n: number, rows: number, m: number, pairs: number): void;
   sub(parent: number, child: number, bytes: number): void;
-  part(
-    rows: number,
-    m: number,
-    col: number,
-    table: number,
-    scratch: number,
-    pairs: number,
-    pairScratch: number,
-  ): number;
+  split(...args: SplitArgs): number;
+  splitBack(...args: SplitArgs): number;
   addLeaf(out: number, rows: number, m: number, value: number): void;
 }
 

@@ -72,18 +72,29 @@ function quantileEdges(at: (rank: number) => number, n: number, maxBins: number)
   return Float32Array.from(edges);
 }
 
-/** The float32 columns of a row-major matrix, column-major: one sequential pass over X. */
-function float32Columns(X: Matrix): Float32Array {
+/** Features binned per float32 block: the block holds a few columns, never a float32 copy of X. */
+const BLOCK_COLUMNS = 4;
+
+/**
+ * Features [from, from + count) of a row-major matrix as float32, column-major, into `out`
+ * (column f - from at (f - from) * rows): one sequential pass over X.
+ */
+function float32Columns(
+  X: Matrix,
+  from = 0,
+  count = X.cols,
+  out = new Float32Array(X.rows * count),
+): Float32Array {
   const { rows, cols, data } = X;
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let f = 0; f < cols; f++) out[f * rows + r] = data[r * cols + f];
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < count; j++) out[j * rows + r] = data[r * cols + from + j];
   return out;
 }
 
 /** Bins every feature of a row-major matrix to at most `maxBins` (<= 255) value bins. */
 export function binMatrix(X: Matrix, maxBins: number): BinnedData {
   const { rows, cols } = X;
-  const columns = float32Columns(X);
+  const columns = new Float32Array(rows * Math.min(cols, BLOCK_COLUMNS));
   const bits = new Uint32Array(columns.buffer);
   const codes = new Uint8Array(rows * cols);
   const edges: Float32Array[] = [];
@@ -91,14 +102,17 @@ export function binMatrix(X: Matrix, maxBins: number): BinnedData {
   const bins = Math.min(maxBins, MISSING_BIN);
   const buckets = new BucketQuantiles(rows);
   for (let f = 0; f < cols; f++) {
-    const base = f * rows;
+    const j = f % BLOCK_COLUMNS;
+    if (j === 0) float32Columns(X, f, Math.min(BLOCK_COLUMNS, cols - f), columns);
+    const base = j * rows;
+    const at = f * rows;
     const m = buckets.count(bits, base, rows);
     let e: Float32Array;
     if (buckets.manyDistinct(bins)) {
       buckets.prepare(bits, base, rows, quantileRanks(m, bins));
       e = quantileEdges((r) => buckets.at(r), m, bins);
-      buckets.codes(bits, base, rows, e, { codes, at: base, stride: 1, missing: MISSING_BIN });
-    } else e = binColumnBySort(columns, base, rows, bins, codes);
+      buckets.codes(bits, base, rows, e, { codes, at, stride: 1, missing: MISSING_BIN });
+    } else e = binColumnBySort(columns, base, rows, bins, codes, at);
     edges.push(e);
     nBins[f] = e.length + 1;
   }
@@ -112,24 +126,25 @@ export function binMatrixBySort(X: Matrix, maxBins: number): BinnedData {
   const codes = new Uint8Array(rows * cols);
   const edges: Float32Array[] = [];
   for (let f = 0; f < cols; f++)
-    edges.push(binColumnBySort(columns, f * rows, rows, Math.min(maxBins, MISSING_BIN), codes));
+    edges.push(binColumnBySort(columns, f * rows, rows, Math.min(maxBins, MISSING_BIN), codes, f * rows));
   return { codes, rows, cols, edges, nBins: Int32Array.from(edges, (e) => e.length + 1) };
 }
 
-/** Edges of columns[base, base + rows) from its sorted values; writes its codes at codes[base + r]. */
+/** Edges of columns[base, base + rows) from its sorted values; writes its codes at codes[at + r]. */
 function binColumnBySort(
   columns: Float32Array,
   base: number,
   rows: number,
   maxBins: number,
   codes: Uint8Array,
+  at: number,
 ): Float32Array {
   const values = new Float32Array(rows);
   const rowOf = new Uint32Array(rows);
   let m = 0;
   for (let r = 0; r < rows; r++) {
     const v = columns[base + r];
-    if (Number.isNaN(v)) codes[base + r] = MISSING_BIN;
+    if (Number.isNaN(v)) codes[at + r] = MISSING_BIN;
     else {
       values[m] = v;
       rowOf[m++] = r;
@@ -143,7 +158,7 @@ function binColumnBySort(
   let b = 0;
   for (let i = 0; i < m; i++) {
     while (b < e.length && sorted[i] > e[b]) b++;
-    codes[base + rowOf[order[i]]] = b;
+    codes[at + rowOf[order[i]]] = b;
   }
   return e;
 }

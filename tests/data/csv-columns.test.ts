@@ -51,8 +51,7 @@ function expectAsParseCsv(bytes: Uint8Array, options: Options = {}, chunk = 7) {
   } catch (error) {
     want = error as Error;
   }
-  const read = () =>
-    readCsvColumns(chunked(bytes, chunk), { field: 'train', ...options });
+  const read = () => readCsvColumns(chunked(bytes, chunk), { field: 'train', ...options });
   if (want instanceof Error) expect(read).toThrow(want.message);
   else expect(viewOf(read(), keep)).toEqual(want);
   return want;

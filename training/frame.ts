@@ -116,14 +116,31 @@ function rowMajor<T>(
   });
 }
 
+/**
+ * The frame's numbers [rows, specs]: the CSV's row-major block itself when it holds exactly these
+ * columns in this order (the frame then shares it, no copy), else copied cell by cell.
+ */
+function numericCells(csv: TypedCsv, specs: readonly FeatureSpec[]): Float64Array {
+  const { names, data } = csv.numeric;
+  if (names.length === specs.length && specs.every((f, j) => f.name === names[j])) return data;
+  const rows = csv.rowCount;
+  const width = names.length;
+  const numeric = new Float64Array(rows * specs.length);
+  rowMajor(numeric, rows, specs, (f) => {
+    const k = names.indexOf(f.name);
+    if (k >= 0) return (r: number) => data[r * width + k];
+    return columnNumbers(findTypedColumn(csv, f.name, f.name), f.name);
+  });
+  return numeric;
+}
+
 /** Builds the frame for `features` from typed columns (train or test). */
 export function buildFrame(csv: TypedCsv, features: readonly FeatureSpec[]): FeatureFrame {
   const rows = csv.rowCount;
   const numericSpecs = features.filter((f) => f.type === 'numeric');
   const categoricalSpecs = features.filter((f) => f.type === 'categorical');
   const textSpecs = features.filter((f) => f.type === 'text');
-  const numeric = new Float64Array(rows * numericSpecs.length);
-  rowMajor(numeric, rows, numericSpecs, (f) => columnNumbers(findTypedColumn(csv, f.name, f.name), f.name));
+  const numeric = numericCells(csv, numericSpecs);
   const categorical = new Array<string>(rows * categoricalSpecs.length);
   rowMajor(categorical, rows, categoricalSpecs, (f) => stringCells(findTypedColumn(csv, f.name, f.name)));
   const text = new Array<string>(rows * textSpecs.length);

@@ -44,7 +44,7 @@ export interface TrainResult {
   readonly model: FittedModel;
   readonly preprocessor: Preprocessor;
   readonly features: readonly FeatureSpec[];
-  /** Wall and CPU ms of each phase: read-train (channel to frame), prepare, fit, predict-train, export, evaluate. */
+  /** Wall and CPU ms of each phase: read-train (channel to frame), prepare, fit, predict-train (with its metrics), export, evaluate. */
   readonly phases: Phases;
 }
 
@@ -55,8 +55,7 @@ function parseChannel(
   config: TrainingJobConfig,
   keepStrings: readonly string[],
 ): TypedCsv {
-  const { chunks, bytes } = csvChunks(input);
-  const csv = readCsvColumns(chunks, { field, columnTypes: config.job.columnTypes, keepStrings, bytes });
+  const csv = readCsvColumns(csvChunks(input), { field, columnTypes: config.job.columnTypes, keepStrings });
   if (csv.rowCount === 0) throw new ValidationError(`${field}: the file has a header but no rows`, field);
   return csv;
 }
@@ -77,9 +76,9 @@ interface Fitted {
   readonly features: readonly FeatureSpec[];
   readonly frame: FeatureFrame;
   readonly target: EncodedTarget;
-  readonly X: ReturnType<typeof transform>;
-  /** The model's predictions on its own training rows. */
+  /** The model's predictions on its own training rows, and their metrics. */
   readonly trainPredictions: Predictions;
+  readonly training: MetricsFile['training'];
   readonly hyperparameters: Record<string, unknown>;
   readonly tuning?: TuningResult;
 }
@@ -180,6 +179,8 @@ function fit(
   const model = impl.fit(data, hyperparameters);
   lap('fit');
   const trainPredictions = model.predict(X);
+  // Scored here so that the model matrix is not kept alive while the test channel is read.
+  const training = evaluate(trainPredictions, target.y, target.classes, X);
   lap('predict-train');
   return {
     model,
@@ -187,8 +188,8 @@ function fit(
     features,
     frame,
     target,
-    X,
     trainPredictions,
+    training,
     hyperparameters,
     ...(tuning ? { tuning } : {}),
   };
@@ -197,8 +198,9 @@ function fit(
 /** The model contract serving reads: features in ONNX input order, classes or clusters. */
 function contractOf(config: TrainingJobConfig, fitted: Fitted): ModelContract {
   const { job } = config;
-  const { target, frame, pre, X, trainPredictions } = fitted;
-  const clusters = job.task === 'clustering' ? (trainPredictions.distances?.length ?? 0) / X.rows : undefined;
+  const { target, frame, pre, trainPredictions } = fitted;
+  const clusters =
+    job.task === 'clustering' ? (trainPredictions.distances?.length ?? 0) / frame.rows : undefined;
   const categories = new Map(frame.categoricalNames.map((n, j) => [n, pre.categories[j]]));
   return {
     kind: 'cirrus.model-contract',
@@ -214,8 +216,7 @@ function contractOf(config: TrainingJobConfig, fitted: Fitted): ModelContract {
 
 /** Scores the training rows, and the test channel when given (the one reported). */
 function evaluateOn(config: TrainingJobConfig, fitted: Fitted, testCsv?: CsvInput): Evaluated {
-  const { model, target, X, frame, pre, features, trainPredictions } = fitted;
-  const training = evaluate(trainPredictions, target.y, target.classes, X);
+  const { model, target, frame, pre, features, trainPredictions, training } = fitted;
   if (testCsv === undefined) {
     return { frame, predictions: trainPredictions, metrics: training, training, on: 'train', rows: 0 };
   }

@@ -8,6 +8,8 @@ import { checkHeader } from './csv.js';
 import type { CsvChunks } from './csv-columns.js';
 import { plainNumber, readPlain } from './csv-plain.js';
 import { isMissingCell, parseNumberCell } from './infer.js';
+
+const NEWLINE = 0x0a;
 /** csv-parse's synchronous core (the `api` of its stream parser): records per chunk, no stream. */
 interface CsvParseApi {
   parse(
@@ -24,53 +26,64 @@ function csvParser(): CsvParseApi {
   return (stream as unknown as { api: CsvParseApi }).api;
 }
 
-/** A growable Float64Array / Int32Array pair of storage for one column. */
+/** A growable Float64Array / Int32Array of storage (one column's cells, or a row-major block). */
 export class Store<T extends Float64Array | Int32Array> {
   constructor(
     public data: T,
     private readonly make: (n: number) => T,
   ) {}
-  /** Resizes to `capacity` rows (at least the rows already set). */
-  reserve(capacity: number, rows: number): void {
-    const bigger = this.make(Math.max(capacity, rows));
-    bigger.set(this.data.subarray(0, rows));
-    this.data = bigger;
-  }
-  set(row: number, value: number): void {
-    if (row >= this.data.length) {
-      const bigger = this.make(Math.max(1024, Math.ceil(this.data.length * 1.5)));
+  set(at: number, value: number): void {
+    if (at >= this.data.length) {
+      const bigger = this.make(Math.max(at + 1, 1024, Math.ceil(this.data.length * 1.5)));
       bigger.set(this.data);
       this.data = bigger;
     }
-    this.data[row] = value;
+    this.data[at] = value;
   }
-  /** Exactly `rows` long (one copy when the capacity guessed differs). */
-  take(rows: number): T {
-    return this.data.length === rows ? this.data : (this.data.slice(0, rows) as T);
+  /** Exactly `length` long: the storage itself when presized exactly, else one copy. */
+  take(length: number): T {
+    return this.data.length === length ? this.data : (this.data.slice(0, length) as T);
   }
 }
 
-/** A column read as numbers; `bad` is its first present non-number (the column is then re-read). */
-export class NumberColumn {
+/**
+ * The numeric columns of a pass, row-major: cell (row, k) of the k-th column read as numbers
+ * sits at `row * width + k`, so the trainer's frame can take the block over without a copy.
+ */
+export class NumberBlock {
   readonly store: Store<Float64Array>;
+  constructor(
+    readonly width: number,
+    capacity: number,
+  ) {
+    this.store = new Store(new Float64Array(capacity * width), (n) => new Float64Array(n));
+  }
+}
+
+/** A column read as numbers into its block; `bad` is its first present non-number (then re-read). */
+export class NumberColumn {
   bad: { row: number; value: string } | undefined;
-  constructor(capacity: number) {
-    this.store = new Store(new Float64Array(capacity), (n) => new Float64Array(n));
+  constructor(
+    readonly block: NumberBlock,
+    readonly index: number,
+  ) {}
+  private set(row: number, value: number): void {
+    this.block.store.set(row * this.block.width + this.index, value);
   }
   add(cell: string, row: number): void {
-    if (isMissingCell(cell)) return this.store.set(row, Number.NaN);
+    if (isMissingCell(cell)) return this.set(row, Number.NaN);
     const n = parseNumberCell(cell);
     if (n === undefined) {
       this.bad ??= { row, value: cell };
-      return this.store.set(row, Number.NaN);
+      return this.set(row, Number.NaN);
     }
-    this.store.set(row, n);
+    this.set(row, n);
   }
   /** A plain cell from its bytes: parsed in place when it is a plain number or blank. */
   addBytes(buf: Uint8Array, start: number, end: number, row: number): void {
     const n = plainNumber(buf, start, end);
     if (n === undefined) this.add(cellText(buf, start, end), row);
-    else this.store.set(row, n);
+    else this.set(row, n);
   }
 }
 
@@ -116,7 +129,7 @@ class PassState {
   headerError: unknown;
   constructor(
     private readonly field: string,
-    private readonly makeReaders: (names: string[], capacity: number) => Reader[],
+    private readonly makeReaders: (names: string[]) => Reader[],
   ) {}
   header(cells: string[]): void {
     try {
@@ -125,7 +138,7 @@ class PassState {
       this.headerError = error;
       this.names = [];
     }
-    this.readers = this.makeReaders(this.names, 1024);
+    this.readers = this.makeReaders(this.names);
   }
   /** Whether a record of `count` cells fits the header; the first that does not is remembered. */
   fits(count: number): boolean {
@@ -133,25 +146,6 @@ class PassState {
     if (count === width) return true;
     this.ragged ??= `${this.field}: row ${this.rows + 2} has ${count} fields, the header has ${width}`;
     return false;
-  }
-  /** Sizes the columns once, from the rows per byte of what was read so far. */
-  size(seen: number, bytes: number): void {
-    const guess = Math.ceil((bytes / seen) * this.rows * 1.02) + 64;
-    for (const r of this.readers) r.store.reserve(guess, this.rows);
-  }
-}
-
-/** Feeds chunks to `read` and sizes the columns after the first chunk that held a row. */
-function* sizing(chunks: Iterable<Uint8Array>, state: PassState, bytes: number | undefined) {
-  let seen = 0;
-  let sized = bytes === undefined;
-  for (const chunk of chunks) {
-    yield chunk;
-    seen += chunk.byteLength;
-    if (!sized && state.rows > 0 && bytes !== undefined) {
-      state.size(seen, bytes);
-      sized = true;
-    }
   }
 }
 
@@ -190,17 +184,30 @@ function plainPass(chunks: Iterable<Uint8Array>, state: PassState): boolean {
   );
 }
 
+/**
+ * At least the rows a CSV holds (a row is a line after the header; quoted newlines and skipped
+ * empty lines only make fewer), from its '\n' bytes: presizes the storage so that nothing grows.
+ */
+export function rowBound(chunks: CsvChunks): number {
+  let lines = 0;
+  let last = NEWLINE;
+  for (const chunk of chunks()) {
+    for (let at = chunk.indexOf(NEWLINE); at >= 0; at = chunk.indexOf(NEWLINE, at + 1)) lines++;
+    if (chunk.byteLength > 0) last = chunk[chunk.byteLength - 1];
+  }
+  return Math.max(0, lines + (last === NEWLINE ? 0 : 1) - 1);
+}
+
 /** One pass over the chunks: header, then every record into its column's reader. */
 export function readPass(
   chunks: CsvChunks,
   field: string,
-  makeReaders: (names: string[], capacity: number) => Reader[],
-  bytes: number | undefined,
+  makeReaders: (names: string[]) => Reader[],
 ): { names: string[]; readers: Reader[]; rows: number } {
   let state = new PassState(field, makeReaders);
-  if (!plainPass(sizing(chunks(), state, bytes), state)) {
+  if (!plainPass(chunks(), state)) {
     state = new PassState(field, makeReaders);
-    fullPass(sizing(chunks(), state, bytes), state, field);
+    fullPass(chunks(), state, field);
   }
   if (state.headerError) throw state.headerError;
   const header = checkHeader(state.names, field);

@@ -1,6 +1,13 @@
 import type { FeatureType } from '../../contracts/model-contract.js';
 import { ValidationError } from '../errors.js';
-import { NumberColumn, type Reader, readPass, StringColumn } from './csv-column-readers.js';
+import {
+  NumberBlock,
+  NumberColumn,
+  type Reader,
+  readPass,
+  rowBound,
+  StringColumn,
+} from './csv-column-readers.js';
 import { inferColumnType, parseNumberCell } from './infer.js';
 /** A column read as strings: one code per row (-1 = missing) into its distinct values. */
 export interface InternedStrings {
@@ -12,6 +19,8 @@ export interface InternedStrings {
 /**
  * One column read straight into typed storage: `numbers` (NaN = missing) for a column read as
  * numbers, `strings` for one read as strings (non-numeric, declared non-numeric, or asked for).
+ * A column read as numbers lives in the CSV's row-major `numeric` block: its `numbers` are a
+ * copy made on each access.
  */
 export interface TypedColumn {
   readonly name: string;
@@ -20,10 +29,18 @@ export interface TypedColumn {
   readonly strings?: InternedStrings;
 }
 
+/** The columns read as numbers, row-major: cell (row, k) of `names[k]` at `row * names.length + k`. */
+export interface NumericBlock {
+  readonly names: readonly string[];
+  readonly data: Float64Array;
+}
+
 /** A CSV read into typed columns: the same columns, types and cells `parseCsv` gives. */
 export interface TypedCsv {
   readonly columns: readonly TypedColumn[];
   readonly rowCount: number;
+  /** Every column read as numbers, in file order, in one row-major array. */
+  readonly numeric: NumericBlock;
 }
 
 export interface ReadCsvColumnsOptions {
@@ -33,8 +50,6 @@ export interface ReadCsvColumnsOptions {
   readonly columnTypes?: Readonly<Record<string, FeatureType>>;
   /** Columns to keep as strings even when numeric (a classification target, template columns). */
   readonly keepStrings?: readonly string[];
-  /** The source's size in bytes when known: sizes the columns once instead of growing them. */
-  readonly bytes?: number;
 }
 
 /** A re-readable source of CSV bytes: each call yields the whole file again, in chunks. */
@@ -77,11 +92,32 @@ function notNumeric(name: string, row: number, value: string): ValidationError {
   );
 }
 
+/** Column `index` of a row-major block `width` wide, as its own array. */
+function strided(data: Float64Array, width: number, index: number): Float64Array {
+  const out = new Float64Array(data.length / width);
+  for (let r = 0; r < out.length; r++) out[r] = data[r * width + index];
+  return out;
+}
+
 /** The typed column of one reader, with parseCsv's type and its numeric-column check. */
-function finish(name: string, reader: Reader, declared: FeatureType | undefined, rows: number): TypedColumn {
+function finish(
+  name: string,
+  reader: Reader,
+  declared: FeatureType | undefined,
+  block: NumericBlock,
+  rows: number,
+): TypedColumn {
   if (reader instanceof NumberColumn) {
     if (reader.bad) throw notNumeric(name, reader.bad.row, reader.bad.value);
-    return { name, type: declared ?? 'numeric', numbers: reader.store.take(rows) };
+    const width = block.names.length;
+    const { data } = block;
+    return {
+      name,
+      type: declared ?? 'numeric',
+      get numbers() {
+        return strided(data, width, reader.index);
+      },
+    };
   }
   const isNumber = reader.dictionary.map((v) => parseNumberCell(v) !== undefined);
   const type = declared ?? inferFromCounts(reader, isNumber);
@@ -103,18 +139,17 @@ export function readCsvColumns(chunks: CsvChunks, options: ReadCsvColumnsOptions
   const field = options.field ?? 'csv';
   const declared = (name: string) => options.columnTypes?.[name];
   const asStrings = new Set(options.keepStrings ?? []);
+  const capacity = rowBound(chunks);
   const pass = () =>
-    readPass(
-      chunks,
-      field,
-      (names, capacity) =>
-        names.map((name) => {
-          const type = declared(name);
-          const strings = asStrings.has(name) || (type !== undefined && type !== 'numeric');
-          return strings ? new StringColumn(capacity) : new NumberColumn(capacity);
-        }),
-      options.bytes,
-    );
+    readPass(chunks, field, (names) => {
+      const strings = names.map((name) => {
+        const type = declared(name);
+        return asStrings.has(name) || (type !== undefined && type !== 'numeric');
+      });
+      const block = new NumberBlock(strings.filter((s) => !s).length, capacity);
+      let k = 0;
+      return strings.map((s) => (s ? new StringColumn(capacity) : new NumberColumn(block, k++)));
+    });
   let read = pass();
   const flipped = read.names.filter((name, c) => {
     const reader = read.readers[c];
@@ -125,12 +160,21 @@ export function readCsvColumns(chunks: CsvChunks, options: ReadCsvColumnsOptions
     read = pass();
   }
   const { names, readers, rows } = read;
-  const columns = names.map((name, c) => finish(name, readers[c], declared(name), rows));
+  const numeric = numericBlock(names, readers, rows);
+  const columns = names.map((name, c) => finish(name, readers[c], declared(name), numeric, rows));
   for (const name of Object.keys(options.columnTypes ?? {})) {
     if (!names.includes(name))
       throw new ValidationError(`columnTypes.${name}: no such column in ${field}`, `columnTypes.${name}`);
   }
-  return { columns, rowCount: rows };
+  return { columns, rowCount: rows, numeric };
+}
+
+/** The pass's number block cut to its rows, with the names of its columns. */
+function numericBlock(names: readonly string[], readers: readonly Reader[], rows: number): NumericBlock {
+  const numbers = readers.flatMap((r, c) => (r instanceof NumberColumn ? [{ r, name: names[c] }] : []));
+  if (numbers.length === 0) return { names: [], data: new Float64Array(0) };
+  const { store, width } = numbers[0].r.block;
+  return { names: numbers.map((n) => n.name), data: store.take(rows * width) };
 }
 
 /** Finds a typed column by name; the error names `field` and lists the columns. */

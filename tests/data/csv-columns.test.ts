@@ -4,6 +4,7 @@ import type { FeatureType } from '../../contracts/model-contract.js';
 import { toFloat64, toStrings } from '../../core/data/columns.js';
 import { columnNumbers, readCsvColumns, stringCells, type TypedCsv } from '../../core/data/csv-columns.js';
 import { parseCsv } from '../../core/data/csv.js';
+import { rowBound } from '../../core/data/csv-column-readers.js';
 
 /** The bytes cut into `size`-byte chunks (cells and UTF-8 characters split across chunks). */
 const chunked = (bytes: Uint8Array, size: number) => () =>
@@ -50,8 +51,7 @@ function expectAsParseCsv(bytes: Uint8Array, options: Options = {}, chunk = 7) {
   } catch (error) {
     want = error as Error;
   }
-  const read = () =>
-    readCsvColumns(chunked(bytes, chunk), { field: 'train', ...options, bytes: bytes.length });
+  const read = () => readCsvColumns(chunked(bytes, chunk), { field: 'train', ...options });
   if (want instanceof Error) expect(read).toThrow(want.message);
   else expect(viewOf(read(), keep)).toEqual(want);
   return want;
@@ -106,13 +106,32 @@ describe('readCsvColumns', () => {
     expect(Array.isArray(want) && want.map((c) => c.type)).toEqual(['categorical', 'text', 'numeric']);
   });
 
-  it('sizes its columns from the first chunk and still grows past a wrong size', () => {
-    const rows = Array.from({ length: 5000 }, (_, i) => `${i},${i % 7}`);
-    const bytes = encode(`a,b\n${rows.join('\n')}\n`);
-    const csv = readCsvColumns(chunked(bytes, 64), { bytes: 100 });
+  it('grows its storage past a row bound that is too small (lines ended by a lone \\r)', () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `${i},${i % 7},w${i % 3}`);
+    const bytes = encode(`a,b,c\r${rows.join('\r')}\r`);
+    expectAsParseCsv(bytes, {}, 64);
+    const csv = readCsvColumns(chunked(bytes, 64));
     expect(csv.rowCount).toBe(5000);
-    expect(csv.columns[0].numbers?.length).toBe(5000);
     expect(csv.columns[0].numbers?.[4999]).toBe(4999);
+    expect(csv.numeric.data.length).toBe(2 * 5000);
+  });
+
+  it('bounds the rows from the line ends: exact for a plain file, never below the rows read', () => {
+    const bound = (text: string) => rowBound(chunked(encode(text), 3));
+    expect(bound('a,b\n1,2\n3,4\n')).toBe(2);
+    expect(bound('a,b\n1,2\n3,4')).toBe(2);
+    expect(bound('a,b\r\n1,2\r\n')).toBe(1);
+    expect(bound('a,b\n\n1,"x\ny"\n\n')).toBe(4);
+    expect(bound('a,b')).toBe(0);
+    expect(bound('')).toBe(0);
+  });
+
+  it('holds the numeric columns row-major in one block, in file order, sized to the rows', () => {
+    const bytes = encode('a,s,b,y\n1,x,2,k\n3,,,k\n\n5,z,6,m\n\n');
+    const csv = readCsvColumns(chunked(bytes, 5), { keepStrings: ['y'] });
+    expect(csv.numeric.names).toEqual(['a', 'b']);
+    expect(Array.from(csv.numeric.data)).toEqual([1, 2, 3, Number.NaN, 5, 6]);
+    expect(csv.columns[2].numbers).toEqual(Float64Array.from([2, Number.NaN, 6]));
   });
 });
 

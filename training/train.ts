@@ -179,7 +179,7 @@ function fit(
   }
   const model = impl.fit(data, hyperparameters);
   lap('fit');
-  const trainPredictions = model.predict(X);
+  const trainPredictions = trainingPredictionsOf(model, X, keepFrame);
   lap('predict-train');
   return {
     model,
@@ -192,6 +192,15 @@ function fit(
     hyperparameters,
     ...(tuning ? { tuning } : {}),
   };
+}
+
+/**
+ * The model's predictions on its training rows. They only feed metrics.training when a test
+ * channel is evaluated, so the fit's own (rounding-close) predictions serve there; without one
+ * they are the evaluated predictions, which must be what the exported graph computes: `predict`.
+ */
+function trainingPredictionsOf(model: FittedModel, X: Fitted['X'], evaluated: boolean): Predictions {
+  return (!evaluated && model.trainingPredictions?.()) || model.predict(X);
 }
 
 /** The model contract serving reads: features in ONNX input order, classes or clusters. */

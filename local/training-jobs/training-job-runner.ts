@@ -4,7 +4,7 @@ import type { CoreDeps } from '../../core/deps.js';
 import { localCommandOf } from '../../core/pipeline/custom-trainer.js';
 import { type JobLayout, jobLayout, packModel, readFailureReason, writeJobConfig } from './job-layout.js';
 import { downloadPrefix, joinS3Uri, uploadFile } from './s3-transfer.js';
-import { bundledTrainerCommand } from './trainer-bundle.js';
+import { bundledTrainerCommand, trainerBundle } from './trainer-bundle.js';
 import {
   DEFAULT_TRAINER_COMMAND,
   runTrainer,
@@ -96,12 +96,22 @@ export async function runTrainingJob(
   return description;
 }
 
-/** A runner bound to its deps and options: the Train task's local handler. */
+/**
+ * A runner bound to its deps and options: the Train task's local handler. Without a trainer
+ * command it starts checking (or building) the trainer bundle now, so a runtime's first job
+ * finds it ready; a failure here is retried, and reported, by that job.
+ */
 export function createTrainingJobRunner(
   deps: TrainingJobDeps,
   options: TrainingJobRunnerOptions,
 ): (input: unknown) => Promise<TrainingJobDescription> {
+  if (!options.trainerCommand) trainerBundle(bundleDir(options)).catch(() => undefined);
   return (input) => runTrainingJob(deps, input, options);
+}
+
+/** Where the runner keeps the trainer bundle: `<dataDir>/trainer/`. */
+function bundleDir(options: TrainingJobRunnerOptions): string {
+  return join(options.dataDir, 'trainer');
 }
 
 /** DescribeTrainingJob for a job this runner ran, or undefined when there is none. */
@@ -230,7 +240,7 @@ async function trainerCommandOf(
   if (argv) return { command: argv[0], args: argv.slice(1), cwd: process.cwd() };
   if (options.trainerCommand) return options.trainerCommand;
   try {
-    return await bundledTrainerCommand(join(options.dataDir, 'trainer'));
+    return await bundledTrainerCommand(bundleDir(options));
   } catch (error) {
     await appendFile(
       layout.logFile,

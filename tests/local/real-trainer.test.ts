@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { list } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIRRUS_JOB_KEY } from '../../contracts/training-job.js';
-import { runTrainingJob } from '../../local/training-jobs/index.js';
+import { createTrainingJobRunner, runTrainingJob } from '../../local/training-jobs/index.js';
 import { PROJECT_ROOT } from '../../local/training-jobs/trainer-process.js';
 import { type S3Emulator, startS3Emulator } from './s3-emulator.js';
 
@@ -111,4 +112,16 @@ describe('runTrainingJob when the trainer cannot be bundled', () => {
     expect(log).toMatch(/^could not bundle the trainer \(.+\): running it through tsx$/m);
     expect(log).toMatch(/phases \(ms wall\/cpu\)/);
   });
+});
+
+describe('createTrainingJobRunner', () => {
+  it('builds the trainer bundle before its first job', async () => {
+    const dataDir = join(emulator.scratch, 'data-warm');
+    createTrainingJobRunner({ s3: emulator.s3, now: () => new Date() }, { dataDir });
+    const manifest = join(dataDir, 'trainer', 'manifest.json');
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(manifest) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const { hash } = JSON.parse(await readFile(manifest, 'utf8'));
+    expect(existsSync(join(dataDir, 'trainer', hash, 'trainer.mjs'))).toBe(true);
+  }, 70_000);
 });

@@ -72,7 +72,10 @@ function sampler(apiPid: number) {
   return { api, peaks, stop: () => clearInterval(timer) };
 }
 
-function bareFit(X: { data: Float64Array; rows: number; cols: number }, y: Float64Array): number {
+function bareFit(
+  X: { data: Float64Array; rows: number; cols: number },
+  y: Float64Array,
+): { wall: number; cpu: number } {
   const cut = Math.floor(X.rows * 0.75);
   const train = {
     X: { data: X.data.subarray(0, cut * X.cols), rows: cut, cols: X.cols },
@@ -82,8 +85,10 @@ function bareFit(X: { data: Float64Array; rows: number; cols: number }, y: Float
     seed: 7,
   };
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   gradientBoosting.fit(train, gradientBoosting.params.parse({}));
-  return (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: (performance.now() - t0) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
 }
 
 /** `node bin/cirrus.js …` with no time limit (a million-row run outlasts the tests' 5 minutes). */
@@ -175,7 +180,7 @@ async function main(): Promise<void> {
   );
   const fit = bareFit(data.X, data.y);
   console.log(
-    `bare fit (in process, first 75% = ${Math.floor(rows * 0.75)} rows, defaults): ${fit.toFixed(2)} s`,
+    `bare fit (in process, first 75% = ${Math.floor(rows * 0.75)} rows, defaults): ${fit.wall.toFixed(2)} s wall, ${fit.cpu.toFixed(2)} s CPU`,
   );
   const { child, env } = await startPlatform(dir);
   const sampling = sampler(child.pid!);
@@ -205,7 +210,8 @@ async function main(): Promise<void> {
     const states = stateTimes(run.execution.history);
     const validate = states.find((s) => s.state === 'Validate')?.from ?? submitFrom;
     marks.push({ state: 'submit', from: submitFrom, to: validate });
-    report([...marks, ...states], sampling, inMemory, fit);
+    report([...marks, ...states], sampling, inMemory, fit.wall);
+    trainJob(join(dir, 'data'), fit);
   } finally {
     sampling.stop();
     child.kill('SIGINT');
@@ -252,3 +258,41 @@ function report(states: Mark[], sampling: ReturnType<typeof sampler>, inMemory: 
 }
 
 await main();
+
+/**
+ * Inside the Train state: the local job's status transitions (description.json) and the
+ * trainer's own phases (its log), beside the same-run bare fit.
+ */
+function trainJob(dataDir: string, fit: { wall: number; cpu: number }): void {
+  const jobs = join(dataDir, 'jobs');
+  for (const job of readdirSync(jobs)) {
+    const description = JSON.parse(readFileSync(join(jobs, job, 'description.json'), 'utf8'));
+    const steps = (description.SecondaryStatusTransitions ?? []) as {
+      Status: string;
+      StartTime: number;
+      EndTime?: number;
+    }[];
+    console.log(`\ntraining job ${job}:`);
+    console.log(
+      `  ${steps
+        .filter((t) => t.EndTime !== undefined)
+        .map((t) => `${t.Status} ${((t.EndTime! - t.StartTime) / 1000).toFixed(2)} s`)
+        .join(', ')}`,
+    );
+    const log = readFileSync(join(jobs, job, 'logs', 'trainer.log'), 'utf8');
+    const phases = /phases \(ms wall\/cpu\): (.*?);/.exec(log)?.[1] ?? '';
+    let cpu = 0;
+    let wall = 0;
+    for (const p of phases.split(', ')) {
+      const [w, c] = (p.split(' ')[1] ?? '0/0').split('/').map(Number);
+      wall += w;
+      cpu += c;
+    }
+    const training = steps.find((t) => t.Status === 'Training');
+    const inTraining = training?.EndTime ? (training.EndTime - training.StartTime) / 1000 : 0;
+    console.log(`  trainer phases (ms wall/cpu): ${phases}`);
+    console.log(
+      `  train() ${(wall / 1000).toFixed(2)} s wall, ${(cpu / 1000).toFixed(2)} s CPU = ${(cpu / 1000 / fit.cpu).toFixed(2)}x the bare fit's CPU; process start/exit ${(inTraining - wall / 1000).toFixed(2)} s`,
+    );
+  }
+}

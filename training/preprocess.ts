@@ -30,25 +30,35 @@ export interface Preprocessor {
 
 const f32 = Math.fround;
 
-function columnStats(frame: FeatureFrame, j: number): { mean: number; std: number } {
+/**
+ * Mean (and, with `withStd`, population std) of each numeric column over its present float32
+ * values. Row-major passes over the frame; each column still sums its rows in order.
+ */
+function columnStats(frame: FeatureFrame, withStd: boolean): { mean: number; std: number }[] {
   const f = frame.numericNames.length;
-  let n = 0;
-  let sum = 0;
-  for (let r = 0; r < frame.rows; r++) {
-    const v = f32(frame.numeric[r * f + j]);
-    if (!Number.isNaN(v)) {
-      n++;
-      sum += v;
+  const x = frame.numeric;
+  const n = new Float64Array(f);
+  const sum = new Float64Array(f);
+  for (let r = 0, at = 0; r < frame.rows; r++) {
+    for (let j = 0; j < f; j++, at++) {
+      const v = f32(x[at]);
+      if (!Number.isNaN(v)) {
+        n[j]++;
+        sum[j] += v;
+      }
     }
   }
-  const mean = n ? sum / n : 0;
-  let ss = 0;
-  for (let r = 0; r < frame.rows; r++) {
-    const v = f32(frame.numeric[r * f + j]);
-    if (!Number.isNaN(v)) ss += (v - mean) ** 2;
+  const mean = Array.from(n, (count, j) => (count ? sum[j] / count : 0));
+  const ss = new Float64Array(f);
+  if (withStd) {
+    for (let r = 0, at = 0; r < frame.rows; r++) {
+      for (let j = 0; j < f; j++, at++) {
+        const v = f32(x[at]);
+        if (!Number.isNaN(v)) ss[j] += (v - mean[j]) ** 2;
+      }
+    }
   }
-  const std = n ? Math.sqrt(ss / n) : 0;
-  return { mean, std };
+  return mean.map((m, j) => ({ mean: m, std: n[j] ? Math.sqrt(ss[j] / n[j]) : 0 }));
 }
 
 const DEFAULT_TEXT: VectorizerOptions = { ngramMax: 2, maxFeatures: 2000, minDf: 2 };
@@ -68,7 +78,7 @@ export function fitPreprocessor(
     fitVectorizer(columnOf(frame.text, ft, j), textOptions, `features.${name}`),
   );
   const textWidth = text.reduce((s, v) => s + v.terms.length, 0);
-  const stats = frame.numericNames.map((_, j) => columnStats(frame, j));
+  const stats = columnStats(frame, scaling === 'standard');
   const means = Float32Array.from(stats, (s) => s.mean);
   const fc = frame.categoricalNames.length;
   const categories = frame.categoricalNames.map((_, j) => {

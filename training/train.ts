@@ -6,7 +6,7 @@ import type { TextOptions } from '../contracts/training-request.js';
 import { readCsvColumns, type TypedCsv } from '../core/data/csv-columns.js';
 import { ValidationError } from '../core/errors.js';
 import { algorithmImpl } from './algorithms/index.js';
-import type { FittedModel, Predictions } from './algorithms/types.js';
+import type { FittedModel, Matrix, Predictions } from './algorithms/types.js';
 import { type CsvInput, csvChunks } from './channel.js';
 import { evaluate } from './evaluate.js';
 import { exportModel } from './export.js';
@@ -178,7 +178,7 @@ function fit(
   }
   const model = impl.fit(data, hyperparameters);
   lap('fit');
-  const trainPredictions = model.predict(X);
+  const trainPredictions = trainingPredictionsOf(model, X, keepFrame);
   // Scored here so that the model matrix is not kept alive while the test channel is read.
   const training = evaluate(trainPredictions, target.y, target.classes, X);
   lap('predict-train');
@@ -193,6 +193,15 @@ function fit(
     hyperparameters,
     ...(tuning ? { tuning } : {}),
   };
+}
+
+/**
+ * The model's predictions on its training rows. They only feed metrics.training when a test
+ * channel is evaluated, so the fit's own (rounding-close) predictions serve there; without one
+ * they are the evaluated predictions, which must be what the exported graph computes: `predict`.
+ */
+function trainingPredictionsOf(model: FittedModel, X: Matrix, evaluated: boolean): Predictions {
+  return (!evaluated && model.trainingPredictions?.()) || model.predict(X);
 }
 
 /** The model contract serving reads: features in ONNX input order, classes or clusters. */

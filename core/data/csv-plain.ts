@@ -35,18 +35,22 @@ export function plainNumber(buf: Uint8Array, start: number, end: number): number
   const negative = buf[i] === 0x2d;
   if (negative || buf[i] === 0x2b) i++;
   let mantissa = 0;
-  let significant = 0;
   let digits = 0;
   let scale = 0;
-  for (; i < e && isDigit(buf[i]); i++, digits++) {
-    mantissa = mantissa * 10 + (buf[i] - 0x30);
-    if (mantissa > 0) significant++;
+  for (; i < e; i++, digits++) {
+    const d = buf[i] - 0x30;
+    if (d < 0 || d > 9) break;
+    mantissa = mantissa * 10 + d;
   }
   if (i < e && buf[i] === 0x2e) {
-    for (i++; i < e && isDigit(buf[i]); i++, digits++, scale++) {
-      mantissa = mantissa * 10 + (buf[i] - 0x30);
-      if (mantissa > 0) significant++;
+    const from = ++i;
+    for (; i < e; i++) {
+      const d = buf[i] - 0x30;
+      if (d < 0 || d > 9) break;
+      mantissa = mantissa * 10 + d;
     }
+    scale = i - from;
+    digits += scale;
   }
   if (digits === 0) return undefined;
   let exponent = 0;
@@ -61,7 +65,9 @@ export function plainNumber(buf: Uint8Array, start: number, end: number): number
   }
   if (i !== e) return undefined;
   const power = exponent - scale;
-  if (significant > 15 || exponentDigits > 4 || power > 22 || power < -22)
+  // More than 15 significant digits exactly when mantissa >= 1e15: it is exact below 2^53 and
+  // only grows past it.
+  if (mantissa >= 1e15 || exponentDigits > 4 || power > 22 || power < -22)
     return Number(Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1'));
   const value = power < 0 ? mantissa / EXACT_POWERS[-power] : mantissa * EXACT_POWERS[power];
   return negative ? -value : value;

@@ -49,25 +49,50 @@ export function logLoss(
   return yTrue.length ? sum / yTrue.length : 0;
 }
 
-/** ROC AUC for a binary task: the probability a positive outranks a negative (ties count half). */
-export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const order = Array.from({ length: yTrue.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
-  let rankSumPos = 0;
+/** The scores of the positive (y = 1) and the other rows, each sorted ascending. */
+function scoresByClass(yTrue: ArrayLike<number>, scores: ArrayLike<number>): [Float64Array, Float64Array] {
   let nPos = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && scores[order[j + 1]] === scores[order[i]]) j++;
-    const midRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if (yTrue[order[k]] === 1) {
-        rankSumPos += midRank;
-        nPos++;
-      }
-    }
-    i = j + 1;
+  for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === 1) nPos++;
+  const pos = new Float64Array(nPos);
+  const neg = new Float64Array(yTrue.length - nPos);
+  for (let i = 0, p = 0, q = 0; i < yTrue.length; i++) {
+    if (yTrue[i] === 1) pos[p++] = scores[i];
+    else neg[q++] = scores[i];
   }
-  const nNeg = yTrue.length - nPos;
+  return [pos.sort(), neg.sort()];
+}
+
+/** How many leading values of an ascending typed-array sort are not NaN (NaN sorts last). */
+function numericLength(sorted: Float64Array): number {
+  let end = sorted.length;
+  while (end > 0 && Number.isNaN(sorted[end - 1])) end--;
+  return end;
+}
+
+/**
+ * ROC AUC for a binary task: the probability a positive outranks a negative (ties count half),
+ * from the rank sum of the positives (mid-ranks for ties), merging the two classes' sorted
+ * scores. NaN scores rank above every number, as one tie group.
+ */
+export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): number {
+  const [pos, neg] = scoresByClass(yTrue, scores);
+  const nPos = pos.length;
+  const nNeg = neg.length;
   if (nPos === 0 || nNeg === 0) return Number.NaN;
+  const [mPos, mNeg] = [numericLength(pos), numericLength(neg)];
+  let rankSumPos = 0;
+  let i = 0;
+  let j = 0;
+  while (i < mPos) {
+    // The next tie group: its value, and where it starts in the merged order.
+    const v = j < mNeg && neg[j] < pos[i] ? neg[j] : pos[i];
+    const first = i + j;
+    while (i < mPos && pos[i] === v) i++;
+    const p = i - (first - j);
+    while (j < mNeg && neg[j] === v) j++;
+    rankSumPos += p * ((first + i + j - 1) / 2 + 1);
+  }
+  if (mPos < nPos) rankSumPos += (nPos - mPos) * ((mPos + mNeg + nPos + nNeg - 1) / 2 + 1);
   return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
 
@@ -100,7 +125,8 @@ export function classificationMetrics(
     score: acc,
   };
   if (c === 2) {
-    const positive = Array.from({ length: n }, (_, i) => probabilities[i * 2 + 1]);
+    const positive = new Float64Array(n);
+    for (let i = 0; i < n; i++) positive[i] = probabilities[i * 2 + 1];
     const auc = rocAuc(yTrue, positive);
     if (Number.isFinite(auc)) metrics.rocAuc = auc;
   }

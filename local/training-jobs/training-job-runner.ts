@@ -1,9 +1,10 @@
-import { access, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CoreDeps } from '../../core/deps.js';
 import { localCommandOf } from '../../core/pipeline/custom-trainer.js';
 import { type JobLayout, jobLayout, packModel, readFailureReason, writeJobConfig } from './job-layout.js';
 import { downloadPrefix, joinS3Uri, uploadFile } from './s3-transfer.js';
+import { bundledTrainerCommand, trainerBundle } from './trainer-bundle.js';
 import {
   DEFAULT_TRAINER_COMMAND,
   runTrainer,
@@ -22,7 +23,7 @@ import { StatesError } from '../stepfunctions/states-error.js';
 export interface TrainingJobRunnerOptions {
   /** Job roots live under `<dataDir>/jobs/<TrainingJobName>/`. */
   readonly dataDir: string;
-  /** @default DEFAULT_TRAINER_COMMAND (`node --import tsx training/main.ts --root {root}`) */
+  /** @default the bundled trainer (see trainer-bundle.ts); DEFAULT_TRAINER_COMMAND runs it through tsx */
   readonly trainerCommand?: TrainerCommand;
   /** Used in the job ARN. @default 'us-east-1' */
   readonly region?: string;
@@ -62,7 +63,7 @@ export async function runTrainingJob(
   let artifacts: string | undefined;
   if (!failure) {
     clock.enter('Training', 'Training image download completed. Training in progress.');
-    const exit = await runTrainer(trainerCommandOf(request, options), {
+    const exit = await runTrainer(await trainerCommandOf(request, options, layout), {
       root: layout.root,
       logFile: layout.logFile,
       env: { TRAINING_JOB_NAME: request.TrainingJobName, TRAINING_JOB_ARN: jobArn(request, options) },
@@ -95,12 +96,22 @@ export async function runTrainingJob(
   return description;
 }
 
-/** A runner bound to its deps and options: the Train task's local handler. */
+/**
+ * A runner bound to its deps and options: the Train task's local handler. Without a trainer
+ * command it starts checking (or building) the trainer bundle now, so a runtime's first job
+ * finds it ready; a failure here is retried, and reported, by that job.
+ */
 export function createTrainingJobRunner(
   deps: TrainingJobDeps,
   options: TrainingJobRunnerOptions,
 ): (input: unknown) => Promise<TrainingJobDescription> {
+  if (!options.trainerCommand) trainerBundle(bundleDir(options)).catch(() => undefined);
   return (input) => runTrainingJob(deps, input, options);
+}
+
+/** Where the runner keeps the trainer bundle: `<dataDir>/trainer/`. */
+function bundleDir(options: TrainingJobRunnerOptions): string {
+  return join(options.dataDir, 'trainer');
 }
 
 /** DescribeTrainingJob for a job this runner ran, or undefined when there is none. */
@@ -214,11 +225,27 @@ async function exists(path: string): Promise<boolean> {
 
 /**
  * The process a job runs: a custom trainer's command (encoded in its TrainingImage, run from the
- * runtime's working directory, with `{root}` and $CIRRUS_ML_ROOT standing for /opt/ml), else
- * Cirrus's trainer.
+ * runtime's working directory, with `{root}` and $CIRRUS_ML_ROOT standing for /opt/ml), else the
+ * runner's command, else Cirrus's trainer bundled as the image runs it (built under
+ * `<dataDir>/trainer/`, kept while its sources are unchanged): plain node starts it much faster
+ * than tsx compiles training/main.ts. If the bundle cannot be built, the job runs through tsx and
+ * its log says why.
  */
-function trainerCommandOf(request: TrainingJobRequest, options: TrainingJobRunnerOptions): TrainerCommand {
+async function trainerCommandOf(
+  request: TrainingJobRequest,
+  options: TrainingJobRunnerOptions,
+  layout: JobLayout,
+): Promise<TrainerCommand> {
   const argv = localCommandOf(request.AlgorithmSpecification.TrainingImage);
-  if (!argv) return options.trainerCommand ?? DEFAULT_TRAINER_COMMAND;
-  return { command: argv[0], args: argv.slice(1), cwd: process.cwd() };
+  if (argv) return { command: argv[0], args: argv.slice(1), cwd: process.cwd() };
+  if (options.trainerCommand) return options.trainerCommand;
+  try {
+    return await bundledTrainerCommand(bundleDir(options));
+  } catch (error) {
+    await appendFile(
+      layout.logFile,
+      `could not bundle the trainer (${String(error)}): running it through tsx\n`,
+    );
+    return DEFAULT_TRAINER_COMMAND;
+  }
 }

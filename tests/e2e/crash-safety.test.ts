@@ -126,7 +126,7 @@ describe('crash safety of the local platform', () => {
   }, 240_000);
 });
 
-/** Processes whose parent is `parent` and that run the trainer (training/main.ts). */
+/** Processes whose parent is `parent` and that run the trainer (its bundle, or training/main.ts through tsx). */
 async function trainerPids(parent: number): Promise<number[]> {
   const pids: number[] = [];
   for (const name of await readdir('/proc')) {
@@ -136,7 +136,8 @@ async function trainerPids(parent: number): Promise<number[]> {
       readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => ''),
     ]);
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid === parent && cmdline.includes('training/main.ts')) pids.push(Number(name));
+    if (ppid === parent && /training\/main\.ts|\/trainer\/[0-9a-f]+\/trainer\.mjs/.test(cmdline))
+      pids.push(Number(name));
   }
   return pids;
 }

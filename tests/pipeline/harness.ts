@@ -31,7 +31,7 @@ export function fixtureTrainer(file: string): TrainerCommand {
 }
 
 export interface PipelineOptions {
-  /** @default the real trainer (training/main.ts through tsx) */
+  /** @default the real trainer (training/main.ts, bundled under the data directory) */
   readonly trainerCommand?: TrainerCommand;
   /** Wraps individual handlers (e.g. to act between two states). */
   readonly wrap?: Partial<Record<LambdaTask, (real: LocalHandler) => LocalHandler>>;

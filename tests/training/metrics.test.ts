@@ -43,3 +43,52 @@ describe('regressionMetrics', () => {
     expect(m.score).toBe(m.r2);
   });
 });
+
+/** The rank-sum definition over one sort of every row (the reference the merge must equal). */
+function rocAucBySort(yTrue: ArrayLike<number>, scores: ArrayLike<number>): number {
+  const order = Array.from({ length: yTrue.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let rankSumPos = 0;
+  let nPos = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && scores[order[j + 1]] === scores[order[i]]) j++;
+    for (let k = i; k <= j; k++) {
+      if (yTrue[order[k]] === 1) {
+        rankSumPos += (i + j) / 2 + 1;
+        nPos++;
+      }
+    }
+    i = j + 1;
+  }
+  const nNeg = yTrue.length - nPos;
+  return nPos === 0 || nNeg === 0 ? Number.NaN : (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+describe('rocAuc', () => {
+  it('equals the rank-sum over one sort bit for bit, with many ties, -0 and 0', () => {
+    let seed = 11;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (const [n, levels] of [
+      [1, 3],
+      [2, 2],
+      [57, 4],
+      [1000, 7],
+      [20_000, 1000],
+      [20_000, 0],
+    ]) {
+      const y = Array.from({ length: n }, () => (rnd() < 0.3 ? 1 : 0));
+      const scores = y.map((t) => {
+        const v = levels ? Math.floor(rnd() * levels) / levels : rnd();
+        return t === 1 && v === 0 && rnd() < 0.5 ? -0 : v + t * 0.1;
+      });
+      const expected = rocAucBySort(y, scores);
+      expect(rocAuc(y, scores), `n ${n} levels ${levels}`).toBe(expected);
+    }
+  });
+
+  it('ranks NaN scores above every number, as one tie group, and ends', () => {
+    expect(rocAuc([0, 1], [0.5, Number.NaN])).toBe(1);
+    expect(rocAuc([1, 0], [0.5, Number.NaN])).toBe(0);
+    expect(rocAuc([0, 1, 1, 0], [Number.NaN, Number.NaN, 0.2, 0.1])).toBe(0.625);
+  });
+});

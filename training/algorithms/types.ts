@@ -56,6 +56,11 @@ export interface FittedModel {
    * returns the values to expose. The trainer adds preprocessing before and outputs after.
    */
   exportOnnx(g: OnnxGraph, input: string): OnnxOutputs;
+  /**
+   * Predictions for the rows the model was fitted on, kept from the fit (boosting's raw scores),
+   * for training metrics without a second pass. May differ from `predict` by float32 rounding.
+   */
+  trainingPredictions?(): Predictions;
 }
 
 /** One trainable algorithm: its hyperparameters (zod, with defaults and bounds) and its fit. */

@@ -73,6 +73,20 @@ function predictSoftmax(sums: Float32Array, rows: number, base: Float32Array, sc
   return { labels, probabilities };
 }
 
+/** Predictions from the row-major float32 sums of the trees' outputs (`rows` x outputs), through `o`. */
+export function linkSums(sums: Float32Array, rows: number, o: EnsembleOutput): Predictions {
+  switch (o.kind) {
+    case 'proba':
+      return predictProba(sums, rows, o.nClasses);
+    case 'value':
+      return { values: Float64Array.from(sums, (s) => Math.fround(s + o.base)) };
+    case 'sigmoid':
+      return predictSigmoid(sums, rows, o.base);
+    case 'softmax':
+      return predictSoftmax(sums, rows, o.base, o.scale);
+  }
+}
+
 /** A fitted tree ensemble: predictions and an ONNX export that compute the same thing. */
 export class TreeEnsembleModel implements FittedModel {
   constructor(
@@ -86,18 +100,7 @@ export class TreeEnsembleModel implements FittedModel {
   }
 
   predict(X: Matrix): Predictions {
-    const sums = sumTrees(this.trees, X, this.nOut);
-    const o = this.output;
-    switch (o.kind) {
-      case 'proba':
-        return predictProba(sums, X.rows, o.nClasses);
-      case 'value':
-        return { values: Float64Array.from(sums, (s) => Math.fround(s + o.base)) };
-      case 'sigmoid':
-        return predictSigmoid(sums, X.rows, o.base);
-      case 'softmax':
-        return predictSoftmax(sums, X.rows, o.base, o.scale);
-    }
+    return linkSums(sumTrees(this.trees, X, this.nOut), X.rows, this.output);
   }
 
   exportOnnx(g: OnnxGraph, input: string): OnnxOutputs {

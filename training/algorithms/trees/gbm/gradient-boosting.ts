@@ -4,9 +4,9 @@ import {
   GradientBoostingParamsSchema,
 } from '../../../../contracts/hyperparameters/trees.js';
 import type { Algorithm, FitData } from '../../types.js';
-import { TreeEnsembleModel } from '../ensemble.js';
 import type { Tree } from '../tree.js';
 import { binMatrix } from './binning.js';
+import { BoostedTreesModel, rowMajorScores } from './boosted-model.js';
 import { GrowerWorkspace, type GrowOptions, growTree } from './grower.js';
 import { HISTOGRAM_BYTES } from './histogram.js';
 import { HistogramMemory } from './histogram-memory.js';
@@ -44,7 +44,7 @@ function growOptions(p: GradientBoostingParams): GrowOptions {
 export function boost(
   data: FitData,
   p: GradientBoostingParams,
-): { trees: Tree[]; base: Float64Array; loss: Loss } {
+): { trees: Tree[]; base: Float64Array; loss: Loss; scores: Float32Array } {
   const loss = lossFor(data);
   const mem = new HistogramMemory(binMatrix(data.X, p.max_bins));
   mem.reserve(Math.min(fitBytes(data, p, loss), MAX_RESERVE_BYTES));
@@ -52,10 +52,10 @@ export function boost(
     ? new ParallelHistograms(mem, loss.outputs === 1 ? loss.pairs : undefined)
     : undefined;
   try {
-    const trees = boostBinned(data, p, loss, new GrowerWorkspace(mem, parallel));
+    const { trees, scores } = boostBinned(data, p, loss, new GrowerWorkspace(mem, parallel));
     // A worker that never starts would leave a two-thread fit silently on one thread: fail instead.
     parallel?.awaitReady();
-    return { trees, base: loss.baseline(data.y), loss };
+    return { trees, base: loss.baseline(data.y), loss, scores };
   } finally {
     parallel?.close();
   }
@@ -81,7 +81,13 @@ function useThreads(p: GradientBoostingParams, cells: number): boolean {
   return cells >= TWO_THREAD_CELLS && availableParallelism() > 1;
 }
 
-function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: GrowerWorkspace): Tree[] {
+/** The trees, and the training rows' final raw scores (row-major float32, see BoostedTreesModel). */
+function boostBinned(
+  data: FitData,
+  p: GradientBoostingParams,
+  loss: Loss,
+  ws: GrowerWorkspace,
+): { trees: Tree[]; scores: Float32Array } {
   const n = data.X.rows;
   const K = loss.outputs;
   const base = loss.baseline(data.y);
@@ -113,16 +119,16 @@ function boostBinned(data: FitData, p: GradientBoostingParams, loss: Loss, ws: G
       ws.addLeaves(out, grown.leaves);
     }
   }
-  return trees;
+  return { trees, scores: rowMajorScores(raw, n, K) };
 }
 
-function fitGradientBoosting(data: FitData, p: GradientBoostingParams): TreeEnsembleModel {
-  const { trees, base } = boost(data, p);
+function fitGradientBoosting(data: FitData, p: GradientBoostingParams): BoostedTreesModel {
+  const { trees, base, scores } = boost(data, p);
   if (data.task === 'regression')
-    return new TreeEnsembleModel(trees, { kind: 'value', base: Math.fround(base[0]) });
+    return new BoostedTreesModel(trees, { kind: 'value', base: Math.fround(base[0]) }, scores);
   if (data.nClasses === 2)
-    return new TreeEnsembleModel(trees, { kind: 'sigmoid', base: Math.fround(base[0]) });
-  return new TreeEnsembleModel(trees, { kind: 'softmax', base: Float32Array.from(base), scale: 1 });
+    return new BoostedTreesModel(trees, { kind: 'sigmoid', base: Math.fround(base[0]) }, scores);
+  return new BoostedTreesModel(trees, { kind: 'softmax', base: Float32Array.from(base), scale: 1 }, scores);
 }
 
 export const gradientBoosting: Algorithm<GradientBoostingParams> = {

@@ -7,7 +7,7 @@ import {
 import { getJson } from '../artifacts/index.js';
 import type { CoreDeps } from '../deps.js';
 import { NotFoundError } from '../errors.js';
-import { datasetArtifactKeys } from './store.js';
+import { datasetArtifactKeys } from './keys.js';
 
 /** A dataset version's value counts (values.json); undefined for a version recorded without them. */
 export async function readValueCounts(

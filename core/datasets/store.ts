@@ -16,14 +16,9 @@ import { toS3Uri } from '../artifacts/uri.js';
 import { toItem } from '../storage/storable.js';
 import { isConditionFailed, listByIndex, parseItem, queryAll } from '../storage/dynamo.js';
 import { trackingKeys } from '../storage/keys.js';
+import { datasetArtifactKeys } from './keys.js';
 
-/** Artifact keys of a dataset version (docs/conventions.md, artifact store layout). */
-export const datasetArtifactKeys = {
-  data: (name: string, version: string) => `datasets/${name}/${version}/data.csv`,
-  schema: (name: string, version: string) => `datasets/${name}/${version}/schema.json`,
-  /** Value counts of the few-valued columns (DatasetValueCountsSchema); absent for older versions. */
-  values: (name: string, version: string) => `datasets/${name}/${version}/values.json`,
-} as const;
+export { datasetArtifactKeys } from './keys.js';
 
 export interface RegisterDatasetInput {
   readonly name: string;

@@ -8,6 +8,7 @@ import { BUILTIN_DATASETS_DIR } from '../../core/datasets/builtin.js';
 import { parseCsv } from '../../core/data/index.js';
 import { ValidationError } from '../../core/errors.js';
 import { checkTrainable, targetCounts } from '../../core/pipeline/trainable.js';
+import { AWKWARD_LABELS } from './awkward-labels.js';
 import { usePipelineHarness } from './harness.js';
 
 // The submit-time target check streams the dataset from the real emulated S3 and keeps only the
@@ -30,18 +31,7 @@ function record(name: string, uri: string): DatasetRecord {
   return { name, uri } as DatasetRecord;
 }
 
-/** Quoted labels with commas and newlines, padded cells, missing targets ('', 'NA'), CRLF. */
-const AWKWARD = [
-  'x,"the target"',
-  '1,"a,b"',
-  '2,"line\nbreak"',
-  '3,',
-  '4,NA',
-  '5," a "',
-  '6,"a,b"',
-  '7," a "',
-  '8,"line\nbreak"',
-].join('\r\n');
+const AWKWARD = AWKWARD_LABELS;
 
 describe('checkTrainable streams the target column', () => {
   it.each([

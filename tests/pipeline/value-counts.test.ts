@@ -7,6 +7,7 @@ import { getJson } from '../../core/artifacts/index.js';
 import { BUILTIN_DATASETS_DIR } from '../../core/datasets/builtin.js';
 import { datasetArtifactKeys, registerDataset } from '../../core/datasets/store.js';
 import { checkTrainable, targetCounts } from '../../core/pipeline/trainable.js';
+import { AWKWARD_LABELS } from './awkward-labels.js';
 import { usePipelineHarness } from './harness.js';
 
 // Registration records the few-valued columns' counts (values.json) so a submission checks its
@@ -29,19 +30,8 @@ async function valuesOf(name: string, version: string) {
   return getJson(harness.deps(), { key, schema: DatasetValueCountsSchema });
 }
 
-/** Quoted labels with commas and newlines, padded cells, missing targets, CRLF, a `__proto__` label. */
-const AWKWARD = [
-  'x,"the target"',
-  '1,"a,b"',
-  '2,"line\nbreak"',
-  '3,',
-  '4,NA',
-  '5," a "',
-  '6,"a,b"',
-  '7,__proto__',
-  '8,"line\nbreak"',
-  '9,__proto__',
-].join('\r\n');
+/** The awkward labels and a `__proto__` label, twice. */
+const AWKWARD = `${AWKWARD_LABELS}\r\n9,__proto__\r\n10,__proto__`;
 
 describe('a dataset version records its value counts', () => {
   it.each([

@@ -6,9 +6,12 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { CoreDeps } from '../deps.js';
+import { Utf8Builder } from './utf8-builder.js';
 
 /** S3's smallest part but the last. */
 const PART_BYTES = 8 * 1024 * 1024;
+/** Room past PART_BYTES for the write that crosses it, so a part's buffer rarely grows. */
+const PART_SLACK_BYTES = 1024 * 1024;
 
 /**
  * One output object written as a stream: bytes are collected into parts of PART_BYTES and uploaded
@@ -17,8 +20,7 @@ const PART_BYTES = 8 * 1024 * 1024;
  * unfinished upload.
  */
 export class MultipartOutput {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private pending = new Utf8Builder(PART_BYTES + PART_SLACK_BYTES);
   private total = 0;
   private uploadId: string | undefined;
   private readonly parts: { ETag?: string; PartNumber: number }[] = [];
@@ -30,26 +32,23 @@ export class MultipartOutput {
     private readonly key: string,
   ) {}
 
-  /** Appends `text`; uploads a part once PART_BYTES are pending. */
+  /** Appends `text` (strings UTF-8 encoded into the part); uploads a part once PART_BYTES are pending. */
   async write(text: string | Buffer): Promise<void> {
-    const bytes = typeof text === 'string' ? Buffer.from(text) : text;
-    if (bytes.length === 0) return;
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    this.total += bytes.length;
-    if (this.pendingBytes >= PART_BYTES) await this.flush();
+    const before = this.pending.length;
+    if (typeof text === 'string') this.pending.append(text);
+    else this.pending.appendBytes(text);
+    this.total += this.pending.length - before;
+    if (this.pending.length >= PART_BYTES) await this.flush();
   }
 
   /** Completes the object; returns its size in bytes. */
   async end(): Promise<number> {
     const { deps, bucket, key } = this;
     if (this.uploadId === undefined) {
-      await deps.s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.concat(this.pending) }),
-      );
+      await deps.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: this.pending.take() }));
       return this.total;
     }
-    if (this.pendingBytes > 0) await this.flush();
+    if (this.pending.length > 0) await this.flush();
     await this.uploading;
     await deps.s3.send(
       new CompleteMultipartUploadCommand({
@@ -82,9 +81,8 @@ export class MultipartOutput {
     const PartNumber = this.parts.length + 1;
     const part: { ETag?: string; PartNumber: number } = { PartNumber };
     this.parts.push(part);
-    const body = Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
+    const body = this.pending.take();
+    this.pending = new Utf8Builder(PART_BYTES + PART_SLACK_BYTES);
     this.uploading = deps.s3
       .send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber, Body: body }))
       .then(({ ETag }) => {

@@ -96,9 +96,19 @@ export async function scoreBatch(
   return { ...counts, part, errorsPart };
 }
 
-/** UTF-8 bytes of `s` as a JSON string (quotes and escapes included). */
-function jsonStringBytes(s: string): number {
-  return Buffer.byteLength(JSON.stringify(s));
+/** A character JSON.stringify escapes, or one UTF-8 encodes in more than a byte, other than \n. */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON.stringify escapes
+const NOT_PLAIN = /[\x00-\x09\x0b-\x1f"\\\u007f-\uffff]/;
+
+/**
+ * UTF-8 bytes of `s` as a JSON string (quotes and escapes included). Text of printable ASCII and
+ * newlines (each escaped as two characters) is counted without building the JSON string.
+ */
+export function jsonStringBytes(s: string): number {
+  if (NOT_PLAIN.test(s)) return Buffer.byteLength(JSON.stringify(s));
+  let newlines = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) newlines += 1;
+  return s.length + newlines + 2;
 }
 
 type Scored = Awaited<ReturnType<typeof runModel>>[number];

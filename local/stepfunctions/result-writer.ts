@@ -1,4 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Utf8Builder } from '../../core/batch/utf8-builder.js';
 
 /** A Distributed Map's `ResultWriter`, its `Parameters` already evaluated. */
 export interface ResultWriterSpec {
@@ -26,19 +27,26 @@ type Status = 'SUCCEEDED' | 'FAILED';
 const ENTRIES_PER_FILE = 2000;
 /** Bytes of entries per result file before a new one starts (results may carry a batch's output lines). */
 export const RESULT_FILE_BYTES = 8 * 1024 * 1024;
+/** Room past RESULT_FILE_BYTES for the entry that crosses it, so an ASCII file's buffer never grows. */
+const FILE_SLACK_BYTES = 1024 * 1024;
+
+/** A result file being filled: its entries encoded as they come, `chars` counted as before. */
+interface OpenFile {
+  body: Utf8Builder;
+  entries: number;
+  chars: number;
+}
 
 /**
  * Exports child results as Step Functions' ResultWriter does: under `{Prefix}/{mapRunId}/`,
  * `SUCCEEDED_n.json`, `FAILED_n.json` (JSON array or, with `OutputType: JSONL`, JSON Lines) and a
  * `manifest.json` listing them; the Map state's result is `{ MapRunArn, ResultWriterDetails }`.
- * Entries are kept as JSON text and flushed in files of ENTRIES_PER_FILE or RESULT_FILE_BYTES,
- * whichever comes first, so a million-row run never holds them all.
+ * Entries are encoded into the file's bytes as they come and flushed in files of ENTRIES_PER_FILE
+ * or RESULT_FILE_BYTES (counted in UTF-16 units of the entries, plus one per separator), whichever
+ * comes first, so a million-row run never holds them all.
  */
 export class ResultExport {
-  private readonly buffers: Record<Status, { entries: string[]; bytes: number }> = {
-    SUCCEEDED: { entries: [], bytes: 0 },
-    FAILED: { entries: [], bytes: 0 },
-  };
+  private readonly open: Record<Status, OpenFile | undefined> = { SUCCEEDED: undefined, FAILED: undefined };
   private readonly files: Record<Status | 'PENDING', { Key: string; Size: number }[]> = {
     SUCCEEDED: [],
     FAILED: [],
@@ -65,12 +73,15 @@ export class ResultExport {
    */
   add(result: ChildResult): void {
     const compact = this.spec.WriterConfig?.Transformation === 'COMPACT' && result.Status === 'SUCCEEDED';
-    const buffer = this.buffers[result.Status];
     const entry = compact ? (result.Output ?? 'null') : JSON.stringify(result);
-    buffer.entries.push(entry);
-    buffer.bytes += entry.length + 1;
-    if (buffer.entries.length >= ENTRIES_PER_FILE || buffer.bytes >= RESULT_FILE_BYTES)
-      this.flush(result.Status);
+    const jsonl = this.spec.WriterConfig?.OutputType === 'JSONL';
+    const file = (this.open[result.Status] ??= this.openFile(jsonl));
+    if (!jsonl && file.entries > 0) file.body.append(',');
+    file.body.append(entry);
+    if (jsonl) file.body.append('\n');
+    file.entries += 1;
+    file.chars += entry.length + 1;
+    if (file.entries >= ENTRIES_PER_FILE || file.chars >= RESULT_FILE_BYTES) this.flush(result.Status);
   }
 
   /** Writes what is left and the manifest; returns the Map state's result. */
@@ -88,15 +99,20 @@ export class ResultExport {
     return { MapRunArn: this.mapRunArn, ResultWriterDetails: { Bucket: this.bucket, Key } };
   }
 
+  private openFile(jsonl: boolean): OpenFile {
+    const body = new Utf8Builder(RESULT_FILE_BYTES + FILE_SLACK_BYTES);
+    if (!jsonl) body.append('[');
+    return { body, entries: 0, chars: 0 };
+  }
+
   private flush(status: Status): void {
-    const { entries } = this.buffers[status];
-    if (entries.length === 0) return;
-    this.buffers[status] = { entries: [], bytes: 0 };
+    const file = this.open[status];
+    if (file === undefined || file.entries === 0) return;
+    this.open[status] = undefined;
     const Key = `${this.base}${status}_${this.files[status].length}.json`;
-    // One UTF-8 encoding: its length is the manifest's Size and its bytes the PUT's body.
-    const body = Buffer.from(
-      this.spec.WriterConfig?.OutputType === 'JSONL' ? entries.join('\n') + '\n' : `[${entries.join(',')}]`,
-    );
+    if (this.spec.WriterConfig?.OutputType !== 'JSONL') file.body.append(']');
+    // The bytes' length is the manifest's Size and the bytes the PUT's body.
+    const body = file.body.take();
     this.files[status].push({ Key, Size: body.length });
     this.writes.push(this.put(Key, body));
   }

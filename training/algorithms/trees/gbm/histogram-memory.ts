@@ -1,4 +1,5 @@
-import { type BinnedData, MISSING_BIN } from './binning.js';
+import type { Matrix } from '../../types.js';
+import { type BinnedData, binMatrix, MISSING_BIN } from './binning.js';
 import { clearHistogram, type GradientView, type Histogram, HISTOGRAM_BYTES } from './histogram.js';
 import {
   type HistogramKernel,
@@ -22,6 +23,22 @@ export interface PartitionSplit {
   readonly missingLeft: boolean;
   /** How many of the node's rows go left (the split's histogram count). */
   readonly nLeft: number;
+}
+
+/** A matrix's shape and a binner writing its rows * cols codes into `codes`. */
+export interface BinInPlace {
+  readonly rows: number;
+  readonly cols: number;
+  binInto(codes: Uint8Array): BinnedData;
+}
+
+/** The kernel's memory for a row-major matrix, its bin codes written in place (no copy). */
+export function binnedMemory(X: Matrix, maxBins: number): HistogramMemory {
+  return new HistogramMemory({
+    rows: X.rows,
+    cols: X.cols,
+    binInto: (codes) => binMatrix(X, maxBins, codes),
+  });
 }
 
 /**
@@ -54,9 +71,14 @@ export class HistogramMemory {
   /** Called before the memory grows (a worker attached to it waits to be ready first). */
   beforeGrow: (() => void) | undefined;
 
-  constructor(binned: BinnedData) {
+  /**
+   * `binned`: the binned data (its codes are copied in), or the matrix's shape and a binner that
+   * writes the codes straight into the memory (see `binnedMemory`).
+   */
+  constructor(binned: BinnedData | BinInPlace) {
     const n = binned.rows;
-    const rowsAt = align8(binned.codes.length);
+    const cells = binned.rows * binned.cols;
+    const rowsAt = align8(cells);
     const pairsAt = Math.ceil((rowsAt + n * 4) / 16) * 16;
     const rows1At = pairsAt + n * 16;
     const pairs1At = Math.ceil((rows1At + n * 4) / 16) * 16;
@@ -65,9 +87,12 @@ export class HistogramMemory {
     const initial = Math.ceil((this.top + 4 * HISTOGRAM_BYTES(binned.cols)) / PAGE);
     this.memory = sharedMemory(initial, MAX_MEMORY_PAGES);
     const buffer = this.memory.buffer;
-    const codes = new Uint8Array(buffer, 0, binned.codes.length);
-    codes.set(binned.codes);
-    this.data = { ...binned, codes };
+    const codes = new Uint8Array(buffer, 0, cells);
+    if ('binInto' in binned) this.data = binned.binInto(codes);
+    else {
+      codes.set(binned.codes);
+      this.data = { ...binned, codes };
+    }
     this.sides = [new Uint32Array(buffer, rowsAt, n), new Uint32Array(buffer, rows1At, n)];
     this.pairSides = [new Float64Array(buffer, pairsAt, n * 2), new Float64Array(buffer, pairs1At, n * 2)];
     this.goLeft = new Uint8Array(buffer, tableAt, 256);

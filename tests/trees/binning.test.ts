@@ -61,4 +61,15 @@ describe('binnedMemory (codes binned in place)', () => {
     expect(mem.data.edges.map((e) => Array.from(e))).toEqual(ref.edges.map((e) => Array.from(e)));
     expect(Array.from(mem.data.nBins)).toEqual(Array.from(ref.nBins));
   });
+
+  it('calls beforeBinning with the memory and its shape before any code is written', () => {
+    const X = { data: Float64Array.from({ length: 300 }, (_, i) => (i % 17) + 1), rows: 100, cols: 3 };
+    let seen: { rows: number; cols: number; written: number } | undefined;
+    const mem = binnedMemory(X, 255, (m) => {
+      const codes = new Uint8Array(m.memory.buffer, 0, 300);
+      seen = { ...m.shape, written: codes.filter((c) => c !== 0).length };
+    });
+    expect(seen).toEqual({ rows: 100, cols: 3, written: 0 });
+    expect(mem.data.codes.filter((c) => c !== 0).length).toBeGreaterThan(0);
+  });
 });

@@ -45,12 +45,14 @@ export function boost(
   p: GradientBoostingParams,
 ): { trees: Tree[]; base: Float64Array; loss: Loss; scores: Float32Array } {
   const loss = lossFor(data);
-  const mem = binnedMemory(data.X, p.max_bins);
-  mem.reserve(Math.min(fitBytes(data, p, loss), MAX_RESERVE_BYTES));
-  const parallel = useThreads(p, data.X.rows * data.X.cols)
-    ? new ParallelHistograms(mem, loss.outputs === 1 ? loss.pairs : undefined)
-    : undefined;
+  let parallel: ParallelHistograms | undefined;
   try {
+    // The worker starts before the codes are binned: its start-up overlaps binning.
+    const mem = binnedMemory(data.X, p.max_bins, (m) => {
+      m.reserve(Math.min(fitBytes(data, p, loss), MAX_RESERVE_BYTES));
+      if (useThreads(p, data.X.rows * data.X.cols))
+        parallel = new ParallelHistograms(m, loss.outputs === 1 ? loss.pairs : undefined);
+    });
     const { trees, scores } = boostBinned(data, p, loss, new GrowerWorkspace(mem, parallel));
     // A worker that never starts would leave a two-thread fit silently on one thread: fail instead.
     parallel?.awaitReady();

@@ -30,14 +30,25 @@ export interface BinInPlace {
   readonly rows: number;
   readonly cols: number;
   binInto(codes: Uint8Array): BinnedData;
+  /**
+   * Called once the memory exists, before any code is written (`data` is not set yet, `shape`
+   * is): a fit reserves its memory and starts its worker here, so the worker's start-up
+   * overlaps binning instead of the first tree.
+   */
+  beforeBinning?(mem: HistogramMemory): void;
 }
 
 /** The kernel's memory for a row-major matrix, its bin codes written in place (no copy). */
-export function binnedMemory(X: Matrix, maxBins: number): HistogramMemory {
+export function binnedMemory(
+  X: Matrix,
+  maxBins: number,
+  beforeBinning?: (mem: HistogramMemory) => void,
+): HistogramMemory {
   return new HistogramMemory({
     rows: X.rows,
     cols: X.cols,
     binInto: (codes) => binMatrix(X, maxBins, codes),
+    beforeBinning,
   });
 }
 
@@ -55,6 +66,8 @@ export class HistogramMemory {
   readonly memory: SharedWasmMemory;
   /** The binned data, its codes living in the shared memory. */
   readonly data: BinnedData;
+  /** The matrix's rows and columns, known before `data` (see BinInPlace.beforeBinning). */
+  readonly shape: { readonly rows: number; readonly cols: number };
   /** Each side's row index. */
   private readonly sides: readonly [Uint32Array, Uint32Array];
   /**
@@ -87,16 +100,19 @@ export class HistogramMemory {
     const initial = Math.ceil((this.top + 4 * HISTOGRAM_BYTES(binned.cols)) / PAGE);
     this.memory = sharedMemory(initial, MAX_MEMORY_PAGES);
     const buffer = this.memory.buffer;
-    const codes = new Uint8Array(buffer, 0, cells);
-    if ('binInto' in binned) this.data = binned.binInto(codes);
-    else {
-      codes.set(binned.codes);
-      this.data = { ...binned, codes };
-    }
+    this.shape = { rows: n, cols: binned.cols };
     this.sides = [new Uint32Array(buffer, rowsAt, n), new Uint32Array(buffer, rows1At, n)];
     this.pairSides = [new Float64Array(buffer, pairsAt, n * 2), new Float64Array(buffer, pairs1At, n * 2)];
     this.goLeft = new Uint8Array(buffer, tableAt, 256);
     this.kernel = instantiateKernel(this.memory);
+    const codes = new Uint8Array(buffer, 0, cells);
+    if ('binInto' in binned) {
+      binned.beforeBinning?.(this);
+      this.data = binned.binInto(codes);
+    } else {
+      codes.set(binned.codes);
+      this.data = { ...binned, codes };
+    }
   }
 
   /** Side 0's row index, where every tree starts (rows in id order). */

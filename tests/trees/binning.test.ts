@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/ml/random.js';
 import { binMatrix, binMatrixBySort } from '../../training/algorithms/trees/gbm/binning.js';
+import { binnedMemory } from '../../training/algorithms/trees/gbm/histogram-memory.js';
 
 const rng = createRng(3);
 const rows = 40_000;
@@ -42,5 +43,33 @@ describe('binMatrix (bucketed quantiles)', () => {
       const diff = fast.codes.findIndex((c, i) => c !== ref.codes[i]);
       expect(diff, diff < 0 ? '' : `first code difference: ${names[Math.floor(diff / rows)]}`).toBe(-1);
     }
+  });
+});
+
+describe('binnedMemory (codes binned in place)', () => {
+  it('holds the codes and edges of binMatrix, in the kernel memory', () => {
+    const cols = 13; // two 8-column blocks
+    const n = 5_000;
+    const data = Float64Array.from({ length: n * cols }, (_, i) =>
+      i % 11 === 0 ? Number.NaN : rng.normal(),
+    );
+    const X = { data, rows: n, cols };
+    const mem = binnedMemory(X, 64);
+    const ref = binMatrix(X, 64);
+    expect(mem.data.codes.buffer).toBe(mem.memory.buffer);
+    expect(Array.from(mem.data.codes)).toEqual(Array.from(ref.codes));
+    expect(mem.data.edges.map((e) => Array.from(e))).toEqual(ref.edges.map((e) => Array.from(e)));
+    expect(Array.from(mem.data.nBins)).toEqual(Array.from(ref.nBins));
+  });
+
+  it('calls beforeBinning with the memory and its shape before any code is written', () => {
+    const X = { data: Float64Array.from({ length: 300 }, (_, i) => (i % 17) + 1), rows: 100, cols: 3 };
+    let seen: { rows: number; cols: number; written: number } | undefined;
+    const mem = binnedMemory(X, 255, (m) => {
+      const codes = new Uint8Array(m.memory.buffer, 0, 300);
+      seen = { ...m.shape, written: codes.filter((c) => c !== 0).length };
+    });
+    expect(seen).toEqual({ rows: 100, cols: 3, written: 0 });
+    expect(mem.data.codes.filter((c) => c !== 0).length).toBeGreaterThan(0);
   });
 });

@@ -94,12 +94,21 @@ function columnBlock(X: Matrix, f0: number, w: number, block: Float32Array): voi
     for (let k = 0; k < w; k++) block[k * rows + r] = data[i + k];
 }
 
-/** Bins every feature of a row-major matrix to at most `maxBins` (<= 255) value bins. */
-export function binMatrix(X: Matrix, maxBins: number): BinnedData {
+/**
+ * Bins every feature of a row-major matrix to at most `maxBins` (<= 255) value bins. The codes
+ * go to `codes` when given (rows * cols bytes, e.g. a view of the kernel's memory, so they are
+ * not copied there afterwards), else to a new array.
+ */
+export function binMatrix(
+  X: Matrix,
+  maxBins: number,
+  codes: Uint8Array = new Uint8Array(X.rows * X.cols),
+): BinnedData {
   const { rows, cols } = X;
+  if (codes.length !== rows * cols)
+    throw new Error(`binMatrix: codes must hold rows * cols = ${rows * cols} bytes`);
   const block = new Float32Array(rows * Math.min(cols, BLOCK_COLUMNS));
   const bits = new Uint32Array(block.buffer);
-  const codes = new Uint8Array(rows * cols);
   const edges: Float32Array[] = [];
   const nBins = new Int32Array(cols);
   const bins = Math.min(maxBins, MISSING_BIN);

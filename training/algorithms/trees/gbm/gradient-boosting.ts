@@ -5,11 +5,10 @@ import {
 } from '../../../../contracts/hyperparameters/trees.js';
 import type { Algorithm, FitData } from '../../types.js';
 import type { Tree } from '../tree.js';
-import { binMatrix } from './binning.js';
 import { BoostedTreesModel, rowMajorScores } from './boosted-model.js';
 import { GrowerWorkspace, type GrowOptions, growTree } from './grower.js';
 import { HISTOGRAM_BYTES } from './histogram.js';
-import { HistogramMemory } from './histogram-memory.js';
+import { binnedMemory } from './histogram-memory.js';
 import { binaryLogistic, type Loss, multinomial, squaredError } from './loss.js';
 import { ParallelHistograms } from './parallel.js';
 
@@ -46,12 +45,14 @@ export function boost(
   p: GradientBoostingParams,
 ): { trees: Tree[]; base: Float64Array; loss: Loss; scores: Float32Array } {
   const loss = lossFor(data);
-  const mem = new HistogramMemory(binMatrix(data.X, p.max_bins));
-  mem.reserve(Math.min(fitBytes(data, p, loss), MAX_RESERVE_BYTES));
-  const parallel = useThreads(p, data.X.rows * data.X.cols)
-    ? new ParallelHistograms(mem, loss.outputs === 1 ? loss.pairs : undefined)
-    : undefined;
+  let parallel: ParallelHistograms | undefined;
   try {
+    // The worker starts before the codes are binned: its start-up overlaps binning.
+    const mem = binnedMemory(data.X, p.max_bins, (m) => {
+      m.reserve(Math.min(fitBytes(data, p, loss), MAX_RESERVE_BYTES));
+      if (useThreads(p, data.X.rows * data.X.cols))
+        parallel = new ParallelHistograms(m, loss.outputs === 1 ? loss.pairs : undefined);
+    });
     const { trees, scores } = boostBinned(data, p, loss, new GrowerWorkspace(mem, parallel));
     // A worker that never starts would leave a two-thread fit silently on one thread: fail instead.
     parallel?.awaitReady();

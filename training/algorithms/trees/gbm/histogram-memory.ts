@@ -1,4 +1,5 @@
-import { type BinnedData, MISSING_BIN } from './binning.js';
+import type { Matrix } from '../../types.js';
+import { type BinnedData, binMatrix, MISSING_BIN } from './binning.js';
 import { clearHistogram, type GradientView, type Histogram, HISTOGRAM_BYTES } from './histogram.js';
 import {
   type HistogramKernel,
@@ -24,6 +25,33 @@ export interface PartitionSplit {
   readonly nLeft: number;
 }
 
+/** A matrix's shape and a binner writing its rows * cols codes into `codes`. */
+export interface BinInPlace {
+  readonly rows: number;
+  readonly cols: number;
+  binInto(codes: Uint8Array): BinnedData;
+  /**
+   * Called once the memory exists, before any code is written (`data` is not set yet, `shape`
+   * is): a fit reserves its memory and starts its worker here, so the worker's start-up
+   * overlaps binning instead of the first tree.
+   */
+  beforeBinning?(mem: HistogramMemory): void;
+}
+
+/** The kernel's memory for a row-major matrix, its bin codes written in place (no copy). */
+export function binnedMemory(
+  X: Matrix,
+  maxBins: number,
+  beforeBinning?: (mem: HistogramMemory) => void,
+): HistogramMemory {
+  return new HistogramMemory({
+    rows: X.rows,
+    cols: X.cols,
+    binInto: (codes) => binMatrix(X, maxBins, codes),
+    beforeBinning,
+  });
+}
+
 /**
  * Everything the histogram kernel reads and writes, in one shared WebAssembly memory: the bin
  * codes (column-major, from address 0), two row indexes ("sides") with the current tree's
@@ -38,6 +66,8 @@ export class HistogramMemory {
   readonly memory: SharedWasmMemory;
   /** The binned data, its codes living in the shared memory. */
   readonly data: BinnedData;
+  /** The matrix's rows and columns, known before `data` (see BinInPlace.beforeBinning). */
+  readonly shape: { readonly rows: number; readonly cols: number };
   /** Each side's row index. */
   private readonly sides: readonly [Uint32Array, Uint32Array];
   /**
@@ -54,9 +84,14 @@ export class HistogramMemory {
   /** Called before the memory grows (a worker attached to it waits to be ready first). */
   beforeGrow: (() => void) | undefined;
 
-  constructor(binned: BinnedData) {
+  /**
+   * `binned`: the binned data (its codes are copied in), or the matrix's shape and a binner that
+   * writes the codes straight into the memory (see `binnedMemory`).
+   */
+  constructor(binned: BinnedData | BinInPlace) {
     const n = binned.rows;
-    const rowsAt = align8(binned.codes.length);
+    const cells = binned.rows * binned.cols;
+    const rowsAt = align8(cells);
     const pairsAt = Math.ceil((rowsAt + n * 4) / 16) * 16;
     const rows1At = pairsAt + n * 16;
     const pairs1At = Math.ceil((rows1At + n * 4) / 16) * 16;
@@ -65,13 +100,19 @@ export class HistogramMemory {
     const initial = Math.ceil((this.top + 4 * HISTOGRAM_BYTES(binned.cols)) / PAGE);
     this.memory = sharedMemory(initial, MAX_MEMORY_PAGES);
     const buffer = this.memory.buffer;
-    const codes = new Uint8Array(buffer, 0, binned.codes.length);
-    codes.set(binned.codes);
-    this.data = { ...binned, codes };
+    this.shape = { rows: n, cols: binned.cols };
     this.sides = [new Uint32Array(buffer, rowsAt, n), new Uint32Array(buffer, rows1At, n)];
     this.pairSides = [new Float64Array(buffer, pairsAt, n * 2), new Float64Array(buffer, pairs1At, n * 2)];
     this.goLeft = new Uint8Array(buffer, tableAt, 256);
     this.kernel = instantiateKernel(this.memory);
+    const codes = new Uint8Array(buffer, 0, cells);
+    if ('binInto' in binned) {
+      binned.beforeBinning?.(this);
+      this.data = binned.binInto(codes);
+    } else {
+      codes.set(binned.codes);
+      this.data = { ...binned, codes };
+    }
   }
 
   /** Side 0's row index, where every tree starts (rows in id order). */

@@ -229,7 +229,7 @@ export class ParallelHistograms {
     private readonly mem: HistogramMemory,
     readonly lossPairs?: PairsFn,
   ) {
-    this.featureChunks = featureChunks(mem.data.cols, this.features);
+    this.featureChunks = featureChunks(mem.shape.cols, this.features);
     const workerData = {
       module: histogramKernel(),
       memory: mem.memory,
@@ -238,7 +238,7 @@ export class ParallelHistograms {
       bounds: this.bounds,
       features: this.features,
       lefts: this.lefts,
-      n: mem.data.rows,
+      n: mem.shape.rows,
       ...mem.workerAddresses,
       featureBytes: HISTOGRAM_BYTES(1),
       startDelayMs: parallelTestHooks.workerStartDelayMs,

@@ -1,18 +1,13 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBatchJob } from '../../core/batch/jobs.js';
 import { startBatchJob } from '../../core/batch/start.js';
-import { setAlias } from '../../core/registry/aliases.js';
-import { ensureEndpoint } from '../../core/serving/endpoints.js';
 import { createBatchHandlers } from '../../lambdas/batch/handlers.js';
 import { jsonBytes, STATE_DATA_LIMIT_BYTES } from '../../local/stepfunctions/data-limit.js';
 import { createLocalStateMachine, type LocalStateMachine } from '../../local/stepfunctions/index.js';
-import { startTestEmulators, type TestEmulators } from '../serving/emulators.js';
-import { registerOnnx } from '../serving/fixtures/register.js';
-import { classifierContract, tinyClassifierBytes } from '../serving/fixtures/tiny-models.js';
+import type { TestEmulators } from '../serving/emulators.js';
+import { startTinyEndpoint, stoppedExecution } from './tiny-endpoint.js';
 
 // The Distributed Map's failure semantics on the local runtime: the real ASL file, the real
 // batch handlers, emulated S3 and DynamoDB. Faults are injected into ScoreBatch (said per test):
@@ -63,13 +58,7 @@ async function run(
       toleratedFailurePercentage,
     },
   });
-  const result = await machine.getExecution(job.jobId).then(async () => {
-    for (;;) {
-      const r = await machine.getExecution(job.jobId);
-      if (r && r.status !== 'RUNNING') return r;
-      await new Promise((done) => setTimeout(done, 50));
-    }
-  });
+  const result = await stoppedExecution(machine, job.jobId);
   return { result, job: await getBatchJob(emu.deps, job.jobId) };
 }
 
@@ -81,18 +70,7 @@ async function text(uri: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  emu = await startTestEmulators();
-  dataDir = await mkdtemp(join(tmpdir(), 'cirrus-dm-'));
-  await registerOnnx(emu.deps, 'tiny', tinyClassifierBytes(), classifierContract);
-  await setAlias(emu.deps, {
-    model: 'tiny',
-    alias: 'champion',
-    version: 1,
-    reason: 't',
-    policy: 'manual',
-    by: 't',
-  });
-  await ensureEndpoint(emu.deps, { model: 'tiny' });
+  ({ emu, dataDir } = await startTinyEndpoint('cirrus-dm-'));
   const lines = Array.from({ length: ROWS }, (_, i) => `${i % 7},${i % 2 ? 'red' : 'blue'},${i % 5}`);
   await emu.deps.s3.send(
     new PutObjectCommand({ Bucket: BUCKET, Key: 'dm/in.csv', Body: `x1,color,x2\n${lines.join('\n')}\n` }),

@@ -1,20 +1,15 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchJob } from '../../contracts/batch.js';
 import { getBatchJob } from '../../core/batch/jobs.js';
 import { assembleBatch } from '../../core/batch/assemble.js';
 import { type BatchLines, RowOrder } from '../../core/batch/row-order.js';
 import { startBatchJob } from '../../core/batch/start.js';
-import { setAlias } from '../../core/registry/aliases.js';
-import { ensureEndpoint } from '../../core/serving/endpoints.js';
 import { createBatchHandlers } from '../../lambdas/batch/handlers.js';
 import { createLocalStateMachine } from '../../local/stepfunctions/index.js';
-import { startTestEmulators, type TestEmulators } from '../serving/emulators.js';
-import { registerOnnx } from '../serving/fixtures/register.js';
-import { classifierContract, tinyClassifierBytes } from '../serving/fixtures/tiny-models.js';
+import type { TestEmulators } from '../serving/emulators.js';
+import { startTinyEndpoint, stoppedExecution } from './tiny-endpoint.js';
 
 // Where a batch's lines travel: inline in its result (ResultWriter files) or, when they do not
 // fit the inline budget, as part objects. The real ASL file, batch handlers, emulated S3 and
@@ -80,11 +75,7 @@ async function runJob(inputKey: string, out: string, windowChars?: number): Prom
       keyColumn: 'key',
     },
   });
-  for (;;) {
-    const r = await machine.getExecution(job.jobId);
-    if (r && r.status !== 'RUNNING') break;
-    await new Promise((done) => setTimeout(done, 50));
-  }
+  await stoppedExecution(machine, job.jobId);
   return getBatchJob(emu.deps, job.jobId);
 }
 
@@ -94,18 +85,7 @@ async function keysUnder(prefix: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  emu = await startTestEmulators();
-  dataDir = await mkdtemp(join(tmpdir(), 'cirrus-inline-'));
-  await registerOnnx(emu.deps, 'tiny', tinyClassifierBytes(), classifierContract);
-  await setAlias(emu.deps, {
-    model: 'tiny',
-    alias: 'champion',
-    version: 1,
-    reason: 't',
-    policy: 'manual',
-    by: 't',
-  });
-  await ensureEndpoint(emu.deps, { model: 'tiny' });
+  ({ emu, dataDir } = await startTinyEndpoint('cirrus-inline-'));
   for (const long of [false, true])
     await emu.deps.s3.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: `inl/in-${long}.csv`, Body: inputCsv(long) }),

@@ -1,17 +1,12 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBatchJob } from '../../core/batch/jobs.js';
 import { startBatchJob } from '../../core/batch/start.js';
-import { setAlias } from '../../core/registry/aliases.js';
-import { ensureEndpoint } from '../../core/serving/endpoints.js';
 import { createBatchHandlers } from '../../lambdas/batch/handlers.js';
 import { createLocalStateMachine, type LocalStateMachine } from '../../local/stepfunctions/index.js';
-import { startTestEmulators, type TestEmulators } from '../serving/emulators.js';
-import { registerOnnx } from '../serving/fixtures/register.js';
-import { classifierContract, tinyClassifierBytes } from '../serving/fixtures/tiny-models.js';
+import type { TestEmulators } from '../serving/emulators.js';
+import { startTinyEndpoint, stoppedExecution } from './tiny-endpoint.js';
 
 // JSON Lines lines that are JSON but not objects, through the real batch-predict.asl.json on the
 // local interpreter with the real batch handlers, emulated S3 and DynamoDB, real onnxruntime.
@@ -40,27 +35,12 @@ async function runJob(input: string, body: string) {
     endpoint: 'tiny',
     request: { input: `s3://${BUCKET}/${input}`, output: `s3://${BUCKET}/jl/out/`, batchSize: 3 },
   });
-  for (;;) {
-    const r = await machine.getExecution(job.jobId);
-    if (r && r.status !== 'RUNNING') break;
-    await new Promise((done) => setTimeout(done, 50));
-  }
+  await stoppedExecution(machine, job.jobId);
   return getBatchJob(emu.deps, job.jobId);
 }
 
 beforeAll(async () => {
-  emu = await startTestEmulators();
-  dataDir = await mkdtemp(join(tmpdir(), 'cirrus-jl-'));
-  await registerOnnx(emu.deps, 'tiny', tinyClassifierBytes(), classifierContract);
-  await setAlias(emu.deps, {
-    model: 'tiny',
-    alias: 'champion',
-    version: 1,
-    reason: 't',
-    policy: 'manual',
-    by: 't',
-  });
-  await ensureEndpoint(emu.deps, { model: 'tiny' });
+  ({ emu, dataDir } = await startTinyEndpoint('cirrus-jl-'));
   machine = createLocalStateMachine({
     definition: 'batch',
     dataDir,

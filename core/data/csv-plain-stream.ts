@@ -1,3 +1,5 @@
+import { ValidationError } from '../errors.js';
+import { checkHeader } from './csv.js';
 import { needsFullParser } from './csv-plain.js';
 import { isMissingCell } from './infer.js';
 import { quote } from './write.js';
@@ -95,4 +97,82 @@ export function isCleanPlainLine(buf: Uint8Array, bounds: Int32Array, count: num
     if (isMissingCell(cell) || quote(cell) !== cell) return false;
   }
   return true;
+}
+
+/**
+ * `csvRecordsOfStream`'s records, read from the bytes while the file is plain. At the first chunk
+ * that is not, the rest (from the unfinished line on) goes through csv-parse behind a copy of the
+ * header; the records are the same, but a ragged row's number then counts from that point.
+ */
+export async function csvRecordsPlainFirst(
+  source: AsyncIterable<Uint8Array>,
+  field: string,
+  parsed: (
+    source: AsyncIterable<Uint8Array>,
+  ) => Promise<{ names: readonly string[]; rows: AsyncIterable<string[]> }>,
+): Promise<{ names: readonly string[]; rows: AsyncIterable<string[]> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  async function* replay(head: Uint8Array[]): AsyncGenerator<Uint8Array> {
+    yield* head;
+    for (let item = await iterator.next(); !item.done; item = await iterator.next()) yield item.value;
+  }
+  const consumed: Uint8Array[] = [];
+  let head: Uint8Array = new Uint8Array(0);
+  let headerEnd = -1;
+  let start = 0;
+  for (;;) {
+    const item = await iterator.next();
+    if (item.done) break;
+    consumed.push(item.value);
+    if (needsFullParser(item.value)) return parsed(replay(consumed));
+    head = Buffer.concat([head, item.value]);
+    if (head.length < 3) continue;
+    start = hasBom(head) ? 3 : 0;
+    while (start < head.length && head[start] === NEWLINE) start++;
+    headerEnd = head.indexOf(NEWLINE, start);
+    if (headerEnd >= 0) break;
+  }
+  // No complete header line (empty or one-line file): csv-parse reads it, with its errors.
+  if (headerEnd < 0) return parsed(replay(consumed));
+  const names = checkHeader(
+    Buffer.from(head.buffer, head.byteOffset + start, headerEnd - start)
+      .toString('utf8')
+      .split(','),
+    field,
+  );
+  const headerLine = Buffer.from(`${names.map(quote).join(',')}\n`, 'utf8');
+  async function* rows(): AsyncGenerator<string[]> {
+    const bounds = new Int32Array(names.length + 2);
+    let row = 2;
+    let carry: Uint8Array = head.subarray(headerEnd + 1);
+    const cellsOf = (buf: Uint8Array, from: number, to: number): string[] => {
+      const count = plainCellBounds(buf, from, to, bounds);
+      if (count !== names.length)
+        throw new ValidationError(
+          `${field}: row ${row} has ${count} fields, the header has ${names.length}`,
+          field,
+        );
+      row++;
+      const cells = new Array<string>(count);
+      for (let c = 0; c < count; c++) cells[c] = plainCell(buf, bounds, c);
+      return cells;
+    };
+    for (;;) {
+      let pos = 0;
+      for (let nl = carry.indexOf(NEWLINE); nl >= 0; nl = carry.indexOf(NEWLINE, pos)) {
+        if (nl > pos) yield cellsOf(carry, pos, nl);
+        pos = nl + 1;
+      }
+      carry = carry.subarray(pos);
+      const item = await iterator.next();
+      if (item.done) break;
+      if (needsFullParser(item.value)) {
+        yield* (await parsed(replay([headerLine, carry, item.value]))).rows;
+        return;
+      }
+      carry = carry.length ? Buffer.concat([carry, item.value]) : item.value;
+    }
+    if (carry.length) yield cellsOf(carry, 0, carry.length);
+  }
+  return { names, rows: rows() };
 }

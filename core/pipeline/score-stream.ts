@@ -3,6 +3,7 @@ import type { Metrics } from '../../contracts/metrics.js';
 import type { ModelContract } from '../../contracts/model-contract.js';
 import type { FeatureRow, Prediction } from '../../contracts/serving.js';
 import { readArtifactStream } from '../artifacts/index.js';
+import { csvRecordsPlainFirst } from '../data/csv-plain-stream.js';
 import { csvRecordsOfStream, findColumn, isMissingCell, parseNumberCell } from '../data/index.js';
 import type { ParsedCsv } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
@@ -28,7 +29,9 @@ export function canStreamEvaluation(contract: ModelContract): boolean {
  * them, missing as null), so the batch goes through the same `csvRows` the in-memory path uses.
  */
 async function* csvBatches(deps: CoreDeps, key: string, batchRows: number): AsyncGenerator<ParsedCsv> {
-  const { names, rows } = await csvRecordsOfStream(readArtifactStream(deps, { key }), key);
+  const { names, rows } = await csvRecordsPlainFirst(readArtifactStream(deps, { key }), key, (source) =>
+    csvRecordsOfStream(source, key),
+  );
   let batch: string[][] = [];
   const toCsv = (): ParsedCsv => {
     const columns = names.map((name, c) => ({

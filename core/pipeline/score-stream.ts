@@ -37,7 +37,7 @@ async function* csvBatches(deps: CoreDeps, key: string, batchRows: number): Asyn
     const columns = names.map((name, c) => ({
       name,
       type: 'categorical' as const,
-      values: batch.map((r) => (isMissingCell(r[c]!) ? null : r[c]!)),
+      values: batch.map((r) => (notMissing(r[c]!) ? r[c]! : null)),
     }));
     return { columns, schema: { rowCount: batch.length } } as unknown as ParsedCsv;
   };
@@ -49,6 +49,12 @@ async function* csvBatches(deps: CoreDeps, key: string, batchRows: number): Asyn
     }
   }
   if (batch.length) yield toCsv();
+}
+
+/** `!isMissingCell(cell)`; a cell starting with a digit is never a missing token (most numeric cells). */
+function notMissing(cell: string): boolean {
+  const first = cell.charCodeAt(0);
+  return (first >= 0x30 && first <= 0x39) || !isMissingCell(cell);
 }
 
 /** The targets and predictions metrics need, kept as numbers (not rows or prediction objects). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvRecordsPlainFirst } from '../../core/data/csv-plain-stream.js';
-import { csvRecordsOfStream } from '../../core/data/index.js';
+import { csvRecordsOfStream, parseNumberCell } from '../../core/data/index.js';
+import { numberCell } from '../../core/pipeline/score-csv.js';
 
 // Evaluate's reader of a channel: the same records csv-parse gives, from the bytes while the
 // file is plain, through csv-parse once it is not; chunk boundaries anywhere.
@@ -53,5 +54,31 @@ describe('csvRecordsPlainFirst', () => {
       (source) => csvRecordsOfStream(source, 'f'),
     );
     await expect(records(read)).rejects.toThrow('f: row 3 has 1 fields, the header has 2');
+  });
+});
+
+describe('numberCell (Evaluate reading numeric features)', () => {
+  it('is parseNumberCell on every cell', () => {
+    const cells = [
+      '1',
+      '-1',
+      '+.5',
+      '.',
+      '-',
+      '+',
+      '1.',
+      '.5',
+      '1.2.3',
+      ' 1',
+      '1 ',
+      '1e5',
+      '-2E-3',
+      '0x10',
+      '',
+      'NaN',
+    ];
+    cells.push('007', '-0', '1_0', 'Infinity', '--1', '+-1', '١', '12345678901234567890.5', 'é');
+    for (let i = 0; i < 2000; i++) cells.push((Math.sin(i) * 10 ** (i % 12)).toFixed(i % 9));
+    for (const cell of cells) expect([cell, numberCell(cell)]).toEqual([cell, parseNumberCell(cell)]);
   });
 });

@@ -52,7 +52,7 @@ async function* csvBatches(deps: CoreDeps, key: string, batchRows: number): Asyn
 }
 
 /** `!isMissingCell(cell)`; a cell starting with a digit is never a missing token (most numeric cells). */
-function notMissing(cell: string): boolean {
+export function notMissing(cell: string): boolean {
   const first = cell.charCodeAt(0);
   return (first >= 0x30 && first <= 0x39) || !isMissingCell(cell);
 }

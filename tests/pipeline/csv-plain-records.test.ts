@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { csvRecordsPlainFirst } from '../../core/data/csv-plain-stream.js';
-import { csvRecordsOfStream, parseNumberCell } from '../../core/data/index.js';
+import { csvRecordsOfStream, isMissingCell, parseNumberCell } from '../../core/data/index.js';
 import { numberCell } from '../../core/pipeline/score-csv.js';
+import { notMissing } from '../../core/pipeline/score-stream.js';
 
 // Evaluate's reader of a channel: the same records csv-parse gives, from the bytes while the
 // file is plain, through csv-parse once it is not; chunk boundaries anywhere.
@@ -80,5 +81,29 @@ describe('numberCell (Evaluate reading numeric features)', () => {
     cells.push('007', '-0', '1_0', 'Infinity', '--1', '+-1', '١', '12345678901234567890.5', 'é');
     for (let i = 0; i < 2000; i++) cells.push((Math.sin(i) * 10 ** (i % 12)).toFixed(i % 9));
     for (const cell of cells) expect([cell, numberCell(cell)]).toEqual([cell, parseNumberCell(cell)]);
+  });
+});
+
+describe('notMissing (Evaluate reading channel cells)', () => {
+  it('is !isMissingCell on every cell', () => {
+    const cells = [
+      '',
+      ' ',
+      'NA',
+      ' NA ',
+      'N/A',
+      'NaN',
+      'nan',
+      'null',
+      'NULL',
+      'Na',
+      '0',
+      '9',
+      '1.5',
+      '-1',
+      'x',
+      ' 1',
+    ];
+    for (const cell of cells) expect([cell, notMissing(cell)]).toEqual([cell, !isMissingCell(cell)]);
   });
 });

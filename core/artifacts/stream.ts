@@ -49,8 +49,8 @@ export async function* readArtifactStream(
 export const MULTIPART_PART_BYTES = 8 * 1024 * 1024;
 
 export interface ArtifactWriter {
-  /** Appends text; sends a part whenever a part's worth is buffered (await it: backpressure). */
-  write(text: string): Promise<void>;
+  /** Appends text (or bytes, kept by reference); sends a part whenever a part's worth is buffered (await it: backpressure). */
+  write(text: string | Uint8Array): Promise<void>;
   /** Sends what is left and makes the object visible; one PutObject (with sha256 metadata) if small. */
   end(): Promise<StoredArtifact>;
   /** Drops the upload (nothing becomes visible). */
@@ -70,13 +70,15 @@ export function createArtifactWriter(
   const contentType = input.contentType ?? 'application/octet-stream';
   const hash = createHash('sha256');
   const parts: { ETag?: string; PartNumber: number }[] = [];
-  let pending: string[] = [];
+  let pending: (string | Uint8Array)[] = [];
   let pendingChars = 0;
   let size = 0;
   let uploadId: string | undefined;
 
   const take = (): Buffer => {
-    const body = Buffer.from(pending.join(''), 'utf8');
+    const body = pending.every((p) => typeof p === 'string')
+      ? Buffer.from(pending.join(''), 'utf8')
+      : Buffer.concat(pending.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
     pending = [];
     pendingChars = 0;
     return body;
@@ -93,10 +95,11 @@ export function createArtifactWriter(
   };
   return {
     async write(text) {
-      hash.update(text, 'utf8');
+      if (typeof text === 'string') hash.update(text, 'utf8');
+      else hash.update(text);
       pending.push(text);
       pendingChars += text.length;
-      // Characters never outnumber UTF-8 bytes: a part sent here is at least MULTIPART_PART_BYTES.
+      // Characters (or bytes) never outnumber UTF-8 bytes: a part sent here is at least MULTIPART_PART_BYTES.
       if (pendingChars >= MULTIPART_PART_BYTES) {
         const body = take();
         size += body.length;

@@ -22,6 +22,23 @@ function cellReader(csv: ParsedCsv, f: ModelContract['features'][number]): (r: n
   return (r) => column.values[r] ?? null;
 }
 
+/**
+ * `parseNumberCell`: a cell of digits with an optional sign and at most one dot (nothing to trim,
+ * what the pattern accepts) goes straight to Number(); any other cell through parseNumberCell.
+ */
+export function numberCell(cell: string): number | undefined {
+  let i = cell.charCodeAt(0) === 0x2d || cell.charCodeAt(0) === 0x2b ? 1 : 0;
+  let digits = 0;
+  let dot = false;
+  for (; i < cell.length; i++) {
+    const c = cell.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c === 0x2e && !dot) dot = true;
+    else return parseNumberCell(cell);
+  }
+  return digits > 0 ? Number(cell) : parseNumberCell(cell);
+}
+
 /** The contract's features read from a CSV's columns, as the API would receive them. */
 export function csvRows(csv: ParsedCsv, contract: ModelContract): FeatureRow[] {
   const columns = contract.features.map((feature) => ({ feature, read: cellReader(csv, feature) }));
@@ -30,7 +47,7 @@ export function csvRows(csv: ParsedCsv, contract: ModelContract): FeatureRow[] {
     for (const { feature, read } of columns) {
       const cell = read(r);
       row[feature.name] =
-        cell === null ? null : feature.type === 'numeric' ? (parseNumberCell(cell) ?? null) : cell;
+        cell === null ? null : feature.type === 'numeric' ? (numberCell(cell) ?? null) : cell;
     }
     return row;
   });

@@ -3,6 +3,7 @@ import type { Metrics } from '../../contracts/metrics.js';
 import type { ModelContract } from '../../contracts/model-contract.js';
 import type { FeatureRow, Prediction } from '../../contracts/serving.js';
 import { readArtifactStream } from '../artifacts/index.js';
+import { csvRecordsPlainFirst } from '../data/csv-plain-stream.js';
 import { csvRecordsOfStream, findColumn, isMissingCell, parseNumberCell } from '../data/index.js';
 import type { ParsedCsv } from '../data/index.js';
 import type { CoreDeps } from '../deps.js';
@@ -28,13 +29,15 @@ export function canStreamEvaluation(contract: ModelContract): boolean {
  * them, missing as null), so the batch goes through the same `csvRows` the in-memory path uses.
  */
 async function* csvBatches(deps: CoreDeps, key: string, batchRows: number): AsyncGenerator<ParsedCsv> {
-  const { names, rows } = await csvRecordsOfStream(readArtifactStream(deps, { key }), key);
+  const { names, rows } = await csvRecordsPlainFirst(readArtifactStream(deps, { key }), key, (source) =>
+    csvRecordsOfStream(source, key),
+  );
   let batch: string[][] = [];
   const toCsv = (): ParsedCsv => {
     const columns = names.map((name, c) => ({
       name,
       type: 'categorical' as const,
-      values: batch.map((r) => (isMissingCell(r[c]!) ? null : r[c]!)),
+      values: batch.map((r) => (notMissing(r[c]!) ? r[c]! : null)),
     }));
     return { columns, schema: { rowCount: batch.length } } as unknown as ParsedCsv;
   };
@@ -46,6 +49,12 @@ async function* csvBatches(deps: CoreDeps, key: string, batchRows: number): Asyn
     }
   }
   if (batch.length) yield toCsv();
+}
+
+/** `!isMissingCell(cell)`; a cell starting with a digit is never a missing token (most numeric cells). */
+export function notMissing(cell: string): boolean {
+  const first = cell.charCodeAt(0);
+  return (first >= 0x30 && first <= 0x39) || !isMissingCell(cell);
 }
 
 /** The targets and predictions metrics need, kept as numbers (not rows or prediction objects). */

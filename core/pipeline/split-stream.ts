@@ -6,6 +6,8 @@ import {
   readArtifactStream,
 } from '../artifacts/index.js';
 import { csvLine, csvRecordsOfStream, isMissingCell, splitRows, stratifiedRanks } from '../data/index.js';
+import { checkHeader } from '../data/csv.js';
+import { isCleanPlainLine, plainCell, plainCellBounds, readPlainLines } from '../data/csv-plain-stream.js';
 import { quote } from '../data/write.js';
 import type { CoreDeps } from '../deps.js';
 import { ValidationError } from '../errors.js';
@@ -59,16 +61,16 @@ export async function splitDatasetStreaming(
   return { rows: { train: split.train.length, test: split.test.length } };
 }
 
-/** Which object (0 train, 1 test) row `r` with fields `record` goes to; given the header's names. */
-type Router = (names: readonly string[]) => (r: number, record: readonly string[]) => number;
+/** Which object (0 train, 1 test) row `r` goes to; `cell(c)` reads its field c. Given the header's names. */
+type Router = (names: readonly string[]) => (r: number, cell: (c: number) => string) => number;
 
 /** Routes by each label's in-class rank (`stratifiedRanks`); a label or rank it lacks means the file changed. */
 function labelRouter(target: string, inTest: ReadonlyMap<string, Uint8Array>): Router {
   return (names) => {
     const column = targetIndex(names, target);
     const seen = new Map<string, number>();
-    return (_r, record) => {
-      const cell = record[column]!;
+    return (_r, cellAt) => {
+      const cell = cellAt(column);
       const label = isMissingCell(cell) ? '' : cell;
       const rank = seen.get(label) ?? 0;
       seen.set(label, rank + 1);
@@ -79,31 +81,169 @@ function labelRouter(target: string, inTest: ReadonlyMap<string, Uint8Array>): R
   };
 }
 
-/** The routing pass: `count` records, each written to the object its router names. */
+/**
+ * The routing pass: `count` records, each written to the object its router names. A plain file
+ * (no quote, no '\r') is split from its bytes; at its first chunk that is not plain, the pass
+ * starts over through csv-parse (the uploads are dropped first, so nothing is written twice).
+ */
 async function routeRecords(
   deps: CoreDeps,
   input: StreamingSplitInput,
   count: number,
   router: Router,
 ): Promise<void> {
-  const writers = [input.keys.train, input.keys.test].map((key) =>
-    createArtifactWriter(deps, { key, contentType: 'text/csv' }),
-  ) as [ArtifactWriter, ArtifactWriter];
+  const open = () =>
+    [input.keys.train, input.keys.test].map((key) =>
+      createArtifactWriter(deps, { key, contentType: 'text/csv' }),
+    ) as [ArtifactWriter, ArtifactWriter];
+  let writers = open();
+  const source = firstChunkReplay(readArtifactStream(deps, input.source));
   try {
-    const { names, rows } = await csvRecordsOfStream(readArtifactStream(deps, input.source), FIELD);
-    const header = `${names.map(quote).join(',')}\n`;
-    const route = router(names);
-    await Promise.all(writers.map((w) => w.write(header)));
-    let r = 0;
-    for await (const record of rows) {
-      if (r >= count) throw changed();
-      await writers[route(r++, record)]!.write(csvLine(record));
+    if (!(await routePlain(source.once, writers, count, router))) {
+      await Promise.all(writers.map((w) => w.abort()));
+      writers = open();
+      await routeParsed(source.rest() ?? readArtifactStream(deps, input.source), writers, count, router);
     }
-    if (r !== count) throw changed();
     await Promise.all(writers.map((w) => w.end()));
   } catch (error) {
     await Promise.all(writers.map((w) => w.abort()));
     throw error;
+  } finally {
+    await source.close();
+  }
+}
+
+/**
+ * One read of `source` that a second reader can take over when the first stops after its first
+ * chunk (a file that is not plain from its start is then read once); `rest` is undefined later.
+ */
+function firstChunkReplay(source: AsyncIterable<Uint8Array>) {
+  const iterator = source[Symbol.asyncIterator]();
+  let chunks = 0;
+  let first: Uint8Array | undefined;
+  let handedOver = false;
+  const once: AsyncIterable<Uint8Array> = {
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        const item = await iterator.next();
+        if (!item.done && chunks++ === 0) first = item.value;
+        return item;
+      },
+      // Stopping early leaves the read open for `rest`; `close` ends it.
+      return: async () => ({ done: true, value: undefined }),
+    }),
+  };
+  async function* replay(head: Uint8Array): AsyncGenerator<Uint8Array> {
+    yield head;
+    for (let item = await iterator.next(); !item.done; item = await iterator.next()) yield item.value;
+  }
+  return {
+    once,
+    rest: () => (chunks === 1 && first ? ((handedOver = true), replay(first)) : undefined),
+    close: async () => {
+      if (!handedOver) await iterator.return?.();
+    },
+  };
+}
+
+async function routeParsed(
+  source: AsyncIterable<Uint8Array>,
+  writers: readonly ArtifactWriter[],
+  count: number,
+  router: Router,
+): Promise<void> {
+  const { names, rows } = await csvRecordsOfStream(source, FIELD);
+  const header = `${names.map(quote).join(',')}\n`;
+  const route = router(names);
+  await Promise.all(writers.map((w) => w.write(header)));
+  let r = 0;
+  for await (const record of rows) {
+    if (r >= count) throw changed();
+    await writers[route(r++, (c) => record[c]!)]!.write(csvLine(record));
+  }
+  if (r !== count) throw changed();
+}
+
+/**
+ * `routeParsed` for a plain file: a line whose cells csvLine would write unchanged is copied as
+ * bytes, any other goes through csvLine. Lines are staged per object and written per chunk.
+ * Returns false when the file is not plain.
+ */
+async function routePlain(
+  source: AsyncIterable<Uint8Array>,
+  writers: readonly ArtifactWriter[],
+  count: number,
+  router: Router,
+): Promise<boolean> {
+  const staged = writers.map(() => new LineStage());
+  let names: readonly string[] | undefined;
+  let route: ReturnType<Router> = () => 0;
+  let bounds = new Int32Array(2);
+  let r = 0;
+  const onHeader = (buf: Uint8Array, from: number, to: number) => {
+    const cells = Buffer.from(buf.buffer, buf.byteOffset + from, to - from)
+      .toString('utf8')
+      .split(',');
+    names = checkHeader(cells, FIELD);
+    route = router(names);
+    bounds = new Int32Array(names.length + 2);
+    const header = `${names.map(quote).join(',')}\n`;
+    for (const stage of staged) stage.text(header);
+  };
+  const plain = await readPlainLines(source, {
+    line(buf, from, to) {
+      if (names === undefined) return onHeader(buf, from, to);
+      const cells = plainCellBounds(buf, from, to, bounds);
+      if (cells !== names.length)
+        throw new ValidationError(
+          `${FIELD}: row ${r + 2} has ${cells} fields, the header has ${names.length}`,
+          FIELD,
+        );
+      if (r >= count) throw changed();
+      const stage = staged[route(r++, (c) => plainCell(buf, bounds, c))]!;
+      if (isCleanPlainLine(buf, bounds, cells)) stage.bytes(buf, from, to);
+      else stage.text(csvLine(Array.from({ length: cells }, (_, c) => plainCell(buf, bounds, c))));
+    },
+    async drain() {
+      await Promise.all(staged.map((stage, i) => stage.flush(writers[i]!)));
+    },
+  });
+  if (!plain) return false;
+  if (names === undefined) checkHeader(undefined, FIELD);
+  if (r !== count) throw changed();
+  return true;
+}
+
+/** Lines bound for one object, gathered as bytes and handed to its writer in one piece. */
+class LineStage {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+
+  bytes(src: Uint8Array, from: number, to: number): void {
+    this.reserve(to - from + 1);
+    this.buf.set(src.subarray(from, to), this.used);
+    this.used += to - from;
+    this.buf[this.used++] = 0x0a;
+  }
+
+  text(line: string): void {
+    this.reserve(Buffer.byteLength(line, 'utf8'));
+    this.used += this.buf.write(line, this.used, 'utf8');
+  }
+
+  async flush(writer: ArtifactWriter): Promise<void> {
+    if (this.used === 0) return;
+    const out = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(this.buf.length);
+    this.used = 0;
+    await writer.write(out);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + bytes));
+    this.buf.copy(grown, 0, 0, this.used);
+    this.buf = grown;
   }
 }
 

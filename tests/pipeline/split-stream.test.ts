@@ -42,13 +42,20 @@ function inMemorySplit(bytes: Uint8Array, strategy: SplitStrategy, target: strin
   return { train: toCsv(csv.columns, split.train), test: toCsv(csv.columns, split.test), split };
 }
 
-async function splitAndCompare(name: string, bytes: Uint8Array, strategy: SplitStrategy, target: string) {
+/** `restarts`: reads a plain attempt gives up after its first chunk (the split then reads again). */
+async function splitAndCompare(
+  name: string,
+  bytes: Uint8Array,
+  strategy: SplitStrategy,
+  target: string,
+  restarts = 0,
+) {
   const source = await putArtifact(harness.deps(), { key: `sources/${name}.csv`, body: bytes });
-  const keys = await splitAndCheck(name, bytes, strategy, target, source.key, undefined);
+  const keys = await splitAndCheck(name, bytes, strategy, target, source.key, undefined, restarts);
   const dataset = await registerDataset(harness.deps(), { name: `split-${name}`, csv: bytes });
   const recorded = await recordedSplitCounts(harness.deps(), dataset, target);
   const dataKey = new URL(dataset.uri).pathname.slice(1);
-  await splitAndCheck(`${name}-recorded`, bytes, strategy, target, dataKey, recorded);
+  await splitAndCheck(`${name}-recorded`, bytes, strategy, target, dataKey, recorded, restarts);
   return keys;
 }
 
@@ -59,6 +66,7 @@ async function splitAndCheck(
   target: string,
   sourceKey: string,
   recorded: Awaited<ReturnType<typeof recordedSplitCounts>>,
+  restarts: number,
 ) {
   const { deps, reads } = countingReads(sourceKey);
   const keys = { train: `out/${name}/${strategy}/train.csv`, test: `out/${name}/${strategy}/test.csv` };
@@ -74,7 +82,7 @@ async function splitAndCheck(
   });
   // One read when the version recorded what the split needs (a stratified target's labels).
   const onePass = recorded !== undefined && (strategy !== 'stratified' || recorded.labels !== undefined);
-  expect(reads()).toBe(onePass ? 1 : 2);
+  expect(reads()).toBe((onePass ? 1 : 2) + restarts);
   const expected = inMemorySplit(bytes, strategy, target, seed);
   expect(result.rows).toEqual({ train: expected.split.train.length, test: expected.split.test.length });
   expect(firstDifference(await objectText(keys.train), expected.train)).toBeUndefined();
@@ -104,6 +112,20 @@ function awkwardCsv(rows: number): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/** A plain file (no quote, no '\r'): missing tokens, padded cells, empty lines, a BOM, non-ASCII. */
+function plainCsv(rows: number, tail = ''): string {
+  const lines = ['\uFEFF x ,y,label,note'];
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < rows; i++) {
+    const label = ['a', 'NA', ' b', 'd', 'é'][Math.floor(next() * 5)]!;
+    const note = i % 13 === 0 ? ' padded ' : i % 17 === 0 ? 'null' : i % 19 === 0 ? '\tt' : `n${i}`;
+    lines.push(`${(next() * 100).toFixed(6)},${i % 50 === 0 ? '' : i},${label},${note}`);
+    if (i % 1000 === 0) lines.push('');
+  }
+  return `${lines.join('\n')}\n${tail}`;
+}
+
 describe('Prepare streams the split', () => {
   for (const file of ['iris', 'wine', 'breast_cancer', 'diabetes', 'digits', 'reviews']) {
     const strategies: SplitStrategy[] =
@@ -120,6 +142,33 @@ describe('Prepare streams the split', () => {
     expect(bytes.byteLength).toBeGreaterThan((8 * 1024 * 1024) / 0.75);
     const keys = await splitAndCompare('awkward', bytes, 'stratified', 'la,bel');
     expect(await headArtifact(harness.deps(), { key: keys.train })).toMatchObject({ sha256: undefined });
+  });
+
+  it('a plain file over one part (missing tokens, padded cells, empty lines, BOM) splits to the same bytes', async () => {
+    const bytes = new TextEncoder().encode(plainCsv(450_000));
+    expect(bytes.byteLength).toBeGreaterThan((8 * 1024 * 1024) / 0.75);
+    await splitAndCompare('plain', bytes, 'stratified', 'label');
+  });
+
+  it('a quote after the first megabytes: the split starts over through csv-parse, same bytes', async () => {
+    const bytes = new TextEncoder().encode(plainCsv(60_000, '1,2,"a",x\n'));
+    await splitAndCompare('late-quote', bytes, 'shuffle', 'label', 1);
+  });
+
+  it('a ragged row in a plain file is named by its row, and writes no channel', async () => {
+    const deps = harness.deps();
+    const source = await putArtifact(deps, { key: 'sources/ragged.csv', body: 'a,b\n1,2\n\n3\n4,5\n' });
+    const keys = { train: 'out/ragged/train.csv', test: 'out/ragged/test.csv' };
+    const split = splitDatasetStreaming(deps, {
+      source: { key: source.key },
+      strategy: 'last',
+      testSize: 0.5,
+      seed: 1,
+      keys,
+      recorded: { rows: 3 },
+    });
+    await expect(split).rejects.toThrow('dataset: row 3 has 1 fields, the header has 2');
+    expect(await headArtifact(deps, { key: keys.train })).toBeNull();
   });
 
   it('bytes that do not match the version write no channel', async () => {

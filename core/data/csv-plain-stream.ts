@@ -1,10 +1,9 @@
 import { ValidationError } from '../errors.js';
 import { checkHeader } from './csv.js';
-import { needsFullParser } from './csv-plain.js';
+import { needsFullParser, plainCellBounds } from './csv-plain.js';
 import { isMissingCell } from './infer.js';
 import { quote } from './write.js';
 
-const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 
 /** Receives a plain CSV's lines (never empty, no '\n') as they are read. */
@@ -51,20 +50,6 @@ export async function readPlainLines(
   if (carry) lines(first && hasBom(carry) ? carry.subarray(3) : carry, true);
   await sink.drain();
   return true;
-}
-
-/** Fills `bounds` as csv-plain's readPlain does (cell c is bounds[c]..bounds[c+1]-1); returns the count. */
-export function plainCellBounds(buf: Uint8Array, from: number, to: number, bounds: Int32Array): number {
-  let count = 0;
-  bounds[0] = from;
-  for (let i = from; i < to; i++) {
-    if (buf[i] !== COMMA) continue;
-    count++;
-    if (count < bounds.length - 1) bounds[count] = i + 1;
-  }
-  count++;
-  if (count < bounds.length) bounds[count] = to + 1;
-  return count;
 }
 
 /** Cell c of a plain line, decoded as csv-parse decodes it (UTF-8). */

@@ -106,16 +106,7 @@ export function readPlain(chunks: Iterable<Uint8Array>, sink: PlainSink, columns
       bounds = new Int32Array(columns() + 2);
       return;
     }
-    let count = 0;
-    bounds[0] = from;
-    for (let i = from; i < to; i++) {
-      if (buf[i] !== COMMA) continue;
-      count++;
-      if (count < bounds.length - 1) bounds[count] = i + 1;
-    }
-    count++;
-    if (count < bounds.length) bounds[count] = to + 1;
-    sink.record(buf, bounds, count);
+    sink.record(buf, bounds, plainCellBounds(buf, from, to, bounds));
   };
   for (const chunk of chunks) {
     if (needsFullParser(chunk)) return false;
@@ -141,4 +132,21 @@ export function readPlain(chunks: Iterable<Uint8Array>, sink: PlainSink, columns
     line(buf, 0, buf.length);
   }
   return true;
+}
+
+/**
+ * The cells of a plain line `buf[from..to)`: cell c is bounds[c]..bounds[c+1]-1 (cells past
+ * `bounds`' room are counted, not placed). Returns the cell count.
+ */
+export function plainCellBounds(buf: Uint8Array, from: number, to: number, bounds: Int32Array): number {
+  let count = 0;
+  bounds[0] = from;
+  for (let i = from; i < to; i++) {
+    if (buf[i] !== COMMA) continue;
+    count++;
+    if (count < bounds.length - 1) bounds[count] = i + 1;
+  }
+  count++;
+  if (count < bounds.length) bounds[count] = to + 1;
+  return count;
 }

@@ -7,7 +7,8 @@ import {
 } from '../artifacts/index.js';
 import { csvLine, csvRecordsOfStream, isMissingCell, splitRows, stratifiedRanks } from '../data/index.js';
 import { checkHeader } from '../data/csv.js';
-import { isCleanPlainLine, plainCell, plainCellBounds, readPlainLines } from '../data/csv-plain-stream.js';
+import { plainCellBounds } from '../data/csv-plain.js';
+import { isCleanPlainLine, plainCell, readPlainLines } from '../data/csv-plain-stream.js';
 import { quote } from '../data/write.js';
 import type { CoreDeps } from '../deps.js';
 import { ValidationError } from '../errors.js';

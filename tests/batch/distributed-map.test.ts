@@ -7,7 +7,7 @@ import { createBatchHandlers } from '../../lambdas/batch/handlers.js';
 import { jsonBytes, STATE_DATA_LIMIT_BYTES } from '../../local/stepfunctions/data-limit.js';
 import { createLocalStateMachine, type LocalStateMachine } from '../../local/stepfunctions/index.js';
 import type { TestEmulators } from '../serving/emulators.js';
-import { startTinyEndpoint, stoppedExecution } from './tiny-endpoint.js';
+import { machineRunner, startTinyEndpoint, stoppedExecution } from './tiny-endpoint.js';
 
 // The Distributed Map's failure semantics on the local runtime: the real ASL file, the real
 // batch handlers, emulated S3 and DynamoDB. Faults are injected into ScoreBatch (said per test):
@@ -41,15 +41,7 @@ async function run(
   toleratedFailurePercentage: number,
   source = { key: 'dm/in.csv', batchSize: 100 },
 ) {
-  const runner = {
-    start: async (_p: string, name: string, input: unknown) => ({
-      executionId: (await machine.start(input, { name })).executionId,
-    }),
-    describe: async () => {
-      throw new Error('not used');
-    },
-  };
-  const job = await startBatchJob(emu.deps, runner, {
+  const job = await startBatchJob(emu.deps, machineRunner(machine), {
     endpoint: 'tiny',
     request: {
       input: `s3://${BUCKET}/${source.key}`,

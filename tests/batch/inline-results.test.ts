@@ -9,7 +9,7 @@ import { startBatchJob } from '../../core/batch/start.js';
 import { createBatchHandlers } from '../../lambdas/batch/handlers.js';
 import { createLocalStateMachine } from '../../local/stepfunctions/index.js';
 import type { TestEmulators } from '../serving/emulators.js';
-import { startTinyEndpoint, stoppedExecution } from './tiny-endpoint.js';
+import { machineRunner, startTinyEndpoint, stoppedExecution } from './tiny-endpoint.js';
 
 // Where a batch's lines travel: inline in its result (ResultWriter files) or, when they do not
 // fit the inline budget, as part objects. The real ASL file, batch handlers, emulated S3 and
@@ -58,15 +58,7 @@ async function runJob(inputKey: string, out: string, windowChars?: number): Prom
       AssembleBatch: (payload) => assembleBatch(emu.deps, payload, windowChars),
     },
   });
-  const runner = {
-    start: async (_p: string, name: string, input: unknown) => ({
-      executionId: (await machine.start(input, { name })).executionId,
-    }),
-    describe: async () => {
-      throw new Error('not used');
-    },
-  };
-  const job = await startBatchJob(emu.deps, runner, {
+  const job = await startBatchJob(emu.deps, machineRunner(machine), {
     endpoint: 'tiny',
     request: {
       input: `s3://${BUCKET}/${inputKey}`,

@@ -6,7 +6,7 @@ import { startBatchJob } from '../../core/batch/start.js';
 import { createBatchHandlers } from '../../lambdas/batch/handlers.js';
 import { createLocalStateMachine, type LocalStateMachine } from '../../local/stepfunctions/index.js';
 import type { TestEmulators } from '../serving/emulators.js';
-import { startTinyEndpoint, stoppedExecution } from './tiny-endpoint.js';
+import { machineRunner, startTinyEndpoint, stoppedExecution } from './tiny-endpoint.js';
 
 // JSON Lines lines that are JSON but not objects, through the real batch-predict.asl.json on the
 // local interpreter with the real batch handlers, emulated S3 and DynamoDB, real onnxruntime.
@@ -23,15 +23,7 @@ async function text(uri: string): Promise<string> {
 
 async function runJob(input: string, body: string) {
   await emu.deps.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: input, Body: body }));
-  const runner = {
-    start: async (_p: string, name: string, execution: unknown) => ({
-      executionId: (await machine.start(execution, { name })).executionId,
-    }),
-    describe: async () => {
-      throw new Error('not used');
-    },
-  };
-  const job = await startBatchJob(emu.deps, runner, {
+  const job = await startBatchJob(emu.deps, machineRunner(machine), {
     endpoint: 'tiny',
     request: { input: `s3://${BUCKET}/${input}`, output: `s3://${BUCKET}/jl/out/`, batchSize: 3 },
   });

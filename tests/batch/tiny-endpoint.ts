@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PipelineRunner } from '../../core/ports.js';
 import { setAlias } from '../../core/registry/aliases.js';
 import { ensureEndpoint } from '../../core/serving/endpoints.js';
 import type { ExecutionRecord, LocalStateMachine } from '../../local/stepfunctions/index.js';
@@ -35,4 +36,16 @@ export async function stoppedExecution(machine: LocalStateMachine, id: string): 
     if (r && r.status !== 'RUNNING') return r;
     await new Promise((done) => setTimeout(done, 50));
   }
+}
+
+/** The runner `startBatchJob` starts executions with: the local state machine itself. */
+export function machineRunner(machine: LocalStateMachine): PipelineRunner {
+  return {
+    start: async (_p: string, name: string, input: unknown) => ({
+      executionId: (await machine.start(input, { name })).executionId,
+    }),
+    describe: async () => {
+      throw new Error('not used');
+    },
+  };
 }

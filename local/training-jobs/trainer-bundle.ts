@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
 import { TRAINER_BUNDLE_FILE, trainerBundleOptions } from '../../training/bundle.js';
+import { buildInChild } from './esbuild-child.js';
 import { PROJECT_ROOT, type TrainerCommand } from './trainer-process.js';
 
 /**
  * The trainer as the image runs it (training/bundle.ts: one ESM file), built once and kept under
  * a directory by the hash of its sources, so a local job starts plain `node` instead of tsx.
  * `manifest.json` lists the files the last build read and their hash; a job re-hashes them
- * (a few ms), so an edited source gives a fresh build at the next job.
+ * (a few ms), so an edited source gives a fresh build at the next job, and the older builds are
+ * removed. esbuild runs in a child process that exits with the build (esbuild-child.ts).
  */
 interface Manifest {
   readonly hash: string;
@@ -60,10 +62,23 @@ async function writeAtomic(path: string, data: string | Uint8Array): Promise<voi
   await rename(temp, path);
 }
 
+/** A build's directory name: the 32 hex digits of its source hash. */
+const HASH_DIR = /^[0-9a-f]{32}$/;
+
+/**
+ * Removes the builds other than `keep`: a job reads its bundle once, at its start, so only the
+ * current one is ever started again.
+ */
+async function pruneBuilds(dir: string, keep: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names)
+    if (HASH_DIR.test(name) && name !== keep) await rm(join(dir, name), { recursive: true, force: true });
+}
+
 /** Builds the bundle, then stores it under the hash of what the build read. */
 async function buildBundle(dir: string, options: BuildOptions): Promise<TrainerBundle> {
   const cwd = options.absWorkingDir ?? PROJECT_ROOT;
-  const result = await build({ ...options, absWorkingDir: cwd, metafile: true, write: false });
+  const result = await buildInChild({ ...options, absWorkingDir: cwd });
   const inputs = Object.keys(result.metafile.inputs).map((file) => resolve(cwd, file));
   const hash = await sourceHash(inputs);
   if (!hash) throw new Error('a trainer source vanished during the build');
@@ -71,6 +86,7 @@ async function buildBundle(dir: string, options: BuildOptions): Promise<TrainerB
   await mkdir(out, { recursive: true });
   for (const file of result.outputFiles) await writeAtomic(join(out, basename(file.path)), file.contents);
   await writeAtomic(join(dir, MANIFEST), JSON.stringify({ hash, inputs } satisfies Manifest));
+  await pruneBuilds(dir, hash);
   return { path: join(out, TRAINER_BUNDLE_FILE), built: true };
 }
 

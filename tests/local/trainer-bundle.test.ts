@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
@@ -28,6 +37,21 @@ const options: BuildOptions = {
   absWorkingDir: scratch,
   logLevel: 'silent',
 };
+/** This process's child processes' command lines (from /proc). */
+function childCommands(): string[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((pid) => {
+      try {
+        const ppid = /PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+        return Number(ppid) === process.pid
+          ? [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')]
+          : [];
+      } catch {
+        return [];
+      }
+    });
+}
 const run = (path: string) => execFileSync(process.execPath, [path], { encoding: 'utf8' }).trim();
 
 describe('trainerBundle', () => {
@@ -45,6 +69,16 @@ describe('trainerBundle', () => {
     expect(edited.built).toBe(true);
     expect(edited.path).not.toBe(first.path);
     expect(run(edited.path)).toBe('two');
+    // The superseded build is removed; only the current one can be started again.
+    expect(existsSync(first.path)).toBe(false);
+    expect(readdirSync(dir).filter((d) => d !== 'manifest.json')).toHaveLength(1);
+  });
+
+  it('leaves no esbuild service process behind (a local runtime serves for hours after one build)', async () => {
+    setMessage('five');
+    const built = await trainerBundle(dir, options);
+    expect(built.built).toBe(true);
+    expect(childCommands().filter((c) => c.includes('esbuild'))).toEqual([]);
   });
 
   it('rebuilds when the bundle file is gone', async () => {

@@ -283,6 +283,7 @@ async function largeMode(mb: number): Promise<void> {
     // The path `complete` takes: the cheap checks, then the background check that registers.
     const complete = await peakRss(async () => {
       const { job } = await startDatasetUpload(deps, upload.uploadId, { name: 'big', bytes: size });
+      if (!job) throw new Error('the upload was already completed');
       const status = await checkDatasetUpload(deps, job);
       if (status.status !== 'registered')
         throw new Error(`upload ${status.status}: ${JSON.stringify(status)}`);

@@ -7,7 +7,7 @@ import {
 } from '../../contracts/dataset-upload.js';
 import { getJson, putJson } from '../artifacts/index.js';
 import type { CoreDeps } from '../deps.js';
-import { CirrusError, NotFoundError, ValidationError } from '../errors.js';
+import { CirrusError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { precheckDatasetUpload, registerUploadedObject, uploadStatusKey } from './uploads.js';
 
 async function writeStatus(deps: CoreDeps, status: DatasetUploadStatus): Promise<DatasetUploadStatus> {
@@ -17,17 +17,38 @@ async function writeStatus(deps: CoreDeps, status: DatasetUploadStatus): Promise
 
 const stamp = (deps: CoreDeps) => deps.now().toISOString();
 
+/** The upload's status, or undefined before its first `complete`. */
+async function storedStatus(deps: CoreDeps, uploadId: string): Promise<DatasetUploadStatus | undefined> {
+  try {
+    return await getJson(deps, { key: uploadStatusKey(uploadId), schema: DatasetUploadStatusSchema });
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
 /**
  * The synchronous half of `complete`: the cheap checks (id, name, uploaded size) refuse at once,
- * then the upload is marked `checking`. The caller starts `checkDatasetUpload` with the returned job.
+ * then the upload is marked `checking`; the caller starts `checkDatasetUpload` with the returned
+ * job. A repeated `complete` (a client's retry) of an upload that is checking or registered
+ * answers its status and starts nothing (no job); after `failed` it checks again.
  * @throws ValidationError naming `uploadId`, `name` or `bytes`.
+ * @throws ConflictError when the upload was completed under another dataset name.
  */
 export async function startDatasetUpload(
   deps: CoreDeps,
   uploadId: string,
   input: CompleteDatasetUpload,
-): Promise<{ status: DatasetUploadStatus; job: UploadCheckJob }> {
+): Promise<{ status: DatasetUploadStatus; job?: UploadCheckJob }> {
   const id = await precheckDatasetUpload(deps, uploadId, input);
+  const previous = await storedStatus(deps, id);
+  if (previous && previous.status !== 'failed') {
+    if (previous.name !== input.name)
+      throw new ConflictError(
+        `name: upload ${id} was completed as dataset '${previous.name}', not '${input.name}'`,
+      );
+    return { status: previous };
+  }
   const status = await writeStatus(deps, {
     uploadId: id,
     name: input.name,
@@ -78,10 +99,7 @@ export async function getDatasetUploadStatus(deps: CoreDeps, uploadId: string): 
   const id = UploadIdSchema.safeParse(uploadId);
   if (!id.success)
     throw new ValidationError(`uploadId: '${uploadId.slice(0, 40)}' is not an upload id`, 'uploadId');
-  try {
-    return await getJson(deps, { key: uploadStatusKey(id.data), schema: DatasetUploadStatusSchema });
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new NotFoundError('upload', id.data);
-    throw error;
-  }
+  const status = await storedStatus(deps, id.data);
+  if (!status) throw new NotFoundError('upload', id.data);
+  return status;
 }

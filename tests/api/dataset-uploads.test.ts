@@ -95,6 +95,26 @@ describe('large dataset uploads (presigned PUT, then complete)', () => {
     },
   );
 
+  it('answers a repeated complete with the upload status and checks it once; checks again after a failure', async () => {
+    const uploadId = await upload('twice', IRIS);
+    const wrong = await complete(uploadId, { name: 'twice', sha256: '0'.repeat(64) });
+    expect(wrong.body.status).toBe('failed');
+    // A retry after a failure checks the object again.
+    const first = await complete(uploadId, { name: 'twice' });
+    expect(first.body.status).toBe('registered');
+    // A client's retry of a completed upload starts no second check: the status, as written, comes back.
+    const again = await api.call('POST', `/v1/datasets/uploads/${uploadId}/complete`, { name: 'twice' });
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await api.call('GET', `/v1/datasets/uploads/${uploadId}`)).body).toEqual(first.body);
+    // The same upload under another name is a conflict, named, and changes nothing.
+    const other = await api.call('POST', `/v1/datasets/uploads/${uploadId}/complete`, { name: 'other' });
+    expect(other.status).toBe(409);
+    expect(other.body.error.message).toContain("was completed as dataset 'twice'");
+    expect((await api.call('GET', '/v1/datasets/other')).status).toBe(404);
+  });
+
   it('refuses a size S3 cannot take in one PUT and an id that is not one, naming the field', async () => {
     const huge = await api.call('POST', '/v1/datasets/uploads', { name: 'huge', bytes: 6 * 1024 ** 3 });
     expect(huge.status).toBe(400);

@@ -73,6 +73,7 @@ export function mountDatasetUploadRoutes(
     },
     async ({ params, body }) => {
       const { status, job } = await startDatasetUpload(deps, params.uploadId, body);
+      if (!job) return status;
       // A check that could not even start must not leave the upload 'checking' for its poller.
       await runCheck(job).catch(async (error: unknown) => {
         await failDatasetUpload(deps, job, error);

@@ -1,6 +1,7 @@
 /**
  * The Evaluate step's scoring and baseline at a million rows, alone (issue 23, goal 2).
- * Run: `npx tsx bench/evaluate-1m.ts [--rows 1000000] [--paths floor,bytes,records]`.
+ * Run: `npx tsx bench/evaluate-1m.ts [--rows 1000000] [--paths floor,bytes,records] [--keep]`
+ * (`--keep`: leave the data, model and outputs in the printed directory).
  *
  * Writes bench/gbm.ts's data set as the run's channels (first 75% train, the rest test, as
  * Prepare splits it), fits gradient boosting (defaults) on the first 50,000 training rows in
@@ -158,7 +159,8 @@ async function main(): Promise<void> {
       if (!same) process.exitCode = 1;
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (process.argv.includes('--keep')) console.log(`kept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
   }
 }
 

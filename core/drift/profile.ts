@@ -62,7 +62,9 @@ export class BaselineProfileBuilder {
     this.rows += n;
     this.builders.forEach((builder, f) => {
       const column = columns[f]!;
-      for (let r = 0; r < n; r++) builder.add(column[r]);
+      if (builder instanceof NumericProfileBuilder && column instanceof Float64Array)
+        builder.addNumbers(column, n);
+      else for (let r = 0; r < n; r++) builder.add(column[r]);
     });
     for (let r = 0; r < n; r++) this.prediction.add(predictions[r]);
   }

@@ -115,7 +115,8 @@ async function compareOnRun(overrides: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  for (const name of ['iris', 'diabetes']) await loadBuiltinDataset(harness.deps(), name);
+  for (const name of ['iris', 'diabetes', 'wine', 'breast_cancer', 'digits'])
+    await loadBuiltinDataset(harness.deps(), name);
   await registerDataset(harness.deps(), { name: 'mixed', csv: new TextEncoder().encode(mixedCsv()) });
   await registerDataset(harness.deps(), { name: 'awkward', csv: awkwardCsv(0, 300) });
 });
@@ -142,6 +143,25 @@ describe('Evaluate streams the channels', () => {
       dataset: { name: 'mixed' },
       target: 'label',
     });
+  });
+
+  it.each([
+    ['wine', 'classification', 'random_forest'],
+    ['breast_cancer', 'classification', 'gradient_boosting'],
+    ['digits', 'classification', 'logistic_regression'],
+    ['diabetes', 'regression', 'gradient_boosting'],
+  ])('built-in %s (%s, %s): bytes, records and in-memory agree', async (name, task, algorithm) => {
+    const result = await harness
+      .pipelines()
+      .submit(trainingRequest({ experiment: `${name}-bytes`, task, algorithm, dataset: { name } }));
+    expect(result.status, `${result.error}: ${result.cause}`).toBe('SUCCEEDED');
+    const keys = runKeys(outputOf(result).run.Payload.runId);
+    const contract = await getJson(harness.deps(), {
+      key: keys.model('contract.json'),
+      schema: ModelContractSchema,
+    });
+    await compareChannels(contract, keys, 7);
+    await compareChannels(contract, keys, 65_536);
   });
 
   it('awkward cells, labels and CRLF, plain then quoted mid-file: bytes, records and in-memory agree', async () => {

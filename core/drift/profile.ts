@@ -53,6 +53,22 @@ export class BaselineProfileBuilder {
     this.prediction.add(prediction);
   }
 
+  /**
+   * Adds `n` rows given column by column: `columns[f]` holds feature f's values (in the options'
+   * feature order), `predictions` the rows' predictions. The same profile as `add` row by row:
+   * each column's builder sees its values in row order.
+   */
+  addColumns(n: number, columns: readonly ArrayLike<unknown>[], predictions: ArrayLike<unknown>): void {
+    this.rows += n;
+    this.builders.forEach((builder, f) => {
+      const column = columns[f]!;
+      if (builder instanceof NumericProfileBuilder && column instanceof Float64Array)
+        builder.addNumbers(column, n);
+      else for (let r = 0; r < n; r++) builder.add(column[r]);
+    });
+    for (let r = 0; r < n; r++) this.prediction.add(predictions[r]);
+  }
+
   /** `metrics`: flat test-set metrics (see `numericMetrics`). */
   finish(metrics: Readonly<Record<string, number>>, createdAt?: Date): BaselineProfile {
     return {

@@ -34,6 +34,7 @@ import { adaptCustomModel } from './custom-model.js';
 import { readModelArchive } from './model-archive.js';
 import { runKeys } from './prepare.js';
 import { csvRows, predictionValue, predictRows, scorePredictions } from './score-csv.js';
+import { scoreTestBytes, trainingProfileBytes } from './score-bytes.js';
 import { canStreamEvaluation, scoreTestStreaming, trainingProfileStreaming } from './score-stream.js';
 
 const EvaluateInputSchema = z
@@ -132,7 +133,10 @@ export async function readChannels(
   return { test: test!, train: train! };
 }
 
-/** Streams both channels in batches: metrics inputs and the baseline's builder, never the rows. */
+/**
+ * Streams both channels in batches, numbers read straight from a plain file's bytes into the
+ * input tensor and the baseline's column builders: the metrics and baseline of `scoreInMemory`.
+ */
 export async function scoreStreamed(
   deps: CoreDeps,
   session: ort.InferenceSession,
@@ -140,14 +144,33 @@ export async function scoreStreamed(
   keys: Keys,
   options: { seed: number; batchRows?: number },
 ): Promise<Scored> {
+  const metrics = await scoreTestBytes(deps, session, contract, keys.test, options.batchRows);
+  const builder = streamingBuilder(contract, options.seed);
+  await trainingProfileBytes(deps, session, contract, keys.train, builder, options.batchRows);
+  return { metrics, baseline: (flat, createdAt) => builder.finish(flat, createdAt) };
+}
+
+/** The record path `scoreStreamed` replaced (a string per cell, an object per row): the bench's reference. */
+export async function scoreStreamedRecords(
+  deps: CoreDeps,
+  session: ort.InferenceSession,
+  contract: ModelContract,
+  keys: Keys,
+  options: { seed: number; batchRows?: number },
+): Promise<Scored> {
   const metrics = await scoreTestStreaming(deps, session, contract, keys.test, options.batchRows);
+  const builder = streamingBuilder(contract, options.seed);
+  await trainingProfileStreaming(deps, session, contract, keys.train, builder, options.batchRows);
+  return { metrics, baseline: (flat, createdAt) => builder.finish(flat, createdAt) };
+}
+
+/** The baseline's builder for a numeric/categorical contract (the features as they are). */
+function streamingBuilder(contract: ModelContract, seed: number): BaselineProfileBuilder {
   const features: ProfileColumn[] = contract.features.map((f) => ({
     name: f.name,
     type: f.type === 'numeric' ? ('numeric' as const) : ('categorical' as const),
   }));
-  const builder = new BaselineProfileBuilder({ task: contract.task, seed: options.seed, features });
-  await trainingProfileStreaming(deps, session, contract, keys.train, builder, options.batchRows);
-  return { metrics, baseline: (flat, createdAt) => builder.finish(flat, createdAt) };
+  return new BaselineProfileBuilder({ task: contract.task, seed, features });
 }
 
 /** Clustering, text features and custom models: every row in memory, scored at once. */

@@ -56,6 +56,11 @@ export class NumericProfileBuilder {
     this.trackDistinct(value);
   }
 
+  /** `add` of values[0..n), in order (a loop of its own: the call site stays monomorphic). */
+  addNumbers(values: ArrayLike<number>, n: number): void {
+    for (let r = 0; r < n; r++) this.add(values[r]);
+  }
+
   private trackDistinct(value: number): void {
     if (!this.distinctCapped && !this.distinct.has(value)) {
       if (this.distinct.size >= this.distinctCap) this.distinctCapped = true;

@@ -4,7 +4,14 @@
  * SageMaker starts the image with the argument `train`; the root defaults to /opt/ml
  * (or SM_ROOT / CIRRUS_ML_ROOT) so the same program runs locally in a temp directory.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { runContainer } from './container.js';
+
+// A fit frees its float64 matrix mid-run (training/algorithms/matrix-release.ts): a collection on
+// demand returns that memory at once, not whenever the heap next fills (maybe after the fit).
+setFlagsFromString('--expose-gc');
+globalThis.gc ??= runInNewContext('gc');
 
 function rootFrom(argv: readonly string[]): string {
   const i = argv.indexOf('--root');

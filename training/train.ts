@@ -6,6 +6,7 @@ import type { TextOptions } from '../contracts/training-request.js';
 import { readCsvColumns, type TypedCsv } from '../core/data/csv-columns.js';
 import { ValidationError } from '../core/errors.js';
 import { algorithmImpl } from './algorithms/index.js';
+import { isReleased, ownsBuffer } from './algorithms/matrix-release.js';
 import type { FittedModel, Matrix, Predictions } from './algorithms/types.js';
 import { type CsvInput, csvChunks } from './channel.js';
 import { evaluate } from './evaluate.js';
@@ -176,7 +177,9 @@ function fit(
     tuning = tune(spec, impl, data, fixed, options.search, nClasses);
     hyperparameters = tuning.chosen;
   }
-  const model = impl.fit(data, hyperparameters);
+  // Handed over when only the model's own training predictions are read after the fit.
+  const releaseX = !keepFrame && job.task !== 'clustering' && ownsBuffer(X);
+  const model = impl.fit({ ...data, releaseX }, hyperparameters);
   lap('fit');
   const trainPredictions = trainingPredictionsOf(model, X, keepFrame);
   // Scored here so that the model matrix is not kept alive while the test channel is read.
@@ -201,7 +204,10 @@ function fit(
  * they are the evaluated predictions, which must be what the exported graph computes: `predict`.
  */
 function trainingPredictionsOf(model: FittedModel, X: Matrix, evaluated: boolean): Predictions {
-  return (!evaluated && model.trainingPredictions?.()) || model.predict(X);
+  const own = !evaluated && model.trainingPredictions?.();
+  if (own) return own;
+  if (isReleased(X)) throw new Error('the fit released its matrix but keeps no training predictions');
+  return model.predict(X);
 }
 
 /** The model contract serving reads: features in ONNX input order, classes or clusters. */

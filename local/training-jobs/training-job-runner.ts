@@ -135,22 +135,29 @@ function parseRequest(input: unknown): TrainingJobRequest {
   throw new StatesError('SageMaker.ValidationException', `${issue?.path.join('.')}: ${issue?.message}`);
 }
 
+/**
+ * Downloads every channel at once (the emulator serves them on its own thread); the failure
+ * reported is the first channel's in request order, as a one-by-one download would report it.
+ */
 async function downloadChannels(
   deps: TrainingJobDeps,
   request: TrainingJobRequest,
   layout: JobLayout,
 ): Promise<string | undefined> {
-  for (const channel of request.InputDataConfig) {
-    const uri = channel.DataSource.S3DataSource.S3Uri;
-    try {
-      const count = await downloadPrefix(deps.s3, uri, join(layout.dataDir, channel.ChannelName));
-      if (count === 0)
-        return `ClientError: No S3 objects found under S3 URL "${uri}" given in input data source.`;
-    } catch (error) {
-      return `ClientError: Could not download channel ${channel.ChannelName} from ${uri}: ${String(error)}`;
-    }
-  }
-  return undefined;
+  const failures = await Promise.all(
+    request.InputDataConfig.map(async (channel) => {
+      const uri = channel.DataSource.S3DataSource.S3Uri;
+      try {
+        const count = await downloadPrefix(deps.s3, uri, join(layout.dataDir, channel.ChannelName));
+        if (count === 0)
+          return `ClientError: No S3 objects found under S3 URL "${uri}" given in input data source.`;
+      } catch (error) {
+        return `ClientError: Could not download channel ${channel.ChannelName} from ${uri}: ${String(error)}`;
+      }
+      return undefined;
+    }),
+  );
+  return failures.find((f) => f !== undefined);
 }
 
 async function exitFailure(exit: TrainerExit, layout: JobLayout): Promise<string | undefined> {

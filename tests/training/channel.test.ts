@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCsvColumns, type TypedCsv } from '../../core/data/csv-columns.js';
-import { csvChunks } from '../../training/channel.js';
+import { csvChunks, fileChunks } from '../../training/channel.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cirrus-channel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,4 +40,17 @@ describe('channel files', () => {
       expect(view(fromFile)).toEqual(view(whole));
     });
   }
+
+  it('cuts chunks after their last line end, growing for a line longer than a chunk', () => {
+    const text = `a,b\n1,2\n${'7'.repeat(40)},3\n4,5\n6,7`;
+    const path = join(dir, 'long-line.csv');
+    writeFileSync(path, text);
+    // Decoded as they come: a chunk's buffer is reused two chunks later.
+    const chunks = Array.from(fileChunks(path, 8), (c) => Buffer.from(c).toString('utf8'));
+    expect(chunks.join('')).toBe(text);
+    expect(chunks.slice(0, -1).every((c) => c.endsWith('\n'))).toBe(true);
+    expect(chunks[0]).toBe('a,b\n1,2\n');
+    expect(chunks.some((c) => c.startsWith(`${'7'.repeat(40)},3\n`))).toBe(true);
+    expect(chunks.at(-1)).toBe('6,7');
+  });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../core/ml/random.js';
+import { toSumTree } from '../../training/algorithms/trees/sum-block.js';
 import { SUM_BLOCK_ROWS, sumTrees } from '../../training/algorithms/trees/sum-trees.js';
+import { sumTreesTwoThreads } from '../../training/algorithms/trees/sum-trees-threads.js';
 import { findLeaf, type Tree, TreeBuilder } from '../../training/algorithms/trees/tree.js';
 import type { Matrix } from '../../training/algorithms/types.js';
 
@@ -73,5 +75,24 @@ describe('sumTrees (tree-major over blocks of rows)', () => {
       const X = randomMatrix(rng, n, 2);
       expect(bits(sumTrees(trees, X, 1))).toEqual(bits(rowByRow(trees, X, 1)));
     }
+  });
+});
+
+describe('sumTrees on two threads', () => {
+  const rows = 9 * SUM_BLOCK_ROWS + 11;
+  it.each([
+    ['one output, both threads summing', 1, false, true],
+    ['3 outputs per leaf, the worker summing every block', 3, false, false],
+    ['per-target trees, the worker summing every block', 3, true, false],
+  ])('gives the row-by-row sums bit for bit: %s', (_name, nOut, perTarget, mainSums) => {
+    const rng = createRng(nOut * 11 + (perTarget ? 1 : 0));
+    const cols = 4;
+    const trees = Array.from({ length: 30 }, (_, t) => {
+      const tree = randomTree(rng, cols, perTarget ? 1 : nOut, 1 + (t % 6));
+      return perTarget ? { ...tree, target: t % nOut } : tree;
+    });
+    const X = randomMatrix(rng, rows, cols);
+    const sums = sumTreesTwoThreads(trees.map(toSumTree), X, nOut, { mainSums });
+    expect(bits(sums)).toEqual(bits(rowByRow(trees, X, nOut)));
   });
 });

@@ -21,6 +21,12 @@ export interface FitData {
   readonly nClasses: number;
   /** The explicit seed every random choice derives from; recorded in the manifest. */
   readonly seed: number;
+  /**
+   * The caller hands X over: the fit may free X's numbers once it no longer reads them (see
+   * matrix-release.ts), so the caller must not read X.data after the fit. Needs a matrix that
+   * owns its buffer.
+   */
+  readonly releaseX?: boolean;
 }
 
 /** What a fitted model predicts for N rows; which fields are set depends on the task. */

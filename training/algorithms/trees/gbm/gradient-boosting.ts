@@ -8,6 +8,7 @@ import type { Tree } from '../tree.js';
 import { BoostedTreesModel, rowMajorScores } from './boosted-model.js';
 import { GrowerWorkspace, type GrowOptions, growTree } from './grower.js';
 import { HISTOGRAM_BYTES } from './histogram.js';
+import { releaseMatrix } from '../../matrix-release.js';
 import { binnedMemory } from './histogram-memory.js';
 import { binaryLogistic, type Loss, multinomial, squaredError } from './loss.js';
 import { ParallelHistograms } from './parallel.js';
@@ -53,6 +54,8 @@ export function boost(
       if (useThreads(p, data.X.rows * data.X.cols))
         parallel = new ParallelHistograms(m, loss.outputs === 1 ? loss.pairs : undefined);
     });
+    // The trees read only the bin codes from here on.
+    if (data.releaseX) releaseMatrix(data.X);
     const { trees, scores } = boostBinned(data, p, loss, new GrowerWorkspace(mem, parallel));
     // A worker that never starts would leave a two-thread fit silently on one thread: fail instead.
     parallel?.awaitReady();

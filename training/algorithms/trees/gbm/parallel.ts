@@ -3,7 +3,7 @@ import type { Matrix } from '../../types.js';
 import { BLOCK_COLUMNS, type BinnedData, columnBlock, MISSING_BIN, type MatrixBinner } from './binning.js';
 import { type ColumnBinner, columnBinner } from './column-binner.js';
 import type { Histogram } from './histogram.js';
-import { clearHistogram, HISTOGRAM_BYTES } from './histogram.js';
+import { clearFeatures, HISTOGRAM_BYTES } from './histogram.js';
 import { checkLefts, type HistogramMemory, type PartitionSplit, type Side } from './histogram-memory.js';
 import type { PairsFn } from './loss.js';
 import { histogramKernel } from './wasm-kernel.js';
@@ -71,10 +71,12 @@ try {
 }
 const { acc4, acc1, acc2, acc3, splitBack, addLeaf } = kernel;
 const rest = [undefined, acc1, acc2, acc3];
-// Feature chunk k of the histogram in args[${HIST_ARGS}..]: hist, rows address, row count, pairs.
+// Feature chunk k of the histogram in args[${HIST_ARGS}..]: hist, rows address, row count, pairs;
+// its slots cleared first (see clearFeatures).
 function histogram(k) {
   const a = features[k], b = features[k + 1];
   const h = args[${HIST_ARGS}], rows = args[${HIST_ARGS + 1}], m = args[${HIST_ARGS + 2}], pairs = args[${HIST_ARGS + 3}];
+  new Float64Array(memory.buffer, h + a * featureBytes, ((b - a) * featureBytes) / 8).fill(0);
   let f = a;
   for (; f + 4 <= b; f += 4) acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
   if (f < b) rest[b - f](h + f * featureBytes, f * n, n, rows, m, pairs);
@@ -306,7 +308,6 @@ export class ParallelHistograms implements MatrixBinner {
       mem.build(hist, start, end, side);
       return;
     }
-    clearHistogram(hist, mem.data);
     const task = [HISTOGRAM_TASK, 0, 0, 0, 0, 0, 0, ...this.histogramArgs(hist, start, end, side)];
     this.run(task, this.featureChunks, (k) => this.accumulateChunk(hist, start, end, side, k));
   }
@@ -323,8 +324,10 @@ export class ParallelHistograms implements MatrixBinner {
     return [hist.byteOffset, mem.rowAddress(side, start), end - start, mem.pairOffset(side)];
   }
 
+  /** Features chunk k of a histogram, its slots cleared first: each thread clears what it sums. */
   private accumulateChunk(hist: Histogram, start: number, end: number, side: Side, k: number): void {
     const { features } = this;
+    clearFeatures(hist, features[k], features[k + 1]);
     this.mem.accumulate(hist, start, end - start, features[k], features[k + 1], side);
   }
 
@@ -350,7 +353,6 @@ export class ParallelHistograms implements MatrixBinner {
     const mid = start + s.nLeft;
     const runs = partitionRuns(start, m, bounds);
     const fused = child !== undefined && this.parallelBuild(child.start, child.end);
-    if (fused) clearHistogram(child.hist, mem.data);
     const histArgs = fused ? this.histogramArgs(child.hist, child.start, child.end, out) : [0, 0, 0, 0];
     const ticket = TWO_ENDED | ticketOf(this.seq + 1, 0);
     const histTicket = fused ? ticketOf(this.seq + 1, this.featureChunks) : -1;

@@ -3,9 +3,9 @@ import { createRng } from '../../core/ml/random.js';
 import { OnnxGraph } from '../../core/ml/onnx/index.js';
 import { binMatrix } from '../../training/algorithms/trees/gbm/binning.js';
 import { gradientBoosting } from '../../training/algorithms/trees/gbm/gradient-boosting.js';
-import { HistogramMemory } from '../../training/algorithms/trees/gbm/histogram-memory.js';
+import { binnedMemory, HistogramMemory } from '../../training/algorithms/trees/gbm/histogram-memory.js';
 import { logisticPairs } from '../../training/algorithms/trees/gbm/loss.js';
-import { ParallelHistograms } from '../../training/algorithms/trees/gbm/parallel.js';
+import { ParallelHistograms, parallelTestHooks } from '../../training/algorithms/trees/gbm/parallel.js';
 import type { FitData, FittedModel } from '../../training/algorithms/types.js';
 
 /**
@@ -171,6 +171,39 @@ describe('gradient_boosting histogram threads', () => {
       expect(Array.from(hists[1])).toEqual(Array.from(hists[0]));
     } finally {
       parallel.close();
+    }
+  });
+
+  it('bins a matrix on two threads into exactly the codes and edges of binMatrix', () => {
+    const rng = createRng(8);
+    // 70 columns: more than a request's 63 chunks, so runs of two columns too.
+    const kinds = [
+      () => rng.normal() * 1e3,
+      () => (rng.next() < 0.1 ? Number.NaN : rng.normal()),
+      () => Math.floor(rng.next() * 40),
+      () => Math.floor(rng.next() * 300) / 3,
+      () => Number.NaN,
+    ];
+    const [rows, cols] = [20_000, 70];
+    const data = Float64Array.from({ length: rows * cols }, (_, i) => kinds[(i % cols) % kinds.length]());
+    const X = { data, rows, cols };
+    let parallel: ParallelHistograms | undefined;
+    parallelTestHooks.binAfterWorker = true;
+    try {
+      const mem = binnedMemory(X, 64, (m) => {
+        parallel = new ParallelHistograms(m, undefined, true);
+        parallel.awaitReady();
+        return parallel;
+      });
+      const ref = binMatrix(X, 64);
+      expect(mem.data.codes.buffer).toBe(mem.memory.buffer);
+      const diff = mem.data.codes.findIndex((c, i) => c !== ref.codes[i]);
+      expect(diff, `first code difference at column ${Math.floor(diff / rows)}`).toBe(-1);
+      expect(mem.data.edges.map((e) => Array.from(e))).toEqual(ref.edges.map((e) => Array.from(e)));
+      expect(Array.from(mem.data.nBins)).toEqual(Array.from(ref.nBins));
+    } finally {
+      parallelTestHooks.binAfterWorker = false;
+      parallel?.close();
     }
   });
 

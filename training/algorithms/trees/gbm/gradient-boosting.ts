@@ -48,11 +48,12 @@ export function boost(
   const loss = lossFor(data);
   let parallel: ParallelHistograms | undefined;
   try {
-    // The worker starts before the codes are binned: its start-up overlaps binning.
+    // The worker starts before the codes are binned, and bins with this thread.
     const mem = binnedMemory(data.X, p.max_bins, (m) => {
       m.reserve(Math.min(fitBytes(data, p, loss), MAX_RESERVE_BYTES));
       if (useThreads(p, data.X.rows * data.X.cols))
-        parallel = new ParallelHistograms(m, loss.outputs === 1 ? loss.pairs : undefined);
+        parallel = new ParallelHistograms(m, loss.outputs === 1 ? loss.pairs : undefined, true);
+      return parallel;
     });
     // The trees read only the bin codes from here on.
     if (data.releaseX) releaseMatrix(data.X);

@@ -34,6 +34,8 @@ interface Leaf {
 export class GrowerWorkspace {
   readonly data: BinnedData;
   readonly rows: Uint32Array;
+  /** 0 .. rows - 1, copied into `rows` at each tree's start (a copy, not a loop, per tree). */
+  private readonly identity: Uint32Array;
 
   constructor(
     private readonly mem: HistogramMemory,
@@ -41,6 +43,13 @@ export class GrowerWorkspace {
   ) {
     this.data = mem.data;
     this.rows = mem.rows;
+    this.identity = new Uint32Array(mem.rows.length);
+    for (let i = 0; i < this.identity.length; i++) this.identity[i] = i;
+  }
+
+  /** Side 0's rows in id order, where every tree starts. */
+  resetRows(): void {
+    this.rows.set(this.identity);
   }
 
   take(): Histogram {
@@ -128,7 +137,7 @@ export function growTree(
 ): GrownTree {
   const data = ws.data;
   const builder = new TreeBuilder(1);
-  for (let i = 0; i < data.rows; i++) ws.rows[i] = i;
+  ws.resetRows();
   if (gv) ws.loadGradients(gv);
   const rootHist = ws.take();
   ws.build(rootHist, 0, data.rows, 0);

@@ -1,5 +1,5 @@
 import type { Matrix } from '../../types.js';
-import { type BinnedData, binMatrix, MISSING_BIN } from './binning.js';
+import { type BinnedData, binMatrix, type MatrixBinner, MISSING_BIN } from './binning.js';
 import { clearHistogram, type GradientView, type Histogram, HISTOGRAM_BYTES } from './histogram.js';
 import {
   type HistogramKernel,
@@ -38,17 +38,23 @@ export interface BinInPlace {
   beforeBinning?(mem: HistogramMemory): void;
 }
 
-/** The kernel's memory for a row-major matrix, its bin codes written in place (no copy). */
+/**
+ * The kernel's memory for a row-major matrix, its bin codes written in place (no copy), by the
+ * MatrixBinner that `beforeBinning` returns if any (e.g. two threads), else by binMatrix.
+ */
 export function binnedMemory(
   X: Matrix,
   maxBins: number,
-  beforeBinning?: (mem: HistogramMemory) => void,
+  beforeBinning?: (mem: HistogramMemory) => MatrixBinner | void,
 ): HistogramMemory {
+  let binner: MatrixBinner | undefined;
   return new HistogramMemory({
     rows: X.rows,
     cols: X.cols,
-    binInto: (codes) => binMatrix(X, maxBins, codes),
-    beforeBinning,
+    binInto: (codes) => (binner ? binner.binMatrix(X, maxBins, codes) : binMatrix(X, maxBins, codes)),
+    beforeBinning: (mem) => {
+      binner = beforeBinning?.(mem) ?? undefined;
+    },
   });
 }
 

@@ -28,6 +28,11 @@ export function clearHistogram(hist: Histogram, data: BinnedData): void {
   }
 }
 
+/** Zeroes every slot of features [f0, f1) (as the worker does: see parallel.ts). */
+export function clearFeatures(hist: Histogram, f0: number, f1: number): void {
+  hist.fill(0, f0 * SLOT, f1 * SLOT);
+}
+
 /** Node totals from any one feature's histogram. */
 export function totals(hist: Histogram): [number, number, number] {
   let g = 0;

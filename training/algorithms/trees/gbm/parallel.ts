@@ -1,6 +1,9 @@
 import { Worker } from 'node:worker_threads';
+import type { Matrix } from '../../types.js';
+import { BLOCK_COLUMNS, type BinnedData, columnBlock, MISSING_BIN, type MatrixBinner } from './binning.js';
+import { type ColumnBinner, columnBinner } from './column-binner.js';
 import type { Histogram } from './histogram.js';
-import { clearHistogram, HISTOGRAM_BYTES } from './histogram.js';
+import { clearFeatures, HISTOGRAM_BYTES } from './histogram.js';
 import { checkLefts, type HistogramMemory, type PartitionSplit, type Side } from './histogram-memory.js';
 import type { PairsFn } from './loss.js';
 import { histogramKernel } from './wasm-kernel.js';
@@ -14,7 +17,9 @@ import { histogramKernel } from './wasm-kernel.js';
  *   one forward, the worker from the last one backward, each writing its runs' rows straight
  *   to their places in the single-thread partition (see `partition`);
  * - the gradient pairs of a single-output loss: a chunk is a run of rows;
- * - a tree's leaf values added to the raw scores: a chunk is a run of leaves (each row is in one leaf).
+ * - a tree's leaf values added to the raw scores: a chunk is a run of leaves (each row is in one leaf);
+ * - binning (once per fit, before the worker may be ready): a chunk is a run of columns, binned
+ *   once this thread has written them as float32 columns (see `binMatrix`).
  * So trees do not depend on threads, nor on which thread ran which chunk; and the main thread
  * never waits for a worker that has not started (it claims the chunks itself), only for a
  * chunk in progress, which keeps two threads useful on a loaded machine.
@@ -27,6 +32,7 @@ const HISTOGRAM_TASK = 0;
 const PARTITION_TASK = 1;
 const GRADIENT_TASK = 2;
 const LEAVES_TASK = 3;
+const BIN_TASK = 4;
 
 // ctrl slots (Int32): the request sequence, the chunk ticket, chunks completed, and the
 // worker's state (STARTING, then READY once its kernel instance exists, or FAILED). A ticket
@@ -34,8 +40,9 @@ const LEAVES_TASK = 3;
 // compare-and-swap on it, which also proves the request (and its args) is still current. A
 // partition's ticket is TWO_ENDED | (sequence mod 2^18) << 12 | runs claimed from the front
 // << 6 | runs claimed from the back (its run count is in its args); a split's child
-// histogram, claimed once the partition is done, has its own ticket in HIST_TICKET.
-const [REQUEST, TICKET, COMPLETED, STATE, HIST_TICKET] = [0, 1, 2, 3, 4];
+// histogram, claimed once the partition is done, has its own ticket in HIST_TICKET. TRANSPOSED:
+// how many columns binning's float32 columns hold so far.
+const [REQUEST, TICKET, COMPLETED, STATE, HIST_TICKET, TRANSPOSED] = [0, 1, 2, 3, 4, 5];
 /** Where a histogram's arguments start in a request's args (a split's second phase too). */
 const HIST_ARGS = 7;
 const [STARTING, READY, FAILED] = [0, 1, -1];
@@ -47,24 +54,29 @@ const ticketOf = (seq: number, chunks: number) => (seq % SEQ_MOD << 12) | (chunk
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, args, bounds, features, lefts, n, featureBytes, table, rowsAt, pairsAt, startDelayMs, gradientPairsAt, lossPairs, leafTable } = workerData;
+const { module, memory, ctrl, args, bounds, features, lefts, n, featureBytes, table, rowsAt, pairsAt, startDelayMs, gradientPairsAt, lossPairs, leafTable, binnerSource, binEdges, binCounts } = workerData;
+let { binValues } = workerData;
 const signal = (state) => { Atomics.store(ctrl, ${STATE}, state); Atomics.notify(ctrl, ${STATE}); };
 if (startDelayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, startDelayMs);
-let kernel, gradientPairs;
+let kernel, gradientPairs, makeBinner, binner;
 try {
   kernel = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
   // The loss's own function, from its source text (see loss.ts: PairsFn).
   if (lossPairs) gradientPairs = new Function('return (' + lossPairs + ')')();
+  // The binner's factory, from its source text too (see column-binner.ts).
+  if (binValues) makeBinner = new Function('return (' + binnerSource + ')')();
 } catch (e) {
   signal(${FAILED});
   throw e;
 }
 const { acc4, acc1, acc2, acc3, splitBack, addLeaf } = kernel;
 const rest = [undefined, acc1, acc2, acc3];
-// Feature chunk k of the histogram in args[${HIST_ARGS}..]: hist, rows address, row count, pairs.
+// Feature chunk k of the histogram in args[${HIST_ARGS}..]: hist, rows address, row count, pairs;
+// its slots cleared first (see clearFeatures).
 function histogram(k) {
   const a = features[k], b = features[k + 1];
   const h = args[${HIST_ARGS}], rows = args[${HIST_ARGS + 1}], m = args[${HIST_ARGS + 2}], pairs = args[${HIST_ARGS + 3}];
+  new Float64Array(memory.buffer, h + a * featureBytes, ((b - a) * featureBytes) / 8).fill(0);
   let f = a;
   for (; f + 4 <= b; f += 4) acc4(h + f * featureBytes, f * n, n, rows, m, pairs);
   if (f < b) rest[b - f](h + f * featureBytes, f * n, n, rows, m, pairs);
@@ -76,8 +88,23 @@ function run(k) {
   } else if (args[0] === ${GRADIENT_TASK}) {
     const view = (at, length) => new Float64Array(memory.buffer, at, length);
     gradientPairs(view(args[1], args[3]), view(args[2], args[3]), view(gradientPairsAt, 2 * args[3]), a, b);
+  } else if (args[0] === ${BIN_TASK}) {
+    binColumns(a, b);
   } else {
     for (let l = a; l < b; l++) addLeaf(args[1], leafTable[3 * l], leafTable[3 * l + 1], leafTable[3 * l + 2]);
+  }
+}
+// Columns [a, b) into the codes (from address 0) and binEdges/binCounts, once the main thread
+// has written them to binValues.
+function binColumns(a, b) {
+  for (let t = Atomics.load(ctrl, ${TRANSPOSED}); t < b; t = Atomics.load(ctrl, ${TRANSPOSED}))
+    Atomics.wait(ctrl, ${TRANSPOSED}, t, 1);
+  binner ??= makeBinner(n);
+  const codes = new Uint8Array(memory.buffer, 0, n * binCounts.length);
+  for (let f = a; f < b; f++) {
+    const e = binner.bin(binValues, f * n, args[1], codes, f * n);
+    binEdges.set(e, f * ${MISSING_BIN});
+    binCounts[f] = e.length + 1;
   }
 }
 // Claims chunks of the request \`mine\` from a ticket slot; \`before\`: chunks of the request
@@ -143,6 +170,8 @@ for (;;) {
   if (next === seen) continue;
   if (next < 0) break;
   seen = next;
+  // Binning is over once another request comes: its columns may go.
+  if (args[0] !== ${BIN_TASK}) binValues = undefined;
   const mine = next % ${SEQ_MOD};
   if (args[0] === ${PARTITION_TASK}) {
     partitionBackward(mine);
@@ -154,9 +183,10 @@ for (;;) {
 /**
  * Test hooks: `workerStartDelayMs` holds each new worker back before it instantiates the
  * kernel, so a fit's first nodes run before the worker is ready (the start-up order that a
- * loaded machine produces by chance).
+ * loaded machine produces by chance); `binAfterWorker` makes binMatrix wait for the worker to
+ * claim a run of columns first, so a test sees the worker bin some.
  */
-export const parallelTestHooks = { workerStartDelayMs: 0 };
+export const parallelTestHooks = { workerStartDelayMs: 0, binAfterWorker: false };
 
 /** Below this many bin updates a node is summed on one thread (waking the worker costs more). */
 const PARALLEL_MIN_UPDATES = 60_000;
@@ -206,9 +236,9 @@ const WORKER_TIMEOUT_MS = 120_000;
  * grow first waits until the worker is ready. Until the worker reports ready, every node is
  * done on this thread in one piece.
  */
-export class ParallelHistograms {
+export class ParallelHistograms implements MatrixBinner {
   /** [request sequence, chunk ticket, chunks completed, worker state]: what the threads exchange. */
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(5 * 4));
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(6 * 4));
   /** A request: the task and its arguments (see WORKER_SOURCE). */
   private readonly args = new Float64Array(new SharedArrayBuffer((HIST_ARGS + 4) * 8));
   /** Chunk k covers [bounds[k], bounds[k + 1]): rows of a partition or of gradients, or leaves. */
@@ -223,13 +253,29 @@ export class ParallelHistograms {
   private readonly worker: Worker;
   private seq = 0;
   private ready = false;
+  /** Binning's float32 columns (column-major), its edges (255 slots per column) and bin counts. */
+  private binning?: { values: Float32Array; edges: Float32Array; counts: Int32Array };
 
-  /** `lossPairs`: the fit's single-output loss, whose gradients both threads then compute. */
+  /**
+   * `lossPairs`: the fit's single-output loss, whose gradients both threads then compute;
+   * `binsMatrix`: the memory's codes are not binned yet, and `binMatrix` will bin them.
+   */
   constructor(
     private readonly mem: HistogramMemory,
     readonly lossPairs?: PairsFn,
+    binsMatrix = false,
   ) {
     this.featureChunks = featureChunks(mem.shape.cols, this.features);
+    const { rows, cols } = mem.shape;
+    const shared = <T>(make: new (b: SharedArrayBuffer) => T, bytes: number) =>
+      new make(new SharedArrayBuffer(bytes));
+    this.binning = binsMatrix
+      ? {
+          values: shared(Float32Array, rows * cols * 4),
+          edges: shared(Float32Array, cols * MISSING_BIN * 4),
+          counts: shared(Int32Array, cols * 4),
+        }
+      : undefined;
     const workerData = {
       module: histogramKernel(),
       memory: mem.memory,
@@ -245,6 +291,10 @@ export class ParallelHistograms {
       gradientPairsAt: mem.gradientPairs.byteOffset,
       lossPairs: lossPairs?.toString(),
       leafTable: this.leafTable,
+      binnerSource: columnBinner.toString(),
+      binValues: this.binning?.values,
+      binEdges: this.binning?.edges,
+      binCounts: this.binning?.counts,
     };
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.unref();
@@ -258,7 +308,6 @@ export class ParallelHistograms {
       mem.build(hist, start, end, side);
       return;
     }
-    clearHistogram(hist, mem.data);
     const task = [HISTOGRAM_TASK, 0, 0, 0, 0, 0, 0, ...this.histogramArgs(hist, start, end, side)];
     this.run(task, this.featureChunks, (k) => this.accumulateChunk(hist, start, end, side, k));
   }
@@ -275,8 +324,10 @@ export class ParallelHistograms {
     return [hist.byteOffset, mem.rowAddress(side, start), end - start, mem.pairOffset(side)];
   }
 
+  /** Features chunk k of a histogram, its slots cleared first: each thread clears what it sums. */
   private accumulateChunk(hist: Histogram, start: number, end: number, side: Side, k: number): void {
     const { features } = this;
+    clearFeatures(hist, features[k], features[k + 1]);
     this.mem.accumulate(hist, start, end - start, features[k], features[k + 1], side);
   }
 
@@ -302,7 +353,6 @@ export class ParallelHistograms {
     const mid = start + s.nLeft;
     const runs = partitionRuns(start, m, bounds);
     const fused = child !== undefined && this.parallelBuild(child.start, child.end);
-    if (fused) clearHistogram(child.hist, mem.data);
     const histArgs = fused ? this.histogramArgs(child.hist, child.start, child.end, out) : [0, 0, 0, 0];
     const ticket = TWO_ENDED | ticketOf(this.seq + 1, 0);
     const histTicket = fused ? ticketOf(this.seq + 1, this.featureChunks) : -1;
@@ -371,6 +421,57 @@ export class ParallelHistograms {
         mem.addLeaf(out, l.start, l.end, l.value, l.side);
       }
     });
+  }
+
+  /**
+   * binning.ts binMatrix on both threads, whether the worker is ready or not: this thread
+   * writes the columns as float32 (in blocks, the worker binning those already written), then
+   * bins the columns the worker has not claimed. Each column is binned alone, so the codes and
+   * edges do not depend on which thread binned it.
+   */
+  binMatrix(X: Matrix, maxBins: number, codes: Uint8Array): BinnedData {
+    const { rows, cols } = X;
+    const { ctrl, bounds } = this;
+    const binning = this.binning;
+    if (!binning || rows !== this.mem.shape.rows || cols !== this.mem.shape.cols)
+      throw new Error('binMatrix: this worker was not set up to bin this matrix');
+    this.binning = undefined;
+    const { values, edges, counts } = binning;
+    const bins = Math.min(maxBins, MISSING_BIN);
+    const chunks = Math.min(cols, MAX_CHUNKS);
+    for (let k = 0; k <= chunks; k++) bounds[k] = Math.floor((cols * k) / chunks);
+    Atomics.store(ctrl, TRANSPOSED, 0);
+    const ticket = ticketOf(this.seq + 1, chunks);
+    this.post([BIN_TASK, bins], ticket, -1);
+    for (let f0 = 0; f0 < cols; f0 += BLOCK_COLUMNS) {
+      const w = Math.min(BLOCK_COLUMNS, cols - f0);
+      columnBlock(X, f0, w, values, f0 * rows);
+      Atomics.store(ctrl, TRANSPOSED, f0 + w);
+      Atomics.notify(ctrl, TRANSPOSED);
+    }
+    if (parallelTestHooks.binAfterWorker) this.awaitClaim(ticket);
+    let binner: ColumnBinner | undefined;
+    this.claim(TICKET, ticket, chunks, (k) => {
+      binner ??= columnBinner(rows);
+      for (let f = bounds[k]; f < bounds[k + 1]; f++) {
+        const e = binner.bin(values, f * rows, bins, codes, f * rows);
+        edges.set(e, f * MISSING_BIN);
+        counts[f] = e.length + 1;
+      }
+    });
+    this.awaitCompleted(chunks);
+    const featureEdges = Array.from({ length: cols }, (_, f) =>
+      edges.slice(f * MISSING_BIN, f * MISSING_BIN + counts[f] - 1),
+    );
+    return { codes, rows, cols, edges: featureEdges, nBins: Int32Array.from(counts) };
+  }
+
+  /** Waits until a chunk of `ticket` is claimed (for parallelTestHooks.binAfterWorker). */
+  private awaitClaim(ticket: number): void {
+    const { ctrl } = this;
+    for (let t = Atomics.load(ctrl, TICKET); t === ticket; t = Atomics.load(ctrl, TICKET))
+      if (Atomics.wait(ctrl, TICKET, t, WORKER_TIMEOUT_MS) === 'timed-out')
+        throw new Error('gradient_boosting: histogram worker did not claim a column');
   }
 
   /** Posts a request, claims its chunks alongside the worker, and waits for the worker's last one. */

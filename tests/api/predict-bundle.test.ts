@@ -36,13 +36,16 @@ describe('predict function bundle', () => {
     expect(firstSchema?.index).toBeGreaterThan(jitless);
   });
 
-  it('holds the endpoint and predict-body contracts, not the rest of serving.ts', () => {
+  it('holds the endpoint and predict-body contracts, not the rest of serving.ts or the import schemas', () => {
     const inputs = Object.keys(meta.inputs).filter((path) => !path.includes('node_modules'));
     expect(inputs).toContain('contracts/endpoint.ts');
     expect(inputs).toContain('contracts/predict-body.ts');
     // A/B tests, feedback, the log record: built by the API and log-ingest functions only.
     expect(inputs).not.toContain('contracts/serving.ts');
     expect(inputs).not.toContain('core/serving/parse-log-line.ts');
+    // A version's lineage schema (model-source.ts) without the import request schemas.
+    expect(inputs).toContain('contracts/model-source.ts');
+    expect(inputs).not.toContain('contracts/model-import.ts');
   });
 
   it('requires onnxruntime-node through the stand-in rather than importing it as an ES module', () => {

@@ -17,21 +17,12 @@
  * over invocations of one process, single row and 100-row batch, beside the bare `session.run`
  * of the same model.
  */
-import { fork, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { LAYER_MODULES_DIR, prepareOnnxRuntimeLayer } from '../infra/assets/onnx-runtime-layer.js';
-import { type BundleVariant, functionEnvironment, lambdaBuildOptions } from '../infra/constructs/cirrus-function.js';
-import { PREDICT_BUNDLE } from '../infra/constructs/predict-bundle.js';
 import { FUNCTION_DEFAULTS } from '../infra/defaults.js';
-import { LAMBDA_ENTRIES } from '../infra/entries.js';
-import { createDeps, type EmulatorEndpoints, type LocalCredentials } from '../local/emulators/index.js';
-import { LOCAL_REGION } from '../local/emulators/index.js';
-import { apiGatewayEvent } from '../tests/infra/api-event.js';
-import { deployIris } from './iris-endpoint.js';
+import { prepareLambdaTask, variant } from './lambda-task.js';
 
 const COLD_RUNS = Number(process.argv[2] ?? 10);
 const WARM_N = Number(process.argv[3] ?? 10_000);
@@ -39,8 +30,6 @@ const MEMORY_MB = FUNCTION_DEFAULTS.onnxMemorySize;
 /** Lambda's x86_64 price in us-east-1: per GB-second of billed duration, per request. */
 const PRICE = { gbSecond: 0.0000166667, request: 0.2 / 1e6 };
 const RUNNER = fileURLToPath(new URL('./lambda-runner.mjs', import.meta.url));
-/** The bundle variant measured: the predict function's, or none for another ENTRY. */
-const variant = (): BundleVariant => (process.env.ENTRY ? {} : PREDICT_BUNDLE);
 
 /** A timed series, summarized by the runner (ms). */
 interface Timings {
@@ -68,48 +57,6 @@ interface RunnerOut {
   readonly single?: Timings;
   readonly batch?: Timings;
   readonly rssMb?: number;
-}
-
-interface Emulators {
-  readonly endpoints: EmulatorEndpoints;
-  readonly credentials: LocalCredentials;
-  stop(): Promise<void>;
-}
-
-/** The emulators in a process of their own, so this process's CPU is not theirs. */
-async function startEmulatorProcess(dataDir: string): Promise<Emulators> {
-  const child = fork(fileURLToPath(new URL('./emulators-process.ts', import.meta.url)), [dataDir], {
-    execArgv: ['--import', 'tsx'],
-  });
-  const started = await new Promise<{ endpoints: EmulatorEndpoints; credentials: LocalCredentials }>(
-    (resolve, reject) => {
-      child.once('message', (m) => resolve(m as { endpoints: EmulatorEndpoints; credentials: LocalCredentials }));
-      child.once('exit', (code) => reject(new Error(`emulator process exited with ${code}`)));
-    },
-  );
-  return {
-    ...started,
-    stop: async () => {
-      child.removeAllListeners('exit');
-      const exited = new Promise((r) => child.once('exit', r));
-      child.send('stop');
-      await exited;
-    },
-  };
-}
-
-/** The function's code and layer as Lambda unpacks them: /var/task with the layer's modules. */
-async function prepareTask(root: string): Promise<{ task: string; bundleBytes: number }> {
-  const task = join(root, 'task');
-  const layer = join(root, 'layer');
-  mkdirSync(task, { recursive: true });
-  // ENTRY (another function's entry) is bundled as the other functions are.
-  const entry = process.env.ENTRY;
-  await build(lambdaBuildOptions(entry ?? LAMBDA_ENTRIES.predict, join(task, 'index.mjs'), variant()));
-  prepareOnnxRuntimeLayer(layer);
-  // Lambda resolves a layer's nodejs/node_modules for ES module imports; a link reproduces that.
-  symlinkSync(join(layer, LAYER_MODULES_DIR), join(task, 'node_modules'), 'dir');
-  return { task, bundleBytes: statSync(join(task, 'index.mjs')).size };
 }
 
 function runner(mode: string, task: string, env: NodeJS.ProcessEnv, args: unknown = {}) {
@@ -144,24 +91,6 @@ const ms = (x: number) => `${x.toFixed(x < 10 ? 3 : 0).padStart(8)} ms`;
 function costPerMillion(t: Timings | undefined): number {
   const billedSeconds = (t?.billedMean ?? NaN) / 1000;
   return 1e6 * (billedSeconds * (MEMORY_MB / 1024) * PRICE.gbSecond + PRICE.request);
-}
-
-/** The function's environment as the stack sets it, pointed at the emulators. */
-function functionEnv(task: string, emulators: Emulators, deps: ReturnType<typeof createDeps>): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    LAMBDA_TASK_ROOT: task,
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: emulators.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: emulators.credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
-    CIRRUS_BUCKET: deps.bucket,
-    CIRRUS_TRACKING_TABLE: deps.tables.tracking,
-    CIRRUS_REGISTRY_TABLE: deps.tables.registry,
-    CIRRUS_PREDICTIONS_TABLE: deps.tables.predictions,
-    ...functionEnvironment('cirrus-predict', variant()),
-  };
 }
 
 /** Per step, what each fresh process reported (wall and CPU ms since it began). */
@@ -237,31 +166,21 @@ function printWarm(warm: RunnerOut, bare: RunnerOut): void {
 }
 
 async function main(): Promise<void> {
-  const root = mkdtempSync(join(tmpdir(), 'cirrus-bench-lambda-'));
-  const emulators = await startEmulatorProcess(join(root, 'data'));
+  const fn = await prepareLambdaTask();
   try {
-    const deps = createDeps({ endpoints: emulators.endpoints, credentials: emulators.credentials });
-    const iris = await deployIris(deps);
-    const modelPath = join(root, 'model.onnx');
-    writeFileSync(modelPath, iris.onnx);
-    const { task, bundleBytes } = await prepareTask(root);
-    const env = functionEnv(task, emulators, deps);
-    const path = '/v1/endpoints/iris/predict';
-    const rows = iris.rows.slice(0, 100);
-    const single = apiGatewayEvent('POST', path, { features: iris.features });
-    const batch = apiGatewayEvent('POST', path, { instances: rows });
+    const { task, env } = fn;
     console.log(
-      `bundle ${(bundleBytes / 1024).toFixed(0)} KiB (NODE_OPTIONS ${env.NODE_OPTIONS ?? 'unset'}; ` +
-        `stand-ins for ${Object.keys(variant().alias ?? {}).join(', ') || 'none'}), model ${iris.onnx.byteLength} bytes, ` +
+      `bundle ${(fn.bundleBytes / 1024).toFixed(0)} KiB (NODE_OPTIONS ${env.NODE_OPTIONS ?? 'unset'}; ` +
+        `stand-ins for ${Object.keys(variant().alias ?? {}).join(', ') || 'none'}), model ${fn.modelBytes} bytes, ` +
         `${MEMORY_MB} MB configured, node ${process.version}`,
     );
-    printColdStarts(await measureColdStarts(task, env, single));
-    const warm = await runner('warm', task, env, { single, batch, n: WARM_N });
-    const bare = await runner('session', task, env, { model: modelPath, rows: rows.map(Object.values), n: WARM_N });
+    printColdStarts(await measureColdStarts(task, env, fn.single));
+    const warm = await runner('warm', task, env, { single: fn.single, batch: fn.batch, n: WARM_N });
+    const rows = fn.rows.map(Object.values);
+    const bare = await runner('session', task, env, { model: fn.modelPath, rows, n: WARM_N });
     printWarm(warm.out, bare.out);
   } finally {
-    await emulators.stop();
-    rmSync(root, { recursive: true, force: true });
+    await fn.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ModelSourceSchema } from './model-import.js';
+import { ModelSourceSchema } from './model-source.js';
 import { ModelContractSchema, TaskSchema } from './model-contract.js';
 
 /*

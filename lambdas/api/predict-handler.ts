@@ -1,3 +1,5 @@
+// First: zod must be jitless before any module below builds a schema (lambdas/predict-zod.ts).
+import '../predict-zod.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { CoreDeps } from '../../core/deps.js';
 import { LinePredictionLog } from '../../core/serving/log-lines.js';

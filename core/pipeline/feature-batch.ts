@@ -58,6 +58,8 @@ function numberAt(buf: Uint8Array, s: number, e: number): number {
  */
 export class FeatureBatch {
   n = 0;
+  /** The channel's row index of this batch's first row (errors name the channel's row). */
+  first = 0;
   readonly columns: (Float64Array | (string | null)[])[];
   readonly target: Float64Array;
 
@@ -112,7 +114,7 @@ export class FeatureBatch {
   /** A numeric cell such as 1e999 parses to Infinity: refused as `encodeRows` refuses it. */
   private finite(value: number, f: number): number {
     if (value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY) {
-      const field = `rows[${this.n - 1}].${this.layout.features[f]!.name}`;
+      const field = `rows[${this.first + this.n - 1}].${this.layout.features[f]!.name}`;
       throw new ValidationError(
         `${field}: must be a finite number, got ${value} (send null for a missing value)`,
         field,

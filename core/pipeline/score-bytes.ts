@@ -66,8 +66,10 @@ async function forEachBatch(
       // A chunk's lines may overflow a batch: full batches queue until the chunk's drain.
       const next = () => {
         if (!batch!.full) return batch!;
+        const first = batch!.first + batch!.n;
         full.push(batch!);
         batch = spare.pop() ?? new FeatureBatch(layout, options.batchRows);
+        batch.first = first;
         return batch;
       };
       return {

@@ -191,5 +191,30 @@ describe('Evaluate streams the channels', () => {
     const baseline = whole.baseline({}, new Date(0));
     expect(baseline.rowCount).toBe(3400);
     expect(baseline.features.find((f) => f.name === 'size')?.missing).toBeGreaterThan(0);
+
+    // A cell that overflows to Infinity is refused naming the channel's row, not the batch's.
+    const lines = awkwardCsv(3000, 3000).split('\n');
+    lines[1 + 20] = lines[1 + 20]!.replace(/^[^,]*/, '1e999');
+    await putArtifact(deps, { key: keys.test, body: new TextEncoder().encode(lines.join('\n')) });
+    const session = await ort.InferenceSession.create(
+      await getArtifact(deps, { key: keys.model('model.onnx') }),
+    );
+    try {
+      const refusal = (p: Promise<unknown>) =>
+        p.then(
+          () => undefined,
+          (e: { field?: string }) => e.field,
+        );
+      const opts = { seed: 42, batchRows: 7 };
+      expect(await refusal(scoreStreamed(deps, session, contract, keys, opts))).toBe('rows[20].size');
+      // The same field the in-memory path names.
+      const inMemory = scoreInMemory(session, contract, await readChannels(deps, keys), {
+        custom: false,
+        seed: 42,
+      });
+      expect(await refusal(inMemory)).toBe('rows[20].size');
+    } finally {
+      await session.release();
+    }
   });
 });

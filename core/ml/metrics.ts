@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors.js';
 import type { ClassificationMetrics, RegressionMetrics } from '../../contracts/metrics.js';
 
 /** Clamp used by log loss, as scikit-learn does, so a confident miss costs a finite amount. */
@@ -96,6 +97,22 @@ export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): num
   return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
 
+/**
+ * Every true label must be one of the model's classes (an index in [0, classes)): a test row
+ * whose class the training split never held has no cell in the confusion matrix.
+ * @throws ValidationError naming `target`.
+ */
+function checkKnownClasses(yTrue: ArrayLike<number>, classes: readonly string[]): void {
+  for (let i = 0; i < yTrue.length; i++) {
+    const y = yTrue[i];
+    if (Number.isInteger(y) && y >= 0 && y < classes.length) continue;
+    throw new ValidationError(
+      `target: test row ${i + 1} holds a class the model was not trained on (its classes: ${classes.slice(0, 10).join(', ')}); split 'stratified' keeps every class in both sets`,
+      'target',
+    );
+  }
+}
+
 /** Every classification metric Cirrus records; `score` is accuracy. */
 export function classificationMetrics(
   yTrue: ArrayLike<number>,
@@ -104,6 +121,7 @@ export function classificationMetrics(
   classes: readonly string[],
 ): ClassificationMetrics {
   const c = classes.length;
+  checkKnownClasses(yTrue, classes);
   const cm = confusionMatrix(yTrue, yPred, c);
   const stats = perClass(cm);
   const n = yTrue.length;

@@ -12,7 +12,8 @@ export const MIN_ROWS_PER_CLASS = 2;
 /**
  * Refuses, before anything is trained, what cannot make a model: a classification target with
  * fewer than two classes or a class under MIN_ROWS_PER_CLASS rows, a regression target that
- * holds one value (r2 against a constant means nothing). The target's counts come from the
+ * holds one value (r2 against a constant means nothing), a target with missing cells (the
+ * trainer refuses them). The target's counts come from the
  * version's values.json, recorded at registration; a version without it (or a target with too
  * many distinct values to be counted there) streams the CSV once and keeps only the target's
  * counts, never the file or its rows.
@@ -25,7 +26,29 @@ export async function checkTrainable(
 ): Promise<void> {
   const target = request.target;
   if (request.task === 'clustering' || target === undefined) return;
-  const allClasses = request.task === 'classification';
+  await checkTargetCounts(deps, request.task, dataset, target);
+  checkTargetPresent(dataset, target);
+}
+
+/** The trainer refuses a row without a target (and Evaluate could not score one): refused at submit. */
+function checkTargetPresent(dataset: DatasetRecord, target: string): void {
+  const missing = dataset.schema?.columns.find((c) => c.name === target)?.missing ?? 0;
+  if (missing === 0) return;
+  const rows = missing === 1 ? '1 row' : `${missing} rows`;
+  throw new ValidationError(
+    `target: ${rows} of dataset '${dataset.name}' ${missing === 1 ? 'has' : 'have'} no value in column '${target}': a model can neither learn from nor be scored on them; drop or fill them first`,
+    'target',
+  );
+}
+
+/** Two values at least, and for classification, every class on MIN_ROWS_PER_CLASS rows. */
+async function checkTargetCounts(
+  deps: CoreDeps,
+  task: Task,
+  dataset: DatasetRecord,
+  target: string,
+): Promise<void> {
+  const allClasses = task === 'classification';
   const recorded = await recordedCounts(deps, dataset, target);
   // A column with more distinct values than values.json counts holds at least two: a regression passes.
   if (recorded === 'many' && !allClasses) return;
@@ -38,7 +61,7 @@ export async function checkTrainable(
       'target',
     );
   }
-  if (request.task !== 'classification') return;
+  if (task !== 'classification') return;
   const rare = [...counts].filter(([, n]) => n < MIN_ROWS_PER_CLASS);
   if (rare.length > 0) {
     const listed = rare

@@ -77,6 +77,40 @@ describe('training requests that cannot make a model', () => {
   });
 });
 
+describe('targets the split cannot score', () => {
+  it.each(['regression', 'classification'])(
+    'a target with missing cells is refused at submit (%s)',
+    async (task) => {
+      const rows = Array.from({ length: 40 }, (_, i) => `${i},${i === 33 ? '' : i % 2}`).join('\n');
+      expect((await upload('holes', `x,target\n${rows}\n`)).status).toBe(201);
+      const res = await call(platform, 'POST', `/v1/experiments/holes-${task}/runs`, {
+        task,
+        algorithm: task === 'regression' ? 'linear_regression' : 'logistic_regression',
+        dataset: { name: 'holes' },
+        target: 'target',
+      });
+      expect(res.status, JSON.stringify(res.json)).toBe(400);
+      expect(res.json.error.field).toBe('target');
+      expect(res.json.error.message).toMatch(/1 row of dataset 'holes' has no value in column 'target'/);
+    },
+  );
+
+  it('a class only the test split holds fails the run naming target and the class', async () => {
+    // split 'last' puts both rows of class c (the file's last rows) in the test set.
+    const rows = Array.from({ length: 38 }, (_, i) => `${i},${i % 2 ? 'a' : 'b'}`);
+    expect((await upload('late', `x,target\n${[...rows, '38,c', '39,c'].join('\n')}\n`)).status).toBe(201);
+    const { run } = await train(platform, 'late', {
+      task: 'classification',
+      algorithm: 'logistic_regression',
+      dataset: { name: 'late' },
+      target: 'target',
+      split: 'last',
+    });
+    expect(run?.json.status, JSON.stringify(run?.json)).toBe('FAILED');
+    expect(run?.json.error).toMatch(/target: row 10 has class 'c', unseen in training/);
+  });
+});
+
 describe('the deploy minimum', () => {
   it(`no policy deploys a model scored on fewer than ${MIN_TEST_ROWS_TO_DEPLOY} test rows, and the run says why`, async () => {
     const rows = Array.from({ length: 30 }, (_, i) => `${i},${i < 15 ? 'a' : 'b'}`).join('\n');

@@ -34,6 +34,16 @@ describe('classificationMetrics', () => {
   });
 });
 
+describe('classificationMetrics refuses labels outside the classes', () => {
+  // Evaluate maps a test label the model never saw (or a missing one) to -1: a named error, not a TypeError.
+  it.each([[-1], [2], [Number.NaN]])('a true label %s is a ValidationError naming target', (bad) => {
+    const run = () => classificationMetrics([0, 1, bad], [0, 1, 1], [1, 0, 0, 1, 0, 1], ['a', 'b']);
+    expect(run).toThrow(
+      /target: test row 3 holds a class the model was not trained on \(its classes: a, b\)/,
+    );
+  });
+});
+
 describe('regressionMetrics', () => {
   it('computes R2, RMSE and MAE; score is R2', () => {
     const m = regressionMetrics([3, -0.5, 2, 7], [2.5, 0.0, 2, 8]);

@@ -148,6 +148,18 @@ export class HistogramMemory {
     this.ensure(this.top + bytes);
   }
 
+  /**
+   * A float32 view of `length` values over the memory right after the codes (row indexes,
+   * pairs, then what `allocate` hands out: unused until binning ends), grown if needed: binning's
+   * columns, so they take no memory of their own. The caller zeroes it when done, as
+   * `allocate` and the histogram pool expect zeroed memory.
+   */
+  binningScratch(length: number): Float32Array {
+    const at = this.sides[0].byteOffset;
+    this.ensure(at + length * 4);
+    return new Float32Array(this.memory.buffer, at, length);
+  }
+
   private ensure(end: number): void {
     const needed = Math.ceil(end / PAGE) - this.memory.buffer.byteLength / PAGE;
     if (needed <= 0) return;

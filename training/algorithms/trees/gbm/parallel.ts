@@ -253,7 +253,10 @@ export class ParallelHistograms implements MatrixBinner {
   private readonly worker: Worker;
   private seq = 0;
   private ready = false;
-  /** Binning's float32 columns (column-major), its edges (255 slots per column) and bin counts. */
+  /**
+   * Binning's float32 columns (column-major, in the memory's scratch: see binningScratch), its
+   * edges (255 slots per column) and bin counts.
+   */
   private binning?: { values: Float32Array; edges: Float32Array; counts: Int32Array };
 
   /**
@@ -271,7 +274,7 @@ export class ParallelHistograms implements MatrixBinner {
       new make(new SharedArrayBuffer(bytes));
     this.binning = binsMatrix
       ? {
-          values: shared(Float32Array, rows * cols * 4),
+          values: mem.binningScratch(rows * cols),
           edges: shared(Float32Array, cols * MISSING_BIN * 4),
           counts: shared(Int32Array, cols * 4),
         }
@@ -460,6 +463,7 @@ export class ParallelHistograms implements MatrixBinner {
       }
     });
     this.awaitCompleted(chunks);
+    values.fill(0);
     const featureEdges = Array.from({ length: cols }, (_, f) =>
       edges.slice(f * MISSING_BIN, f * MISSING_BIN + counts[f] - 1),
     );

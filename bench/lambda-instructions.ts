@@ -22,9 +22,20 @@ interface Counts {
   readonly all: number;
 }
 
-function instructions(mode: string, task: string, env: NodeJS.ProcessEnv, args: unknown, outDir: string): Counts {
+function instructions(
+  mode: string,
+  task: string,
+  env: NodeJS.ProcessEnv,
+  args: unknown,
+  outDir: string,
+): Counts {
   const outFile = join(outDir, `callgrind.out.${mode}`);
-  const argv = ['--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${outFile}`, process.execPath];
+  const argv = [
+    '--tool=callgrind',
+    '--separate-threads=yes',
+    `--callgrind-out-file=${outFile}`,
+    process.execPath,
+  ];
   const flags = mode === 'compile' ? ['--experimental-vm-modules', '--no-warnings'] : [];
   argv.push(...flags, RUNNER, mode, task, JSON.stringify(args), join(outDir, `result-${mode}.json`));
   const run = spawnSync('valgrind', argv, { cwd: task, env, encoding: 'utf8' });
@@ -48,9 +59,12 @@ async function main(): Promise<void> {
   try {
     const outDir = resolve(process.argv[3] ?? join(fn.task, '..', 'callgrind'));
     mkdirSync(outDir, { recursive: true });
-    console.log(`bundle ${(fn.bundleBytes / 1024).toFixed(0)} KiB, model ${fn.modelBytes} bytes, node ${process.version}`);
+    console.log(
+      `bundle ${(fn.bundleBytes / 1024).toFixed(0)} KiB, model ${fn.modelBytes} bytes, node ${process.version}`,
+    );
     const counts = new Map<string, Counts>();
-    for (const mode of MODES) counts.set(mode, instructions(mode, fn.task, fn.env, { single: fn.single }, outDir));
+    for (const mode of MODES)
+      counts.set(mode, instructions(mode, fn.task, fn.env, { single: fn.single }, outDir));
     const bare = counts.get('bare') ?? { main: 0, all: 0 };
     console.log('instructions, one fresh process per step: main thread (over bare), all threads (over bare)');
     for (const [mode, ir] of counts) {

@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { LAYER_MODULES_DIR, prepareOnnxRuntimeLayer } from '../infra/assets/onnx-runtime-layer.js';
-import { type BundleVariant, functionEnvironment, lambdaBuildOptions } from '../infra/constructs/cirrus-function.js';
+import {
+  type BundleVariant,
+  functionEnvironment,
+  lambdaBuildOptions,
+} from '../infra/constructs/cirrus-function.js';
 import { PREDICT_BUNDLE } from '../infra/constructs/predict-bundle.js';
 import { LAMBDA_ENTRIES } from '../infra/entries.js';
 import { createDeps, type EmulatorEndpoints, type LocalCredentials } from '../local/emulators/index.js';
@@ -35,7 +39,9 @@ export async function startEmulatorProcess(dataDir: string): Promise<Emulators> 
   });
   const started = await new Promise<{ endpoints: EmulatorEndpoints; credentials: LocalCredentials }>(
     (resolve, reject) => {
-      child.once('message', (m) => resolve(m as { endpoints: EmulatorEndpoints; credentials: LocalCredentials }));
+      child.once('message', (m) =>
+        resolve(m as { endpoints: EmulatorEndpoints; credentials: LocalCredentials }),
+      );
       child.once('exit', (code) => reject(new Error(`emulator process exited with ${code}`)));
     },
   );
@@ -64,9 +70,12 @@ export async function prepareTask(root: string): Promise<{ task: string; bundleB
   return { task, bundleBytes: statSync(join(task, 'index.mjs')).size };
 }
 
-
 /** The function's environment as the stack sets it, pointed at the emulators. */
-export function functionEnv(task: string, emulators: Emulators, deps: ReturnType<typeof createDeps>): NodeJS.ProcessEnv {
+export function functionEnv(
+  task: string,
+  emulators: Emulators,
+  deps: ReturnType<typeof createDeps>,
+): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     LAMBDA_TASK_ROOT: task,

@@ -129,7 +129,9 @@ function printColdStarts({ steps, spawnToExit }: ColdRounds): void {
       `  ${label.padEnd(26)} wall ${ms(t.wall)} (+${ms(t.wall - bareAt.wall)})   ` +
         `cpu ${ms(t.cpu)} (+${ms(t.cpu - bareAt.cpu)})`,
     );
-  console.log(`\ncold start, median of ${COLD_RUNS} fresh processes: ms since the process began (over a bare start)`);
+  console.log(
+    `\ncold start, median of ${COLD_RUNS} fresh processes: ms since the process began (over a bare start)`,
+  );
   row('bare node start', bareAt);
   row('onnxruntime-node loaded', at(steps.ort, 'ortLoadedAt', 'ortLoadedCpu'));
   row('bundle compiled, no eval', at(steps.compiled, 'compiledAt', 'compiledCpu'));

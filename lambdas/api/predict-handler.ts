@@ -58,7 +58,12 @@ export function predictAdapter(
         errorBody('MethodNotAllowed', `method ${method} not allowed on ${event.rawPath} (allowed: POST)`),
         { allow: 'POST' },
       );
-    const text = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    const text =
+      event.body === undefined
+        ? ''
+        : event.isBase64Encoded
+          ? Buffer.from(event.body, 'base64').toString('utf8')
+          : event.body;
     const { status, body } = await answerPredict(
       deps,
       serving,
@@ -91,7 +96,8 @@ const container = lazy(() => {
     cache: new SessionCache(),
     resolver: new EndpointResolver({}),
     log: new LinePredictionLog(toStdout, (error) => console.error('shadow scoring failed', error)),
-    onShadowError: (shadow, error) => console.error(`shadow variant ${shadow.name} (v${shadow.version}) failed`, error),
+    onShadowError: (shadow, error) =>
+      console.error(`shadow variant ${shadow.name} (v${shadow.version}) failed`, error),
   };
   return { serving, answer: predictAdapter(deps, serving) };
 });

@@ -26,19 +26,18 @@ export function classificationData(rows: number): { X: Matrix; y: Float64Array }
   return { X, y };
 }
 
-/** Writes `rows` rows to `path`; returns the data (as rounded) and the file's size in bytes. */
-export async function writeClassificationCsv(
+/** Writes rows [from, to) of X and y as `f0..f19,target` lines; returns the file's size in bytes. */
+export async function writeRows(
   path: string,
-  rows: number,
-): Promise<{ X: Matrix; y: Float64Array; bytes: number }> {
-  const { X, y } = classificationData(rows);
+  X: Matrix,
+  y: Float64Array,
+  from = 0,
+  to = X.rows,
+): Promise<number> {
   const out = createWriteStream(path);
-  const header = [...Array.from({ length: X.cols }, (_, c) => `f${c}`), 'target'].join(',');
-  let chunk = `${header}\n`;
-  for (let r = 0; r < X.rows; r++) {
-    const cells: string[] = [];
-    for (let c = 0; c < X.cols; c++) cells.push(String(X.data[r * X.cols + c]));
-    chunk += `${cells.join(',')},${y[r]}\n`;
+  let chunk = `${[...Array.from({ length: X.cols }, (_, c) => `f${c}`), 'target'].join(',')}\n`;
+  for (let r = from; r < to; r++) {
+    chunk += `${Array.from(X.data.subarray(r * X.cols, (r + 1) * X.cols)).join(',')},${y[r]}\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';
@@ -46,5 +45,14 @@ export async function writeClassificationCsv(
   }
   out.end(chunk);
   await once(out, 'finish');
-  return { X, y, bytes: out.bytesWritten };
+  return out.bytesWritten;
+}
+
+/** Writes `rows` rows to `path`; returns the data (as rounded) and the file's size in bytes. */
+export async function writeClassificationCsv(
+  path: string,
+  rows: number,
+): Promise<{ X: Matrix; y: Float64Array; bytes: number }> {
+  const { X, y } = classificationData(rows);
+  return { X, y, bytes: await writeRows(path, X, y) };
 }

@@ -15,8 +15,7 @@
  * baseline JSON are identical.
  */
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,9 +32,8 @@ import { batchLayout, FeatureBatch } from '../core/pipeline/feature-batch.js';
 import { scoreStreamed, scoreStreamedRecords } from '../core/pipeline/evaluate.js';
 import { runKeys } from '../core/pipeline/prepare.js';
 import { startEmulators } from '../local/emulators/index.js';
-import type { Matrix } from '../training/algorithms/types.js';
 import { train } from '../training/train.js';
-import { classificationData } from './classification-csv.js';
+import { classificationData, writeRows } from './classification-csv.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
@@ -43,22 +41,6 @@ const arg = (name: string, fallback: string) => {
   const at = process.argv.indexOf(name);
   return at > 0 ? process.argv[at + 1]! : fallback;
 };
-
-/** Rows [from, to) as classification-csv.ts writes them (`f0..f19,target`). */
-async function writeRows(path: string, X: Matrix, y: Float64Array, from: number, to: number) {
-  const out = createWriteStream(path);
-  let chunk = `${[...Array.from({ length: X.cols }, (_, c) => `f${c}`), 'target'].join(',')}\n`;
-  for (let r = from; r < to; r++) {
-    chunk += `${Array.from(X.data.subarray(r * X.cols, (r + 1) * X.cols)).join(',')},${y[r]}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await once(out, 'drain');
-      chunk = '';
-    }
-  }
-  out.end(chunk);
-  await once(out, 'finish');
-  return out.bytesWritten;
-}
 
 /** One path, in this (child) process: its figures as a JSON line, its output in the directory. */
 async function child(dir: string, path: string): Promise<void> {

@@ -10,8 +10,7 @@
  * the float64 size of the data, and a bare `node -e 0` start.
  */
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +19,7 @@ import { toHyperparametersFile } from '../contracts/training-job.js';
 import { gradientBoosting } from '../training/algorithms/trees/gbm/gradient-boosting.js';
 import type { Matrix } from '../training/algorithms/types.js';
 import { bundleTrainer } from '../training/bundle.js';
-import { classificationData } from './classification-csv.js';
+import { classificationData, writeRows } from './classification-csv.js';
 
 const MiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -28,22 +27,6 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 function arg(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
-}
-
-/** Rows [from, to) as classification-csv.ts writes them (`f0..f19,target`). */
-async function writeRows(path: string, X: Matrix, y: Float64Array, from: number, to: number) {
-  const out = createWriteStream(path);
-  let chunk = `${[...Array.from({ length: X.cols }, (_, c) => `f${c}`), 'target'].join(',')}\n`;
-  for (let r = from; r < to; r++) {
-    chunk += `${Array.from(X.data.subarray(r * X.cols, (r + 1) * X.cols)).join(',')},${y[r]}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await once(out, 'drain');
-      chunk = '';
-    }
-  }
-  out.end(chunk);
-  await once(out, 'finish');
-  return out.bytesWritten;
 }
 
 /** The bare fit: gradient boosting on the same training rows, defaults, in this process. */

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
-import { checkHeader } from './csv.js';
 import { needsFullParser, plainCellBounds } from './csv-plain.js';
+import { plainHeader, replayed } from './csv-plain-stream.js';
 import { quote } from './write.js';
 
 const NEWLINE = 0x0a;
@@ -14,8 +14,6 @@ export interface CsvRowSink {
   /** Called after each chunk's plain lines and after each parsed record (await point: backpressure). */
   drain(): Promise<void>;
 }
-
-const hasBom = (b: Uint8Array) => b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 
 /**
  * `csvRecordsPlainFirst` delivered to a sink: the same records, in the same order, with the same
@@ -32,42 +30,17 @@ export async function readCsvPlainFirst(
   open: (names: readonly string[]) => CsvRowSink,
 ): Promise<void> {
   const iterator = source[Symbol.asyncIterator]();
-  async function* replay(head: Uint8Array[]): AsyncGenerator<Uint8Array> {
-    yield* head;
-    for (let item = await iterator.next(); !item.done; item = await iterator.next()) yield item.value;
-  }
-  const fallback = async (head: Uint8Array[], known?: CsvRowSink) => {
-    const records = await parsed(replay(head));
+  const fallback = async (head: readonly Uint8Array[], known?: CsvRowSink) => {
+    const records = await parsed(replayed(head, iterator));
     const sink = known ?? open(records.names);
     for await (const cells of records.rows) {
       sink.cells(cells);
       await sink.drain();
     }
   };
-  const consumed: Uint8Array[] = [];
-  let head: Uint8Array = new Uint8Array(0);
-  let headerEnd = -1;
-  let start = 0;
-  for (;;) {
-    const item = await iterator.next();
-    if (item.done) break;
-    consumed.push(item.value);
-    if (needsFullParser(item.value)) return fallback(consumed);
-    head = Buffer.concat([head, item.value]);
-    if (head.length < 3) continue;
-    start = hasBom(head) ? 3 : 0;
-    while (start < head.length && head[start] === NEWLINE) start++;
-    headerEnd = head.indexOf(NEWLINE, start);
-    if (headerEnd >= 0) break;
-  }
-  // No complete header line (empty or one-line file): csv-parse reads it, with its errors.
-  if (headerEnd < 0) return fallback(consumed);
-  const names = checkHeader(
-    Buffer.from(head.buffer, head.byteOffset + start, headerEnd - start)
-      .toString('utf8')
-      .split(','),
-    field,
-  );
+  const head = await plainHeader(iterator, field);
+  if (!head.names) return fallback(head.consumed);
+  const { names } = head;
   const sink = open(names);
   const bounds = new Int32Array(names.length + 2);
   let row = 2;
@@ -81,7 +54,7 @@ export async function readCsvPlainFirst(
     row++;
     sink.bytes(buf, bounds);
   };
-  let carry: Uint8Array = head.subarray(headerEnd + 1);
+  let carry: Uint8Array = head.rest;
   for (;;) {
     let pos = 0;
     for (let nl = carry.indexOf(NEWLINE); nl >= 0; nl = carry.indexOf(NEWLINE, pos)) {

@@ -84,6 +84,44 @@ export function isCleanPlainLine(buf: Uint8Array, bounds: Int32Array, count: num
   return true;
 }
 
+/** The chunks already read, then the rest of the iterator's. */
+export async function* replayed(
+  head: readonly Uint8Array[],
+  iterator: AsyncIterator<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  yield* head;
+  for (let item = await iterator.next(); !item.done; item = await iterator.next()) yield item.value;
+}
+
+/** A plain file's checked header and the bytes after it, or only the chunks read (`consumed`). */
+export type PlainHeader =
+  | { readonly names: readonly string[]; readonly rest: Uint8Array; readonly consumed: readonly Uint8Array[] }
+  | { readonly names?: undefined; readonly consumed: readonly Uint8Array[] };
+
+/**
+ * Reads chunks until the header line ends. No names when csv-parse must read the file instead:
+ * a chunk that needs the full parser, or no complete header line (an empty or one-line file,
+ * whose errors csv-parse gives); the caller replays `consumed` to it.
+ */
+export async function plainHeader(iterator: AsyncIterator<Uint8Array>, field: string): Promise<PlainHeader> {
+  const consumed: Uint8Array[] = [];
+  let head: Uint8Array = new Uint8Array(0);
+  for (;;) {
+    const item = await iterator.next();
+    if (item.done) return { consumed };
+    consumed.push(item.value);
+    if (needsFullParser(item.value)) return { consumed };
+    head = Buffer.concat([head, item.value]);
+    if (head.length < 3) continue;
+    let start = hasBom(head) ? 3 : 0;
+    while (start < head.length && head[start] === NEWLINE) start++;
+    const end = head.indexOf(NEWLINE, start);
+    if (end < 0) continue;
+    const line = Buffer.from(head.buffer, head.byteOffset + start, end - start).toString('utf8');
+    return { names: checkHeader(line.split(','), field), rest: head.subarray(end + 1), consumed };
+  }
+}
+
 /**
  * `csvRecordsOfStream`'s records, read from the bytes while the file is plain. At the first chunk
  * that is not, the rest (from the unfinished line on) goes through csv-parse behind a copy of the
@@ -97,39 +135,14 @@ export async function csvRecordsPlainFirst(
   ) => Promise<{ names: readonly string[]; rows: AsyncIterable<string[]> }>,
 ): Promise<{ names: readonly string[]; rows: AsyncIterable<string[]> }> {
   const iterator = source[Symbol.asyncIterator]();
-  async function* replay(head: Uint8Array[]): AsyncGenerator<Uint8Array> {
-    yield* head;
-    for (let item = await iterator.next(); !item.done; item = await iterator.next()) yield item.value;
-  }
-  const consumed: Uint8Array[] = [];
-  let head: Uint8Array = new Uint8Array(0);
-  let headerEnd = -1;
-  let start = 0;
-  for (;;) {
-    const item = await iterator.next();
-    if (item.done) break;
-    consumed.push(item.value);
-    if (needsFullParser(item.value)) return parsed(replay(consumed));
-    head = Buffer.concat([head, item.value]);
-    if (head.length < 3) continue;
-    start = hasBom(head) ? 3 : 0;
-    while (start < head.length && head[start] === NEWLINE) start++;
-    headerEnd = head.indexOf(NEWLINE, start);
-    if (headerEnd >= 0) break;
-  }
-  // No complete header line (empty or one-line file): csv-parse reads it, with its errors.
-  if (headerEnd < 0) return parsed(replay(consumed));
-  const names = checkHeader(
-    Buffer.from(head.buffer, head.byteOffset + start, headerEnd - start)
-      .toString('utf8')
-      .split(','),
-    field,
-  );
+  const head = await plainHeader(iterator, field);
+  if (!head.names) return parsed(replayed(head.consumed, iterator));
+  const { names, rest } = head;
   const headerLine = Buffer.from(`${names.map(quote).join(',')}\n`, 'utf8');
   async function* rows(): AsyncGenerator<string[]> {
     const bounds = new Int32Array(names.length + 2);
     let row = 2;
-    let carry: Uint8Array = head.subarray(headerEnd + 1);
+    let carry: Uint8Array = rest;
     const cellsOf = (buf: Uint8Array, from: number, to: number): string[] => {
       const count = plainCellBounds(buf, from, to, bounds);
       if (count !== names.length)
@@ -152,7 +165,7 @@ export async function csvRecordsPlainFirst(
       const item = await iterator.next();
       if (item.done) break;
       if (needsFullParser(item.value)) {
-        yield* (await parsed(replay([headerLine, carry, item.value]))).rows;
+        yield* (await parsed(replayed([headerLine, carry, item.value], iterator))).rows;
         return;
       }
       carry = carry.length ? Buffer.concat([carry, item.value]) : item.value;

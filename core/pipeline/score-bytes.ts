@@ -10,6 +10,7 @@ import { ValidationError } from '../errors.js';
 import { classificationMetrics, regressionMetrics } from '../ml/metrics.js';
 import { type BatchPredictions, batchPredictions } from './batch-predictions.js';
 import { batchLayout, FeatureBatch } from './feature-batch.js';
+import { runSession } from './score-csv.js';
 
 /**
  * Rows per onnxruntime call when Evaluate reads a channel's bytes: large batches keep the
@@ -23,18 +24,7 @@ async function predictBatch(
   contract: ModelContract,
   batch: FeatureBatch,
 ): Promise<BatchPredictions> {
-  const feeds = batch.tensors(contract);
-  const inputs = Object.fromEntries(session.inputNames.map((n) => [n, feeds[n]!]));
-  let outputs: ort.InferenceSession.OnnxValueMapType;
-  try {
-    outputs = await session.run(inputs);
-  } catch (e) {
-    throw new ValidationError(
-      `model.onnx: inference failed (${(e as Error).message.split('\n')[0]})`,
-      'model',
-    );
-  }
-  return batchPredictions(contract, outputs as Record<string, ort.Tensor>, batch.n);
+  return batchPredictions(contract, await runSession(session, batch.tensors(contract)), batch.n);
 }
 
 /**

@@ -60,17 +60,26 @@ export async function predictRows(
   rows: FeatureRow[],
 ): Promise<Prediction[]> {
   const feeds = buildInputTensors(contract, { rows, root: 'rows', pathOf: (i) => `rows[${i}]` });
-  const inputs = Object.fromEntries(session.inputNames.map((n) => [n, feeds[n]]));
-  let outputs: ort.InferenceSession.OnnxValueMapType;
+  return decodeOutputs(contract, await runSession(session, feeds), rows.length);
+}
+
+/**
+ * The session's outputs for `feeds` (its inputs picked by name); a model that cannot predict
+ * fails with its reason, naming `model`.
+ */
+export async function runSession(
+  session: ort.InferenceSession,
+  feeds: Readonly<Record<string, ort.Tensor>>,
+): Promise<Record<string, ort.Tensor>> {
+  const inputs = Object.fromEntries(session.inputNames.map((n) => [n, feeds[n]!]));
   try {
-    outputs = await session.run(inputs);
+    return (await session.run(inputs)) as Record<string, ort.Tensor>;
   } catch (e) {
     throw new ValidationError(
       `model.onnx: inference failed (${(e as Error).message.split('\n')[0]})`,
       'model',
     );
   }
-  return decodeOutputs(contract, outputs as Record<string, ort.Tensor>, rows.length);
 }
 
 /** The rows scored and the training rows (clustering reads its input space from them). */

@@ -190,6 +190,8 @@ describe('the cirrus console command', () => {
     const page = await chromium.browser.newPage();
     await page.goto(`${url}/#/datasets`);
     await page.getByRole('heading', { name: 'Datasets' }).waitFor();
+    // The heading renders before the list arrives: wait for the rows, then read them.
+    await page.locator('td[data-col="name"]').first().waitFor();
     expect(await page.locator('td[data-col="name"]').allInnerTexts()).toEqual(
       expect.arrayContaining(['iris']),
     );

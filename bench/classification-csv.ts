@@ -9,6 +9,17 @@ import { once } from 'node:events';
 import type { Matrix } from '../training/algorithms/types.js';
 import { makeClassification } from './make-classification.js';
 
+/** The training job both 1M trainer benches run on this data: gradient boosting, defaults. */
+export const BENCH_GBM_JOB = {
+  task: 'classification' as const,
+  algorithm: 'gradient_boosting',
+  target: 'target',
+  dataset: { name: 'million', version: 'bench' },
+  seed: 7,
+  runId: 'bench',
+  experiment: 'bench',
+};
+
 /** Decimals the file keeps; the bare-fit reference rounds the same way, so both see the same numbers. */
 export const CSV_DECIMALS = 4;
 

@@ -33,7 +33,7 @@ import { scoreStreamed, scoreStreamedRecords } from '../core/pipeline/evaluate.j
 import { runKeys } from '../core/pipeline/prepare.js';
 import { startEmulators } from '../local/emulators/index.js';
 import { train } from '../training/train.js';
-import { classificationData, writeRows } from './classification-csv.js';
+import { BENCH_GBM_JOB, classificationData, writeRows } from './classification-csv.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
@@ -150,16 +150,7 @@ async function main(): Promise<void> {
     const trainBytes = await writeRows(join(dir, 'train.csv'), X, y, 0, cut);
     const testBytes = await writeRows(join(dir, 'test.csv'), X, y, cut, rows);
     await writeRows(join(dir, 'fit.csv'), X, y, 0, Math.min(cut, 50_000));
-    const job = {
-      task: 'classification' as const,
-      algorithm: 'gradient_boosting',
-      target: 'target',
-      dataset: { name: 'million', version: 'bench' },
-      seed: 7,
-      runId: 'bench',
-      experiment: 'bench',
-    };
-    const fitted = train(parseTrainingJobConfig(toHyperparametersFile(job, {})), {
+    const fitted = train(parseTrainingJobConfig(toHyperparametersFile(BENCH_GBM_JOB, {})), {
       path: join(dir, 'fit.csv'),
     });
     writeFileSync(join(dir, 'model.onnx'), fitted.onnx);

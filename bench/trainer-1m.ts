@@ -19,7 +19,7 @@ import { toHyperparametersFile } from '../contracts/training-job.js';
 import { gradientBoosting } from '../training/algorithms/trees/gbm/gradient-boosting.js';
 import type { Matrix } from '../training/algorithms/types.js';
 import { bundleTrainer } from '../training/bundle.js';
-import { classificationData, writeRows } from './classification-csv.js';
+import { BENCH_GBM_JOB, classificationData, writeRows } from './classification-csv.js';
 
 const MiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -74,18 +74,9 @@ async function jobRoot(dir: string, X: Matrix, y: Float64Array, cut: number): Pr
   for (const channel of ['train', 'test'])
     mkdirSync(join(root, 'input', 'data', channel), { recursive: true });
   mkdirSync(join(root, 'input', 'config'), { recursive: true });
-  const job = {
-    task: 'classification' as const,
-    algorithm: 'gradient_boosting',
-    target: 'target',
-    dataset: { name: 'million', version: 'bench' },
-    seed: 7,
-    runId: 'bench',
-    experiment: 'bench',
-  };
   writeFileSync(
     join(root, 'input', 'config', 'hyperparameters.json'),
-    JSON.stringify(toHyperparametersFile(job, {})),
+    JSON.stringify(toHyperparametersFile(BENCH_GBM_JOB, {})),
   );
   const train = await writeRows(join(root, 'input', 'data', 'train', 'data.csv'), X, y, 0, cut);
   const test = await writeRows(join(root, 'input', 'data', 'test', 'data.csv'), X, y, cut, X.rows);

@@ -1,6 +1,5 @@
-import { ValidationError } from '../errors.js';
-import { needsFullParser, plainCellBounds } from './csv-plain.js';
-import { plainHeader, replayed } from './csv-plain-stream.js';
+import { needsFullParser } from './csv-plain.js';
+import { plainHeader, plainRowBounds, replayed } from './csv-plain-stream.js';
 import { quote } from './write.js';
 
 const NEWLINE = 0x0a;
@@ -42,18 +41,8 @@ export async function readCsvPlainFirst(
   if (!head.names) return fallback(head.consumed);
   const { names } = head;
   const sink = open(names);
-  const bounds = new Int32Array(names.length + 2);
-  let row = 2;
-  const line = (buf: Uint8Array, from: number, to: number) => {
-    const count = plainCellBounds(buf, from, to, bounds);
-    if (count !== names.length)
-      throw new ValidationError(
-        `${field}: row ${row} has ${count} fields, the header has ${names.length}`,
-        field,
-      );
-    row++;
-    sink.bytes(buf, bounds);
-  };
+  const boundsOf = plainRowBounds(names.length, field);
+  const line = (buf: Uint8Array, from: number, to: number) => sink.bytes(buf, boundsOf(buf, from, to));
   let carry: Uint8Array = head.rest;
   for (;;) {
     let pos = 0;

@@ -84,6 +84,26 @@ export function isCleanPlainLine(buf: Uint8Array, bounds: Int32Array, count: num
   return true;
 }
 
+/**
+ * The cell bounds of a plain file's data lines, in order (one reused array: see
+ * `plainCellBounds`); a line whose field count differs from the header's is refused, naming its
+ * row (the header is row 1).
+ */
+export function plainRowBounds(
+  columns: number,
+  field: string,
+): (buf: Uint8Array, from: number, to: number) => Int32Array {
+  const bounds = new Int32Array(columns + 2);
+  let row = 2;
+  return (buf, from, to) => {
+    const count = plainCellBounds(buf, from, to, bounds);
+    if (count !== columns)
+      throw new ValidationError(`${field}: row ${row} has ${count} fields, the header has ${columns}`, field);
+    row++;
+    return bounds;
+  };
+}
+
 /** The chunks already read, then the rest of the iterator's. */
 export async function* replayed(
   head: readonly Uint8Array[],
@@ -140,19 +160,12 @@ export async function csvRecordsPlainFirst(
   const { names, rest } = head;
   const headerLine = Buffer.from(`${names.map(quote).join(',')}\n`, 'utf8');
   async function* rows(): AsyncGenerator<string[]> {
-    const bounds = new Int32Array(names.length + 2);
-    let row = 2;
+    const boundsOf = plainRowBounds(names.length, field);
     let carry: Uint8Array = rest;
     const cellsOf = (buf: Uint8Array, from: number, to: number): string[] => {
-      const count = plainCellBounds(buf, from, to, bounds);
-      if (count !== names.length)
-        throw new ValidationError(
-          `${field}: row ${row} has ${count} fields, the header has ${names.length}`,
-          field,
-        );
-      row++;
-      const cells = new Array<string>(count);
-      for (let c = 0; c < count; c++) cells[c] = plainCell(buf, bounds, c);
+      const bounds = boundsOf(buf, from, to);
+      const cells = new Array<string>(names.length);
+      for (let c = 0; c < names.length; c++) cells[c] = plainCell(buf, bounds, c);
       return cells;
     };
     for (;;) {
